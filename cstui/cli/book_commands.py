@@ -1,0 +1,128 @@
+"""Commands that create, fill and look after the book: init, demo, import, migrate, backup."""
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
+from cstui.errors import UserError
+from cstui.storage import connection
+from cstui.storage.connection import applied_steps, default_book_path, pending_steps
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.command("import")(import_files)
+    app.command("backup")(backup)
+    migrate_app = typer.Typer(help="Show or apply the book's schema steps.", no_args_is_help=True)
+    migrate_app.command("status")(migrate_status)
+    migrate_app.command("apply")(migrate_apply)
+    app.add_typer(migrate_app, name="migrate")
+
+
+def init(db: DbOption = None) -> None:
+    """Create an empty book (or bring an existing one up to date)."""
+    book = open_book(db)
+    path = db or default_book_path()
+    typer.echo(f"book ready: {path} ({len(applied_steps(book.conn))} schema steps)")
+
+
+def demo(
+    db: DbOption = None,
+    no_open: Annotated[bool, typer.Option("--no-open", help="Build the demo book, do not open the app.")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Throw away the demo book and build it again.")] = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """Build a realistic demo book (150 accounts, 3 years) and open the app on it."""
+    from cstui.demo import build_demo_book
+
+    from platformdirs import user_data_path
+
+    path = Path(db) if db else user_data_path("cstui") / "demo.db"
+    today = as_of_date(as_of)
+    if rebuild and path.exists():
+        if not _is_demo(path):
+            raise UserError(f"{path}: holds accounts that are not the demo's; --rebuild only replaces a demo book")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    book = open_book(path)
+    if book["accounts"].count == 0:
+        typer.echo(f"building the demo book in {path} ...")
+        build_demo_book(book, today)
+        typer.echo(f"demo book ready: {book['accounts'].count} accounts")
+    else:
+        typer.echo(f"opening the existing book {path} (use --rebuild to start the demo afresh)")
+    if no_open:
+        book.conn.close()
+        return
+    from cstui.cli.main import launch
+
+    launch(book.conn, path, today if as_of else date.today())
+
+
+def _is_demo(path: Path) -> bool:
+    book = open_book(path)
+    try:
+        keys = [k for (k,) in book.execute("SELECT key FROM accounts LIMIT 5")]
+        return all(k.startswith("ACC-") for k in keys)
+    finally:
+        book.conn.close()
+
+
+def import_files(
+    source: Annotated[Path, typer.Argument(help="A directory of CSV files, or one TABLE.csv file.")],
+    db: DbOption = None,
+) -> None:
+    """Load CSV files in the import format; all-or-nothing, every bad row listed."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from cstui.storage.importer import import_path
+
+    book = open_book(db)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
+                  TimeRemainingColumn(), transient=True, disable=None) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=total)
+            bar.update(tasks[table], completed=done, total=max(total, done))
+
+        result = import_path(book, source, progress)
+    for table, read in result.rows_read.items():
+        typer.echo(f"{table}: {read:,} rows read, {result.rows_added.get(table, 0):,} new")
+
+
+def backup(
+    target: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    db: DbOption = None,
+) -> None:
+    """Copy the book with SQLite's online backup API (safe while the app is open)."""
+    if target.exists():
+        raise UserError(f"{target}: already exists; choose a new file name")
+    book = open_book(db)
+    connection.backup_to(book.conn, target)
+    typer.echo(f"backed up to {target}")
+
+
+def migrate_status(db: DbOption = None) -> None:
+    """List applied and pending schema steps."""
+    book = connection.connect(db, migrate=False)
+    for name in applied_steps(book.conn):
+        typer.echo(f"applied  {name}")
+    for name in pending_steps(book):
+        typer.echo(f"pending  {name}")
+
+
+def migrate_apply(db: DbOption = None) -> None:
+    """Apply pending schema steps (the book is backed up first)."""
+    book = connection.connect(db, migrate=False)
+    pending = pending_steps(book)
+    saved = connection.apply_pending(book, Path(db) if db else default_book_path())
+    if pending:
+        typer.echo(f"applied {len(pending)} steps; the book before them is in {saved}")
+    else:
+        typer.echo("the book is up to date")

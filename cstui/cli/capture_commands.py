@@ -1,0 +1,64 @@
+"""Quick capture from the shell or a script: `cstui survey add` and `cstui note add`."""
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from cstui.cli.common import DbOption, open_book
+from cstui.storage import writes
+
+AccountOption = Annotated[str, typer.Option("--account", help="The account's key.")]
+
+
+def register(app: typer.Typer) -> None:
+    survey = typer.Typer(help="Survey responses (NPS, CSAT, CES).", no_args_is_help=True)
+    survey.command("add")(survey_add)
+    note = typer.Typer(help="Call notes and other logged conversations.", no_args_is_help=True)
+    note.command("add")(note_add)
+    app.add_typer(survey, name="survey")
+    app.add_typer(note, name="note")
+
+
+def survey_add(
+    account: AccountOption,
+    kind: Annotated[str, typer.Option("--kind", help="nps (0-10), csat (1-5) or ces (1-7).")],
+    score: Annotated[str, typer.Option("--score", help="The score on the kind's scale.")],
+    comment: Annotated[str | None, typer.Option("--comment")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="Respondent's email.")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Response date (default: today).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a survey response that arrived outside a call."""
+    book = open_book(db)
+    new_id = writes.add_survey(book, account, kind.lower(), score, on or date.today().isoformat(),
+                               comment=comment, contact_email=contact)
+    typer.echo(f"survey {new_id} saved: {account} {kind.upper()} {score}")
+
+
+def note_add(
+    account: AccountOption,
+    summary: Annotated[str, typer.Option("--summary", help="One line: what the conversation was.")],
+    kind: Annotated[str, typer.Option("--kind", help="call, meeting, email or note.")] = "call",
+    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    sentiment: Annotated[str | None, typer.Option("--sentiment", help="Your rating, -2..2.")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="Contact name or email.")] = None,
+    follow_up: Annotated[str | None, typer.Option("--follow-up", help="Due date of a follow-up task.")] = None,
+    follow_up_title: Annotated[str | None, typer.Option("--follow-up-title")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="When it happened (default: today).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Log a call or other conversation, optionally with a follow-up task."""
+    fields = {"date": on or "", "kind": kind, "summary": summary, "notes": notes or "",
+              "sentiment": sentiment or "", "contact": contact or "",
+              "follow_up_on": follow_up or "",
+              "follow_up_title": follow_up_title or (f"Follow up: {summary}" if follow_up else "")}
+    entry, errors = writes.parse_feedback(account, fields)
+    if errors:
+        from cstui.errors import UserError
+
+        raise UserError("; ".join(f"--{name.replace('_', '-')}: {why}" for name, why in errors.items()))
+    book = open_book(db)
+    new_id = writes.save_feedback(book, entry)
+    extra = f", follow-up due {entry.follow_up_on}" if entry.follow_up_on else ""
+    typer.echo(f"note {new_id} saved for {account}{extra}")

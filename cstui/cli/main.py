@@ -1,0 +1,74 @@
+"""The typer application and its error handling: one clear line and exit 1 for user mistakes."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cstui.cli import book_commands, capture_commands
+from cstui.cli.common import DbOption
+from cstui.errors import UserError
+
+try:  # typer >= 0.26 vendors click; its exceptions live there
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click.exceptions import UsageError
+
+    class NoArgsIsHelpError(UsageError):  # never raised by plain click
+        pass
+
+app = typer.Typer(
+    name="cstui",
+    help="A keyboard-driven terminal app for a Customer Success Manager's book of business.",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback(invoke_without_command=True)
+def open_app(
+    ctx: typer.Context,
+    db: DbOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Open the book as of this date.")] = None,
+) -> None:
+    """Bare `cstui` opens the app on the book."""
+    if ctx.invoked_subcommand is None:
+        from cstui.cli.common import as_of_date, open_book
+
+        book = open_book(db)
+        launch(book.conn, Path(db) if db else None, as_of_date(as_of))
+
+
+def launch(conn, db_path, as_of) -> None:
+    """Start the TUI; Textual is imported here only, never by the batch commands."""
+    from cstui.storage.connection import default_book_path
+    from cstui.tui.app import CstuiApp
+
+    conn.close()
+    CstuiApp(db_path or default_book_path(), as_of=as_of).run()
+
+
+book_commands.register(app)
+capture_commands.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        app(args=argv, standalone_mode=False)
+    except UserError as error:
+        print(f"cstui: {error}", file=sys.stderr)
+        sys.exit(1)
+    except NoArgsIsHelpError as error:
+        print(error.ctx.get_help() if error.ctx else error.format_message())
+        sys.exit(0)
+    except UsageError as error:
+        hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
+        print(f"cstui: {error.format_message()}{hint}", file=sys.stderr)
+        sys.exit(1)
+    except typer.Abort:
+        print("cstui: aborted", file=sys.stderr)
+        sys.exit(130)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)

@@ -1,0 +1,155 @@
+"""The CSV interchange format of the contract: which files, which columns, how each cell parses.
+
+This is the allow-list: a file name or header that is not here is rejected, and SQL is only ever
+built from the names written in this module, never from text read out of a file.
+"""
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INT = re.compile(r"[+-]?\d+")
+MAX_INT = 2**63 - 1
+# Cells a spreadsheet would run as a formula; exports prefix them with "'" (see export.py).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CellError(ValueError):
+    """A cell that does not parse; the message says why, in the user's terms."""
+
+
+def parse_date(text: str) -> str:
+    if not _DATE.fullmatch(text):
+        raise CellError(f"'{text}' is not a date (expected YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise CellError(f"'{text}' is not a real calendar date") from None
+
+
+def parse_int(text: str, low: int = -MAX_INT, high: int = MAX_INT) -> int:
+    if not _INT.fullmatch(text):
+        raise CellError(f"'{text}' is not a whole number")
+    value = int(text)
+    if not low <= value <= high:
+        raise CellError(f"{value} is outside {low}..{high}")
+    return value
+
+
+def parse_amount(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CellError(f"'{text}' is not a number") from None
+    if not math.isfinite(value) or value < 0 or value > 1e15:
+        raise CellError(f"'{text}' is not an amount between 0 and 1e15")
+    return value
+
+
+def parse_bool(text: str) -> int:
+    lowered = text.lower()
+    if lowered in ("1", "true", "yes", "y"):
+        return 1
+    if lowered in ("0", "false", "no", "n"):
+        return 0
+    raise CellError(f"'{text}' is not yes/no (use 1 or 0)")
+
+
+def parse_text(text: str) -> str:
+    """Undo the export's formula guard: exactly one leading "'" before a risky character."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def one_of(*choices: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise CellError(f"'{text}' is not one of {', '.join(choices)}")
+        return text
+
+    return parse
+
+
+SURVEY_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[str], object]
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    table: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _req(name: str, parse: Callable[[str], object] = parse_text) -> Column:
+    return Column(name, parse, required=True)
+
+
+def _opt(name: str, parse: Callable[[str], object] = parse_text) -> Column:
+    return Column(name, parse)
+
+
+# In dependency order: a file may refer to accounts and features loaded before it in the same run.
+FORMATS: tuple[FileFormat, ...] = (
+    FileFormat("accounts", (
+        _req("key"), _req("name"), _req("start_date", parse_date), _opt("segment"), _opt("plan"),
+        _opt("seats", lambda t: parse_int(t, 0)), _opt("renewal_date", parse_date),
+        _opt("churn_date", parse_date), _opt("churn_reason"),
+    )),
+    FileFormat("features", (_req("name"), _opt("is_key", parse_bool))),
+    FileFormat("contacts", (
+        _req("account_key"), _req("name"), _opt("email"), _opt("role"), _opt("phone"),
+        _opt("is_champion", parse_bool),
+    )),
+    FileFormat("mrr_history", (
+        _req("account_key"), _req("effective_date", parse_date), _req("mrr", parse_amount),
+    )),
+    FileFormat("invoices", (
+        _req("account_key"), _req("invoice_no"), _req("issued_date", parse_date),
+        _req("due_date", parse_date), _req("amount", parse_amount), _opt("paid_date", parse_date),
+    )),
+    FileFormat("surveys", (
+        _req("account_key"), _req("kind", one_of(*SURVEY_SCALES)), _req("score", parse_int),
+        _req("responded_on", parse_date), _opt("contact_email"), _opt("comment"),
+    )),
+    FileFormat("usage_daily", (
+        _req("account_key"), _req("day", parse_date), _req("active_users", lambda t: parse_int(t, 0)),
+        _req("minutes", parse_amount), _opt("sessions", lambda t: parse_int(t, 0)),
+    )),
+    FileFormat("feature_usage", (
+        _req("account_key"), _req("day", parse_date), _req("feature"),
+        _opt("events", lambda t: parse_int(t, 0)),
+    )),
+    FileFormat("tickets", (
+        _req("account_key"), _req("opened_on", parse_date),
+        _req("channel", one_of("self_service", "assisted")),
+        _opt("severity", one_of("low", "normal", "high", "urgent")), _opt("closed_on", parse_date),
+        _opt("subject"),
+    )),
+    FileFormat("interactions", (
+        _req("account_key"), _req("occurred_on", parse_date),
+        _req("kind", one_of("call", "meeting", "email", "note")), _req("summary"),
+        _opt("contact_email"), _opt("notes"), _opt("sentiment", lambda t: parse_int(t, -2, 2)),
+    )),
+)
+FORMAT_BY_TABLE = {f.table: f for f in FORMATS}

@@ -1,0 +1,55 @@
+"""Schema steps: the `.sql` files in `migrations/`, applied in name order by sqlite-utils.
+
+Each file is one named step of the `cstui` migration set. A step's statements run one at a time
+inside the transaction sqlite-utils opens for it (`executescript` would commit half-way), so a
+failed or interrupted step leaves the book at the previous version.
+"""
+
+import sqlite3
+from functools import cache
+
+from sqlite_utils import Database, Migrations
+
+from cstui.resources import data_dir
+
+MIGRATION_SET = "cstui"
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a SQL script into complete statements, using SQLite's own notion of 'complete'."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            body = "\n".join(
+                part for part in pending.splitlines() if not part.strip().startswith("--")
+            ).strip()
+            if body:
+                statements.append(body)
+            pending = ""
+    if pending.strip() and any(not p.strip().startswith("--") for p in pending.splitlines() if p.strip()):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {pending.strip()[:60]}")
+    return statements
+
+
+def _step(statements: list[str]):
+    def apply(db: Database) -> None:
+        for statement in statements:
+            db.execute(statement)
+
+    return apply
+
+
+@cache
+def migration_set() -> Migrations:
+    """The `cstui` migration set built from the step files (cached: the files ship with the code)."""
+    migrations = Migrations(MIGRATION_SET)
+    for path in sorted(data_dir("migrations").glob("*.sql")):
+        migrations(name=path.stem)(_step(split_statements(path.read_text(encoding="utf-8"))))
+    return migrations
+
+
+def known_steps() -> list[str]:
+    """Names of the steps this version of cstui knows, oldest first."""
+    return [path.stem for path in sorted(data_dir("migrations").glob("*.sql"))]

@@ -1,0 +1,186 @@
+"""Everything the CSM writes by hand: call notes, survey scores, follow-ups, check-in marks.
+
+Used by the CLI's quick-capture commands and by the TUI's forms alike. Each public function is
+one transaction, and every field is checked first, so a rejected entry leaves the book unchanged.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlite_utils import Database
+
+from cstui.errors import UserError
+from cstui.sentiment import text_sentiment
+from cstui.storage.csv_format import SURVEY_SCALES, CellError, parse_date, parse_int
+
+INTERACTION_KINDS = ("call", "meeting", "email", "note")
+
+
+def account_id(db: Database, key: str) -> int:
+    row = db.execute("SELECT id FROM accounts WHERE key = ?", [key]).fetchone()
+    if row is None:
+        raise UserError(f"account '{key}': no such account in the book")
+    return row[0]
+
+
+def check_score(kind: str, score: int | str) -> int:
+    """A survey score as an integer on its kind's scale, or a UserError naming the scale."""
+    if kind not in SURVEY_SCALES:
+        raise UserError(f"kind: '{kind}' is not one of {', '.join(SURVEY_SCALES)}")
+    low, high = SURVEY_SCALES[kind]
+    try:
+        value = parse_int(str(score).strip(), low, high)
+    except CellError:
+        raise UserError(f"{kind}: '{score}' is not a whole number from {low} to {high}") from None
+    return value
+
+
+def check_date(label: str, text: str) -> str:
+    try:
+        return parse_date(text.strip())
+    except CellError as error:
+        raise UserError(f"{label}: {error}") from None
+
+
+@dataclass
+class Feedback:
+    """One logged conversation and whatever came out of it; see `parse_feedback`."""
+
+    account_key: str
+    occurred_on: str
+    kind: str
+    summary: str
+    notes: str | None = None
+    contact_email: str | None = None
+    contact_name: str | None = None
+    sentiment: int | None = None
+    scores: dict[str, int] = field(default_factory=dict)  # kind -> score given on the call
+    follow_up_title: str | None = None
+    follow_up_on: str | None = None
+
+
+def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback | None, dict[str, str]]:
+    """Check raw form text; return the entry or, per field, why it is not valid."""
+    errors: dict[str, str] = {}
+    value = {k: (v or "").strip() for k, v in fields.items()}
+
+    def attempt(name: str, check):
+        try:
+            return check()
+        except UserError as error:
+            errors[name] = str(error).split(": ", 1)[-1]
+            return None
+
+    occurred_on = attempt("date", lambda: check_date("date", value.get("date") or date.today().isoformat()))
+    kind = value.get("kind") or "call"
+    if kind not in INTERACTION_KINDS:
+        errors["kind"] = f"'{kind}' is not one of {', '.join(INTERACTION_KINDS)}"
+    if not value.get("summary"):
+        errors["summary"] = "a summary is required"
+    sentiment = None
+    if value.get("sentiment"):
+        try:
+            sentiment = parse_int(value["sentiment"], -2, 2)
+        except CellError:
+            errors["sentiment"] = f"'{value['sentiment']}' is not a whole number from -2 to 2"
+    scores = {}
+    for survey in SURVEY_SCALES:
+        if value.get(survey):
+            score = attempt(survey, lambda s=survey: check_score(s, value[s]))
+            if score is not None:
+                scores[survey] = score
+    title, due = value.get("follow_up_title"), value.get("follow_up_on")
+    if due and not title:
+        errors["follow_up_title"] = "a follow-up needs a title"
+    if title and not due:
+        errors["follow_up_on"] = "a follow-up needs a due date"
+    if due:
+        due = attempt("follow_up_on", lambda: check_date("follow-up date", due))
+    if errors:
+        return None, errors
+    contact = value.get("contact") or ""
+    email = contact if "@" in contact else None
+    return Feedback(
+        account_key=account_key, occurred_on=occurred_on, kind=kind, summary=value["summary"],
+        notes=value.get("notes") or None, contact_email=email,
+        contact_name=None if email or not contact else contact, sentiment=sentiment,
+        scores=scores, follow_up_title=title or None, follow_up_on=due or None,
+    ), {}
+
+
+def save_feedback(db: Database, entry: Feedback) -> int:
+    """Store a conversation, its scores and its follow-up as one transaction; return its id."""
+    with db.atomic():
+        acct = account_id(db, entry.account_key)
+        email = entry.contact_email
+        if entry.contact_name:
+            known = db.execute(
+                "SELECT email FROM contacts WHERE account_id = ? AND name = ?", [acct, entry.contact_name]
+            ).fetchone()
+            if known:
+                email = known[0]
+            else:
+                db.execute("INSERT INTO contacts (account_id, name) VALUES (?, ?)", [acct, entry.contact_name])
+        cursor = db.execute(
+            "INSERT INTO interactions (account_id, occurred_on, kind, summary, contact_email, notes,"
+            " sentiment, text_sentiment, follow_up_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [acct, entry.occurred_on, entry.kind, entry.summary, email, entry.notes, entry.sentiment,
+             text_sentiment(entry.summary, entry.notes), entry.follow_up_on],
+        )
+        interaction = cursor.lastrowid
+        for kind, score in entry.scores.items():
+            db.execute(
+                "INSERT INTO surveys (account_id, kind, score, responded_on, contact_email, comment,"
+                " text_sentiment, interaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                [acct, kind, score, entry.occurred_on, email, entry.summary,
+                 text_sentiment(entry.summary), interaction],
+            )
+        if entry.follow_up_title:
+            db.execute(
+                "INSERT INTO tasks (account_id, interaction_id, title, due_on, created_on)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [acct, interaction, entry.follow_up_title, entry.follow_up_on, entry.occurred_on],
+            )
+    return interaction
+
+
+def add_survey(db: Database, account_key: str, kind: str, score: int | str, responded_on: str,
+               comment: str | None = None, contact_email: str | None = None) -> int:
+    """Record one survey response that arrived outside a call."""
+    score = check_score(kind, score)
+    responded_on = check_date("date", responded_on)
+    with db.atomic():
+        acct = account_id(db, account_key)
+        cursor = db.execute(
+            "INSERT INTO surveys (account_id, kind, score, responded_on, contact_email, comment,"
+            " text_sentiment) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [acct, kind, score, responded_on, contact_email, comment, text_sentiment(comment)],
+        )
+    return cursor.lastrowid
+
+
+def complete_task(db: Database, task_id: int, on: str) -> None:
+    with db.atomic():
+        db.execute("UPDATE tasks SET done_on = ? WHERE id = ? AND done_on IS NULL", [on, task_id])
+
+
+def mark_reviewed(db: Database, account: int, day: str) -> None:
+    with db.atomic():
+        db.execute(
+            "INSERT INTO checkin_state (account_id, day, action) VALUES (?, ?, 'reviewed')"
+            " ON CONFLICT (account_id, day) DO UPDATE SET action = 'reviewed', snoozed_until = NULL",
+            [account, day],
+        )
+
+
+def snooze(db: Database, account: int, day: str, until: str) -> None:
+    until = check_date("snooze until", until)
+    if until <= day:
+        raise UserError(f"snooze until: {until} is not after today ({day})")
+    with db.atomic():
+        db.execute(
+            "INSERT INTO checkin_state (account_id, day, action, snoozed_until) VALUES (?, ?, 'snoozed', ?)"
+            " ON CONFLICT (account_id, day) DO UPDATE SET action = 'snoozed', snoozed_until = excluded.snoozed_until",
+            [account, day, until],
+        )

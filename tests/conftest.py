@@ -1,0 +1,92 @@
+"""Shared fixtures: fresh books, the demo book at a fixed date, and a CLI runner."""
+
+import os
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cstui.cli import main
+from cstui.demo import build_demo_book
+from cstui.storage.connection import connect
+
+# Every snapshot and figure on the demo book is taken as of this date.
+DEMO_DATE = date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Keep the user's real data directory out of reach of every test."""
+    monkeypatch.setenv("CSTUI_DB", str(tmp_path / "default-book.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def book_path(tmp_path) -> Path:
+    return tmp_path / "book.db"
+
+
+@pytest.fixture
+def book(book_path):
+    db = connect(book_path)
+    yield db
+    db.conn.close()
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    db = connect(path)
+    build_demo_book(db, DEMO_DATE)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_master, tmp_path) -> Path:
+    """A private copy of the demo book, so a test may write to it."""
+    target = tmp_path / "demo.db"
+    shutil.copyfile(demo_master, target)
+    os.chmod(target, 0o600)
+    return target
+
+
+@pytest.fixture
+def demo(demo_path):
+    db = connect(demo_path)
+    yield db
+    db.conn.close()
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run `cstui ARGS...` in-process the way the console script does; return code and output."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as done:
+            code = done.code or 0
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def dump(path: Path) -> list[str]:
+    """Every statement needed to rebuild a book: equal dumps mean equal books."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
