@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cstui.cli import book_commands, capture_commands
+from cstui.cli import book_commands, capture_commands, report_commands
 from cstui.cli.common import DbOption
 from cstui.errors import UserError
 
@@ -52,6 +52,7 @@ def launch(conn, db_path, as_of) -> None:
 
 book_commands.register(app)
 capture_commands.register(app)
+report_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

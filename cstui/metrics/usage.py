@@ -1,0 +1,153 @@
+"""Product adoption, the product engagement score (PES), login frequency and time spent.
+
+Definitions (docs/metrics.md has worked examples), over a window `[s, e)` of L days (default:
+the trailing 30 days):
+- adoption = 100 x distinct *key* features used in the window / key features in the catalogue;
+- stickiness = 100 x days with active users / L;
+- growth = minutes in the window vs the L days before: 50 + change% / 2, clamped to 0..100
+  (100 when usage starts from nothing; undefined when both windows are empty);
+- PES = mean of adoption, stickiness and growth (the defined ones), as Pendo's PES averages its three.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from cstui.metrics.base import EVERYONE, Conn, Period, Scope, mean, pct, trailing
+from cstui.metrics.logos import active_account_ids
+
+WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class AccountUsage:
+    """One account's usage facts in a window and the one before it."""
+
+    window_days: int
+    active_days: int = 0
+    minutes: float = 0.0
+    user_days: int = 0  # sum of daily active users
+    previous_minutes: float = 0.0
+    key_features_used: int = 0
+    key_features: int = 0
+    newest_usage: str | None = None  # last usage_daily day before the window's end
+    newest_feature_use: str | None = None
+
+    @property
+    def has_usage(self) -> bool:
+        return self.newest_usage is not None
+
+    @property
+    def adoption(self) -> float | None:
+        if not self.key_features or self.newest_feature_use is None:
+            return None
+        return pct(self.key_features_used, self.key_features)
+
+    @property
+    def stickiness(self) -> float | None:
+        return pct(self.active_days, self.window_days) if self.has_usage else None
+
+    @property
+    def growth_pct(self) -> float | None:
+        return pct(self.minutes - self.previous_minutes, self.previous_minutes)
+
+    @property
+    def growth(self) -> float | None:
+        if not self.has_usage:
+            return None
+        if self.previous_minutes == 0:
+            return 100.0 if self.minutes > 0 else None
+        return max(0.0, min(100.0, 50 + self.growth_pct / 2))
+
+    @property
+    def engagement(self) -> float | None:
+        """PES: mean of adoption, stickiness and growth; None without any usage data."""
+        if not self.has_usage and self.adoption is None:
+            return None
+        return mean([self.adoption, self.stickiness, self.growth])
+
+    @property
+    def minutes_per_active_user(self) -> float | None:
+        return self.minutes / self.user_days if self.user_days else None
+
+
+def key_feature_count(conn: Conn) -> int:
+    return conn.execute("SELECT count(*) FROM features WHERE is_key = 1").fetchone()[0]
+
+
+def usage_by_account(conn: Conn, window: Period, scope: Scope = EVERYONE) -> dict[int, AccountUsage]:
+    """Usage facts for every account in scope, in four queries whatever the book's size."""
+    clause, params = scope.where()
+    a_clause, a_params = scope.where("a.id")
+    before = window.before()
+    named = {"ps": before.s, "s": window.s, "e": window.e, **params}
+    sums = {row[0]: row[1:] for row in conn.execute(f"""
+        SELECT account_id,
+            sum(day >= :s AND active_users > 0), sum(CASE WHEN day >= :s THEN minutes ELSE 0 END),
+            sum(CASE WHEN day >= :s THEN active_users ELSE 0 END), sum(CASE WHEN day < :s THEN minutes ELSE 0 END)
+        FROM usage_daily WHERE day >= :ps AND day < :e{clause} GROUP BY account_id""", named)}
+    used = dict(conn.execute(f"""
+        SELECT fu.account_id, count(DISTINCT fu.feature_id) FROM feature_usage fu
+        JOIN features f ON f.id = fu.feature_id AND f.is_key = 1
+        WHERE fu.day >= :s AND fu.day < :e AND fu.events > 0{clause.replace('account_id', 'fu.account_id')}
+        GROUP BY fu.account_id""", named).fetchall())
+    newest = conn.execute(f"""
+        SELECT a.id,
+            (SELECT max(day) FROM usage_daily u WHERE u.account_id = a.id AND u.day < :e),
+            (SELECT max(day) FROM feature_usage fu WHERE fu.account_id = a.id AND fu.day < :e)
+        FROM accounts a WHERE 1{a_clause}""", {"e": window.e, **a_params}).fetchall()
+    keys = key_feature_count(conn)
+    result = {}
+    for account, newest_usage, newest_feature in newest:
+        active_days, minutes, user_days, previous = sums.get(account, (0, 0.0, 0, 0.0))
+        result[account] = AccountUsage(
+            window.days, int(active_days or 0), float(minutes or 0), int(user_days or 0), float(previous or 0),
+            used.get(account, 0), keys, newest_usage, newest_feature)
+    return result
+
+
+@dataclass(frozen=True)
+class PortfolioUsage:
+    adoption_rate: float | None
+    engagement_score: float | None
+    active_days: float | None  # mean per active account with usage data
+    minutes_per_active_user: float | None
+    feature_adoption: dict[str, float]  # feature name -> % of active accounts using it
+
+
+def portfolio_usage(conn: Conn, window: Period, scope: Scope = EVERYONE) -> PortfolioUsage:
+    """Means over the accounts on the books at the end of the window."""
+    active = active_account_ids(conn, window.end, scope)
+    per_account = usage_by_account(conn, window, scope)
+    accounts = [per_account[a] for a in active if a in per_account]
+    keys = key_feature_count(conn)
+    adoption = mean([pct(u.key_features_used, keys) for u in accounts]) if keys and accounts else None
+    with_usage = [u for u in accounts if u.has_usage]
+    minutes = sum(u.minutes for u in with_usage)
+    user_days = sum(u.user_days for u in with_usage)
+    return PortfolioUsage(
+        adoption_rate=adoption,
+        engagement_score=mean([u.engagement for u in accounts]),
+        active_days=mean([u.active_days for u in with_usage]),
+        minutes_per_active_user=minutes / user_days if user_days else None,
+        feature_adoption=feature_adoption(conn, window, active),
+    )
+
+
+def feature_adoption(conn: Conn, window: Period, active: list[int]) -> dict[str, float]:
+    """Share of the given accounts that used each feature in the window."""
+    if not active:
+        return {}
+    active_set = set(active)
+    counts: dict[str, int] = {name: 0 for (name,) in conn.execute("SELECT name FROM features ORDER BY name")}
+    rows = conn.execute("""
+        SELECT f.name, fu.account_id FROM feature_usage fu JOIN features f ON f.id = fu.feature_id
+        WHERE fu.day >= ? AND fu.day < ? AND fu.events > 0 GROUP BY f.name, fu.account_id""",
+        [window.s, window.e])
+    for name, account in rows:
+        if account in active_set:
+            counts[name] += 1
+    return {name: 100.0 * n / len(active) for name, n in counts.items()}
+
+
+def usage_window(as_of: date) -> Period:
+    return trailing(as_of, WINDOW_DAYS)
