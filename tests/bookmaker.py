@@ -1,0 +1,74 @@
+"""Build small books by hand for tests whose expected values are computed on paper."""
+
+from sqlite_utils import Database
+
+
+class BookMaker:
+    """Writes rows straight into a book; each helper returns the new row's id."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.conn = db.conn
+
+    def _insert(self, sql: str, args: list) -> int:
+        with self.conn:
+            return self.conn.execute(sql, args).lastrowid
+
+    def account(self, key: str, start: str, churn: str | None = None, segment: str | None = None,
+                renewal: str | None = None, name: str | None = None) -> int:
+        return self._insert(
+            "INSERT INTO accounts (key, name, start_date, churn_date, segment, renewal_date) VALUES (?, ?, ?, ?, ?, ?)",
+            [key, name or key, start, churn, segment, renewal])
+
+    def mrr(self, account: int, effective: str, mrr: float) -> int:
+        return self._insert("INSERT INTO mrr_history (account_id, effective_date, mrr) VALUES (?, ?, ?)",
+                            [account, effective, mrr])
+
+    def survey(self, account: int, kind: str, score: int, on: str, comment: str | None = None) -> int:
+        return self._insert("INSERT INTO surveys (account_id, kind, score, responded_on, comment) VALUES (?, ?, ?, ?, ?)",
+                            [account, kind, score, on, comment])
+
+    def invoice(self, account: int, number: str, issued: str, due: str, amount: float, paid: str | None = None) -> int:
+        return self._insert(
+            "INSERT INTO invoices (account_id, invoice_no, issued_date, due_date, amount, paid_date) VALUES (?, ?, ?, ?, ?, ?)",
+            [account, number, issued, due, amount, paid])
+
+    def feature(self, name: str, is_key: bool = True) -> int:
+        return self._insert("INSERT INTO features (name, is_key) VALUES (?, ?)", [name, int(is_key)])
+
+    def usage(self, account: int, day: str, users: int, minutes: float) -> None:
+        self._insert("INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, ?, ?)",
+                     [account, day, users, minutes])
+
+    def feature_use(self, account: int, day: str, feature: int, events: int = 1) -> None:
+        self._insert("INSERT INTO feature_usage (account_id, day, feature_id, events) VALUES (?, ?, ?, ?)",
+                     [account, day, feature, events])
+
+    def ticket(self, account: int, opened: str, channel: str = "assisted", severity: str = "normal",
+               closed: str | None = None) -> int:
+        return self._insert(
+            "INSERT INTO tickets (account_id, opened_on, channel, severity, closed_on) VALUES (?, ?, ?, ?, ?)",
+            [account, opened, channel, severity, closed])
+
+    def note(self, account: int, on: str, sentiment: int | None = None, text_sentiment: float | None = None,
+             summary: str = "call") -> int:
+        return self._insert(
+            "INSERT INTO interactions (account_id, occurred_on, kind, summary, sentiment, text_sentiment)"
+            " VALUES (?, ?, 'call', ?, ?, ?)", [account, on, summary, sentiment, text_sentiment])
+
+    def weights(self, **weights: float) -> None:
+        with self.conn:
+            for key, value in weights.items():
+                self.conn.execute("UPDATE health_config SET value = ? WHERE name = ?", [value, f"weight.{key}"])
+
+
+def memory_book() -> Database:
+    """A migrated in-memory book: cheap enough for one per hypothesis example."""
+    import sqlite3
+
+    from cstui.storage.migrations import migration_set
+
+    db = Database(sqlite3.connect(":memory:"))
+    db.execute("PRAGMA foreign_keys = ON")
+    migration_set().apply(db)
+    return db
