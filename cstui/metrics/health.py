@@ -81,7 +81,7 @@ class Breakdown:
             return [0.0 for _ in self.components]
         tenths = [c.points * 10 for c in self.components]
         floors = [int(t // 1) for t in tenths]
-        missing = round(self.score * 10) - sum(floors)
+        missing = round(round(self.score, 1) * 10) - sum(floors)  # the score as shown, in tenths
         order = sorted(range(len(tenths)), key=lambda i: tenths[i] - floors[i], reverse=True)
         for i in order[:max(0, missing)]:
             floors[i] += 1
