@@ -1,14 +1,22 @@
-"""Build the demo book: run the seeded generator in fixtures/ and import its CSV files."""
+"""Build the demo book: run the seeded generator in fixtures/ and import its CSV files.
+
+After the import, the demo also gets what a CSM who has used cstui for a while would have:
+follow-up tasks born from recent difficult calls, and weekly health snapshots for the last
+quarter, so trends and "what changed" mean something on the first day.
+"""
 
 import importlib.util
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from cstui.metrics.health import take_snapshot
 from cstui.resources import data_dir
 from cstui.storage.importer import import_path
+
+SNAPSHOT_WEEKS = 12
 
 
 def _generator():
@@ -28,3 +36,19 @@ def build_demo_book(book: Database, today: date) -> None:
     """Fill `book` with the demo accounts as of `today`, through the ordinary importer."""
     with tempfile.TemporaryDirectory(prefix="cstui-demo-") as tmp:
         import_path(book, write_demo_csv(Path(tmp), today))
+    _add_follow_ups(book, today)
+    for weeks in range(SNAPSHOT_WEEKS, 0, -1):
+        take_snapshot(book.conn, today - timedelta(weeks=weeks))
+
+
+def _add_follow_ups(book: Database, today: date) -> None:
+    """A follow-up due a week after each of the last 3 weeks' difficult calls; the older ones done."""
+    since = (today - timedelta(days=21)).isoformat()
+    with book.atomic():
+        book.execute("""
+            INSERT INTO tasks (account_id, interaction_id, title, due_on, created_on, done_on)
+            SELECT account_id, id, 'Follow up: ' || summary, date(occurred_on, '+7 days'), occurred_on,
+                   CASE WHEN id % 3 = 0 THEN date(occurred_on, '+5 days') END
+            FROM interactions
+            WHERE occurred_on >= ? AND occurred_on <= ? AND coalesce(sentiment, text_sentiment) < 0""",
+                     [since, today.isoformat()])

@@ -10,8 +10,9 @@ keeps its definition, as of the day before `end`).
 from datetime import date, timedelta
 
 from cstui.metrics.base import EVERYONE, Conn, Period, Scope, trailing
-from cstui.metrics.health import BANDS, account_health, band_counts, health_for_accounts
+from cstui.metrics.health import BANDS, Breakdown, account_health, band_counts, health_for_accounts
 from cstui.metrics.logos import logo_counts
+from cstui.metrics.mood import negative_notes
 from cstui.metrics.revenue import cltv, mrr_by_account, projected_cltv, renewals_due, revenue_retention, total_mrr
 from cstui.metrics.support import support_counts
 from cstui.metrics.surveys import survey_stats
@@ -44,16 +45,24 @@ def _survey_keys(stats) -> dict:
     }
 
 
+def _keys(conn: Conn, account_ids: list[int]) -> list[str]:
+    keys = dict(conn.execute("SELECT id, key FROM accounts").fetchall())
+    return sorted(keys[a] for a in account_ids)
+
+
 def portfolio_report(conn: Conn, as_of: date | None = None, period: Period | None = None,
-                     scope: Scope = EVERYONE) -> dict:
-    """Every contract key (and a few more) for the book or one segment."""
+                     scope: Scope = EVERYONE, health: dict[int, Breakdown] | None = None) -> dict:
+    """Every contract key (and a few more) for the book or one segment.
+
+    `health` may pass in the breakdowns as of the report date when the caller already has them.
+    """
     d = report_date(as_of, period)
     w = windows(d, period)
     logos = logo_counts(conn, w["retention"], scope)
     revenue = revenue_retention(conn, w["retention"], scope)
     value = cltv(conn, d, scope)
     usage = portfolio_usage(conn, w["usage"], scope)
-    health = health_for_accounts(conn, d, scope)
+    health = health if health is not None else health_for_accounts(conn, d, scope)
     mrr_now = mrr_by_account(conn, d + timedelta(days=1), scope)
     mrr = sum(mrr_now.values())
     renewals = {}
@@ -87,6 +96,8 @@ def portfolio_report(conn: Conn, as_of: date | None = None, period: Period | Non
         "mrr": mrr, "arr": 12 * mrr,
         "health": band_counts(health),
         "health_arr": arr_by_band,
+        "green_but_negative": _keys(conn, [a for a in negative_notes(conn, d, scope)
+                                           if a in health and health[a].band == "green"]),
         "renewals": renewals,
     }
 

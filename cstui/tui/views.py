@@ -1,0 +1,215 @@
+"""What each screen shows, assembled from the engine: plain data, no Textual.
+
+Screens call these from worker threads with their own connection, then render the result. Keeping
+them free of widgets lets the pilot tests compare what is shown with what the engine says.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from cstui.metrics.base import Conn, Period, Scope
+from cstui.metrics.health import (
+    Breakdown,
+    HealthChange,
+    account_health,
+    band_counts,
+    health_for_accounts,
+    previous_snapshot,
+    previous_snapshots,
+    what_changed,
+)
+from cstui.metrics.logos import logo_counts
+from cstui.metrics.report import portfolio_report
+from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
+from cstui.metrics.surveys import survey_stats, survey_stats_by_account
+from cstui.metrics.base import trailing
+
+
+@dataclass
+class Mover:
+    account_id: int
+    key: str
+    name: str
+    before: float
+    after: float
+    since: str
+    driver: str
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+
+@dataclass
+class Dashboard:
+    report: dict
+    movers: list[Mover]
+
+
+def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
+    health = health_for_accounts(conn, as_of)
+    report = portfolio_report(conn, as_of, health=health)
+    previous = previous_snapshots(conn, as_of)
+    names = {a: (k, n) for a, k, n in conn.execute("SELECT id, key, name FROM accounts")}
+    moved = [(a, prev_score, b.score, day) for a, b in health.items()
+             if a in previous and b.score is not None and (prev_score := previous[a][1]) is not None
+             for day in [previous[a][0]]]
+    moved.sort(key=lambda m: abs(m[2] - m[1]), reverse=True)
+    result = []
+    for a, before, after, day in moved[:movers]:
+        if abs(after - before) < 0.05:
+            break
+        old = previous_snapshot(conn, a, as_of)
+        change = what_changed(old, health[a])
+        driver = f"{change.driver.label} {change.driver.delta:+.1f}" if change.driver else ""
+        result.append(Mover(a, *names[a], before, after, day, driver))
+    return Dashboard(report, result)
+
+
+@dataclass
+class AccountRow:
+    account_id: int
+    key: str
+    name: str
+    segment: str
+    arr: float
+    score: float | None
+    band: str
+    trend: float | None  # points since the last snapshot
+    nps: float | None
+    last_contact: str | None
+    renewal: str | None
+    open_tasks: int
+    churned: bool
+
+
+def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
+    """Every account, churned ones included (the screen hides them unless asked)."""
+    health = health_for_accounts(conn, as_of)
+    previous = previous_snapshots(conn, as_of)
+    arr = mrr_by_account(conn, as_of + timedelta(days=1))
+    nps = survey_stats_by_account(conn, trailing(as_of, 90))
+    d = as_of.isoformat()
+    last = dict(conn.execute("SELECT account_id, max(occurred_on) FROM interactions WHERE occurred_on <= ? "
+                             "GROUP BY account_id", [d]).fetchall())
+    tasks = dict(conn.execute("SELECT account_id, count(*) FROM tasks WHERE done_on IS NULL GROUP BY account_id"
+                              ).fetchall())
+    rows = []
+    for a, key, name, segment, renewal in conn.execute(
+            "SELECT id, key, name, segment, renewal_date FROM accounts ORDER BY name"):
+        b = health.get(a)
+        prev = previous.get(a, (None, None))[1]
+        score = b.score if b else None
+        rows.append(AccountRow(
+            a, key, name, segment or "", 12 * arr.get(a, 0.0), score, b.band if b else "churned",
+            None if score is None or prev is None else score - prev,
+            nps[a].nps if a in nps else None, last.get(a), renewal if b else None, tasks.get(a, 0), b is None))
+    return rows
+
+
+@dataclass
+class TimelineEntry:
+    day: str
+    kind: str
+    text: str
+
+
+@dataclass
+class AccountDetail:
+    account_id: int
+    key: str
+    name: str
+    segment: str | None
+    plan: str | None
+    start_date: str
+    renewal: str | None
+    churn_date: str | None
+    arr: float
+    breakdown: Breakdown
+    change: HealthChange | None
+    history: list[tuple[str, float | None]]  # (month end, score)
+    contacts: list[tuple[str, str, str, bool]]  # name, email, role, champion
+    timeline: list[TimelineEntry]
+    follow_ups: list[tuple[int, str, str]]  # task id, due, title
+    report: dict = field(default_factory=dict)
+
+
+def month_ends(as_of: date, months: int) -> list[date]:
+    """The last day of each of the `months` months before as_of's month, then as_of itself."""
+    ends = []
+    first = as_of.replace(day=1)
+    for _ in range(months):
+        ends.append(first - timedelta(days=1))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return sorted(ends) + [as_of]
+
+
+def account_detail(conn: Conn, account_id: int, as_of: date, timeline_limit: int = 200) -> AccountDetail:
+    key, name, segment, plan, start, renewal, churn = conn.execute(
+        "SELECT key, name, segment, plan, start_date, renewal_date, churn_date FROM accounts WHERE id = ?",
+        [account_id]).fetchone()
+    breakdown = account_health(conn, account_id, as_of)
+    old = previous_snapshot(conn, account_id, as_of)
+    history = [(d.isoformat(), account_health(conn, account_id, d).score)
+               for d in month_ends(as_of, 12) if d.isoformat() > start]
+    contacts = [(n, e or "", r or "", bool(c)) for n, e, r, c in conn.execute(
+        "SELECT name, email, role, is_champion FROM contacts WHERE account_id = ? ORDER BY is_champion DESC, name",
+        [account_id])]
+    d = as_of.isoformat()
+    timeline = [TimelineEntry(*row) for row in conn.execute("""
+        SELECT day, kind, text FROM (
+            SELECT occurred_on AS day, kind, summary || coalesce(': ' || notes, '') ||
+                   coalesce(' [sentiment ' || sentiment || ']', '') AS text, id * 10 AS ord
+              FROM interactions WHERE account_id = :a
+            UNION ALL SELECT responded_on, upper(kind), score || coalesce(' - ' || comment, ''), id * 10 + 1
+              FROM surveys WHERE account_id = :a
+            UNION ALL SELECT opened_on, 'ticket', severity || ' ' || channel || ': ' || coalesce(subject, '') ||
+                   CASE WHEN closed_on IS NULL OR closed_on > :d THEN ' (open)' ELSE ' (closed ' || closed_on || ')' END,
+                   id * 10 + 2 FROM tickets WHERE account_id = :a
+            UNION ALL SELECT issued_date, 'invoice', invoice_no || ' ' || printf('%.2f', amount) ||
+                   CASE WHEN paid_date IS NOT NULL AND paid_date <= :d THEN ' paid ' || paid_date
+                        WHEN due_date < :d THEN ' OVERDUE since ' || due_date ELSE ' due ' || due_date END,
+                   id * 10 + 3 FROM invoices WHERE account_id = :a)
+        WHERE day <= :d ORDER BY day DESC, ord DESC LIMIT :n""", {"a": account_id, "d": d, "n": timeline_limit})]
+    follow_ups = conn.execute("SELECT id, due_on, title FROM tasks WHERE account_id = ? AND done_on IS NULL "
+                              "ORDER BY due_on, id", [account_id]).fetchall()
+    return AccountDetail(
+        account_id, key, name, segment, plan, start, renewal, churn,
+        12 * total_mrr(conn, as_of + timedelta(days=1), Scope(account_id=account_id)), breakdown,
+        what_changed(old, breakdown) if old else None, history, contacts, timeline, follow_ups)
+
+
+@dataclass
+class MonthPoint:
+    month: str  # YYYY-MM
+    nps: float | None
+    csat: float | None
+    ces: float | None
+    churn: float | None
+    nrr: float | None
+    mrr: float
+    active_users: float | None  # mean daily active users across the book
+    bands: dict[str, int]
+
+
+def trends(conn: Conn, as_of: date, months: int) -> list[MonthPoint]:
+    """Portfolio figures for each of the last `months` months (the current one up to as_of)."""
+    points = []
+    first = as_of.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        starts.append((starts[-1] - timedelta(days=1)).replace(day=1))
+    usage = {m: users for m, users in conn.execute(
+        "SELECT substr(day, 1, 7), sum(active_users) * 1.0 / count(DISTINCT day) FROM usage_daily "
+        "WHERE day >= ? AND day <= ? GROUP BY 1", [starts[-1].isoformat(), as_of.isoformat()])}
+    for start in sorted(starts):
+        following = (start + timedelta(days=32)).replace(day=1)
+        end = min(following, as_of + timedelta(days=1))
+        period = Period(start, end)
+        stats = survey_stats(conn, period)
+        month = start.isoformat()[:7]
+        points.append(MonthPoint(
+            month, stats.nps, stats.csat, stats.ces, logo_counts(conn, period).churn_rate,
+            revenue_retention(conn, period).nrr, total_mrr(conn, end), usage.get(month),
+            band_counts(health_for_accounts(conn, end - timedelta(days=1)))))
+    return points
