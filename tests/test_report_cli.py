@@ -54,9 +54,9 @@ def test_report_rejects_bad_arguments_with_one_line(demo_path, cli):
 
 
 def test_health_snapshot_and_explain(demo_path, demo, cli):
-    result = cli("health", "snapshot", "--as-of", "2026-10-24", "--db", str(demo_path))
-    assert result.code == 0 and result.out.startswith("snapshot 2026-10-24: ")
-    count = demo.execute("SELECT count(*) FROM health_snapshots WHERE as_of = '2026-10-24'").fetchone()[0]
+    result = cli("health", "snapshot", "--as-of", "2026-11-23", "--db", str(demo_path))
+    assert result.code == 0 and result.out.startswith("snapshot 2026-11-23: ")
+    count = demo.execute("SELECT count(*) FROM health_snapshots WHERE as_of = '2026-11-23'").fetchone()[0]
     assert result.out.strip().endswith(f"{count} accounts")
     out = cli("health", "explain", "ACC-1001", "--as-of", "2026-11-24", "--db", str(demo_path)).out
-    assert "ACC-1001: health" in out and "Product usage" in out and "since 2026-10-24:" in out
+    assert "ACC-1001: health" in out and "Product usage" in out and "since 2026-11-23:" in out
