@@ -1,0 +1,98 @@
+"""The cstui app: modes for the four main screens, the book connections, the command palette."""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+import sqlite3
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from cstui.storage.connection import connect
+from cstui.tui.screens.accounts import AccountsScreen
+from cstui.tui.screens.checkin import CheckinScreen
+from cstui.tui.screens.dashboard import DashboardScreen
+from cstui.tui.screens.help import HelpScreen
+from cstui.tui.screens.trends import TrendsScreen
+
+
+class CstuiApp(App):
+    """A CSM's book of business in the terminal."""
+
+    TITLE = "cstui"
+    CSS_PATH = ["styles/app.tcss"]
+    MODES = {
+        "dashboard": DashboardScreen,
+        "accounts": AccountsScreen,
+        "checkin": CheckinScreen,
+        "trends": TrendsScreen,
+    }
+    DEFAULT_MODE = "dashboard"
+    BINDINGS = [
+        Binding("d", "switch_mode('dashboard')", "Dashboard"),
+        Binding("a", "switch_mode('accounts')", "Accounts"),
+        Binding("c", "switch_mode('checkin')", "Check-in"),
+        Binding("t", "switch_mode('trends')", "Trends"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, book_path: Path, as_of: date | None = None, snapshot_on_open: bool = True):
+        super().__init__()
+        self.book_path = Path(book_path)
+        self.as_of = as_of or date.today()
+        self.book = connect(self.book_path)  # the UI thread's connection, for the CSM's writes
+        self.book_version = 0  # bumped after every write, so screens know to reload
+        self.snapshot_on_open = snapshot_on_open
+        self.sub_title = f"{self.book_path.name} - as of {self.as_of.isoformat()}"
+
+    @contextmanager
+    def reader(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own for a worker thread (WAL lets it read while the UI writes)."""
+        db = connect(self.book_path, migrate=False)
+        try:
+            yield db.conn
+        finally:
+            db.conn.close()
+
+    def on_mount(self) -> None:
+        if self.snapshot_on_open:
+            self.take_snapshot()
+
+    @work(thread=True, exclusive=True, group="snapshot", exit_on_error=False)
+    def take_snapshot(self) -> None:
+        """Record today's health for every account, once a day, without holding up the screen."""
+        from cstui.metrics.health import take_snapshot
+
+        with self.reader() as conn:
+            exists = conn.execute("SELECT 1 FROM health_snapshots WHERE as_of = ? LIMIT 1",
+                                  [self.as_of.isoformat()]).fetchone()
+            if not exists:
+                take_snapshot(conn, self.as_of)
+
+    def book_changed(self) -> None:
+        """Call after a write: the current screen reloads now, the others when shown again."""
+        self.book_version += 1
+        reload = getattr(self.screen, "reload", None)
+        if reload is not None:
+            reload()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the current screen is also a command in the palette (ctrl+p)."""
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.description in seen or not active.enabled:
+                continue
+            seen.add(binding.description)
+            display = binding.key_display or key
+            yield SystemCommand(binding.description, f"key: {display}",
+                                lambda node=active.node, action=binding.action: self.run_action(action, node))
+        yield from super().get_system_commands(screen)

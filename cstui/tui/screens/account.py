@@ -1,0 +1,120 @@
+"""One customer: the health breakdown, what changed, the trend, contacts, timeline, follow-ups."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cstui.tui import views
+from cstui.tui.screens.base import BookScreen
+from cstui.tui.widgets.charts import Chart
+from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
+
+
+class AccountScreen(BookScreen):
+    """The per-customer health breakdown and everything behind it."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("f", "feedback", "Log feedback"),
+        Binding("n", "survey", "Add survey"),
+        Binding("x", "complete", "Complete follow-up"),
+    ]
+
+    def __init__(self, account_id: int) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.detail: views.AccountDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="account-body"):
+            yield Static("…", id="account-title", markup=False)
+            yield Static("", id="account-change", markup=False)
+            yield DataTable(id="breakdown", cursor_type="none", zebra_stripes=True)
+            with Horizontal(id="account-middle"):
+                yield Chart("Health, month ends", id="health-chart")
+                with Vertical(id="account-side"):
+                    yield Static("Follow-ups", classes="box-title")
+                    yield Static("", id="follow-ups", markup=False)
+                    yield Static("Contacts", classes="box-title")
+                    yield Static("", id="contacts", markup=False)
+            yield Static("⚠ = stale: the component's newest fact is old", classes="hint")
+            yield Static("Timeline (newest first)", classes="box-title")
+            yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#breakdown", DataTable).add_columns(
+            "Component", "Raw value", "Score", "Weight %", "Points", "Newest fact")
+        self.query_one("#timeline", DataTable).add_columns("Date", "Kind", "What")
+        super().on_mount()
+
+    def fetch(self, conn) -> views.AccountDetail:
+        return views.account_detail(conn, self.account_id, self.app.as_of)
+
+    def show(self, d: views.AccountDetail) -> None:
+        self.detail = d
+        b = d.breakdown
+        title = book_text(d.name, "bold")
+        title.append_text(book_text(f"  {d.key}  ·  {d.segment or '-'}  ·  {d.plan or '-'}  ·  ARR {d.arr:,.0f}  ·  "))
+        title.append(f"renews {d.renewal}" if d.renewal else f"churned {d.churn_date}" if d.churn_date else "no renewal date")
+        title.append("\nHealth ")
+        score = "-" if b.score is None else f"{b.score:.1f}"
+        title.append(f"{score} ({b.band})", style=BAND_STYLE.get(b.band, ""))
+        title.append(" ")
+        if d.change and d.change.delta is not None:
+            title.append_text(trend(d.change.delta))
+        self.query_one("#account-title", Static).update(title)
+        change = self.query_one("#account-change", Static)
+        if d.change and d.change.delta is not None:
+            driver = d.change.driver
+            text = f"Since the snapshot of {d.change.before.as_of}: {d.change.delta:+.1f} points"
+            text += f"; biggest driver: {driver.label} {driver.delta:+.1f}" if driver else "; no component moved"
+            change.update(text)
+        else:
+            change.update("No earlier snapshot to compare with yet.")
+        table = self.query_one("#breakdown", DataTable)
+        table.clear()
+        for c, points in zip(b.components, b.rounded_points()):
+            newest = (c.newest or "-") + (" ⚠" if c.stale else "")
+            table.add_row(Text(c.label), book_text(c.raw),
+                          Text("no data", style="dim") if c.score is None else number(c.score),
+                          number(c.share), number(points), Text(newest, style="yellow" if c.stale else ""))
+        table.add_row(Text("Total", style="bold"), Text(""), Text(""), number(100.0 if b.score is not None else None),
+                      number(b.score, style="bold"), Text(""))
+        self.query_one("#health-chart", Chart).draw_lines(
+            [day for day, _ in d.history], {"health": [score for _, score in d.history]}, ylim=(0, 100))
+        follow = Text()
+        for _, due, title_text in d.follow_ups:
+            overdue = due <= self.app.as_of.isoformat()
+            follow.append(f"{due} ", style="bold red" if overdue else "")
+            follow.append_text(book_text(title_text))
+            follow.append("\n")
+        self.query_one("#follow-ups", Static).update(follow or Text("none open", style="dim"))
+        people = Text()
+        for name, email, role, champion in d.contacts:
+            people.append("★ " if champion else "  ")
+            people.append_text(book_text(f"{name}  {role}  {email}"))
+            people.append("\n")
+        self.query_one("#contacts", Static).update(people or Text("none", style="dim"))
+        timeline = self.query_one("#timeline", DataTable)
+        timeline.clear()
+        for entry in d.timeline:
+            timeline.add_row(Text(entry.day), Text(entry.kind), book_text(entry.text))
+
+    def action_feedback(self) -> None:
+        from cstui.tui.screens.feedback import open_feedback
+
+        open_feedback(self.app, self.account_id)
+
+    def action_survey(self) -> None:
+        from cstui.tui.screens.survey import open_survey
+
+        open_survey(self.app, self.account_id)
+
+    def action_complete(self) -> None:
+        from cstui.tui.screens.feedback import complete_first_follow_up
+
+        complete_first_follow_up(self.app, self.account_id)

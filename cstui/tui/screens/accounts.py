@@ -1,0 +1,135 @@
+"""The account list: sort by any column, filter as you type, by band and segment."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from cstui.tui import views
+from cstui.tui.screens.base import BookScreen
+from cstui.tui.widgets.account_table import COLUMNS, AccountTable
+
+BAND_FILTERS = (None, "red", "yellow", "green")
+
+
+class AccountsScreen(BookScreen):
+    """Every account with health at a glance; enter opens one."""
+
+    AUTO_FOCUS = "#accounts"
+
+    BINDINGS = [
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("s", "sort(1)", "Sort next column"),
+        Binding("S", "sort(0)", "Reverse sort", show=False),
+        Binding("b", "band", "Band filter"),
+        Binding("g", "segment", "Segment filter"),
+        Binding("h", "churned", "Show churned"),
+        Binding("f", "feedback", "Log feedback"),
+        Binding("escape", "clear_search", "Back", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: list[views.AccountRow] = []
+        self.sort_column = 3  # health, worst first
+        self.sort_reverse = False
+        self.band_filter: str | None = None
+        self.segment_filter: str | None = None
+        self.show_churned = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="accounts-bar"):
+            yield Input(placeholder="/ to filter by name, key or segment", id="search")
+            yield Static("", id="accounts-status", markup=False)
+        yield AccountTable(id="accounts")
+        yield Footer()
+
+    def fetch(self, conn) -> list[views.AccountRow]:
+        return views.account_rows(conn, self.app.as_of)
+
+    def show(self, rows: list[views.AccountRow]) -> None:
+        self.all_rows = rows
+        self.apply(keep_page=True)
+
+    @property
+    def table(self) -> AccountTable:
+        return self.query_one("#accounts", AccountTable)
+
+    def visible_rows(self) -> list[views.AccountRow]:
+        needle = self.query_one("#search", Input).value.strip().lower()
+        rows = [r for r in self.all_rows
+                if (self.show_churned or not r.churned)
+                and (self.band_filter is None or r.band == self.band_filter)
+                and (self.segment_filter is None or r.segment == self.segment_filter)
+                and (not needle or needle in r.name.lower() or needle in r.key.lower() or needle in r.segment.lower())]
+        column = COLUMNS[self.sort_column]
+        return sorted(rows, key=column.sort_key, reverse=self.sort_reverse)
+
+    def apply(self, keep_page: bool = False) -> None:
+        self.table.show(self.visible_rows(), keep_page=keep_page)
+        arrow = "▼" if self.sort_reverse else "▲"
+        parts = [self.table.status(), f"sort: {COLUMNS[self.sort_column].label} {arrow}"]
+        if self.band_filter:
+            parts.append(f"band: {self.band_filter}")
+        if self.segment_filter:
+            parts.append(f"segment: {self.segment_filter}")
+        parts.append("churned shown" if self.show_churned else "churned hidden")
+        self.query_one("#accounts-status", Static).update("  ·  ".join(parts))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.apply()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus or search.value:
+            search.value = ""
+            self.table.focus()
+        else:
+            self.app.switch_mode("dashboard")
+
+    def action_sort(self, step: int) -> None:
+        if step:
+            self.sort_column = (self.sort_column + 1) % len(COLUMNS)
+            self.sort_reverse = False
+        else:
+            self.sort_reverse = not self.sort_reverse
+        self.apply()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        index = [c.label for c in COLUMNS].index(str(event.column_key.value))
+        self.sort_reverse = not self.sort_reverse if index == self.sort_column else False
+        self.sort_column = index
+        self.apply()
+
+    def action_band(self) -> None:
+        self.band_filter = BAND_FILTERS[(BAND_FILTERS.index(self.band_filter) + 1) % len(BAND_FILTERS)]
+        self.apply()
+
+    def action_segment(self) -> None:
+        segments = [None, *sorted({r.segment for r in self.all_rows if r.segment})]
+        current = segments.index(self.segment_filter) if self.segment_filter in segments else 0
+        self.segment_filter = segments[(current + 1) % len(segments)]
+        self.apply()
+
+    def action_churned(self) -> None:
+        self.show_churned = not self.show_churned
+        self.apply()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from cstui.tui.screens.account import AccountScreen
+
+        self.app.push_screen(AccountScreen(int(event.row_key.value)))
+
+    def action_feedback(self) -> None:
+        from cstui.tui.screens.feedback import open_feedback
+
+        row = self.table.selected
+        if row is not None:
+            open_feedback(self.app, row.account_id)

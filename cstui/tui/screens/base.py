@@ -1,0 +1,35 @@
+"""What every data screen shares: loading in a worker and reloading after the book changes."""
+
+from typing import Any
+
+from textual import work
+from textual.screen import Screen
+
+
+class BookScreen(Screen):
+    """A screen whose content comes from the book; `fetch` runs off the UI thread."""
+
+    loaded_version = -1
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded_version != self.app.book_version:
+            self.reload()
+
+    def reload(self) -> None:
+        self.loaded_version = self.app.book_version
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        with self.app.reader() as conn:
+            data = self.fetch(conn)
+        self.app.call_from_thread(self.show, data)
+
+    def fetch(self, conn) -> Any:  # pragma: no cover - every screen overrides it
+        raise NotImplementedError
+
+    def show(self, data: Any) -> None:  # pragma: no cover - every screen overrides it
+        raise NotImplementedError

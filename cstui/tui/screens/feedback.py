@@ -1,0 +1,147 @@
+"""Call-feedback entry: a form a CSM fills from the keyboard in seconds.
+
+Digits type scores, tab moves, ctrl+s saves, escape cancels (asking first when something was
+typed). Every field is checked by `storage.writes.parse_feedback`, the same rules the CLI uses;
+errors show under their fields and nothing is saved until all are valid. Saving is one transaction.
+"""
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Select, Static, TextArea
+
+from cstui.safe_text import visible
+from cstui.storage import writes
+from cstui.tui.screens.confirm import ConfirmScreen
+
+KINDS = [("call", "call"), ("meeting", "meeting"), ("email", "email"), ("note", "note")]
+# Field id -> (label, placeholder)
+FIELDS = {
+    "date": ("Date", "YYYY-MM-DD"),
+    "contact": ("Contact", "name or email (new names are added)"),
+    "summary": ("Summary", "one line: what was it about?"),
+    "sentiment": ("Your read", "-2 (very negative) .. 2 (very positive)"),
+    "nps": ("NPS", "0-10"),
+    "csat": ("CSAT", "1-5"),
+    "ces": ("CES", "1-7 (1 = easy)"),
+    "follow_up_title": ("Follow-up", "what you promised to do"),
+    "follow_up_on": ("Due", "YYYY-MM-DD"),
+}
+
+
+class FeedbackScreen(ModalScreen[bool]):
+    """Log a call (or meeting, email, note) for one account; returns True when saved."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, account_id: int, account_key: str, account_name: str, today: str,
+                 contacts: list[str]) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.account_key = account_key
+        self.account_name = account_name
+        self.today = today
+        self.contacts = contacts
+
+    def _field(self, name: str, value: str = "") -> ComposeResult:
+        label, placeholder = FIELDS[name]
+        with Horizontal(classes="field"):
+            yield Static(label, classes="field-label", markup=False)
+            with Vertical(classes="field-input"):
+                suggester = SuggestFromList(self.contacts, case_sensitive=False) if name == "contact" else None
+                yield Input(value=value, placeholder=placeholder, id=name, suggester=suggester, compact=True)
+                yield Static("", id=f"{name}-error", classes="error", markup=False)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="feedback-box", classes="modal"):
+            yield Static(f"Log feedback: {visible(self.account_key, one_line=True)} "
+                         f"{visible(self.account_name, one_line=True)}", classes="box-title", markup=False)
+            yield from self._field("date", self.today)
+            with Horizontal(classes="field"):
+                yield Static("Kind", classes="field-label")
+                yield Select(KINDS, value="call", allow_blank=False, id="kind", compact=True)
+            yield from self._field("contact")
+            yield from self._field("summary")
+            with Horizontal(classes="field"):
+                yield Static("Notes", classes="field-label")
+                yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
+            yield from self._field("sentiment")
+            with Horizontal(classes="field scores"):
+                for name in ("nps", "csat", "ces"):
+                    yield from self._field(name)
+            yield from self._field("follow_up_title")
+            yield from self._field("follow_up_on")
+            yield Static("ctrl+s save  ·  tab next field  ·  escape cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#summary", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        fields = {name: self.query_one(f"#{name}", Input).value for name in FIELDS}
+        fields["kind"] = str(self.query_one("#kind", Select).value)
+        fields["notes"] = self.query_one("#notes", TextArea).text
+        return fields
+
+    def typed_something(self) -> bool:
+        values = self.values()
+        return any(v.strip() for k, v in values.items() if k not in ("date", "kind")) or values["date"] != self.today
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for name in FIELDS:
+            error = self.query_one(f"#{name}-error", Static)
+            error.update(errors.get(name, ""))
+            error.set_class(name in errors, "shown")
+            self.query_one(f"#{name}", Input).set_class(name in errors, "invalid")
+
+    def action_save(self) -> None:
+        entry, errors = writes.parse_feedback(self.account_key, self.values())
+        self.show_errors(errors)
+        if entry is None:
+            first = next(iter(errors))
+            if first in FIELDS:
+                self.query_one(f"#{first}", Input).focus()
+            return
+        writes.save_feedback(self.app.book, entry)
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        if not self.typed_something():
+            self.dismiss(False)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmScreen("Discard what you typed?"), answer)
+
+
+def open_feedback(app: App, account_id: int) -> None:
+    """Open the feedback form for an account; on save, tell every screen the book changed."""
+    key, name = app.book.execute("SELECT key, name FROM accounts WHERE id = ?", [account_id]).fetchone()
+    contacts = [n for (n,) in app.book.execute("SELECT name FROM contacts WHERE account_id = ? ORDER BY name",
+                                               [account_id])]
+
+    def saved(done: bool | None) -> None:
+        if done:
+            app.notify(f"Feedback saved for {visible(key, one_line=True)}", markup=False)
+            app.book_changed()
+
+    app.push_screen(FeedbackScreen(account_id, key, name, app.as_of.isoformat(), contacts), saved)
+
+
+def complete_first_follow_up(app: App, account_id: int) -> None:
+    """Complete the account's most pressing open follow-up (the earliest due)."""
+    task = app.book.execute("SELECT id, title FROM tasks WHERE account_id = ? AND done_on IS NULL "
+                            "ORDER BY due_on, id LIMIT 1", [account_id]).fetchone()
+    if task is None:
+        app.notify("No open follow-up for this account", severity="warning")
+        return
+    writes.complete_task(app.book, task[0], app.as_of.isoformat())
+    app.notify(f"Done: {visible(task[1], one_line=True)}", markup=False)
+    app.book_changed()

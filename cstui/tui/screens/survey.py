@@ -1,0 +1,68 @@
+"""Survey entry for a response that arrived outside a call (NPS, CSAT or CES with a comment)."""
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, Static
+
+from cstui.errors import UserError
+from cstui.safe_text import visible
+from cstui.storage import writes
+
+KINDS = [("NPS (0-10)", "nps"), ("CSAT (1-5)", "csat"), ("CES (1-7)", "ces")]
+
+
+class SurveyScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, account_key: str, today: str) -> None:
+        super().__init__()
+        self.account_key = account_key
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="survey-box", classes="modal"):
+            yield Static(f"Survey response: {visible(self.account_key, one_line=True)}", classes="box-title",
+                         markup=False)
+            for label, widget in (("Kind", Select(KINDS, value="nps", allow_blank=False, id="survey-kind", compact=True)),
+                                  ("Score", Input(id="survey-score", placeholder="on the kind's scale", compact=True)),
+                                  ("Date", Input(self.today, id="survey-date", compact=True)),
+                                  ("Comment", Input(id="survey-comment", compact=True)),
+                                  ("Contact", Input(id="survey-contact", placeholder="email", compact=True))):
+                with Horizontal(classes="field"):
+                    yield Static(label, classes="field-label")
+                    yield widget
+            yield Static("", id="survey-error", classes="error", markup=False)
+            yield Static("ctrl+s save  ·  escape cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#survey-score", Input).focus()
+
+    def action_save(self) -> None:
+        value = {name: self.query_one(f"#survey-{name}", Input).value
+                 for name in ("score", "date", "comment", "contact")}
+        try:
+            writes.add_survey(self.app.book, self.account_key, str(self.query_one("#survey-kind", Select).value),
+                              value["score"], value["date"], comment=value["comment"].strip() or None,
+                              contact_email=value["contact"].strip() or None)
+        except UserError as error:
+            message = self.query_one("#survey-error", Static)
+            message.update(str(error))
+            message.add_class("shown")
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def open_survey(app: App, account_id: int) -> None:
+    key = app.book.execute("SELECT key FROM accounts WHERE id = ?", [account_id]).fetchone()[0]
+
+    def saved(done: bool | None) -> None:
+        if done:
+            app.notify("Survey response saved")
+            app.book_changed()
+
+    app.push_screen(SurveyScreen(key, app.as_of.isoformat()), saved)

@@ -1,0 +1,1 @@
+"""Reusable widgets; every one renders book text literally."""

@@ -1,0 +1,110 @@
+"""The account list as a paged table.
+
+Textual's DataTable measures every cell on first paint (seconds for 10,000 rows), so the table
+holds one page of rows; sorting and filtering work on the whole list in Python and only the
+visible page is rendered. Moving past the last row of a page turns the page.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from cstui.tui.views import AccountRow
+from cstui.tui.widgets.text import band, book_text, number, trend
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    sort_key: Callable[[AccountRow], object]
+    render: Callable[[AccountRow], Text]
+
+
+def _missing_last(value, default):
+    return (value is None, value if value is not None else default)
+
+
+COLUMNS = (
+    Column("Name", lambda r: r.name.lower(), lambda r: book_text(r.name)),
+    Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment)),
+    Column("ARR", lambda r: r.arr, lambda r: number(r.arr, "{:,.0f}")),
+    Column("Health", lambda r: _missing_last(r.score, 0), lambda r: number(r.score)),
+    Column("Band", lambda r: r.band, lambda r: band(r.band)),
+    Column("Trend", lambda r: _missing_last(r.trend, 0), lambda r: trend(r.trend)),
+    Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: number(r.nps, "{:+.0f}")),
+    Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: Text(r.last_contact or "-")),
+    Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: Text(r.renewal or "-")),
+    Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}")),
+)
+
+
+class AccountTable(DataTable):
+    """A page of account rows; `show(rows)` replaces the list, `page` moves through it."""
+
+    BINDINGS = [
+        Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
+        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.rows_shown: list[AccountRow] = []
+        self.page_index = 0
+
+    def on_mount(self) -> None:
+        for column in COLUMNS:
+            self.add_column(column.label, key=column.label)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.rows_shown) // PAGE_SIZE))
+
+    def show(self, rows: list[AccountRow], keep_page: bool = False) -> None:
+        self.rows_shown = rows
+        if not keep_page:
+            self.page_index = 0
+        self.page_index = min(self.page_index, self.pages - 1)
+        self._render_page()
+
+    def _render_page(self, cursor: int = 0) -> None:
+        self.clear()
+        start = self.page_index * PAGE_SIZE
+        for row in self.rows_shown[start:start + PAGE_SIZE]:
+            self.add_row(*(column.render(row) for column in COLUMNS), key=str(row.account_id))
+        if self.row_count:
+            self.move_cursor(row=min(cursor, self.row_count - 1))
+
+    def action_page(self, step: int) -> None:
+        target = self.page_index + step
+        if 0 <= target < self.pages:
+            self.page_index = target
+            self._render_page(0 if step > 0 else PAGE_SIZE - 1)
+
+    def action_cursor_down(self) -> None:
+        if self.cursor_row >= self.row_count - 1 and self.page_index < self.pages - 1:
+            self.action_page(1)
+        else:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0 and self.page_index > 0:
+            self.action_page(-1)
+        else:
+            super().action_cursor_up()
+
+    @property
+    def selected(self) -> AccountRow | None:
+        index = self.page_index * PAGE_SIZE + self.cursor_row
+        return self.rows_shown[index] if self.row_count and index < len(self.rows_shown) else None
+
+    def status(self) -> str:
+        if not self.rows_shown:
+            return "no accounts match"
+        start = self.page_index * PAGE_SIZE
+        end = min(start + PAGE_SIZE, len(self.rows_shown))
+        return f"{start + 1}-{end} of {len(self.rows_shown):,}"

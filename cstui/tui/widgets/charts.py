@@ -1,0 +1,56 @@
+"""Every chart cstui draws, in one place, so the chart backend can change in one module.
+
+Charts are textual-plotext `PlotextPlot` widgets: they follow the app's theme by themselves
+("auto" theme) and redraw at the size they are given, so they read at 80x24 and at 200x50.
+"""
+
+from textual_plotext import PlotextPlot
+
+# RGB, not names: the "auto" theme repaints named colours.
+BAND_COLORS = {"green": (46, 160, 67), "yellow": (215, 170, 20), "red": (210, 50, 50)}
+
+
+class Chart(PlotextPlot):
+    """A plotext chart with a title; `draw_*` replace what it shows."""
+
+    def __init__(self, title: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.title = title
+        self.points_drawn = 0  # what the tests can check without reading pixels
+
+    def _start(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(self.title)
+
+    def _labels(self, labels: list[str]) -> list[str]:
+        """Shorten date labels so they fit: YYYY-MM-DD -> MM-DD, YYYY-MM -> 'YY-MM."""
+        return [label[5:] if len(label) == 10 else f"'{label[2:]}" if len(label) == 7 else label for label in labels]
+
+    def draw_lines(self, labels: list[str], series: dict[str, list[float | None]], ylim: tuple | None = None) -> None:
+        """One line per series over the labels; gaps where a value is undefined."""
+        self._start()
+        plt = self.plt
+        xs = list(range(len(labels)))
+        self.points_drawn = 0
+        for name, values in series.items():
+            pairs = [(x, v) for x, v in zip(xs, values) if v is not None]
+            if pairs:
+                plt.plot([p[0] for p in pairs], [p[1] for p in pairs], label=name, marker="braille")
+                self.points_drawn += len(pairs)
+        if labels:
+            step = max(1, len(labels) // 6)
+            plt.xticks(xs[::step], self._labels(labels)[::step])
+        if ylim:
+            plt.ylim(*ylim)
+        self.refresh()
+
+    def draw_bands(self, labels: list[str], bands: list[dict[str, int]]) -> None:
+        """Stacked bars of green/yellow/red account counts per label."""
+        self._start()
+        plt = self.plt
+        plt.stacked_bar(self._labels(labels), [[b.get(k, 0) for b in bands] for k in BAND_COLORS],
+                        labels=list(BAND_COLORS), color=list(BAND_COLORS.values()))
+        self.points_drawn = len(labels)
+        self.refresh()

@@ -1,0 +1,30 @@
+"""Book text as Rich `Text`: shown literally, never parsed as markup, controls made visible."""
+
+from rich.text import Text
+
+from cstui.safe_text import visible
+
+BAND_STYLE = {"green": "bold green", "yellow": "bold yellow", "red": "bold red", "no data": "dim", "churned": "dim"}
+
+
+def book_text(value: object, style: str = "", one_line: bool = True) -> Text:
+    return Text(visible(value, one_line=one_line), style=style)
+
+
+def number(value: float | None, fmt: str = "{:,.1f}", style: str = "") -> Text:
+    """A figure right-aligned; '-' for undefined, never 0."""
+    return Text("-" if value is None else fmt.format(value), style=style, justify="right")
+
+
+def band(name: str) -> Text:
+    return Text(name, style=BAND_STYLE.get(name, ""))
+
+
+def trend(delta: float | None) -> Text:
+    if delta is None:
+        return Text("")
+    if delta >= 1:
+        return Text(f"▲{delta:+.1f}", style="green")
+    if delta <= -1:
+        return Text(f"▼{delta:+.1f}", style="red")
+    return Text(f"▶{delta:+.1f}", style="dim")

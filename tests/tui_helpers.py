@@ -1,0 +1,22 @@
+"""Driving the app in tests: wait until the workers have loaded what the screen shows."""
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let pending workers finish and their results reach the screen."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def cells(table: DataTable) -> list[list[str]]:
+    """The table's rows as plain strings, as a user reads them."""
+    return [[str(getattr(cell, "plain", cell)) for cell in table.get_row_at(i)] for i in range(table.row_count)]
