@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""
     BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
 
     def __init__(self, question: str) -> None:

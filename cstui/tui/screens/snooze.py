@@ -15,11 +15,11 @@ from cstui.storage.writes import check_date
 class SnoozeScreen(ModalScreen[str | None]):
     """Returns the date the account comes back, or None when cancelled."""
 
-    AUTO_FOCUS = None  # keys 1 and w act at once; tab reaches the date field
-
+    # Nothing focused at first, so t and w act at once (a focused input would take the keys).
+    AUTO_FOCUS = ""
     BINDINGS = [
-        Binding("1", "days(1)", "1 day"),
-        Binding("w", "days(7)", "1 week"),
+        Binding("t", "days(1)", "Tomorrow"),
+        Binding("w", "days(7)", "In a week"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -30,7 +30,7 @@ class SnoozeScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="snooze-box", classes="modal"):
             yield Static("Snooze until when?", classes="box-title")
-            yield Static("1 = tomorrow, w = in a week, or tab, type a date and press enter", classes="hint")
+            yield Static("t = tomorrow, w = in a week, or tab to type a date and press enter", classes="hint")
             yield Input(placeholder="YYYY-MM-DD", id="snooze-date")
             yield Static("", id="snooze-error", classes="error", markup=False)
 
