@@ -5,10 +5,15 @@ from textual.widgets import DataTable
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let pending workers finish and their results reach the screen."""
-    for _ in range(3):
+    """Let pending workers finish and every data screen on the stack show their results."""
+    from cstui.tui.screens.base import BookScreen
+
+    for _ in range(500):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
+        screens = [s for s in pilot.app.screen_stack if isinstance(s, BookScreen)]
+        if all(s.is_current for s in screens):
+            break
     await pilot.pause()
 
 

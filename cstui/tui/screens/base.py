@@ -9,7 +9,8 @@ from textual.screen import Screen
 class BookScreen(Screen):
     """A screen whose content comes from the book; `fetch` runs off the UI thread."""
 
-    loaded_version = -1
+    loaded_version = -1  # the book version the latest load was started for
+    shown_version = -2  # the book version whose data is on screen
 
     def on_mount(self) -> None:
         self.reload()
@@ -22,11 +23,21 @@ class BookScreen(Screen):
         self.loaded_version = self.app.book_version
         self._load()
 
+    @property
+    def is_current(self) -> bool:
+        """True once what is shown comes from the latest load (tests wait on this)."""
+        return self.shown_version == self.loaded_version
+
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
+        version = self.loaded_version
         with self.app.reader() as conn:
             data = self.fetch(conn)
-        self.app.call_from_thread(self.show, data)
+        self.app.call_from_thread(self._show, data, version)
+
+    def _show(self, data: Any, version: int) -> None:
+        self.show(data)
+        self.shown_version = version
 
     def fetch(self, conn) -> Any:  # pragma: no cover - every screen overrides it
         raise NotImplementedError

@@ -50,7 +50,12 @@ class Chart(PlotextPlot):
         """Stacked bars of green/yellow/red account counts per label."""
         self._start()
         plt = self.plt
-        plt.stacked_bar(self._labels(labels), [[b.get(k, 0) for b in bands] for k in BAND_COLORS],
+        # Numeric positions and explicit ticks: plotext places string categories through a set,
+        # whose order changes from run to run.
+        xs = list(range(len(labels)))
+        plt.stacked_bar(xs, [[b.get(k, 0) for b in bands] for k in BAND_COLORS],
                         labels=list(BAND_COLORS), color=list(BAND_COLORS.values()))
+        step = max(1, len(labels) // 6)
+        plt.xticks(xs[::step], self._labels(labels)[::step])
         self.points_drawn = len(labels)
         self.refresh()

@@ -1,0 +1,61 @@
+"""SVG snapshots of every main screen on the demo book as of 2026-11-24 (pytest-textual-snapshot).
+
+Update them after an intended change of look with `pytest tests/test_snapshots.py --snapshot-update`
+and review the SVGs in tests/__snapshots__/ before committing.
+"""
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from cstui.tui.app import CstuiApp
+from cstui.tui.screens.account import AccountScreen
+from tests.conftest import DEMO_DATE
+from tests.tui_helpers import press, settle
+
+
+def steps(*keys: str, account: str | None = None, type_into: dict[str, str] | None = None):
+    """A run_before that presses keys and waits for each screen's data before the picture."""
+
+    async def run(pilot) -> None:
+        await settle(pilot)
+        if account:
+            row = pilot.app.book.execute("SELECT id FROM accounts WHERE key = ?", [account]).fetchone()
+            pilot.app.push_screen(AccountScreen(row[0]))
+            await settle(pilot)
+        for key in keys:
+            await press(pilot, key)
+        for field, text in (type_into or {}).items():
+            pilot.app.screen.query_one(f"#{field}", Input).focus()
+            await pilot.press(*text)
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        await settle(pilot)
+
+    return run
+
+
+CASES = {
+    "dashboard": ((120, 40), steps()),
+    "dashboard_80x24": ((80, 24), steps()),
+    "accounts": ((120, 40), steps("a")),
+    "account_breakdown": ((120, 40), steps(account="ACC-1010")),
+    "trends_80x24": ((80, 24), steps("t")),
+    "trends_200x50": ((200, 50), steps("t")),
+    "checkin": ((120, 40), steps("c")),
+    "feedback_form_with_errors": ((120, 40), steps("c", "f", type_into={"summary": "Call", "nps": "11"})),
+    "help_on_accounts": ((120, 40), steps("a", "question_mark")),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_screen_snapshot(case, snap_compare, demo_path):
+    size, run_before = CASES[case]
+    if case == "feedback_form_with_errors":
+        original = run_before
+
+        async def run_before(pilot):
+            await original(pilot)
+            await press(pilot, "ctrl+s")
+
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
