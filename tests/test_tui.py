@@ -37,7 +37,7 @@ async def test_dashboard_shows_the_engine_s_figures(demo_path, demo):
             assert shown.startswith(fmt.format(report[key])), (fid, shown)
         health = str(app.screen.query_one("#health-dist").render())
         for band in ("green", "yellow", "red"):
-            assert f"{band:<7}{report['health'][band]:>5} accounts" in health
+            assert f"{band:<7}{report['health'][band]:>4} accts" in health
         assert app.screen.query_one("#movers").row_count > 0
 
 

@@ -2,7 +2,7 @@
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.tui import views
@@ -10,18 +10,27 @@ from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.figure import Figure
 from cstui.tui.widgets.text import book_text, number
 
-FIGURES = (  # id, label, window, report key, format
-    ("nps", "NPS", "last 90 days", "nps", "{:+.1f}"),
-    ("csat", "CSAT", "last 90 days", "csat", "{:.1f}%"),
-    ("ces", "CES (1-7, low=easy)", "last 90 days", "ces", "{:.2f}"),
-    ("churn", "Logo churn", "last 365 days", "churn_rate", "{:.1f}%"),
-    ("retention", "Retention", "last 365 days", "retention_rate", "{:.1f}%"),
-    ("grr", "GRR", "last 365 days", "grr", "{:.1f}%"),
-    ("nrr", "NRR", "last 365 days", "nrr", "{:.1f}%"),
-    ("cltv", "CLTV", "trailing year", "cltv", "{:,.0f}"),
+FIGURES = (  # id, label, window, report key, format (labels and windows fit a card at 80 columns)
+    ("nps", "NPS", "last 90d", "nps", "{:+.1f}"),
+    ("csat", "CSAT", "last 90d", "csat", "{:.1f}%"),
+    ("ces", "CES 1-7 ↓", "last 90d", "ces", "{:.2f}"),
+    ("churn", "Logo churn", "last 365d", "churn_rate", "{:.1f}%"),
+    ("retention", "Retention", "last 365d", "retention_rate", "{:.1f}%"),
+    ("grr", "GRR", "last 365d", "grr", "{:.1f}%"),
+    ("nrr", "NRR", "last 365d", "nrr", "{:.1f}%"),
+    ("cltv", "CLTV", "trailing 365d", "cltv", "{:,.0f}"),
     ("arr", "ARR", "today", "arr", "{:,.0f}"),
-    ("engagement", "Engagement", "last 30 days", "engagement_score", "{:.1f}"),
+    ("engagement", "Engagement", "last 30d", "engagement_score", "{:.1f}"),
 )
+
+
+def money(value: float) -> str:
+    """Compact money for tight boxes: 950, 12.5k, 3.51M."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.2f}M"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:.1f}k"
+    return f"{value:,.0f}"
 
 
 class DashboardScreen(BookScreen):
@@ -31,6 +40,11 @@ class DashboardScreen(BookScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with VerticalScroll(id="dashboard-body"):
+            yield from self._body()
+        yield Footer()
+
+    def _body(self) -> ComposeResult:
         with Grid(id="figures"):
             for fid, label, window, _, _ in FIGURES:
                 yield Figure(label, window, id=f"fig-{fid}")
@@ -39,12 +53,11 @@ class DashboardScreen(BookScreen):
                 yield Static("Health today", classes="box-title")
                 yield Static("…", id="health-dist", markup=False)
             with Vertical(id="renewals-box", classes="box"):
-                yield Static("Renewals ahead", classes="box-title")
+                yield Static("Renewals: accounts, ARR, not green", classes="box-title")
                 yield Static("…", id="renewals", markup=False)
         with Vertical(id="movers-box", classes="box"):
             yield Static("Moved most since the last snapshot", classes="box-title")
             yield DataTable(id="movers", cursor_type="row", zebra_stripes=True)
-        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#movers", DataTable)
@@ -63,20 +76,19 @@ class DashboardScreen(BookScreen):
         for fid, _, _, key, fmt in FIGURES:
             value = report[key]
             self.query_one(f"#fig-{fid}", Figure).set_value("-" if value is None else fmt.format(value))
-        if report["cltv_lifespan_capped"]:
-            self.query_one("#fig-cltv", Figure).set_value(
-                ("-" if report["cltv"] is None else f"{report['cltv']:,.0f}") + " (10y cap)")
+        self.query_one("#fig-cltv", Figure).set_window(
+            "365d·10y cap" if report["cltv_lifespan_capped"] else "trailing 365d")
         health = Text()
-        for band_name, style in (("green", "green"), ("yellow", "yellow"), ("red", "red")):
-            health.append(f"{band_name:<7}", style=f"bold {style}")
-            health.append(f"{report['health'][band_name]:>5} accounts  {report['health_arr'][band_name]:>12,.0f} ARR\n")
+        for band_name in ("green", "yellow", "red"):
+            health.append(f"{band_name:<7}", style=f"bold {band_name}")
+            health.append(f"{report['health'][band_name]:>4} accts {money(report['health_arr'][band_name]):>7} ARR\n")
         if report["green_but_negative"]:
-            health.append(f"green but notes read negative: {len(report['green_but_negative'])}", style="italic")
+            health.append(f"{len(report['green_but_negative'])} green, notes negative", style="italic")
         self.query_one("#health-dist", Static).update(health)
         renewals = Text()
         for horizon, r in report["renewals"].items():
-            renewals.append(f"{horizon:>4}: {r['accounts']:>3} accounts {r['arr']:>11,.0f} ARR  ")
-            renewals.append(f"at risk {r['at_risk_accounts']} / {r['arr_at_risk']:,.0f}\n",
+            renewals.append(f"{horizon:>3} {r['accounts']:>3} accts {money(r['arr']):>7}")
+            renewals.append(f"  {r['at_risk_accounts']:>2} {money(r['arr_at_risk']):>7}\n",
                             style="red" if r["at_risk_accounts"] else "")
         self.query_one("#renewals", Static).update(renewals)
         table = self.query_one("#movers", DataTable)

@@ -22,6 +22,9 @@ class Figure(Vertical):
     def set_value(self, text: str | Text) -> None:
         self.query_one(".figure-value", Static).update(text)
 
+    def set_window(self, text: str) -> None:
+        self.query_one(".figure-window", Static).update(text)
+
     @property
     def value(self) -> str:
         return str(self.query_one(".figure-value", Static).render())
