@@ -89,7 +89,7 @@ def test_payment_overdue_and_days_late(make):
     make.invoice(a, "4", "2026-06-01", "2026-06-30", 100)  # due today: not yet overdue
     c = account_health(make.conn, a, D).component("payment")
     assert c.score == 100 - 25 * 1 - 5  # one overdue, 5 days late on average
-    assert c.raw == "1 overdue invoices, paid 5 days late on average"
+    assert c.raw == "1 overdue, paid 5d late on average"
     # As of the day before the late payment, invoice 1 was itself overdue.
     assert account_health(make.conn, a, date(2026, 6, 9)).component("payment").raw.startswith("1 overdue")
 

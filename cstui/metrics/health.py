@@ -112,9 +112,9 @@ def _days_between(earlier: str | None, later: date) -> int | None:
 def _usage_component(u: AccountUsage | None) -> Component:
     if u is None or not u.has_usage:
         return Component("usage", COMPONENTS["usage"], "no usage data", None)
-    growth = "new" if u.previous_minutes == 0 and u.minutes > 0 else (
-        "none either month" if u.growth_pct is None else f"{u.growth_pct:+.0f}%")
-    raw = f"{u.active_days}/{u.window_days} active days, minutes vs prior {u.window_days} days {growth}"
+    growth = "new usage" if u.previous_minutes == 0 and u.minutes > 0 else (
+        "no minutes either window" if u.growth_pct is None else f"minutes {u.growth_pct:+.0f}% vs prior {u.window_days}d")
+    raw = f"{u.active_days}/{u.window_days} active days, {growth}"
     return Component("usage", COMPONENTS["usage"], raw, mean([u.stickiness, u.growth]), newest=u.newest_usage)
 
 
@@ -140,7 +140,7 @@ def _survey_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Compo
     for account, n, score, nps, csat, ces, newest in rows:
         parts = [f"{label} {value:.1f}" for label, value in (("NPS", nps), ("CSAT", csat), ("CES", ces))
                  if value is not None]
-        raw = f"{', '.join(parts)} (mean of {n} responses in {SURVEY_DAYS} days)"
+        raw = f"{' '.join(parts)} ({n} in {SURVEY_DAYS}d)"
         result[account] = Component("surveys", COMPONENTS["surveys"], raw, score, newest=newest)
     return result
 
@@ -175,8 +175,8 @@ def _payment_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Comp
     result = {}
     for account, overdue, late, newest in rows:
         score = max(0.0, 100.0 - 25 * overdue - min(50.0, late or 0.0))
-        late_text = "no payments in 365 days" if late is None else f"paid {late:.0f} days late on average"
-        raw = f"{overdue} overdue invoices, {late_text}"
+        late_text = "no payments in 365d" if late is None else f"paid {late:.0f}d late on average"
+        raw = f"{overdue} overdue, {late_text}"
         result[account] = Component("payment", COMPONENTS["payment"], raw, score, newest=newest)
     return result
 
@@ -198,10 +198,10 @@ def _relationship_components(conn: Conn, as_of: date, scope: Scope) -> dict[int,
     for account, last, mood in rows:
         days = _days_between(last, as_of)
         parts = [recency_score(days)]
-        raw = f"last contact {days} days ago"
+        raw = f"last contact {days}d ago"
         if mood is not None:
             parts.append((mood + 2) * 25.0)
-            raw += f", sentiment {mood:+.1f} (-2..2, {SENTIMENT_DAYS} days)"
+            raw += f", mood {mood:+.1f} of ±2 ({SENTIMENT_DAYS}d)"
         result[account] = Component("relationship", COMPONENTS["relationship"], raw, mean(parts), newest=last)
     return result
 
