@@ -1,4 +1,4 @@
-"""Commands that create, fill and look after the book: init, demo, import, migrate, backup."""
+"""Commands that create and fill the book: init, demo, import, migrate."""
 
 from datetime import date
 from pathlib import Path
@@ -16,7 +16,6 @@ def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("demo")(demo)
     app.command("import")(import_files)
-    app.command("backup")(backup)
     migrate_app = typer.Typer(help="Show or apply the book's schema steps.", no_args_is_help=True)
     migrate_app.command("status")(migrate_status)
     migrate_app.command("apply")(migrate_apply)
@@ -94,18 +93,6 @@ def import_files(
         result = import_path(book, source, progress)
     for table, read in result.rows_read.items():
         typer.echo(f"{table}: {read:,} rows read, {result.rows_added.get(table, 0):,} new")
-
-
-def backup(
-    target: Annotated[Path, typer.Argument(help="Where to write the copy.")],
-    db: DbOption = None,
-) -> None:
-    """Copy the book with SQLite's online backup API (safe while the app is open)."""
-    if target.exists():
-        raise UserError(f"{target}: already exists; choose a new file name")
-    book = open_book(db)
-    connection.backup_to(book.conn, target)
-    typer.echo(f"backed up to {target}")
 
 
 def migrate_status(db: DbOption = None) -> None:

@@ -1,12 +1,13 @@
 """The typer application and its error handling: one clear line and exit 1 for user mistakes."""
 
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cstui.cli import book_commands, capture_commands, report_commands
+from cstui.cli import book_commands, capture_commands, care_commands, report_commands
 from cstui.cli.common import DbOption
 from cstui.errors import UserError
 
@@ -53,11 +54,14 @@ def launch(conn, db_path, as_of) -> None:
 book_commands.register(app)
 capture_commands.register(app)
 report_commands.register(app)
+care_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # returns the code of a typer.Exit
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except UserError as error:
         print(f"cstui: {error}", file=sys.stderr)
         sys.exit(1)
@@ -67,6 +71,10 @@ def main(argv: list[str] | None = None) -> None:
     except UsageError as error:
         hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
         print(f"cstui: {error.format_message()}{hint}", file=sys.stderr)
+        sys.exit(1)
+    except sqlite3.DatabaseError as error:  # a damaged book met after it opened
+        print(f"cstui: the book could not be read ({error}). Check it with `cstui doctor`; "
+              "`cstui restore BACKUP` puts a backup back.", file=sys.stderr)
         sys.exit(1)
     except typer.Abort:
         print("cstui: aborted", file=sys.stderr)

@@ -41,6 +41,7 @@ class CstuiApp(App):
     ]
 
     def __init__(self, book_path: Path, as_of: date | None = None, snapshot_on_open: bool = True):
+        """`snapshot_on_open=False` skips the daily backup and snapshot (for read-only looks and tests)."""
         super().__init__()
         self.book_path = Path(book_path)
         self.as_of = as_of or date.today()
@@ -60,14 +61,16 @@ class CstuiApp(App):
 
     def on_mount(self) -> None:
         if self.snapshot_on_open:
-            self.take_snapshot()
+            self.daily_upkeep()
 
-    @work(thread=True, exclusive=True, group="snapshot", exit_on_error=False)
-    def take_snapshot(self) -> None:
-        """Record today's health for every account, once a day, without holding up the screen."""
+    @work(thread=True, exclusive=True, group="upkeep", exit_on_error=False)
+    def daily_upkeep(self) -> None:
+        """Once a day, off the UI thread: a backup copy of the book and today's health snapshot."""
         from cstui.metrics.health import take_snapshot
+        from cstui.storage.maintenance import daily_backup
 
         with self.reader() as conn:
+            daily_backup(conn, self.book_path, date.today())
             exists = conn.execute("SELECT 1 FROM health_snapshots WHERE as_of = ? LIMIT 1",
                                   [self.as_of.isoformat()]).fetchone()
             if not exists:

@@ -4,10 +4,10 @@ Screens call these from worker threads with their own connection, then render th
 them free of widgets lets the pilot tests compare what is shown with what the engine says.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cstui.metrics.base import Conn, Period, Scope
+from cstui.metrics.base import Conn, Period, Scope, trailing
 from cstui.metrics.health import (
     Breakdown,
     HealthChange,
@@ -22,7 +22,8 @@ from cstui.metrics.logos import logo_counts
 from cstui.metrics.report import portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
-from cstui.metrics.base import trailing
+from cstui.storage import queries
+from cstui.storage.queries import TimelineEntry
 
 
 @dataclass
@@ -108,13 +109,6 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
 
 
 @dataclass
-class TimelineEntry:
-    day: str
-    kind: str
-    text: str
-
-
-@dataclass
 class AccountDetail:
     account_id: int
     key: str
@@ -131,7 +125,6 @@ class AccountDetail:
     contacts: list[tuple[str, str, str, bool]]  # name, email, role, champion
     timeline: list[TimelineEntry]
     follow_ups: list[tuple[int, str, str]]  # task id, due, title
-    report: dict = field(default_factory=dict)
 
 
 def month_ends(as_of: date, months: int) -> list[date]:
@@ -152,31 +145,12 @@ def account_detail(conn: Conn, account_id: int, as_of: date, timeline_limit: int
     old = previous_snapshot(conn, account_id, as_of)
     history = [(d.isoformat(), account_health(conn, account_id, d).score)
                for d in month_ends(as_of, 12) if d.isoformat() > start]
-    contacts = [(n, e or "", r or "", bool(c)) for n, e, r, c in conn.execute(
-        "SELECT name, email, role, is_champion FROM contacts WHERE account_id = ? ORDER BY is_champion DESC, name",
-        [account_id])]
     d = as_of.isoformat()
-    timeline = [TimelineEntry(*row) for row in conn.execute("""
-        SELECT day, kind, text FROM (
-            SELECT occurred_on AS day, kind, summary || coalesce(': ' || notes, '') ||
-                   coalesce(' [sentiment ' || sentiment || ']', '') AS text, id * 10 AS ord
-              FROM interactions WHERE account_id = :a
-            UNION ALL SELECT responded_on, upper(kind), score || coalesce(' - ' || comment, ''), id * 10 + 1
-              FROM surveys WHERE account_id = :a
-            UNION ALL SELECT opened_on, 'ticket', severity || ' ' || channel || ': ' || coalesce(subject, '') ||
-                   CASE WHEN closed_on IS NULL OR closed_on > :d THEN ' (open)' ELSE ' (closed ' || closed_on || ')' END,
-                   id * 10 + 2 FROM tickets WHERE account_id = :a
-            UNION ALL SELECT issued_date, 'invoice', invoice_no || ' ' || printf('%.2f', amount) ||
-                   CASE WHEN paid_date IS NOT NULL AND paid_date <= :d THEN ' paid ' || paid_date
-                        WHEN due_date < :d THEN ' OVERDUE since ' || due_date ELSE ' due ' || due_date END,
-                   id * 10 + 3 FROM invoices WHERE account_id = :a)
-        WHERE day <= :d ORDER BY day DESC, ord DESC LIMIT :n""", {"a": account_id, "d": d, "n": timeline_limit})]
-    follow_ups = conn.execute("SELECT id, due_on, title FROM tasks WHERE account_id = ? AND done_on IS NULL "
-                              "ORDER BY due_on, id", [account_id]).fetchall()
     return AccountDetail(
         account_id, key, name, segment, plan, start, renewal, churn,
         12 * total_mrr(conn, as_of + timedelta(days=1), Scope(account_id=account_id)), breakdown,
-        what_changed(old, breakdown) if old else None, history, contacts, timeline, follow_ups)
+        what_changed(old, breakdown) if old else None, history, queries.contacts(conn, account_id),
+        queries.timeline(conn, account_id, d, timeline_limit), queries.open_follow_ups(conn, account_id))
 
 
 @dataclass

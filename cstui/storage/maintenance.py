@@ -1,0 +1,151 @@
+"""Looking after the book: integrity checks (`cstui doctor`), restore, and daily automatic backups."""
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from cstui.errors import UserError
+from cstui.storage.connection import applied_steps, backup_to, connect
+from cstui.storage.migrations import known_steps
+
+DAILY_BACKUPS_KEPT = 7
+SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+
+
+@dataclass
+class Checkup:
+    """What `cstui doctor` found: facts to show and problems in plain words."""
+
+    facts: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def check_file(path: Path) -> tuple[list[str], list[str]]:
+    """Integrity, foreign keys and schema steps of a book file, without writing to it.
+
+    Returns (facts, problems); a file SQLite cannot read is a problem, not an exception.
+    """
+    facts: list[str] = []
+    problems: list[str] = []
+    try:
+        conn = _read_only(path)
+        try:
+            integrity = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+            orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+            steps = applied_steps(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return facts, [f"SQLite cannot read this file ({error}): it is damaged or not a cstui book."]
+    if integrity == ["ok"]:
+        facts.append("integrity_check: ok")
+    else:
+        problems.append("integrity_check found damage: " + "; ".join(integrity[:5]))
+    if orphans:
+        tables = sorted({row[0] for row in orphans})
+        problems.append(f"{len(orphans)} rows point at rows that no longer exist (in {', '.join(tables)})")
+    else:
+        facts.append("foreign_key_check: ok (no row points at a missing row)")
+    known = known_steps()
+    unknown = [s for s in steps if s not in known]
+    pending = [s for s in known if s not in steps]
+    if unknown:
+        problems.append(f"written by a newer cstui (unknown schema steps: {', '.join(unknown)}); upgrade cstui")
+    elif not steps:
+        problems.append("no cstui schema steps recorded: this is not a cstui book")
+    else:
+        state = "up to date" if not pending else f"{len(pending)} pending (applied on the next open)"
+        facts.append(f"schema: {len(steps)} of {len(known)} steps applied, {state}; latest {steps[-1]}")
+    return facts, problems
+
+
+def checkup(path: Path) -> Checkup:
+    """Everything `cstui doctor` reports about the book at `path`."""
+    result = Checkup()
+    if not path.exists():
+        result.problems.append(f"{path}: no book here (create one with `cstui init` or `cstui demo`)")
+        return result
+    mode = path.stat().st_mode & 0o777
+    result.facts.append(f"book: {path} ({path.stat().st_size / 1e6:.1f} MB, mode {mode:o})")
+    if mode & 0o077:
+        result.problems.append(f"the book is readable by other users (mode {mode:o}); cstui sets 600 on open")
+    facts, problems = check_file(path)
+    result.facts += facts
+    result.problems += problems
+    if not problems:
+        db = connect(path)
+        conn = db.conn
+        pragmas = (f"journal_mode={conn.execute('PRAGMA journal_mode').fetchone()[0]} "
+                   f"synchronous={SYNCHRONOUS[conn.execute('PRAGMA synchronous').fetchone()[0]]} "
+                   f"foreign_keys={'ON' if conn.execute('PRAGMA foreign_keys').fetchone()[0] else 'OFF'} "
+                   f"busy_timeout={conn.execute('PRAGMA busy_timeout').fetchone()[0]}ms")
+        conn.close()
+        result.facts.append(f"pragmas in force: {pragmas}")
+    backups = sorted(backup_dir(path).glob("*.db"))
+    result.facts.append(f"daily backups: {len(backups)} in {backup_dir(path)}"
+                        + (f" (newest {backups[-1].name})" if backups else ""))
+    if result.problems and backups:
+        result.problems.append(f"to put the newest backup back: cstui restore {backups[-1]} --db {path}")
+    elif result.problems:
+        result.problems.append("put a backup back with: cstui restore BACKUP")
+    return result
+
+
+def restore(backup: Path, book: Path) -> Path:
+    """Replace the book's content with a checked backup; the old content is kept aside first."""
+    if not backup.is_file():
+        raise UserError(f"{backup}: no such backup file")
+    _, problems = check_file(backup)
+    if problems:
+        raise UserError(f"{backup}: not restored, the backup itself is unusable: {problems[0]}")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = book.with_name(f"{book.name}.before-restore-{stamp}.bak")
+    if book.exists() and book.stat().st_size > 0:
+        _, book_problems = check_file(book)
+        if book_problems:  # a damaged book cannot be copied page by page; keep its bytes as they are
+            os.replace(book, aside)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{book}{suffix}").unlink(missing_ok=True)
+        else:
+            current = connect(book)
+            backup_to(current.conn, aside)
+            current.conn.close()
+    source = _read_only(backup)
+    target = connect(book, migrate=False)
+    try:
+        source.backup(target.conn)
+    finally:
+        source.close()
+        target.conn.close()
+    connect(book).conn.close()  # bring an older backup's schema up to date
+    return aside
+
+
+def backup_dir(book: Path) -> Path:
+    return book.with_name(f"{book.name}.backups")
+
+
+def daily_backup(conn: sqlite3.Connection, book: Path, day: date, keep: int = DAILY_BACKUPS_KEPT) -> Path | None:
+    """Once a day, copy the book next to itself and keep only the newest `keep` copies."""
+    directory = backup_dir(book)
+    target = directory / f"{book.stem}-{day.isoformat()}.db"
+    if target.exists():
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
+    backup_to(conn, target)
+    for old in sorted(directory.glob(f"{book.stem}-*.db"))[:-keep]:
+        old.unlink()
+    return target
+
+
