@@ -123,7 +123,7 @@ def save_feedback(db: Database, entry: Feedback) -> int:
                 db.execute("INSERT INTO contacts (account_id, name) VALUES (?, ?)", [acct, entry.contact_name])
         cursor = db.execute(
             "INSERT INTO interactions (account_id, occurred_on, kind, summary, contact_email, notes,"
-            " sentiment, text_sentiment, follow_up_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sentiment, text_sentiment, follow_up_on, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
             [acct, entry.occurred_on, entry.kind, entry.summary, email, entry.notes, entry.sentiment,
              text_sentiment(entry.summary, entry.notes), entry.follow_up_on],
         )
@@ -131,8 +131,7 @@ def save_feedback(db: Database, entry: Feedback) -> int:
         for kind, score in entry.scores.items():
             db.execute(
                 "INSERT INTO surveys (account_id, kind, score, responded_on, contact_email, comment,"
-                " text_sentiment, interaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
+                " text_sentiment, interaction_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
                 [acct, kind, score, entry.occurred_on, email, entry.summary,
                  text_sentiment(entry.summary), interaction],
             )
@@ -154,7 +153,7 @@ def add_survey(db: Database, account_key: str, kind: str, score: int | str, resp
         acct = account_id(db, account_key)
         cursor = db.execute(
             "INSERT INTO surveys (account_id, kind, score, responded_on, contact_email, comment,"
-            " text_sentiment) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " text_sentiment, source) VALUES (?, ?, ?, ?, ?, ?, ?, 'entered')",
             [acct, kind, score, responded_on, contact_email, comment, text_sentiment(comment)],
         )
     return cursor.lastrowid
