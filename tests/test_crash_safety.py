@@ -47,12 +47,19 @@ def test_kill_9_while_saving_1000_notes_loses_no_acknowledged_note(book_path):
     while len(acknowledged) < 1000:
         child = subprocess.Popen([sys.executable, "-c", SAVER, str(book_path), str(len(acknowledged)), "1000"],
                                  stdout=subprocess.PIPE, text=True)
-        timer = threading.Timer(rng.uniform(0.25, 0.45), lambda: child.send_signal(signal.SIGKILL))
-        timer.start()
-        out, _ = child.communicate()
-        timer.cancel()
+        # Kill after a random number of acknowledgements (plus a random instant), whatever the machine's speed.
+        target = rng.randint(50, 300)
+        seen = 0
+        for line in child.stdout:
+            acknowledged.append(int(line))
+            seen += 1
+            if seen == target:
+                time.sleep(rng.uniform(0, 0.003))
+                child.send_signal(signal.SIGKILL)
+                break
+        acknowledged += [int(line) for line in child.stdout.read().split()]
+        child.wait()
         kills += child.returncode == -signal.SIGKILL
-        acknowledged += [int(line) for line in out.split()]
     db = connect(book_path)
     stored = {i for (i,) in db.execute("SELECT id FROM interactions")}
     db.conn.close()
