@@ -69,20 +69,26 @@ def write_private(path: Path, text: str) -> Path:
 
 
 def table_csv(db: Database, fmt: FileFormat) -> str:
+    return _table_csv(db, fmt)[0]
+
+
+def _table_csv(db: Database, fmt: FileFormat) -> tuple[str, int]:
     text_columns = [column.parse is parse_text for column in fmt.columns]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: with "\r\n" as the terminator the writer quotes any cell holding \r or \n.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(fmt.names)
+    rows = 0
     for row in db.execute(SELECTS[fmt.table]):
         writer.writerow([_cell(value, is_text) for value, is_text in zip(row, text_columns)])
-    return buffer.getvalue()
+        rows += 1
+    return buffer.getvalue(), rows
 
 
 def export_tables(db: Database, directory: Path) -> dict[str, int]:
     """Write one CSV per importable table into `directory`; return rows written per table."""
     counts = {}
     for fmt in FORMATS:
-        text = table_csv(db, fmt)
+        text, counts[fmt.table] = _table_csv(db, fmt)
         write_private(directory / f"{fmt.table}.csv", text)
-        counts[fmt.table] = text.count("\n") - 1
     return counts
