@@ -6,6 +6,9 @@ use only: importing it costs ~0.1 s that `cstui report` and app start-up should 
 
 from functools import cache
 
+# Notes and comments are short; a pasted 1 MB cell is scored on its beginning (VADER is linear but slow).
+MAX_CHARS = 5_000
+
 
 @cache
 def _analyzer():
@@ -19,4 +22,4 @@ def text_sentiment(*texts: str | None) -> float | None:
     text = " ".join(t.strip() for t in texts if t and t.strip())
     if not text:
         return None
-    return round(2 * _analyzer().polarity_scores(text)["compound"], 4)
+    return round(2 * _analyzer().polarity_scores(text[:MAX_CHARS])["compound"], 4)

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
         print(f"cstui: {error.format_message()}{hint}", file=sys.stderr)
         sys.exit(1)
-    except sqlite3.DatabaseError as error:  # a damaged book met after it opened
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # a damaged book met after it opened
         print(f"cstui: the book could not be read ({error}). Check it with `cstui doctor`; "
               "`cstui restore BACKUP` puts a backup back.", file=sys.stderr)
         sys.exit(1)

@@ -47,6 +47,9 @@ def check_file(path: Path) -> tuple[list[str], list[str]]:
             conn.close()
     except sqlite3.DatabaseError as error:
         return facts, [f"SQLite cannot read this file ({error}): it is damaged or not a cstui book."]
+    except UnicodeDecodeError:
+        return facts, ["the book holds text that is not valid UTF-8 where cstui keeps its schema record: "
+                       "it is damaged."]
     if integrity == ["ok"]:
         facts.append("integrity_check: ok")
     else:
@@ -83,14 +86,10 @@ def checkup(path: Path) -> Checkup:
     result.facts += facts
     result.problems += problems
     if not problems:
-        db = connect(path)
-        conn = db.conn
-        pragmas = (f"journal_mode={conn.execute('PRAGMA journal_mode').fetchone()[0]} "
-                   f"synchronous={SYNCHRONOUS[conn.execute('PRAGMA synchronous').fetchone()[0]]} "
-                   f"foreign_keys={'ON' if conn.execute('PRAGMA foreign_keys').fetchone()[0] else 'OFF'} "
-                   f"busy_timeout={conn.execute('PRAGMA busy_timeout').fetchone()[0]}ms")
-        conn.close()
-        result.facts.append(f"pragmas in force: {pragmas}")
+        try:
+            result.facts.append(f"pragmas in force: {_pragmas(path)}")
+        except UserError as error:
+            result.problems.append(str(error))
     backups = sorted(backup_dir(path).glob("*.db"))
     result.facts.append(f"daily backups: {len(backups)} in {backup_dir(path)}"
                         + (f" (newest {backups[-1].name})" if backups else ""))
@@ -99,6 +98,18 @@ def checkup(path: Path) -> Checkup:
     elif result.problems:
         result.problems.append("put a backup back with: cstui restore BACKUP")
     return result
+
+
+def _pragmas(path: Path) -> str:
+    """The settings a cstui connection to this book runs with."""
+    conn = connect(path, migrate=False).conn
+    try:
+        return (f"journal_mode={conn.execute('PRAGMA journal_mode').fetchone()[0]} "
+                f"synchronous={SYNCHRONOUS[conn.execute('PRAGMA synchronous').fetchone()[0]]} "
+                f"foreign_keys={'ON' if conn.execute('PRAGMA foreign_keys').fetchone()[0] else 'OFF'} "
+                f"busy_timeout={conn.execute('PRAGMA busy_timeout').fetchone()[0]}ms")
+    finally:
+        conn.close()
 
 
 def restore(backup: Path, book: Path) -> Path:
