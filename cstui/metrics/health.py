@@ -206,13 +206,17 @@ def _relationship_components(conn: Conn, as_of: date, scope: Scope) -> dict[int,
     return result
 
 
-def health_for_accounts(conn: Conn, as_of: date, scope: Scope = EVERYONE,
-                        accounts: list[int] | None = None) -> dict[int, Breakdown]:
-    """Breakdowns as of `as_of` for the given accounts (default: those on the books after it)."""
+def health_for_accounts(conn: Conn, as_of: date, scope: Scope = EVERYONE, accounts: list[int] | None = None,
+                        usage: dict[int, AccountUsage] | None = None) -> dict[int, Breakdown]:
+    """Breakdowns as of `as_of` for the given accounts (default: those on the books after it).
+
+    `usage` may pass in `usage_by_account` for the trailing 30 days when the caller has read it.
+    """
     config = load_config(conn)
     if accounts is None:
         accounts = active_account_ids(conn, as_of + timedelta(days=1), scope)
-    usage = usage_by_account(conn, usage_window(as_of), scope)
+    if usage is None:
+        usage = usage_by_account(conn, usage_window(as_of), scope)
     surveys = _survey_components(conn, as_of, scope)
     support = _support_components(conn, as_of, scope)
     payment = _payment_components(conn, as_of, scope)

@@ -61,8 +61,11 @@ def portfolio_report(conn: Conn, as_of: date | None = None, period: Period | Non
     logos = logo_counts(conn, w["retention"], scope)
     revenue = revenue_retention(conn, w["retention"], scope)
     value = cltv(conn, d, scope)
-    usage = portfolio_usage(conn, w["usage"], scope)
-    health = health if health is not None else health_for_accounts(conn, d, scope)
+    per_account = usage_by_account(conn, w["usage"], scope)
+    usage = portfolio_usage(conn, w["usage"], scope, per_account)
+    if health is None:  # health reads the trailing-30-day usage; share it when that is the window
+        shared = per_account if period is None else None
+        health = health_for_accounts(conn, d, scope, usage=shared)
     mrr_now = mrr_by_account(conn, d + timedelta(days=1), scope)
     mrr = sum(mrr_now.values())
     renewals = {}

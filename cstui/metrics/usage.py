@@ -114,10 +114,11 @@ class PortfolioUsage:
     feature_adoption: dict[str, float]  # feature name -> % of active accounts using it
 
 
-def portfolio_usage(conn: Conn, window: Period, scope: Scope = EVERYONE) -> PortfolioUsage:
-    """Means over the accounts on the books at the end of the window."""
+def portfolio_usage(conn: Conn, window: Period, scope: Scope = EVERYONE,
+                    per_account: dict[int, AccountUsage] | None = None) -> PortfolioUsage:
+    """Means over the accounts on the books at the end of the window (`per_account` if already read)."""
     active = active_account_ids(conn, window.end, scope)
-    per_account = usage_by_account(conn, window, scope)
+    per_account = per_account if per_account is not None else usage_by_account(conn, window, scope)
     accounts = [per_account[a] for a in active if a in per_account]
     keys = key_feature_count(conn)
     adoption = mean([pct(u.key_features_used, keys) for u in accounts]) if keys and accounts else None

@@ -12,24 +12,36 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cstui.storage.connection import connect
-from cstui.tui.screens.accounts import AccountsScreen
-from cstui.tui.screens.checkin import CheckinScreen
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
-from cstui.tui.screens.trends import TrendsScreen
+
+
+def _accounts() -> Screen:
+    """Screens other than the dashboard are imported when first shown, off the start-up path."""
+    from cstui.tui.screens.accounts import AccountsScreen
+
+    return AccountsScreen()
+
+
+def _checkin() -> Screen:
+    from cstui.tui.screens.checkin import CheckinScreen
+
+    return CheckinScreen()
+
+
+def _trends() -> Screen:
+    from cstui.tui.screens.trends import TrendsScreen  # plotext comes with it
+
+    return TrendsScreen()
 
 
 class CstuiApp(App):
     """A CSM's book of business in the terminal."""
 
     TITLE = "cstui"
-    CSS_PATH = ["styles/app.tcss"]
-    MODES = {
-        "dashboard": DashboardScreen,
-        "accounts": AccountsScreen,
-        "checkin": CheckinScreen,
-        "trends": TrendsScreen,
-    }
+    # Absolute, so that subclasses elsewhere (bench/startup_probe.py) find the styles too.
+    CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
+    MODES = {"dashboard": DashboardScreen, "accounts": _accounts, "checkin": _checkin, "trends": _trends}
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
         Binding("d", "switch_mode('dashboard')", "Dashboard"),

@@ -5,7 +5,6 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cstui.tui import views
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.figure import Figure
 from cstui.tui.widgets.text import book_text, number
@@ -67,10 +66,12 @@ class DashboardScreen(BookScreen):
     def action_refresh(self) -> None:
         self.reload()
 
-    def fetch(self, conn) -> views.Dashboard:
+    def fetch(self, conn):
+        from cstui.tui import views  # the engine loads in the worker, off the first paint
+
         return views.dashboard(conn, self.app.as_of)
 
-    def show(self, data: views.Dashboard) -> None:
+    def show(self, data) -> None:
         report = data.report
         self.data = data
         for fid, _, _, key, fmt in FIGURES:

@@ -23,6 +23,7 @@ class Column:
     label: str
     sort_key: Callable[[AccountRow], object]
     render: Callable[[AccountRow], Text]
+    width: int  # fixed, so a new page is drawn without measuring every cell
 
 
 def _missing_last(value, default):
@@ -30,16 +31,16 @@ def _missing_last(value, default):
 
 
 COLUMNS = (
-    Column("Name", lambda r: r.name.lower(), lambda r: book_text(r.name)),
-    Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment)),
-    Column("ARR", lambda r: r.arr, lambda r: number(r.arr, "{:,.0f}")),
-    Column("Health", lambda r: _missing_last(r.score, 0), lambda r: number(r.score)),
-    Column("Band", lambda r: r.band, lambda r: band(r.band)),
-    Column("Trend", lambda r: _missing_last(r.trend, 0), lambda r: trend(r.trend)),
-    Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: number(r.nps, "{:+.0f}")),
-    Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: Text(r.last_contact or "-")),
-    Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: Text(r.renewal or "-")),
-    Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}")),
+    Column("Name", lambda r: r.name.lower(), lambda r: book_text(r.name), 26),
+    Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment), 10),
+    Column("ARR", lambda r: r.arr, lambda r: number(r.arr, "{:,.0f}"), 9),
+    Column("Health", lambda r: _missing_last(r.score, 0), lambda r: number(r.score), 6),
+    Column("Band", lambda r: r.band, lambda r: band(r.band), 7),
+    Column("Trend", lambda r: _missing_last(r.trend, 0), lambda r: trend(r.trend), 6),
+    Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: number(r.nps, "{:+.0f}"), 4),
+    Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: Text(r.last_contact or "-"), 12),
+    Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: Text(r.renewal or "-"), 10),
+    Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}"), 5),
 )
 
 
@@ -58,7 +59,7 @@ class AccountTable(DataTable):
 
     def on_mount(self) -> None:
         for column in COLUMNS:
-            self.add_column(column.label, key=column.label)
+            self.add_column(column.label, key=column.label, width=column.width)
 
     @property
     def pages(self) -> int:
