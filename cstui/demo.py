@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from cstui.metrics.health import take_snapshot
 from cstui.resources import data_dir
+from cstui.storage.connection import write_transaction
 from cstui.storage.importer import import_path
 
 SNAPSHOT_WEEKS = 12
@@ -44,7 +45,7 @@ def build_demo_book(book: Database, today: date) -> None:
 def _add_follow_ups(book: Database, today: date) -> None:
     """A follow-up due a week after each of the last 3 weeks' difficult calls; the older ones done."""
     since = (today - timedelta(days=21)).isoformat()
-    with book.atomic():
+    with write_transaction(book):
         book.execute("""
             INSERT INTO tasks (account_id, interaction_id, title, due_on, created_on, done_on)
             SELECT account_id, id, 'Follow up: ' || summary, date(occurred_on, '+7 days'), occurred_on,

@@ -166,3 +166,27 @@ async def test_a_cli_import_while_the_app_writes_loses_nothing(demo_path, tmp_pa
     db = connect(demo_path)
     assert db.execute("SELECT count(*) FROM interactions WHERE summary LIKE 'concurrent %'").fetchone()[0] == 5
     assert db.execute("SELECT count(*) FROM usage_daily WHERE day < '2000-01-01'").fetchone()[0] == rows
+
+
+async def test_a_busy_book_never_crashes_the_app_and_nothing_is_half_saved(demo_path):
+    """Pass line: with another process holding the write lock, `r` in the check-in says the book is busy,
+    saves nothing and keeps the app running; once the lock is gone the same key saves."""
+    from cstui.tui.app import CstuiApp
+    from tests.conftest import DEMO_DATE
+    from tests.tui_helpers import press
+
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await press(pilot, "c")
+        app.book.execute("PRAGMA busy_timeout = 200")
+        other = sqlite3.connect(demo_path)
+        other.execute("BEGIN IMMEDIATE")
+        await press(pilot, "r")
+        assert app.is_running
+        assert any("The book is busy" in str(n.message) for n in app._notifications)
+        assert app.screen.progress()[0] == 0
+        other.rollback()
+        other.close()
+        await press(pilot, "r")
+        assert app.screen.progress()[0] == 1
+    assert sqlite3.connect(demo_path).execute("SELECT count(*) FROM checkin_state").fetchone()[0] == 1

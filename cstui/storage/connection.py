@@ -8,6 +8,8 @@ refused before anything is written to it.
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -125,6 +127,32 @@ def connect(path: Path | str | None = None, *, migrate: bool = True) -> Database
         ) from None
     _make_private(path)
     return db
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads first and writes later fails at once with "database is
+    locked" when another connection wrote in between (WAL snapshot conflict), without waiting for
+    the busy timeout. Taking the lock first makes concurrent writers queue instead. Nested use
+    becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.conn.rollback()
+        raise
 
 
 def pending_steps(db: Database) -> list[str]:

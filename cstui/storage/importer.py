@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.sentiment import text_sentiment
+from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import (
     FORMAT_BY_TABLE,
     FORMATS,
@@ -90,7 +91,7 @@ def import_path(db: Database, target: Path, progress: Progress | None = None) ->
     problems: list[str] = []
     before = {fmt.table: db[fmt.table].count for fmt, _ in plan}
     try:
-        with db.atomic():
+        with write_transaction(db):
             for fmt, path in plan:
                 problems += _import_file(db, fmt, path, result, progress)
             if problems:

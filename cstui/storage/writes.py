@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.sentiment import text_sentiment
+from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import SURVEY_SCALES, CellError, parse_date, parse_int
 
 INTERACTION_KINDS = ("call", "meeting", "email", "note")
@@ -110,7 +111,7 @@ def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback |
 
 def save_feedback(db: Database, entry: Feedback) -> int:
     """Store a conversation, its scores and its follow-up as one transaction; return its id."""
-    with db.atomic():
+    with write_transaction(db):
         acct = account_id(db, entry.account_key)
         email = entry.contact_email
         if entry.contact_name:
@@ -149,7 +150,7 @@ def add_survey(db: Database, account_key: str, kind: str, score: int | str, resp
     """Record one survey response that arrived outside a call."""
     score = check_score(kind, score)
     responded_on = check_date("date", responded_on)
-    with db.atomic():
+    with write_transaction(db):
         acct = account_id(db, account_key)
         cursor = db.execute(
             "INSERT INTO surveys (account_id, kind, score, responded_on, contact_email, comment,"
@@ -159,27 +160,30 @@ def add_survey(db: Database, account_key: str, kind: str, score: int | str, resp
     return cursor.lastrowid
 
 
-def complete_task(db: Database, task_id: int, on: str) -> None:
-    with db.atomic():
+def complete_task(db: Database, task_id: int, on: str) -> bool:
+    with write_transaction(db):
         db.execute("UPDATE tasks SET done_on = ? WHERE id = ? AND done_on IS NULL", [on, task_id])
+    return True
 
 
-def mark_reviewed(db: Database, account: int, day: str) -> None:
-    with db.atomic():
+def mark_reviewed(db: Database, account: int, day: str) -> bool:
+    with write_transaction(db):
         db.execute(
             "INSERT INTO checkin_state (account_id, day, action) VALUES (?, ?, 'reviewed')"
             " ON CONFLICT (account_id, day) DO UPDATE SET action = 'reviewed', snoozed_until = NULL",
             [account, day],
         )
+    return True
 
 
-def snooze(db: Database, account: int, day: str, until: str) -> None:
+def snooze(db: Database, account: int, day: str, until: str) -> bool:
     until = check_date("snooze until", until)
     if until <= day:
         raise UserError(f"snooze until: {until} is not after today ({day})")
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "INSERT INTO checkin_state (account_id, day, action, snoozed_until) VALUES (?, ?, 'snoozed', ?)"
             " ON CONFLICT (account_id, day) DO UPDATE SET action = 'snoozed', snoozed_until = excluded.snoozed_until",
             [account, day, until],
         )
+    return True

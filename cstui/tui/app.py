@@ -1,10 +1,11 @@
 """The cstui app: modes for the four main screens, the book connections, the command palette."""
 
-from collections.abc import Iterable, Iterator
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-import sqlite3
+from typing import TypeVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -14,6 +15,8 @@ from textual.screen import Screen
 from cstui.storage.connection import connect
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
+
+T = TypeVar("T")
 
 
 def _accounts() -> Screen:
@@ -87,6 +90,18 @@ class CstuiApp(App):
                                   [self.as_of.isoformat()]).fetchone()
             if not exists:
                 take_snapshot(conn, self.as_of)
+
+    def write(self, change: Callable[..., T], *args, **kwargs) -> T | None:
+        """Run one write on the book; if another process holds it past the busy timeout (a long
+        import, say), say so and return None: nothing was saved, the form stays open."""
+        try:
+            return change(self.book, *args, **kwargs)
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            self.notify("The book is busy (another cstui is writing to it, an import perhaps). "
+                        "Nothing was saved; try again in a moment.", severity="error", timeout=8)
+            return None
 
     def book_changed(self) -> None:
         """Call after a write: the current screen reloads now, the others when shown again."""

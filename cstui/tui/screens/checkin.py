@@ -118,7 +118,8 @@ class CheckinScreen(BookScreen):
         item = self.current
         if item is None:
             return
-        writes.mark_reviewed(self.app.book, item.account_id, self.app.as_of.isoformat())
+        if self.app.write(writes.mark_reviewed, item.account_id, self.app.as_of.isoformat()) is None:
+            return
         item.status = "reviewed"
         self._next_open()
         self.app.book_changed()
@@ -131,8 +132,7 @@ class CheckinScreen(BookScreen):
             return
 
         def done(until: str | None) -> None:
-            if until:
-                writes.snooze(self.app.book, item.account_id, self.app.as_of.isoformat(), until)
+            if until and self.app.write(writes.snooze, item.account_id, self.app.as_of.isoformat(), until):
                 item.status = "snoozed"
                 self.notify(f"{item.key} snoozed until {until}")
                 self._next_open()

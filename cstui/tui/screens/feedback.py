@@ -106,8 +106,8 @@ class FeedbackScreen(ModalScreen[bool]):
             if first in FIELDS:
                 self.query_one(f"#{first}", Input).focus()
             return
-        writes.save_feedback(self.app.book, entry)
-        self.dismiss(True)
+        if self.app.write(writes.save_feedback, entry) is not None:
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         if not self.typed_something():
@@ -142,6 +142,7 @@ def complete_first_follow_up(app: App, account_id: int) -> None:
     if task is None:
         app.notify("No open follow-up for this account", severity="warning")
         return
-    writes.complete_task(app.book, task[0], app.as_of.isoformat())
+    if app.write(writes.complete_task, task[0], app.as_of.isoformat()) is None:
+        return
     app.notify(f"Done: {visible(task[1], one_line=True)}", markup=False)
     app.book_changed()

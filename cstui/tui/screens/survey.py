@@ -43,15 +43,16 @@ class SurveyScreen(ModalScreen[bool]):
         value = {name: self.query_one(f"#survey-{name}", Input).value
                  for name in ("score", "date", "comment", "contact")}
         try:
-            writes.add_survey(self.app.book, self.account_key, str(self.query_one("#survey-kind", Select).value),
-                              value["score"], value["date"], comment=value["comment"].strip() or None,
-                              contact_email=value["contact"].strip() or None)
+            saved = self.app.write(writes.add_survey, self.account_key, str(self.query_one("#survey-kind", Select).value),
+                                   value["score"], value["date"], comment=value["comment"].strip() or None,
+                                   contact_email=value["contact"].strip() or None)
         except UserError as error:
             message = self.query_one("#survey-error", Static)
             message.update(str(error))
             message.add_class("shown")
             return
-        self.dismiss(True)
+        if saved is not None:
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
