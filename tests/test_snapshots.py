@@ -44,6 +44,7 @@ CASES = {
     "checkin": ((120, 40), steps("c")),
     "feedback_form_with_errors": ((120, 40), steps("c", "f", type_into={"summary": "Call", "nps": "11"})),
     "help_on_accounts": ((120, 40), steps("a", "question_mark")),
+    "backtest": ((120, 40), steps("b")),
 }
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cstui.cli import backtest_commands
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
 from cstui.metrics.base import EVERYONE, Period, Scope
@@ -20,6 +21,7 @@ def register(app: typer.Typer) -> None:
     health = typer.Typer(help="Customer health: snapshots and explanations.", no_args_is_help=True)
     health.command("snapshot")(health_snapshot)
     health.command("explain")(health_explain)
+    backtest_commands.register(health)
     app.add_typer(health, name="health")
 
 

@@ -35,7 +35,7 @@ def money(value: float) -> str:
 class DashboardScreen(BookScreen):
     """Portfolio metrics, health distribution, renewals and the accounts that moved most."""
 
-    BINDINGS = [("r", "refresh", "Refresh")]
+    BINDINGS = [("r", "refresh", "Refresh"), ("b", "backtest", "Backtest")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,6 +65,11 @@ class DashboardScreen(BookScreen):
 
     def action_refresh(self) -> None:
         self.reload()
+
+    def action_backtest(self) -> None:
+        from cstui.tui.screens.backtest import BacktestScreen
+
+        self.app.push_screen(BacktestScreen())
 
     def fetch(self, conn):
         from cstui.tui import views  # the engine loads in the worker, off the first paint

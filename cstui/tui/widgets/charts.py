@@ -46,6 +46,29 @@ class Chart(PlotextPlot):
             plt.ylim(*ylim)
         self.refresh()
 
+    def draw_steps(self, series: dict[str, list[tuple[float, float]]], xlabel: str = "",
+                   ylim: tuple | None = None) -> None:
+        """Step curves (a survival curve, say), each series its own (x, y) points."""
+        self._start()
+        plt = self.plt
+        self.points_drawn = 0
+        for name, points in series.items():
+            xs, ys = [], []
+            for x, y in points:
+                if xs:
+                    xs.append(x)
+                    ys.append(ys[-1])
+                xs.append(x)
+                ys.append(y)
+            if xs:
+                plt.plot(xs, ys, label=name, marker="braille")
+                self.points_drawn += len(points)
+        if xlabel:
+            plt.xlabel(xlabel)
+        if ylim:
+            plt.ylim(*ylim)
+        self.refresh()
+
     def draw_bands(self, labels: list[str], bands: list[dict[str, int]]) -> None:
         """Stacked bars of green/yellow/red account counts per label."""
         self._start()

@@ -1,0 +1,221 @@
+"""`cstui health backtest`, `cstui health retention` and `cstui health weights`: can the score be trusted?"""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
+from cstui.errors import UserError
+from cstui.metrics.health import COMPONENTS
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+
+
+def register(health: typer.Typer) -> None:
+    health.command("backtest")(backtest)
+    health.command("retention")(retention)
+    health.command("weights")(weights)
+
+
+def read_weights(path: Path) -> dict[str, float]:
+    """A JSON object of component weights; every key and value checked."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise UserError(f"{path}: cannot read weights ({error})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a JSON object like {{\"usage\": 30, \"surveys\": 20}}")
+    result = {}
+    for key, value in data.items():
+        if key not in COMPONENTS:
+            raise UserError(f"{path}: {key}: not a component (components: {', '.join(COMPONENTS)})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise UserError(f"{path}: {key}: weight must be a number >= 0, not {value!r}")
+        result[key] = float(value)
+    return result
+
+
+def _result_json(result) -> dict:
+    return {
+        "weights": result.config.weights, "observations": result.observations,
+        "churned_observations": result.churned_observations, "auc": result.auc,
+        "churn_rate_by_band": result.churn_rate_by_band, "observations_by_band": result.observations_by_band,
+        "component_auc": result.component_auc, "median_lead_days": result.median_lead_days,
+        "lead_times_days": result.lead_times_days, "churned_accounts": result.churned_accounts,
+        "churned_while_green": [{"account_id": b.account_id, "as_of": b.as_of, "score": b.score,
+                                 "components": {c.key: c.score for c in b.components}}
+                                for b in result.churned_while_green],
+    }
+
+
+def backtest(
+    horizon: Annotated[int, typer.Option("--horizon", min=1, max=730, help="Days after each month-end to watch for churn.")] = 90,
+    weights_file: Annotated[Path | None, typer.Option("--weights", help="JSON weights to try beside the book's.")] = None,
+    suggest: Annotated[bool, typer.Option("--suggest", help="Search weights that predict churn better (not applied).")] = False,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Score every account at every past month-end and check the score against who churned."""
+    from cstui.metrics.backtest import backtest as run, evaluate, suggest_weights
+    from cstui.metrics.health import HealthConfig
+
+    book = open_book(db)
+    observations, current = run(book.conn, as_of_date(as_of), horizon)
+    results = {"book's weights": current}
+    if weights_file:
+        tried = read_weights(weights_file)
+        results[f"{weights_file.name}"] = evaluate(observations, HealthConfig(
+            {**current.config.weights, **tried}, current.config.green, current.config.yellow))
+    if suggest:
+        config, _ = suggest_weights(observations, current.config)
+        results["suggested"] = evaluate(observations, config)
+    if as_json:
+        typer.echo(json.dumps({name: _result_json(r) for name, r in results.items()}, indent=2))
+        return
+    _print(results, horizon, book)
+    if suggest:
+        pairs = " ".join(f"--set {k}={v:g}" for k, v in results["suggested"].config.weights.items())
+        typer.echo(f"\nNot applied. To use the suggested weights: cstui health weights {pairs}")
+
+
+def _fmt(value, pattern: str = "{:.3f}") -> str:
+    return "-" if value is None else pattern.format(value)
+
+
+def _print(results: dict, horizon: int, book) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from cstui.safe_text import visible
+
+    names = list(results)
+    table = Table(title=f"Health score backtest: churn within {horizon} days of each month-end")
+    table.add_column("")
+    for name in names:
+        table.add_column(name, justify="right")
+    first = results[names[0]]
+    table.add_row("observations (account x month-end)", *[f"{r.observations:,}" for r in results.values()])
+    table.add_row("  of which churned within horizon", *[f"{r.churned_observations:,}" for r in results.values()])
+    table.add_row("ROC AUC of (100 - score)", *[_fmt(r.auc) for r in results.values()])
+    for band in ("green", "yellow", "red"):
+        table.add_row(f"churn rate when {band} (%)",
+                      *[f"{_fmt(r.churn_rate_by_band[band], '{:.1f}')} of {r.observations_by_band[band]:,}"
+                        for r in results.values()])
+    table.add_row("median lead time, first red -> churn (days)", *[_fmt(r.median_lead_days, "{:.0f}") for r in results.values()])
+    table.add_row("churned accounts red beforehand", *[f"{len(r.lead_times_days)} of {r.churned_accounts}" for r in results.values()])
+    table.add_row("churned while green", *[str(len(r.churned_while_green)) for r in results.values()])
+    for key in COMPONENTS:
+        table.add_row(f"weight {key}", *[f"{r.config.weights[key]:g}" for r in results.values()])
+    Console().print(table)
+    components = Table(title="Each component alone as a churn predictor (AUC; 0.5 = no better than chance)")
+    components.add_column("component")
+    components.add_column("AUC", justify="right")
+    for key, value in first.component_auc.items():
+        components.add_row(key, _fmt(value))
+    Console().print(components)
+    if first.churned_while_green:
+        keys = dict(book.execute("SELECT id, key FROM accounts").fetchall())
+        green = Table(title="Churned while green (breakdown at the last month-end before churn)")
+        green.add_column("account", no_wrap=True)
+        green.add_column("as of", no_wrap=True)
+        green.add_column("score", justify="right")
+        for key in COMPONENTS:
+            green.add_column(key, justify="right")
+        for b in first.churned_while_green:
+            green.add_row(Text(visible(keys[b.account_id], one_line=True)), b.as_of, _fmt(b.score, "{:.1f}"),
+                          *[_fmt(c.score, "{:.0f}") for c in b.components])
+        Console().print(green)
+
+
+def retention(
+    by: Annotated[str, typer.Option("--by", help="segment or cohort (start quarter).")] = "segment",
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Kaplan-Meier retention curves by segment or start cohort, with median and implied lifetime."""
+    from cstui.metrics.revenue import cltv
+    from cstui.metrics.survival import retention_curves
+
+    if by not in ("segment", "cohort"):
+        raise UserError(f"--by: '{by}' is not segment or cohort")
+    book = open_book(db)
+    day = as_of_date(as_of)
+    curves = retention_curves(book.conn, day, by)
+    lifespan = cltv(book.conn, day)
+    if as_json:
+        typer.echo(json.dumps({"as_of": day.isoformat(), "cltv_lifespan_years": lifespan.lifespan_years,
+                               "cltv_lifespan_capped": lifespan.lifespan_capped, "curves": [
+            {"group": c.group, "accounts": c.accounts, "churned": c.churned, "median_days": c.median_days,
+             "implied_lifetime_years": c.implied_lifetime_years, "survival_1y": c.survival_at(365),
+             "steps": c.steps} for c in curves]}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Retention (Kaplan-Meier) by {by}, as of {day}")
+    for column in ("group", "accounts", "churned", "kept 1 y", "kept 2 y", "median lifetime", "implied lifetime"):
+        table.add_column(column, justify="left" if column == "group" else "right")
+    for c in curves:
+        median = "not reached" if c.median_days is None else f"{c.median_days / 365.25:.1f} y"
+        implied = "-" if c.implied_lifetime_years is None else f"{c.implied_lifetime_years:.1f} y"
+        table.add_row(c.group, str(c.accounts), str(c.churned), f"{100 * c.survival_at(365):.1f}%",
+                      f"{100 * c.survival_at(730):.1f}%", median, implied)
+    Console().print(table)
+    capped = " (capped at 10)" if lifespan.lifespan_capped else ""
+    typer.echo(f"CLTV lifespan from the churn rate: {lifespan.lifespan_years:.1f} y{capped}; "
+               "compare with the implied lifetime of all accounts above.")
+    typer.echo(_chart(curves))
+
+
+def _chart(curves) -> str:
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.plotsize(80, 20)
+    plt.title("Share of accounts still customers, by months since start")
+    for c in curves:
+        xs = [0.0]
+        ys = [1.0]
+        for t, s in c.steps[1:]:
+            xs += [t / 30.44, t / 30.44]
+            ys += [ys[-1], s]
+        xs.append(c.followed_days / 30.44)
+        ys.append(ys[-1])
+        plt.plot(xs, [100 * y for y in ys], label=c.group)
+    plt.ylim(0, 100)
+    return plt.build()
+
+
+def weights(
+    set_: Annotated[list[str] | None, typer.Option("--set", help="component=weight, repeatable.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Show the health weights and bands, or change weights with --set usage=30 --set surveys=20."""
+    from cstui.metrics.health import load_config
+    from cstui.storage.connection import write_transaction
+
+    book = open_book(db)
+    changes = {}
+    for item in set_ or []:
+        key, sep, value = item.partition("=")
+        if not sep or key not in COMPONENTS:
+            raise UserError(f"--set: '{item}' is not component=weight (components: {', '.join(COMPONENTS)})")
+        try:
+            changes[key] = float(value)
+        except ValueError:
+            raise UserError(f"--set: {key}: '{value}' is not a number") from None
+        if changes[key] < 0:
+            raise UserError(f"--set: {key}: a weight cannot be negative")
+    if changes:
+        with write_transaction(book):
+            for key, value in changes.items():
+                book.execute("UPDATE health_config SET value = ? WHERE name = ?", [value, f"weight.{key}"])
+    config = load_config(book.conn)
+    for key, value in config.weights.items():
+        typer.echo(f"weight.{key} = {value:g}")
+    typer.echo(f"band.green >= {config.green:g}, band.yellow >= {config.yellow:g}")
