@@ -19,7 +19,7 @@ from cstui.metrics.health import COMPONENTS, Breakdown, Component, HealthConfig,
 LEAD_WINDOW_DAYS = 180
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     account_id: int
     as_of: date

@@ -26,13 +26,13 @@ class Rule:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     rule: str
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckinItem:
     account_id: int
     key: str

@@ -51,7 +51,7 @@ def load_config(conn: Conn) -> HealthConfig:
     return HealthConfig(weights, values.get("band.green", 70.0), values.get("band.yellow", 40.0))
 
 
-@dataclass
+@dataclass(slots=True)
 class Component:
     key: str
     label: str
@@ -64,7 +64,7 @@ class Component:
     stale: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Breakdown:
     account_id: int
     as_of: str

@@ -18,7 +18,7 @@ from cstui.metrics.logos import active_account_ids
 WINDOW_DAYS = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccountUsage:
     """One account's usage facts in a window and the one before it."""
 

@@ -67,7 +67,7 @@ def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
     return Dashboard(report, result)
 
 
-@dataclass
+@dataclass(slots=True)
 class AccountRow:
     account_id: int
     key: str
