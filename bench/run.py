@@ -51,7 +51,9 @@ def bench_import(source: Path, work: Path, repeat: int) -> dict:
     for n in range(repeat):
         book = work / f"import-{n}.db"
         start = time.perf_counter()
-        import_path(connect(book), source)
+        db = connect(book)
+        import_path(db, source)
+        db.conn.close()  # as `cstui import` does when it ends
         ours.append(time.perf_counter() - start)
         plain = Database(work / f"plain-{n}.db")
         start = time.perf_counter()
@@ -72,7 +74,8 @@ def bench_engine(book: Path, repeat: int) -> dict:
     from cstui.metrics.report import portfolio_report
     from cstui.tui.views import account_detail
 
-    conn = connect(book).conn
+    db = connect(book)
+    conn = db.conn
     raw = median_time(lambda: conn.execute(RAW_PASS.format(where="")).fetchall(), repeat)
     report = median_time(lambda: portfolio_report(conn, AS_OF), repeat)
     account = conn.execute("SELECT id FROM accounts WHERE churn_date IS NULL ORDER BY id LIMIT 1 OFFSET 17").fetchone()[0]
@@ -80,6 +83,7 @@ def bench_engine(book: Path, repeat: int) -> dict:
                           repeat * 5)
     breakdown = median_time(lambda: account_health(conn, account, AS_OF), repeat * 5)
     screen = median_time(lambda: account_detail(conn, account, AS_OF), repeat)
+    conn.close()
     return {
         "raw_pass_s": raw, "report_and_health_s": report, "report_ratio": report / raw,
         "raw_pass_one_account_s": raw_one, "breakdown_s": breakdown, "breakdown_ratio": breakdown / raw_one,
@@ -189,7 +193,7 @@ TARGETS = {  # figure: (key path, limit, comparison)
 
 
 def table(results: dict) -> str:
-    lines = [f"| figure | measured | target | met |", "|---|---:|---:|---|"]
+    lines = ["| figure | measured | target | met |", "|---|---:|---:|---|"]
     for label, ((group, key), limit, op) in TARGETS.items():
         value = results[group][key]
         met = value >= limit if op == ">=" else value <= limit

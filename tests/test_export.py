@@ -12,7 +12,6 @@ from cstui.storage.connection import connect
 from cstui.storage.csv_format import FORMATS, parse_text
 from cstui.storage.export import export_tables, neutralise
 from tests.bookmaker import BookMaker
-from tests.conftest import dump
 
 
 def test_formula_cells_are_neutralised_and_restored_exactly():

@@ -5,7 +5,7 @@ and review the SVGs in tests/__snapshots__/ before committing.
 """
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 
 from cstui.metrics.health import account_health, health_for_accounts
 from cstui.metrics.report import portfolio_report

@@ -1,7 +1,7 @@
 """Read commands over the metric engine: `cstui report` and `cstui health ...`."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 import typer

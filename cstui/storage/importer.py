@@ -100,6 +100,9 @@ def import_path(db: Database, target: Path, progress: Progress | None = None) ->
                 result.rows_added[fmt.table] = db[fmt.table].count - before[fmt.table]
     except sqlite3.IntegrityError as error:  # a constraint the row checks did not foresee
         raise ImportFailed([f"{target}: rejected by the book's constraints: {error}"]) from None
+    # A big import leaves its pages in the WAL; fold them into the book now rather than make every
+    # reader wade through them (best effort: a reader elsewhere may keep part of the WAL alive).
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return result
 
 
