@@ -190,3 +190,22 @@ async def test_a_busy_book_never_crashes_the_app_and_nothing_is_half_saved(demo_
         await press(pilot, "r")
         assert app.screen.progress()[0] == 1
     assert sqlite3.connect(demo_path).execute("SELECT count(*) FROM checkin_state").fetchone()[0] == 1
+
+
+def test_cli_write_on_a_busy_book_says_so_and_changes_nothing(demo_path, cli, monkeypatch):
+    """Pass line: `cstui note add` while another process holds the write lock exits 1 with one line."""
+    from cstui.storage import connection
+
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(connection, "PRAGMAS", tuple(p.replace("10000", "200") for p in connection.PRAGMAS))
+    other = sqlite3.connect(demo_path)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = cli("note", "add", "--account", "ACC-1001", "--summary", "blocked", "--db", str(demo_path))
+    finally:
+        other.rollback()
+        other.close()
+    assert result.code == 1
+    assert result.err.strip() == ("cstui: the book is busy (another cstui is writing to it, an import perhaps); "
+                                  "nothing was changed, try again in a moment.")
+    assert sqlite3.connect(demo_path).execute("SELECT count(*) FROM interactions WHERE summary = 'blocked'").fetchone()[0] == 0

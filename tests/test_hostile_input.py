@@ -146,3 +146,17 @@ def test_markup_and_escapes_render_literally_through_the_pilot(tmp_path_factory,
     make.conn.execute("UPDATE interactions SET notes = ?", [note])
     make.conn.commit()
     asyncio.run(show_hostile(path, name, note))
+
+
+async def test_snoozing_an_account_with_a_markup_key_notifies_literally(book_path):
+    from cstui.tui.screens.checkin import CheckinScreen
+
+    make = BookMaker(connect(book_path))
+    make.account("[b]K[/b]", "2024-01-01")  # no contact ever: it is in the check-in queue
+    app = CstuiApp(book_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await press(pilot, "c")
+        assert isinstance(app.screen, CheckinScreen)
+        await press(pilot, "s", "t")
+        assert [str(n.message) for n in app._notifications][-1].startswith("[b]K[/b] snoozed until")
+        assert app.is_running

@@ -72,6 +72,14 @@ def main(argv: list[str] | None = None) -> None:
         hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
         print(f"cstui: {error.format_message()}{hint}", file=sys.stderr)
         sys.exit(1)
+    except sqlite3.IntegrityError:
+        raise  # a constraint the checks before every write missed: a bug, not the user's doing
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        print("cstui: the book is busy (another cstui is writing to it, an import perhaps); "
+              "nothing was changed, try again in a moment.", file=sys.stderr)
+        sys.exit(1)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # a damaged book met after it opened
         print(f"cstui: the book could not be read ({error}). Check it with `cstui doctor`; "
               "`cstui restore BACKUP` puts a backup back.", file=sys.stderr)

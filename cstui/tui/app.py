@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from cstui.safe_text import visible
 from cstui.storage.connection import connect
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
@@ -63,7 +64,7 @@ class CstuiApp(App):
         self.book = connect(self.book_path)  # the UI thread's connection, for the CSM's writes
         self.book_version = 0  # bumped after every write, so screens know to reload
         self.snapshot_on_open = snapshot_on_open
-        self.sub_title = f"{self.book_path.name} - as of {self.as_of.isoformat()}"
+        self.sub_title = f"{visible(self.book_path.name, one_line=True)} - as of {self.as_of.isoformat()}"
 
     @contextmanager
     def reader(self) -> Iterator[sqlite3.Connection]:
