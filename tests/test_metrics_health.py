@@ -135,3 +135,17 @@ def test_snapshots_store_the_breakdown_and_feed_what_changed(make, account):
     assert [c.points for c in stored.components] == pytest.approx([c.points for c in live.components])
     assert make.conn.execute("SELECT count(*) FROM health_snapshots").fetchone()[0] == 1
     assert previous_snapshot(make.conn, account, date(2026, 6, 1)) is None
+
+
+def test_sentiment_by_month_uses_the_csm_rating_before_the_lexicon(make):
+    from cstui.metrics.report import sentiment_trend
+
+    a = make.account("A", "2025-01-01")
+    make.note(a, "2026-05-03", sentiment=2, text_sentiment=-2.0)  # the CSM's own read wins
+    make.note(a, "2026-05-20", sentiment=None, text_sentiment=-1.0)
+    make.note(a, "2026-06-10", sentiment=-2)
+    make.survey(a, "nps", 9, "2026-06-11", comment="great")
+    make.conn.execute("UPDATE surveys SET text_sentiment = 1.0")
+    make.conn.commit()
+    trend = sentiment_trend(make.conn, D, months=3)
+    assert trend == [{"month": "2026-05", "mean": 0.5, "count": 2}, {"month": "2026-06", "mean": -0.5, "count": 2}]

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from cstui.metrics.base import EVERYONE, Conn, Period, Scope, trailing
 from cstui.metrics.health import BANDS, Breakdown, account_health, band_counts, health_for_accounts
 from cstui.metrics.logos import logo_counts
-from cstui.metrics.mood import negative_notes
+from cstui.metrics.mood import negative_notes, sentiment_by_month
 from cstui.metrics.revenue import cltv, mrr_by_account, projected_cltv, renewals_due, revenue_retention, total_mrr
 from cstui.metrics.support import support_counts
 from cstui.metrics.surveys import survey_stats
@@ -43,6 +43,15 @@ def _survey_keys(stats) -> dict:
         "csat": stats.csat, "csat_responses": stats.csat_responses,
         "ces": stats.ces, "ces_responses": stats.ces_responses, "ces_low_effort_pct": stats.ces_low_effort_pct,
     }
+
+
+def sentiment_trend(conn: Conn, as_of: date, scope: Scope = EVERYONE, months: int = 12) -> list[dict]:
+    """Mean sentiment (-2..2) of notes and comments per month, the last `months` months to as_of."""
+    first = as_of.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return [{"month": m.month, "mean": m.mean, "count": m.count}
+            for m in sentiment_by_month(conn, first, as_of + timedelta(days=1), scope)]
 
 
 def _keys(conn: Conn, account_ids: list[int]) -> list[str]:
@@ -102,6 +111,7 @@ def portfolio_report(conn: Conn, as_of: date | None = None, period: Period | Non
         "green_but_negative": _keys(conn, [a for a in negative_notes(conn, d, scope)
                                            if a in health and health[a].band == "green"]),
         "renewals": renewals,
+        "sentiment_by_month": sentiment_trend(conn, d, scope),
     }
 
 
@@ -127,6 +137,7 @@ def account_report(conn: Conn, account_id: int, as_of: date | None = None, perio
         "self_service_rate": support_counts(conn, w["surveys"], scope).self_service_rate,
         "mrr": mrr, "arr": 12 * mrr,
         "cltv": projected_cltv(conn, d, account_id),
+        "sentiment_by_month": sentiment_trend(conn, d, scope),
         "health_score": breakdown.score,
         "health_band": breakdown.band,
         "health_components": [

@@ -19,6 +19,7 @@ from cstui.metrics.health import (
     what_changed,
 )
 from cstui.metrics.logos import logo_counts
+from cstui.metrics.mood import sentiment_by_month
 from cstui.metrics.report import portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
@@ -164,6 +165,7 @@ class MonthPoint:
     mrr: float
     active_users: float | None  # mean daily active users across the book
     bands: dict[str, int]
+    sentiment: float | None  # mean of notes and comments, -2..2
 
 
 def trends(conn: Conn, as_of: date, months: int) -> list[MonthPoint]:
@@ -173,6 +175,7 @@ def trends(conn: Conn, as_of: date, months: int) -> list[MonthPoint]:
     starts = [first]
     for _ in range(months - 1):
         starts.append((starts[-1] - timedelta(days=1)).replace(day=1))
+    moods = {m.month: m.mean for m in sentiment_by_month(conn, starts[-1], as_of + timedelta(days=1))}
     usage = {m: users for m, users in conn.execute(
         "SELECT substr(day, 1, 7), sum(active_users) * 1.0 / count(DISTINCT day) FROM usage_daily "
         "WHERE day >= ? AND day <= ? GROUP BY 1", [starts[-1].isoformat(), as_of.isoformat()])}
@@ -185,5 +188,5 @@ def trends(conn: Conn, as_of: date, months: int) -> list[MonthPoint]:
         points.append(MonthPoint(
             month, stats.nps, stats.csat, stats.ces, logo_counts(conn, period).churn_rate,
             revenue_retention(conn, period).nrr, total_mrr(conn, end), usage.get(month),
-            band_counts(health_for_accounts(conn, end - timedelta(days=1)))))
+            band_counts(health_for_accounts(conn, end - timedelta(days=1))), moods.get(month)))
     return points

@@ -10,11 +10,11 @@ from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 
 RANGES = {"3": 3, "6": 6, "1": 12, "2": 24}
-WIDE = 160  # at this width and more, the charts sit in a 3 x 2 grid
+WIDE = 160  # at this width and more, the charts sit in a 4 x 2 grid
 
 
 class TrendsScreen(BookScreen):
-    """Health distribution, NPS, CSAT/CES, churn and NRR, MRR and usage by month."""
+    """Health distribution, NPS, CSAT/CES, churn and NRR, MRR, usage and sentiment by month."""
 
     BINDINGS = [
         Binding("3", "range(3)", "3 months"),
@@ -37,6 +37,7 @@ class TrendsScreen(BookScreen):
             yield Chart("Logo churn % and NRR % (monthly)", id="chart-churn")
             yield Chart("MRR", id="chart-mrr")
             yield Chart("Daily active users (mean)", id="chart-usage")
+            yield Chart("Sentiment of notes and comments (-2..2)", id="chart-sentiment")
         yield Footer()
 
     def on_resize(self) -> None:
@@ -63,3 +64,5 @@ class TrendsScreen(BookScreen):
             months, {"churn %": [p.churn for p in points], "NRR %": [p.nrr for p in points]})
         self.query_one("#chart-mrr", Chart).draw_lines(months, {"MRR": [p.mrr for p in points]})
         self.query_one("#chart-usage", Chart).draw_lines(months, {"users": [p.active_users for p in points]})
+        self.query_one("#chart-sentiment", Chart).draw_lines(months, {"mood": [p.sentiment for p in points]},
+                                                              ylim=(-2, 2))

@@ -77,7 +77,7 @@ class Chart(PlotextPlot):
         # whose order changes from run to run.
         xs = list(range(len(labels)))
         plt.stacked_bar(xs, [[b.get(k, 0) for b in bands] for k in BAND_COLORS],
-                        labels=list(BAND_COLORS), color=list(BAND_COLORS.values()))
+                        labels=list(BAND_COLORS), color=list(BAND_COLORS.values()), width=0.5)
         step = max(1, len(labels) // 6)
         plt.xticks(xs[::step], self._labels(labels)[::step])
         self.points_drawn = len(labels)
