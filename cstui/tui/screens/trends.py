@@ -40,8 +40,15 @@ class TrendsScreen(BookScreen):
             yield Chart("Sentiment of notes and comments (-2..2)", id="chart-sentiment")
         yield Footer()
 
+    def on_mount(self) -> None:
+        self._fit()  # before the first paint, so the charts are drawn once at their final size
+        super().on_mount()
+
     def on_resize(self) -> None:
-        self.query_one("#charts").set_class(self.size.width >= WIDE, "wide")
+        self._fit()
+
+    def _fit(self) -> None:
+        self.query_one("#charts").set_class(self.app.size.width >= WIDE, "wide")
 
     def action_range(self, months: int) -> None:
         self.months = months

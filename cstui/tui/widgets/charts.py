@@ -17,6 +17,18 @@ class Chart(PlotextPlot):
         super().__init__(id=id, classes=classes)
         self.title = title
         self.points_drawn = 0  # what the tests can check without reading pixels
+        self._last_draw = None  # (method, args, kwargs), replayed when the chart is resized
+
+    def on_resize(self) -> None:
+        if self._last_draw is not None:
+            method, args, kwargs = self._last_draw
+            method(*args, **kwargs)
+
+    def _tick_step(self, count: int) -> int:
+        """Label every n-th point so labels never overlap: plotext's order for overlapping labels
+        depends on string hashing, which changes from run to run."""
+        room = max(2, (self.size.width - 12) // 10) if self.size.width else 6
+        return max(1, -(-count // room))
 
     def _start(self) -> None:
         plt = self.plt
@@ -30,6 +42,7 @@ class Chart(PlotextPlot):
 
     def draw_lines(self, labels: list[str], series: dict[str, list[float | None]], ylim: tuple | None = None) -> None:
         """One line per series over the labels; gaps where a value is undefined."""
+        self._last_draw = (self.draw_lines, (labels, series), {"ylim": ylim})
         self._start()
         plt = self.plt
         xs = list(range(len(labels)))
@@ -40,7 +53,7 @@ class Chart(PlotextPlot):
                 plt.plot([p[0] for p in pairs], [p[1] for p in pairs], label=name, marker="braille")
                 self.points_drawn += len(pairs)
         if labels:
-            step = max(1, len(labels) // 6)
+            step = self._tick_step(len(labels))
             plt.xticks(xs[::step], self._labels(labels)[::step])
         if ylim:
             plt.ylim(*ylim)
@@ -49,6 +62,7 @@ class Chart(PlotextPlot):
     def draw_steps(self, series: dict[str, list[tuple[float, float]]], xlabel: str = "",
                    ylim: tuple | None = None) -> None:
         """Step curves (a survival curve, say), each series its own (x, y) points."""
+        self._last_draw = (self.draw_steps, (series,), {"xlabel": xlabel, "ylim": ylim})
         self._start()
         plt = self.plt
         self.points_drawn = 0
@@ -71,6 +85,7 @@ class Chart(PlotextPlot):
 
     def draw_bands(self, labels: list[str], bands: list[dict[str, int]]) -> None:
         """Stacked bars of green/yellow/red account counts per label."""
+        self._last_draw = (self.draw_bands, (labels, bands), {})
         self._start()
         plt = self.plt
         # Numeric positions and explicit ticks: plotext places string categories through a set,
@@ -78,7 +93,7 @@ class Chart(PlotextPlot):
         xs = list(range(len(labels)))
         plt.stacked_bar(xs, [[b.get(k, 0) for b in bands] for k in BAND_COLORS],
                         labels=list(BAND_COLORS), color=list(BAND_COLORS.values()), width=0.5)
-        step = max(1, len(labels) // 6)
+        step = self._tick_step(len(labels))
         plt.xticks(xs[::step], self._labels(labels)[::step])
         self.points_drawn = len(labels)
         self.refresh()
