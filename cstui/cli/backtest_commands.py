@@ -111,7 +111,7 @@ def _print(results: dict, horizon: int, book) -> None:
     for key in COMPONENTS:
         table.add_row(f"weight {key}", *[f"{r.config.weights[key]:g}" for r in results.values()])
     Console().print(table)
-    components = Table(title="Each component alone as a churn predictor (AUC; 0.5 = no better than chance)")
+    components = Table(title="Each component alone (AUC; 0.5 = chance)")
     components.add_column("component")
     components.add_column("AUC", justify="right")
     for key, value in first.component_auc.items():
