@@ -294,9 +294,13 @@ def breakdown_from_snapshot(account_id: int, as_of: str, score, band: str, compo
     return Breakdown(account_id, as_of, score, band, [Component(**c) for c in json.loads(components)])
 
 
-def take_snapshot(conn: Conn, as_of: date) -> int:
-    """Store every active account's breakdown for `as_of` (replacing that day's); one transaction."""
-    breakdowns = health_for_accounts(conn, as_of)
+def take_snapshot(conn: Conn, as_of: date, breakdowns: dict[int, Breakdown] | None = None) -> int:
+    """Store every active account's breakdown for `as_of` (replacing that day's); one transaction.
+
+    `breakdowns` may pass in `health_for_accounts(conn, as_of)` when the caller has just computed it.
+    """
+    if breakdowns is None:
+        breakdowns = health_for_accounts(conn, as_of)
     with conn:
         conn.executemany(
             "INSERT INTO health_snapshots (account_id, as_of, score, band, components) VALUES (?, ?, ?, ?, ?)"

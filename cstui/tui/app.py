@@ -81,16 +81,25 @@ class CstuiApp(App):
 
     @work(thread=True, exclusive=True, group="upkeep", exit_on_error=False)
     def daily_upkeep(self) -> None:
-        """Once a day, off the UI thread: a backup copy of the book and today's health snapshot."""
-        from cstui.metrics.health import take_snapshot
+        """Once a day, off the UI thread: a backup copy of the book."""
         from cstui.storage.maintenance import daily_backup
 
         with self.reader() as conn:
             daily_backup(conn, self.book_path, date.today())
+
+    @work(thread=True, exclusive=True, group="snapshot", exit_on_error=False)
+    def snapshot_once(self, breakdowns: dict) -> None:
+        """Store today's health snapshot, if there is none yet, from the breakdowns the dashboard
+        has just computed (so opening the app scores the book once, not twice)."""
+        if not self.snapshot_on_open:
+            return
+        from cstui.metrics.health import take_snapshot
+
+        with self.reader() as conn:
             exists = conn.execute("SELECT 1 FROM health_snapshots WHERE as_of = ? LIMIT 1",
                                   [self.as_of.isoformat()]).fetchone()
             if not exists:
-                take_snapshot(conn, self.as_of)
+                take_snapshot(conn, self.as_of, breakdowns)
 
     def write(self, change: Callable[..., T], *args, **kwargs) -> T | None:
         """Run one write on the book; if another process holds it past the busy timeout (a long

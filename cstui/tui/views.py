@@ -46,6 +46,7 @@ class Mover:
 class Dashboard:
     report: dict
     movers: list[Mover]
+    health: dict[int, Breakdown]  # every active account's breakdown, reused for today's snapshot
 
 
 def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
@@ -65,7 +66,7 @@ def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
         change = what_changed(old, health[a])
         driver = f"{change.driver.label} {change.driver.delta:+.1f}" if change.driver else ""
         result.append(Mover(a, *names[a], before, after, day, driver))
-    return Dashboard(report, result)
+    return Dashboard(report, result, health)
 
 
 @dataclass(slots=True)

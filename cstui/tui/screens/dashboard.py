@@ -79,6 +79,7 @@ class DashboardScreen(BookScreen):
     def show(self, data) -> None:
         report = data.report
         self.data = data
+        self.app.snapshot_once(data.health)
         for fid, _, _, key, fmt in FIGURES:
             value = report[key]
             self.query_one(f"#fig-{fid}", Figure).set_value("-" if value is None else fmt.format(value))
