@@ -197,7 +197,7 @@ def weights(
 ) -> None:
     """Show the health weights and bands, or change weights with --set usage=30 --set surveys=20."""
     from cstui.metrics.health import load_config
-    from cstui.storage.connection import write_transaction
+    from cstui.storage.writes import save_weights
 
     book = open_book(db)
     changes = {}
@@ -212,9 +212,7 @@ def weights(
         if changes[key] < 0:
             raise UserError(f"--set: {key}: a weight cannot be negative")
     if changes:
-        with write_transaction(book):
-            for key, value in changes.items():
-                book.execute("UPDATE health_config SET value = ? WHERE name = ?", [value, f"weight.{key}"])
+        save_weights(book, changes)
     config = load_config(book.conn)
     for key, value in config.weights.items():
         typer.echo(f"weight.{key} = {value:g}")

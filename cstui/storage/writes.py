@@ -187,3 +187,15 @@ def snooze(db: Database, account: int, day: str, until: str) -> bool:
             [account, day, until],
         )
     return True
+
+
+def save_weights(db: Database, weights: dict[str, float]) -> bool:
+    """Set health-score component weights (`weight.<component>` in health_config); one transaction."""
+    with write_transaction(db):
+        for component, value in weights.items():
+            if value < 0:
+                raise UserError(f"weight {component}: a weight cannot be negative")
+            updated = db.execute("UPDATE health_config SET value = ? WHERE name = ?", [value, f"weight.{component}"])
+            if updated.rowcount != 1:
+                raise UserError(f"weight {component}: no such health component")
+    return True

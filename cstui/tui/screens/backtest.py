@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from cstui.storage import writes
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 from cstui.tui.widgets.text import book_text
@@ -95,18 +96,10 @@ class BacktestScreen(BookScreen):
         weights = suggested.config.weights
 
         def answer(yes: bool | None) -> None:
-            if yes and self.app.write(save_weights, weights):
+            if yes and self.app.write(writes.save_weights, weights):
                 self.app.notify("Suggested weights saved; every score now uses them")
                 self.app.book_changed()
 
         text = ", ".join(f"{k} {v:g}" for k, v in weights.items())
         self.app.push_screen(ConfirmScreen(f"Save these weights? {text}"), answer)
 
-
-def save_weights(book, weights: dict[str, float]) -> bool:
-    from cstui.storage.connection import write_transaction
-
-    with write_transaction(book):
-        for key, value in weights.items():
-            book.execute("UPDATE health_config SET value = ? WHERE name = ?", [value, f"weight.{key}"])
-    return True
