@@ -58,6 +58,7 @@ def test_kill_9_while_saving_1000_notes_loses_no_acknowledged_note(book_path):
                 child.send_signal(signal.SIGKILL)
                 break
         acknowledged += [int(line) for line in child.stdout.read().split()]
+        child.stdout.close()
         child.wait()
         kills += child.returncode == -signal.SIGKILL
     db = connect(book_path)

@@ -29,7 +29,7 @@ nasty_cells = st.one_of(
     st.text(max_size=20),
     st.just("x" * 1_000_000),
 )
-raw_bytes = st.sampled_from([b"", b"\xff\xfe", b"\xc3(", b"\x00", b"\ufeff".decode("utf-8", "ignore").encode()])
+raw_bytes = st.sampled_from([b"", b"\xff\xfe", b"\xc3(", b"\x00", b"\xef\xbb\xbf"])
 
 
 @st.composite
