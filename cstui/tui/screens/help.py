@@ -29,6 +29,8 @@ class HelpScreen(ModalScreen):
             binding = active.binding
             if not binding.description or (binding.description, key) in seen:
                 continue
+            if not type(active.node).__module__.startswith("cstui."):
+                continue  # Textual's own scrolling and cursor keys: every list has them
             seen.add((binding.description, key))
             table.add_row(Text(binding.key_display or self.app.get_key_display(binding), style="bold"),
                           Text(binding.description))
