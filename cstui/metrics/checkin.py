@@ -13,7 +13,7 @@ from cstui.metrics.base import Conn, trailing
 from cstui.metrics.health import Breakdown, health_for_accounts
 from cstui.metrics.mood import negative_notes
 from cstui.metrics.revenue import mrr_by_account
-from cstui.metrics.usage import usage_by_account, usage_window
+from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
 
 BAND_ORDER = {"red": 0, "yellow": 1, "no data": 2, "green": 3}
 
@@ -60,10 +60,16 @@ def _threshold(rules: dict[str, Rule], name: str, default: float) -> float:
     return default if rule is None or rule.threshold is None else rule.threshold
 
 
-def account_reasons(conn: Conn, day: date, health: dict[int, Breakdown] | None = None) -> dict[int, list[Reason]]:
-    """Every active account's reasons to be looked at on `day` (accounts with none are left out)."""
+def account_reasons(conn: Conn, day: date, health: dict[int, Breakdown] | None = None,
+                    usage: dict[int, AccountUsage] | None = None) -> dict[int, list[Reason]]:
+    """Every active account's reasons to be looked at on `day` (accounts with none are left out).
+
+    `health` and `usage` (trailing 30 days) may be passed in when the caller has computed them.
+    """
     rules = {name: rule for name, rule in load_rules(conn).items() if rule.enabled}
-    health = health if health is not None else health_for_accounts(conn, day)
+    if usage is None:
+        usage = usage_by_account(conn, usage_window(day))
+    health = health if health is not None else health_for_accounts(conn, day, usage=usage)
     accounts = list(health)
     d = day.isoformat()
     reasons: dict[int, list[Reason]] = {a: [] for a in accounts}
@@ -130,7 +136,7 @@ def account_reasons(conn: Conn, day: date, health: dict[int, Breakdown] | None =
                 add(a, "green_but_negative", f"green, but recent notes read negative ({mood:+.1f})")
     if "stale_usage" in rules:
         days = int(_threshold(rules, "stale_usage", 14))
-        for a, u in usage_by_account(conn, usage_window(day)).items():
+        for a, u in usage.items():
             if u.newest_usage and (day - date.fromisoformat(u.newest_usage)).days >= days:
                 add(a, "stale_usage", f"no usage data since {u.newest_usage}")
     return {a: r for a, r in reasons.items() if r}
@@ -138,8 +144,9 @@ def account_reasons(conn: Conn, day: date, health: dict[int, Breakdown] | None =
 
 def checkin_queue(conn: Conn, day: date) -> list[CheckinItem]:
     """Today's queue, most urgent first, with what was already done today."""
-    health = health_for_accounts(conn, day)
-    reasons = account_reasons(conn, day, health)
+    usage = usage_by_account(conn, usage_window(day))
+    health = health_for_accounts(conn, day, usage=usage)
+    reasons = account_reasons(conn, day, health, usage)
     d = day.isoformat()
     today_state = {a: (action, until) for a, action, until in conn.execute(
         "SELECT account_id, action, snoozed_until FROM checkin_state WHERE day = ?", [d])}
