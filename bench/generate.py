@@ -14,8 +14,13 @@ from pathlib import Path
 AS_OF = date(2026, 11, 24)
 SEED = 7
 FEATURES = [(f"feature_{i:02d}", int(i < 8)) for i in range(20)]
-NOTES = ("Great call, they love the dashboards.", "Steady usage, a few questions about exports.",
-         "Frustrated with outages and slow support.", "Renewal discussion started.", "Champion left the company.")
+NOTES = (
+    "Great call, they love the dashboards.",
+    "Steady usage, a few questions about exports.",
+    "Frustrated with outages and slow support.",
+    "Renewal discussion started.",
+    "Champion left the company.",
+)
 COMMENTS = ("Love it", "OK overall", "Too many bugs", "", "Support is excellent", "")
 
 
@@ -40,8 +45,9 @@ def generate(directory: Path, scale: float = 1.0, seed: int = SEED) -> dict[str,
         starts[key] = start
         churn = (AS_OF - timedelta(days=rng.randint(1, 200))).isoformat() if rng.random() < 0.08 else ""
         renewal = (AS_OF + timedelta(days=rng.randint(1, 365))).isoformat()
-        w.writerow([key, f"Account {i}", start.isoformat(), rng.choice(("SMB", "Mid-Market", "Enterprise")),
-                    renewal, churn])
+        w.writerow(
+            [key, f"Account {i}", start.isoformat(), rng.choice(("SMB", "Mid-Market", "Enterprise")), renewal, churn]
+        )
     handle.close()
     counts["accounts"] = accounts
     handle, w = _writer(directory, "features", ["name", "is_key"])
@@ -73,34 +79,70 @@ def generate(directory: Path, scale: float = 1.0, seed: int = SEED) -> dict[str,
     for key in keys:
         for n in range(10):
             kind = ("nps", "csat", "ces")[n % 3]
-            w.writerow([key, kind, rng.randint(0 if kind == "nps" else 1, scales[kind]),
-                        (AS_OF - timedelta(days=rng.randint(0, 700))).isoformat(), rng.choice(COMMENTS)])
+            w.writerow(
+                [
+                    key,
+                    kind,
+                    rng.randint(0 if kind == "nps" else 1, scales[kind]),
+                    (AS_OF - timedelta(days=rng.randint(0, 700))).isoformat(),
+                    rng.choice(COMMENTS),
+                ]
+            )
     handle.close()
     counts["surveys"] = accounts * 10
-    handle, w = _writer(directory, "tickets", ["account_key", "opened_on", "channel", "severity", "closed_on", "subject"])
+    handle, w = _writer(
+        directory, "tickets", ["account_key", "opened_on", "channel", "severity", "closed_on", "subject"]
+    )
     for key in keys:
         for n in range(5):
             opened = AS_OF - timedelta(days=rng.randint(0, 400))
             closed = opened + timedelta(days=rng.randint(0, 20))
-            w.writerow([key, opened.isoformat(), rng.choice(("self_service", "assisted")),
-                        rng.choice(("low", "normal", "high", "urgent")),
-                        closed.isoformat() if closed <= AS_OF else "", f"ticket {n}"])
+            w.writerow(
+                [
+                    key,
+                    opened.isoformat(),
+                    rng.choice(("self_service", "assisted")),
+                    rng.choice(("low", "normal", "high", "urgent")),
+                    closed.isoformat() if closed <= AS_OF else "",
+                    f"ticket {n}",
+                ]
+            )
     handle.close()
     counts["tickets"] = accounts * 5
-    handle, w = _writer(directory, "invoices", ["account_key", "invoice_no", "issued_date", "due_date", "amount", "paid_date"])
+    handle, w = _writer(
+        directory, "invoices", ["account_key", "invoice_no", "issued_date", "due_date", "amount", "paid_date"]
+    )
     for key in keys:
         for n in range(12):
             issued = AS_OF - timedelta(days=30 * n + 5)
             paid = issued + timedelta(days=rng.randint(5, 60))
-            w.writerow([key, f"{key}-{n}", issued.isoformat(), (issued + timedelta(days=30)).isoformat(),
-                        rng.randint(100, 5000), paid.isoformat() if paid <= AS_OF else ""])
+            w.writerow(
+                [
+                    key,
+                    f"{key}-{n}",
+                    issued.isoformat(),
+                    (issued + timedelta(days=30)).isoformat(),
+                    rng.randint(100, 5000),
+                    paid.isoformat() if paid <= AS_OF else "",
+                ]
+            )
     handle.close()
     counts["invoices"] = accounts * 12
-    handle, w = _writer(directory, "interactions", ["account_key", "occurred_on", "kind", "summary", "notes", "sentiment"])
+    handle, w = _writer(
+        directory, "interactions", ["account_key", "occurred_on", "kind", "summary", "notes", "sentiment"]
+    )
     for key in keys:
         for n in range(3):
-            w.writerow([key, (AS_OF - timedelta(days=rng.randint(0, 120))).isoformat(), "call", f"call {n}",
-                        rng.choice(NOTES), rng.choice(("", "-2", "-1", "0", "1", "2"))])
+            w.writerow(
+                [
+                    key,
+                    (AS_OF - timedelta(days=rng.randint(0, 120))).isoformat(),
+                    "call",
+                    f"call {n}",
+                    rng.choice(NOTES),
+                    rng.choice(("", "-2", "-1", "0", "1", "2")),
+                ]
+            )
     handle.close()
     counts["interactions"] = accounts * 3
     return counts

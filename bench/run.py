@@ -65,8 +65,13 @@ def bench_import(source: Path, work: Path, repeat: int) -> dict:
         if n < repeat - 1:
             book.unlink()
     ours_rate, theirs_rate = rows / statistics.median(ours), rows / statistics.median(theirs)
-    return {"rows": rows, "cstui_rows_per_s": ours_rate, "sqlite_utils_rows_per_s": theirs_rate,
-            "ratio": ours_rate / theirs_rate, "book": str(work / f"import-{repeat - 1}.db")}
+    return {
+        "rows": rows,
+        "cstui_rows_per_s": ours_rate,
+        "sqlite_utils_rows_per_s": theirs_rate,
+        "ratio": ours_rate / theirs_rate,
+        "book": str(work / f"import-{repeat - 1}.db"),
+    }
 
 
 def bench_engine(book: Path, repeat: int) -> dict:
@@ -78,22 +83,30 @@ def bench_engine(book: Path, repeat: int) -> dict:
     conn = db.conn
     raw = median_time(lambda: conn.execute(RAW_PASS.format(where="")).fetchall(), repeat)
     report = median_time(lambda: portfolio_report(conn, AS_OF), repeat)
-    account = conn.execute("SELECT id FROM accounts WHERE churn_date IS NULL ORDER BY id LIMIT 1 OFFSET 17").fetchone()[0]
-    raw_one = median_time(lambda: conn.execute(RAW_PASS.format(where="WHERE account_id = ?"), [account]).fetchall(),
-                          repeat * 5)
+    account = conn.execute("SELECT id FROM accounts WHERE churn_date IS NULL ORDER BY id LIMIT 1 OFFSET 17").fetchone()[
+        0
+    ]
+    raw_one = median_time(
+        lambda: conn.execute(RAW_PASS.format(where="WHERE account_id = ?"), [account]).fetchall(), repeat * 5
+    )
     breakdown = median_time(lambda: account_health(conn, account, AS_OF), repeat * 5)
     screen = median_time(lambda: account_detail(conn, account, AS_OF), repeat)
     conn.close()
     return {
-        "raw_pass_s": raw, "report_and_health_s": report, "report_ratio": report / raw,
-        "raw_pass_one_account_s": raw_one, "breakdown_s": breakdown, "breakdown_ratio": breakdown / raw_one,
+        "raw_pass_s": raw,
+        "report_and_health_s": report,
+        "report_ratio": report / raw,
+        "raw_pass_one_account_s": raw_one,
+        "breakdown_s": breakdown,
+        "breakdown_ratio": breakdown / raw_one,
         "account_screen_data_s": screen,
     }
 
 
 def probe(*args: str) -> dict:
-    done = subprocess.run([sys.executable, str(HERE / "startup_probe.py"), *args], capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(HERE / "startup_probe.py"), *args], capture_output=True, text=True, timeout=600
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -103,9 +116,14 @@ def bench_startup(book: Path, repeat: int) -> dict:
     first = statistics.median(r["first_paint_s"] for r in app)
     base = statistics.median(r["first_paint_s"] for r in bare)
     shown = statistics.median(r["figures_shown_s"] for r in app)
-    return {"app_first_paint_s": first, "bare_textual_first_paint_s": base, "ratio": first / base,
-            "app_figures_shown_s": shown, "figures_ratio": shown / base,
-            "app_peak_rss_mb": max(r["peak_rss_mb"] for r in app)}
+    return {
+        "app_first_paint_s": first,
+        "bare_textual_first_paint_s": base,
+        "ratio": first / base,
+        "app_figures_shown_s": shown,
+        "figures_ratio": shown / base,
+        "app_peak_rss_mb": max(r["peak_rss_mb"] for r in app),
+    }
 
 
 async def _bare_key(repeat: int) -> float:
@@ -161,9 +179,13 @@ async def _keys(book: Path, repeat: int) -> dict:
         await pilot.press("slash")
         filter_keys = [await timed(pilot, key) for key in "account 1"]
     harness = await _bare_key(repeat)
-    result = {"accounts": accounts, "harness_bare_cursor_move_s": harness,
-              "cursor_move_median_s": statistics.median(down), "sort_change_median_s": statistics.median(sort),
-              "filter_keystroke_median_s": statistics.median(filter_keys)}
+    result = {
+        "accounts": accounts,
+        "harness_bare_cursor_move_s": harness,
+        "cursor_move_median_s": statistics.median(down),
+        "sort_change_median_s": statistics.median(sort),
+        "filter_keystroke_median_s": statistics.median(filter_keys),
+    }
     for key in ("cursor_move", "sort_change", "filter_keystroke"):  # what the app adds to the harness
         result[f"{key}_net_s"] = max(0.0, result[f"{key}_median_s"] - harness)
     return result
@@ -175,9 +197,16 @@ def machine() -> dict:
     packages = {name: version(name) for name in ("textual", "sqlite-utils", "plotext", "textual-plotext", "typer")}
     import sqlite3
 
-    return {"machine": platform.machine(), "processor": platform.processor() or platform.machine(),
-            "cores": os.cpu_count(), "system": platform.platform(), "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "packages": packages, "date": date.today().isoformat()}
+    return {
+        "machine": platform.machine(),
+        "processor": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "packages": packages,
+        "date": date.today().isoformat(),
+    }
 
 
 TARGETS = {  # figure: (key path, limit, comparison)

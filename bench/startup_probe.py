@@ -40,8 +40,16 @@ def peak_rss_mb() -> float:
 
 def report(first_paint: float, figures_shown: float | None = None) -> None:
     peak_mb = peak_rss_mb()
-    print(json.dumps({"first_paint_s": first_paint - STARTED, "peak_rss_mb": peak_mb,
-                      "figures_shown_s": None if figures_shown is None else figures_shown - STARTED}), flush=True)
+    print(
+        json.dumps(
+            {
+                "first_paint_s": first_paint - STARTED,
+                "peak_rss_mb": peak_mb,
+                "figures_shown_s": None if figures_shown is None else figures_shown - STARTED,
+            }
+        ),
+        flush=True,
+    )
 
 
 def bare() -> None:

@@ -26,13 +26,20 @@ def account_brief(db: Database, account_id: int, as_of: date) -> dict:
     return {
         **report,
         "health_points_shown": breakdown.rounded_points(),
-        "what_changed": None if change is None or change.delta is None else {
-            "since": change.before.as_of, "delta": change.delta,
+        "what_changed": None
+        if change is None or change.delta is None
+        else {
+            "since": change.before.as_of,
+            "delta": change.delta,
             "driver": change.driver.label if change.driver else None,
             "components": {c.key: c.delta for c in change.changes},
         },
-        "contacts": [{"name": n, "email": e, "role": r, "champion": c} for n, e, r, c in queries.contacts(conn, account_id)],
-        "open_follow_ups": [{"due": due, "title": title} for _, due, title in queries.open_follow_ups(conn, account_id)],
+        "contacts": [
+            {"name": n, "email": e, "role": r, "champion": c} for n, e, r, c in queries.contacts(conn, account_id)
+        ],
+        "open_follow_ups": [
+            {"due": due, "title": title} for _, due, title in queries.open_follow_ups(conn, account_id)
+        ],
         "timeline": [e.__dict__ for e in queries.timeline(conn, account_id, as_of.isoformat(), TIMELINE_ENTRIES)],
     }
 
@@ -54,24 +61,39 @@ def brief_markdown(brief: dict) -> str:
     ]
     change = brief["what_changed"]
     if change:
-        lines.append(f"Since {change['since']}: {change['delta']:+.1f} points"
-                     + (f", driven by {change['driver']}." if change["driver"] else "."))
-    lines += ["", "## Health breakdown", "", "| component | raw value | score | weight % | points |",
-              "|---|---|---:|---:|---:|"]
+        lines.append(
+            f"Since {change['since']}: {change['delta']:+.1f} points"
+            + (f", driven by {change['driver']}." if change["driver"] else ".")
+        )
+    lines += [
+        "",
+        "## Health breakdown",
+        "",
+        "| component | raw value | score | weight % | points |",
+        "|---|---|---:|---:|---:|",
+    ]
     for c, points in zip(brief["health_components"], brief["health_points_shown"]):
         score = "no data" if c["score"] is None else f"{c['score']:.1f}"
         lines.append(f"| {c['component']} | {_md(c['raw'])} | {score} | {c['share']:.1f} | {points:.1f} |")
     lines += ["", "## Metrics", "", "| metric | value | window |", "|---|---:|---|"]
-    for key, label, window in (("nps", "NPS", "surveys"), ("csat", "CSAT %", "surveys"), ("ces", "CES", "surveys"),
-                               ("adoption_rate", "Adoption %", "usage"), ("engagement_score", "Engagement", "usage"),
-                               ("self_service_rate", "Self-service %", "surveys"), ("cltv", "Projected CLTV", None)):
+    for key, label, window in (
+        ("nps", "NPS", "surveys"),
+        ("csat", "CSAT %", "surveys"),
+        ("ces", "CES", "surveys"),
+        ("adoption_rate", "Adoption %", "usage"),
+        ("engagement_score", "Engagement", "usage"),
+        ("self_service_rate", "Self-service %", "surveys"),
+        ("cltv", "Projected CLTV", None),
+    ):
         shown = _num(brief[key], "{:,.0f}" if key == "cltv" else "{:.1f}")
         lines.append(f"| {label} | {shown} | {brief['windows'].get(window, 'trailing 365 days') if window else ''} |")
     lines += ["", "## Open follow-ups", ""]
     lines += [f"- {f['due']}: {_md(f['title'])}" for f in brief["open_follow_ups"]] or ["- none"]
     lines += ["", "## Contacts", ""]
-    lines += [f"- {'(champion) ' if c['champion'] else ''}{_md(c['name'])}, {_md(c['role'])}, {_md(c['email'])}"
-              for c in brief["contacts"]] or ["- none"]
+    lines += [
+        f"- {'(champion) ' if c['champion'] else ''}{_md(c['name'])}, {_md(c['role'])}, {_md(c['email'])}"
+        for c in brief["contacts"]
+    ] or ["- none"]
     lines += ["", f"## Timeline (latest {TIMELINE_ENTRIES})", "", "| date | kind | what |", "|---|---|---|"]
     lines += [f"| {e['day']} | {e['kind']} | {_md(e['text'])} |" for e in brief["timeline"]]
     return "\n".join(lines) + "\n"

@@ -46,10 +46,12 @@ def _add_follow_ups(book: Database, today: date) -> None:
     """A follow-up due a week after each of the last 3 weeks' difficult calls; the older ones done."""
     since = (today - timedelta(days=21)).isoformat()
     with write_transaction(book):
-        book.execute("""
+        book.execute(
+            """
             INSERT INTO tasks (account_id, interaction_id, title, due_on, created_on, done_on)
             SELECT account_id, id, 'Follow up: ' || summary, date(occurred_on, '+7 days'), occurred_on,
                    CASE WHEN id % 3 = 0 THEN date(occurred_on, '+5 days') END
             FROM interactions
             WHERE occurred_on >= ? AND occurred_on <= ? AND coalesce(sentiment, text_sentiment) < 0""",
-                     [since, today.isoformat()])
+            [since, today.isoformat()],
+        )

@@ -14,47 +14,73 @@ class BookMaker:
         with self.conn:
             return self.conn.execute(sql, args).lastrowid
 
-    def account(self, key: str, start: str, churn: str | None = None, segment: str | None = None,
-                renewal: str | None = None, name: str | None = None) -> int:
+    def account(
+        self,
+        key: str,
+        start: str,
+        churn: str | None = None,
+        segment: str | None = None,
+        renewal: str | None = None,
+        name: str | None = None,
+    ) -> int:
         return self._insert(
             "INSERT INTO accounts (key, name, start_date, churn_date, segment, renewal_date) VALUES (?, ?, ?, ?, ?, ?)",
-            [key, name or key, start, churn, segment, renewal])
+            [key, name or key, start, churn, segment, renewal],
+        )
 
     def mrr(self, account: int, effective: str, mrr: float) -> int:
-        return self._insert("INSERT INTO mrr_history (account_id, effective_date, mrr) VALUES (?, ?, ?)",
-                            [account, effective, mrr])
+        return self._insert(
+            "INSERT INTO mrr_history (account_id, effective_date, mrr) VALUES (?, ?, ?)", [account, effective, mrr]
+        )
 
     def survey(self, account: int, kind: str, score: int, on: str, comment: str | None = None) -> int:
-        return self._insert("INSERT INTO surveys (account_id, kind, score, responded_on, comment) VALUES (?, ?, ?, ?, ?)",
-                            [account, kind, score, on, comment])
+        return self._insert(
+            "INSERT INTO surveys (account_id, kind, score, responded_on, comment) VALUES (?, ?, ?, ?, ?)",
+            [account, kind, score, on, comment],
+        )
 
     def invoice(self, account: int, number: str, issued: str, due: str, amount: float, paid: str | None = None) -> int:
         return self._insert(
             "INSERT INTO invoices (account_id, invoice_no, issued_date, due_date, amount, paid_date) VALUES (?, ?, ?, ?, ?, ?)",
-            [account, number, issued, due, amount, paid])
+            [account, number, issued, due, amount, paid],
+        )
 
     def feature(self, name: str, is_key: bool = True) -> int:
         return self._insert("INSERT INTO features (name, is_key) VALUES (?, ?)", [name, int(is_key)])
 
     def usage(self, account: int, day: str, users: int, minutes: float) -> None:
-        self._insert("INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, ?, ?)",
-                     [account, day, users, minutes])
+        self._insert(
+            "INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, ?, ?)",
+            [account, day, users, minutes],
+        )
 
     def feature_use(self, account: int, day: str, feature: int, events: int = 1) -> None:
-        self._insert("INSERT INTO feature_usage (account_id, day, feature_id, events) VALUES (?, ?, ?, ?)",
-                     [account, day, feature, events])
+        self._insert(
+            "INSERT INTO feature_usage (account_id, day, feature_id, events) VALUES (?, ?, ?, ?)",
+            [account, day, feature, events],
+        )
 
-    def ticket(self, account: int, opened: str, channel: str = "assisted", severity: str = "normal",
-               closed: str | None = None) -> int:
+    def ticket(
+        self, account: int, opened: str, channel: str = "assisted", severity: str = "normal", closed: str | None = None
+    ) -> int:
         return self._insert(
             "INSERT INTO tickets (account_id, opened_on, channel, severity, closed_on) VALUES (?, ?, ?, ?, ?)",
-            [account, opened, channel, severity, closed])
+            [account, opened, channel, severity, closed],
+        )
 
-    def note(self, account: int, on: str, sentiment: int | None = None, text_sentiment: float | None = None,
-             summary: str = "call") -> int:
+    def note(
+        self,
+        account: int,
+        on: str,
+        sentiment: int | None = None,
+        text_sentiment: float | None = None,
+        summary: str = "call",
+    ) -> int:
         return self._insert(
             "INSERT INTO interactions (account_id, occurred_on, kind, summary, sentiment, text_sentiment)"
-            " VALUES (?, ?, 'call', ?, ?, ?)", [account, on, summary, sentiment, text_sentiment])
+            " VALUES (?, ?, 'call', ?, ?, ?)",
+            [account, on, summary, sentiment, text_sentiment],
+        )
 
     def weights(self, **weights: float) -> None:
         with self.conn:

@@ -24,7 +24,29 @@ def test_auc_known_values():
 
 def test_kaplan_meier_matches_the_textbook_table_with_censoring():
     """Freireich et al. 6-MP arm (Kaplan & Meier's classic example): * = censored."""
-    weeks = "6 6 6 6* 7 9* 10 10* 11* 13 16 17* 19* 20* 22 23 25* 32* 32* 34* 35*".split()
+    weeks = [
+        "6",
+        "6",
+        "6",
+        "6*",
+        "7",
+        "9*",
+        "10",
+        "10*",
+        "11*",
+        "13",
+        "16",
+        "17*",
+        "19*",
+        "20*",
+        "22",
+        "23",
+        "25*",
+        "32*",
+        "32*",
+        "34*",
+        "35*",
+    ]
     curve = kaplan_meier("6-MP", [(float(w.rstrip("*")), not w.endswith("*")) for w in weeks])
     expected = [(6, 0.8571), (7, 0.8067), (10, 0.7529), (13, 0.6902), (16, 0.6275), (22, 0.5378), (23, 0.4482)]
     assert [(t, round(s, 4)) for t, s in curve.steps[1:]] == expected
@@ -42,9 +64,22 @@ def synthetic(perfect: bool, seed: int = 1) -> list[Observation]:
         for month in range(10):
             churns_soon = churner and month >= 7
             usage = 0.0 if (churns_soon and perfect) else 100.0
-            observations.append(Observation(account, date(2025, 1 + month, 28), {
-                "usage": usage, "adoption": None, "surveys": rng.uniform(0, 100), "support": 100.0,
-                "payment": None, "relationship": None}, date(2025, 12, 1) if churner else None, churns_soon))
+            observations.append(
+                Observation(
+                    account,
+                    date(2025, 1 + month, 28),
+                    {
+                        "usage": usage,
+                        "adoption": None,
+                        "surveys": rng.uniform(0, 100),
+                        "support": 100.0,
+                        "payment": None,
+                        "relationship": None,
+                    },
+                    date(2025, 12, 1) if churner else None,
+                    churns_soon,
+                )
+            )
     return observations
 
 
@@ -110,13 +145,26 @@ def test_cli_backtest_and_weights(payment_book, book_path, tmp_path, cli):
     assert data["component_auc"]["payment"] == 1.0 and data["churned_accounts"] == 8
     weights = tmp_path / "w.json"
     weights.write_text(json.dumps({"payment": 10, "surveys": 0}))
-    both = json.loads(cli("health", "backtest", "--as-of", AS_OF.isoformat(), "--weights", str(weights), "--json",
-                          "--db", str(book_path)).out)
+    both = json.loads(
+        cli(
+            "health",
+            "backtest",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--weights",
+            str(weights),
+            "--json",
+            "--db",
+            str(book_path),
+        ).out
+    )
     assert both["w.json"]["auc"] == 1.0 and both["w.json"]["weights"]["surveys"] == 0
     weights.write_text(json.dumps({"vibes": 3}))
     bad = cli("health", "backtest", "--weights", str(weights), "--db", str(book_path))
-    assert (bad.code, bad.err.strip()) == (1, f"cstui: {weights}: vibes: not a component "
-                                              f"(components: {', '.join(COMPONENTS)})")
+    assert (bad.code, bad.err.strip()) == (
+        1,
+        f"cstui: {weights}: vibes: not a component (components: {', '.join(COMPONENTS)})",
+    )
     table = cli("health", "backtest", "--as-of", AS_OF.isoformat(), "--suggest", "--db", str(book_path)).out
     assert "ROC AUC" in table and "Not applied." in table
     assert payment_book.execute("SELECT value FROM health_config WHERE name = 'weight.payment'").fetchone()[0] == 10
@@ -137,8 +185,10 @@ def test_retention_curves_by_segment_and_cohort(book, cli, book_path):
     assert {c.group for c in retention_curves(book.conn, AS_OF, "cohort")} == {"all accounts", "2025Q1", "2025Q2"}
     data = json.loads(cli("health", "retention", "--as-of", AS_OF.isoformat(), "--json", "--db", str(book_path)).out)
     assert data["curves"][0]["group"] == "all accounts" and data["curves"][0]["churned"] == 1
-    assert cli("health", "retention", "--by", "planet", "--db", str(book_path)).err.strip() == \
-        "cstui: --by: 'planet' is not segment or cohort"
+    assert (
+        cli("health", "retention", "--by", "planet", "--db", str(book_path)).err.strip()
+        == "cstui: --by: 'planet' is not segment or cohort"
+    )
 
 
 async def test_backtest_screen_shows_the_engine_s_figures_and_saves_weights_only_when_asked(demo_path, demo):

@@ -45,14 +45,15 @@ def test_kill_9_while_saving_1000_notes_loses_no_acknowledged_note(book_path):
     acknowledged: list[int] = []
     kills = 0
     while len(acknowledged) < 1000:
-        child = subprocess.Popen([sys.executable, "-c", SAVER, str(book_path), str(len(acknowledged)), "1000"],
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(book_path), str(len(acknowledged)), "1000"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         # Kill after a random number of acknowledgements (plus a random instant), whatever the machine's speed.
         target = rng.randint(50, 300)
-        seen = 0
-        for line in child.stdout:
+        for seen, line in enumerate(child.stdout, start=1):
             acknowledged.append(int(line))
-            seen += 1
             if seen == target:
                 time.sleep(rng.uniform(0, 0.003))
                 child.send_signal(signal.SIGKILL)
@@ -84,8 +85,10 @@ def test_kill_9_during_a_migration_leaves_the_old_or_the_new_book(tmp_path):
     new = tmp_path / "new.db"
     new.write_bytes(old.read_bytes())
     connect(new).conn.close()
-    schema = {name: sqlite3.connect(path).execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
-              for name, path in (("old", old), ("new", new))}
+    schema = {
+        name: sqlite3.connect(path).execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        for name, path in (("old", old), ("new", new))
+    }
     rng = random.Random(2)
     outcomes = {"old": 0, "new": 0}
     for attempt in range(20):
@@ -120,7 +123,8 @@ def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path,
             with writer.conn:
                 writer.conn.executemany(
                     "INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, 1, 1)",
-                    [(account, f"{1000 + batch:04d}-01-{day:02d}") for day in range(1, 101)])
+                    [(account, f"{1000 + batch:04d}-01-{day:02d}") for day in range(1, 101)],
+                )
         writer.conn.close()
         done.set()
 
@@ -147,20 +151,28 @@ async def test_a_cli_import_while_the_app_writes_loses_nothing(demo_path, tmp_pa
     from tests.tui_helpers import press, settle
 
     source = tmp_path / "usage_daily.csv"
-    source.write_text("account_key,day,active_users,minutes\n" + "".join(
-        f"ACC-1000,{1800 + i // 365:04d}-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d},1,1\n" for i in range(60_000)))
+    source.write_text(
+        "account_key,day,active_users,minutes\n"
+        + "".join(
+            f"ACC-1000,{1800 + i // 365:04d}-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d},1,1\n" for i in range(60_000)
+        )
+    )
     rows = len({line.split(",")[1] for line in source.read_text().splitlines()[1:]})
     app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=(140, 45)) as pilot:
         await press(pilot, "a")
-        importer = subprocess.Popen([sys.executable, "-m", "cstui", "import", str(source), "--db", str(demo_path)],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    env={**os.environ, "COLUMNS": "100"})
+        importer = subprocess.Popen(
+            [sys.executable, "-m", "cstui", "import", str(source), "--db", str(demo_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "COLUMNS": "100"},
+        )
         for i in range(5):
             await press(pilot, "f")
             await pilot.press(*f"concurrent {i}")
             await press(pilot, "ctrl+s")
-        out, err = importer.communicate(timeout=120)
+        _out, err = importer.communicate(timeout=120)
         await settle(pilot)
     assert importer.returncode == 0, err
     assert "locked" not in err
@@ -207,6 +219,11 @@ def test_cli_write_on_a_busy_book_says_so_and_changes_nothing(demo_path, cli, mo
         other.rollback()
         other.close()
     assert result.code == 1
-    assert result.err.strip() == ("cstui: the book is busy (another cstui is writing to it, an import perhaps); "
-                                  "nothing was changed, try again in a moment.")
-    assert sqlite3.connect(demo_path).execute("SELECT count(*) FROM interactions WHERE summary = 'blocked'").fetchone()[0] == 0
+    assert result.err.strip() == (
+        "cstui: the book is busy (another cstui is writing to it, an import perhaps); "
+        "nothing was changed, try again in a moment."
+    )
+    assert (
+        sqlite3.connect(demo_path).execute("SELECT count(*) FROM interactions WHERE summary = 'blocked'").fetchone()[0]
+        == 0
+    )

@@ -24,13 +24,32 @@ def test_demo_book_has_the_situations_a_csm_meets(demo):
     assert q("SELECT count(DISTINCT segment) FROM accounts") == 3
     assert q("SELECT count(*) FROM invoices WHERE paid_date IS NULL AND due_date < ?", today) >= 1
     for days in (30, 60, 90):
-        assert q("SELECT count(*) FROM accounts WHERE churn_date IS NULL AND renewal_date > ? AND "
-                 "renewal_date <= date(?, ?)", today, today, f"+{days} days") >= 1
-    assert q("SELECT count(*) FROM surveys WHERE kind = 'nps' AND score <= 6 AND responded_on > date(?, '-90 days')", today) >= 5
+        assert (
+            q(
+                "SELECT count(*) FROM accounts WHERE churn_date IS NULL AND renewal_date > ? AND "
+                "renewal_date <= date(?, ?)",
+                today,
+                today,
+                f"+{days} days",
+            )
+            >= 1
+        )
+    assert (
+        q(
+            "SELECT count(*) FROM surveys WHERE kind = 'nps' AND score <= 6 AND responded_on > date(?, '-90 days')",
+            today,
+        )
+        >= 5
+    )
     assert q("SELECT count(*) FROM surveys WHERE comment IS NOT NULL AND comment != ''") > 100
     assert q("SELECT count(*) FROM tickets WHERE closed_on IS NULL AND severity IN ('high', 'urgent')") >= 1
-    assert q("SELECT count(DISTINCT account_id) FROM accounts a JOIN mrr_history m ON m.account_id = a.id "
-             "GROUP BY NULL HAVING 1") >= 1
+    assert (
+        q(
+            "SELECT count(DISTINCT account_id) FROM accounts a JOIN mrr_history m ON m.account_id = a.id "
+            "GROUP BY NULL HAVING 1"
+        )
+        >= 1
+    )
     assert q("SELECT count(*) FROM (SELECT account_id FROM mrr_history GROUP BY account_id HAVING count(*) > 1)") >= 10
     assert q("SELECT max(day) FROM usage_daily") == today
     assert date.fromisoformat(q("SELECT min(start_date) FROM accounts")) < date(2024, 1, 1)

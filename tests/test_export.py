@@ -28,7 +28,7 @@ def read_cells(path) -> list[list[str]]:
 
 def test_export_writes_every_table_privately_and_guards_formulas(book_path, tmp_path, cli):
     make = BookMaker(connect(book_path))
-    make.account("=HYPERLINK(\"http://x\")", "2025-01-01", name="@evil", segment="-1")
+    make.account('=HYPERLINK("http://x")', "2025-01-01", name="@evil", segment="-1")
     old = os.umask(0o022)
     try:
         assert cli("export", str(tmp_path / "out"), "--db", str(book_path)).code == 0
@@ -39,7 +39,7 @@ def test_export_writes_every_table_privately_and_guards_formulas(book_path, tmp_
         assert os.stat(path).st_mode & 0o777 == 0o600
         assert read_cells(path)[0] == list(fmt.names)
     row = read_cells(tmp_path / "out" / "accounts.csv")[1]
-    assert row[:4] == ["'=HYPERLINK(\"http://x\")", "'@evil", "2025-01-01", "'-1"]
+    assert row[:4] == ['\'=HYPERLINK("http://x")', "'@evil", "2025-01-01", "'-1"]
 
 
 def test_the_demo_book_round_trips_through_export_and_import(demo_path, tmp_path, cli):
@@ -53,16 +53,30 @@ def test_the_demo_book_round_trips_through_export_and_import(demo_path, tmp_path
 
 def test_account_brief_as_markdown_and_json(demo_path, tmp_path, cli):
     out = tmp_path / "briefs"
-    result = cli("export", str(out), "--account", "ACC-1010", "--format", "md", "--as-of", "2026-11-24",
-                 "--db", str(demo_path))
+    result = cli(
+        "export", str(out), "--account", "ACC-1010", "--format", "md", "--as-of", "2026-11-24", "--db", str(demo_path)
+    )
     assert result.code == 0
     md = (out / "ACC-1010-brief.md").read_text()
     assert md.startswith("# Tidal Retail (ACC-1010)")
     for heading in ("## Health breakdown", "## Metrics", "## Open follow-ups", "## Contacts", "## Timeline"):
         assert heading in md
     assert os.stat(out / "ACC-1010-brief.md").st_mode & 0o777 == 0o600
-    assert cli("export", str(out), "--account", "ACC-1010", "--format", "json", "--as-of", "2026-11-24",
-               "--db", str(demo_path)).code == 0
+    assert (
+        cli(
+            "export",
+            str(out),
+            "--account",
+            "ACC-1010",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-24",
+            "--db",
+            str(demo_path),
+        ).code
+        == 0
+    )
     brief = json.loads((out / "ACC-1010-brief.json").read_text())
     assert abs(sum(brief["health_points_shown"]) - round(brief["health_score"], 1)) < 1e-9
     assert len(brief["timeline"]) == 30 and brief["contacts"]
@@ -71,10 +85,12 @@ def test_account_brief_as_markdown_and_json(demo_path, tmp_path, cli):
 
 
 # Text that a spreadsheet, a CSV parser or a terminal would treat specially.
-nasty_text = st.text(alphabet=st.sampled_from(list(string.ascii_letters + "=+-@'\t\r\n,\";|[]/\\ é😀\u202e")),
-                     min_size=1, max_size=12).filter(lambda t: t.strip())
-days = st.dates(min_value=__import__("datetime").date(2024, 1, 1),
-                max_value=__import__("datetime").date(2026, 12, 31)).map(lambda d: d.isoformat())
+nasty_text = st.text(
+    alphabet=st.sampled_from(list(string.ascii_letters + "=+-@'\t\r\n,\";|[]/\\ é😀\u202e")), min_size=1, max_size=12
+).filter(lambda t: t.strip())
+days = st.dates(
+    min_value=__import__("datetime").date(2024, 1, 1), max_value=__import__("datetime").date(2026, 12, 31)
+).map(lambda d: d.isoformat())
 
 
 @st.composite
@@ -84,11 +100,19 @@ def books(draw):
     for i, key in enumerate(keys):
         spec["accounts"].append((key, draw(nasty_text), draw(days), draw(st.none() | nasty_text)))
         for _ in range(draw(st.integers(0, 3))):
-            spec["surveys"].append((i, draw(st.sampled_from(["nps", "csat", "ces"])), draw(st.integers(1, 5)),
-                                    draw(days), draw(st.none() | nasty_text)))
+            spec["surveys"].append(
+                (
+                    i,
+                    draw(st.sampled_from(["nps", "csat", "ces"])),
+                    draw(st.integers(1, 5)),
+                    draw(days),
+                    draw(st.none() | nasty_text),
+                )
+            )
         for _ in range(draw(st.integers(0, 3))):
-            spec["notes"].append((i, draw(days), draw(nasty_text), draw(st.none() | nasty_text),
-                                  draw(st.none() | st.integers(-2, 2))))
+            spec["notes"].append(
+                (i, draw(days), draw(nasty_text), draw(st.none() | nasty_text), draw(st.none() | st.integers(-2, 2)))
+            )
         spec["invoices"].append((i, f"INV-{i}", draw(days), draw(st.floats(0, 1e9, allow_nan=False))))
     return spec
 
@@ -106,14 +130,22 @@ def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
     ids = [make.account(key, start, name=name, segment=segment) for key, name, start, segment in spec["accounts"]]
     with db.conn:
         for i, kind, score, on, comment in spec["surveys"]:
-            db.conn.execute("INSERT INTO surveys (account_id, kind, score, responded_on, comment) VALUES (?, ?, ?, ?, ?)"
-                            " ON CONFLICT DO NOTHING", [ids[i], kind, score, on, comment])
+            db.conn.execute(
+                "INSERT INTO surveys (account_id, kind, score, responded_on, comment) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                [ids[i], kind, score, on, comment],
+            )
         for i, on, summary, notes, sentiment in spec["notes"]:
-            db.conn.execute("INSERT INTO interactions (account_id, occurred_on, kind, summary, notes, sentiment)"
-                            " VALUES (?, ?, 'call', ?, ?, ?) ON CONFLICT DO NOTHING", [ids[i], on, summary, notes, sentiment])
+            db.conn.execute(
+                "INSERT INTO interactions (account_id, occurred_on, kind, summary, notes, sentiment)"
+                " VALUES (?, ?, 'call', ?, ?, ?) ON CONFLICT DO NOTHING",
+                [ids[i], on, summary, notes, sentiment],
+            )
         for i, number, issued, amount in spec["invoices"]:
-            db.conn.execute("INSERT INTO invoices (account_id, invoice_no, issued_date, due_date, amount)"
-                            " VALUES (?, ?, ?, ?, ?)", [ids[i], number, issued, issued, amount])
+            db.conn.execute(
+                "INSERT INTO invoices (account_id, invoice_no, issued_date, due_date, amount) VALUES (?, ?, ?, ?, ?)",
+                [ids[i], number, issued, issued, amount],
+            )
     export_tables(db, work / "out")
     fresh = connect(work / "b.db")
     import_path(fresh, work / "out")

@@ -13,8 +13,12 @@ from tests.tui_helpers import settle
 
 
 def pragmas(conn) -> tuple:
-    return (conn.execute("PRAGMA journal_mode").fetchone()[0], conn.execute("PRAGMA synchronous").fetchone()[0],
-            conn.execute("PRAGMA foreign_keys").fetchone()[0], conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    return (
+        conn.execute("PRAGMA journal_mode").fetchone()[0],
+        conn.execute("PRAGMA synchronous").fetchone()[0],
+        conn.execute("PRAGMA foreign_keys").fetchone()[0],
+        conn.execute("PRAGMA busy_timeout").fetchone()[0],
+    )
 
 
 SAFE = ("wal", 2, 1, 10_000)
@@ -45,8 +49,10 @@ async def test_the_app_s_connections_have_the_safety_pragmas_and_its_backups_are
 def test_cli_backup_and_brief_are_private_under_umask_022(demo_path, tmp_path, cli, umask_022):
     assert cli("backup", str(tmp_path / "copy.db"), "--db", str(demo_path)).code == 0
     assert os.stat(tmp_path / "copy.db").st_mode & 0o777 == 0o600
-    assert cli("backup", str(tmp_path / "copy.db"), "--db", str(demo_path)).err.strip() == \
-        f"cstui: {tmp_path / 'copy.db'}: already exists; choose a new file name"
+    assert (
+        cli("backup", str(tmp_path / "copy.db"), "--db", str(demo_path)).err.strip()
+        == f"cstui: {tmp_path / 'copy.db'}: already exists; choose a new file name"
+    )
     assert cli("export", str(tmp_path), "--account", "ACC-1001", "--db", str(demo_path)).code == 0
     assert os.stat(tmp_path / "ACC-1001-brief.md").st_mode & 0o777 == 0o600
 

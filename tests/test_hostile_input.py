@@ -24,8 +24,26 @@ HEADERS = {
     "usage_daily.csv": ["account_key", "day", "active_users", "minutes"],
 }
 nasty_cells = st.one_of(
-    st.sampled_from(["A1", "nps", "csat", "2025-02-30", "2025-01-01", "9", "-1", "1e309", "99999999999999999999999",
-                     "NaN", "'; DROP TABLE accounts; --", "=cmd|' /C calc'!A0", "\x00", "", " ", "\ufeff"]),
+    st.sampled_from(
+        [
+            "A1",
+            "nps",
+            "csat",
+            "2025-02-30",
+            "2025-01-01",
+            "9",
+            "-1",
+            "1e309",
+            "99999999999999999999999",
+            "NaN",
+            "'; DROP TABLE accounts; --",
+            "=cmd|' /C calc'!A0",
+            "\x00",
+            "",
+            " ",
+            "\ufeff",
+        ]
+    ),
     st.text(max_size=20),
     st.just("x" * 1_000_000),
 )
@@ -37,7 +55,7 @@ def csv_files(draw):
     name = draw(st.sampled_from(sorted(HEADERS)))
     header = list(HEADERS[name])
     if draw(st.booleans()):
-        header.append(draw(st.sampled_from(["\"x\"); DROP TABLE surveys; --", "score", "", "key"])))
+        header.append(draw(st.sampled_from(['"x"); DROP TABLE surveys; --', "score", "", "key"])))
     rows = []
     for _ in range(draw(st.integers(0, 4))):
         width = len(header) + draw(st.integers(-1, 1))  # ragged rows
@@ -57,8 +75,11 @@ def base_book(tmp_path_factory):
     return path
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(csv_files())
 def test_fuzzed_csv_is_imported_whole_or_rejected_with_the_book_unchanged(base_book, tmp_path_factory, cli, case):
     """Pass line: 80 fuzzed files (BOM, NUL, bad UTF-8, 1 MB cells, SQL headers, huge numbers, bad dates,
@@ -112,8 +133,19 @@ def test_byte_flipped_books_are_detected_or_pass_integrity_check(tmp_path, cli):
     assert detected > 0
 
 
-HOSTILE_PIECES = ["[bold]", "[/]", "[@click=app.quit]", "[@click=]", "\x1b[2J", "\x1b]52;c;ZXZpbA==\x07",
-                  "\u202e", "[red on white]", "\x9b31m", "\\", "]["]
+HOSTILE_PIECES = [
+    "[bold]",
+    "[/]",
+    "[@click=app.quit]",
+    "[@click=]",
+    "\x1b[2J",
+    "\x1b]52;c;ZXZpbA==\x07",
+    "\u202e",
+    "[red on white]",
+    "\x9b31m",
+    "\\",
+    "][",
+]
 
 
 async def show_hostile(path, name: str, note: str) -> None:
@@ -134,8 +166,10 @@ async def show_hostile(path, name: str, note: str) -> None:
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=4).map("x".join),
-       st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=4).map("y".join))
+@given(
+    st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=4).map("x".join),
+    st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=4).map("y".join),
+)
 def test_markup_and_escapes_render_literally_through_the_pilot(tmp_path_factory, name, note):
     """Pass line: 8 generated names and notes made of markup, ESC, OSC 52, C1 and U+202E pieces render
     literally in the list and the timeline, raise nothing and trigger no action."""

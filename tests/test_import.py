@@ -8,7 +8,9 @@ import pytest
 from cstui.storage.csv_format import FORMATS
 from tests.conftest import DEMO_DATE, dump
 
-ACCOUNTS = "key,name,start_date,segment,renewal_date\nA1,Acme,2024-01-10,SMB,2026-01-10\nB2,Bolt,2024-03-01,Enterprise,\n"
+ACCOUNTS = (
+    "key,name,start_date,segment,renewal_date\nA1,Acme,2024-01-10,SMB,2026-01-10\nB2,Bolt,2024-03-01,Enterprise,\n"
+)
 
 
 def write(directory: Path, name: str, text: str) -> Path:
@@ -51,52 +53,104 @@ def test_reimport_adds_nothing(tmp_path, demo_path, cli):
 
 
 def test_reimport_updates_a_natural_key_row(tmp_path, loaded, cli, book):
-    write(tmp_path / "inv", "invoices.csv",
-          "account_key,invoice_no,issued_date,due_date,amount,paid_date\nA1,I-1,2025-01-01,2025-01-31,100,\n")
+    write(
+        tmp_path / "inv",
+        "invoices.csv",
+        "account_key,invoice_no,issued_date,due_date,amount,paid_date\nA1,I-1,2025-01-01,2025-01-31,100,\n",
+    )
     assert cli("import", str(tmp_path / "inv" / "invoices.csv"), "--db", str(loaded)).code == 0
-    write(tmp_path / "inv", "invoices.csv",
-          "account_key,invoice_no,issued_date,due_date,amount,paid_date\nA1,I-1,2025-01-01,2025-01-31,100,2025-02-03\n")
+    write(
+        tmp_path / "inv",
+        "invoices.csv",
+        "account_key,invoice_no,issued_date,due_date,amount,paid_date\nA1,I-1,2025-01-01,2025-01-31,100,2025-02-03\n",
+    )
     assert cli("import", str(tmp_path / "inv" / "invoices.csv"), "--db", str(loaded)).code == 0
     assert book.execute("SELECT count(*), max(paid_date) FROM invoices").fetchone() == (1, "2025-02-03")
 
 
 BAD_ROWS = [
-    ("surveys.csv", "account_key,kind,score,responded_on\nZZ,nps,5,2025-01-01\n",
-     "surveys.csv:2: account_key: unknown account 'ZZ' (not in the book or accounts.csv)"),
-    ("surveys.csv", "account_key,kind,score,responded_on\nA1,nps,11,2025-01-01\n",
-     "surveys.csv:2: score: 11 is outside the NPS scale 0..10"),
-    ("surveys.csv", "account_key,kind,score,responded_on\nA1,csat,0,2025-01-01\n",
-     "surveys.csv:2: score: 0 is outside the CSAT scale 1..5"),
-    ("surveys.csv", "account_key,kind,score,responded_on\nA1,ces,4.5,2025-01-01\n",
-     "surveys.csv:2: score: '4.5' is not a whole number"),
-    ("surveys.csv", "account_key,kind,score,responded_on\nA1,nps,5,2025-02-30\n",
-     "surveys.csv:2: responded_on: '2025-02-30' is not a real calendar date"),
-    ("surveys.csv", "account_key,kind,score,responded_on\nA1,nps,5,01/02/2025\n",
-     "surveys.csv:2: responded_on: '01/02/2025' is not a date (expected YYYY-MM-DD)"),
-    ("surveys.csv", "account_key,kind,score,responded_on\nA1,promoter,5,2025-01-01\n",
-     "surveys.csv:2: kind: 'promoter' is not one of nps, csat, ces"),
-    ("surveys.csv", "account_key,kind,score\nA1,nps,5\n",
-     "surveys.csv:1: responded_on: required column missing"),
-    ("surveys.csv", "account_key,kind,score,responded_on\nA1,,5,2025-01-01\n",
-     "surveys.csv:2: kind: required value is empty"),
-    ("surveys.csv", "account_key,kind,score,responded_on\nA1,nps,5\n",
-     "surveys.csv:2: -: row has 3 cells, the header has 4"),
-    ("surveys.csv", "account_key,kind,score,responded_on,\"x); DROP TABLE accounts;--\"\nA1,nps,5,2025-01-01,1\n",
-     "surveys.csv:1: x); DROP TABLE accounts;--: unknown column (allowed: account_key, kind, score, responded_on, contact_email, comment)"),
-    ("invoices.csv", "account_key,invoice_no,issued_date,due_date,amount\nA1,I9,2025-01-01,2025-01-31,-5\n",
-     "invoices.csv:2: amount: '-5' is not an amount between 0 and 1e15"),
-    ("invoices.csv", "account_key,invoice_no,issued_date,due_date,amount\nA1,I9,2025-01-31,2025-01-01,5\n",
-     "invoices.csv:2: due_date: 2025-01-01 is before issued_date 2025-01-31"),
-    ("feature_usage.csv", "account_key,day,feature\nA1,2025-01-01,teleport\n",
-     "feature_usage.csv:2: feature: unknown feature 'teleport' (add it to features.csv)"),
-    ("interactions.csv", "account_key,occurred_on,kind,summary,sentiment\nA1,2025-01-01,call,hi,3\n",
-     "interactions.csv:2: sentiment: 3 is outside -2..2"),
-    ("usage_daily.csv", "account_key,day,active_users,minutes\nA1,2025-01-01,99999999999999999999999,1\n",
-     "usage_daily.csv:2: active_users: 99999999999999999999999 is outside 0..9223372036854775807"),
+    (
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nZZ,nps,5,2025-01-01\n",
+        "surveys.csv:2: account_key: unknown account 'ZZ' (not in the book or accounts.csv)",
+    ),
+    (
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nA1,nps,11,2025-01-01\n",
+        "surveys.csv:2: score: 11 is outside the NPS scale 0..10",
+    ),
+    (
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nA1,csat,0,2025-01-01\n",
+        "surveys.csv:2: score: 0 is outside the CSAT scale 1..5",
+    ),
+    (
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nA1,ces,4.5,2025-01-01\n",
+        "surveys.csv:2: score: '4.5' is not a whole number",
+    ),
+    (
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nA1,nps,5,2025-02-30\n",
+        "surveys.csv:2: responded_on: '2025-02-30' is not a real calendar date",
+    ),
+    (
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nA1,nps,5,01/02/2025\n",
+        "surveys.csv:2: responded_on: '01/02/2025' is not a date (expected YYYY-MM-DD)",
+    ),
+    (
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nA1,promoter,5,2025-01-01\n",
+        "surveys.csv:2: kind: 'promoter' is not one of nps, csat, ces",
+    ),
+    ("surveys.csv", "account_key,kind,score\nA1,nps,5\n", "surveys.csv:1: responded_on: required column missing"),
+    (
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nA1,,5,2025-01-01\n",
+        "surveys.csv:2: kind: required value is empty",
+    ),
+    (
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nA1,nps,5\n",
+        "surveys.csv:2: -: row has 3 cells, the header has 4",
+    ),
+    (
+        "surveys.csv",
+        'account_key,kind,score,responded_on,"x); DROP TABLE accounts;--"\nA1,nps,5,2025-01-01,1\n',
+        "surveys.csv:1: x); DROP TABLE accounts;--: unknown column (allowed: account_key, kind, score, responded_on, contact_email, comment)",
+    ),
+    (
+        "invoices.csv",
+        "account_key,invoice_no,issued_date,due_date,amount\nA1,I9,2025-01-01,2025-01-31,-5\n",
+        "invoices.csv:2: amount: '-5' is not an amount between 0 and 1e15",
+    ),
+    (
+        "invoices.csv",
+        "account_key,invoice_no,issued_date,due_date,amount\nA1,I9,2025-01-31,2025-01-01,5\n",
+        "invoices.csv:2: due_date: 2025-01-01 is before issued_date 2025-01-31",
+    ),
+    (
+        "feature_usage.csv",
+        "account_key,day,feature\nA1,2025-01-01,teleport\n",
+        "feature_usage.csv:2: feature: unknown feature 'teleport' (add it to features.csv)",
+    ),
+    (
+        "interactions.csv",
+        "account_key,occurred_on,kind,summary,sentiment\nA1,2025-01-01,call,hi,3\n",
+        "interactions.csv:2: sentiment: 3 is outside -2..2",
+    ),
+    (
+        "usage_daily.csv",
+        "account_key,day,active_users,minutes\nA1,2025-01-01,99999999999999999999999,1\n",
+        "usage_daily.csv:2: active_users: 99999999999999999999999 is outside 0..9223372036854775807",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "text", "message"), BAD_ROWS, ids=[m.split(": ")[1] + str(i) for i, (_, _, m) in enumerate(BAD_ROWS)])
+@pytest.mark.parametrize(
+    ("name", "text", "message"), BAD_ROWS, ids=[m.split(": ")[1] + str(i) for i, (_, _, m) in enumerate(BAD_ROWS)]
+)
 def test_each_kind_of_bad_row_is_named_and_the_book_is_unchanged(tmp_path, loaded, cli, name, text, message):
     before = dump(loaded)
     path = write(tmp_path / "bad", name, text)
@@ -110,7 +164,11 @@ def test_each_kind_of_bad_row_is_named_and_the_book_is_unchanged(tmp_path, loade
 def test_one_bad_file_rejects_the_whole_run_and_lists_every_bad_row(tmp_path, book_path, cli):
     source = tmp_path / "run"
     write(source, "accounts.csv", ACCOUNTS)
-    write(source, "surveys.csv", "account_key,kind,score,responded_on\nA1,nps,9,2025-01-01\nA1,nps,12,2025-01-02\nQQ,csat,3,2025-01-03\n")
+    write(
+        source,
+        "surveys.csv",
+        "account_key,kind,score,responded_on\nA1,nps,9,2025-01-01\nA1,nps,12,2025-01-02\nQQ,csat,3,2025-01-03\n",
+    )
     result = cli("import", str(source), "--db", str(book_path))
     assert result.code == 1
     assert "surveys.csv:3: score: 12 is outside the NPS scale 0..10" in result.err
@@ -133,11 +191,17 @@ def test_invalid_utf8_and_nul_bytes_are_reported_with_their_line(tmp_path, loade
 
 
 def test_a_bom_and_multiline_cells_are_fine_and_lines_count_from_the_record_start(tmp_path, loaded, cli, book):
-    path = write(tmp_path / "bom", "interactions.csv",
-                 "\ufeffaccount_key,occurred_on,kind,summary,notes\nA1,2025-01-01,call,QBR,\"line one\nline two\"\nA1,2025-01-02,call,hi,x\nA1,bad,call,hi,x\n")
+    path = write(
+        tmp_path / "bom",
+        "interactions.csv",
+        '\ufeffaccount_key,occurred_on,kind,summary,notes\nA1,2025-01-01,call,QBR,"line one\nline two"\nA1,2025-01-02,call,hi,x\nA1,bad,call,hi,x\n',
+    )
     result = cli("import", str(path), "--db", str(loaded))
     assert "interactions.csv:5: occurred_on: 'bad' is not a date (expected YYYY-MM-DD)" in result.err
-    path.write_text("\ufeffaccount_key,occurred_on,kind,summary,notes\nA1,2025-01-01,call,QBR,\"line one\nline two\"\n", encoding="utf-8")
+    path.write_text(
+        '\ufeffaccount_key,occurred_on,kind,summary,notes\nA1,2025-01-01,call,QBR,"line one\nline two"\n',
+        encoding="utf-8",
+    )
     assert cli("import", str(path), "--db", str(loaded)).code == 0
     assert book.execute("SELECT notes FROM interactions").fetchone()[0] == "line one\nline two"
 

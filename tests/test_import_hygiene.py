@@ -5,8 +5,14 @@ import sys
 
 import pytest
 
-HEADLESS = ["cstui.metrics.report", "cstui.metrics.health", "cstui.metrics.mood", "cstui.storage.importer",
-            "cstui.storage.writes", "cstui.storage.connection"]
+HEADLESS = [
+    "cstui.metrics.report",
+    "cstui.metrics.health",
+    "cstui.metrics.mood",
+    "cstui.storage.importer",
+    "cstui.storage.writes",
+    "cstui.storage.connection",
+]
 
 
 @pytest.mark.parametrize("module", HEADLESS)

@@ -62,8 +62,18 @@ def test_csat_and_ces(make):
 def test_no_data_is_undefined_never_zero(make):
     make.account("A", "2025-01-01")
     report = portfolio_report(make.conn, D)
-    for key in ("nps", "csat", "ces", "ces_low_effort_pct", "grr", "nrr", "cltv", "adoption_rate",
-                "engagement_score", "self_service_rate"):
+    for key in (
+        "nps",
+        "csat",
+        "ces",
+        "ces_low_effort_pct",
+        "grr",
+        "nrr",
+        "cltv",
+        "adoption_rate",
+        "engagement_score",
+        "self_service_rate",
+    ):
         assert report[key] is None, key
     assert report["churn_rate"] == 0.0  # S = 1, nobody churned: defined and zero
 

@@ -96,7 +96,12 @@ def test_payment_overdue_and_days_late(make):
 
 def test_recency_score_edges():
     assert (recency_score(0), recency_score(14), recency_score(52), recency_score(90), recency_score(400)) == (
-        100.0, 100.0, 50.0, 0.0, 0.0)
+        100.0,
+        100.0,
+        50.0,
+        0.0,
+        0.0,
+    )
 
 
 def test_an_account_with_no_data_at_all_has_no_score(make):

@@ -26,9 +26,10 @@ def test_survey_metrics_stay_within_their_ranges(responses):
     a = make.account("A", "2024-01-01")
     for kind, score, day in responses:
         low, high = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}[kind]
-        make.conn.execute("INSERT INTO surveys (account_id, kind, score, responded_on) VALUES (?, ?, ?, ?)"
-                          " ON CONFLICT DO NOTHING",
-                          [a, kind, min(max(score, low), high), day.isoformat()])
+        make.conn.execute(
+            "INSERT INTO surveys (account_id, kind, score, responded_on) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [a, kind, min(max(score, low), high), day.isoformat()],
+        )
     stats = survey_stats(make.conn, trailing(D, 90))
     assert stats.nps is None or -100 <= stats.nps <= 100
     assert stats.csat is None or 0 <= stats.csat <= 100
@@ -36,8 +37,11 @@ def test_survey_metrics_stay_within_their_ranges(responses):
     assert stats.promoters + stats.passives + stats.detractors == stats.nps_responses
 
 
-accounts = st.lists(st.tuples(days, st.none() | days, st.lists(st.tuples(days, st.integers(0, 5000)), max_size=4)),
-                    min_size=1, max_size=12)
+accounts = st.lists(
+    st.tuples(days, st.none() | days, st.lists(st.tuples(days, st.integers(0, 5000)), max_size=4)),
+    min_size=1,
+    max_size=12,
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -102,9 +106,15 @@ def truncate_to(path, day: date) -> sqlite3.Connection:
     with conn:
         conn.execute("DELETE FROM accounts WHERE start_date > ?", [d])
         conn.execute("UPDATE accounts SET churn_date = NULL WHERE churn_date > ?", [d])
-        for table, column in (("surveys", "responded_on"), ("usage_daily", "day"), ("feature_usage", "day"),
-                              ("tickets", "opened_on"), ("interactions", "occurred_on"),
-                              ("invoices", "issued_date"), ("mrr_history", "effective_date")):
+        for table, column in (
+            ("surveys", "responded_on"),
+            ("usage_daily", "day"),
+            ("feature_usage", "day"),
+            ("tickets", "opened_on"),
+            ("interactions", "occurred_on"),
+            ("invoices", "issued_date"),
+            ("mrr_history", "effective_date"),
+        ):
             conn.execute(f"DELETE FROM {table} WHERE {column} > ?", [d])
         conn.execute("UPDATE invoices SET paid_date = NULL WHERE paid_date > ?", [d])
         conn.execute("UPDATE tickets SET closed_on = NULL WHERE closed_on > ?", [d])
@@ -122,5 +132,6 @@ def test_a_date_s_results_do_not_change_when_later_facts_are_added(demo_master, 
 def test_a_period_report_ignores_facts_after_its_end(demo_master):
     period = Period(date(2026, 1, 1), date(2026, 4, 1))
     full = sqlite3.connect(demo_master)
-    assert portfolio_report(truncate_to(demo_master, date(2026, 3, 31)), period=period) == \
-        portfolio_report(full, period=period)
+    assert portfolio_report(truncate_to(demo_master, date(2026, 3, 31)), period=period) == portfolio_report(
+        full, period=period
+    )

@@ -21,8 +21,9 @@ def progress(app) -> str:
 
 
 def select(screen: CheckinScreen, rule: str):
-    index = next(i for i, item in enumerate(screen.items)
-                 if item.status == "open" and any(r.rule == rule for r in item.reasons))
+    index = next(
+        i for i, item in enumerate(screen.items) if item.status == "open" and any(r.rule == rule for r in item.reasons)
+    )
     screen.table.move_cursor(row=index)
     return screen.items[index]
 
@@ -43,8 +44,9 @@ async def test_a_whole_morning(demo_path, demo):
         await press(pilot, "j", "k")
         first = screen.current
         await press(pilot, "r")
-        assert demo.execute("SELECT action FROM checkin_state WHERE account_id = ? AND day = ?",
-                            [first.account_id, TODAY]).fetchone() == ("reviewed",)
+        assert demo.execute(
+            "SELECT action FROM checkin_state WHERE account_id = ? AND day = ?", [first.account_id, TODAY]
+        ).fetchone() == ("reviewed",)
         assert progress(app).startswith(f"Check-in {TODAY}: 1 of {total} reviewed")
         assert screen.current.account_id != first.account_id
 
@@ -54,8 +56,9 @@ async def test_a_whole_morning(demo_path, demo):
         assert isinstance(app.screen, SnoozeScreen)
         await press(pilot, "w")
         week = (DEMO_DATE + timedelta(days=7)).isoformat()
-        assert demo.execute("SELECT snoozed_until FROM checkin_state WHERE account_id = ?",
-                            [snoozed.account_id]).fetchone() == (week,)
+        assert demo.execute(
+            "SELECT snoozed_until FROM checkin_state WHERE account_id = ?", [snoozed.account_id]
+        ).fetchone() == (week,)
         assert "1 snoozed" in progress(app)
 
         # Log a call with an unhappy customer: NPS 4 and a follow-up.
@@ -69,26 +72,41 @@ async def test_a_whole_morning(demo_path, demo):
         await pilot.press(*"Send the incident report", "tab", *"2026-11-27")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, CheckinScreen)
-        call = demo.execute("SELECT id, kind, summary, notes, sentiment FROM interactions WHERE account_id = ? "
-                            "AND occurred_on = ? ORDER BY id DESC", [target.account_id, TODAY]).fetchone()
+        call = demo.execute(
+            "SELECT id, kind, summary, notes, sentiment FROM interactions WHERE account_id = ? "
+            "AND occurred_on = ? ORDER BY id DESC",
+            [target.account_id, TODAY],
+        ).fetchone()
         assert call[1:] == ("call", "Escalation call", "Worried about the outage", -1)
-        assert demo.execute("SELECT kind, score, interaction_id FROM surveys WHERE account_id = ? AND responded_on = ?",
-                            [target.account_id, TODAY]).fetchall() == [("nps", 4, call[0])]
-        assert demo.execute("SELECT title, due_on, done_on FROM tasks WHERE interaction_id = ?", [call[0]]).fetchall() \
-            == [("Send the incident report", "2026-11-27", None)]
+        assert demo.execute(
+            "SELECT kind, score, interaction_id FROM surveys WHERE account_id = ? AND responded_on = ?",
+            [target.account_id, TODAY],
+        ).fetchall() == [("nps", 4, call[0])]
+        assert demo.execute(
+            "SELECT title, due_on, done_on FROM tasks WHERE interaction_id = ?", [call[0]]
+        ).fetchall() == [("Send the incident report", "2026-11-27", None)]
         after = next(i for i in screen.items if i.account_id == target.account_id)
         assert "unresolved_detractor" not in {r.rule for r in after.reasons}
 
         # Complete an overdue follow-up with x.
         due = select(screen, "follow_up_due")
         await settle(pilot)
-        open_before = demo.execute("SELECT count(*) FROM tasks WHERE account_id = ? AND done_on IS NULL",
-                                   [due.account_id]).fetchone()[0]
+        open_before = demo.execute(
+            "SELECT count(*) FROM tasks WHERE account_id = ? AND done_on IS NULL", [due.account_id]
+        ).fetchone()[0]
         await press(pilot, "x")
-        assert demo.execute("SELECT count(*) FROM tasks WHERE account_id = ? AND done_on IS NULL",
-                            [due.account_id]).fetchone()[0] == open_before - 1
-        assert demo.execute("SELECT count(*) FROM tasks WHERE account_id = ? AND done_on = ?",
-                            [due.account_id, TODAY]).fetchone()[0] == 1
+        assert (
+            demo.execute(
+                "SELECT count(*) FROM tasks WHERE account_id = ? AND done_on IS NULL", [due.account_id]
+            ).fetchone()[0]
+            == open_before - 1
+        )
+        assert (
+            demo.execute(
+                "SELECT count(*) FROM tasks WHERE account_id = ? AND done_on = ?", [due.account_id, TODAY]
+            ).fetchone()[0]
+            == 1
+        )
 
     # Closing and reopening the app the same day resumes where the CSM was.
     again = CstuiApp(demo_path, as_of=DEMO_DATE)
@@ -125,12 +143,23 @@ async def test_invalid_feedback_is_shown_inline_and_nothing_is_saved(demo_path):
         await press(pilot, "c", "f")
         form = app.screen
         assert isinstance(form, FeedbackScreen)
-        await fill(pilot, form, summary="Call", nps="11", csat="0", ces="x", sentiment="abc", date="24/11/2026",
-                   follow_up_on="2026-02-30")
+        await fill(
+            pilot,
+            form,
+            summary="Call",
+            nps="11",
+            csat="0",
+            ces="x",
+            sentiment="abc",
+            date="24/11/2026",
+            follow_up_on="2026-02-30",
+        )
         await press(pilot, "ctrl+s")
         assert app.screen is form
-        errors = {name: str(form.query_one(f"#{name}-error").render())
-                  for name in ("nps", "csat", "ces", "sentiment", "date", "follow_up_on")}
+        errors = {
+            name: str(form.query_one(f"#{name}-error").render())
+            for name in ("nps", "csat", "ces", "sentiment", "date", "follow_up_on")
+        }
         assert errors == {
             "nps": "'11' is not a whole number from 0 to 10",
             "csat": "'0' is not a whole number from 1 to 5",
@@ -167,8 +196,13 @@ async def test_survey_entry_outside_a_call(demo_path, demo):
         await pilot.press("backspace", "backspace", "9")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, AccountScreen)
-        assert any(r[1] == "NPS" and r[2] == "9" for r in
-                   [[str(getattr(c, "plain", c)) for c in app.screen.query_one("#timeline").get_row_at(i)]
-                    for i in range(3)])
-    assert demo.execute("SELECT kind, score FROM surveys WHERE account_id = 1 AND responded_on = ? "
-                        "AND interaction_id IS NULL", [DEMO_DATE.isoformat()]).fetchall() == [("nps", 9)]
+        assert any(
+            r[1] == "NPS" and r[2] == "9"
+            for r in [
+                [str(getattr(c, "plain", c)) for c in app.screen.query_one("#timeline").get_row_at(i)] for i in range(3)
+            ]
+        )
+    assert demo.execute(
+        "SELECT kind, score FROM surveys WHERE account_id = 1 AND responded_on = ? AND interaction_id IS NULL",
+        [DEMO_DATE.isoformat()],
+    ).fetchall() == [("nps", 9)]

@@ -8,19 +8,20 @@ import uuid
 
 import pytest
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None,
-                                reason="tmux is not installed (.ci/run installs it; apt-get install tmux)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it; apt-get install tmux)"
+)
 
 
 class Tmux:
     def __init__(self, command: list[str]):
         self.name = f"cstui-{uuid.uuid4().hex[:8]}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40",
-                        " ".join(command)], check=True)
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", " ".join(command)], check=True
+        )
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True,
-                              text=True).stdout
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
 
     def send(self, *keys: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
@@ -42,8 +43,9 @@ class Tmux:
 
 
 def test_dashboard_account_breakdown_and_a_chart_in_tmux(demo_path):
-    tmux = Tmux(["env", "TERM=xterm-256color", sys.executable, "-m", "cstui", "--db", str(demo_path),
-                 "--as-of", "2026-11-24"])
+    tmux = Tmux(
+        ["env", "TERM=xterm-256color", sys.executable, "-m", "cstui", "--db", str(demo_path), "--as-of", "2026-11-24"]
+    )
     try:
         screen = tmux.wait_for("Moved most since the last snapshot")
         assert "NPS" in screen and "GRR" in screen and "last 365d" in screen

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-
 from cstui.metrics.health import account_health, health_for_accounts
 from cstui.metrics.report import portfolio_report
 from cstui.tui.app import CstuiApp
@@ -120,8 +119,13 @@ async def test_help_lists_the_keys_of_the_current_screen(demo_path):
         await press(pilot, "a", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         rows = {tuple(r) for r in cells(app.screen.query_one("#help-keys"))}
-        for key, action in (("/", "Search"), ("b", "Band filter"), ("a", "Accounts"), ("q", "Quit"),
-                            ("ctrl+p", "Command palette")):
+        for key, action in (
+            ("/", "Search"),
+            ("b", "Band filter"),
+            ("a", "Accounts"),
+            ("q", "Quit"),
+            ("ctrl+p", "Command palette"),
+        ):
             assert (key, action) in rows
         await press(pilot, "escape")
         assert isinstance(app.screen, AccountsScreen)
@@ -132,8 +136,18 @@ async def test_every_key_is_a_command_in_the_palette(demo_path):
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "c")
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Dashboard", "Accounts", "Check-in", "Trends", "Help", "Quit", "Reviewed", "Snooze",
-                "Log feedback", "Complete follow-up"} <= titles
+        assert {
+            "Dashboard",
+            "Accounts",
+            "Check-in",
+            "Trends",
+            "Help",
+            "Quit",
+            "Reviewed",
+            "Snooze",
+            "Log feedback",
+            "Complete follow-up",
+        } <= titles
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Trends")
         await command.callback()
         await settle(pilot)
@@ -169,8 +183,10 @@ async def test_markup_and_escapes_in_book_text_render_literally_and_do_nothing(b
 
 async def test_a_large_book_is_paged(book_path, book):
     with book.conn:
-        book.conn.executemany("INSERT INTO accounts (key, name, start_date) VALUES (?, ?, '2025-01-01')",
-                              [(f"K{i:04d}", f"Account {i:04d}") for i in range(1, 1001)])
+        book.conn.executemany(
+            "INSERT INTO accounts (key, name, start_date) VALUES (?, ?, '2025-01-01')",
+            [(f"K{i:04d}", f"Account {i:04d}") for i in range(1, 1001)],
+        )
     app = app_on(book_path)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "a", "s", "s", "s", "s", "s", "s", "s", "s", "s")  # sort by name

@@ -26,7 +26,7 @@ def read_weights(path: Path) -> dict[str, float]:
     except (OSError, ValueError) as error:
         raise UserError(f"{path}: cannot read weights ({error})") from None
     if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a JSON object like {{\"usage\": 30, \"surveys\": 20}}")
+        raise UserError(f'{path}: expected a JSON object like {{"usage": 30, "surveys": 20}}')
     result = {}
     for key, value in data.items():
         if key not in COMPONENTS:
@@ -39,27 +39,45 @@ def read_weights(path: Path) -> dict[str, float]:
 
 def _result_json(result) -> dict:
     return {
-        "weights": result.config.weights, "observations": result.observations,
-        "churned_observations": result.churned_observations, "auc": result.auc,
-        "churn_rate_by_band": result.churn_rate_by_band, "observations_by_band": result.observations_by_band,
-        "component_auc": result.component_auc, "median_lead_days": result.median_lead_days,
-        "lead_times_days": result.lead_times_days, "churned_accounts": result.churned_accounts,
-        "churned_while_green": [{"account_id": b.account_id, "as_of": b.as_of, "score": b.score,
-                                 "components": {c.key: c.score for c in b.components}}
-                                for b in result.churned_while_green],
+        "weights": result.config.weights,
+        "observations": result.observations,
+        "churned_observations": result.churned_observations,
+        "auc": result.auc,
+        "churn_rate_by_band": result.churn_rate_by_band,
+        "observations_by_band": result.observations_by_band,
+        "component_auc": result.component_auc,
+        "median_lead_days": result.median_lead_days,
+        "lead_times_days": result.lead_times_days,
+        "churned_accounts": result.churned_accounts,
+        "churned_while_green": [
+            {
+                "account_id": b.account_id,
+                "as_of": b.as_of,
+                "score": b.score,
+                "components": {c.key: c.score for c in b.components},
+            }
+            for b in result.churned_while_green
+        ],
     }
 
 
 def backtest(
-    horizon: Annotated[int, typer.Option("--horizon", min=1, max=730, help="Days after each month-end to watch for churn.")] = 90,
-    weights_file: Annotated[Path | None, typer.Option("--weights", help="JSON weights to try beside the book's.")] = None,
-    suggest: Annotated[bool, typer.Option("--suggest", help="Search weights that predict churn better (not applied).")] = False,
+    horizon: Annotated[
+        int, typer.Option("--horizon", min=1, max=730, help="Days after each month-end to watch for churn.")
+    ] = 90,
+    weights_file: Annotated[
+        Path | None, typer.Option("--weights", help="JSON weights to try beside the book's.")
+    ] = None,
+    suggest: Annotated[
+        bool, typer.Option("--suggest", help="Search weights that predict churn better (not applied).")
+    ] = False,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Score every account at every past month-end and check the score against who churned."""
-    from cstui.metrics.backtest import backtest as run, evaluate, suggest_weights
+    from cstui.metrics.backtest import backtest as run
+    from cstui.metrics.backtest import evaluate, suggest_weights
     from cstui.metrics.health import HealthConfig
 
     book = open_book(db)
@@ -67,8 +85,9 @@ def backtest(
     results = {"book's weights": current}
     if weights_file:
         tried = read_weights(weights_file)
-        results[f"{weights_file.name}"] = evaluate(observations, HealthConfig(
-            {**current.config.weights, **tried}, current.config.green, current.config.yellow))
+        results[f"{weights_file.name}"] = evaluate(
+            observations, HealthConfig({**current.config.weights, **tried}, current.config.green, current.config.yellow)
+        )
     if suggest:
         config, _ = suggest_weights(observations, current.config)
         results["suggested"] = evaluate(observations, config)
@@ -102,11 +121,20 @@ def _print(results: dict, horizon: int, book) -> None:
     table.add_row("  of which churned within horizon", *[f"{r.churned_observations:,}" for r in results.values()])
     table.add_row("ROC AUC of (100 - score)", *[_fmt(r.auc) for r in results.values()])
     for band in ("green", "yellow", "red"):
-        table.add_row(f"churn rate when {band} (%)",
-                      *[f"{_fmt(r.churn_rate_by_band[band], '{:.1f}')} of {r.observations_by_band[band]:,}"
-                        for r in results.values()])
-    table.add_row("median lead time, first red -> churn (days)", *[_fmt(r.median_lead_days, "{:.0f}") for r in results.values()])
-    table.add_row("churned accounts red beforehand", *[f"{len(r.lead_times_days)} of {r.churned_accounts}" for r in results.values()])
+        table.add_row(
+            f"churn rate when {band} (%)",
+            *[
+                f"{_fmt(r.churn_rate_by_band[band], '{:.1f}')} of {r.observations_by_band[band]:,}"
+                for r in results.values()
+            ],
+        )
+    table.add_row(
+        "median lead time, first red -> churn (days)", *[_fmt(r.median_lead_days, "{:.0f}") for r in results.values()]
+    )
+    table.add_row(
+        "churned accounts red beforehand",
+        *[f"{len(r.lead_times_days)} of {r.churned_accounts}" for r in results.values()],
+    )
     table.add_row("churned while green", *[str(len(r.churned_while_green)) for r in results.values()])
     for key in COMPONENTS:
         table.add_row(f"weight {key}", *[f"{r.config.weights[key]:g}" for r in results.values()])
@@ -126,8 +154,12 @@ def _print(results: dict, horizon: int, book) -> None:
         for key in COMPONENTS:
             green.add_column(key, justify="right")
         for b in first.churned_while_green:
-            green.add_row(Text(visible(keys[b.account_id], one_line=True)), b.as_of, _fmt(b.score, "{:.1f}"),
-                          *[_fmt(c.score, "{:.0f}") for c in b.components])
+            green.add_row(
+                Text(visible(keys[b.account_id], one_line=True)),
+                b.as_of,
+                _fmt(b.score, "{:.1f}"),
+                *[_fmt(c.score, "{:.0f}") for c in b.components],
+            )
         Console().print(green)
 
 
@@ -148,11 +180,28 @@ def retention(
     curves = retention_curves(book.conn, day, by)
     lifespan = cltv(book.conn, day)
     if as_json:
-        typer.echo(json.dumps({"as_of": day.isoformat(), "cltv_lifespan_years": lifespan.lifespan_years,
-                               "cltv_lifespan_capped": lifespan.lifespan_capped, "curves": [
-            {"group": c.group, "accounts": c.accounts, "churned": c.churned, "median_days": c.median_days,
-             "implied_lifetime_years": c.implied_lifetime_years, "survival_1y": c.survival_at(365),
-             "steps": c.steps} for c in curves]}, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "as_of": day.isoformat(),
+                    "cltv_lifespan_years": lifespan.lifespan_years,
+                    "cltv_lifespan_capped": lifespan.lifespan_capped,
+                    "curves": [
+                        {
+                            "group": c.group,
+                            "accounts": c.accounts,
+                            "churned": c.churned,
+                            "median_days": c.median_days,
+                            "implied_lifetime_years": c.implied_lifetime_years,
+                            "survival_1y": c.survival_at(365),
+                            "steps": c.steps,
+                        }
+                        for c in curves
+                    ],
+                },
+                indent=2,
+            )
+        )
         return
     from rich.console import Console
     from rich.table import Table
@@ -163,12 +212,21 @@ def retention(
     for c in curves:
         median = "not reached" if c.median_days is None else f"{c.median_days / 365.25:.1f} y"
         implied = "-" if c.implied_lifetime_years is None else f"{c.implied_lifetime_years:.1f} y"
-        table.add_row(c.group, str(c.accounts), str(c.churned), f"{100 * c.survival_at(365):.1f}%",
-                      f"{100 * c.survival_at(730):.1f}%", median, implied)
+        table.add_row(
+            c.group,
+            str(c.accounts),
+            str(c.churned),
+            f"{100 * c.survival_at(365):.1f}%",
+            f"{100 * c.survival_at(730):.1f}%",
+            median,
+            implied,
+        )
     Console().print(table)
     capped = " (capped at 10)" if lifespan.lifespan_capped else ""
-    typer.echo(f"CLTV lifespan from the churn rate: {lifespan.lifespan_years:.1f} y{capped}; "
-               "compare with the implied lifetime of all accounts above.")
+    typer.echo(
+        f"CLTV lifespan from the churn rate: {lifespan.lifespan_years:.1f} y{capped}; "
+        "compare with the implied lifetime of all accounts above."
+    )
     typer.echo(_chart(curves))
 
 

@@ -36,9 +36,9 @@ def demo(
     as_of: AsOfOption = None,
 ) -> None:
     """Build a realistic demo book (150 accounts, 3 years) and open the app on it."""
-    from cstui.demo import build_demo_book
-
     from platformdirs import user_data_path
+
+    from cstui.demo import build_demo_book
 
     path = Path(db) if db else user_data_path("cstui") / "demo.db"
     today = as_of_date(as_of)
@@ -81,8 +81,14 @@ def import_files(
     from cstui.storage.importer import import_path
 
     book = open_book(db)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
-                  TimeRemainingColumn(), transient=True, disable=None) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeRemainingColumn(),
+        transient=True,
+        disable=None,
+    ) as bar:
         tasks: dict[str, int] = {}
 
         def progress(table: str, done: int, total: int) -> None:

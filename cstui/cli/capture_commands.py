@@ -31,8 +31,9 @@ def survey_add(
 ) -> None:
     """Record a survey response that arrived outside a call."""
     book = open_book(db)
-    new_id = writes.add_survey(book, account, kind.lower(), score, on or date.today().isoformat(),
-                               comment=comment, contact_email=contact)
+    new_id = writes.add_survey(
+        book, account, kind.lower(), score, on or date.today().isoformat(), comment=comment, contact_email=contact
+    )
     typer.echo(f"survey {new_id} saved: {account} {kind.upper()} {score}")
 
 
@@ -49,10 +50,16 @@ def note_add(
     db: DbOption = None,
 ) -> None:
     """Log a call or other conversation, optionally with a follow-up task."""
-    fields = {"date": on or "", "kind": kind, "summary": summary, "notes": notes or "",
-              "sentiment": sentiment or "", "contact": contact or "",
-              "follow_up_on": follow_up or "",
-              "follow_up_title": follow_up_title or (f"Follow up: {summary}" if follow_up else "")}
+    fields = {
+        "date": on or "",
+        "kind": kind,
+        "summary": summary,
+        "notes": notes or "",
+        "sentiment": sentiment or "",
+        "contact": contact or "",
+        "follow_up_on": follow_up or "",
+        "follow_up_title": follow_up_title or (f"Follow up: {summary}" if follow_up else ""),
+    }
     entry, errors = writes.parse_feedback(account, fields)
     if errors:
         from cstui.errors import UserError

@@ -13,8 +13,9 @@ from cstui.storage.csv_format import CellError, parse_date
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="The book file (default: $CSTUI_DB, else book.db in the user's data dir).",
-                 show_default=False),
+    typer.Option(
+        "--db", help="The book file (default: $CSTUI_DB, else book.db in the user's data dir).", show_default=False
+    ),
 ]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Report date YYYY-MM-DD (default: today).", show_default=False)

@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - older typer on plain click
     class NoArgsIsHelpError(UsageError):  # never raised by plain click
         pass
 
+
 app = typer.Typer(
     name="cstui",
     help="A keyboard-driven terminal app for a Customer Success Manager's book of business.",
@@ -77,12 +78,18 @@ def main(argv: list[str] | None = None) -> None:
     except sqlite3.OperationalError as error:
         if "locked" not in str(error) and "busy" not in str(error):
             raise
-        print("cstui: the book is busy (another cstui is writing to it, an import perhaps); "
-              "nothing was changed, try again in a moment.", file=sys.stderr)
+        print(
+            "cstui: the book is busy (another cstui is writing to it, an import perhaps); "
+            "nothing was changed, try again in a moment.",
+            file=sys.stderr,
+        )
         sys.exit(1)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # a damaged book met after it opened
-        print(f"cstui: the book could not be read ({error}). Check it with `cstui doctor`; "
-              "`cstui restore BACKUP` puts a backup back.", file=sys.stderr)
+        print(
+            f"cstui: the book could not be read ({error}). Check it with `cstui doctor`; "
+            "`cstui restore BACKUP` puts a backup back.",
+            file=sys.stderr,
+        )
         sys.exit(1)
     except typer.Abort:
         print("cstui: aborted", file=sys.stderr)

@@ -50,18 +50,25 @@ def fmt(value, kind: str = "num") -> str:
 
 PORTFOLIO_ROWS = (  # key, label, kind, window
     ("accounts_active", "Active accounts", "int", None),
-    ("nps", "NPS", "num", "surveys"), ("nps_responses", "NPS responses", "int", "surveys"),
-    ("csat", "CSAT %", "num", "surveys"), ("ces", "CES (1-7, lower is easier)", "num", "surveys"),
+    ("nps", "NPS", "num", "surveys"),
+    ("nps_responses", "NPS responses", "int", "surveys"),
+    ("csat", "CSAT %", "num", "surveys"),
+    ("ces", "CES (1-7, lower is easier)", "num", "surveys"),
     ("ces_low_effort_pct", "CES low-effort %", "num", "surveys"),
-    ("churn_rate", "Logo churn %", "num", "retention"), ("retention_rate", "Customer retention %", "num", "retention"),
-    ("grr", "GRR %", "num", "retention"), ("nrr", "NRR %", "num", "retention"),
+    ("churn_rate", "Logo churn %", "num", "retention"),
+    ("retention_rate", "Customer retention %", "num", "retention"),
+    ("grr", "GRR %", "num", "retention"),
+    ("nrr", "NRR %", "num", "retention"),
     ("revenue_churn", "Revenue churn %", "num", "retention"),
-    ("cltv", "CLTV", "money", None), ("cltv_lifespan_capped", "CLTV lifespan capped at 10 y", "bool", None),
-    ("adoption_rate", "Adoption %", "num", "usage"), ("engagement_score", "Engagement (PES)", "num", "usage"),
+    ("cltv", "CLTV", "money", None),
+    ("cltv_lifespan_capped", "CLTV lifespan capped at 10 y", "bool", None),
+    ("adoption_rate", "Adoption %", "num", "usage"),
+    ("engagement_score", "Engagement (PES)", "num", "usage"),
     ("active_days", "Active days per account", "num", "usage"),
     ("minutes_per_active_user", "Minutes per active user-day", "num", "usage"),
     ("self_service_rate", "Self-service %", "num", "surveys"),
-    ("mrr", "MRR", "money", None), ("arr", "ARR", "money", None),
+    ("mrr", "MRR", "money", None),
+    ("arr", "ARR", "money", None),
 )
 
 
@@ -83,7 +90,9 @@ def report(
         result = account_report(book.conn, account_id(book, account), day, window)
     else:
         if segment and not book.execute("SELECT 1 FROM accounts WHERE segment = ?", [segment]).fetchone():
-            known = ", ".join(s for (s,) in book.execute("SELECT DISTINCT segment FROM accounts WHERE segment IS NOT NULL"))
+            known = ", ".join(
+                s for (s,) in book.execute("SELECT DISTINCT segment FROM accounts WHERE segment IS NOT NULL")
+            )
             raise UserError(f"--segment: no accounts in segment '{segment}' (segments: {known or 'none'})")
         result = portfolio_report(book.conn, day, window, Scope(segment=segment) if segment else EVERYONE)
     if as_json:
@@ -113,8 +122,11 @@ def _print_report(result: dict) -> None:
         h = result["health"]
         table.add_row("Health green / yellow / red", f"{h['green']} / {h['yellow']} / {h['red']}", "as of report date")
         for horizon, r in result["renewals"].items():
-            table.add_row(f"Renewals in {horizon}", f"{r['accounts']} ({fmt(r['arr'], 'money')} ARR)",
-                          f"{r['at_risk_accounts']} not green, {fmt(r['arr_at_risk'], 'money')} ARR at risk")
+            table.add_row(
+                f"Renewals in {horizon}",
+                f"{r['accounts']} ({fmt(r['arr'], 'money')} ARR)",
+                f"{r['at_risk_accounts']} not green, {fmt(r['arr_at_risk'], 'money')} ARR at risk",
+            )
     else:
         table.add_row("Health", f"{fmt(result['health_score'])} {result['health_band']}", "as of report date")
     Console().print(table)
@@ -131,9 +143,14 @@ def _print_components(components: list[dict]) -> None:
     for column in ("component", "raw value", "score", "weight %", "points", "newest fact"):
         table.add_column(column, justify="right" if column in ("score", "weight %", "points") else "left")
     for c in components:
-        table.add_row(c["component"], Text(visible(c["raw"], one_line=True)),
-                      "no data" if c["score"] is None else fmt(c["score"]), fmt(c["share"]),
-                      fmt(c["points"]), (c["newest_fact"] or "-") + (" (stale)" if c["stale"] else ""))
+        table.add_row(
+            c["component"],
+            Text(visible(c["raw"], one_line=True)),
+            "no data" if c["score"] is None else fmt(c["score"]),
+            fmt(c["share"]),
+            fmt(c["points"]),
+            (c["newest_fact"] or "-") + (" (stale)" if c["stale"] else ""),
+        )
     Console().print(table)
 
 
@@ -158,9 +175,18 @@ def health_explain(
     day = as_of_date(as_of)
     acct = account_id(book, key)
     breakdown = account_health(book.conn, acct, day)
-    rows = [{"component": c.label, "raw": c.raw, "score": c.score, "share": c.share, "points": p,
-             "newest_fact": c.newest, "stale": c.stale}
-            for c, p in zip(breakdown.components, breakdown.rounded_points())]
+    rows = [
+        {
+            "component": c.label,
+            "raw": c.raw,
+            "score": c.score,
+            "share": c.share,
+            "points": p,
+            "newest_fact": c.newest,
+            "stale": c.stale,
+        }
+        for c, p in zip(breakdown.components, breakdown.rounded_points())
+    ]
     typer.echo(f"{visible(key, one_line=True)}: health {fmt(breakdown.score)} ({breakdown.band}) as of {day}")
     _print_components(rows)
     before = previous_snapshot(book.conn, acct, day) or account_health(book.conn, acct, day - timedelta(days=30))

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cstui.metrics.base import Conn
-from cstui.metrics.health import COMPONENTS, Breakdown, Component, HealthConfig, combine, health_for_accounts, load_config
+from cstui.metrics.health import (
+    COMPONENTS,
+    Breakdown,
+    Component,
+    HealthConfig,
+    combine,
+    health_for_accounts,
+    load_config,
+)
 
 LEAD_WINDOW_DAYS = 180
 
@@ -44,8 +52,12 @@ def month_ends(first: date, last: date) -> list[date]:
 
 def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
     """Score every account at every month-end whose horizon has passed by `as_of`."""
-    churn = {a: date.fromisoformat(c) for a, c in conn.execute(
-        "SELECT id, churn_date FROM accounts WHERE churn_date IS NOT NULL AND churn_date <= ?", [as_of.isoformat()])}
+    churn = {
+        a: date.fromisoformat(c)
+        for a, c in conn.execute(
+            "SELECT id, churn_date FROM accounts WHERE churn_date IS NOT NULL AND churn_date <= ?", [as_of.isoformat()]
+        )
+    }
     first = conn.execute("SELECT min(start_date) FROM accounts").fetchone()[0]
     if first is None:
         return []
@@ -53,9 +65,15 @@ def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
     for day in month_ends(date.fromisoformat(first), as_of - timedelta(days=horizon)):
         for account, breakdown in health_for_accounts(conn, day).items():
             churned = churn.get(account)
-            observations.append(Observation(
-                account, day, {c.key: c.score for c in breakdown.components}, churned,
-                churned is not None and day < churned <= day + timedelta(days=horizon)))
+            observations.append(
+                Observation(
+                    account,
+                    day,
+                    {c.key: c.score for c in breakdown.components},
+                    churned,
+                    churned is not None and day < churned <= day + timedelta(days=horizon),
+                )
+            )
     return observations
 
 
@@ -116,7 +134,9 @@ def evaluate(observations: list[Observation], config: HealthConfig) -> BacktestR
     for obs, b in with_score:
         by_band[b.band].append(obs.churned_within)
     component_auc = {
-        key: auc([(100 - obs.scores[key], obs.churned_within) for obs in observations if obs.scores.get(key) is not None])
+        key: auc(
+            [(100 - obs.scores[key], obs.churned_within) for obs in observations if obs.scores.get(key) is not None]
+        )
         for key in COMPONENTS
     }
     leads = []
@@ -137,13 +157,17 @@ def evaluate(observations: list[Observation], config: HealthConfig) -> BacktestR
         if last.band == "green":
             green_churns.append(last)
     return BacktestResult(
-        config=config, observations=len(with_score),
+        config=config,
+        observations=len(with_score),
         churned_observations=sum(1 for obs, _ in with_score if obs.churned_within),
         auc=auc([(100 - b.score, obs.churned_within) for obs, b in with_score]),
         churn_rate_by_band={band: (100 * sum(v) / len(v) if v else None) for band, v in by_band.items()},
         observations_by_band={band: len(v) for band, v in by_band.items()},
-        component_auc=component_auc, lead_times_days=leads, churned_accounts=len(churned_accounts),
-        churned_while_green=green_churns)
+        component_auc=component_auc,
+        lead_times_days=leads,
+        churned_accounts=len(churned_accounts),
+        churned_while_green=green_churns,
+    )
 
 
 def score_auc(observations: list[Observation], weights: dict[str, float]) -> float | None:
@@ -162,8 +186,9 @@ def score_auc(observations: list[Observation], weights: dict[str, float]) -> flo
     return auc(pairs)
 
 
-def suggest_weights(observations: list[Observation], base: HealthConfig, rounds: int = 3,
-                    seed: int = 0) -> tuple[HealthConfig, float | None]:
+def suggest_weights(
+    observations: list[Observation], base: HealthConfig, rounds: int = 3, seed: int = 0
+) -> tuple[HealthConfig, float | None]:
     """Search weights (5-50 in steps of 5) that raise the backtest AUC: coordinate ascent.
 
     A search over a few weights is enough: six weights, an objective that is cheap once the

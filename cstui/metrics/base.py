@@ -55,8 +55,10 @@ class Scope:
         if self.account_id is not None:
             return f" AND {column} = :scope_account", {"scope_account": self.account_id}
         if self.segment is not None:
-            return (f" AND {column} IN (SELECT id FROM accounts WHERE segment = :scope_segment)",
-                    {"scope_segment": self.segment})
+            return (
+                f" AND {column} IN (SELECT id FROM accounts WHERE segment = :scope_segment)",
+                {"scope_segment": self.segment},
+            )
         return "", {}
 
 

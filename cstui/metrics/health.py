@@ -83,7 +83,7 @@ class Breakdown:
         floors = [int(t // 1) for t in tenths]
         missing = round(round(self.score, 1) * 10) - sum(floors)  # the score as shown, in tenths
         order = sorted(range(len(tenths)), key=lambda i: tenths[i] - floors[i], reverse=True)
-        for i in order[:max(0, missing)]:
+        for i in order[: max(0, missing)]:
             floors[i] += 1
         return [f / 10 for f in floors]
 
@@ -112,8 +112,15 @@ def _days_between(earlier: str | None, later: date) -> int | None:
 def _usage_component(u: AccountUsage | None) -> Component:
     if u is None or not u.has_usage:
         return Component("usage", COMPONENTS["usage"], "no usage data", None)
-    growth = "new usage" if u.previous_minutes == 0 and u.minutes > 0 else (
-        "no minutes either window" if u.growth_pct is None else f"minutes {u.growth_pct:+.0f}% vs prior {u.window_days}d")
+    growth = (
+        "new usage"
+        if u.previous_minutes == 0 and u.minutes > 0
+        else (
+            "no minutes either window"
+            if u.growth_pct is None
+            else f"minutes {u.growth_pct:+.0f}% vs prior {u.window_days}d"
+        )
+    )
     raw = f"{u.active_days}/{u.window_days} active days, {growth}"
     return Component("usage", COMPONENTS["usage"], raw, mean([u.stickiness, u.growth]), newest=u.newest_usage)
 
@@ -128,18 +135,21 @@ def _adoption_component(u: AccountUsage | None) -> Component:
 def _survey_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Component]:
     window = trailing(as_of, SURVEY_DAYS)
     clause, params = scope.where()
-    rows = conn.execute(f"""
+    rows = conn.execute(
+        f"""
         SELECT account_id, count(*),
             avg(CASE kind WHEN 'nps' THEN score * 10.0 WHEN 'csat' THEN (score - 1) * 25.0
                 ELSE (7 - score) * 100.0 / 6 END),
             avg(CASE WHEN kind = 'nps' THEN score END), avg(CASE WHEN kind = 'csat' THEN score END),
             avg(CASE WHEN kind = 'ces' THEN score END), max(responded_on)
         FROM surveys WHERE responded_on >= :s AND responded_on < :e{clause} GROUP BY account_id""",
-        {"s": window.s, "e": window.e, **params})
+        {"s": window.s, "e": window.e, **params},
+    )
     result = {}
     for account, n, score, nps, csat, ces, newest in rows:
-        parts = [f"{label} {value:.1f}" for label, value in (("NPS", nps), ("CSAT", csat), ("CES", ces))
-                 if value is not None]
+        parts = [
+            f"{label} {value:.1f}" for label, value in (("NPS", nps), ("CSAT", csat), ("CES", ces)) if value is not None
+        ]
         raw = f"{' '.join(parts)} ({n} in {SURVEY_DAYS}d)"
         result[account] = Component("surveys", COMPONENTS["surveys"], raw, score, newest=newest)
     return result
@@ -148,10 +158,13 @@ def _survey_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Compo
 def _support_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Component]:
     clause, params = scope.where()
     end = (as_of + timedelta(days=1)).isoformat()
-    rows = conn.execute(f"""
+    rows = conn.execute(
+        f"""
         SELECT account_id, sum(severity IN ('low', 'normal')), sum(severity IN ('high', 'urgent')), max(opened_on)
         FROM tickets WHERE opened_on < :e AND (closed_on IS NULL OR closed_on >= :e){clause}
-        GROUP BY account_id""", {"e": end, **params})
+        GROUP BY account_id""",
+        {"e": end, **params},
+    )
     result = {}
     for account, normal, severe, newest in rows:
         score = max(0.0, 100.0 - 10 * normal - 25 * severe)
@@ -164,14 +177,16 @@ def _payment_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Comp
     clause, params = scope.where()
     d = as_of.isoformat()
     year = trailing(as_of, LATE_DAYS_WINDOW)
-    rows = conn.execute(f"""
+    rows = conn.execute(
+        f"""
         SELECT account_id,
             sum(due_date < :d AND (paid_date IS NULL OR paid_date > :d)),
             avg(CASE WHEN paid_date >= :ys AND paid_date <= :d
                 THEN max(0, julianday(paid_date) - julianday(due_date)) END),
             max(issued_date)
         FROM invoices WHERE issued_date <= :d{clause} GROUP BY account_id""",
-        {"d": d, "ys": year.s, **params})
+        {"d": d, "ys": year.s, **params},
+    )
     result = {}
     for account, overdue, late, newest in rows:
         score = max(0.0, 100.0 - 25 * overdue - min(50.0, late or 0.0))
@@ -189,11 +204,13 @@ def recency_score(days: int) -> float:
 def _relationship_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Component]:
     clause, params = scope.where()
     mood_window = trailing(as_of, SENTIMENT_DAYS)
-    rows = conn.execute(f"""
+    rows = conn.execute(
+        f"""
         SELECT account_id, max(occurred_on),
             avg(CASE WHEN occurred_on >= :s THEN coalesce(sentiment, text_sentiment) END)
         FROM interactions WHERE occurred_on < :e{clause} GROUP BY account_id""",
-        {"s": mood_window.s, "e": mood_window.e, **params})
+        {"s": mood_window.s, "e": mood_window.e, **params},
+    )
     result = {}
     for account, last, mood in rows:
         days = _days_between(last, as_of)
@@ -206,8 +223,13 @@ def _relationship_components(conn: Conn, as_of: date, scope: Scope) -> dict[int,
     return result
 
 
-def health_for_accounts(conn: Conn, as_of: date, scope: Scope = EVERYONE, accounts: list[int] | None = None,
-                        usage: dict[int, AccountUsage] | None = None) -> dict[int, Breakdown]:
+def health_for_accounts(
+    conn: Conn,
+    as_of: date,
+    scope: Scope = EVERYONE,
+    accounts: list[int] | None = None,
+    usage: dict[int, AccountUsage] | None = None,
+) -> dict[int, Breakdown]:
     """Breakdowns as of `as_of` for the given accounts (default: those on the books after it).
 
     `usage` may pass in `usage_by_account` for the trailing 30 days when the caller has read it.
@@ -227,12 +249,12 @@ def health_for_accounts(conn: Conn, as_of: date, scope: Scope = EVERYONE, accoun
         components = [
             _usage_component(u),
             _adoption_component(u),
-            surveys.get(account) or Component("surveys", COMPONENTS["surveys"],
-                                              f"no responses in {SURVEY_DAYS} days", None),
+            surveys.get(account)
+            or Component("surveys", COMPONENTS["surveys"], f"no responses in {SURVEY_DAYS} days", None),
             support.get(account) or Component("support", COMPONENTS["support"], "0 open tickets", 100.0),
             payment.get(account) or Component("payment", COMPONENTS["payment"], "no invoices yet", None),
-            relationship.get(account) or Component("relationship", COMPONENTS["relationship"],
-                                                   "no logged contact", None),
+            relationship.get(account)
+            or Component("relationship", COMPONENTS["relationship"], "no logged contact", None),
         ]
         for c in components:
             limit = STALE_AFTER[c.key]
@@ -282,8 +304,14 @@ def what_changed(before: Breakdown, after: Breakdown) -> HealthChange:
     """Per-component change in points between two breakdowns, the biggest mover first."""
     old = {c.key: c for c in before.components}
     changes = [
-        ComponentChange(c.key, c.label, old[c.key].points if c.key in old else 0.0, c.points,
-                        old[c.key].score if c.key in old else None, c.score)
+        ComponentChange(
+            c.key,
+            c.label,
+            old[c.key].points if c.key in old else 0.0,
+            c.points,
+            old[c.key].score if c.key in old else None,
+            c.score,
+        )
         for c in after.components
     ]
     changes.sort(key=lambda ch: abs(ch.delta), reverse=True)
@@ -315,17 +343,21 @@ def previous_snapshot(conn: Conn, account_id: int, before: date) -> Breakdown | 
     """The latest stored snapshot of an account dated before `before`."""
     row = conn.execute(
         "SELECT account_id, as_of, score, band, components FROM health_snapshots"
-        " WHERE account_id = ? AND as_of < ? ORDER BY as_of DESC LIMIT 1", [account_id, before.isoformat()]
+        " WHERE account_id = ? AND as_of < ? ORDER BY as_of DESC LIMIT 1",
+        [account_id, before.isoformat()],
     ).fetchone()
     return breakdown_from_snapshot(*row) if row else None
 
 
 def previous_snapshots(conn: Conn, before: date) -> dict[int, tuple[str, float | None]]:
     """For every account, its latest snapshot (date, score) before `before`: one query."""
-    rows = conn.execute("""
+    rows = conn.execute(
+        """
         SELECT s.account_id, s.as_of, s.score FROM health_snapshots s
         JOIN (SELECT account_id, max(as_of) AS as_of FROM health_snapshots WHERE as_of < ? GROUP BY account_id) last
-          ON last.account_id = s.account_id AND last.as_of = s.as_of""", [before.isoformat()])
+          ON last.account_id = s.account_id AND last.as_of = s.as_of""",
+        [before.isoformat()],
+    )
     return {account: (day, score) for account, day, score in rows}
 
 

@@ -23,13 +23,16 @@ class MonthMood:
 def sentiment_by_month(conn: Conn, start: date, end: date, scope: Scope = EVERYONE) -> list[MonthMood]:
     """Mean sentiment of notes and survey comments per calendar month in `[start, end)`."""
     clause, params = scope.where()
-    rows = conn.execute(f"""
+    rows = conn.execute(
+        f"""
         SELECT substr(day, 1, 7) AS month, avg(value), count(*) FROM (
             SELECT occurred_on AS day, coalesce(sentiment, text_sentiment) AS value, account_id FROM interactions
             UNION ALL
             SELECT responded_on, text_sentiment, account_id FROM surveys WHERE text_sentiment IS NOT NULL)
         WHERE value IS NOT NULL AND day >= :s AND day < :e{clause}
-        GROUP BY month ORDER BY month""", {"s": start.isoformat(), "e": end.isoformat(), **params})
+        GROUP BY month ORDER BY month""",
+        {"s": start.isoformat(), "e": end.isoformat(), **params},
+    )
     return [MonthMood(*row) for row in rows]
 
 
@@ -37,9 +40,11 @@ def negative_notes(conn: Conn, as_of: date, scope: Scope = EVERYONE, days: int =
     """Accounts whose notes of the last `days` days read negative: account -> mean lexicon score."""
     window = trailing(as_of, days)
     clause, params = scope.where()
-    rows = conn.execute(f"""
+    rows = conn.execute(
+        f"""
         SELECT account_id, avg(text_sentiment) FROM interactions
         WHERE occurred_on >= :s AND occurred_on < :e AND text_sentiment IS NOT NULL{clause}
         GROUP BY account_id HAVING avg(text_sentiment) <= :limit""",
-        {"s": window.s, "e": window.e, "limit": NEGATIVE_NOTES, **params})
+        {"s": window.s, "e": window.e, "limit": NEGATIVE_NOTES, **params},
+    )
     return dict(rows.fetchall())

@@ -26,8 +26,11 @@ RENEWAL_HORIZONS = (30, 60, 90)
 def windows(as_of: date, period: Period | None) -> dict[str, Period]:
     if period is not None:
         return {"surveys": period, "retention": period, "usage": period}
-    return {"surveys": trailing(as_of, SURVEY_DAYS), "retention": trailing(as_of, RETENTION_DAYS),
-            "usage": usage_window(as_of)}
+    return {
+        "surveys": trailing(as_of, SURVEY_DAYS),
+        "retention": trailing(as_of, RETENTION_DAYS),
+        "usage": usage_window(as_of),
+    }
 
 
 def report_date(as_of: date | None, period: Period | None) -> date:
@@ -38,10 +41,16 @@ def report_date(as_of: date | None, period: Period | None) -> date:
 
 def _survey_keys(stats) -> dict:
     return {
-        "nps": stats.nps, "nps_responses": stats.nps_responses, "nps_promoters": stats.promoters,
-        "nps_passives": stats.passives, "nps_detractors": stats.detractors,
-        "csat": stats.csat, "csat_responses": stats.csat_responses,
-        "ces": stats.ces, "ces_responses": stats.ces_responses, "ces_low_effort_pct": stats.ces_low_effort_pct,
+        "nps": stats.nps,
+        "nps_responses": stats.nps_responses,
+        "nps_promoters": stats.promoters,
+        "nps_passives": stats.passives,
+        "nps_detractors": stats.detractors,
+        "csat": stats.csat,
+        "csat_responses": stats.csat_responses,
+        "ces": stats.ces,
+        "ces_responses": stats.ces_responses,
+        "ces_low_effort_pct": stats.ces_low_effort_pct,
     }
 
 
@@ -50,8 +59,10 @@ def sentiment_trend(conn: Conn, as_of: date, scope: Scope = EVERYONE, months: in
     first = as_of.replace(day=1)
     for _ in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
-    return [{"month": m.month, "mean": m.mean, "count": m.count}
-            for m in sentiment_by_month(conn, first, as_of + timedelta(days=1), scope)]
+    return [
+        {"month": m.month, "mean": m.mean, "count": m.count}
+        for m in sentiment_by_month(conn, first, as_of + timedelta(days=1), scope)
+    ]
 
 
 def _keys(conn: Conn, account_ids: list[int]) -> list[str]:
@@ -59,8 +70,13 @@ def _keys(conn: Conn, account_ids: list[int]) -> list[str]:
     return sorted(keys[a] for a in account_ids)
 
 
-def portfolio_report(conn: Conn, as_of: date | None = None, period: Period | None = None,
-                     scope: Scope = EVERYONE, health: dict[int, Breakdown] | None = None) -> dict:
+def portfolio_report(
+    conn: Conn,
+    as_of: date | None = None,
+    period: Period | None = None,
+    scope: Scope = EVERYONE,
+    health: dict[int, Breakdown] | None = None,
+) -> dict:
     """Every contract key (and a few more) for the book or one segment.
 
     `health` may pass in the breakdowns as of the report date when the caller already has them.
@@ -81,8 +97,12 @@ def portfolio_report(conn: Conn, as_of: date | None = None, period: Period | Non
     for days in RENEWAL_HORIZONS:
         due = renewals_due(conn, d, days, scope)
         at_risk = [r for r in due if health.get(r.account_id) and health[r.account_id].band != "green"]
-        renewals[f"{days}d"] = {"accounts": len(due), "arr": sum(r.arr for r in due),
-                                "at_risk_accounts": len(at_risk), "arr_at_risk": sum(r.arr for r in at_risk)}
+        renewals[f"{days}d"] = {
+            "accounts": len(due),
+            "arr": sum(r.arr for r in due),
+            "at_risk_accounts": len(at_risk),
+            "arr_at_risk": sum(r.arr for r in at_risk),
+        }
     arr_by_band = {band: 0.0 for band in BANDS}
     for b in health.values():
         if b.band in arr_by_band:
@@ -95,21 +115,30 @@ def portfolio_report(conn: Conn, as_of: date | None = None, period: Period | Non
         **_survey_keys(survey_stats(conn, w["surveys"], scope)),
         "churn_rate": logos.churn_rate,
         "retention_rate": logos.retention_rate,
-        "accounts_start": logos.start, "accounts_new": logos.new, "accounts_churned": logos.churned,
-        "grr": revenue.grr, "nrr": revenue.nrr, "revenue_churn": revenue.revenue_churn,
-        "cltv": value.value, "cltv_lifespan_capped": value.lifespan_capped,
-        "cltv_apv": value.apv, "cltv_apf": value.apf, "cltv_lifespan_years": value.lifespan_years,
+        "accounts_start": logos.start,
+        "accounts_new": logos.new,
+        "accounts_churned": logos.churned,
+        "grr": revenue.grr,
+        "nrr": revenue.nrr,
+        "revenue_churn": revenue.revenue_churn,
+        "cltv": value.value,
+        "cltv_lifespan_capped": value.lifespan_capped,
+        "cltv_apv": value.apv,
+        "cltv_apf": value.apf,
+        "cltv_lifespan_years": value.lifespan_years,
         "adoption_rate": usage.adoption_rate,
         "engagement_score": usage.engagement_score,
         "active_days": usage.active_days,
         "minutes_per_active_user": usage.minutes_per_active_user,
         "feature_adoption": usage.feature_adoption,
         "self_service_rate": support_counts(conn, w["surveys"], scope).self_service_rate,
-        "mrr": mrr, "arr": 12 * mrr,
+        "mrr": mrr,
+        "arr": 12 * mrr,
         "health": band_counts(health),
         "health_arr": arr_by_band,
-        "green_but_negative": _keys(conn, [a for a in negative_notes(conn, d, scope)
-                                           if a in health and health[a].band == "green"]),
+        "green_but_negative": _keys(
+            conn, [a for a in negative_notes(conn, d, scope) if a in health and health[a].band == "green"]
+        ),
         "renewals": renewals,
         "sentiment_by_month": sentiment_trend(conn, d, scope),
     }
@@ -135,14 +164,23 @@ def account_report(conn: Conn, account_id: int, as_of: date | None = None, perio
         "active_days": usage.active_days if usage.has_usage else None,
         "minutes_per_active_user": usage.minutes_per_active_user,
         "self_service_rate": support_counts(conn, w["surveys"], scope).self_service_rate,
-        "mrr": mrr, "arr": 12 * mrr,
+        "mrr": mrr,
+        "arr": 12 * mrr,
         "cltv": projected_cltv(conn, d, account_id),
         "sentiment_by_month": sentiment_trend(conn, d, scope),
         "health_score": breakdown.score,
         "health_band": breakdown.band,
         "health_components": [
-            {"component": c.key, "raw": c.raw, "score": c.score, "weight": c.weight, "share": c.share,
-             "points": c.points, "newest_fact": c.newest, "stale": c.stale}
+            {
+                "component": c.key,
+                "raw": c.raw,
+                "score": c.score,
+                "weight": c.weight,
+                "share": c.share,
+                "points": c.points,
+                "newest_fact": c.newest,
+                "stale": c.stale,
+            }
             for c in breakdown.components
         ],
     }

@@ -54,7 +54,7 @@ def revenue_retention(conn: Conn, period: Period, scope: Scope = EVERYONE) -> Re
     at_s = on_books_sql().replace(":d", ":s")
     sql = f"""
         SELECT coalesce(sum(ms), 0), coalesce(sum(me), 0), coalesce(sum(min(ms, me)), 0) FROM (
-            SELECT {_mrr_at('s')} AS ms, {_mrr_at('e')} AS me FROM accounts a WHERE {at_s}{clause})
+            SELECT {_mrr_at("s")} AS ms, {_mrr_at("e")} AS me FROM accounts a WHERE {at_s}{clause})
     """
     return RevenueRetention(*conn.execute(sql, {"s": period.s, "e": period.e, **params}).fetchone())
 
@@ -126,10 +126,14 @@ def renewals_due(conn: Conn, as_of: date, days: int, scope: Scope = EVERYONE) ->
     """Accounts on the books after `as_of` whose renewal falls in `(as_of, as_of + days]`, with ARR."""
     clause, params = scope.where("a.id")
     sql = f"""
-        SELECT a.id, a.renewal_date, 12 * {_mrr_at('d')} FROM accounts a
+        SELECT a.id, a.renewal_date, 12 * {_mrr_at("d")} FROM accounts a
         WHERE {on_books_sql()} AND a.renewal_date > :today AND a.renewal_date <= :until{clause}
         ORDER BY a.renewal_date, a.id
     """
-    named = {"d": (as_of + timedelta(days=1)).isoformat(), "today": as_of.isoformat(),
-             "until": (as_of + timedelta(days=days)).isoformat(), **params}
+    named = {
+        "d": (as_of + timedelta(days=1)).isoformat(),
+        "today": as_of.isoformat(),
+        "until": (as_of + timedelta(days=days)).isoformat(),
+        **params,
+    }
     return [Renewal(*row) for row in conn.execute(sql, named)]

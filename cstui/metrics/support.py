@@ -25,5 +25,6 @@ def support_counts(conn: Conn, period: Period, scope: Scope = EVERYONE) -> Suppo
     row = conn.execute(
         f"SELECT coalesce(sum(channel = 'self_service'), 0), coalesce(sum(channel = 'assisted'), 0)"
         f" FROM tickets WHERE opened_on >= :s AND opened_on < :e{clause}",
-        {"s": period.s, "e": period.e, **params}).fetchone()
+        {"s": period.s, "e": period.e, **params},
+    ).fetchone()
     return SupportCounts(*row)

@@ -55,5 +55,7 @@ def survey_stats(conn: Conn, period: Period, scope: Scope = EVERYONE) -> SurveyS
 def survey_stats_by_account(conn: Conn, period: Period, scope: Scope = EVERYONE) -> dict[int, SurveyStats]:
     clause, params = scope.where()
     sql = _COUNTS.format(group="account_id,", scope=clause) + " GROUP BY account_id"
-    return {row[0]: SurveyStats(*(int(v or 0) for v in row[1:]))
-            for row in conn.execute(sql, {"s": period.s, "e": period.e, **params})}
+    return {
+        row[0]: SurveyStats(*(int(v or 0) for v in row[1:]))
+        for row in conn.execute(sql, {"s": period.s, "e": period.e, **params})
+    }

@@ -62,8 +62,9 @@ def kaplan_meier(group: str, durations: list[tuple[float, bool]]) -> SurvivalCur
             survival *= 1 - events[t] / at_risk
             steps.append((t, survival))
         at_risk -= removed[t]
-    return SurvivalCurve(group, len(durations), sum(events.values()), steps,
-                         max((d for d, _ in durations), default=0.0))
+    return SurvivalCurve(
+        group, len(durations), sum(events.values()), steps, max((d for d, _ in durations), default=0.0)
+    )
 
 
 def retention_curves(conn: Conn, as_of: date, by: str = "segment") -> list[SurvivalCurve]:
@@ -73,7 +74,8 @@ def retention_curves(conn: Conn, as_of: date, by: str = "segment") -> list[Survi
     groups: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     d = as_of.isoformat()
     for start, churn, segment in conn.execute(
-            "SELECT start_date, churn_date, segment FROM accounts WHERE start_date < ?", [d]):
+        "SELECT start_date, churn_date, segment FROM accounts WHERE start_date < ?", [d]
+    ):
         churned = churn is not None and churn <= d
         end = date.fromisoformat(churn if churned else d)
         duration = float((end - date.fromisoformat(start)).days)

@@ -82,30 +82,52 @@ def usage_by_account(conn: Conn, window: Period, scope: Scope = EVERYONE) -> dic
     named = {"ps": before.s, "s": window.s, "e": window.e, **params}
     # Joined from accounts so SQLite seeks each account's day range in the covering index
     # (account_id, day, active_users, minutes) and groups in index order, without a sort.
-    sums = {row[0]: row[1:] for row in conn.execute(f"""
+    sums = {
+        row[0]: row[1:]
+        for row in conn.execute(
+            f"""
         SELECT a.id,
             sum(u.day >= :s AND u.active_users > 0), sum(CASE WHEN u.day >= :s THEN u.minutes ELSE 0 END),
             sum(CASE WHEN u.day >= :s THEN u.active_users ELSE 0 END),
             sum(CASE WHEN u.day < :s THEN u.minutes ELSE 0 END)
         FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day >= :ps AND u.day < :e
-        WHERE 1{a_clause} GROUP BY a.id""", {**named, **a_params})}
-    used = dict(conn.execute(f"""
+        WHERE 1{a_clause} GROUP BY a.id""",
+            {**named, **a_params},
+        )
+    }
+    used = dict(
+        conn.execute(
+            f"""
         SELECT fu.account_id, count(DISTINCT fu.feature_id) FROM feature_usage fu
         JOIN features f ON f.id = fu.feature_id AND f.is_key = 1
-        WHERE fu.day >= :s AND fu.day < :e AND fu.events > 0{clause.replace('account_id', 'fu.account_id')}
-        GROUP BY fu.account_id""", named).fetchall())
-    newest = conn.execute(f"""
+        WHERE fu.day >= :s AND fu.day < :e AND fu.events > 0{clause.replace("account_id", "fu.account_id")}
+        GROUP BY fu.account_id""",
+            named,
+        ).fetchall()
+    )
+    newest = conn.execute(
+        f"""
         SELECT a.id,
             (SELECT max(day) FROM usage_daily u WHERE u.account_id = a.id AND u.day < :e),
             (SELECT max(day) FROM feature_usage fu WHERE fu.account_id = a.id AND fu.day < :e)
-        FROM accounts a WHERE 1{a_clause}""", {"e": window.e, **a_params}).fetchall()
+        FROM accounts a WHERE 1{a_clause}""",
+        {"e": window.e, **a_params},
+    ).fetchall()
     keys = key_feature_count(conn)
     result = {}
     for account, newest_usage, newest_feature in newest:
         active_days, minutes, user_days, previous = sums.get(account, (0, 0.0, 0, 0.0))
         result[account] = AccountUsage(
-            window.days, int(active_days or 0), float(minutes or 0), int(user_days or 0), float(previous or 0),
-            used.get(account, 0), keys, newest_usage, newest_feature)
+            window.days,
+            int(active_days or 0),
+            float(minutes or 0),
+            int(user_days or 0),
+            float(previous or 0),
+            used.get(account, 0),
+            keys,
+            newest_usage,
+            newest_feature,
+        )
     return result
 
 
@@ -118,8 +140,9 @@ class PortfolioUsage:
     feature_adoption: dict[str, float]  # feature name -> % of active accounts using it
 
 
-def portfolio_usage(conn: Conn, window: Period, scope: Scope = EVERYONE,
-                    per_account: dict[int, AccountUsage] | None = None) -> PortfolioUsage:
+def portfolio_usage(
+    conn: Conn, window: Period, scope: Scope = EVERYONE, per_account: dict[int, AccountUsage] | None = None
+) -> PortfolioUsage:
     """Means over the accounts on the books at the end of the window (`per_account` if already read)."""
     active = active_account_ids(conn, window.end, scope)
     per_account = per_account if per_account is not None else usage_by_account(conn, window, scope)
@@ -144,10 +167,12 @@ def feature_adoption(conn: Conn, window: Period, active: list[int]) -> dict[str,
         return {}
     active_set = set(active)
     counts: dict[str, int] = {name: 0 for (name,) in conn.execute("SELECT name FROM features ORDER BY name")}
-    rows = conn.execute("""
+    rows = conn.execute(
+        """
         SELECT f.name, fu.account_id FROM feature_usage fu JOIN features f ON f.id = fu.feature_id
         WHERE fu.day >= ? AND fu.day < ? AND fu.events > 0 GROUP BY f.name, fu.account_id""",
-        [window.s, window.e])
+        [window.s, window.e],
+    )
     for name, account in rows:
         if account in active_set:
             counts[name] += 1

@@ -44,9 +44,7 @@ def applied_steps(conn: sqlite3.Connection) -> list[str]:
     ).fetchone()
     if not has_table:
         return []
-    rows = conn.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATION_SET]
-    )
+    rows = conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATION_SET])
     return [name for (name,) in rows]
 
 

@@ -111,45 +111,103 @@ def _opt(name: str, parse: Callable[[str], object] = parse_text) -> Column:
 
 # In dependency order: a file may refer to accounts and features loaded before it in the same run.
 FORMATS: tuple[FileFormat, ...] = (
-    FileFormat("accounts", (
-        _req("key"), _req("name"), _req("start_date", parse_date), _opt("segment"), _opt("plan"),
-        _opt("seats", lambda t: parse_int(t, 0)), _opt("renewal_date", parse_date),
-        _opt("churn_date", parse_date), _opt("churn_reason"),
-    )),
+    FileFormat(
+        "accounts",
+        (
+            _req("key"),
+            _req("name"),
+            _req("start_date", parse_date),
+            _opt("segment"),
+            _opt("plan"),
+            _opt("seats", lambda t: parse_int(t, 0)),
+            _opt("renewal_date", parse_date),
+            _opt("churn_date", parse_date),
+            _opt("churn_reason"),
+        ),
+    ),
     FileFormat("features", (_req("name"), _opt("is_key", parse_bool))),
-    FileFormat("contacts", (
-        _req("account_key"), _req("name"), _opt("email"), _opt("role"), _opt("phone"),
-        _opt("is_champion", parse_bool),
-    )),
-    FileFormat("mrr_history", (
-        _req("account_key"), _req("effective_date", parse_date), _req("mrr", parse_amount),
-    )),
-    FileFormat("invoices", (
-        _req("account_key"), _req("invoice_no"), _req("issued_date", parse_date),
-        _req("due_date", parse_date), _req("amount", parse_amount), _opt("paid_date", parse_date),
-    )),
-    FileFormat("surveys", (
-        _req("account_key"), _req("kind", one_of(*SURVEY_SCALES)), _req("score", parse_int),
-        _req("responded_on", parse_date), _opt("contact_email"), _opt("comment"),
-    )),
-    FileFormat("usage_daily", (
-        _req("account_key"), _req("day", parse_date), _req("active_users", lambda t: parse_int(t, 0)),
-        _req("minutes", parse_amount), _opt("sessions", lambda t: parse_int(t, 0)),
-    )),
-    FileFormat("feature_usage", (
-        _req("account_key"), _req("day", parse_date), _req("feature"),
-        _opt("events", lambda t: parse_int(t, 0)),
-    )),
-    FileFormat("tickets", (
-        _req("account_key"), _req("opened_on", parse_date),
-        _req("channel", one_of("self_service", "assisted")),
-        _opt("severity", one_of("low", "normal", "high", "urgent")), _opt("closed_on", parse_date),
-        _opt("subject"),
-    )),
-    FileFormat("interactions", (
-        _req("account_key"), _req("occurred_on", parse_date),
-        _req("kind", one_of("call", "meeting", "email", "note")), _req("summary"),
-        _opt("contact_email"), _opt("notes"), _opt("sentiment", lambda t: parse_int(t, -2, 2)),
-    )),
+    FileFormat(
+        "contacts",
+        (
+            _req("account_key"),
+            _req("name"),
+            _opt("email"),
+            _opt("role"),
+            _opt("phone"),
+            _opt("is_champion", parse_bool),
+        ),
+    ),
+    FileFormat(
+        "mrr_history",
+        (
+            _req("account_key"),
+            _req("effective_date", parse_date),
+            _req("mrr", parse_amount),
+        ),
+    ),
+    FileFormat(
+        "invoices",
+        (
+            _req("account_key"),
+            _req("invoice_no"),
+            _req("issued_date", parse_date),
+            _req("due_date", parse_date),
+            _req("amount", parse_amount),
+            _opt("paid_date", parse_date),
+        ),
+    ),
+    FileFormat(
+        "surveys",
+        (
+            _req("account_key"),
+            _req("kind", one_of(*SURVEY_SCALES)),
+            _req("score", parse_int),
+            _req("responded_on", parse_date),
+            _opt("contact_email"),
+            _opt("comment"),
+        ),
+    ),
+    FileFormat(
+        "usage_daily",
+        (
+            _req("account_key"),
+            _req("day", parse_date),
+            _req("active_users", lambda t: parse_int(t, 0)),
+            _req("minutes", parse_amount),
+            _opt("sessions", lambda t: parse_int(t, 0)),
+        ),
+    ),
+    FileFormat(
+        "feature_usage",
+        (
+            _req("account_key"),
+            _req("day", parse_date),
+            _req("feature"),
+            _opt("events", lambda t: parse_int(t, 0)),
+        ),
+    ),
+    FileFormat(
+        "tickets",
+        (
+            _req("account_key"),
+            _req("opened_on", parse_date),
+            _req("channel", one_of("self_service", "assisted")),
+            _opt("severity", one_of("low", "normal", "high", "urgent")),
+            _opt("closed_on", parse_date),
+            _opt("subject"),
+        ),
+    ),
+    FileFormat(
+        "interactions",
+        (
+            _req("account_key"),
+            _req("occurred_on", parse_date),
+            _req("kind", one_of("call", "meeting", "email", "note")),
+            _req("summary"),
+            _opt("contact_email"),
+            _opt("notes"),
+            _opt("sentiment", lambda t: parse_int(t, -2, 2)),
+        ),
+    ),
 )
 FORMAT_BY_TABLE = {f.table: f for f in FORMATS}

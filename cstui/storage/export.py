@@ -19,25 +19,25 @@ PRIVATE = 0o600
 # One fixed SELECT per file, columns in the import format's order.
 SELECTS = {
     "accounts": "SELECT key, name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason "
-                "FROM accounts ORDER BY id",
+    "FROM accounts ORDER BY id",
     "features": "SELECT name, is_key FROM features ORDER BY id",
     "contacts": "SELECT a.key, c.name, c.email, c.role, c.phone, c.is_champion FROM contacts c "
-                "JOIN accounts a ON a.id = c.account_id ORDER BY c.id",
+    "JOIN accounts a ON a.id = c.account_id ORDER BY c.id",
     "mrr_history": "SELECT a.key, m.effective_date, m.mrr FROM mrr_history m "
-                   "JOIN accounts a ON a.id = m.account_id ORDER BY m.id",
+    "JOIN accounts a ON a.id = m.account_id ORDER BY m.id",
     "invoices": "SELECT a.key, i.invoice_no, i.issued_date, i.due_date, i.amount, i.paid_date FROM invoices i "
-                "JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
+    "JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
     "surveys": "SELECT a.key, s.kind, s.score, s.responded_on, s.contact_email, s.comment FROM surveys s "
-               "JOIN accounts a ON a.id = s.account_id ORDER BY s.id",
+    "JOIN accounts a ON a.id = s.account_id ORDER BY s.id",
     "usage_daily": "SELECT a.key, u.day, u.active_users, u.minutes, u.sessions FROM usage_daily u "
-                   "JOIN accounts a ON a.id = u.account_id ORDER BY u.account_id, u.day",
+    "JOIN accounts a ON a.id = u.account_id ORDER BY u.account_id, u.day",
     "feature_usage": "SELECT a.key, fu.day, f.name, fu.events FROM feature_usage fu "
-                     "JOIN accounts a ON a.id = fu.account_id JOIN features f ON f.id = fu.feature_id "
-                     "ORDER BY fu.account_id, fu.day, fu.feature_id",
+    "JOIN accounts a ON a.id = fu.account_id JOIN features f ON f.id = fu.feature_id "
+    "ORDER BY fu.account_id, fu.day, fu.feature_id",
     "tickets": "SELECT a.key, t.opened_on, t.channel, t.severity, t.closed_on, t.subject FROM tickets t "
-               "JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
+    "JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
     "interactions": "SELECT a.key, i.occurred_on, i.kind, i.summary, i.contact_email, i.notes, i.sentiment "
-                    "FROM interactions i JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
+    "FROM interactions i JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
 }
 
 

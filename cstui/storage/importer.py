@@ -127,8 +127,9 @@ def _read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise CellError(f"{path.name}:{line}: -: malformed CSV ({error})") from None
 
 
-def _import_file(db: Database, fmt: FileFormat, path: Path, result: ImportResult,
-                 progress: Progress | None) -> list[str]:
+def _import_file(
+    db: Database, fmt: FileFormat, path: Path, result: ImportResult, progress: Progress | None
+) -> list[str]:
     name = path.name
     expected = max(path.read_bytes().count(b"\n") - 1, 1) if progress else 0
     problems: list[str] = []
@@ -261,8 +262,7 @@ class _Writer:
         if "feature_id" in stored:
             stored["feature_id"] = self.features[row["feature"]]
         if self.fmt.table in SENTIMENT_SOURCES:
-            stored["text_sentiment"] = text_sentiment(
-                *(row.get(c) for c in SENTIMENT_SOURCES[self.fmt.table]))
+            stored["text_sentiment"] = text_sentiment(*(row.get(c) for c in SENTIMENT_SOURCES[self.fmt.table]))
         return stored
 
     def write(self, rows: list[dict]) -> None:

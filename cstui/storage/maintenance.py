@@ -48,8 +48,9 @@ def check_file(path: Path) -> tuple[list[str], list[str]]:
     except sqlite3.DatabaseError as error:
         return facts, [f"SQLite cannot read this file ({error}): it is damaged or not a cstui book."]
     except UnicodeDecodeError:
-        return facts, ["the book holds text that is not valid UTF-8 where cstui keeps its schema record: "
-                       "it is damaged."]
+        return facts, [
+            "the book holds text that is not valid UTF-8 where cstui keeps its schema record: it is damaged."
+        ]
     if integrity == ["ok"]:
         facts.append("integrity_check: ok")
     else:
@@ -91,8 +92,9 @@ def checkup(path: Path) -> Checkup:
         except UserError as error:
             result.problems.append(str(error))
     backups = sorted(backup_dir(path).glob("*.db"))
-    result.facts.append(f"daily backups: {len(backups)} in {backup_dir(path)}"
-                        + (f" (newest {backups[-1].name})" if backups else ""))
+    result.facts.append(
+        f"daily backups: {len(backups)} in {backup_dir(path)}" + (f" (newest {backups[-1].name})" if backups else "")
+    )
     if result.problems and backups:
         result.problems.append(f"to put the newest backup back: cstui restore {backups[-1]} --db {path}")
     elif result.problems:
@@ -104,10 +106,12 @@ def _pragmas(path: Path) -> str:
     """The settings a cstui connection to this book runs with."""
     conn = connect(path, migrate=False).conn
     try:
-        return (f"journal_mode={conn.execute('PRAGMA journal_mode').fetchone()[0]} "
-                f"synchronous={SYNCHRONOUS[conn.execute('PRAGMA synchronous').fetchone()[0]]} "
-                f"foreign_keys={'ON' if conn.execute('PRAGMA foreign_keys').fetchone()[0] else 'OFF'} "
-                f"busy_timeout={conn.execute('PRAGMA busy_timeout').fetchone()[0]}ms")
+        return (
+            f"journal_mode={conn.execute('PRAGMA journal_mode').fetchone()[0]} "
+            f"synchronous={SYNCHRONOUS[conn.execute('PRAGMA synchronous').fetchone()[0]]} "
+            f"foreign_keys={'ON' if conn.execute('PRAGMA foreign_keys').fetchone()[0] else 'OFF'} "
+            f"busy_timeout={conn.execute('PRAGMA busy_timeout').fetchone()[0]}ms"
+        )
     finally:
         conn.close()
 
@@ -158,5 +162,3 @@ def daily_backup(conn: sqlite3.Connection, book: Path, day: date, keep: int = DA
     for old in sorted(directory.glob(f"{book.stem}-*.db"))[:-keep]:
         old.unlink()
     return target
-
-

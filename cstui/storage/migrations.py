@@ -22,9 +22,7 @@ def split_statements(script: str) -> list[str]:
     for line in script.splitlines(keepends=True):
         pending += line
         if sqlite3.complete_statement(pending):
-            body = "\n".join(
-                part for part in pending.splitlines() if not part.strip().startswith("--")
-            ).strip()
+            body = "\n".join(part for part in pending.splitlines() if not part.strip().startswith("--")).strip()
             if body:
                 statements.append(body)
             pending = ""

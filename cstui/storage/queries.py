@@ -16,32 +16,40 @@ class TimelineEntry:
 
 def timeline(conn: sqlite3.Connection, account_id: int, as_of: str, limit: int = 200) -> list[TimelineEntry]:
     """Calls, surveys, tickets and invoices up to `as_of`, newest first."""
-    rows = conn.execute("""
+    rows = conn.execute(
+        """
         SELECT day, kind, text FROM (
             SELECT occurred_on AS day, kind, summary || coalesce(': ' || notes, '') ||
                    coalesce(' [sentiment ' || sentiment || ']', '') AS text, id * 10 AS ord
               FROM interactions WHERE account_id = :a
             UNION ALL SELECT responded_on, upper(kind), score || coalesce(' - ' || comment, ''), id * 10 + 1
               FROM surveys WHERE account_id = :a
-            UNION ALL SELECT opened_on, 'ticket', severity || ' ' || channel || ': ' || coalesce(subject, '') ||
-                   CASE WHEN closed_on IS NULL OR closed_on > :d THEN ' (open)' ELSE ' (closed ' || closed_on || ')' END,
+            UNION ALL SELECT opened_on, 'ticket',
+                   severity || ' ' || channel || ': ' || coalesce(subject, '') ||
+                   CASE WHEN closed_on IS NULL OR closed_on > :d THEN ' (open)'
+                        ELSE ' (closed ' || closed_on || ')' END,
                    id * 10 + 2 FROM tickets WHERE account_id = :a
             UNION ALL SELECT issued_date, 'invoice', invoice_no || ' ' || printf('%.2f', amount) ||
                    CASE WHEN paid_date IS NOT NULL AND paid_date <= :d THEN ' paid ' || paid_date
                         WHEN due_date < :d THEN ' OVERDUE since ' || due_date ELSE ' due ' || due_date END,
                    id * 10 + 3 FROM invoices WHERE account_id = :a)
-        WHERE day <= :d ORDER BY day DESC, ord DESC LIMIT :n""", {"a": account_id, "d": as_of, "n": limit})
+        WHERE day <= :d ORDER BY day DESC, ord DESC LIMIT :n""",
+        {"a": account_id, "d": as_of, "n": limit},
+    )
     return [TimelineEntry(*row) for row in rows]
 
 
 def contacts(conn: sqlite3.Connection, account_id: int) -> list[tuple[str, str, str, bool]]:
     """(name, email, role, champion), champions first."""
-    rows = conn.execute("SELECT name, email, role, is_champion FROM contacts WHERE account_id = ? "
-                        "ORDER BY is_champion DESC, name", [account_id])
+    rows = conn.execute(
+        "SELECT name, email, role, is_champion FROM contacts WHERE account_id = ? ORDER BY is_champion DESC, name",
+        [account_id],
+    )
     return [(name, email or "", role or "", bool(champion)) for name, email, role, champion in rows]
 
 
 def open_follow_ups(conn: sqlite3.Connection, account_id: int) -> list[tuple[int, str, str]]:
     """(task id, due date, title) of the account's open follow-ups, the most pressing first."""
-    return conn.execute("SELECT id, due_on, title FROM tasks WHERE account_id = ? AND done_on IS NULL "
-                        "ORDER BY due_on, id", [account_id]).fetchall()
+    return conn.execute(
+        "SELECT id, due_on, title FROM tasks WHERE account_id = ? AND done_on IS NULL ORDER BY due_on, id", [account_id]
+    ).fetchall()

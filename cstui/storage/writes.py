@@ -102,10 +102,17 @@ def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback |
     contact = value.get("contact") or ""
     email = contact if "@" in contact else None
     return Feedback(
-        account_key=account_key, occurred_on=occurred_on, kind=kind, summary=value["summary"],
-        notes=value.get("notes") or None, contact_email=email,
-        contact_name=None if email or not contact else contact, sentiment=sentiment,
-        scores=scores, follow_up_title=title or None, follow_up_on=due or None,
+        account_key=account_key,
+        occurred_on=occurred_on,
+        kind=kind,
+        summary=value["summary"],
+        notes=value.get("notes") or None,
+        contact_email=email,
+        contact_name=None if email or not contact else contact,
+        sentiment=sentiment,
+        scores=scores,
+        follow_up_title=title or None,
+        follow_up_on=due or None,
     ), {}
 
 
@@ -125,28 +132,51 @@ def save_feedback(db: Database, entry: Feedback) -> int:
         cursor = db.execute(
             "INSERT INTO interactions (account_id, occurred_on, kind, summary, contact_email, notes,"
             " sentiment, text_sentiment, follow_up_on, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
-            [acct, entry.occurred_on, entry.kind, entry.summary, email, entry.notes, entry.sentiment,
-             text_sentiment(entry.summary, entry.notes), entry.follow_up_on],
+            [
+                acct,
+                entry.occurred_on,
+                entry.kind,
+                entry.summary,
+                email,
+                entry.notes,
+                entry.sentiment,
+                text_sentiment(entry.summary, entry.notes),
+                entry.follow_up_on,
+            ],
         )
         interaction = cursor.lastrowid
         for kind, score in entry.scores.items():
             db.execute(
                 "INSERT INTO surveys (account_id, kind, score, responded_on, contact_email, comment,"
                 " text_sentiment, interaction_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
-                [acct, kind, score, entry.occurred_on, email, entry.summary,
-                 text_sentiment(entry.summary), interaction],
+                [
+                    acct,
+                    kind,
+                    score,
+                    entry.occurred_on,
+                    email,
+                    entry.summary,
+                    text_sentiment(entry.summary),
+                    interaction,
+                ],
             )
         if entry.follow_up_title:
             db.execute(
-                "INSERT INTO tasks (account_id, interaction_id, title, due_on, created_on)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO tasks (account_id, interaction_id, title, due_on, created_on) VALUES (?, ?, ?, ?, ?)",
                 [acct, interaction, entry.follow_up_title, entry.follow_up_on, entry.occurred_on],
             )
     return interaction
 
 
-def add_survey(db: Database, account_key: str, kind: str, score: int | str, responded_on: str,
-               comment: str | None = None, contact_email: str | None = None) -> int:
+def add_survey(
+    db: Database,
+    account_key: str,
+    kind: str,
+    score: int | str,
+    responded_on: str,
+    comment: str | None = None,
+    contact_email: str | None = None,
+) -> int:
     """Record one survey response that arrived outside a call."""
     score = check_score(kind, score)
     responded_on = check_date("date", responded_on)

@@ -96,8 +96,9 @@ class CstuiApp(App):
         from cstui.metrics.health import take_snapshot
 
         with self.reader() as conn:
-            exists = conn.execute("SELECT 1 FROM health_snapshots WHERE as_of = ? LIMIT 1",
-                                  [self.as_of.isoformat()]).fetchone()
+            exists = conn.execute(
+                "SELECT 1 FROM health_snapshots WHERE as_of = ? LIMIT 1", [self.as_of.isoformat()]
+            ).fetchone()
             if not exists:
                 take_snapshot(conn, self.as_of, breakdowns)
 
@@ -109,8 +110,12 @@ class CstuiApp(App):
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) and "busy" not in str(error):
                 raise
-            self.notify("The book is busy (another cstui is writing to it, an import perhaps). "
-                        "Nothing was saved; try again in a moment.", severity="error", timeout=8)
+            self.notify(
+                "The book is busy (another cstui is writing to it, an import perhaps). "
+                "Nothing was saved; try again in a moment.",
+                severity="error",
+                timeout=8,
+            )
             return None
 
     def book_changed(self) -> None:
@@ -133,6 +138,9 @@ class CstuiApp(App):
                 continue
             seen.add(binding.description)
             display = binding.key_display or key
-            yield SystemCommand(binding.description, f"key: {display}",
-                                lambda node=active.node, action=binding.action: self.run_action(action, node))
+            yield SystemCommand(
+                binding.description,
+                f"key: {display}",
+                lambda node=active.node, action=binding.action: self.run_action(action, node),
+            )
         yield from super().get_system_commands(screen)

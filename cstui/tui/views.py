@@ -54,9 +54,12 @@ def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
     report = portfolio_report(conn, as_of, health=health)
     previous = previous_snapshots(conn, as_of)
     names = {a: (k, n) for a, k, n in conn.execute("SELECT id, key, name FROM accounts")}
-    moved = [(a, prev_score, b.score, day) for a, b in health.items()
-             if a in previous and b.score is not None and (prev_score := previous[a][1]) is not None
-             for day in [previous[a][0]]]
+    moved = [
+        (a, prev_score, b.score, day)
+        for a, b in health.items()
+        if a in previous and b.score is not None and (prev_score := previous[a][1]) is not None
+        for day in [previous[a][0]]
+    ]
     moved.sort(key=lambda m: abs(m[2] - m[1]), reverse=True)
     result = []
     for a, before, after, day in moved[:movers]:
@@ -93,20 +96,38 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
     arr = mrr_by_account(conn, as_of + timedelta(days=1))
     nps = survey_stats_by_account(conn, trailing(as_of, 90))
     d = as_of.isoformat()
-    last = dict(conn.execute("SELECT account_id, max(occurred_on) FROM interactions WHERE occurred_on <= ? "
-                             "GROUP BY account_id", [d]).fetchall())
-    tasks = dict(conn.execute("SELECT account_id, count(*) FROM tasks WHERE done_on IS NULL GROUP BY account_id"
-                              ).fetchall())
+    last = dict(
+        conn.execute(
+            "SELECT account_id, max(occurred_on) FROM interactions WHERE occurred_on <= ? GROUP BY account_id", [d]
+        ).fetchall()
+    )
+    tasks = dict(
+        conn.execute("SELECT account_id, count(*) FROM tasks WHERE done_on IS NULL GROUP BY account_id").fetchall()
+    )
     rows = []
     for a, key, name, segment, renewal in conn.execute(
-            "SELECT id, key, name, segment, renewal_date FROM accounts ORDER BY name"):
+        "SELECT id, key, name, segment, renewal_date FROM accounts ORDER BY name"
+    ):
         b = health.get(a)
         prev = previous.get(a, (None, None))[1]
         score = b.score if b else None
-        rows.append(AccountRow(
-            a, key, name, segment or "", 12 * arr.get(a, 0.0), score, b.band if b else "churned",
-            None if score is None or prev is None else score - prev,
-            nps[a].nps if a in nps else None, last.get(a), renewal if b else None, tasks.get(a, 0), b is None))
+        rows.append(
+            AccountRow(
+                a,
+                key,
+                name,
+                segment or "",
+                12 * arr.get(a, 0.0),
+                score,
+                b.band if b else "churned",
+                None if score is None or prev is None else score - prev,
+                nps[a].nps if a in nps else None,
+                last.get(a),
+                renewal if b else None,
+                tasks.get(a, 0),
+                b is None,
+            )
+        )
     return rows
 
 
@@ -136,23 +157,38 @@ def month_ends(as_of: date, months: int) -> list[date]:
     for _ in range(months):
         ends.append(first - timedelta(days=1))
         first = (first - timedelta(days=1)).replace(day=1)
-    return sorted(ends) + [as_of]
+    return [*sorted(ends), as_of]
 
 
 def account_detail(conn: Conn, account_id: int, as_of: date, timeline_limit: int = 200) -> AccountDetail:
     key, name, segment, plan, start, renewal, churn = conn.execute(
-        "SELECT key, name, segment, plan, start_date, renewal_date, churn_date FROM accounts WHERE id = ?",
-        [account_id]).fetchone()
+        "SELECT key, name, segment, plan, start_date, renewal_date, churn_date FROM accounts WHERE id = ?", [account_id]
+    ).fetchone()
     breakdown = account_health(conn, account_id, as_of)
     old = previous_snapshot(conn, account_id, as_of)
-    history = [(d.isoformat(), account_health(conn, account_id, d).score)
-               for d in month_ends(as_of, 12) if d.isoformat() > start]
+    history = [
+        (d.isoformat(), account_health(conn, account_id, d).score)
+        for d in month_ends(as_of, 12)
+        if d.isoformat() > start
+    ]
     d = as_of.isoformat()
     return AccountDetail(
-        account_id, key, name, segment, plan, start, renewal, churn,
-        12 * total_mrr(conn, as_of + timedelta(days=1), Scope(account_id=account_id)), breakdown,
-        what_changed(old, breakdown) if old else None, history, queries.contacts(conn, account_id),
-        queries.timeline(conn, account_id, d, timeline_limit), queries.open_follow_ups(conn, account_id))
+        account_id,
+        key,
+        name,
+        segment,
+        plan,
+        start,
+        renewal,
+        churn,
+        12 * total_mrr(conn, as_of + timedelta(days=1), Scope(account_id=account_id)),
+        breakdown,
+        what_changed(old, breakdown) if old else None,
+        history,
+        queries.contacts(conn, account_id),
+        queries.timeline(conn, account_id, d, timeline_limit),
+        queries.open_follow_ups(conn, account_id),
+    )
 
 
 @dataclass
@@ -177,17 +213,32 @@ def trends(conn: Conn, as_of: date, months: int) -> list[MonthPoint]:
     for _ in range(months - 1):
         starts.append((starts[-1] - timedelta(days=1)).replace(day=1))
     moods = {m.month: m.mean for m in sentiment_by_month(conn, starts[-1], as_of + timedelta(days=1))}
-    usage = {m: users for m, users in conn.execute(
-        "SELECT substr(day, 1, 7), sum(active_users) * 1.0 / count(DISTINCT day) FROM usage_daily "
-        "WHERE day >= ? AND day <= ? GROUP BY 1", [starts[-1].isoformat(), as_of.isoformat()])}
+    usage = {
+        m: users
+        for m, users in conn.execute(
+            "SELECT substr(day, 1, 7), sum(active_users) * 1.0 / count(DISTINCT day) FROM usage_daily "
+            "WHERE day >= ? AND day <= ? GROUP BY 1",
+            [starts[-1].isoformat(), as_of.isoformat()],
+        )
+    }
     for start in sorted(starts):
         following = (start + timedelta(days=32)).replace(day=1)
         end = min(following, as_of + timedelta(days=1))
         period = Period(start, end)
         stats = survey_stats(conn, period)
         month = start.isoformat()[:7]
-        points.append(MonthPoint(
-            month, stats.nps, stats.csat, stats.ces, logo_counts(conn, period).churn_rate,
-            revenue_retention(conn, period).nrr, total_mrr(conn, end), usage.get(month),
-            band_counts(health_for_accounts(conn, end - timedelta(days=1))), moods.get(month)))
+        points.append(
+            MonthPoint(
+                month,
+                stats.nps,
+                stats.csat,
+                stats.ces,
+                logo_counts(conn, period).churn_rate,
+                revenue_retention(conn, period).nrr,
+                total_mrr(conn, end),
+                usage.get(month),
+                band_counts(health_for_accounts(conn, end - timedelta(days=1))),
+                moods.get(month),
+            )
+        )
     return points

@@ -47,7 +47,8 @@ class AccountScreen(BookScreen):
 
     def on_mount(self) -> None:
         self.query_one("#breakdown", DataTable).add_columns(
-            "Component", "Raw value", "Score", "Weight %", "Points", "Newest fact")
+            "Component", "Raw value", "Score", "Weight %", "Points", "Newest fact"
+        )
         self.query_one("#timeline", DataTable).add_columns("Date", "Kind", "What")
         super().on_mount()
 
@@ -59,7 +60,9 @@ class AccountScreen(BookScreen):
         b = d.breakdown
         title = book_text(d.name, "bold")
         title.append_text(book_text(f"  {d.key}  ·  {d.segment or '-'}  ·  {d.plan or '-'}  ·  ARR {d.arr:,.0f}  ·  "))
-        title.append(f"renews {d.renewal}" if d.renewal else f"churned {d.churn_date}" if d.churn_date else "no renewal date")
+        title.append(
+            f"renews {d.renewal}" if d.renewal else f"churned {d.churn_date}" if d.churn_date else "no renewal date"
+        )
         title.append("\nHealth ")
         score = "-" if b.score is None else f"{b.score:.1f}"
         title.append(f"{score} ({b.band})", style=BAND_STYLE.get(b.band, ""))
@@ -79,13 +82,25 @@ class AccountScreen(BookScreen):
         table.clear()
         for c, points in zip(b.components, b.rounded_points()):
             newest = (c.newest or "-") + (" ⚠" if c.stale else "")
-            table.add_row(Text(c.label), book_text(c.raw),
-                          Text("no data", style="dim") if c.score is None else number(c.score),
-                          number(c.share), number(points), Text(newest, style="yellow" if c.stale else ""))
-        table.add_row(Text("Total", style="bold"), Text(""), Text(""), number(100.0 if b.score is not None else None),
-                      number(b.score, style="bold"), Text(""))
+            table.add_row(
+                Text(c.label),
+                book_text(c.raw),
+                Text("no data", style="dim") if c.score is None else number(c.score),
+                number(c.share),
+                number(points),
+                Text(newest, style="yellow" if c.stale else ""),
+            )
+        table.add_row(
+            Text("Total", style="bold"),
+            Text(""),
+            Text(""),
+            number(100.0 if b.score is not None else None),
+            number(b.score, style="bold"),
+            Text(""),
+        )
         self.query_one("#health-chart", Chart).draw_lines(
-            [day for day, _ in d.history], {"health": [score for _, score in d.history]}, ylim=(0, 100))
+            [day for day, _ in d.history], {"health": [score for _, score in d.history]}, ylim=(0, 100)
+        )
         follow = Text()
         for _, due, title_text in d.follow_ups:
             overdue = due <= self.app.as_of.isoformat()

@@ -59,11 +59,14 @@ class AccountsScreen(BookScreen):
 
     def visible_rows(self) -> list[views.AccountRow]:
         needle = self.query_one("#search", Input).value.strip().lower()
-        rows = [r for r in self.all_rows
-                if (self.show_churned or not r.churned)
-                and (self.band_filter is None or r.band == self.band_filter)
-                and (self.segment_filter is None or r.segment == self.segment_filter)
-                and (not needle or needle in r.name.lower() or needle in r.key.lower() or needle in r.segment.lower())]
+        rows = [
+            r
+            for r in self.all_rows
+            if (self.show_churned or not r.churned)
+            and (self.band_filter is None or r.band == self.band_filter)
+            and (self.segment_filter is None or r.segment == self.segment_filter)
+            and (not needle or needle in r.name.lower() or needle in r.key.lower() or needle in r.segment.lower())
+        ]
         column = COLUMNS[self.sort_column]
         return sorted(rows, key=column.sort_key, reverse=self.sort_reverse)
 

@@ -31,8 +31,11 @@ class BacktestScreen(BookScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="backtest-body"):
-            yield Static(f"Backtest: churn within {HORIZON} days of each past month-end. Computing…",
-                         id="backtest-title", markup=False)
+            yield Static(
+                f"Backtest: churn within {HORIZON} days of each past month-end. Computing…",
+                id="backtest-title",
+                markup=False,
+            )
             yield DataTable(id="backtest-table", cursor_type="none", zebra_stripes=True)
             with Horizontal(id="backtest-middle"):
                 yield DataTable(id="component-auc", cursor_type="none")
@@ -57,16 +60,26 @@ class BacktestScreen(BookScreen):
         self.current, self.suggested = current, suggested
         self.query_one("#backtest-title", Static).update(
             f"Backtest of the health score: churn within {HORIZON} days of each past month-end, "
-            f"{current.observations:,} account-months, {current.churned_observations} followed by churn.")
+            f"{current.observations:,} account-months, {current.churned_observations} followed by churn."
+        )
         table = self.query_one("#backtest-table", DataTable)
         table.clear(columns=True)
         table.add_columns("", "book's weights", "suggested (not saved)")
         rows = [("ROC AUC of (100 - score)", lambda r: _fmt(r.auc))]
-        rows += [(f"churn rate when {band}", lambda r, band=band: f"{_fmt(r.churn_rate_by_band[band], '{:.1f}%')}"
-                  f" of {r.observations_by_band[band]:,}") for band in ("green", "yellow", "red")]
-        rows += [("median lead time, first red -> churn", lambda r: _fmt(r.median_lead_days, "{:.0f} days")),
-                 ("churned accounts red beforehand", lambda r: f"{len(r.lead_times_days)} of {r.churned_accounts}"),
-                 ("churned while green", lambda r: str(len(r.churned_while_green)))]
+        rows += [
+            (
+                f"churn rate when {band}",
+                lambda r, band=band: (
+                    f"{_fmt(r.churn_rate_by_band[band], '{:.1f}%')} of {r.observations_by_band[band]:,}"
+                ),
+            )
+            for band in ("green", "yellow", "red")
+        ]
+        rows += [
+            ("median lead time, first red -> churn", lambda r: _fmt(r.median_lead_days, "{:.0f} days")),
+            ("churned accounts red beforehand", lambda r: f"{len(r.lead_times_days)} of {r.churned_accounts}"),
+            ("churned while green", lambda r: str(len(r.churned_while_green))),
+        ]
         rows += [(f"weight {key}", lambda r, key=key: f"{r.config.weights[key]:g}") for key in COMPONENTS]
         for label, cell in rows:
             table.add_row(Text(label), Text(cell(current), justify="right"), Text(cell(suggested), justify="right"))
@@ -78,14 +91,18 @@ class BacktestScreen(BookScreen):
         lowest = min((s for c in curves for _, s in c.steps), default=1.0)
         floor = max(0, int(lowest * 10) * 10 - 10)  # zoom to where the curves are, axis labelled
         self.query_one("#retention-chart", Chart).draw_steps(
-            {c.group: [(t / 30.44, 100 * s) for t, s in c.steps] for c in curves}, xlabel="months",
-            ylim=(floor, 100))
+            {c.group: [(t / 30.44, 100 * s) for t, s in c.steps] for c in curves}, xlabel="months", ylim=(floor, 100)
+        )
         green = self.query_one("#green-churns", DataTable)
         green.clear(columns=True)
         green.add_columns("account", "as of", "score", *COMPONENTS)
         for b in current.churned_while_green:
-            green.add_row(book_text(keys[b.account_id]), Text(b.as_of), Text(_fmt(b.score, "{:.1f}")),
-                          *[Text(_fmt(c.score, "{:.0f}"), justify="right") for c in b.components])
+            green.add_row(
+                book_text(keys[b.account_id]),
+                Text(b.as_of),
+                Text(_fmt(b.score, "{:.1f}")),
+                *[Text(_fmt(c.score, "{:.0f}"), justify="right") for c in b.components],
+            )
 
     def action_save(self) -> None:
         from cstui.tui.screens.confirm import ConfirmScreen
@@ -102,4 +119,3 @@ class BacktestScreen(BookScreen):
 
         text = ", ".join(f"{k} {v:g}" for k, v in weights.items())
         self.app.push_screen(ConfirmScreen(f"Save these weights? {text}"), answer)
-

@@ -70,14 +70,22 @@ class CheckinScreen(BookScreen):
         for item in items:
             first = item.reasons[0].text if item.reasons else "resolved"
             more = f" (+{len(item.reasons) - 1})" if len(item.reasons) > 1 else ""
-            table.add_row(STATUS[item.status], band(item.band), book_text(item.key), book_text(item.name),
-                          number(item.arr, "{:,.0f}"), Text(item.renewal_date or "-"), book_text(first + more),
-                          key=str(item.account_id))
+            table.add_row(
+                STATUS[item.status],
+                band(item.band),
+                book_text(item.key),
+                book_text(item.name),
+                number(item.arr, "{:,.0f}"),
+                Text(item.renewal_date or "-"),
+                book_text(first + more),
+                key=str(item.account_id),
+            )
         reviewed, snoozed, total = self.progress()
         self.query_one("#checkin-progress", Static).update(
             f"Check-in {self.app.as_of.isoformat()}: {reviewed} of {total} reviewed"
             + (f", {snoozed} snoozed" if snoozed else "")
-            + ("  -  all done for today" if total and reviewed + snoozed == total else ""))
+            + ("  -  all done for today" if total and reviewed + snoozed == total else "")
+        )
         if keep is not None:
             index = next((i for i, item in enumerate(items) if item.account_id == keep), 0)
             table.move_cursor(row=index)

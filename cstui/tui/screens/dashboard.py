@@ -84,7 +84,8 @@ class DashboardScreen(BookScreen):
             value = report[key]
             self.query_one(f"#fig-{fid}", Figure).set_value("-" if value is None else fmt.format(value))
         self.query_one("#fig-cltv", Figure).set_window(
-            "365d·10y cap" if report["cltv_lifespan_capped"] else "trailing 365d")
+            "365d·10y cap" if report["cltv_lifespan_capped"] else "trailing 365d"
+        )
         health = Text()
         for band_name in ("green", "yellow", "red"):
             health.append(f"{band_name:<7}", style=f"bold {band_name}")
@@ -95,15 +96,24 @@ class DashboardScreen(BookScreen):
         renewals = Text()
         for horizon, r in report["renewals"].items():
             renewals.append(f"{horizon:>3} {r['accounts']:>3} accts {money(r['arr']):>7}")
-            renewals.append(f"  {r['at_risk_accounts']:>2} {money(r['arr_at_risk']):>7}\n",
-                            style="red" if r["at_risk_accounts"] else "")
+            renewals.append(
+                f"  {r['at_risk_accounts']:>2} {money(r['arr_at_risk']):>7}\n",
+                style="red" if r["at_risk_accounts"] else "",
+            )
         self.query_one("#renewals", Static).update(renewals)
         table = self.query_one("#movers", DataTable)
         table.clear()
         for m in data.movers:
-            table.add_row(book_text(m.key), book_text(m.name), number(m.before), number(m.after),
-                          number(m.delta, "{:+.1f}", "green" if m.delta > 0 else "red"), Text(m.since),
-                          Text(m.driver), key=str(m.account_id))
+            table.add_row(
+                book_text(m.key),
+                book_text(m.name),
+                number(m.before),
+                number(m.after),
+                number(m.delta, "{:+.1f}", "green" if m.delta > 0 else "red"),
+                Text(m.since),
+                Text(m.driver),
+                key=str(m.account_id),
+            )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from cstui.tui.screens.account import AccountScreen

@@ -39,8 +39,7 @@ class FeedbackScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, account_id: int, account_key: str, account_name: str, today: str,
-                 contacts: list[str]) -> None:
+    def __init__(self, account_id: int, account_key: str, account_name: str, today: str, contacts: list[str]) -> None:
         super().__init__()
         self.account_id = account_id
         self.account_key = account_key
@@ -59,8 +58,11 @@ class FeedbackScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="feedback-box", classes="modal"):
-            yield Static(f"Log feedback: {visible(self.account_key, one_line=True)} "
-                         f"{visible(self.account_name, one_line=True)}", classes="box-title", markup=False)
+            yield Static(
+                f"Log feedback: {visible(self.account_key, one_line=True)} {visible(self.account_name, one_line=True)}",
+                classes="box-title",
+                markup=False,
+            )
             yield from self._field("date", self.today)
             with Horizontal(classes="field"):
                 yield Static("Kind", classes="field-label")
@@ -124,8 +126,9 @@ class FeedbackScreen(ModalScreen[bool]):
 def open_feedback(app: App, account_id: int) -> None:
     """Open the feedback form for an account; on save, tell every screen the book changed."""
     key, name = app.book.execute("SELECT key, name FROM accounts WHERE id = ?", [account_id]).fetchone()
-    contacts = [n for (n,) in app.book.execute("SELECT name FROM contacts WHERE account_id = ? ORDER BY name",
-                                               [account_id])]
+    contacts = [
+        n for (n,) in app.book.execute("SELECT name FROM contacts WHERE account_id = ? ORDER BY name", [account_id])
+    ]
 
     def saved(done: bool | None) -> None:
         if done:
@@ -137,8 +140,9 @@ def open_feedback(app: App, account_id: int) -> None:
 
 def complete_first_follow_up(app: App, account_id: int) -> None:
     """Complete the account's most pressing open follow-up (the earliest due)."""
-    task = app.book.execute("SELECT id, title FROM tasks WHERE account_id = ? AND done_on IS NULL "
-                            "ORDER BY due_on, id LIMIT 1", [account_id]).fetchone()
+    task = app.book.execute(
+        "SELECT id, title FROM tasks WHERE account_id = ? AND done_on IS NULL ORDER BY due_on, id LIMIT 1", [account_id]
+    ).fetchone()
     if task is None:
         app.notify("No open follow-up for this account", severity="warning")
         return

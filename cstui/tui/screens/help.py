@@ -32,6 +32,7 @@ class HelpScreen(ModalScreen):
             if not type(active.node).__module__.startswith("cstui."):
                 continue  # Textual's own scrolling and cursor keys: every list has them
             seen.add((binding.description, key))
-            table.add_row(Text(binding.key_display or self.app.get_key_display(binding), style="bold"),
-                          Text(binding.description))
+            table.add_row(
+                Text(binding.key_display or self.app.get_key_display(binding), style="bold"), Text(binding.description)
+            )
         table.add_row(Text("ctrl+p", style="bold"), Text("Command palette"))

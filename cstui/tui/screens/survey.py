@@ -23,13 +23,16 @@ class SurveyScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="survey-box", classes="modal"):
-            yield Static(f"Survey response: {visible(self.account_key, one_line=True)}", classes="box-title",
-                         markup=False)
-            for label, widget in (("Kind", Select(KINDS, value="nps", allow_blank=False, id="survey-kind", compact=True)),
-                                  ("Score", Input(id="survey-score", placeholder="on the kind's scale", compact=True)),
-                                  ("Date", Input(self.today, id="survey-date", compact=True)),
-                                  ("Comment", Input(id="survey-comment", compact=True)),
-                                  ("Contact", Input(id="survey-contact", placeholder="email", compact=True))):
+            yield Static(
+                f"Survey response: {visible(self.account_key, one_line=True)}", classes="box-title", markup=False
+            )
+            for label, widget in (
+                ("Kind", Select(KINDS, value="nps", allow_blank=False, id="survey-kind", compact=True)),
+                ("Score", Input(id="survey-score", placeholder="on the kind's scale", compact=True)),
+                ("Date", Input(self.today, id="survey-date", compact=True)),
+                ("Comment", Input(id="survey-comment", compact=True)),
+                ("Contact", Input(id="survey-contact", placeholder="email", compact=True)),
+            ):
                 with Horizontal(classes="field"):
                     yield Static(label, classes="field-label")
                     yield widget
@@ -40,12 +43,19 @@ class SurveyScreen(ModalScreen[bool]):
         self.query_one("#survey-score", Input).focus()
 
     def action_save(self) -> None:
-        value = {name: self.query_one(f"#survey-{name}", Input).value
-                 for name in ("score", "date", "comment", "contact")}
+        value = {
+            name: self.query_one(f"#survey-{name}", Input).value for name in ("score", "date", "comment", "contact")
+        }
         try:
-            saved = self.app.write(writes.add_survey, self.account_key, str(self.query_one("#survey-kind", Select).value),
-                                   value["score"], value["date"], comment=value["comment"].strip() or None,
-                                   contact_email=value["contact"].strip() or None)
+            saved = self.app.write(
+                writes.add_survey,
+                self.account_key,
+                str(self.query_one("#survey-kind", Select).value),
+                value["score"],
+                value["date"],
+                comment=value["comment"].strip() or None,
+                contact_email=value["contact"].strip() or None,
+            )
         except UserError as error:
             message = self.query_one("#survey-error", Static)
             message.update(str(error))

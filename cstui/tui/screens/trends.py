@@ -60,16 +60,21 @@ class TrendsScreen(BookScreen):
     def show(self, points: list[views.MonthPoint]) -> None:
         self.points = points
         self.query_one("#trends-title", Static).update(
-            f"Last {self.months} months to {self.app.as_of.isoformat()} (keys 3, 6, 1 = 12, 2 = 24)")
+            f"Last {self.months} months to {self.app.as_of.isoformat()} (keys 3, 6, 1 = 12, 2 = 24)"
+        )
         months = [p.month for p in points]
         self.query_one("#chart-health", Chart).draw_bands(months, [p.bands for p in points])
         self.query_one("#chart-nps", Chart).draw_lines(months, {"NPS": [p.nps for p in points]})
         self.query_one("#chart-csat", Chart).draw_lines(
-            months, {"CSAT %": [p.csat for p in points],
-                     "CES x10": [None if p.ces is None else p.ces * 10 for p in points]}, ylim=(0, 100))
+            months,
+            {"CSAT %": [p.csat for p in points], "CES x10": [None if p.ces is None else p.ces * 10 for p in points]},
+            ylim=(0, 100),
+        )
         self.query_one("#chart-churn", Chart).draw_lines(
-            months, {"churn %": [p.churn for p in points], "NRR %": [p.nrr for p in points]})
+            months, {"churn %": [p.churn for p in points], "NRR %": [p.nrr for p in points]}
+        )
         self.query_one("#chart-mrr", Chart).draw_lines(months, {"MRR": [p.mrr for p in points]})
         self.query_one("#chart-usage", Chart).draw_lines(months, {"users": [p.active_users for p in points]})
-        self.query_one("#chart-sentiment", Chart).draw_lines(months, {"mood": [p.sentiment for p in points]},
-                                                              ylim=(-2, 2))
+        self.query_one("#chart-sentiment", Chart).draw_lines(
+            months, {"mood": [p.sentiment for p in points]}, ylim=(-2, 2)
+        )

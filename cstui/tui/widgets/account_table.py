@@ -75,7 +75,7 @@ class AccountTable(DataTable):
     def _render_page(self, cursor: int = 0) -> None:
         self.clear()
         start = self.page_index * PAGE_SIZE
-        for row in self.rows_shown[start:start + PAGE_SIZE]:
+        for row in self.rows_shown[start : start + PAGE_SIZE]:
             self.add_row(*(column.render(row) for column in COLUMNS), key=str(row.account_id))
         if self.row_count:
             self.move_cursor(row=min(cursor, self.row_count - 1))

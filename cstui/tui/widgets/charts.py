@@ -59,8 +59,9 @@ class Chart(PlotextPlot):
             plt.ylim(*ylim)
         self.refresh()
 
-    def draw_steps(self, series: dict[str, list[tuple[float, float]]], xlabel: str = "",
-                   ylim: tuple | None = None) -> None:
+    def draw_steps(
+        self, series: dict[str, list[tuple[float, float]]], xlabel: str = "", ylim: tuple | None = None
+    ) -> None:
         """Step curves (a survival curve, say), each series its own (x, y) points."""
         self._last_draw = (self.draw_steps, (series,), {"xlabel": xlabel, "ylim": ylim})
         self._start()
@@ -91,8 +92,13 @@ class Chart(PlotextPlot):
         # Numeric positions and explicit ticks: plotext places string categories through a set,
         # whose order changes from run to run.
         xs = list(range(len(labels)))
-        plt.stacked_bar(xs, [[b.get(k, 0) for b in bands] for k in BAND_COLORS],
-                        labels=list(BAND_COLORS), color=list(BAND_COLORS.values()), width=0.5)
+        plt.stacked_bar(
+            xs,
+            [[b.get(k, 0) for b in bands] for k in BAND_COLORS],
+            labels=list(BAND_COLORS),
+            color=list(BAND_COLORS.values()),
+            width=0.5,
+        )
         step = self._tick_step(len(labels))
         plt.xticks(xs[::step], self._labels(labels)[::step])
         self.points_drawn = len(labels)
