@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from cstui.metrics.health import account_health, previous_snapshot, what_changed
 from cstui.metrics.report import account_report
 from cstui.safe_text import visible
-from cstui.storage import queries
+from cstui.storage import queries, reads
 
 TIMELINE_ENTRIES = 30
 
@@ -38,7 +38,7 @@ def account_brief(db: Database, account_id: int, as_of: date) -> dict:
             {"name": n, "email": e, "role": r, "champion": c} for n, e, r, c in queries.contacts(conn, account_id)
         ],
         "open_follow_ups": [
-            {"due": due, "title": title} for _, due, title in queries.open_follow_ups(conn, account_id)
+            {"due": task.due_on, "title": task.title} for task in reads.open_follow_ups(conn, account_id)
         ],
         "timeline": [e.__dict__ for e in queries.timeline(conn, account_id, as_of.isoformat(), TIMELINE_ENTRIES)],
     }

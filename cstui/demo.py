@@ -39,7 +39,7 @@ def build_demo_book(book: Database, today: date) -> None:
         import_path(book, write_demo_csv(Path(tmp), today))
     _add_follow_ups(book, today)
     for weeks in range(SNAPSHOT_WEEKS, 0, -1):
-        take_snapshot(book.conn, today - timedelta(weeks=weeks))
+        take_snapshot(book, today - timedelta(weeks=weeks))
 
 
 def _add_follow_ups(book: Database, today: date) -> None:

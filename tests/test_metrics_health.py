@@ -131,8 +131,8 @@ def test_what_changed_names_the_biggest_driver_first():
 
 
 def test_snapshots_store_the_breakdown_and_feed_what_changed(make, account):
-    assert take_snapshot(make.conn, date(2026, 6, 1)) == 1
-    assert take_snapshot(make.conn, date(2026, 6, 1)) == 1  # same day again replaces, no duplicate
+    assert take_snapshot(make.db, date(2026, 6, 1)) == 1
+    assert take_snapshot(make.db, date(2026, 6, 1)) == 1  # same day again replaces, no duplicate
     stored = previous_snapshot(make.conn, account, D)
     assert stored.as_of == "2026-06-01"
     live = account_health(make.conn, account, date(2026, 6, 1))

@@ -110,6 +110,7 @@ def _print(results: dict, horizon: int, book) -> None:
     from rich.text import Text
 
     from cstui.safe_text import visible
+    from cstui.storage.reads import account_keys
 
     names = list(results)
     table = Table(title=f"Health score backtest: churn within {horizon} days of each month-end")
@@ -146,7 +147,7 @@ def _print(results: dict, horizon: int, book) -> None:
         components.add_row(key, _fmt(value))
     Console().print(components)
     if first.churned_while_green:
-        keys = dict(book.execute("SELECT id, key FROM accounts").fetchall())
+        keys = account_keys(book.conn)
         green = Table(title="Churned while green (breakdown at the last month-end before churn)")
         green.add_column("account", no_wrap=True)
         green.add_column("as of", no_wrap=True)

@@ -160,7 +160,7 @@ def health_snapshot(as_of: AsOfOption = None, db: DbOption = None) -> None:
 
     book = open_book(db)
     day = as_of_date(as_of)
-    typer.echo(f"snapshot {day}: {take_snapshot(book.conn, day)} accounts")
+    typer.echo(f"snapshot {day}: {take_snapshot(book, day)} accounts")
 
 
 def health_explain(

@@ -14,6 +14,8 @@ from cstui.metrics.health import Breakdown, health_for_accounts
 from cstui.metrics.mood import negative_notes
 from cstui.metrics.revenue import mrr_by_account
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
+from cstui.storage import predicates as rule
+from cstui.storage import reads
 
 BAND_ORDER = {"red": 0, "yellow": 1, "no data": 2, "green": 3}
 
@@ -117,35 +119,27 @@ def account_reasons(
                 add(a, "renewal_at_risk", f"renews {renewal} and is {health[a].band}")
     if "no_contact" in rules:
         days = int(_threshold(rules, "no_contact", 30))
-        last = dict(
-            conn.execute(
-                "SELECT account_id, max(occurred_on) FROM interactions WHERE occurred_on <= ? GROUP BY account_id", [d]
-            ).fetchall()
-        )
+        last = reads.last_contacts(conn, day)
         for a in accounts:
             since = (day - date.fromisoformat(last[a])).days if a in last else None
             if since is None or since >= days:
                 add(a, "no_contact", "no logged contact yet" if since is None else f"no contact for {since} days")
     if "overdue_invoice" in rules:
         for a, n, amount in conn.execute(
-            "SELECT account_id, count(*), sum(amount) FROM invoices WHERE due_date < ? AND "
-            "(paid_date IS NULL OR paid_date > ?) GROUP BY account_id",
-            [d, d],
+            f"SELECT account_id, count(*), sum(amount) FROM invoices WHERE {rule.overdue_invoice('d')}"
+            " GROUP BY account_id",
+            {"d": d},
         ):
             add(a, "overdue_invoice", f"{n} overdue invoice{'s' if n > 1 else ''} ({amount:,.0f})")
     if "urgent_ticket" in rules:
         for a, n in conn.execute(
-            "SELECT account_id, count(*) FROM tickets WHERE severity IN ('high', 'urgent') AND opened_on <= ? "
-            "AND (closed_on IS NULL OR closed_on > ?) GROUP BY account_id",
-            [d, d],
+            f"SELECT account_id, count(*) FROM tickets WHERE severity IN ('high', 'urgent') AND {rule.open_ticket('d')}"
+            " GROUP BY account_id",
+            {"d": d},
         ):
             add(a, "urgent_ticket", f"{n} open high/urgent ticket{'s' if n > 1 else ''}")
     if "follow_up_due" in rules:
-        for a, n, first in conn.execute(
-            "SELECT account_id, count(*), min(due_on) FROM tasks WHERE done_on IS NULL AND due_on <= ? "
-            "GROUP BY account_id",
-            [d],
-        ):
+        for a, (n, first) in reads.follow_ups_due(conn, day).items():
             add(a, "follow_up_due", f"{n} follow-up{'s' if n > 1 else ''} due (since {first})")
     if "green_but_negative" in rules:
         for a, mood in negative_notes(conn, day, days=int(_threshold(rules, "green_but_negative", 30))).items():
@@ -179,25 +173,22 @@ def checkin_queue(conn: Conn, day: date) -> list[CheckinItem]:
     }
     wanted = (set(reasons) | set(today_state)) - snoozed_earlier
     arr = mrr_by_account(conn, day + timedelta(days=1))
-    info = {
-        a: (key, name, renewal)
-        for a, key, name, renewal in conn.execute("SELECT id, key, name, renewal_date FROM accounts")
-    }
+    info = reads.accounts(conn)
     items = []
     for a in wanted:
         if a not in health:
             continue
-        key, name, renewal = info[a]
+        who = info[a]
         action, until = today_state.get(a, ("open", None))
         items.append(
             CheckinItem(
                 a,
-                key,
-                name,
+                who.key,
+                who.name,
                 health[a].band,
                 health[a].score,
                 12 * arr.get(a, 0.0),
-                renewal,
+                who.renewal_date,
                 reasons.get(a, []),
                 action,
                 until,

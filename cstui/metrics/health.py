@@ -13,9 +13,14 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
+from sqlite_utils import Database
+
 from cstui.metrics.base import EVERYONE, Conn, Scope, mean, trailing
 from cstui.metrics.logos import active_account_ids
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
+from cstui.storage import predicates as rule
+from cstui.storage import snapshots
+from cstui.storage.reads import last_contacts
 
 COMPONENTS = {  # key: label
     "usage": "Product usage",
@@ -157,13 +162,12 @@ def _survey_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Compo
 
 def _support_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Component]:
     clause, params = scope.where()
-    end = (as_of + timedelta(days=1)).isoformat()
     rows = conn.execute(
         f"""
         SELECT account_id, sum(severity IN ('low', 'normal')), sum(severity IN ('high', 'urgent')), max(opened_on)
-        FROM tickets WHERE opened_on < :e AND (closed_on IS NULL OR closed_on >= :e){clause}
+        FROM tickets WHERE {rule.open_ticket("d")}{clause}
         GROUP BY account_id""",
-        {"e": end, **params},
+        {"d": as_of.isoformat(), **params},
     )
     result = {}
     for account, normal, severe, newest in rows:
@@ -180,7 +184,7 @@ def _payment_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Comp
     rows = conn.execute(
         f"""
         SELECT account_id,
-            sum(due_date < :d AND (paid_date IS NULL OR paid_date > :d)),
+            sum({rule.overdue_invoice("d")}),
             avg(CASE WHEN paid_date >= :ys AND paid_date <= :d
                 THEN max(0, julianday(paid_date) - julianday(due_date)) END),
             max(issued_date)
@@ -204,15 +208,17 @@ def recency_score(days: int) -> float:
 def _relationship_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Component]:
     clause, params = scope.where()
     mood_window = trailing(as_of, SENTIMENT_DAYS)
-    rows = conn.execute(
-        f"""
-        SELECT account_id, max(occurred_on),
-            avg(CASE WHEN occurred_on >= :s THEN coalesce(sentiment, text_sentiment) END)
-        FROM interactions WHERE occurred_on < :e{clause} GROUP BY account_id""",
-        {"s": mood_window.s, "e": mood_window.e, **params},
+    moods = dict(
+        conn.execute(
+            f"""
+        SELECT account_id, avg(coalesce(sentiment, text_sentiment))
+        FROM interactions WHERE occurred_on >= :s AND occurred_on < :e{clause} GROUP BY account_id""",
+            {"s": mood_window.s, "e": mood_window.e, **params},
+        ).fetchall()
     )
     result = {}
-    for account, last, mood in rows:
+    for account, last in last_contacts(conn, as_of, scope).items():
+        mood = moods.get(account)
         days = _days_between(last, as_of)
         parts = [recency_score(days)]
         raw = f"last contact {days}d ago"
@@ -318,47 +324,30 @@ def what_changed(before: Breakdown, after: Breakdown) -> HealthChange:
     return HealthChange(before, after, changes)
 
 
-def breakdown_from_snapshot(account_id: int, as_of: str, score, band: str, components: str) -> Breakdown:
-    return Breakdown(account_id, as_of, score, band, [Component(**c) for c in json.loads(components)])
+def take_snapshot(db: Database, as_of: date, breakdowns: dict[int, Breakdown] | None = None) -> int:
+    """Store every active account's breakdown for `as_of` (replacing that day's); one write transaction.
 
-
-def take_snapshot(conn: Conn, as_of: date, breakdowns: dict[int, Breakdown] | None = None) -> int:
-    """Store every active account's breakdown for `as_of` (replacing that day's); one transaction.
-
-    `breakdowns` may pass in `health_for_accounts(conn, as_of)` when the caller has just computed it.
+    `breakdowns` may pass in `health_for_accounts(db.conn, as_of)` when the caller has just computed it.
     """
     if breakdowns is None:
-        breakdowns = health_for_accounts(conn, as_of)
-    with conn:
-        conn.executemany(
-            "INSERT INTO health_snapshots (account_id, as_of, score, band, components) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (account_id, as_of) DO UPDATE SET score = excluded.score, band = excluded.band,"
-            " components = excluded.components",
-            [(b.account_id, b.as_of, b.score, b.band, b.to_json()) for b in breakdowns.values()],
-        )
-    return len(breakdowns)
+        breakdowns = health_for_accounts(db.conn, as_of)
+    return snapshots.save_snapshots(
+        db, (snapshots.SnapshotRow(b.account_id, b.as_of, b.score, b.band, b.to_json()) for b in breakdowns.values())
+    )
 
 
 def previous_snapshot(conn: Conn, account_id: int, before: date) -> Breakdown | None:
-    """The latest stored snapshot of an account dated before `before`."""
-    row = conn.execute(
-        "SELECT account_id, as_of, score, band, components FROM health_snapshots"
-        " WHERE account_id = ? AND as_of < ? ORDER BY as_of DESC LIMIT 1",
-        [account_id, before.isoformat()],
-    ).fetchone()
-    return breakdown_from_snapshot(*row) if row else None
+    """The latest stored breakdown of an account dated before `before`."""
+    row = snapshots.latest_before(conn, account_id, before)
+    if row is None:
+        return None
+    components = [Component(**c) for c in json.loads(row.components)]
+    return Breakdown(row.account_id, row.as_of, row.score, row.band, components)
 
 
 def previous_snapshots(conn: Conn, before: date) -> dict[int, tuple[str, float | None]]:
-    """For every account, its latest snapshot (date, score) before `before`: one query."""
-    rows = conn.execute(
-        """
-        SELECT s.account_id, s.as_of, s.score FROM health_snapshots s
-        JOIN (SELECT account_id, max(as_of) AS as_of FROM health_snapshots WHERE as_of < ? GROUP BY account_id) last
-          ON last.account_id = s.account_id AND last.as_of = s.as_of""",
-        [before.isoformat()],
-    )
-    return {account: (day, score) for account, day, score in rows}
+    """For every account, its latest snapshot (date, score) before `before`."""
+    return snapshots.latest_scores_before(conn, before)
 
 
 def band_counts(breakdowns: dict[int, Breakdown]) -> dict[str, int]:

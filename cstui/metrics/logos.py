@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from cstui.metrics.base import EVERYONE, Conn, Period, Scope, on_books_sql, pct
+from cstui.metrics.base import EVERYONE, Conn, Period, Scope, pct
+from cstui.storage.predicates import on_books
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,7 @@ class LogoCounts:
 
 def logo_counts(conn: Conn, period: Period, scope: Scope = EVERYONE) -> LogoCounts:
     clause, params = scope.where("a.id")
-    at_s = on_books_sql().replace(":d", ":s")
-    at_e = on_books_sql().replace(":d", ":e")
+    at_s, at_e = on_books("s"), on_books("e")
     sql = f"""
         SELECT
             coalesce(sum({at_s}), 0),
@@ -42,5 +42,5 @@ def logo_counts(conn: Conn, period: Period, scope: Scope = EVERYONE) -> LogoCoun
 def active_account_ids(conn: Conn, day: date, scope: Scope = EVERYONE) -> list[int]:
     """Accounts on the books at the start of `day`."""
     clause, params = scope.where("a.id")
-    sql = f"SELECT a.id FROM accounts a WHERE {on_books_sql()}{clause} ORDER BY a.id"
+    sql = f"SELECT a.id FROM accounts a WHERE {on_books()}{clause} ORDER BY a.id"
     return [i for (i,) in conn.execute(sql, {"d": day.isoformat(), **params})]

@@ -17,6 +17,7 @@ from cstui.metrics.revenue import cltv, mrr_by_account, projected_cltv, renewals
 from cstui.metrics.support import support_counts
 from cstui.metrics.surveys import survey_stats
 from cstui.metrics.usage import AccountUsage, portfolio_usage, usage_by_account, usage_window
+from cstui.storage.reads import account_keys
 
 SURVEY_DAYS = 90
 RETENTION_DAYS = 365
@@ -66,7 +67,7 @@ def sentiment_trend(conn: Conn, as_of: date, scope: Scope = EVERYONE, months: in
 
 
 def _keys(conn: Conn, account_ids: list[int]) -> list[str]:
-    keys = dict(conn.execute("SELECT id, key FROM accounts").fetchall())
+    keys = account_keys(conn)
     return sorted(keys[a] for a in account_ids)
 
 

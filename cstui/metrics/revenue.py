@@ -3,19 +3,19 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cstui.metrics.base import EVERYONE, Conn, Period, Scope, on_books_sql, pct, trailing
+from cstui.metrics.base import EVERYONE, Conn, Period, Scope, pct, trailing
 from cstui.metrics.logos import logo_counts
-
-# An account's MRR at day d: its latest mrr_history row dated before d, 0 when off the books.
-_MRR_AT = """
-    CASE WHEN {on_books} THEN coalesce((
-        SELECT m.mrr FROM mrr_history m WHERE m.account_id = a.id AND m.effective_date < :{d}
-        ORDER BY m.effective_date DESC LIMIT 1), 0) ELSE 0 END
-"""
+from cstui.storage.predicates import identifier, on_books
 
 
 def _mrr_at(day_param: str) -> str:
-    return _MRR_AT.format(on_books=on_books_sql().replace(":d", f":{day_param}"), d=day_param)
+    """SQL for an account's (`a`) MRR at the start of day `:day_param`: its latest mrr_history row
+    dated before that day, 0 when it is off the books then."""
+    return f"""
+    CASE WHEN {on_books(day_param)} THEN coalesce((
+        SELECT m.mrr FROM mrr_history m WHERE m.account_id = a.id AND m.effective_date < :{identifier(day_param)}
+        ORDER BY m.effective_date DESC LIMIT 1), 0) ELSE 0 END
+"""
 
 
 def mrr_by_account(conn: Conn, day: date, scope: Scope = EVERYONE) -> dict[int, float]:
@@ -51,7 +51,7 @@ class RevenueRetention:
 def revenue_retention(conn: Conn, period: Period, scope: Scope = EVERYONE) -> RevenueRetention:
     """GRR/NRR inputs over the accounts on the books at the start of the period (the cohort S)."""
     clause, params = scope.where("a.id")
-    at_s = on_books_sql().replace(":d", ":s")
+    at_s = on_books("s")
     sql = f"""
         SELECT coalesce(sum(ms), 0), coalesce(sum(me), 0), coalesce(sum(min(ms, me)), 0) FROM (
             SELECT {_mrr_at("s")} AS ms, {_mrr_at("e")} AS me FROM accounts a WHERE {at_s}{clause})
@@ -93,7 +93,7 @@ def cltv(conn: Conn, as_of: date, scope: Scope = EVERYONE) -> Cltv:
     ).fetchone()
     a_clause, a_params = scope.where("a.id")
     customers = conn.execute(
-        f"SELECT count(*) FROM accounts a WHERE ({on_books_sql().replace(':d', ':s')}"
+        f"SELECT count(*) FROM accounts a WHERE ({on_books('s')}"
         f" OR (a.start_date >= :s AND a.start_date < :e)){a_clause}",
         {"s": window.s, "e": window.e, **a_params},
     ).fetchone()[0]
@@ -127,7 +127,7 @@ def renewals_due(conn: Conn, as_of: date, days: int, scope: Scope = EVERYONE) ->
     clause, params = scope.where("a.id")
     sql = f"""
         SELECT a.id, a.renewal_date, 12 * {_mrr_at("d")} FROM accounts a
-        WHERE {on_books_sql()} AND a.renewal_date > :today AND a.renewal_date <= :until{clause}
+        WHERE {on_books()} AND a.renewal_date > :today AND a.renewal_date <= :until{clause}
         ORDER BY a.renewal_date, a.id
     """
     named = {

@@ -76,7 +76,7 @@ def key_feature_count(conn: Conn) -> int:
 
 def usage_by_account(conn: Conn, window: Period, scope: Scope = EVERYONE) -> dict[int, AccountUsage]:
     """Usage facts for every account in scope, in four queries whatever the book's size."""
-    clause, params = scope.where()
+    fu_clause, params = scope.where("fu.account_id")
     a_clause, a_params = scope.where("a.id")
     before = window.before()
     named = {"ps": before.s, "s": window.s, "e": window.e, **params}
@@ -100,7 +100,7 @@ def usage_by_account(conn: Conn, window: Period, scope: Scope = EVERYONE) -> dic
             f"""
         SELECT fu.account_id, count(DISTINCT fu.feature_id) FROM feature_usage fu
         JOIN features f ON f.id = fu.feature_id AND f.is_key = 1
-        WHERE fu.day >= :s AND fu.day < :e AND fu.events > 0{clause.replace("account_id", "fu.account_id")}
+        WHERE fu.day >= :s AND fu.day < :e AND fu.events > 0{fu_clause}
         GROUP BY fu.account_id""",
             named,
         ).fetchall()

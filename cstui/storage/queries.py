@@ -1,10 +1,12 @@
-"""Read queries about one account that are not metrics: its timeline, contacts and follow-ups.
+"""Read queries about one account that are not metrics: its timeline and contacts.
 
 Shared by the account screen and the account brief export, so both tell the same story.
 """
 
 import sqlite3
 from dataclasses import dataclass
+
+from cstui.storage import predicates as rule
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,7 @@ class TimelineEntry:
 def timeline(conn: sqlite3.Connection, account_id: int, as_of: str, limit: int = 200) -> list[TimelineEntry]:
     """Calls, surveys, tickets and invoices up to `as_of`, newest first."""
     rows = conn.execute(
-        """
+        f"""
         SELECT day, kind, text FROM (
             SELECT occurred_on AS day, kind, summary || coalesce(': ' || notes, '') ||
                    coalesce(' [sentiment ' || sentiment || ']', '') AS text, id * 10 AS ord
@@ -26,12 +28,12 @@ def timeline(conn: sqlite3.Connection, account_id: int, as_of: str, limit: int =
               FROM surveys WHERE account_id = :a
             UNION ALL SELECT opened_on, 'ticket',
                    severity || ' ' || channel || ': ' || coalesce(subject, '') ||
-                   CASE WHEN closed_on IS NULL OR closed_on > :d THEN ' (open)'
+                   CASE WHEN {rule.open_ticket("d")} THEN ' (open)'
                         ELSE ' (closed ' || closed_on || ')' END,
                    id * 10 + 2 FROM tickets WHERE account_id = :a
             UNION ALL SELECT issued_date, 'invoice', invoice_no || ' ' || printf('%.2f', amount) ||
-                   CASE WHEN paid_date IS NOT NULL AND paid_date <= :d THEN ' paid ' || paid_date
-                        WHEN due_date < :d THEN ' OVERDUE since ' || due_date ELSE ' due ' || due_date END,
+                   CASE WHEN {rule.overdue_invoice("d")} THEN ' OVERDUE since ' || due_date
+                        WHEN paid_date <= :d THEN ' paid ' || paid_date ELSE ' due ' || due_date END,
                    id * 10 + 3 FROM invoices WHERE account_id = :a)
         WHERE day <= :d ORDER BY day DESC, ord DESC LIMIT :n""",
         {"a": account_id, "d": as_of, "n": limit},
@@ -46,10 +48,3 @@ def contacts(conn: sqlite3.Connection, account_id: int) -> list[tuple[str, str, 
         [account_id],
     )
     return [(name, email or "", role or "", bool(champion)) for name, email, role, champion in rows]
-
-
-def open_follow_ups(conn: sqlite3.Connection, account_id: int) -> list[tuple[int, str, str]]:
-    """(task id, due date, title) of the account's open follow-ups, the most pressing first."""
-    return conn.execute(
-        "SELECT id, due_on, title FROM tasks WHERE account_id = ? AND done_on IS NULL ORDER BY due_on, id", [account_id]
-    ).fetchall()

@@ -87,20 +87,17 @@ class CstuiApp(App):
         with self.reader() as conn:
             daily_backup(conn, self.book_path, date.today())
 
-    @work(thread=True, exclusive=True, group="snapshot", exit_on_error=False)
-    def snapshot_once(self, breakdowns: dict) -> None:
+    def on_dashboard_screen_scored(self, message: DashboardScreen.Scored) -> None:
         """Store today's health snapshot, if there is none yet, from the breakdowns the dashboard
-        has just computed (so opening the app scores the book once, not twice)."""
-        if not self.snapshot_on_open:
+        has just computed (so opening the app scores the book once, not twice). Written by the UI
+        thread's connection in one write transaction, like every other write of the app."""
+        if not self.snapshot_on_open or message.as_of != self.as_of:
             return
         from cstui.metrics.health import take_snapshot
+        from cstui.storage.snapshots import has_snapshot
 
-        with self.reader() as conn:
-            exists = conn.execute(
-                "SELECT 1 FROM health_snapshots WHERE as_of = ? LIMIT 1", [self.as_of.isoformat()]
-            ).fetchone()
-            if not exists:
-                take_snapshot(conn, self.as_of, breakdowns)
+        if not has_snapshot(self.book.conn, self.as_of):
+            self.write(take_snapshot, self.as_of, message.breakdowns)
 
     def write(self, change: Callable[..., T], *args, **kwargs) -> T | None:
         """Run one write on the book; if another process holds it past the busy timeout (a long

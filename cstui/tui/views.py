@@ -23,8 +23,9 @@ from cstui.metrics.mood import sentiment_by_month
 from cstui.metrics.report import portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
-from cstui.storage import queries
+from cstui.storage import queries, reads
 from cstui.storage.queries import TimelineEntry
+from cstui.storage.reads import FollowUp
 
 
 @dataclass
@@ -53,7 +54,7 @@ def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
     health = health_for_accounts(conn, as_of)
     report = portfolio_report(conn, as_of, health=health)
     previous = previous_snapshots(conn, as_of)
-    names = {a: (k, n) for a, k, n in conn.execute("SELECT id, key, name FROM accounts")}
+    names = reads.accounts(conn)
     moved = [
         (a, prev_score, b.score, day)
         for a, b in health.items()
@@ -68,7 +69,7 @@ def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
         old = previous_snapshot(conn, a, as_of)
         change = what_changed(old, health[a])
         driver = f"{change.driver.label} {change.driver.delta:+.1f}" if change.driver else ""
-        result.append(Mover(a, *names[a], before, after, day, driver))
+        result.append(Mover(a, names[a].key, names[a].name, before, after, day, driver))
     return Dashboard(report, result, health)
 
 
@@ -95,35 +96,26 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
     previous = previous_snapshots(conn, as_of)
     arr = mrr_by_account(conn, as_of + timedelta(days=1))
     nps = survey_stats_by_account(conn, trailing(as_of, 90))
-    d = as_of.isoformat()
-    last = dict(
-        conn.execute(
-            "SELECT account_id, max(occurred_on) FROM interactions WHERE occurred_on <= ? GROUP BY account_id", [d]
-        ).fetchall()
-    )
-    tasks = dict(
-        conn.execute("SELECT account_id, count(*) FROM tasks WHERE done_on IS NULL GROUP BY account_id").fetchall()
-    )
+    last = reads.last_contacts(conn, as_of)
+    tasks = reads.open_follow_up_counts(conn)
     rows = []
-    for a, key, name, segment, renewal in conn.execute(
-        "SELECT id, key, name, segment, renewal_date FROM accounts ORDER BY name"
-    ):
+    for a, info in reads.accounts(conn).items():
         b = health.get(a)
         prev = previous.get(a, (None, None))[1]
         score = b.score if b else None
         rows.append(
             AccountRow(
                 a,
-                key,
-                name,
-                segment or "",
+                info.key,
+                info.name,
+                info.segment or "",
                 12 * arr.get(a, 0.0),
                 score,
                 b.band if b else "churned",
                 None if score is None or prev is None else score - prev,
                 nps[a].nps if a in nps else None,
                 last.get(a),
-                renewal if b else None,
+                info.renewal_date if b else None,
                 tasks.get(a, 0),
                 b is None,
             )
@@ -147,7 +139,7 @@ class AccountDetail:
     history: list[tuple[str, float | None]]  # (month end, score)
     contacts: list[tuple[str, str, str, bool]]  # name, email, role, champion
     timeline: list[TimelineEntry]
-    follow_ups: list[tuple[int, str, str]]  # task id, due, title
+    follow_ups: list[FollowUp]
 
 
 def month_ends(as_of: date, months: int) -> list[date]:
@@ -161,33 +153,30 @@ def month_ends(as_of: date, months: int) -> list[date]:
 
 
 def account_detail(conn: Conn, account_id: int, as_of: date, timeline_limit: int = 200) -> AccountDetail:
-    key, name, segment, plan, start, renewal, churn = conn.execute(
-        "SELECT key, name, segment, plan, start_date, renewal_date, churn_date FROM accounts WHERE id = ?", [account_id]
-    ).fetchone()
+    info = reads.account(conn, account_id)
     breakdown = account_health(conn, account_id, as_of)
     old = previous_snapshot(conn, account_id, as_of)
     history = [
         (d.isoformat(), account_health(conn, account_id, d).score)
         for d in month_ends(as_of, 12)
-        if d.isoformat() > start
+        if d.isoformat() > info.start_date
     ]
-    d = as_of.isoformat()
     return AccountDetail(
         account_id,
-        key,
-        name,
-        segment,
-        plan,
-        start,
-        renewal,
-        churn,
+        info.key,
+        info.name,
+        info.segment,
+        info.plan,
+        info.start_date,
+        info.renewal_date,
+        info.churn_date,
         12 * total_mrr(conn, as_of + timedelta(days=1), Scope(account_id=account_id)),
         breakdown,
         what_changed(old, breakdown) if old else None,
         history,
         queries.contacts(conn, account_id),
-        queries.timeline(conn, account_id, d, timeline_limit),
-        queries.open_follow_ups(conn, account_id),
+        queries.timeline(conn, account_id, as_of.isoformat(), timeline_limit),
+        reads.open_follow_ups(conn, account_id),
     )
 
 

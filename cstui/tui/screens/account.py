@@ -102,10 +102,10 @@ class AccountScreen(BookScreen):
             [day for day, _ in d.history], {"health": [score for _, score in d.history]}, ylim=(0, 100)
         )
         follow = Text()
-        for _, due, title_text in d.follow_ups:
-            overdue = due <= self.app.as_of.isoformat()
-            follow.append(f"{due} ", style="bold red" if overdue else "")
-            follow.append_text(book_text(title_text))
+        for task in d.follow_ups:
+            overdue = task.due_on <= self.app.as_of.isoformat()
+            follow.append(f"{task.due_on} ", style="bold red" if overdue else "")
+            follow.append_text(book_text(task.title))
             follow.append("\n")
         self.query_one("#follow-ups", Static).update(follow or Text("none open", style="dim"))
         people = Text()

@@ -47,10 +47,11 @@ class BacktestScreen(BookScreen):
     def fetch(self, conn):
         from cstui.metrics.backtest import backtest, evaluate, suggest_weights
         from cstui.metrics.survival import retention_curves
+        from cstui.storage.reads import account_keys
 
         observations, current = backtest(conn, self.app.as_of, HORIZON)
         suggested_config, _ = suggest_weights(observations, current.config)
-        keys = dict(conn.execute("SELECT id, key FROM accounts").fetchall())
+        keys = account_keys(conn)
         return current, evaluate(observations, suggested_config), retention_curves(conn, self.app.as_of), keys
 
     def show(self, data) -> None:

@@ -1,13 +1,20 @@
 """The dashboard: the portfolio at a glance, each figure with its window."""
 
+from datetime import date
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.figure import Figure
 from cstui.tui.widgets.text import book_text, number
+
+if TYPE_CHECKING:
+    from cstui.metrics.health import Breakdown
 
 FIGURES = (  # id, label, window, report key, format (labels and windows fit a card at 80 columns)
     ("nps", "NPS", "last 90d", "nps", "{:+.1f}"),
@@ -71,15 +78,24 @@ class DashboardScreen(BookScreen):
 
         self.app.push_screen(BacktestScreen())
 
+    class Scored(Message):
+        """The book has been scored as of a date (the app stores the day's snapshot from it)."""
+
+        def __init__(self, as_of: date, breakdowns: "dict[int, Breakdown]") -> None:
+            super().__init__()
+            self.as_of = as_of
+            self.breakdowns = breakdowns
+
     def fetch(self, conn):
         from cstui.tui import views  # the engine loads in the worker, off the first paint
 
-        return views.dashboard(conn, self.app.as_of)
+        data = views.dashboard(conn, self.app.as_of)
+        self.post_message(self.Scored(self.app.as_of, data.health))
+        return data
 
     def show(self, data) -> None:
         report = data.report
         self.data = data
-        self.app.snapshot_once(data.health)
         for fid, _, _, key, fmt in FIGURES:
             value = report[key]
             self.query_one(f"#fig-{fid}", Figure).set_value("-" if value is None else fmt.format(value))

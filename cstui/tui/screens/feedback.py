@@ -13,7 +13,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select, Static, TextArea
 
 from cstui.safe_text import visible
-from cstui.storage import writes
+from cstui.storage import reads, writes
 from cstui.tui.screens.confirm import ConfirmScreen
 
 KINDS = [("call", "call"), ("meeting", "meeting"), ("email", "email"), ("note", "note")]
@@ -125,10 +125,9 @@ class FeedbackScreen(ModalScreen[bool]):
 
 def open_feedback(app: App, account_id: int) -> None:
     """Open the feedback form for an account; on save, tell every screen the book changed."""
-    key, name = app.book.execute("SELECT key, name FROM accounts WHERE id = ?", [account_id]).fetchone()
-    contacts = [
-        n for (n,) in app.book.execute("SELECT name FROM contacts WHERE account_id = ? ORDER BY name", [account_id])
-    ]
+    info = reads.account(app.book.conn, account_id)
+    key, name = info.key, info.name
+    contacts = reads.contact_names(app.book.conn, account_id)
 
     def saved(done: bool | None) -> None:
         if done:
@@ -140,13 +139,11 @@ def open_feedback(app: App, account_id: int) -> None:
 
 def complete_first_follow_up(app: App, account_id: int) -> None:
     """Complete the account's most pressing open follow-up (the earliest due)."""
-    task = app.book.execute(
-        "SELECT id, title FROM tasks WHERE account_id = ? AND done_on IS NULL ORDER BY due_on, id LIMIT 1", [account_id]
-    ).fetchone()
+    task = reads.first_open_follow_up(app.book.conn, account_id)
     if task is None:
         app.notify("No open follow-up for this account", severity="warning")
         return
-    if app.write(writes.complete_task, task[0], app.as_of.isoformat()) is None:
+    if app.write(writes.complete_task, task.task_id, app.as_of.isoformat()) is None:
         return
-    app.notify(f"Done: {visible(task[1], one_line=True)}", markup=False)
+    app.notify(f"Done: {visible(task.title, one_line=True)}", markup=False)
     app.book_changed()

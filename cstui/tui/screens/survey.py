@@ -8,7 +8,7 @@ from textual.widgets import Input, Select, Static
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage import writes
+from cstui.storage import reads, writes
 
 KINDS = [("NPS (0-10)", "nps"), ("CSAT (1-5)", "csat"), ("CES (1-7)", "ces")]
 
@@ -69,7 +69,7 @@ class SurveyScreen(ModalScreen[bool]):
 
 
 def open_survey(app: App, account_id: int) -> None:
-    key = app.book.execute("SELECT key FROM accounts WHERE id = ?", [account_id]).fetchone()[0]
+    key = reads.account(app.book.conn, account_id).key
 
     def saved(done: bool | None) -> None:
         if done:
