@@ -77,7 +77,7 @@ def bench_import(source: Path, work: Path, repeat: int) -> dict:
 def bench_engine(book: Path, repeat: int) -> dict:
     from cstui.metrics.health import account_health
     from cstui.metrics.report import portfolio_report
-    from cstui.tui.views import account_detail
+    from cstui.readmodels.views import account_detail
 
     db = connect(book)
     conn = db.conn

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from cstui.metrics.backtest import Observation, auc, evaluate, month_ends, observe, suggest_weights
+from cstui.metrics.backtest import Observation, auc, evaluate, observe, suggest_weights
 from cstui.metrics.health import COMPONENTS, HealthConfig
+from cstui.metrics.months import month_ends
 from cstui.metrics.survival import kaplan_meier, retention_curves
 from tests.bookmaker import BookMaker
 

@@ -74,8 +74,8 @@ def test_no_data_is_undefined_never_zero(make):
         "engagement_score",
         "self_service_rate",
     ):
-        assert report[key] is None, key
-    assert report["churn_rate"] == 0.0  # S = 1, nobody churned: defined and zero
+        assert report.to_dict()[key] is None, key
+    assert report.churn_rate == 0.0  # S = 1, nobody churned: defined and zero
 
 
 def logo_book(make: BookMaker) -> dict[str, int]:
@@ -173,15 +173,15 @@ def test_scope_restricts_every_metric_to_a_segment(make):
     make.survey(a, "nps", 10, "2026-06-01")
     make.survey(b, "nps", 0, "2026-02-01")
     smb = portfolio_report(make.conn, D, scope=Scope(segment="SMB"))
-    assert (smb["nps"], smb["churn_rate"], smb["accounts_active"]) == (100.0, 0.0, 1)
+    assert (smb.surveys.nps, smb.churn_rate, smb.accounts_active) == (100.0, 0.0, 1)
     ent = portfolio_report(make.conn, D, scope=Scope(segment="Enterprise"))
-    assert (ent["nps"], ent["churn_rate"], ent["accounts_active"]) == (None, 100.0, 0)
+    assert (ent.surveys.nps, ent.churn_rate, ent.accounts_active) == (None, 100.0, 0)
 
 
 def test_period_overrides_the_trailing_windows(make):
     a = make.account("A", "2025-01-01")
     make.survey(a, "nps", 10, "2026-01-15")
     report = portfolio_report(make.conn, period=JAN)
-    assert report["as_of"] == "2026-01-31"
-    assert report["nps"] == 100.0
-    assert report["windows"]["surveys"] == "[2026-01-01, 2026-02-01)"
+    assert report.as_of == "2026-01-31"
+    assert report.surveys.nps == 100.0
+    assert report.windows.surveys == "[2026-01-01, 2026-02-01)"

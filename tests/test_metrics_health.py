@@ -153,4 +153,4 @@ def test_sentiment_by_month_uses_the_csm_rating_before_the_lexicon(make):
     make.conn.execute("UPDATE surveys SET text_sentiment = 1.0")
     make.conn.commit()
     trend = sentiment_trend(make.conn, D, months=3)
-    assert trend == [{"month": "2026-05", "mean": 0.5, "count": 2}, {"month": "2026-06", "mean": -0.5, "count": 2}]
+    assert [(m.month, m.mean, m.count) for m in trend] == [("2026-05", 0.5, 2), ("2026-06", -0.5, 2)]

@@ -38,7 +38,7 @@ def test_report_json_has_every_contract_key_with_numbers(demo_path, demo, cli):
     assert set(report["health"]) == {"green", "yellow", "red"}
     assert all(report["health"][band] > 0 for band in ("green", "yellow", "red"))
     assert sum(report["health"].values()) == report["accounts_active"]
-    assert report == json.loads(json.dumps(portfolio_report(demo.conn, DEMO_DATE)))
+    assert report == json.loads(portfolio_report(demo.conn, DEMO_DATE).to_json())
 
 
 def test_account_report_json_has_the_health_keys(demo_path, cli):

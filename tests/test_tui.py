@@ -30,12 +30,12 @@ async def test_dashboard_shows_the_engine_s_figures(demo_path, demo):
     app = app_on(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for fid, _, _, key, fmt in FIGURES:
+        for fid, _, _, value, fmt in FIGURES:
             shown = app.screen.query_one(f"#fig-{fid}", Figure).value
-            assert shown.startswith(fmt.format(report[key])), (fid, shown)
+            assert shown.startswith(fmt.format(value(report))), (fid, shown)
         health = str(app.screen.query_one("#health-dist").render())
         for band in ("green", "yellow", "red"):
-            assert f"{band:<7}{report['health'][band]:>4} accts" in health
+            assert f"{band:<7}{getattr(report.health, band):>4} accts" in health
         assert app.screen.query_one("#movers").row_count > 0
 
 

@@ -38,7 +38,7 @@ def export(
         for table, rows in export_tables(book, directory).items():
             typer.echo(f"{directory / (table + '.csv')}: {rows:,} rows")
         return
-    from cstui.brief import account_brief, brief_json, brief_markdown
+    from cstui.readmodels.brief import account_brief, brief_json, brief_markdown
     from cstui.storage.export import write_private
     from cstui.storage.writes import account_id
 

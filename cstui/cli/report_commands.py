@@ -1,17 +1,22 @@
 """Read commands over the metric engine: `cstui report` and `cstui health ...`."""
 
-import json
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cstui.cli import backtest_commands
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
+from cstui.formatting import fmt
 from cstui.metrics.base import EVERYONE, Period, Scope
 from cstui.safe_text import visible
+from cstui.storage import reads
 from cstui.storage.writes import account_id
+
+if TYPE_CHECKING:
+    from cstui.metrics.report import AccountReport, PortfolioReport
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
@@ -35,40 +40,46 @@ def parse_period(text: str) -> Period:
     return Period(first, last)
 
 
-def fmt(value, kind: str = "num") -> str:
-    """A figure for people: 1 decimal, '-' for undefined (never 0)."""
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if kind == "money":
-        return f"{value:,.0f}"
-    if kind == "int":
-        return f"{value:,}"
-    return f"{value:,.1f}"
+# label, kind (for `fmt`), window group, the figure
+PortfolioRow = tuple[str, str, str | None, "Callable[[PortfolioReport], float | bool | None]"]
+AccountRow = tuple[str, str, str | None, "Callable[[AccountReport], float | bool | None]"]
 
-
-PORTFOLIO_ROWS = (  # key, label, kind, window
-    ("accounts_active", "Active accounts", "int", None),
-    ("nps", "NPS", "num", "surveys"),
-    ("nps_responses", "NPS responses", "int", "surveys"),
-    ("csat", "CSAT %", "num", "surveys"),
-    ("ces", "CES (1-7, lower is easier)", "num", "surveys"),
-    ("ces_low_effort_pct", "CES low-effort %", "num", "surveys"),
-    ("churn_rate", "Logo churn %", "num", "retention"),
-    ("retention_rate", "Customer retention %", "num", "retention"),
-    ("grr", "GRR %", "num", "retention"),
-    ("nrr", "NRR %", "num", "retention"),
-    ("revenue_churn", "Revenue churn %", "num", "retention"),
-    ("cltv", "CLTV", "money", None),
-    ("cltv_lifespan_capped", "CLTV lifespan capped at 10 y", "bool", None),
-    ("adoption_rate", "Adoption %", "num", "usage"),
-    ("engagement_score", "Engagement (PES)", "num", "usage"),
-    ("active_days", "Active days per account", "num", "usage"),
-    ("minutes_per_active_user", "Minutes per active user-day", "num", "usage"),
-    ("self_service_rate", "Self-service %", "num", "surveys"),
-    ("mrr", "MRR", "money", None),
-    ("arr", "ARR", "money", None),
+PORTFOLIO_ROWS: tuple[PortfolioRow, ...] = (
+    ("Active accounts", "int", None, lambda r: r.accounts_active),
+    ("NPS", "num", "surveys", lambda r: r.surveys.nps),
+    ("NPS responses", "int", "surveys", lambda r: r.surveys.nps_responses),
+    ("CSAT %", "num", "surveys", lambda r: r.surveys.csat),
+    ("CES (1-7, lower is easier)", "num", "surveys", lambda r: r.surveys.ces),
+    ("CES low-effort %", "num", "surveys", lambda r: r.surveys.ces_low_effort_pct),
+    ("Logo churn %", "num", "retention", lambda r: r.churn_rate),
+    ("Customer retention %", "num", "retention", lambda r: r.retention_rate),
+    ("GRR %", "num", "retention", lambda r: r.grr),
+    ("NRR %", "num", "retention", lambda r: r.nrr),
+    ("Revenue churn %", "num", "retention", lambda r: r.revenue_churn),
+    ("CLTV", "money", None, lambda r: r.cltv),
+    ("CLTV lifespan capped at 10 y", "bool", None, lambda r: r.cltv_lifespan_capped),
+    ("Adoption %", "num", "usage", lambda r: r.adoption_rate),
+    ("Engagement (PES)", "num", "usage", lambda r: r.engagement_score),
+    ("Active days per account", "num", "usage", lambda r: r.active_days),
+    ("Minutes per active user-day", "num", "usage", lambda r: r.minutes_per_active_user),
+    ("Self-service %", "num", "surveys", lambda r: r.self_service_rate),
+    ("MRR", "money", None, lambda r: r.mrr),
+    ("ARR", "money", None, lambda r: r.arr),
+)
+ACCOUNT_ROWS: tuple[AccountRow, ...] = (
+    ("NPS", "num", "surveys", lambda r: r.surveys.nps),
+    ("NPS responses", "int", "surveys", lambda r: r.surveys.nps_responses),
+    ("CSAT %", "num", "surveys", lambda r: r.surveys.csat),
+    ("CES (1-7, lower is easier)", "num", "surveys", lambda r: r.surveys.ces),
+    ("CES low-effort %", "num", "surveys", lambda r: r.surveys.ces_low_effort_pct),
+    ("CLTV", "money", None, lambda r: r.cltv),
+    ("Adoption %", "num", "usage", lambda r: r.adoption_rate),
+    ("Engagement (PES)", "num", "usage", lambda r: r.engagement_score),
+    ("Active days per account", "num", "usage", lambda r: r.active_days),
+    ("Minutes per active user-day", "num", "usage", lambda r: r.minutes_per_active_user),
+    ("Self-service %", "num", "surveys", lambda r: r.self_service_rate),
+    ("MRR", "money", None, lambda r: r.mrr),
+    ("ARR", "money", None, lambda r: r.arr),
 )
 
 
@@ -83,58 +94,66 @@ def report(
     """Every contract metric for the book, a segment or one account."""
     from cstui.metrics.report import account_report, portfolio_report
 
+    result: PortfolioReport | AccountReport
     book = open_book(db)
     window = parse_period(period) if period else None
     day = as_of_date(as_of)
     if account:
         result = account_report(book.conn, account_id(book, account), day, window)
     else:
-        if segment and not book.execute("SELECT 1 FROM accounts WHERE segment = ?", [segment]).fetchone():
-            known = ", ".join(
-                s for (s,) in book.execute("SELECT DISTINCT segment FROM accounts WHERE segment IS NOT NULL")
-            )
-            raise UserError(f"--segment: no accounts in segment '{segment}' (segments: {known or 'none'})")
+        if segment and not reads.segment_exists(book.conn, segment):
+            known = ", ".join(visible(s, one_line=True) for s in reads.segments(book.conn))
+            shown = visible(segment, one_line=True)
+            raise UserError(f"--segment: no accounts in segment '{shown}' (segments: {known or 'none'})")
         result = portfolio_report(book.conn, day, window, Scope(segment=segment) if segment else EVERYONE)
     if as_json:
-        typer.echo(json.dumps(result, indent=2))
+        typer.echo(result.to_json())
         return
     _print_report(result)
 
 
-def _print_report(result: dict) -> None:
+def _print_report(result: "PortfolioReport | AccountReport") -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    title = f"cstui report as of {result['as_of']}"
-    if result.get("account"):
-        title += f": {visible(result['account'], one_line=True)} {visible(result['name'], one_line=True)}"
-    elif result.get("segment"):
-        title += f": segment {visible(result['segment'], one_line=True)}"
+    from cstui.metrics.report import AccountReport, PortfolioReport
+
+    title = f"cstui report as of {result.as_of}"
+    if isinstance(result, AccountReport):
+        title += f": {visible(result.account, one_line=True)} {visible(result.name, one_line=True)}"
+    elif result.segment:
+        title += f": segment {visible(result.segment, one_line=True)}"
     table = Table(title=Text(title), show_lines=False)
     table.add_column("metric")
     table.add_column("value", justify="right")
     table.add_column("window")
-    for key, label, kind, window in PORTFOLIO_ROWS:
-        if key in result:
-            table.add_row(label, fmt(result[key], kind), result["windows"].get(window, "") if window else "")
-    if "health" in result:
-        h = result["health"]
-        table.add_row("Health green / yellow / red", f"{h['green']} / {h['yellow']} / {h['red']}", "as of report date")
-        for horizon, r in result["renewals"].items():
+    if isinstance(result, PortfolioReport):
+        for label, kind, window, value in PORTFOLIO_ROWS:
+            table.add_row(label, fmt(value(result), kind), result.windows.of(window))
+        h = result.health
+        table.add_row("Health green / yellow / red", f"{h.green} / {h.yellow} / {h.red}", "as of report date")
+        for horizon, r in result.renewals.items():
             table.add_row(
                 f"Renewals in {horizon}",
-                f"{r['accounts']} ({fmt(r['arr'], 'money')} ARR)",
-                f"{r['at_risk_accounts']} not green, {fmt(r['arr_at_risk'], 'money')} ARR at risk",
+                f"{r.accounts} ({fmt(r.arr, 'money')} ARR)",
+                f"{r.at_risk_accounts} not green, {fmt(r.arr_at_risk, 'money')} ARR at risk",
             )
-    else:
-        table.add_row("Health", f"{fmt(result['health_score'])} {result['health_band']}", "as of report date")
+        Console().print(table)
+        return
+    for label, kind, window, figure in ACCOUNT_ROWS:
+        table.add_row(label, fmt(figure(result), kind), result.windows.of(window))
+    table.add_row("Health", f"{fmt(result.health_score)} {result.health_band}", "as of report date")
     Console().print(table)
-    if "health_components" in result:
-        _print_components(result["health_components"])
+    _print_components(
+        [(c.component, c.raw, c.score, c.share, c.points, c.newest_fact, c.stale) for c in result.health_components]
+    )
 
 
-def _print_components(components: list[dict]) -> None:
+ComponentLine = tuple[str, str, float | None, float, float, str | None, bool]  # name, raw, score, share, points, ...
+
+
+def _print_components(components: list[ComponentLine]) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -142,14 +161,14 @@ def _print_components(components: list[dict]) -> None:
     table = Table(title="health breakdown")
     for column in ("component", "raw value", "score", "weight %", "points", "newest fact"):
         table.add_column(column, justify="right" if column in ("score", "weight %", "points") else "left")
-    for c in components:
+    for name, raw, score, share, points, newest, stale in components:
         table.add_row(
-            c["component"],
-            Text(visible(c["raw"], one_line=True)),
-            "no data" if c["score"] is None else fmt(c["score"]),
-            fmt(c["share"]),
-            fmt(c["points"]),
-            (c["newest_fact"] or "-") + (" (stale)" if c["stale"] else ""),
+            name,
+            Text(visible(raw, one_line=True)),
+            "no data" if score is None else fmt(score),
+            fmt(share),
+            fmt(points),
+            (newest or "-") + (" (stale)" if stale else ""),
         )
     Console().print(table)
 
@@ -176,15 +195,7 @@ def health_explain(
     acct = account_id(book, key)
     breakdown = account_health(book.conn, acct, day)
     rows = [
-        {
-            "component": c.label,
-            "raw": c.raw,
-            "score": c.score,
-            "share": c.share,
-            "points": p,
-            "newest_fact": c.newest,
-            "stale": c.stale,
-        }
+        (c.label, c.raw, c.score, c.share, p, c.newest, c.stale)
         for c, p in zip(breakdown.components, breakdown.rounded_points())
     ]
     typer.echo(f"{visible(key, one_line=True)}: health {fmt(breakdown.score)} ({breakdown.band}) as of {day}")

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import Conn
 from cstui.metrics.health import (
     COMPONENTS,
@@ -23,6 +24,7 @@ from cstui.metrics.health import (
     health_for_accounts,
     load_config,
 )
+from cstui.metrics.months import month_ends
 
 LEAD_WINDOW_DAYS = 180
 
@@ -34,20 +36,6 @@ class Observation:
     scores: dict[str, float | None]  # component -> normalised score (None = no data)
     churn_date: date | None  # the account's churn date, if it ever churned (up to the report date)
     churned_within: bool  # churned within the horizon after as_of
-
-
-def month_ends(first: date, last: date) -> list[date]:
-    """Month-end days from `first`'s month to `last` inclusive."""
-    ends = []
-    month = first.replace(day=1)
-    while True:
-        following = (month + timedelta(days=32)).replace(day=1)
-        end = following - timedelta(days=1)
-        if end > last:
-            return ends
-        if end >= first:
-            ends.append(end)
-        month = following
 
 
 def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
@@ -105,8 +93,8 @@ class BacktestResult:
     observations: int
     churned_observations: int
     auc: float | None
-    churn_rate_by_band: dict[str, float | None]
-    observations_by_band: dict[str, int]
+    churn_rate_by_band: dict[Band, float | None]
+    observations_by_band: dict[Band, int]
     component_auc: dict[str, float | None]
     lead_times_days: list[int]  # per churned account first red within 180 days before churn
     churned_accounts: int
@@ -130,7 +118,7 @@ def evaluate(observations: list[Observation], config: HealthConfig) -> BacktestR
     """Judge one set of weights and thresholds on the observations."""
     scored = [(obs, _breakdown(obs, config)) for obs in observations]
     with_score = [(obs, b) for obs, b in scored if b.score is not None]
-    by_band: dict[str, list[bool]] = {"green": [], "yellow": [], "red": []}
+    by_band: dict[Band, list[bool]] = {band: [] for band in SCORED}
     for obs, b in with_score:
         by_band[b.band].append(obs.churned_within)
     component_auc = {
@@ -150,11 +138,11 @@ def evaluate(observations: list[Observation], config: HealthConfig) -> BacktestR
         before = [(o, b) for o, b in history.get(account, []) if o.as_of < churned_on]
         if not before:
             continue
-        reds = [o.as_of for o, b in before if b.band == "red" and (churned_on - o.as_of).days <= LEAD_WINDOW_DAYS]
+        reds = [o.as_of for o, b in before if b.band == Band.RED and (churned_on - o.as_of).days <= LEAD_WINDOW_DAYS]
         if reds:
             leads.append((churned_on - min(reds)).days)
         last = before[-1][1]
-        if last.band == "green":
+        if last.band == Band.GREEN:
             green_churns.append(last)
     return BacktestResult(
         config=config,

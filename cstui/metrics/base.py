@@ -1,13 +1,12 @@
 """Periods, trailing windows and the account scope every metric is computed over."""
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cstui.storage.access import Conn
 from cstui.storage.scope import EVERYONE, Scope
 
-Conn = sqlite3.Connection
 __all__ = ["EVERYONE", "Conn", "Period", "Scope", "mean", "pct", "trailing"]
 
 

@@ -9,6 +9,7 @@ no data, green), then ARR (largest first), then the nearest renewal. What the CS
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from cstui.metrics.bands import URGENCY, Band
 from cstui.metrics.base import Conn, trailing
 from cstui.metrics.health import Breakdown, health_for_accounts
 from cstui.metrics.mood import negative_notes
@@ -16,8 +17,6 @@ from cstui.metrics.revenue import mrr_by_account
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
 from cstui.storage import predicates as rule
 from cstui.storage import reads
-
-BAND_ORDER = {"red": 0, "yellow": 1, "no data": 2, "green": 3}
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class CheckinItem:
     account_id: int
     key: str
     name: str
-    band: str
+    band: Band
     score: float | None
     arr: float
     renewal_date: str | None
@@ -49,7 +48,7 @@ class CheckinItem:
 
     @property
     def urgency(self) -> tuple:
-        return (BAND_ORDER.get(self.band, 2), -self.arr, self.renewal_date or "9999-12-31", self.key)
+        return (URGENCY.get(self.band, 2), -self.arr, self.renewal_date or "9999-12-31", self.key)
 
 
 def load_rules(conn: Conn) -> dict[str, Rule]:
@@ -83,7 +82,7 @@ def account_reasons(
 
     if "band_red" in rules:
         for a, b in health.items():
-            if b.band == "red":
+            if b.band == Band.RED:
                 add(a, "band_red", f"health {b.score:.1f} is red")
     if "health_drop" in rules:
         drop = _threshold(rules, "health_drop", 10)
@@ -115,7 +114,7 @@ def account_reasons(
         for a, renewal in conn.execute(
             "SELECT id, renewal_date FROM accounts WHERE renewal_date > ? AND renewal_date <= ?", [d, horizon]
         ):
-            if a in health and health[a].band != "green":
+            if a in health and health[a].band != Band.GREEN:
                 add(a, "renewal_at_risk", f"renews {renewal} and is {health[a].band}")
     if "no_contact" in rules:
         days = int(_threshold(rules, "no_contact", 30))
@@ -143,7 +142,7 @@ def account_reasons(
             add(a, "follow_up_due", f"{n} follow-up{'s' if n > 1 else ''} due (since {first})")
     if "green_but_negative" in rules:
         for a, mood in negative_notes(conn, day, days=int(_threshold(rules, "green_but_negative", 30))).items():
-            if a in health and health[a].band == "green":
+            if a in health and health[a].band == Band.GREEN:
                 add(a, "green_but_negative", f"green, but recent notes read negative ({mood:+.1f})")
     if "stale_usage" in rules:
         days = int(_threshold(rules, "stale_usage", 14))

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import EVERYONE, Conn, Scope, mean, trailing
 from cstui.metrics.logos import active_account_ids
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
@@ -35,7 +36,6 @@ SENTIMENT_DAYS = 90
 LATE_DAYS_WINDOW = 365
 # A component whose newest fact is older than this many days is marked stale.
 STALE_AFTER = {"usage": 14, "adoption": 14, "surveys": 365, "support": None, "payment": 62, "relationship": 60}
-BANDS = ("green", "yellow", "red")
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,10 @@ class HealthConfig:
     green: float = 70.0
     yellow: float = 40.0
 
-    def band(self, score: float | None) -> str:
+    def band(self, score: float | None) -> Band:
         if score is None:
-            return "no data"
-        return "green" if score >= self.green else ("yellow" if score >= self.yellow else "red")
+            return Band.NO_DATA
+        return Band.GREEN if score >= self.green else (Band.YELLOW if score >= self.yellow else Band.RED)
 
 
 def load_config(conn: Conn) -> HealthConfig:
@@ -74,7 +74,7 @@ class Breakdown:
     account_id: int
     as_of: str
     score: float | None
-    band: str
+    band: Band
     components: list[Component] = field(default_factory=list)
 
     def component(self, key: str) -> Component:
@@ -342,7 +342,7 @@ def previous_snapshot(conn: Conn, account_id: int, before: date) -> Breakdown | 
     if row is None:
         return None
     components = [Component(**c) for c in json.loads(row.components)]
-    return Breakdown(row.account_id, row.as_of, row.score, row.band, components)
+    return Breakdown(row.account_id, row.as_of, row.score, Band(row.band), components)
 
 
 def previous_snapshots(conn: Conn, before: date) -> dict[int, tuple[str, float | None]]:
@@ -350,8 +350,9 @@ def previous_snapshots(conn: Conn, before: date) -> dict[int, tuple[str, float |
     return snapshots.latest_scores_before(conn, before)
 
 
-def band_counts(breakdowns: dict[int, Breakdown]) -> dict[str, int]:
-    counts = {band: 0 for band in BANDS}
+def band_counts(breakdowns: dict[int, Breakdown]) -> dict[Band, int]:
+    """Accounts per scored band (accounts with no data are not counted)."""
+    counts = dict.fromkeys(SCORED, 0)
     for b in breakdowns.values():
         if b.band in counts:
             counts[b.band] += 1

@@ -41,10 +41,18 @@ def timeline(conn: sqlite3.Connection, account_id: int, as_of: str, limit: int =
     return [TimelineEntry(*row) for row in rows]
 
 
-def contacts(conn: sqlite3.Connection, account_id: int) -> list[tuple[str, str, str, bool]]:
-    """(name, email, role, champion), champions first."""
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str  # "" when not known
+    role: str
+    champion: bool
+
+
+def contacts(conn: sqlite3.Connection, account_id: int) -> list[Contact]:
+    """The account's contacts, champions first."""
     rows = conn.execute(
         "SELECT name, email, role, is_champion FROM contacts WHERE account_id = ? ORDER BY is_champion DESC, name",
         [account_id],
     )
-    return [(name, email or "", role or "", bool(champion)) for name, email, role, champion in rows]
+    return [Contact(name, email or "", role or "", bool(champion)) for name, email, role, champion in rows]

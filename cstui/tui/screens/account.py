@@ -6,13 +6,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cstui.tui import views
+from cstui.readmodels import views
+from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
 
 
-class AccountScreen(BookScreen):
+class AccountScreen(BookScreen[views.AccountDetail]):
     """The per-customer health breakdown and everything behind it."""
 
     BINDINGS = [
@@ -52,7 +53,7 @@ class AccountScreen(BookScreen):
         self.query_one("#timeline", DataTable).add_columns("Date", "Kind", "What")
         super().on_mount()
 
-    def fetch(self, conn) -> views.AccountDetail:
+    def fetch(self, conn: Conn) -> views.AccountDetail:
         return views.account_detail(conn, self.account_id, self.app.as_of)
 
     def show(self, d: views.AccountDetail) -> None:
@@ -109,9 +110,9 @@ class AccountScreen(BookScreen):
             follow.append("\n")
         self.query_one("#follow-ups", Static).update(follow or Text("none open", style="dim"))
         people = Text()
-        for name, email, role, champion in d.contacts:
-            people.append("★ " if champion else "  ")
-            people.append_text(book_text(f"{name}  {role}  {email}"))
+        for person in d.contacts:
+            people.append("★ " if person.champion else "  ")
+            people.append_text(book_text(f"{person.name}  {person.role}  {person.email}"))
             people.append("\n")
         self.query_one("#contacts", Static).update(people or Text("none", style="dim"))
         timeline = self.query_one("#timeline", DataTable)

@@ -5,15 +5,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from cstui.readmodels import views
 from cstui.safe_text import visible
-from cstui.tui import views
+from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.account_table import COLUMNS, AccountTable
 
 BAND_FILTERS = (None, "red", "yellow", "green")
 
 
-class AccountsScreen(BookScreen):
+class AccountsScreen(BookScreen[list[views.AccountRow]]):
     """Every account with health at a glance; enter opens one."""
 
     AUTO_FOCUS = "#accounts"
@@ -46,7 +47,7 @@ class AccountsScreen(BookScreen):
         yield AccountTable(id="accounts")
         yield Footer()
 
-    def fetch(self, conn) -> list[views.AccountRow]:
+    def fetch(self, conn: Conn) -> list[views.AccountRow]:
         return views.account_rows(conn, self.app.as_of)
 
     def show(self, rows: list[views.AccountRow]) -> None:

@@ -1,13 +1,28 @@
 """What every data screen shares: loading in a worker and reloading after the book changes."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from textual import work
 from textual.screen import Screen
 
+from cstui.storage.access import Conn
 
-class BookScreen(Screen):
-    """A screen whose content comes from the book; `fetch` runs off the UI thread."""
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
+
+DataT = TypeVar("DataT")
+
+
+class BookScreen(Screen[None], Generic[DataT]):
+    """A screen whose content comes from the book; `fetch` runs off the UI thread.
+
+    Generic over what `fetch` returns and `show` draws, so each screen's data has one type.
+    """
+
+    @property
+    def app(self) -> "CstuiApp":
+        """The running cstui app, typed, so screens reach its book, date and writer checked."""
+        return cast("CstuiApp", super().app)
 
     loaded_version = -1  # the book version the latest load was started for
     shown_version = -2  # the book version whose data is on screen
@@ -35,12 +50,12 @@ class BookScreen(Screen):
             data = self.fetch(conn)
         self.app.call_from_thread(self._show, data, version)
 
-    def _show(self, data: Any, version: int) -> None:
+    def _show(self, data: DataT, version: int) -> None:
         self.show(data)
         self.shown_version = version
 
-    def fetch(self, conn) -> Any:  # pragma: no cover - every screen overrides it
+    def fetch(self, conn: Conn) -> DataT:  # pragma: no cover - every screen overrides it
         raise NotImplementedError
 
-    def show(self, data: Any) -> None:  # pragma: no cover - every screen overrides it
+    def show(self, data: DataT) -> None:  # pragma: no cover - every screen overrides it
         raise NotImplementedError

@@ -9,13 +9,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 from cstui.metrics.checkin import CheckinItem, checkin_queue
 from cstui.safe_text import visible
 from cstui.storage import writes
+from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.text import band, book_text, number
 
 STATUS = {"open": Text("•"), "reviewed": Text("✓", style="green"), "snoozed": Text("z", style="dim")}
 
 
-class CheckinScreen(BookScreen):
+class CheckinScreen(BookScreen[list[CheckinItem]]):
     """Most urgent first; r reviewed, s snooze, f log feedback, x complete a follow-up."""
 
     BINDINGS = [
@@ -45,7 +46,7 @@ class CheckinScreen(BookScreen):
         self.query_one("#queue", DataTable).add_columns("", "Band", "Account", "Name", "ARR", "Renewal", "Reasons")
         super().on_mount()
 
-    def fetch(self, conn) -> list[CheckinItem]:
+    def fetch(self, conn: Conn) -> list[CheckinItem]:
         return checkin_queue(conn, self.app.as_of)
 
     @property

@@ -1,5 +1,6 @@
 """The dashboard: the portfolio at a glance, each figure with its window."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -9,37 +10,34 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from cstui.formatting import figure, money_short
+from cstui.metrics.bands import SCORED
+from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.figure import Figure
 from cstui.tui.widgets.text import book_text, number
 
 if TYPE_CHECKING:
     from cstui.metrics.health import Breakdown
+    from cstui.metrics.report import PortfolioReport
+    from cstui.readmodels.views import Dashboard
 
-FIGURES = (  # id, label, window, report key, format (labels and windows fit a card at 80 columns)
-    ("nps", "NPS", "last 90d", "nps", "{:+.1f}"),
-    ("csat", "CSAT", "last 90d", "csat", "{:.1f}%"),
-    ("ces", "CES 1-7 ↓", "last 90d", "ces", "{:.2f}"),
-    ("churn", "Logo churn", "last 365d", "churn_rate", "{:.1f}%"),
-    ("retention", "Retention", "last 365d", "retention_rate", "{:.1f}%"),
-    ("grr", "GRR", "last 365d", "grr", "{:.1f}%"),
-    ("nrr", "NRR", "last 365d", "nrr", "{:.1f}%"),
-    ("cltv", "CLTV", "trailing 365d", "cltv", "{:,.0f}"),
-    ("arr", "ARR", "today", "arr", "{:,.0f}"),
-    ("engagement", "Engagement", "last 30d", "engagement_score", "{:.1f}"),
+# id, label, window, the figure, format (labels and windows fit a card at 80 columns)
+FIGURES: tuple[tuple[str, str, str, "Callable[[PortfolioReport], float | None]", str], ...] = (
+    ("nps", "NPS", "last 90d", lambda r: r.surveys.nps, "{:+.1f}"),
+    ("csat", "CSAT", "last 90d", lambda r: r.surveys.csat, "{:.1f}%"),
+    ("ces", "CES 1-7 ↓", "last 90d", lambda r: r.surveys.ces, "{:.2f}"),
+    ("churn", "Logo churn", "last 365d", lambda r: r.churn_rate, "{:.1f}%"),
+    ("retention", "Retention", "last 365d", lambda r: r.retention_rate, "{:.1f}%"),
+    ("grr", "GRR", "last 365d", lambda r: r.grr, "{:.1f}%"),
+    ("nrr", "NRR", "last 365d", lambda r: r.nrr, "{:.1f}%"),
+    ("cltv", "CLTV", "trailing 365d", lambda r: r.cltv, "{:,.0f}"),
+    ("arr", "ARR", "today", lambda r: r.arr, "{:,.0f}"),
+    ("engagement", "Engagement", "last 30d", lambda r: r.engagement_score, "{:.1f}"),
 )
 
 
-def money(value: float) -> str:
-    """Compact money for tight boxes: 950, 12.5k, 3.51M."""
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:.2f}M"
-    if abs(value) >= 1e4:
-        return f"{value / 1e3:.1f}k"
-    return f"{value:,.0f}"
-
-
-class DashboardScreen(BookScreen):
+class DashboardScreen(BookScreen["Dashboard"]):
     """Portfolio metrics, health distribution, renewals and the accounts that moved most."""
 
     BINDINGS = [("r", "refresh", "Refresh"), ("b", "backtest", "Backtest")]
@@ -86,35 +84,34 @@ class DashboardScreen(BookScreen):
             self.as_of = as_of
             self.breakdowns = breakdowns
 
-    def fetch(self, conn):
-        from cstui.tui import views  # the engine loads in the worker, off the first paint
+    def fetch(self, conn: Conn) -> "Dashboard":
+        from cstui.readmodels import views  # the engine loads in the worker, off the first paint
 
         data = views.dashboard(conn, self.app.as_of)
         self.post_message(self.Scored(self.app.as_of, data.health))
         return data
 
-    def show(self, data) -> None:
+    def show(self, data: "Dashboard") -> None:
         report = data.report
         self.data = data
-        for fid, _, _, key, fmt in FIGURES:
-            value = report[key]
-            self.query_one(f"#fig-{fid}", Figure).set_value("-" if value is None else fmt.format(value))
+        for fid, _, _, value, pattern in FIGURES:
+            self.query_one(f"#fig-{fid}", Figure).set_value(figure(value(report), pattern))
         self.query_one("#fig-cltv", Figure).set_window(
-            "365d·10y cap" if report["cltv_lifespan_capped"] else "trailing 365d"
+            "365d·10y cap" if report.cltv_lifespan_capped else "trailing 365d"
         )
         health = Text()
-        for band_name in ("green", "yellow", "red"):
-            health.append(f"{band_name:<7}", style=f"bold {band_name}")
-            health.append(f"{report['health'][band_name]:>4} accts {money(report['health_arr'][band_name]):>7} ARR\n")
-        if report["green_but_negative"]:
-            health.append(f"{len(report['green_but_negative'])} green, notes negative", style="italic")
+        for band in SCORED:
+            health.append(f"{band:<7}", style=f"bold {band}")
+            health.append(f"{report.health[band]:>4} accts {money_short(report.health_arr[band]):>7} ARR\n")
+        if report.green_but_negative:
+            health.append(f"{len(report.green_but_negative)} green, notes negative", style="italic")
         self.query_one("#health-dist", Static).update(health)
         renewals = Text()
-        for horizon, r in report["renewals"].items():
-            renewals.append(f"{horizon:>3} {r['accounts']:>3} accts {money(r['arr']):>7}")
+        for horizon, r in report.renewals.items():
+            renewals.append(f"{horizon:>3} {r.accounts:>3} accts {money_short(r.arr):>7}")
             renewals.append(
-                f"  {r['at_risk_accounts']:>2} {money(r['arr_at_risk']):>7}\n",
-                style="red" if r["at_risk_accounts"] else "",
+                f"  {r.at_risk_accounts:>2} {money_short(r.arr_at_risk):>7}\n",
+                style="red" if r.at_risk_accounts else "",
             )
         self.query_one("#renewals", Static).update(renewals)
         table = self.query_one("#movers", DataTable)

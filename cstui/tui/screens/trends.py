@@ -5,7 +5,8 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import Footer, Header, Static
 
-from cstui.tui import views
+from cstui.readmodels import views
+from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 
@@ -13,7 +14,7 @@ RANGES = {"3": 3, "6": 6, "1": 12, "2": 24}
 WIDE = 160  # at this width and more, the charts sit in a 4 x 2 grid
 
 
-class TrendsScreen(BookScreen):
+class TrendsScreen(BookScreen[list[views.MonthPoint]]):
     """Health distribution, NPS, CSAT/CES, churn and NRR, MRR, usage and sentiment by month."""
 
     BINDINGS = [
@@ -54,7 +55,7 @@ class TrendsScreen(BookScreen):
         self.months = months
         self.reload()
 
-    def fetch(self, conn) -> list[views.MonthPoint]:
+    def fetch(self, conn: Conn) -> list[views.MonthPoint]:
         return views.trends(conn, self.app.as_of, self.months)
 
     def show(self, points: list[views.MonthPoint]) -> None:

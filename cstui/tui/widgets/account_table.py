@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from cstui.tui.views import AccountRow
+from cstui.readmodels.views import AccountRow
 from cstui.tui.widgets.text import band, book_text, number, trend
 
 PAGE_SIZE = 100

@@ -19,12 +19,13 @@ from cstui.metrics.health import (
     what_changed,
 )
 from cstui.metrics.logos import logo_counts
+from cstui.metrics.months import month_ends, month_starts, next_month
 from cstui.metrics.mood import sentiment_by_month
-from cstui.metrics.report import portfolio_report
+from cstui.metrics.report import PortfolioReport, portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
 from cstui.storage import queries, reads
-from cstui.storage.queries import TimelineEntry
+from cstui.storage.queries import Contact, TimelineEntry
 from cstui.storage.reads import FollowUp
 
 
@@ -45,7 +46,7 @@ class Mover:
 
 @dataclass
 class Dashboard:
-    report: dict
+    report: PortfolioReport
     movers: list[Mover]
     health: dict[int, Breakdown]  # every active account's breakdown, reused for today's snapshot
 
@@ -137,19 +138,15 @@ class AccountDetail:
     breakdown: Breakdown
     change: HealthChange | None
     history: list[tuple[str, float | None]]  # (month end, score)
-    contacts: list[tuple[str, str, str, bool]]  # name, email, role, champion
+    contacts: list[Contact]
     timeline: list[TimelineEntry]
     follow_ups: list[FollowUp]
 
 
-def month_ends(as_of: date, months: int) -> list[date]:
+def history_days(as_of: date, months: int) -> list[date]:
     """The last day of each of the `months` months before as_of's month, then as_of itself."""
-    ends = []
-    first = as_of.replace(day=1)
-    for _ in range(months):
-        ends.append(first - timedelta(days=1))
-        first = (first - timedelta(days=1)).replace(day=1)
-    return [*sorted(ends), as_of]
+    starts = month_starts(as_of, months + 1)
+    return [*month_ends(starts[0], starts[-1] - timedelta(days=1)), as_of]
 
 
 def account_detail(conn: Conn, account_id: int, as_of: date, timeline_limit: int = 200) -> AccountDetail:
@@ -158,7 +155,7 @@ def account_detail(conn: Conn, account_id: int, as_of: date, timeline_limit: int
     old = previous_snapshot(conn, account_id, as_of)
     history = [
         (d.isoformat(), account_health(conn, account_id, d).score)
-        for d in month_ends(as_of, 12)
+        for d in history_days(as_of, 12)
         if d.isoformat() > info.start_date
     ]
     return AccountDetail(
@@ -197,22 +194,18 @@ class MonthPoint:
 def trends(conn: Conn, as_of: date, months: int) -> list[MonthPoint]:
     """Portfolio figures for each of the last `months` months (the current one up to as_of)."""
     points = []
-    first = as_of.replace(day=1)
-    starts = [first]
-    for _ in range(months - 1):
-        starts.append((starts[-1] - timedelta(days=1)).replace(day=1))
-    moods = {m.month: m.mean for m in sentiment_by_month(conn, starts[-1], as_of + timedelta(days=1))}
+    starts = month_starts(as_of, months)
+    moods = {m.month: m.mean for m in sentiment_by_month(conn, starts[0], as_of + timedelta(days=1))}
     usage = {
         m: users
         for m, users in conn.execute(
             "SELECT substr(day, 1, 7), sum(active_users) * 1.0 / count(DISTINCT day) FROM usage_daily "
             "WHERE day >= ? AND day <= ? GROUP BY 1",
-            [starts[-1].isoformat(), as_of.isoformat()],
+            [starts[0].isoformat(), as_of.isoformat()],
         )
     }
-    for start in sorted(starts):
-        following = (start + timedelta(days=32)).replace(day=1)
-        end = min(following, as_of + timedelta(days=1))
+    for start in starts:
+        end = min(next_month(start), as_of + timedelta(days=1))
         period = Period(start, end)
         stats = survey_stats(conn, period)
         month = start.isoformat()[:7]

@@ -1,0 +1,34 @@
+"""How figures read, for the CLI and the TUI alike: numbers, money, missing values.
+
+A figure with no data is undefined and shows as "-", never as 0. Values are rounded only here,
+for display; the engine keeps full precision.
+"""
+
+MISSING = "-"
+
+
+def figure(value: float | None, pattern: str = "{:,.1f}") -> str:
+    """A number through a format pattern; "-" when undefined."""
+    return MISSING if value is None else pattern.format(value)
+
+
+def fmt(value: float | bool | None, kind: str = "num") -> str:
+    """A report figure by kind: num (1 decimal), money (no decimals), int, bool (yes/no); "-" when undefined."""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if kind == "money":
+        return f"{value:,.0f}"
+    if kind == "int":
+        return f"{value:,}"
+    return f"{value:,.1f}"
+
+
+def money_short(value: float) -> str:
+    """Compact money for tight boxes: 950, 12.5k, 3.51M."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.2f}M"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:.1f}k"
+    return f"{value:,.0f}"

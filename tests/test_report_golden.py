@@ -1,0 +1,26 @@
+"""`cstui report --json` is byte for byte what it was before the report became a dataclass.
+
+The files in tests/golden/ were printed by cstui at commit ad7026b (the report as a dict) on the demo
+book as of DEMO_DATE. A change to a figure's name, order or value shows here as a diff.
+"""
+
+from pathlib import Path
+
+import pytest
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("report-portfolio.json", ["--as-of", "2026-11-24"]),
+        ("report-account.json", ["--as-of", "2026-11-24", "--account", "ACC-1001"]),
+        ("report-segment.json", ["--as-of", "2026-11-24", "--segment", "SMB"]),
+        ("report-period.json", ["--period", "2026-01-01:2026-04-01"]),
+    ],
+)
+def test_report_json_is_byte_for_byte_the_dict_era_output(demo_path, cli, name, args):
+    result = cli("report", *args, "--json", "--db", str(demo_path))
+    assert result.code == 0, result.err
+    assert result.out == (GOLDEN / name).read_text(encoding="utf-8")
