@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cstui.metrics.bands import URGENCY, Band
-from cstui.metrics.base import Conn, trailing
+from cstui.metrics.base import Conn
+from cstui.metrics.checkin_rules import RULES, RuleInputs
 from cstui.metrics.health import Breakdown, health_for_accounts
-from cstui.metrics.mood import negative_notes
 from cstui.metrics.revenue import mrr_by_account
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
-from cstui.storage import predicates as rule
 from cstui.storage import reads
 
 
@@ -47,18 +46,19 @@ class CheckinItem:
     snoozed_until: str | None = None
 
     @property
-    def urgency(self) -> tuple:
+    def urgency(self) -> tuple[int, float, str, str]:
         return (URGENCY.get(self.band, 2), -self.arr, self.renewal_date or "9999-12-31", self.key)
 
 
 def load_rules(conn: Conn) -> dict[str, Rule]:
+    """The book's rule rows (on/off, threshold, description), by name."""
     rows = conn.execute("SELECT name, enabled, threshold, description FROM checkin_rules")
     return {name: Rule(name, bool(enabled), threshold, text) for name, enabled, threshold, text in rows}
 
 
-def _threshold(rules: dict[str, Rule], name: str, default: float) -> float:
-    rule = rules.get(name)
-    return default if rule is None or rule.threshold is None else rule.threshold
+def unknown_rules(conn: Conn) -> list[str]:
+    """Rows of `checkin_rules` with no registered function: reported, since nothing evaluates them."""
+    return sorted(name for name in load_rules(conn) if name not in RULES)
 
 
 def account_reasons(
@@ -66,93 +66,33 @@ def account_reasons(
 ) -> dict[int, list[Reason]]:
     """Every active account's reasons to be looked at on `day` (accounts with none are left out).
 
+    Rules run in the registry's order, each as its book row sets it (on/off, threshold).
     `health` and `usage` (trailing 30 days) may be passed in when the caller has computed them.
     """
-    rules = {name: rule for name, rule in load_rules(conn).items() if rule.enabled}
+    rows = load_rules(conn)
     if usage is None:
         usage = usage_by_account(conn, usage_window(day))
     health = health if health is not None else health_for_accounts(conn, day, usage=usage)
-    accounts = list(health)
-    d = day.isoformat()
-    reasons: dict[int, list[Reason]] = {a: [] for a in accounts}
-
-    def add(account: int, rule: str, text: str) -> None:
-        if account in reasons:
-            reasons[account].append(Reason(rule, text))
-
-    if "band_red" in rules:
-        for a, b in health.items():
-            if b.band == Band.RED:
-                add(a, "band_red", f"health {b.score:.1f} is red")
-    if "health_drop" in rules:
-        drop = _threshold(rules, "health_drop", 10)
-        earlier = health_for_accounts(conn, day - timedelta(days=14), accounts=accounts)
-        for a, b in health.items():
-            before = earlier.get(a)
-            if b.score is not None and before and before.score is not None and before.score - b.score >= drop:
-                add(
-                    a,
-                    "health_drop",
-                    f"health fell {before.score - b.score:.1f} points in 14 days ({before.score:.1f} -> {b.score:.1f})",
-                )
-    if "unresolved_detractor" in rules:
-        window = trailing(day, int(_threshold(rules, "unresolved_detractor", 14)))
-        rows = conn.execute(
-            """
-            SELECT s.account_id, s.kind, s.score, s.responded_on FROM surveys s
-            WHERE s.responded_on >= :s AND s.responded_on < :e
-              AND ((s.kind = 'nps' AND s.score <= 6) OR (s.kind = 'csat' AND s.score <= 2))
-              AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = s.account_id
-                              AND i.occurred_on >= s.responded_on AND i.occurred_on < :e)
-            ORDER BY s.responded_on""",
-            {"s": window.s, "e": window.e},
-        )
-        for a, kind, score, on in rows:
-            add(a, "unresolved_detractor", f"{kind.upper()} {score} on {on}, not followed up")
-    if "renewal_at_risk" in rules:
-        horizon = (day + timedelta(days=int(_threshold(rules, "renewal_at_risk", 90)))).isoformat()
-        for a, renewal in conn.execute(
-            "SELECT id, renewal_date FROM accounts WHERE renewal_date > ? AND renewal_date <= ?", [d, horizon]
-        ):
-            if a in health and health[a].band != Band.GREEN:
-                add(a, "renewal_at_risk", f"renews {renewal} and is {health[a].band}")
-    if "no_contact" in rules:
-        days = int(_threshold(rules, "no_contact", 30))
-        last = reads.last_contacts(conn, day)
-        for a in accounts:
-            since = (day - date.fromisoformat(last[a])).days if a in last else None
-            if since is None or since >= days:
-                add(a, "no_contact", "no logged contact yet" if since is None else f"no contact for {since} days")
-    if "overdue_invoice" in rules:
-        for a, n, amount in conn.execute(
-            f"SELECT account_id, count(*), sum(amount) FROM invoices WHERE {rule.overdue_invoice('d')}"
-            " GROUP BY account_id",
-            {"d": d},
-        ):
-            add(a, "overdue_invoice", f"{n} overdue invoice{'s' if n > 1 else ''} ({amount:,.0f})")
-    if "urgent_ticket" in rules:
-        for a, n in conn.execute(
-            f"SELECT account_id, count(*) FROM tickets WHERE severity IN ('high', 'urgent') AND {rule.open_ticket('d')}"
-            " GROUP BY account_id",
-            {"d": d},
-        ):
-            add(a, "urgent_ticket", f"{n} open high/urgent ticket{'s' if n > 1 else ''}")
-    if "follow_up_due" in rules:
-        for a, (n, first) in reads.follow_ups_due(conn, day).items():
-            add(a, "follow_up_due", f"{n} follow-up{'s' if n > 1 else ''} due (since {first})")
-    if "green_but_negative" in rules:
-        for a, mood in negative_notes(conn, day, days=int(_threshold(rules, "green_but_negative", 30))).items():
-            if a in health and health[a].band == Band.GREEN:
-                add(a, "green_but_negative", f"green, but recent notes read negative ({mood:+.1f})")
-    if "stale_usage" in rules:
-        days = int(_threshold(rules, "stale_usage", 14))
-        for a, u in usage.items():
-            if u.newest_usage and (day - date.fromisoformat(u.newest_usage)).days >= days:
-                add(a, "stale_usage", f"no usage data since {u.newest_usage}")
+    inputs = RuleInputs(conn, day, health, usage)
+    reasons: dict[int, list[Reason]] = {a: [] for a in health}
+    for name, definition in RULES.items():
+        row = rows.get(name)
+        if row is None or not row.enabled:
+            continue
+        threshold = row.threshold if row.threshold is not None else (definition.default_threshold or 0.0)
+        for account, text in definition.find(inputs, threshold):
+            if account in reasons:
+                reasons[account].append(Reason(name, text))
     return {a: r for a, r in reasons.items() if r}
 
 
-def checkin_queue(conn: Conn, day: date) -> list[CheckinItem]:
+@dataclass
+class CheckinQueue:
+    items: list[CheckinItem]  # most urgent first
+    unknown_rules: list[str]  # rule rows in the book that no code evaluates (shown, not skipped silently)
+
+
+def checkin_queue(conn: Conn, day: date) -> CheckinQueue:
     """Today's queue, most urgent first, with what was already done today."""
     usage = usage_by_account(conn, usage_window(day))
     health = health_for_accounts(conn, day, usage=usage)
@@ -194,4 +134,4 @@ def checkin_queue(conn: Conn, day: date) -> list[CheckinItem]:
             )
         )
     items.sort(key=lambda item: item.urgency)
-    return items
+    return CheckinQueue(items, unknown_rules(conn))

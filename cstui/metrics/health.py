@@ -10,6 +10,7 @@ of a date is a handful of queries.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
@@ -23,19 +24,9 @@ from cstui.storage import predicates as rule
 from cstui.storage import snapshots
 from cstui.storage.reads import last_contacts
 
-COMPONENTS = {  # key: label
-    "usage": "Product usage",
-    "adoption": "Feature adoption",
-    "surveys": "Survey sentiment",
-    "support": "Support load",
-    "payment": "Payment history",
-    "relationship": "Relationship",
-}
 SURVEY_DAYS = 180
 SENTIMENT_DAYS = 90
 LATE_DAYS_WINDOW = 365
-# A component whose newest fact is older than this many days is marked stale.
-STALE_AFTER = {"usage": 14, "adoption": 14, "surveys": 365, "support": None, "payment": 62, "relationship": 60}
 
 
 @dataclass(frozen=True)
@@ -51,8 +42,9 @@ class HealthConfig:
 
 
 def load_config(conn: Conn) -> HealthConfig:
+    """The weights and band thresholds stored in the book (`health_config`)."""
     values = dict(conn.execute("SELECT name, value FROM health_config").fetchall())
-    weights = {key: float(values.get(f"weight.{key}", 0)) for key in COMPONENTS}
+    weights = {key: float(values.get(f"weight.{key}", 0)) for key in REGISTRY}
     return HealthConfig(weights, values.get("band.green", 70.0), values.get("band.yellow", 40.0))
 
 
@@ -110,13 +102,63 @@ def combine(account_id: int, as_of: date, components: list[Component], config: H
     return Breakdown(account_id, as_of.isoformat(), score, config.band(score), components)
 
 
+@dataclass(frozen=True)
+class ComponentInputs:
+    """What a component reads: the book, the report date, the accounts in scope, their 30-day usage."""
+
+    conn: Conn
+    as_of: date
+    scope: Scope
+    usage: dict[int, AccountUsage]
+
+
+Scorer = Callable[[ComponentInputs], dict[int, Component]]
+
+
+@dataclass(frozen=True)
+class ComponentDefinition:
+    """A registered health component: how it is scored, and what an account without facts gets."""
+
+    key: str
+    label: str
+    description: str
+    stale_after: int | None  # days after which its newest fact is stale; None = never
+    missing_raw: str  # the raw text for an account with no facts
+    missing_score: float | None  # its score then (None = no data, weight shared out)
+    compute: Scorer
+
+    def missing(self) -> Component:
+        return Component(self.key, self.label, self.missing_raw, self.missing_score)
+
+
+REGISTRY: dict[str, ComponentDefinition] = {}
+
+
+def component(
+    key: str,
+    label: str,
+    description: str,
+    *,
+    stale_after: int | None,
+    missing_raw: str,
+    missing_score: float | None = None,
+) -> Callable[[Callable[[ComponentInputs], dict[int, Component]]], Callable[[ComponentInputs], dict[int, Component]]]:
+    """Register a component: `compute` scores every account in scope that has facts (one query)."""
+
+    def register(compute: Scorer) -> Scorer:
+        REGISTRY[key] = ComponentDefinition(key, label, description, stale_after, missing_raw, missing_score, compute)
+        return compute
+
+    return register
+
+
 def _days_between(earlier: str | None, later: date) -> int | None:
     return None if earlier is None else (later - date.fromisoformat(earlier)).days
 
 
 def _usage_component(u: AccountUsage | None) -> Component:
     if u is None or not u.has_usage:
-        return Component("usage", COMPONENTS["usage"], "no usage data", None)
+        return REGISTRY["usage"].missing()
     growth = (
         "new usage"
         if u.previous_minutes == 0 and u.minutes > 0
@@ -127,17 +169,47 @@ def _usage_component(u: AccountUsage | None) -> Component:
         )
     )
     raw = f"{u.active_days}/{u.window_days} active days, {growth}"
-    return Component("usage", COMPONENTS["usage"], raw, mean([u.stickiness, u.growth]), newest=u.newest_usage)
+    return Component("usage", REGISTRY["usage"].label, raw, mean([u.stickiness, u.growth]), newest=u.newest_usage)
 
 
 def _adoption_component(u: AccountUsage | None) -> Component:
     if u is None or u.adoption is None:
-        return Component("adoption", COMPONENTS["adoption"], "no feature usage data", None)
+        return REGISTRY["adoption"].missing()
     raw = f"{u.key_features_used}/{u.key_features} key features used in {u.window_days} days"
-    return Component("adoption", COMPONENTS["adoption"], raw, u.adoption, newest=u.newest_feature_use)
+    return Component("adoption", REGISTRY["adoption"].label, raw, u.adoption, newest=u.newest_feature_use)
 
 
-def _survey_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Component]:
+@component(
+    "usage",
+    "Product usage",
+    "stickiness (active days / 30) and growth of minutes vs the 30 days before, averaged",
+    stale_after=14,
+    missing_raw="no usage data",
+)
+def _usage_components(inputs: ComponentInputs) -> dict[int, Component]:
+    return {a: _usage_component(u) for a, u in inputs.usage.items()}
+
+
+@component(
+    "adoption",
+    "Feature adoption",
+    "share of the key features used in the last 30 days",
+    stale_after=14,
+    missing_raw="no feature usage data",
+)
+def _adoption_components(inputs: ComponentInputs) -> dict[int, Component]:
+    return {a: _adoption_component(u) for a, u in inputs.usage.items()}
+
+
+@component(
+    "surveys",
+    "Survey sentiment",
+    f"mean of NPS, CSAT and CES responses of the last {SURVEY_DAYS} days, each on 0-100",
+    stale_after=365,
+    missing_raw=f"no responses in {SURVEY_DAYS} days",
+)
+def _survey_components(inputs: ComponentInputs) -> dict[int, Component]:
+    conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
     window = trailing(as_of, SURVEY_DAYS)
     clause, params = scope.where()
     rows = conn.execute(
@@ -156,11 +228,20 @@ def _survey_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Compo
             f"{label} {value:.1f}" for label, value in (("NPS", nps), ("CSAT", csat), ("CES", ces)) if value is not None
         ]
         raw = f"{' '.join(parts)} ({n} in {SURVEY_DAYS}d)"
-        result[account] = Component("surveys", COMPONENTS["surveys"], raw, score, newest=newest)
+        result[account] = Component("surveys", REGISTRY["surveys"].label, raw, score, newest=newest)
     return result
 
 
-def _support_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Component]:
+@component(
+    "support",
+    "Support load",
+    "100 less 10 per open low/normal ticket and 25 per open high/urgent one",
+    stale_after=None,
+    missing_raw="0 open tickets",
+    missing_score=100.0,
+)
+def _support_components(inputs: ComponentInputs) -> dict[int, Component]:
+    conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
     clause, params = scope.where()
     rows = conn.execute(
         f"""
@@ -173,11 +254,19 @@ def _support_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Comp
     for account, normal, severe, newest in rows:
         score = max(0.0, 100.0 - 10 * normal - 25 * severe)
         raw = f"{normal + severe} open tickets ({severe} high/urgent)"
-        result[account] = Component("support", COMPONENTS["support"], raw, score, newest=newest)
+        result[account] = Component("support", REGISTRY["support"].label, raw, score, newest=newest)
     return result
 
 
-def _payment_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Component]:
+@component(
+    "payment",
+    "Payment history",
+    f"100 less 25 per overdue invoice and the mean days paid late in {LATE_DAYS_WINDOW} days (at most 50)",
+    stale_after=62,
+    missing_raw="no invoices yet",
+)
+def _payment_components(inputs: ComponentInputs) -> dict[int, Component]:
+    conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
     clause, params = scope.where()
     d = as_of.isoformat()
     year = trailing(as_of, LATE_DAYS_WINDOW)
@@ -196,7 +285,7 @@ def _payment_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Comp
         score = max(0.0, 100.0 - 25 * overdue - min(50.0, late or 0.0))
         late_text = "no payments in 365d" if late is None else f"paid {late:.0f}d late on average"
         raw = f"{overdue} overdue, {late_text}"
-        result[account] = Component("payment", COMPONENTS["payment"], raw, score, newest=newest)
+        result[account] = Component("payment", REGISTRY["payment"].label, raw, score, newest=newest)
     return result
 
 
@@ -205,7 +294,15 @@ def recency_score(days: int) -> float:
     return max(0.0, min(100.0, 100.0 * (90 - days) / (90 - 14)))
 
 
-def _relationship_components(conn: Conn, as_of: date, scope: Scope) -> dict[int, Component]:
+@component(
+    "relationship",
+    "Relationship",
+    f"recency of the last logged contact, averaged with the mood of the last {SENTIMENT_DAYS} days' notes",
+    stale_after=60,
+    missing_raw="no logged contact",
+)
+def _relationship_components(inputs: ComponentInputs) -> dict[int, Component]:
+    conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
     clause, params = scope.where()
     mood_window = trailing(as_of, SENTIMENT_DAYS)
     moods = dict(
@@ -225,7 +322,7 @@ def _relationship_components(conn: Conn, as_of: date, scope: Scope) -> dict[int,
         if mood is not None:
             parts.append((mood + 2) * 25.0)
             raw += f", mood {mood:+.1f} of ±2 ({SENTIMENT_DAYS}d)"
-        result[account] = Component("relationship", COMPONENTS["relationship"], raw, mean(parts), newest=last)
+        result[account] = Component("relationship", REGISTRY["relationship"].label, raw, mean(parts), newest=last)
     return result
 
 
@@ -245,25 +342,13 @@ def health_for_accounts(
         accounts = active_account_ids(conn, as_of + timedelta(days=1), scope)
     if usage is None:
         usage = usage_by_account(conn, usage_window(as_of), scope)
-    surveys = _survey_components(conn, as_of, scope)
-    support = _support_components(conn, as_of, scope)
-    payment = _payment_components(conn, as_of, scope)
-    relationship = _relationship_components(conn, as_of, scope)
+    inputs = ComponentInputs(conn, as_of, scope, usage)
+    scored = {key: definition.compute(inputs) for key, definition in REGISTRY.items()}
     result = {}
     for account in accounts:
-        u = usage.get(account)
-        components = [
-            _usage_component(u),
-            _adoption_component(u),
-            surveys.get(account)
-            or Component("surveys", COMPONENTS["surveys"], f"no responses in {SURVEY_DAYS} days", None),
-            support.get(account) or Component("support", COMPONENTS["support"], "0 open tickets", 100.0),
-            payment.get(account) or Component("payment", COMPONENTS["payment"], "no invoices yet", None),
-            relationship.get(account)
-            or Component("relationship", COMPONENTS["relationship"], "no logged contact", None),
-        ]
+        components = [scored[key].get(account) or definition.missing() for key, definition in REGISTRY.items()]
         for c in components:
-            limit = STALE_AFTER[c.key]
+            limit = REGISTRY[c.key].stale_after
             age = _days_between(c.newest, as_of)
             c.stale = c.score is not None and limit is not None and age is not None and age > limit
         result[account] = combine(account, as_of, components, config)
@@ -357,3 +442,7 @@ def band_counts(breakdowns: dict[int, Breakdown]) -> dict[Band, int]:
         if b.band in counts:
             counts[b.band] += 1
     return counts
+
+
+# Component key -> label, in the registry's order (the order of every breakdown).
+COMPONENTS = {key: definition.label for key, definition in REGISTRY.items()}

@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cstui.metrics.checkin import CheckinItem, checkin_queue
+from cstui.metrics.checkin import CheckinItem, CheckinQueue, checkin_queue
 from cstui.safe_text import visible
 from cstui.storage import writes
 from cstui.storage.access import Conn
@@ -16,7 +16,7 @@ from cstui.tui.widgets.text import band, book_text, number
 STATUS = {"open": Text("•"), "reviewed": Text("✓", style="green"), "snoozed": Text("z", style="dim")}
 
 
-class CheckinScreen(BookScreen[list[CheckinItem]]):
+class CheckinScreen(BookScreen[CheckinQueue]):
     """Most urgent first; r reviewed, s snooze, f log feedback, x complete a follow-up."""
 
     BINDINGS = [
@@ -46,7 +46,7 @@ class CheckinScreen(BookScreen[list[CheckinItem]]):
         self.query_one("#queue", DataTable).add_columns("", "Band", "Account", "Name", "ARR", "Renewal", "Reasons")
         super().on_mount()
 
-    def fetch(self, conn: Conn) -> list[CheckinItem]:
+    def fetch(self, conn: Conn) -> CheckinQueue:
         return checkin_queue(conn, self.app.as_of)
 
     @property
@@ -63,9 +63,9 @@ class CheckinScreen(BookScreen[list[CheckinItem]]):
         snoozed = sum(i.status == "snoozed" for i in self.items)
         return reviewed, snoozed, len(self.items)
 
-    def show(self, items: list[CheckinItem]) -> None:
+    def show(self, queue: CheckinQueue) -> None:
         keep = self.current.account_id if self.current else None
-        self.items = items
+        self.items = items = queue.items
         table = self.table
         table.clear()
         for item in items:
@@ -81,11 +81,13 @@ class CheckinScreen(BookScreen[list[CheckinItem]]):
                 book_text(first + more),
                 key=str(item.account_id),
             )
+        unknown = ", ".join(visible(name, one_line=True) for name in queue.unknown_rules)
         reviewed, snoozed, total = self.progress()
         self.query_one("#checkin-progress", Static).update(
             f"Check-in {self.app.as_of.isoformat()}: {reviewed} of {total} reviewed"
             + (f", {snoozed} snoozed" if snoozed else "")
             + ("  -  all done for today" if total and reviewed + snoozed == total else "")
+            + (f"\nNot checked: rules in the book with no code in this cstui: {unknown}" if unknown else "")
         )
         if keep is not None:
             index = next((i for i, item in enumerate(items) if item.account_id == keep), 0)
