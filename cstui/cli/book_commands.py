@@ -8,7 +8,7 @@ import typer
 
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
-from cstui.storage import connection
+from cstui.storage import connection, reads
 from cstui.storage.connection import applied_steps, default_book_path, pending_steps
 
 
@@ -65,7 +65,7 @@ def demo(
 def _is_demo(path: Path) -> bool:
     book = open_book(path)
     try:
-        keys = [k for (k,) in book.execute("SELECT key FROM accounts LIMIT 5")]
+        keys = reads.first_account_keys(book.conn, 5)
         return all(k.startswith("ACC-") for k in keys)
     finally:
         book.conn.close()

@@ -179,5 +179,15 @@ def feature_adoption(conn: Conn, window: Period, active: list[int]) -> dict[str,
     return {name: 100.0 * n / len(active) for name, n in counts.items()}
 
 
+def daily_active_users_by_month(conn: Conn, period: Period) -> dict[str, float]:
+    """Month (YYYY-MM) -> mean daily active users across the book, over the days with usage data in `period`."""
+    rows = conn.execute(
+        "SELECT substr(day, 1, 7), sum(active_users) * 1.0 / count(DISTINCT day) FROM usage_daily"
+        " WHERE day >= ? AND day < ? GROUP BY 1",
+        [period.s, period.e],
+    )
+    return dict(rows.fetchall())
+
+
 def usage_window(as_of: date) -> Period:
     return trailing(as_of, WINDOW_DAYS)

@@ -24,6 +24,7 @@ from cstui.metrics.mood import sentiment_by_month
 from cstui.metrics.report import PortfolioReport, portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
+from cstui.metrics.usage import daily_active_users_by_month
 from cstui.storage import queries, reads
 from cstui.storage.queries import Contact, TimelineEntry
 from cstui.storage.reads import FollowUp
@@ -196,14 +197,7 @@ def trends(conn: Conn, as_of: date, months: int) -> list[MonthPoint]:
     points = []
     starts = month_starts(as_of, months)
     moods = {m.month: m.mean for m in sentiment_by_month(conn, starts[0], as_of + timedelta(days=1))}
-    usage = {
-        m: users
-        for m, users in conn.execute(
-            "SELECT substr(day, 1, 7), sum(active_users) * 1.0 / count(DISTINCT day) FROM usage_daily "
-            "WHERE day >= ? AND day <= ? GROUP BY 1",
-            [starts[0].isoformat(), as_of.isoformat()],
-        )
-    }
+    usage = daily_active_users_by_month(conn, Period(starts[0], as_of + timedelta(days=1)))
     for start in starts:
         end = min(next_month(start), as_of + timedelta(days=1))
         period = Period(start, end)

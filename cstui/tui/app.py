@@ -1,8 +1,7 @@
 """The cstui app: modes for the four main screens, the book connections, the command palette."""
 
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -13,6 +12,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cstui.safe_text import visible
+from cstui.storage import access
+from cstui.storage.access import Conn
 from cstui.storage.connection import connect
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
@@ -66,14 +67,9 @@ class CstuiApp(App):
         self.snapshot_on_open = snapshot_on_open
         self.sub_title = f"{visible(self.book_path.name, one_line=True)} - as of {self.as_of.isoformat()}"
 
-    @contextmanager
-    def reader(self) -> Iterator[sqlite3.Connection]:
+    def reader(self) -> AbstractContextManager[Conn]:
         """A connection of its own for a worker thread (WAL lets it read while the UI writes)."""
-        db = connect(self.book_path, migrate=False)
-        try:
-            yield db.conn
-        finally:
-            db.conn.close()
+        return access.reader(self.book_path)
 
     def on_mount(self) -> None:
         if self.snapshot_on_open:
@@ -104,8 +100,8 @@ class CstuiApp(App):
         import, say), say so and return None: nothing was saved, the form stays open."""
         try:
             return change(self.book, *args, **kwargs)
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error):
+        except access.OperationalError as error:
+            if not access.is_busy(error):
                 raise
             self.notify(
                 "The book is busy (another cstui is writing to it, an import perhaps). "
