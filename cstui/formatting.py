@@ -7,6 +7,11 @@ for display; the engine keeps full precision.
 MISSING = "-"
 
 
+def date_or_missing(day: str | None) -> str:
+    """An ISO date, or "-" when there is none."""
+    return day or MISSING
+
+
 def figure(value: float | None, pattern: str = "{:,.1f}") -> str:
     """A number through a format pattern; "-" when undefined."""
     return MISSING if value is None else pattern.format(value)

@@ -2,13 +2,21 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
-from cstui.metrics.health import COMPONENTS
+from cstui.formatting import figure
+from cstui.metrics.health import COMPONENTS, check_weight
+from cstui.safe_text import visible
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from cstui.metrics.backtest import BacktestResult
+    from cstui.metrics.survival import SurvivalCurve
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 
@@ -27,14 +35,10 @@ def read_weights(path: Path) -> dict[str, float]:
         raise UserError(f"{path}: cannot read weights ({error})") from None
     if not isinstance(data, dict):
         raise UserError(f'{path}: expected a JSON object like {{"usage": 30, "surveys": 20}}')
-    result = {}
-    for key, value in data.items():
-        if key not in COMPONENTS:
-            raise UserError(f"{path}: {key}: not a component (components: {', '.join(COMPONENTS)})")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise UserError(f"{path}: {key}: weight must be a number >= 0, not {value!r}")
-        result[key] = float(value)
-    return result
+    try:
+        return {key: check_weight(key, value) for key, value in data.items()}
+    except ValueError as error:
+        raise UserError(f"{path}: {visible(error)}") from None
 
 
 def _result_json(result) -> dict:
@@ -100,67 +104,40 @@ def backtest(
         typer.echo(f"\nNot applied. To use the suggested weights: cstui health weights {pairs}")
 
 
-def _fmt(value, pattern: str = "{:.3f}") -> str:
-    return "-" if value is None else pattern.format(value)
-
-
-def _print(results: dict, horizon: int, book) -> None:
+def _print(results: "dict[str, BacktestResult]", horizon: int, book: "Database") -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from cstui.safe_text import visible
+    from cstui.readmodels.backtest import comparison_rows, component_auc_rows, green_churns
     from cstui.storage.reads import account_keys
 
-    names = list(results)
     table = Table(title=f"Health score backtest: churn within {horizon} days of each month-end")
     table.add_column("")
-    for name in names:
-        table.add_column(name, justify="right")
-    first = results[names[0]]
-    table.add_row("observations (account x month-end)", *[f"{r.observations:,}" for r in results.values()])
-    table.add_row("  of which churned within horizon", *[f"{r.churned_observations:,}" for r in results.values()])
-    table.add_row("ROC AUC of (100 - score)", *[_fmt(r.auc) for r in results.values()])
-    for band in ("green", "yellow", "red"):
-        table.add_row(
-            f"churn rate when {band} (%)",
-            *[
-                f"{_fmt(r.churn_rate_by_band[band], '{:.1f}')} of {r.observations_by_band[band]:,}"
-                for r in results.values()
-            ],
-        )
-    table.add_row(
-        "median lead time, first red -> churn (days)", *[_fmt(r.median_lead_days, "{:.0f}") for r in results.values()]
-    )
-    table.add_row(
-        "churned accounts red beforehand",
-        *[f"{len(r.lead_times_days)} of {r.churned_accounts}" for r in results.values()],
-    )
-    table.add_row("churned while green", *[str(len(r.churned_while_green)) for r in results.values()])
-    for key in COMPONENTS:
-        table.add_row(f"weight {key}", *[f"{r.config.weights[key]:g}" for r in results.values()])
+    for name in results:
+        table.add_column(visible(name, one_line=True), justify="right")
+    judged = list(results.values())
+    table.add_row("observations (account x month-end)", *[f"{r.observations:,}" for r in judged])
+    table.add_row("  of which churned within horizon", *[f"{r.churned_observations:,}" for r in judged])
+    for label, cells in comparison_rows(judged):
+        table.add_row(label, *cells)
     Console().print(table)
+    first = judged[0]
     components = Table(title="Each component alone (AUC; 0.5 = chance)")
     components.add_column("component")
     components.add_column("AUC", justify="right")
-    for key, value in first.component_auc.items():
-        components.add_row(key, _fmt(value))
+    for key, value in component_auc_rows(first):
+        components.add_row(key, value)
     Console().print(components)
     if first.churned_while_green:
-        keys = account_keys(book.conn)
         green = Table(title="Churned while green (breakdown at the last month-end before churn)")
         green.add_column("account", no_wrap=True)
         green.add_column("as of", no_wrap=True)
         green.add_column("score", justify="right")
         for key in COMPONENTS:
             green.add_column(key, justify="right")
-        for b in first.churned_while_green:
-            green.add_row(
-                Text(visible(keys[b.account_id], one_line=True)),
-                b.as_of,
-                _fmt(b.score, "{:.1f}"),
-                *[_fmt(c.score, "{:.0f}") for c in b.components],
-            )
+        for row in green_churns(first, account_keys(book.conn)):
+            green.add_row(Text(visible(row.account_key, one_line=True)), row.as_of, row.score, *row.components)
         Console().print(green)
 
 
@@ -206,15 +183,16 @@ def retention(
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"Retention (Kaplan-Meier) by {by}, as of {day}")
     for column in ("group", "accounts", "churned", "kept 1 y", "kept 2 y", "median lifetime", "implied lifetime"):
         table.add_column(column, justify="left" if column == "group" else "right")
     for c in curves:
         median = "not reached" if c.median_days is None else f"{c.median_days / 365.25:.1f} y"
-        implied = "-" if c.implied_lifetime_years is None else f"{c.implied_lifetime_years:.1f} y"
+        implied = figure(c.implied_lifetime_years, "{:.1f} y")
         table.add_row(
-            c.group,
+            Text(visible(c.group, one_line=True)),
             str(c.accounts),
             str(c.churned),
             f"{100 * c.survival_at(365):.1f}%",
@@ -231,23 +209,20 @@ def retention(
     typer.echo(_chart(curves))
 
 
-def _chart(curves) -> str:
+def _chart(curves: "list[SurvivalCurve]") -> str:
     import plotext as plt
+
+    from cstui.readmodels.backtest import DAYS_PER_MONTH, retention_points
+    from cstui.readmodels.curves import step_curve
 
     plt.clear_figure()
     plt.plotsize(80, 20)
     plt.title("Share of accounts still customers, by months since start")
     for c in curves:
-        xs = [0.0]
-        ys = [1.0]
-        for t, s in c.steps[1:]:
-            xs += [t / 30.44, t / 30.44]
-            ys += [ys[-1], s]
-        xs.append(c.followed_days / 30.44)
-        ys.append(ys[-1])
-        plt.plot(xs, [100 * y for y in ys], label=c.group)
+        xs, ys = step_curve(retention_points(c), until=c.followed_days / DAYS_PER_MONTH)
+        plt.plot(xs, ys, label=visible(c.group, one_line=True))
     plt.ylim(0, 100)
-    return plt.build()
+    return str(plt.build())
 
 
 def weights(
@@ -262,14 +237,16 @@ def weights(
     changes = {}
     for item in set_ or []:
         key, sep, value = item.partition("=")
-        if not sep or key not in COMPONENTS:
+        if not sep:
             raise UserError(f"--set: '{item}' is not component=weight (components: {', '.join(COMPONENTS)})")
         try:
-            changes[key] = float(value)
+            number = float(value)
         except ValueError:
-            raise UserError(f"--set: {key}: '{value}' is not a number") from None
-        if changes[key] < 0:
-            raise UserError(f"--set: {key}: a weight cannot be negative")
+            raise UserError(f"--set: {visible(key)}: '{visible(value)}' is not a number") from None
+        try:
+            changes[key] = check_weight(key, number)
+        except ValueError as error:
+            raise UserError(f"--set: {visible(error)}") from None
     if changes:
         save_weights(book, changes)
     config = load_config(book.conn)

@@ -9,7 +9,7 @@ import typer
 from cstui.cli import backtest_commands
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
-from cstui.formatting import fmt
+from cstui.formatting import date_or_missing, fmt
 from cstui.metrics.base import EVERYONE, Period, Scope
 from cstui.safe_text import visible
 from cstui.storage import reads
@@ -168,7 +168,7 @@ def _print_components(components: list[ComponentLine]) -> None:
             "no data" if score is None else fmt(score),
             fmt(share),
             fmt(points),
-            (newest or "-") + (" (stale)" if stale else ""),
+            date_or_missing(newest) + (" (stale)" if stale else ""),
         )
     Console().print(table)
 

@@ -7,6 +7,7 @@ them free of widgets lets the pilot tests compare what is shown with what the en
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn, Period, Scope, trailing
 from cstui.metrics.health import (
     Breakdown,
@@ -83,7 +84,7 @@ class AccountRow:
     segment: str
     arr: float
     score: float | None
-    band: str
+    band: Band
     trend: float | None  # points since the last snapshot
     nps: float | None
     last_contact: str | None
@@ -113,7 +114,7 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
                 info.segment or "",
                 12 * arr.get(a, 0.0),
                 score,
-                b.band if b else "churned",
+                b.band if b else Band.CHURNED,
                 None if score is None or prev is None else score - prev,
                 nps[a].nps if a in nps else None,
                 last.get(a),

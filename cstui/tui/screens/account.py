@@ -6,6 +6,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from cstui.formatting import date_or_missing, figure
 from cstui.readmodels import views
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
@@ -65,7 +66,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             f"renews {d.renewal}" if d.renewal else f"churned {d.churn_date}" if d.churn_date else "no renewal date"
         )
         title.append("\nHealth ")
-        score = "-" if b.score is None else f"{b.score:.1f}"
+        score = figure(b.score, "{:.1f}")
         title.append(f"{score} ({b.band})", style=BAND_STYLE.get(b.band, ""))
         title.append(" ")
         if d.change and d.change.delta is not None:
@@ -82,7 +83,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         table = self.query_one("#breakdown", DataTable)
         table.clear()
         for c, points in zip(b.components, b.rounded_points()):
-            newest = (c.newest or "-") + (" ⚠" if c.stale else "")
+            newest = date_or_missing(c.newest) + (" ⚠" if c.stale else "")
             table.add_row(
                 Text(c.label),
                 book_text(c.raw),

@@ -5,13 +5,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from cstui.metrics.bands import Band
 from cstui.readmodels import views
 from cstui.safe_text import visible
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.account_table import COLUMNS, AccountTable
 
-BAND_FILTERS = (None, "red", "yellow", "green")
+BAND_FILTERS = (None, Band.RED, Band.YELLOW, Band.GREEN)
 
 
 class AccountsScreen(BookScreen[list[views.AccountRow]]):
@@ -35,7 +36,7 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
         self.all_rows: list[views.AccountRow] = []
         self.sort_column = 3  # health, worst first
         self.sort_reverse = False
-        self.band_filter: str | None = None
+        self.band_filter: Band | None = None
         self.segment_filter: str | None = None
         self.show_churned = False
 

@@ -4,6 +4,8 @@ Reached from the dashboard with `b`. The book's weights and the suggested ones a
 side on the book's own history; `s` saves the suggested weights, after asking.
 """
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,18 +13,18 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.storage import writes
+from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 from cstui.tui.widgets.text import book_text
 
+if TYPE_CHECKING:
+    from cstui.readmodels.backtest import BacktestView
+
 HORIZON = 90
 
 
-def _fmt(value, pattern: str = "{:.3f}") -> str:
-    return "-" if value is None else pattern.format(value)
-
-
-class BacktestScreen(BookScreen):
+class BacktestScreen(BookScreen["BacktestView"]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("s", "save", "Save suggested weights"),
@@ -44,20 +46,16 @@ class BacktestScreen(BookScreen):
             yield DataTable(id="green-churns", cursor_type="none", zebra_stripes=True)
         yield Footer()
 
-    def fetch(self, conn):
-        from cstui.metrics.backtest import backtest, evaluate, suggest_weights
-        from cstui.metrics.survival import retention_curves
-        from cstui.storage.reads import account_keys
+    def fetch(self, conn: Conn) -> "BacktestView":
+        from cstui.readmodels.backtest import backtest_view  # the engine loads in the worker
 
-        observations, current = backtest(conn, self.app.as_of, HORIZON)
-        suggested_config, _ = suggest_weights(observations, current.config)
-        keys = account_keys(conn)
-        return current, evaluate(observations, suggested_config), retention_curves(conn, self.app.as_of), keys
+        return backtest_view(conn, self.app.as_of, HORIZON)
 
-    def show(self, data) -> None:
+    def show(self, data: "BacktestView") -> None:
         from cstui.metrics.health import COMPONENTS
+        from cstui.readmodels.backtest import comparison_rows, component_auc_rows, green_churns, retention_points
 
-        current, suggested, curves, keys = data
+        current, suggested, curves = data.current, data.suggested, data.curves
         self.current, self.suggested = current, suggested
         self.query_one("#backtest-title", Static).update(
             f"Backtest of the health score: churn within {HORIZON} days of each past month-end, "
@@ -66,43 +64,27 @@ class BacktestScreen(BookScreen):
         table = self.query_one("#backtest-table", DataTable)
         table.clear(columns=True)
         table.add_columns("", "book's weights", "suggested (not saved)")
-        rows = [("ROC AUC of (100 - score)", lambda r: _fmt(r.auc))]
-        rows += [
-            (
-                f"churn rate when {band}",
-                lambda r, band=band: (
-                    f"{_fmt(r.churn_rate_by_band[band], '{:.1f}%')} of {r.observations_by_band[band]:,}"
-                ),
-            )
-            for band in ("green", "yellow", "red")
-        ]
-        rows += [
-            ("median lead time, first red -> churn", lambda r: _fmt(r.median_lead_days, "{:.0f} days")),
-            ("churned accounts red beforehand", lambda r: f"{len(r.lead_times_days)} of {r.churned_accounts}"),
-            ("churned while green", lambda r: str(len(r.churned_while_green))),
-        ]
-        rows += [(f"weight {key}", lambda r, key=key: f"{r.config.weights[key]:g}") for key in COMPONENTS]
-        for label, cell in rows:
-            table.add_row(Text(label), Text(cell(current), justify="right"), Text(cell(suggested), justify="right"))
+        for label, cells in comparison_rows([current, suggested]):
+            table.add_row(Text(label), *[Text(cell, justify="right") for cell in cells])
         aucs = self.query_one("#component-auc", DataTable)
         aucs.clear(columns=True)
         aucs.add_columns("component alone", "AUC")
-        for key, value in current.component_auc.items():
-            aucs.add_row(Text(key), Text(_fmt(value), justify="right"))
+        for key, value in component_auc_rows(current):
+            aucs.add_row(Text(key), Text(value, justify="right"))
         lowest = min((s for c in curves for _, s in c.steps), default=1.0)
         floor = max(0, int(lowest * 10) * 10 - 10)  # zoom to where the curves are, axis labelled
         self.query_one("#retention-chart", Chart).draw_steps(
-            {c.group: [(t / 30.44, 100 * s) for t, s in c.steps] for c in curves}, xlabel="months", ylim=(floor, 100)
+            {c.group: retention_points(c) for c in curves}, xlabel="months", ylim=(floor, 100)
         )
         green = self.query_one("#green-churns", DataTable)
         green.clear(columns=True)
         green.add_columns("account", "as of", "score", *COMPONENTS)
-        for b in current.churned_while_green:
+        for row in green_churns(current, data.keys):
             green.add_row(
-                book_text(keys[b.account_id]),
-                Text(b.as_of),
-                Text(_fmt(b.score, "{:.1f}")),
-                *[Text(_fmt(c.score, "{:.0f}"), justify="right") for c in b.components],
+                book_text(row.account_key),
+                Text(row.as_of),
+                Text(row.score),
+                *[Text(score, justify="right") for score in row.components],
             )
 
     def action_save(self) -> None:

@@ -6,6 +6,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
+from cstui.formatting import date_or_missing, figure
 from cstui.metrics.checkin import CheckinItem, CheckinQueue, checkin_queue
 from cstui.safe_text import visible
 from cstui.storage import writes
@@ -77,7 +78,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
                 book_text(item.key),
                 book_text(item.name),
                 number(item.arr, "{:,.0f}"),
-                Text(item.renewal_date or "-"),
+                Text(date_or_missing(item.renewal_date)),
                 book_text(first + more),
                 key=str(item.account_id),
             )
@@ -102,7 +103,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         text = Text()
         if item is not None:
             text.append_text(book_text(f"{item.key} {item.name}", "bold"))
-            text.append(f"  health {'-' if item.score is None else f'{item.score:.1f}'} {item.band}")
+            text.append(f"  health {figure(item.score, '{:.1f}')} {item.band}")
             if item.status == "snoozed":
                 text.append(f"  snoozed until {item.snoozed_until}", style="dim")
             for reason in item.reasons or []:

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from cstui.formatting import date_or_missing
 from cstui.readmodels.views import AccountRow
 from cstui.tui.widgets.text import band, book_text, number, trend
 
@@ -30,6 +31,10 @@ def _missing_last(value, default):
     return (value is None, value if value is not None else default)
 
 
+def _date(day: str | None) -> Text:
+    return Text(date_or_missing(day))
+
+
 COLUMNS = (
     Column("Name", lambda r: r.name.lower(), lambda r: book_text(r.name), 26),
     Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment), 10),
@@ -38,8 +43,8 @@ COLUMNS = (
     Column("Band", lambda r: r.band, lambda r: band(r.band), 7),
     Column("Trend", lambda r: _missing_last(r.trend, 0), lambda r: trend(r.trend), 6),
     Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: number(r.nps, "{:+.0f}"), 4),
-    Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: Text(r.last_contact or "-"), 12),
-    Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: Text(r.renewal or "-"), 10),
+    Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: _date(r.last_contact), 12),
+    Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: _date(r.renewal), 10),
     Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}"), 5),
 )
 

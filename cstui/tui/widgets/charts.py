@@ -6,6 +6,8 @@ Charts are textual-plotext `PlotextPlot` widgets: they follow the app's theme by
 
 from textual_plotext import PlotextPlot
 
+from cstui.readmodels.curves import step_curve
+
 # RGB, not names: the "auto" theme repaints named colours.
 BAND_COLORS = {"green": (46, 160, 67), "yellow": (215, 170, 20), "red": (210, 50, 50)}
 
@@ -68,13 +70,7 @@ class Chart(PlotextPlot):
         plt = self.plt
         self.points_drawn = 0
         for name, points in series.items():
-            xs, ys = [], []
-            for x, y in points:
-                if xs:
-                    xs.append(x)
-                    ys.append(ys[-1])
-                xs.append(x)
-                ys.append(y)
+            xs, ys = step_curve(points)
             if xs:
                 plt.plot(xs, ys, label=name, marker="braille")
                 self.points_drawn += len(points)

@@ -2,9 +2,17 @@
 
 from rich.text import Text
 
+from cstui.formatting import figure
+from cstui.metrics.bands import Band
 from cstui.safe_text import visible
 
-BAND_STYLE = {"green": "bold green", "yellow": "bold yellow", "red": "bold red", "no data": "dim", "churned": "dim"}
+BAND_STYLE = {
+    Band.GREEN: "bold green",
+    Band.YELLOW: "bold yellow",
+    Band.RED: "bold red",
+    Band.NO_DATA: "dim",
+    Band.CHURNED: "dim",
+}
 
 
 def book_text(value: object, style: str = "", one_line: bool = True) -> Text:
@@ -13,10 +21,10 @@ def book_text(value: object, style: str = "", one_line: bool = True) -> Text:
 
 def number(value: float | None, fmt: str = "{:,.1f}", style: str = "") -> Text:
     """A figure right-aligned; '-' for undefined, never 0."""
-    return Text("-" if value is None else fmt.format(value), style=style, justify="right")
+    return Text(figure(value, fmt), style=style, justify="right")
 
 
-def band(name: str) -> Text:
+def band(name: Band) -> Text:
     return Text(name, style=BAND_STYLE.get(name, ""))
 
 
