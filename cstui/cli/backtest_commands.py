@@ -250,6 +250,6 @@ def weights(
     if changes:
         save_weights(book, changes)
     config = load_config(book.conn)
-    for key, value in config.weights.items():
-        typer.echo(f"weight.{key} = {value:g}")
+    for key, weight in config.weights.items():
+        typer.echo(f"weight.{key} = {weight:g}")
     typer.echo(f"band.green >= {config.green:g}, band.yellow >= {config.yellow:g}")

@@ -117,13 +117,13 @@ def _breakdown(obs: Observation, config: HealthConfig) -> Breakdown:
 def evaluate(observations: list[Observation], config: HealthConfig) -> BacktestResult:
     """Judge one set of weights and thresholds on the observations."""
     scored = [(obs, _breakdown(obs, config)) for obs in observations]
-    with_score = [(obs, b) for obs, b in scored if b.score is not None]
+    with_score = [(obs, b, b.score) for obs, b in scored if b.score is not None]
     by_band: dict[Band, list[bool]] = {band: [] for band in SCORED}
-    for obs, b in with_score:
+    for obs, b, _ in with_score:
         by_band[b.band].append(obs.churned_within)
     component_auc = {
         key: auc(
-            [(100 - obs.scores[key], obs.churned_within) for obs in observations if obs.scores.get(key) is not None]
+            [(100 - score, obs.churned_within) for obs in observations if (score := obs.scores.get(key)) is not None]
         )
         for key in COMPONENTS
     }
@@ -147,8 +147,8 @@ def evaluate(observations: list[Observation], config: HealthConfig) -> BacktestR
     return BacktestResult(
         config=config,
         observations=len(with_score),
-        churned_observations=sum(1 for obs, _ in with_score if obs.churned_within),
-        auc=auc([(100 - b.score, obs.churned_within) for obs, b in with_score]),
+        churned_observations=sum(1 for obs, _, _ in with_score if obs.churned_within),
+        auc=auc([(100 - score, obs.churned_within) for obs, _, score in with_score]),
         churn_rate_by_band={band: (100 * sum(v) / len(v) if v else None) for band, v in by_band.items()},
         observations_by_band={band: len(v) for band, v in by_band.items()},
         component_auc=component_auc,
@@ -199,7 +199,9 @@ def suggest_weights(
     return HealthConfig(weights, base.green, base.yellow), best
 
 
-def backtest(conn: Conn, as_of: date, horizon: int = 90, weights: dict[str, float] | None = None):
+def backtest(
+    conn: Conn, as_of: date, horizon: int = 90, weights: dict[str, float] | None = None
+) -> tuple[list[Observation], BacktestResult]:
     """Observations and the result for the book's weights (or `weights`), ready to compare."""
     observations = observe(conn, as_of, horizon)
     config = load_config(conn)

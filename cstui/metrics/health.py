@@ -325,7 +325,7 @@ def _relationship_components(inputs: ComponentInputs) -> dict[int, Component]:
     result = {}
     for account, last in last_contacts(conn, as_of, scope).items():
         mood = moods.get(account)
-        days = _days_between(last, as_of)
+        days = (as_of - date.fromisoformat(last)).days
         parts = [recency_score(days)]
         raw = f"last contact {days}d ago"
         if mood is not None:

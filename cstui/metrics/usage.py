@@ -56,7 +56,8 @@ class AccountUsage:
             return None
         if self.previous_minutes == 0:
             return 100.0 if self.minutes > 0 else None
-        return max(0.0, min(100.0, 50 + self.growth_pct / 2))
+        change = 100.0 * (self.minutes - self.previous_minutes) / self.previous_minutes  # growth_pct, defined here
+        return max(0.0, min(100.0, 50 + change / 2))
 
     @property
     def engagement(self) -> float | None:
@@ -71,7 +72,8 @@ class AccountUsage:
 
 
 def key_feature_count(conn: Conn) -> int:
-    return conn.execute("SELECT count(*) FROM features WHERE is_key = 1").fetchone()[0]
+    count: int = conn.execute("SELECT count(*) FROM features WHERE is_key = 1").fetchone()[0]
+    return count
 
 
 def usage_by_account(conn: Conn, window: Period, scope: Scope = EVERYONE) -> dict[int, AccountUsage]:

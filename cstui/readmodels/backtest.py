@@ -10,7 +10,7 @@ from datetime import date
 
 from cstui.formatting import figure
 from cstui.metrics.backtest import BacktestResult, backtest, evaluate, suggest_weights
-from cstui.metrics.bands import SCORED
+from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import Conn
 from cstui.metrics.health import COMPONENTS
 from cstui.metrics.survival import SurvivalCurve, retention_curves
@@ -21,23 +21,29 @@ DAYS_PER_MONTH = 30.44
 Cell = Callable[[BacktestResult], str]
 
 
+def _churn_rate(band: Band) -> Cell:
+    def cell(r: BacktestResult) -> str:
+        return f"{figure(r.churn_rate_by_band[band], '{:.1f}%')} of {r.observations_by_band[band]:,}"
+
+    return cell
+
+
+def _weight(key: str) -> Cell:
+    def cell(r: BacktestResult) -> str:
+        return f"{r.config.weights[key]:g}"
+
+    return cell
+
+
 def _comparison() -> list[tuple[str, Cell]]:
     rows: list[tuple[str, Cell]] = [("ROC AUC of (100 - score)", lambda r: figure(r.auc, "{:.3f}"))]
-    for band in SCORED:
-        rows.append(
-            (
-                f"churn rate when {band}",
-                lambda r, band=band: (
-                    f"{figure(r.churn_rate_by_band[band], '{:.1f}%')} of {r.observations_by_band[band]:,}"
-                ),
-            )
-        )
+    rows += [(f"churn rate when {band}", _churn_rate(band)) for band in SCORED]
     rows += [
         ("median lead time, first red -> churn", lambda r: figure(r.median_lead_days, "{:.0f} days")),
         ("churned accounts red beforehand", lambda r: f"{len(r.lead_times_days)} of {r.churned_accounts}"),
         ("churned while green", lambda r: str(len(r.churned_while_green))),
     ]
-    rows += [(f"weight {key}", lambda r, key=key: f"{r.config.weights[key]:g}") for key in COMPONENTS]
+    rows += [(f"weight {key}", _weight(key)) for key in COMPONENTS]
     return rows
 
 

@@ -70,8 +70,8 @@ def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
         if abs(after - before) < 0.05:
             break
         old = previous_snapshot(conn, a, as_of)
-        change = what_changed(old, health[a])
-        driver = f"{change.driver.label} {change.driver.delta:+.1f}" if change.driver else ""
+        change = what_changed(old, health[a]) if old else None  # `previous` came from a snapshot: there is one
+        driver = f"{change.driver.label} {change.driver.delta:+.1f}" if change and change.driver else ""
         result.append(Mover(a, names[a].key, names[a].name, before, after, day, driver))
     return Dashboard(report, result, health)
 
@@ -189,7 +189,7 @@ class MonthPoint:
     nrr: float | None
     mrr: float
     active_users: float | None  # mean daily active users across the book
-    bands: dict[str, int]
+    bands: dict[Band, int]
     sentiment: float | None  # mean of notes and comments, -2..2
 
 

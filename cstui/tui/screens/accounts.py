@@ -131,7 +131,7 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from cstui.tui.screens.account import AccountScreen
 
-        self.app.push_screen(AccountScreen(int(event.row_key.value)))
+        self.app.push_screen(AccountScreen(int(str(event.row_key.value))))
 
     def action_feedback(self) -> None:
         from cstui.tui.screens.feedback import open_feedback

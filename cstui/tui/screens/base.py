@@ -1,8 +1,8 @@
 """What every data screen shares: loading in a worker and reloading after the book changes."""
 
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from textual import work
+from textual import getters, work
 from textual.screen import Screen
 
 from cstui.storage.access import Conn
@@ -19,10 +19,8 @@ class BookScreen(Screen[None], Generic[DataT]):
     Generic over what `fetch` returns and `show` draws, so each screen's data has one type.
     """
 
-    @property
-    def app(self) -> "CstuiApp":
-        """The running cstui app, typed, so screens reach its book, date and writer checked."""
-        return cast("CstuiApp", super().app)
+    if TYPE_CHECKING:  # the running app, typed, so screens reach its book, date and writer checked
+        app = getters.app(CstuiApp)
 
     loaded_version = -1  # the book version the latest load was started for
     shown_version = -2  # the book version whose data is on screen

@@ -131,4 +131,4 @@ class DashboardScreen(BookScreen["Dashboard"]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from cstui.tui.screens.account import AccountScreen
 
-        self.app.push_screen(AccountScreen(int(event.row_key.value)))
+        self.app.push_screen(AccountScreen(int(str(event.row_key.value))))

@@ -7,6 +7,7 @@ visible page is rendered. Moving past the last row of a page turns the page.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
@@ -22,7 +23,7 @@ PAGE_SIZE = 100
 @dataclass(frozen=True)
 class Column:
     label: str
-    sort_key: Callable[[AccountRow], object]
+    sort_key: Callable[[AccountRow], Any]
     render: Callable[[AccountRow], Text]
     width: int  # fixed, so a new page is drawn without measuring every cell
 

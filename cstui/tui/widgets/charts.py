@@ -4,12 +4,15 @@ Charts are textual-plotext `PlotextPlot` widgets: they follow the app's theme by
 ("auto" theme) and redraw at the size they are given, so they read at 80x24 and at 200x50.
 """
 
+from collections.abc import Callable
+
 from textual_plotext import PlotextPlot
 
+from cstui.metrics.bands import Band
 from cstui.readmodels.curves import step_curve
 
 # RGB, not names: the "auto" theme repaints named colours.
-BAND_COLORS = {"green": (46, 160, 67), "yellow": (215, 170, 20), "red": (210, 50, 50)}
+BAND_COLORS = {Band.GREEN: (46, 160, 67), Band.YELLOW: (215, 170, 20), Band.RED: (210, 50, 50)}
 
 
 class Chart(PlotextPlot):
@@ -19,12 +22,11 @@ class Chart(PlotextPlot):
         super().__init__(id=id, classes=classes)
         self.title = title
         self.points_drawn = 0  # what the tests can check without reading pixels
-        self._last_draw = None  # (method, args, kwargs), replayed when the chart is resized
+        self._redraw: Callable[[], None] | None = None  # the last draw, replayed when the chart is resized
 
     def on_resize(self) -> None:
-        if self._last_draw is not None:
-            method, args, kwargs = self._last_draw
-            method(*args, **kwargs)
+        if self._redraw is not None:
+            self._redraw()
 
     def _tick_step(self, count: int) -> int:
         """Label every n-th point so labels never overlap: plotext's order for overlapping labels
@@ -42,12 +44,14 @@ class Chart(PlotextPlot):
         """Shorten date labels so they fit: YYYY-MM-DD -> MM-DD, YYYY-MM -> 'YY-MM."""
         return [label[5:] if len(label) == 10 else f"'{label[2:]}" if len(label) == 7 else label for label in labels]
 
-    def draw_lines(self, labels: list[str], series: dict[str, list[float | None]], ylim: tuple | None = None) -> None:
+    def draw_lines(
+        self, labels: list[str], series: dict[str, list[float | None]], ylim: tuple[float, float] | None = None
+    ) -> None:
         """One line per series over the labels; gaps where a value is undefined."""
-        self._last_draw = (self.draw_lines, (labels, series), {"ylim": ylim})
+        self._redraw = lambda: self.draw_lines(labels, series, ylim=ylim)
         self._start()
         plt = self.plt
-        xs = list(range(len(labels)))
+        xs: list[float] = [i for i in range(len(labels))]
         self.points_drawn = 0
         for name, values in series.items():
             pairs = [(x, v) for x, v in zip(xs, values) if v is not None]
@@ -62,10 +66,10 @@ class Chart(PlotextPlot):
         self.refresh()
 
     def draw_steps(
-        self, series: dict[str, list[tuple[float, float]]], xlabel: str = "", ylim: tuple | None = None
+        self, series: dict[str, list[tuple[float, float]]], xlabel: str = "", ylim: tuple[float, float] | None = None
     ) -> None:
         """Step curves (a survival curve, say), each series its own (x, y) points."""
-        self._last_draw = (self.draw_steps, (series,), {"xlabel": xlabel, "ylim": ylim})
+        self._redraw = lambda: self.draw_steps(series, xlabel=xlabel, ylim=ylim)
         self._start()
         plt = self.plt
         self.points_drawn = 0
@@ -80,19 +84,19 @@ class Chart(PlotextPlot):
             plt.ylim(*ylim)
         self.refresh()
 
-    def draw_bands(self, labels: list[str], bands: list[dict[str, int]]) -> None:
+    def draw_bands(self, labels: list[str], bands: list[dict[Band, int]]) -> None:
         """Stacked bars of green/yellow/red account counts per label."""
-        self._last_draw = (self.draw_bands, (labels, bands), {})
+        self._redraw = lambda: self.draw_bands(labels, bands)
         self._start()
         plt = self.plt
         # Numeric positions and explicit ticks: plotext places string categories through a set,
         # whose order changes from run to run.
-        xs = list(range(len(labels)))
-        plt.stacked_bar(
+        xs: list[float] = [i for i in range(len(labels))]
+        plt.stacked_bar(  # type: ignore[call-arg]  # textual-plotext's stub lags plotext: labels=, a colour per stack
             xs,
             [[b.get(k, 0) for b in bands] for k in BAND_COLORS],
             labels=list(BAND_COLORS),
-            color=list(BAND_COLORS.values()),
+            color=list(BAND_COLORS.values()),  # type: ignore[arg-type]
             width=0.5,
         )
         step = self._tick_step(len(labels))
