@@ -72,46 +72,103 @@ def test_kill_9_while_saving_1000_notes_loses_no_acknowledged_note(book_path):
     assert integrity(book_path) == ("ok", [])
 
 
-MIGRATOR = "import sys; from cstui.storage.connection import connect; connect(sys.argv[1]).conn.close()"
+# `connect` an older book, printing "start STEP" as each schema step begins (through sqlite-utils'
+# public registration API, so the steps run exactly as in cstui).
+MIGRATOR = """
+import sys
+from sqlite_utils import Migrations
+
+register = Migrations.__call__
 
 
-def test_kill_9_during_a_migration_leaves_the_old_or_the_new_book(tmp_path):
-    """Pass line: 20 kills during `connect` of an older book; each book is exactly old or new, integrity ok."""
+def traced(self, *, name=None, transactional=True):
+    inner = register(self, name=name, transactional=transactional)
+
+    def wrap(step):
+        def run(db):
+            print("start", name, flush=True)
+            step(db)
+
+        inner(run)
+        return step
+
+    return wrap
+
+
+Migrations.__call__ = traced
+from cstui.storage.connection import connect
+
+connect(sys.argv[1]).conn.close()
+"""
+
+
+def _schema(path: Path) -> list[tuple[str, str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+    finally:
+        conn.close()
+
+
+def test_kill_9_during_a_migration_leaves_the_book_at_a_whole_step(tmp_path):
+    """Pass line: 12 kills aimed inside the two pending schema steps of a 25 MB book; for each kill the step in
+    flight is recorded, at least 6 land inside a step (each step at least twice), and every book is exactly at
+    a step boundary - the steps recorded and the schema of that version, nothing half-applied - integrity ok."""
+    pending = known_steps()[-2:]
     old = tmp_path / "old.db"
     db = connect(old, migrate=False)
-    migration_set().apply(db, stop_before=known_steps()[-1])
-    BookMaker(db).account("A1", "2025-01-01")
+    migration_set().apply(db, stop_before=pending[0])
+    account = BookMaker(db).account("A1", "2025-01-01")
+    days = [f"{1000 + i // 336:04d}-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d}" for i in range(200_000)]
+    with db.conn:  # enough rows that each step's index builds take a while to kill inside
+        db.conn.executemany(
+            "INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, 1, 1)",
+            [(account, day) for day in days],
+        )
+        db.conn.executemany(
+            "INSERT INTO surveys (account_id, kind, score, responded_on) VALUES (?, 'nps', 9, ?)",
+            [(account, day) for day in days[:100_000]],
+        )
     db.conn.close()
-    new = tmp_path / "new.db"
-    new.write_bytes(old.read_bytes())
-    connect(new).conn.close()
-    schema = {
-        name: sqlite3.connect(path).execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
-        for name, path in (("old", old), ("new", new))
-    }
+    versions = {}  # steps applied -> schema of that version
+    for stop in [*pending, None]:
+        version = tmp_path / f"version-{stop}.db"
+        version.write_bytes(old.read_bytes())
+        vdb = connect(version, migrate=False)
+        migration_set().apply(vdb, stop_before=stop)
+        versions[tuple(applied_steps(vdb.conn))] = _schema(version)
+        vdb.conn.close()
     rng = random.Random(2)
-    outcomes = {"old": 0, "new": 0}
-    for attempt in range(20):
+    kills = []  # (step in flight when killed, whether the kill landed inside it)
+    for attempt in range(12):
         book = tmp_path / f"book{attempt}.db"
         book.write_bytes(old.read_bytes())
-        child = subprocess.Popen([sys.executable, "-c", MIGRATOR, str(book)])
-        time.sleep(rng.uniform(0.05, 0.6))
+        target = pending[attempt % 2]
+        child = subprocess.Popen([sys.executable, "-c", MIGRATOR, str(book)], stdout=subprocess.PIPE, text=True)
+        for line in child.stdout:
+            if line.split() == ["start", target]:
+                break
+        time.sleep(rng.uniform(0, 0.05))
         child.send_signal(signal.SIGKILL)
+        child.stdout.close()
         child.wait()
         conn = sqlite3.connect(book)
-        steps = applied_steps(conn)
-        tables = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        steps = tuple(applied_steps(conn))
         conn.close()
         assert integrity(book) == ("ok", [])
-        version = "new" if steps == known_steps() else "old"
-        assert steps == known_steps()[: len(known_steps()) - (version == "old")]
-        assert tables == schema[version]  # no half-applied step
-        outcomes[version] += 1
-    print(outcomes)
+        assert steps in versions, steps  # a whole number of steps
+        assert _schema(book) == versions[steps]  # and exactly that version's schema: no half-applied step
+        kills.append((target, target not in steps))
+    print(kills)
+    inside = [step for step, landed in kills if landed]
+    assert len(inside) >= 6, kills
+    assert all(inside.count(step) >= 2 for step in pending), kills
 
 
 def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path, tmp_path):
-    """Pass line: 3 backups taken while 10,000 rows go in; each restores and passes integrity_check."""
+    """Pass line: backups taken while 10,000 rows go in (100 transactions of 100), at least 3 of them in the
+    middle of the inserts (some rows in, not all); each restores, passes integrity_check and holds whole
+    transactions only (a multiple of 100 rows)."""
     maker = BookMaker(connect(book_path))
     account = maker.account("A1", "2025-01-01")
     maker.conn.close()
@@ -125,6 +182,7 @@ def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path,
                     "INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, 1, 1)",
                     [(account, f"{1000 + batch:04d}-01-{day:02d}") for day in range(1, 101)],
                 )
+            time.sleep(0.01)  # spread the inserts so that backups land between and during them
         writer.conn.close()
         done.set()
 
@@ -134,13 +192,20 @@ def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path,
     backups = []
     while not done.is_set() or len(backups) < 3:
         backups.append(backup_to(reader.conn, tmp_path / f"copy{len(backups)}.db"))
-        time.sleep(0.05)
+        time.sleep(0.02)
     thread.join()
     reader.conn.close()
+    rows_in_copies = []
     for copy in backups:
         target = tmp_path / f"restored-{copy.name}"
         restore(copy, target)
         assert integrity(target) == ("ok", [])
+        conn = sqlite3.connect(target)
+        rows_in_copies.append(conn.execute("SELECT count(*) FROM usage_daily").fetchone()[0])
+        conn.close()
+    print(rows_in_copies)
+    assert all(rows % 100 == 0 for rows in rows_in_copies), rows_in_copies
+    assert sum(0 < rows < 10_000 for rows in rows_in_copies) >= 3, rows_in_copies  # taken during the inserts
     assert sqlite3.connect(book_path).execute("SELECT count(*) FROM usage_daily").fetchone()[0] == 10_000
 
 
@@ -186,17 +251,18 @@ async def test_a_busy_book_never_crashes_the_app_and_nothing_is_half_saved(demo_
     saves nothing and keeps the app running; once the lock is gone the same key saves."""
     from cstui.tui.app import CstuiApp
     from tests.conftest import DEMO_DATE
-    from tests.tui_helpers import press
+    from tests.tui_helpers import press, record_notifications
 
     app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=(140, 45)) as pilot:
+        notes = record_notifications(app)
         await press(pilot, "c")
         app.book.execute("PRAGMA busy_timeout = 200")
         other = sqlite3.connect(demo_path)
         other.execute("BEGIN IMMEDIATE")
         await press(pilot, "r")
         assert app.is_running
-        assert any("The book is busy" in str(n.message) for n in app._notifications)
+        assert [options["severity"] for message, options in notes if "The book is busy" in message] == ["error"]
         assert app.screen.progress()[0] == 0
         other.rollback()
         other.close()
@@ -210,7 +276,10 @@ def test_cli_write_on_a_busy_book_says_so_and_changes_nothing(demo_path, cli, mo
     from cstui.storage import connection
 
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
-    monkeypatch.setattr(connection, "PRAGMAS", tuple(p.replace("10000", "200") for p in connection.PRAGMAS))
+    busy = "PRAGMA busy_timeout = 200"
+    monkeypatch.setattr(
+        connection, "PRAGMAS", tuple(busy if p.startswith("PRAGMA busy_timeout") else p for p in connection.PRAGMAS)
+    )
     other = sqlite3.connect(demo_path)
     other.execute("BEGIN IMMEDIATE")
     try:

@@ -16,7 +16,7 @@ from cstui.tui.screens.account import AccountScreen
 from cstui.tui.widgets.account_table import AccountTable
 from tests.bookmaker import BookMaker
 from tests.conftest import DEMO_DATE, dump
-from tests.tui_helpers import cells, press, settle
+from tests.tui_helpers import cells, press, record_notifications, settle
 
 HEADERS = {
     "accounts.csv": ["key", "name", "start_date", "segment", "seats"],
@@ -189,8 +189,11 @@ async def test_snoozing_an_account_with_a_markup_key_notifies_literally(book_pat
     make.account("[b]K[/b]", "2024-01-01")  # no contact ever: it is in the check-in queue
     app = CstuiApp(book_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=(140, 40)) as pilot:
+        notes = record_notifications(app)
         await press(pilot, "c")
         assert isinstance(app.screen, CheckinScreen)
         await press(pilot, "s", "t")
-        assert [str(n.message) for n in app._notifications][-1].startswith("[b]K[/b] snoozed until")
+        message, options = notes[-1]
+        assert message.startswith("[b]K[/b] snoozed until")
+        assert options["markup"] is False  # shown as typed, not parsed as Rich markup
         assert app.is_running

@@ -1,5 +1,6 @@
 """Driving the app in tests: wait until the workers have loaded what the screen shows."""
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -25,3 +26,17 @@ async def press(pilot: Pilot, *keys: str) -> None:
 def cells(table: DataTable) -> list[list[str]]:
     """The table's rows as plain strings, as a user reads them."""
     return [[str(getattr(cell, "plain", cell)) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def record_notifications(app: App[object]) -> list[tuple[str, dict[str, object]]]:
+    """Every notification the app raises from now on, as (message, options), caught at `App.notify`,
+    the public method every screen calls (Textual's own list of toasts is private)."""
+    seen: list[tuple[str, dict[str, object]]] = []
+    notify = app.notify
+
+    def recording(message: str, **options: object) -> None:
+        seen.append((str(message), options))
+        notify(message, **options)  # type: ignore[arg-type]
+
+    app.notify = recording  # type: ignore[method-assign]
+    return seen
