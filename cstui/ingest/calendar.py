@@ -80,6 +80,9 @@ def parse_calendar(
         )
     except Exception as error:  # broken RRULE, unknown TZID, bad dates: reported, not a traceback
         return [], [Problem(path, "calendar", f"cannot expand the events ({_short(error)})")]
+    # Only a series' occurrences need their RECURRENCE-ID in the key (the expander gives every event
+    # one); a single event keeps its UID alone, so moving it in the calendar does not duplicate it.
+    series = {str(e.get("UID")) for e in calendar.walk("VEVENT") if e.get("RRULE") or e.get("RDATE")}
     items = []
     for event in occurrences:
         if str(event.get("STATUS") or "").upper() == "CANCELLED":
@@ -87,11 +90,11 @@ def parse_calendar(
         day = local_date(event.start, tz)
         if not since <= day <= until:
             continue
-        items.append(_item(path, event, day))
+        items.append(_item(path, event, day, str(event.get("UID")) in series))
     return items, []
 
 
-def _item(path: Path, event, day: date) -> Item:
+def _item(path: Path, event, day: date, in_series: bool) -> Item:
     uid = str(event.get("UID") or "").strip()
     summary = " ".join(str(event.get("SUMMARY") or "").split()) or "(no title)"
     organizer = _person(event.get("ORGANIZER"))
@@ -99,7 +102,7 @@ def _item(path: Path, event, day: date) -> Item:
     recurrence = event.get("RECURRENCE-ID")
     start = event.start
     if uid:
-        key = f"ics:{uid}|{_instant(recurrence.dt)}" if recurrence is not None else f"ics:{uid}"
+        key = f"ics:{uid}|{_instant(recurrence.dt)}" if in_series and recurrence is not None else f"ics:{uid}"
     else:
         key = "ics:" + stable_hash(_instant(start), summary, organizer.email if organizer else "")
     return Item(
