@@ -339,3 +339,77 @@ def test_hostile_text_is_shown_literally(acme_book, cli, tmp_path):
     assert "\x1b" not in result.out and "\x07" not in result.out
     assert "[bold red]boom[/] \\x1b]52;c;aGk=\\x07 \\x1b[2J" in result.out
     assert "no contact or account domain matches" in result.out
+
+
+def test_time_json_against_hand_computed_minutes(book_path, cli, tmp_path):
+    src = tmp_path / "csv"
+    src.mkdir()
+    (src / "accounts.csv").write_text(
+        "key,name,start_date,segment\nA1,Acme,2024-01-10,SMB\nB2,Beta,2024-01-10,Enterprise\n"
+        "C3,Gamma,2024-01-10,Enterprise\n",
+        encoding="utf-8",
+    )
+    (src / "contacts.csv").write_text(
+        "account_key,name,email\nA1,Ana,ana@acme.com\nB2,Bo,bo@beta.org\nC3,Cy,cy@gamma.net\n", encoding="utf-8"
+    )
+    (src / "mrr_history.csv").write_text(
+        "account_key,effective_date,mrr\nA1,2024-01-10,100\nB2,2024-01-10,800\nC3,2024-01-10,100\n", encoding="utf-8"
+    )
+    assert cli("import", str(src), "--db", str(book_path)).code == 0
+    hour = "DTEND:20261102T110000Z"
+    cal = tmp_path / "cal.ics"
+    cal.write_bytes(
+        ics(
+            event("a", "DTSTART:20261102T100000Z", hour, "Acme weekly", "RRULE:FREQ=WEEKLY;COUNT=3", ANA),
+            event("a-old", "DTSTART:20261020T100000Z", "DTEND:20261020T110000Z", "Before the period", ANA),
+            event("b", "DTSTART:20261105T100000Z", "DURATION:PT30M", "Beta QBR", "ATTENDEE:mailto:bo@beta.org"),
+        )
+    )
+    eml = tmp_path / "b.eml"
+    eml.write_bytes(mail(headers("Beta renewal", sender="bo@beta.org", Message_ID="<r@beta.org>")))
+    ingest = cli(
+        "ingest",
+        str(cal),
+        str(eml),
+        "--db",
+        str(book_path),
+        "--as-of",
+        AS_OF,
+        "--since",
+        "2026-10-01",
+        "--tz",
+        "UTC",
+        "--me",
+        "casey@vendor.io",
+    )
+    assert ingest.code == 0, ingest.err
+    assert (
+        cli("note", "add", "--account", "C3", "--summary", "Call", "--date", "2026-11-10", "--db", str(book_path)).code
+        == 0
+    )
+
+    result = cli("time", "--period", "2026-11-01:2026-12-01", "--json", "--db", str(book_path))
+    assert result.code == 0, result.err
+    import json
+
+    data = json.loads(result.out)
+    # ARR = 12 x MRR: 1200, 9600, 1200 of 12000. Time: Acme 3 x 60 min = 180; Beta 30 min + one
+    # email at 5 min = 35; Gamma's call has no minutes: 0. Of 215 minutes.
+    by_key = {a["key"]: a for a in data["accounts"]}
+    assert {
+        k: (a["arr"], a["meetings"], a["meeting_minutes"], a["emails"], a["attention_minutes"])
+        for k, a in by_key.items()
+    } == {
+        "A1": (1200, 3, 180, 0, 180),
+        "B2": (9600, 1, 30, 1, 35),
+        "C3": (1200, 0, 0, 0, 0),
+    }
+    assert by_key["A1"]["attention_share"] == pytest.approx(180 / 215)
+    assert by_key["B2"]["arr_share"] == pytest.approx(0.8)
+    assert (data["arr"], data["meeting_minutes"], data["emails"], data["attention_minutes"]) == (12000, 210, 1, 215)
+    segments = {s["name"]: (s["accounts"], s["arr"], s["meeting_minutes"], s["emails"]) for s in data["segments"]}
+    assert segments == {"Enterprise": (2, 10800, 30, 1), "SMB": (1, 1200, 180, 0)}
+    # Beta: 80 % of ARR (average 33 %) and 16 % of the time; Acme: 84 % of the time for 10 % of ARR.
+    assert data["underserved"] == ["B2"] and data["overserved"] == ["A1"]
+    table = cli("time", "--period", "2026-11-01:2026-12-01", "--db", str(book_path))
+    assert "much ARR, little attention: B2 Beta (80.0% of ARR, 16.3% of time)" in table.out

@@ -26,6 +26,7 @@ class IngestFailed(UserError):
 
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
+    app.command("time")(time_spent)
 
 
 def _zone(name: str | None):
@@ -116,3 +117,58 @@ def _report(result, paths: list[Path], show_all: bool) -> None:
         if not result.contacts_added:
             again = " ".join(shlex.quote(os.fspath(p)) for p in paths)
             typer.echo(visible(f"add them with: cstui ingest {again} --add-contacts", one_line=True))
+
+
+TIME_DAYS = 90  # the default period: the trailing 90 days
+
+
+def time_spent(
+    period: Annotated[
+        str | None, typer.Option("--period", help="START:END (END excluded; default: the last 90 days).")
+    ] = None,
+    as_of: AsOfOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Meeting minutes and emails per account and segment against each one's share of ARR."""
+    import json
+    from dataclasses import asdict
+
+    from cstui.cli.report_commands import parse_period
+    from cstui.metrics.attention import EMAIL_MINUTES, time_report
+    from cstui.metrics.base import trailing
+
+    window = parse_period(period) if period else trailing(as_of_date(as_of), TIME_DAYS)
+    book = open_book(_existing_book(db))
+    report = time_report(book.conn, window)
+    if as_json:
+        data = asdict(report)
+        data["period"] = {"start": window.s, "end": window.e}
+        data["email_minutes"] = EMAIL_MINUTES
+        typer.echo(json.dumps(data, indent=2))
+        return
+    typer.echo(
+        f"{window}: {report.meetings} meetings ({report.meeting_minutes} min), {report.emails} emails "
+        f"(counted {EMAIL_MINUTES} min each); ARR {report.arr:,.0f} at {window.e}"
+    )
+    typer.echo(f"{'':24} {'ARR':>12} {'ARR %':>6} {'mtgs':>5} {'min':>6} {'mails':>5} {'time %':>6}")
+    for row in report.segments + sorted(report.accounts, key=lambda a: (-a.arr, a.key or "")):
+        label = row.name if row.key is None else f"  {row.key} {row.name}"
+        typer.echo(
+            visible(
+                f"{label[:24]:24} {row.arr:>12,.0f} {100 * row.arr_share:>6.1f} {row.meetings:>5} "
+                f"{row.meeting_minutes:>6} {row.emails:>5} {100 * row.attention_share:>6.1f}",
+                one_line=True,
+            )
+        )
+    names = {a.key: a for a in report.accounts}
+    for title, keys in (
+        ("much ARR, little attention", report.underserved),
+        ("much attention, little ARR", report.overserved),
+    ):
+        shown = ", ".join(
+            f"{key} {names[key].name} ({100 * names[key].arr_share:.1f}% of ARR, "
+            f"{100 * names[key].attention_share:.1f}% of time)"
+            for key in keys
+        )
+        typer.echo(visible(f"{title}: {shown or 'none'}", one_line=True))
