@@ -413,3 +413,25 @@ def test_time_json_against_hand_computed_minutes(book_path, cli, tmp_path):
     assert data["underserved"] == ["B2"] and data["overserved"] == ["A1"]
     table = cli("time", "--period", "2026-11-01:2026-12-01", "--db", str(book_path))
     assert "much ARR, little attention: B2 Beta (80.0% of ARR, 16.3% of time)" in table.out
+
+
+def test_cstui_demo_ingests_its_calendar_and_mailbox(cli, tmp_path):
+    book_path = tmp_path / "demo.db"
+    built = cli("demo", "--no-open", "--db", str(book_path), "--as-of", "2026-11-24")
+    assert built.code == 0, built.err
+    inbox = tmp_path / "demo-inbox"
+    assert sorted(p.name for p in inbox.iterdir()) == ["calendar.ics", "inbox.mbox"]
+    (meetings, emails) = one(
+        book_path,
+        "SELECT sum(kind = 'meeting'), sum(kind = 'email') FROM interactions WHERE ingest_key IS NOT NULL AND reviewed = 0",
+    )[0]
+    assert meetings > 50 and emails >= 15
+    again = cli("ingest", str(inbox), "--db", str(book_path), "--as-of", "2026-11-24")
+    assert again.code == 0, again.err
+    assert again.out.count(" 0 meetings, 0 emails stored") == 2  # all already there
+    assert "internal" in again.out and "'Partner webinar: what's new'" in again.out
+    report = cli("time", "--db", str(book_path), "--as-of", "2026-11-24", "--json")
+    import json
+
+    data = json.loads(report.out)
+    assert len(data["underserved"]) == 5 and len(data["overserved"]) >= 3

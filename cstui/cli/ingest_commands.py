@@ -15,15 +15,6 @@ from cstui.safe_text import visible
 SHOWN = 20  # internal and unmatched items listed per kind unless --all
 
 
-class IngestFailed(UserError):
-    """The run was rejected; one `file: item: reason` line per problem and the book unchanged."""
-
-    def __init__(self, problems: list[str]):
-        shown = "\n".join(problems[:200])
-        more = f"\n... and {len(problems) - 200} more" if len(problems) > 200 else ""
-        super().__init__(f"ingest rejected, the book is unchanged ({len(problems)} problems):\n{shown}{more}")
-
-
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
     app.command("time")(time_spent)
@@ -68,8 +59,8 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Turn calendar meetings and mail into interactions, matched to accounts; all-or-nothing."""
-    from cstui.ingest.files import ReadOptions, read_paths
-    from cstui.storage.ingest_store import store
+    from cstui.ingest.files import ReadOptions
+    from cstui.storage.ingest_store import ingest_paths
 
     if me is not None and "@" not in me:
         raise UserError(f"--me: '{visible(me, one_line=True)}' is not an email address")
@@ -78,12 +69,8 @@ def ingest(
     if first > until:
         raise UserError(f"--since: {first} is after --as-of {until}")
     options = ReadOptions(since=first, until=until, tz=_zone(tz), headers_only=headers_only)
-    book_path = _existing_book(db)
-    items, problems = read_paths(paths, options)
-    if problems:
-        raise IngestFailed([visible(problem, one_line=True) for problem in problems])
-    book = open_book(book_path)
-    result = store(book, items, me.strip().lower() if me else None, add_contacts=add_contacts)
+    book = open_book(_existing_book(db))
+    result = ingest_paths(book, paths, options, me.strip().lower() if me else None, add_contacts=add_contacts)
     _report(result, paths, show_all)
 
 

@@ -4,11 +4,23 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
 
+from cstui.errors import UserError
 from cstui.ingest.calendar import parse_calendar
 from cstui.ingest.items import Item, Problem
 from cstui.ingest.mail import parse_eml, parse_mbox
+from cstui.safe_text import visible
 
 SUFFIXES = (".ics", ".eml", ".mbox")
+
+
+class IngestFailed(UserError):
+    """The run was rejected: one `file: item: reason` line per problem, and the book unchanged."""
+
+    def __init__(self, problems: list[Problem]):
+        lines = [visible(problem, one_line=True) for problem in problems]
+        shown = "\n".join(lines[:200])
+        more = f"\n... and {len(lines) - 200} more" if len(lines) > 200 else ""
+        super().__init__(f"ingest rejected, the book is unchanged ({len(lines)} problems):\n{shown}{more}")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from cstui.ingest.files import IngestFailed, ReadOptions, read_paths
 from cstui.ingest.items import Item, ItemKind, Person
 from cstui.ingest.match import COMMON_PROVIDERS, Directory, Match, Verdict, classify
 from cstui.sentiment import text_sentiment
@@ -136,3 +137,13 @@ def store(db: Database, items: dict[Path, list[Item]], me: str | None, *, add_co
             for contact in result.new_contacts:
                 _add_contact(db, ids[contact.account_key], contact.person)
     return result
+
+
+def ingest_paths(
+    db: Database, paths: list[Path], options: ReadOptions, me: str | None, *, add_contacts: bool = False
+) -> IngestResult:
+    """Read every file, then store; any problem rejects the whole run before anything is written."""
+    items, problems = read_paths(paths, options)
+    if problems:
+        raise IngestFailed(problems)
+    return store(db, items, me, add_contacts=add_contacts)
