@@ -435,3 +435,35 @@ def test_cstui_demo_ingests_its_calendar_and_mailbox(cli, tmp_path):
 
     data = json.loads(report.out)
     assert len(data["underserved"]) == 5 and len(data["overserved"]) >= 3
+
+
+def test_cstui_me_from_the_environment_makes_a_meeting_internal(acme_book, cli, tmp_path, monkeypatch):
+    cal = tmp_path / "cal.ics"
+    # No organizer: without knowing the CSM's side, vendor.io is just an unknown domain.
+    cal.write_bytes(
+        ics(
+            event(
+                "t",
+                "DTSTART:20261114T090000Z",
+                None,
+                "Prep",
+                "ATTENDEE:mailto:casey@vendor.io",
+                "ATTENDEE:mailto:dana@vendor.io",
+            )
+        )
+    )
+    assert "no contact or account domain matches" in run(cli, acme_book, str(cal)).out
+    monkeypatch.setenv("CSTUI_ME", "Casey@Vendor.io")
+    result = run(cli, acme_book, str(cal))
+    assert "0 meetings, 0 emails stored, 0 already there, 1 internal, 0 unmatched" in result.out
+    assert "everyone is at vendor.io" in result.out
+
+
+def test_parsing_and_storage_never_load_the_ui():
+    import subprocess
+    import sys
+
+    modules = "cstui.ingest.files, cstui.ingest.match, cstui.storage.ingest_store, cstui.metrics.attention"
+    code = f"import sys, {modules}; print(sorted(m for m in ('textual', 'rich', 'typer') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
