@@ -303,7 +303,12 @@ def test_mbox_from_line_quirks(acme_book, cli, tmp_path):
     ("name", "content", "message"),
     [
         ("bad.ics", b"this is not a calendar", "bad.ics: calendar: not an iCalendar file"),
-        ("nostart.ics", None, "nostart.ics: event x1: no DTSTART"),
+        (
+            "nostart.ics",
+            ics("BEGIN:VEVENT\nUID:x1\nSUMMARY:No start\nEND:VEVENT\n"),
+            "nostart.ics: event x1: no DTSTART",
+        ),
+        ("baddt.ics", ics(event("x2", "DTSTART:someday", None, "Broken")), "baddt.ics: event x2: bad DTSTART"),
         ("nodate.eml", b"From: ana@acme.com\nSubject: hi\n\nbody\n", "nodate.eml: message: no Date header"),
         ("baddate.eml", b"From: ana@acme.com\nDate: someday\n\nbody\n", "baddate.eml: message: bad Date header"),
         ("bad.mbox", b"Subject: not an mbox\n\nbody\n", "bad.mbox: mbox: not an mbox file"),
@@ -314,7 +319,7 @@ def test_a_bad_file_rejects_the_run_and_leaves_the_book_unchanged(acme_book, cli
     good = tmp_path / "good.ics"
     good.write_bytes(ics(SERIES))
     bad = tmp_path / name
-    bad.write_bytes(content if content is not None else ics("BEGIN:VEVENT\nUID:x1\nSUMMARY:No start\nEND:VEVENT\n"))
+    bad.write_bytes(content)
     before = book_hash(acme_book)
     result = run(cli, acme_book, str(good), str(bad))
     assert result.code == 1

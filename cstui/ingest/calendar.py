@@ -20,12 +20,12 @@ def local_date(value: date | datetime, tz: tzinfo | None) -> date:
     return value
 
 
-def _person(value, default_name: str | None = None) -> Person | None:
+def _person(value) -> Person | None:
     text = re.sub(r"^mailto:", "", str(value or "").strip(), flags=re.IGNORECASE)
     if "@" not in text:
         return None
     params = getattr(value, "params", {}) or {}
-    return Person(text.lower(), str(params.get("CN") or default_name or "").strip() or None)
+    return Person(text.lower(), str(params.get("CN") or "").strip() or None)
 
 
 def _attendees(event) -> list:
@@ -71,6 +71,11 @@ def parse_calendar(
         label = f"event {event.get('UID') or event.get('SUMMARY') or '(no UID)'}"
         if event.get("DTSTART") is None:
             problems.append(Problem(path, label, "no DTSTART"))
+            continue
+        try:
+            event["DTSTART"].dt  # noqa: B018 - reading it is the check
+        except Exception as error:  # icalendar's broken-property errors vary by version
+            problems.append(Problem(path, label, f"bad DTSTART ({_short(error)})"))
     if problems:
         return [], problems
     try:
