@@ -472,3 +472,45 @@ def test_parsing_and_storage_never_load_the_ui():
     code = f"import sys, {modules}; print(sorted(m for m in ('textual', 'rich', 'typer') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_thread_concentration_and_champion_silence_by_hand():
+    from datetime import date
+
+    from cstui.metrics.relationships import Threads, champion_silence, threads
+    from tests.bookmaker import BookMaker, memory_book
+
+    db = memory_book()
+    make = BookMaker(db)
+    a1 = make.account("A1", "2024-01-01")
+    b2 = make.account("B2", "2024-01-01")
+    c3 = make.account("C3", "2024-01-01", churn="2026-06-01")  # off the books: in neither list
+    for account, name, email, champion in [
+        (a1, "Ana", "Ana@acme.com", 1),
+        (a1, "Ben", "ben@acme.com", 0),
+        (b2, "Bo", "bo@beta.org", 1),
+        (c3, "Cy", "cy@gamma.net", 1),
+    ]:
+        make._insert(
+            "INSERT INTO contacts (account_id, name, email, is_champion) VALUES (?, ?, ?, ?)",
+            [account, name, email, champion],
+        )
+
+    def talk(on: str, email: str | None, participants: str | None = None) -> None:
+        make._insert(
+            "INSERT INTO interactions (account_id, occurred_on, kind, summary, contact_email, participants)"
+            " VALUES (?, ?, 'meeting', 'x', ?, ?)",
+            [a1, on, email, participants],
+        )
+
+    for day in ("2026-09-10", "2026-10-01", "2026-11-20"):
+        talk(day, "ana@acme.com")
+    talk("2026-11-25", "ben@acme.com", "casey@vendor.io, ben@acme.com, ana@acme.com")  # Ana was there too
+    talk("2026-11-26", None)  # no contact named: not counted
+    talk("2026-08-01", "ben@acme.com")  # 121 days before: outside the 90-day window
+    talk("2026-12-05", "ana@acme.com")  # after the report date
+    as_of = date(2026, 11, 30)
+    # Window [2026-09-02, 2026-12-01): Ana 3, Ben 1 -> 3 / 4.
+    assert threads(db.conn, as_of) == {a1: Threads(a1, 4, 2, "ana@acme.com", 0.75)}
+    silence = {s.champion_email: (s.last_contact, s.days) for s in champion_silence(db.conn, as_of)}
+    assert silence == {"ana@acme.com": (date(2026, 11, 25), 5), "bo@beta.org": (None, None)}
