@@ -4,13 +4,16 @@ import os
 import shlex
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
 from cstui.safe_text import visible
+
+if TYPE_CHECKING:
+    from cstui.storage.ingest_store import IngestResult
 
 SHOWN = 20  # internal and unmatched items listed per kind unless --all
 
@@ -28,7 +31,9 @@ def _zone(name: str | None):
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"--tz: '{name}' is not a time zone name (e.g. Europe/Berlin)") from None
+        raise UserError(
+            f"--tz: '{visible(name, one_line=True)}' is not a time zone name (e.g. Europe/Berlin)"
+        ) from None
 
 
 def _existing_book(db: Path | None) -> Path:
@@ -74,7 +79,7 @@ def ingest(
     _report(result, paths, show_all)
 
 
-def _report(result, paths: list[Path], show_all: bool) -> None:
+def _report(result: "IngestResult", paths: list[Path], show_all: bool) -> None:
     for path, n in result.files.items():
         typer.echo(
             f"{visible(path, one_line=True)}: {n.meetings} meetings, {n.emails} emails stored, "
