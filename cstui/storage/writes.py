@@ -116,8 +116,12 @@ def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback |
     ), {}
 
 
-def save_feedback(db: Database, entry: Feedback) -> int:
-    """Store a conversation, its scores and its follow-up as one transaction; return its id."""
+def save_feedback(db: Database, entry: Feedback, interaction_id: int | None = None) -> int:
+    """Store a conversation, its scores and its follow-up as one transaction; return its id.
+
+    With `interaction_id` (an ingested interaction in the review queue) that row is rewritten from
+    the entry and marked reviewed instead of a new one being added.
+    """
     with write_transaction(db):
         acct = account_id(db, entry.account_key)
         email = entry.contact_email
@@ -129,22 +133,32 @@ def save_feedback(db: Database, entry: Feedback) -> int:
                 email = known[0]
             else:
                 db.execute("INSERT INTO contacts (account_id, name) VALUES (?, ?)", [acct, entry.contact_name])
-        cursor = db.execute(
-            "INSERT INTO interactions (account_id, occurred_on, kind, summary, contact_email, notes,"
-            " sentiment, text_sentiment, follow_up_on, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
-            [
-                acct,
-                entry.occurred_on,
-                entry.kind,
-                entry.summary,
-                email,
-                entry.notes,
-                entry.sentiment,
-                text_sentiment(entry.summary, entry.notes),
-                entry.follow_up_on,
-            ],
-        )
-        interaction = cursor.lastrowid
+        fields = [
+            entry.occurred_on,
+            entry.kind,
+            entry.summary,
+            email,
+            entry.notes,
+            entry.sentiment,
+            text_sentiment(entry.summary, entry.notes),
+            entry.follow_up_on,
+        ]
+        if interaction_id is None:
+            cursor = db.execute(
+                "INSERT INTO interactions (occurred_on, kind, summary, contact_email, notes, sentiment,"
+                " text_sentiment, follow_up_on, account_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
+                [*fields, acct],
+            )
+            interaction = cursor.lastrowid
+        else:
+            cursor = db.execute(
+                "UPDATE interactions SET occurred_on = ?, kind = ?, summary = ?, contact_email = ?, notes = ?,"
+                " sentiment = ?, text_sentiment = ?, follow_up_on = ?, reviewed = 1 WHERE account_id = ? AND id = ?",
+                [*fields, acct, interaction_id],
+            )
+            if cursor.rowcount != 1:
+                raise UserError(f"interaction {interaction_id}: not in the book for account '{entry.account_key}'")
+            interaction = interaction_id
         for kind, score in entry.scores.items():
             db.execute(
                 "INSERT INTO surveys (account_id, kind, score, responded_on, contact_email, comment,"
