@@ -5,6 +5,7 @@ queue when the CSM gives their read of it, accepts it as it is, or rewrites it i
 (`writes.save_feedback` with the interaction's id). Each write here is one transaction.
 """
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -47,13 +48,13 @@ class Unreviewed:
 
 
 def unreviewed(conn: sqlite3.Connection) -> list[Unreviewed]:
-    """Every unreviewed interaction, the oldest first (the order they happened in)."""
+    """Every unreviewed interaction, the newest first (the one the CSM remembers best)."""
     rows = conn.execute(
         """
         SELECT i.id, a.id, a.key, a.name, i.occurred_on, i.kind, i.summary, i.notes, i.contact_email,
                i.participants, i.duration_minutes, i.text_sentiment
         FROM interactions i JOIN accounts a ON a.id = i.account_id
-        WHERE i.reviewed = 0 ORDER BY i.occurred_on, i.id"""
+        WHERE i.reviewed = 0 ORDER BY i.occurred_on DESC, i.id DESC"""
     )
     return [Unreviewed(*row) for row in rows]
 
@@ -77,3 +78,13 @@ def accept(db: Database, interaction_id: int) -> bool:
     """Take an interaction as ingested: reviewed, nothing else changed."""
     with write_transaction(db):
         return _mark(db, interaction_id, "UPDATE interactions SET reviewed = 1 WHERE id = ?", [])
+
+
+def accept_all(db: Database, interaction_ids: list[int]) -> int:
+    """Accept every one of `interaction_ids` still unreviewed (those the CSM saw listed); return how many."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE interactions SET reviewed = 1 WHERE reviewed = 0 AND id IN (SELECT value FROM json_each(?))",
+            [json.dumps(interaction_ids)],
+        )
+    return cursor.rowcount

@@ -1,8 +1,9 @@
 """The inbox review (`I`): ingested meetings and mail, one by one, until each has the CSM's look.
 
 Like the check-in: `j`/`k` move, a digit gives the CSM's read (`1`..`5` = -2..+2), `r` accepts the
-interaction as ingested, `f` opens it in the feedback form to rewrite it or add a follow-up. A
-reviewed interaction leaves the queue and the cursor stays where it was, on the next one.
+interaction as ingested, `f` opens it in the feedback form to rewrite it or add a follow-up, and
+`A` accepts every one listed, after asking (a first ingest of a year's calendar brings hundreds).
+A reviewed interaction leaves the queue and the cursor stays where it was, on the next one.
 """
 
 from rich.text import Text
@@ -21,7 +22,7 @@ READ_KEYS = {str(i + 1): read for i, read in enumerate(review.READS)}
 
 
 class ReviewScreen(BookScreen):
-    """Unreviewed ingested interactions, the oldest first."""
+    """Unreviewed ingested interactions, the newest first."""
 
     DEFAULT_CSS = """
     #review-progress { padding: 0 1; text-style: bold; }
@@ -33,11 +34,15 @@ class ReviewScreen(BookScreen):
         Binding("j,down", "move(1)", "Down", show=False),
         Binding("k,up", "move(-1)", "Up", show=False),
         *(
-            Binding(key, f"read({read})", f"Read {read:+d}", show=key == "1", key_display="1-5" if key == "1" else None)
+            Binding(key, f"read({read})", f"Read {read:+d}", show=False)
+            if key != "1"
+            # One footer entry for the five digits.
+            else Binding(key, f"read({read})", "Your read -2..+2", key_display="1-5")
             for key, read in READ_KEYS.items()
         ),
         Binding("r", "accept", "Accept as is"),
         Binding("f", "feedback", "Edit in form"),
+        Binding("A", "accept_all", "Accept all listed"),
         Binding("enter", "open", "Open account"),
     ]
 
@@ -131,6 +136,19 @@ class ReviewScreen(BookScreen):
     def action_accept(self) -> None:
         if self.current:
             self._done(review.accept, self.current.interaction_id)
+
+    def action_accept_all(self) -> None:
+        from cstui.tui.screens.confirm import ConfirmScreen
+
+        ids = [item.interaction_id for item in self.items]
+        if not ids:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._done(review.accept_all, ids)
+
+        self.app.push_screen(ConfirmScreen(f"Accept all {len(ids)} as they are, without your read?"), answer)
 
     def action_feedback(self) -> None:
         from cstui.tui.screens.feedback import FeedbackScreen
