@@ -21,7 +21,7 @@ from cstui.errors import UserError
 from cstui.safe_text import visible
 
 DEFAULT_LIMIT = 100
-SNIPPET_TOKENS = 16
+SNIPPET_TOKENS = 12
 # Marks around matched words in snippet(); a record whose text holds them itself is shown unmarked.
 OPEN, CLOSE = "\x02", "\x03"
 ELLIPSIS = "…"
