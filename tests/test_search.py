@@ -2,6 +2,8 @@
 
 import json
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from sqlite_utils import Database
@@ -333,3 +335,16 @@ def test_an_update_that_changes_no_indexed_column_leaves_the_index_untouched(sma
         small.conn.execute("UPDATE accounts SET name = name, key = key, segment = 'smb'")
         small.conn.execute("UPDATE interactions SET summary = summary, text_sentiment = 0")
     assert small.conn.execute("SELECT * FROM search_index_data ORDER BY id").fetchall() == data
+
+
+def test_cstui_search_runs_without_loading_textual_or_rich(small, book_path):
+    code = (
+        "import sys, atexit\n"
+        "atexit.register(lambda: print(sorted(m for m in ('textual', 'rich') if m in sys.modules), file=sys.stderr))\n"
+        "from cstui.cli import main\n"
+        f"main(['search', 'migration', '--db', {str(book_path)!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "2 matches in 2 accounts" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "[]"

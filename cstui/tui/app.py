@@ -55,7 +55,7 @@ class CstuiApp(App):
         Binding("c", "switch_mode('checkin')", "Check-in"),
         Binding("t", "switch_mode('trends')", "Trends"),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+f", "search", "Search everything", show=False, priority=True),
+        Binding("ctrl+f", "search", "Search everything", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
