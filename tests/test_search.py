@@ -302,6 +302,13 @@ def test_cli_json(cli, small, book_path):
     ]
 
 
+def test_cli_json_keeps_control_and_direction_characters_escaped(cli, small, book_path):
+    note(small.conn, 1, "2026-01-09", "bidi", "\u202eesrever \x9b31m numbat")
+    done = cli("search", "numbat", "--json", "--db", str(book_path))
+    assert "\u202e" not in done.out and "\x9b" not in done.out and "\x1b" not in done.out
+    assert json.loads(done.out)[0]["snippet"] == "\u202eesrever \x9b31m numbat"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

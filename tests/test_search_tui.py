@@ -34,12 +34,18 @@ def prompts(screen: SearchScreen) -> list[str]:
     return [str(getattr(results.get_option_at_index(i).prompt, "plain", "")) for i in range(results.option_count)]
 
 
+async def results_for(pilot, text: str) -> None:
+    """Wait until the search screen shows the results of `text` on the current book."""
+    for _ in range(200):
+        if pilot.app.screen.shown == (text, pilot.app.book_version):
+            return
+        await settle(pilot)
+    raise AssertionError(f"no results shown for {text!r}")
+
+
 async def type_query(pilot, text: str) -> None:
     await press(pilot, *text)
-    for _ in range(200):
-        if pilot.app.screen.shown_query == text:
-            break
-        await settle(pilot)
+    await results_for(pilot, text)
 
 
 async def test_ctrl_f_finds_a_word_in_one_note_and_enter_opens_its_account(demo_path):
@@ -63,8 +69,15 @@ async def test_ctrl_f_finds_a_word_in_one_note_and_enter_opens_its_account(demo_
         assert marked == ["xylophone"]
         await press(pilot, "enter")
         assert isinstance(app.screen, AccountScreen) and app.screen.account_id == account_id
+        add_note(demo_path, "ACC-1000", "Intro", "xylophone again")
+        app.book_changed()  # what every write in the app does
         await press(pilot, "escape")
-        assert isinstance(app.screen, SearchScreen)  # back to the results
+        assert isinstance(app.screen, SearchScreen)  # back to the results, which include the new note
+        await results_for(pilot, "xylophone")
+        assert {p for p in prompts(app.screen) if not p.startswith(" ")} == {
+            "ACC-1008  Iron Media",
+            "ACC-1000  Cedar Logistics",
+        }
 
 
 async def test_search_shows_book_text_literally_and_a_bad_query_as_a_message(demo_path):

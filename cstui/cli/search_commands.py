@@ -29,7 +29,8 @@ def search_command(
     book = open_book(db)
     hits = search(book.conn, text, account=account, kind=kind, limit=limit)
     if as_json:
-        typer.echo(json.dumps([asdict(hit) for hit in hits], indent=2, ensure_ascii=False))
+        # ASCII only: a C1 control or a bidi override in book text stays an escape, even in JSON.
+        typer.echo(json.dumps([asdict(hit) for hit in hits], indent=2))
         return
     if not hits:
         typer.echo(f"no matches for '{visible(text, one_line=True)}'")

@@ -45,7 +45,9 @@ class SearchScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.targets: list[Target] = []
-        self.shown_query: str | None = None  # the query whose results are on screen (tests wait on it)
+        self.searched_version = -1  # the book version the latest query was started on
+        # The query and book version whose results are on screen (tests wait on them).
+        self.shown: tuple[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,22 +57,31 @@ class SearchScreen(Screen):
         yield Footer()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.run_query(event.value)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.searched_version != self.app.book_version:
+            self.reload()  # a note logged on the account screen opened from here is found on the way back
+
+    def reload(self) -> None:
+        """Run the query (again); the app calls this on the current screen after every write."""
+        self.searched_version = self.app.book_version
+        self.run_query(self.query_one("#search-query", Input).value, self.searched_version)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_query(self, query: str) -> None:
+    def run_query(self, query: str, version: int) -> None:
         try:
             with self.app.reader() as conn:
                 hits, error = search(conn, query, limit=LIMIT), None
         except UserError as problem:
             hits, error = [], str(problem)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_results, query, hits, error)
+            self.app.call_from_thread(self.show_results, query, version, hits, error)
 
-    def show_results(self, query: str, hits: list[Hit], error: str | None) -> None:
+    def show_results(self, query: str, version: int, hits: list[Hit], error: str | None) -> None:
         if query != self.query_one("#search-query", Input).value:
             return  # typing went on; the worker for the newer query will report
-        self.shown_query = query
+        self.shown = (query, version)
         status = self.query_one("#search-status", Static)
         status.set_class(error is not None, "error-text")
         results = self.query_one("#search-results", OptionList)
