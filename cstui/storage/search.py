@@ -177,7 +177,7 @@ def _account_id(conn: sqlite3.Connection, key: str) -> int:
     row = conn.execute("SELECT id FROM accounts WHERE key = ? COLLATE NOCASE", [key.strip()]).fetchone()
     if row is None:
         raise UserError(f"search: account '{visible(key, one_line=True)}': no such account in the book")
-    return row[0]
+    return int(row[0])
 
 
 def _check_balanced(query: str) -> None:
