@@ -313,6 +313,7 @@ def test_cli_json_keeps_control_and_direction_characters_escaped(cli, small, boo
     ("args", "message"),
     [
         (["search", '"pricing'], "cstui: search: unbalanced quote in '\"pricing'"),
+        (["search", "NOT pricing"], "cstui: search: cannot read 'NOT pricing' (syntax error near \"NOT\")"),
         (["search", "x", "--account", "NOPE"], "cstui: search: account 'NOPE': no such account in the book"),
         (["search", "x", "--kind", "invoice"], "cstui: search: kind 'invoice' is not one of"),
     ],

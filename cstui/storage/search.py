@@ -126,7 +126,7 @@ def search(
             raise
         detail = str(error).removeprefix("fts5: ")
         raise UserError(
-            f"search: cannot read {visible(text, one_line=True)!r} ({detail}); AND, OR and NOT go between "
+            f"search: cannot read '{visible(text, one_line=True)}' ({detail}); AND, OR and NOT go between "
             'words, a phrase goes in double quotes: "renewal call" OR pricing'
         ) from None
 
