@@ -152,7 +152,7 @@ def quote_words(query: str) -> str:
     """The query with each word made a quoted phrase; operators, parentheses and a trailing * kept."""
     parts = []
     for token in _QUERY_TOKEN.findall(query):
-        if token in OPERATORS or token in "()" or token.startswith('"'):
+        if token in OPERATORS or token in ("(", ")") or token.startswith('"'):
             parts.append(token)
             continue
         stem, star = (token[:-1], "*") if token.endswith("*") else (token, "")
