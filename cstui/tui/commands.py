@@ -18,14 +18,14 @@ from cstui.storage.search import AccountName, account_names
 class AccountCommands(Provider):
     """One command per account: "Acme Corp  ACME-1" opens its account screen."""
 
-    accounts: list[AccountName] = []
+    accounts: tuple[AccountName, ...] = ()  # read when the palette opens
 
     async def startup(self) -> None:
         self.accounts = await asyncio.to_thread(self._read)
 
-    def _read(self) -> list[AccountName]:
+    def _read(self) -> tuple[AccountName, ...]:
         with self.app.reader() as conn:
-            return account_names(conn)
+            return tuple(account_names(conn))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
