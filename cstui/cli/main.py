@@ -14,6 +14,7 @@ from cstui.cli import (
     care_commands,
     ingest_commands,
     report_commands,
+    search_commands,
 )
 from cstui.cli.common import DbOption
 from cstui.errors import UserError
@@ -65,6 +66,7 @@ report_commands.register(app)
 care_commands.register(app)
 ingest_commands.register(app)
 brief_commands.register(app)
+search_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

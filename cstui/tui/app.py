@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from cstui.safe_text import visible
 from cstui.storage.connection import connect
+from cstui.tui.commands import AccountCommands
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
 
@@ -59,6 +60,7 @@ class CstuiApp(App):
         "inbox": _inbox,
     }
     DEFAULT_MODE = "dashboard"
+    COMMANDS = App.COMMANDS | {AccountCommands}
     BINDINGS = [
         Binding("d", "switch_mode('dashboard')", "Dashboard"),
         Binding("a", "switch_mode('accounts')", "Accounts"),
@@ -66,6 +68,7 @@ class CstuiApp(App):
         Binding("t", "switch_mode('trends')", "Trends"),
         Binding("I", "switch_mode('inbox')", "Inbox review", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+f", "search", "Search everything", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -141,6 +144,12 @@ class CstuiApp(App):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_search(self) -> None:
+        from cstui.tui.screens.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen is also a command in the palette (ctrl+p)."""
