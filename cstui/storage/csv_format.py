@@ -10,8 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_INT = re.compile(r"[+-]?\d+")
+# ASCII only: Python's int() and float() also take other scripts' digits ("٣"), "1_000" and
+# "nan", which the format does not allow (the book must hold what the file plainly says).
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 MAX_INT = 2**63 - 1
 # Cells a spreadsheet would run as a formula; exports prefix them with "'" (see export.py).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,9 +33,19 @@ def parse_date(text: str) -> str:
         raise CellError(f"'{text}' is not a real calendar date") from None
 
 
+def _python_reads(convert: Callable[[str], object], text: str) -> bool:
+    """Whether Python would have taken `text` (so the message says why the format does not)."""
+    try:
+        convert(text)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_int(text: str, low: int = -MAX_INT, high: int = MAX_INT) -> int:
     if not _INT.fullmatch(text):
-        raise CellError(f"'{text}' is not a whole number")
+        hint = " (ASCII digits 0-9 only, like 1000)" if _python_reads(int, text) else ""
+        raise CellError(f"'{text}' is not a whole number{hint}")
     value = int(text)
     if not low <= value <= high:
         raise CellError(f"{value} is outside {low}..{high}")
@@ -40,10 +53,10 @@ def parse_int(text: str, low: int = -MAX_INT, high: int = MAX_INT) -> int:
 
 
 def parse_amount(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise CellError(f"'{text}' is not a number") from None
+    if not _DECIMAL.fullmatch(text):
+        hint = " (ASCII digits 0-9 and '.' only, like 1000.50)" if _python_reads(float, text) else ""
+        raise CellError(f"'{text}' is not a number{hint}")
+    value = float(text)
     if not math.isfinite(value) or value < 0 or value > 1e15:
         raise CellError(f"'{text}' is not an amount between 0 and 1e15")
     return value
@@ -86,8 +99,14 @@ class Column:
 
 @dataclass(frozen=True)
 class FileFormat:
+    """One file of the format. `key` names the columns of the natural key a re-import updates on;
+    when `counted`, the key is an optional id column and rows without one are counted, not merged
+    (a file holding a row m times ends with m copies in the book, however often it is imported)."""
+
     table: str
     columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    counted: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -124,8 +143,9 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("churn_date", parse_date),
             _opt("churn_reason"),
         ),
+        key=("key",),
     ),
-    FileFormat("features", (_req("name"), _opt("is_key", parse_bool))),
+    FileFormat("features", (_req("name"), _opt("is_key", parse_bool)), key=("name",)),
     FileFormat(
         "contacts",
         (
@@ -136,6 +156,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("phone"),
             _opt("is_champion", parse_bool),
         ),
+        key=("account_key", "name", "email"),
     ),
     FileFormat(
         "mrr_history",
@@ -144,6 +165,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("effective_date", parse_date),
             _req("mrr", parse_amount),
         ),
+        key=("account_key", "effective_date"),
     ),
     FileFormat(
         "invoices",
@@ -155,6 +177,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("amount", parse_amount),
             _opt("paid_date", parse_date),
         ),
+        key=("invoice_no",),
     ),
     FileFormat(
         "surveys",
@@ -165,7 +188,10 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("responded_on", parse_date),
             _opt("contact_email"),
             _opt("comment"),
+            _opt("response_id"),
         ),
+        key=("response_id",),
+        counted=True,
     ),
     FileFormat(
         "usage_daily",
@@ -176,6 +202,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("minutes", parse_amount),
             _opt("sessions", lambda t: parse_int(t, 0)),
         ),
+        key=("account_key", "day"),
     ),
     FileFormat(
         "feature_usage",
@@ -185,6 +212,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("feature"),
             _opt("events", lambda t: parse_int(t, 0)),
         ),
+        key=("account_key", "day", "feature"),
     ),
     FileFormat(
         "tickets",
@@ -195,7 +223,10 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("severity", one_of("low", "normal", "high", "urgent")),
             _opt("closed_on", parse_date),
             _opt("subject"),
+            _opt("ticket_id"),
         ),
+        key=("ticket_id",),
+        counted=True,
     ),
     FileFormat(
         "interactions",
@@ -207,7 +238,10 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("contact_email"),
             _opt("notes"),
             _opt("sentiment", lambda t: parse_int(t, -2, 2)),
+            _opt("interaction_id"),
         ),
+        key=("interaction_id",),
+        counted=True,
     ),
 )
 FORMAT_BY_TABLE = {f.table: f for f in FORMATS}
