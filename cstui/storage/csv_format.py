@@ -92,9 +92,12 @@ SURVEY_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a file; `default` is what an empty or absent optional cell means (the book's default)."""
+
     name: str
     parse: Callable[[str], object]
     required: bool = False
+    default: object = None
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,8 @@ def _req(name: str, parse: Callable[[str], object] = parse_text) -> Column:
     return Column(name, parse, required=True)
 
 
-def _opt(name: str, parse: Callable[[str], object] = parse_text) -> Column:
-    return Column(name, parse)
+def _opt(name: str, parse: Callable[[str], object] = parse_text, default: object = None) -> Column:
+    return Column(name, parse, default=default)
 
 
 # In dependency order: a file may refer to accounts and features loaded before it in the same run.
@@ -145,7 +148,7 @@ FORMATS: tuple[FileFormat, ...] = (
         ),
         key=("key",),
     ),
-    FileFormat("features", (_req("name"), _opt("is_key", parse_bool)), key=("name",)),
+    FileFormat("features", (_req("name"), _opt("is_key", parse_bool, 0)), key=("name",)),
     FileFormat(
         "contacts",
         (
@@ -154,7 +157,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("email"),
             _opt("role"),
             _opt("phone"),
-            _opt("is_champion", parse_bool),
+            _opt("is_champion", parse_bool, 0),
         ),
         key=("account_key", "name", "email"),
     ),
@@ -210,7 +213,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("account_key"),
             _req("day", parse_date),
             _req("feature"),
-            _opt("events", lambda t: parse_int(t, 0)),
+            _opt("events", lambda t: parse_int(t, 0), 1),
         ),
         key=("account_key", "day", "feature"),
     ),
@@ -220,7 +223,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("account_key"),
             _req("opened_on", parse_date),
             _req("channel", one_of("self_service", "assisted")),
-            _opt("severity", one_of("low", "normal", "high", "urgent")),
+            _opt("severity", one_of("low", "normal", "high", "urgent"), "normal"),
             _opt("closed_on", parse_date),
             _opt("subject"),
             _opt("ticket_id"),

@@ -298,6 +298,7 @@ class _Writer:
         self.keys = RepeatedKeys(self.db)
         # The columns a row without an id is compared on (every column of the format but the id).
         self.content = [c for c in fmt.names if c not in fmt.key] if fmt.counted else []
+        self.content_defaults = [(_stored(c), fmt.column(c).default) for c in self.content]
         self.copies = Copies(self._copies_in_book()) if fmt.counted else None
         self.owners = self._owners()
 
@@ -346,7 +347,7 @@ class _Writer:
             if not text.strip():
                 if column.required:
                     problems.append(f"{name}:{line}: {column.name}: required value is empty")
-                row[column.name] = None
+                row[column.name] = column.default
                 continue
             try:
                 row[column.name] = column.parse(text)
@@ -392,7 +393,7 @@ class _Writer:
         key = tuple(row.get(c) for c in self.fmt.key)
         stored = self._to_stored(row)
         if self.copies is not None and key[0] is None:
-            content = tuple(stored.get(_stored(c)) for c in self.content)
+            content = tuple(stored.get(column, default) for column, default in self.content_defaults)
             return stored if self.copies.wanted(content) else None
         self.keys.add(line, key, tuple(row.values()))
         if self.owners is not None:
