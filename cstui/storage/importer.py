@@ -288,7 +288,8 @@ class _Writer:
         self.name = name
         self.header = header
         self.file_columns = [fmt.column(column) for column in header]
-        stored = [_stored(c.name) for c in self.file_columns]
+        self.file_stored = [_stored(c.name) for c in self.file_columns]
+        stored = list(self.file_stored)
         if fmt.table in SENTIMENT_SOURCES:
             stored.append("text_sentiment")
         self.stored = stored
@@ -408,7 +409,7 @@ class _Writer:
         self.owners[key] = account_id
 
     def _to_stored(self, row: dict) -> dict:
-        stored = {_stored(k): v for k, v in row.items()}
+        stored = dict(zip(self.file_stored, row.values()))  # `parse` fills `row` in header order
         if "account_id" in stored:
             stored["account_id"] = self.accounts[row["account_key"]]
         if "feature_id" in stored:
