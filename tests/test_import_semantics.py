@@ -204,6 +204,18 @@ def test_account_updates_are_counted(tmp_path, loaded, cli):
     assert cli("import", str(path), "--db", str(loaded)).out == "accounts: 2 rows read, 0 new, 1 updated\n"
 
 
+def test_a_contact_s_role_and_champion_flag_update_on_reimport(tmp_path, loaded, cli):
+    header = "account_key,name,email,role,is_champion\n"
+    path = write(tmp_path / "c", "contacts.csv", header + "A1,Dana Lee,dana@acme.test,VP,0\nA1,Sam,,CTO,0\n")
+    assert cli("import", str(path), "--db", str(loaded)).out == "contacts: 2 rows read, 2 new\n"
+    write(tmp_path / "c", "contacts.csv", header + "A1,Dana Lee,dana@acme.test,COO,1\nA1,Sam,,CTO,0\n")
+    assert cli("import", str(path), "--db", str(loaded)).out == "contacts: 2 rows read, 0 new, 1 updated\n"
+    assert rows(loaded, "SELECT name, role, is_champion FROM contacts ORDER BY id") == [
+        ("Dana Lee", "COO", 1),
+        ("Sam", "CTO", 0),
+    ]
+
+
 # 17.14: counts are taken inside the import's transaction.
 
 
