@@ -342,3 +342,61 @@ def test_moved_row_keys_are_shown_escaped(tmp_path, loaded):
     write(tmp_path / "inv", "invoices.csv", INVOICES + "B2,I\x1b[2J,2025-01-01,2025-01-31,1\n")
     done = run_cstui("import", str(path), "--db", str(loaded))
     assert done.stdout.splitlines()[1] == "invoices: I\\x1b[2J moved from account A1 to B2"
+
+
+# Issue 11 item 4: the export holds the CSM's own records too, and imports them back.
+
+
+def test_an_export_reimported_into_its_own_book_changes_nothing(demo_path, tmp_path, cli):
+    assert cli("export", str(tmp_path / "out"), "--db", str(demo_path)).code == 0
+    assert (tmp_path / "out" / "tasks.csv").read_text().count("\n") > 1
+    before = dump(demo_path)
+    result = cli("import", str(tmp_path / "out"), "--db", str(demo_path))
+    assert result.code == 0, result.err
+    assert all(line.endswith(" 0 new") for line in result.out.splitlines()), result.out
+    assert dump(demo_path) == before
+
+
+def test_tasks_settings_and_checkin_state_import(tmp_path, loaded, cli):
+    source = tmp_path / "own"
+    write(source, "tasks.csv", "account_key,title,due_on,created_on,done_on\nA1,Send deck,2026-12-01,2026-11-20,\n")
+    write(source, "health_config.csv", "name,value\nweight.usage,30\n")
+    write(source, "checkin_rules.csv", "name,enabled,threshold,description\nno_contact,0,45,quiet for a while\n")
+    write(source, "checkin_state.csv", "account_key,day,action,snoozed_until\nB2,2026-11-24,snoozed,2026-12-01\n")
+    result = cli("import", str(source), "--db", str(loaded))
+    assert result.out.splitlines() == [
+        "tasks: 1 rows read, 1 new",
+        "health_config: 1 rows read, 0 new, 1 updated",
+        "checkin_rules: 1 rows read, 0 new, 1 updated",
+        "checkin_state: 1 rows read, 1 new",
+    ]
+    assert rows(loaded, "SELECT enabled, threshold FROM checkin_rules WHERE name = 'no_contact'") == [(0, 45.0)]
+    assert rows(loaded, "SELECT value FROM health_config WHERE name = 'weight.usage'") == [(30.0,)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "health_config.csv",
+            "name,value\nweight.luck,5\n",
+            "health_config.csv:2: name: unknown setting 'weight.luck' (the book has: band.green, band.yellow, "
+            "weight.adoption, weight.payment, weight.relationship, weight.support, weight.surveys, weight.usage)",
+        ),
+        (
+            "checkin_state.csv",
+            "account_key,day,action\nA1,2026-11-24,snoozed\n",
+            "checkin_state.csv:2: snoozed_until: a snooze needs a date after day 2026-11-24",
+        ),
+        (
+            "health_snapshots.csv",
+            "account_key,as_of,score,band,components\nA1,2026-11-24,101,green,[]\n",
+            "health_snapshots.csv:2: score: 101 is outside 0..100",
+        ),
+    ],
+)
+def test_bad_rows_in_the_csm_s_own_files_are_named(tmp_path, loaded, cli, name, text, message):
+    before = dump(loaded)
+    result = cli("import", str(write(tmp_path / "bad", name, text)), "--db", str(loaded))
+    assert result.code == 1 and message in result.err.splitlines()
+    assert dump(loaded) == before

@@ -62,6 +62,13 @@ def parse_amount(text: str) -> float:
     return value
 
 
+def parse_score(text: str) -> float:
+    value = parse_amount(text)
+    if value > 100:
+        raise CellError(f"{value:g} is outside 0..100")
+    return value
+
+
 def parse_bool(text: str) -> int:
     lowered = text.lower()
     if lowered in ("1", "true", "yes", "y"):
@@ -241,10 +248,52 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("contact_email"),
             _opt("notes"),
             _opt("sentiment", lambda t: parse_int(t, -2, 2)),
+            _opt("follow_up_on", parse_date),
             _opt("interaction_id"),
         ),
         key=("interaction_id",),
         counted=True,
+    ),
+    # The files below are the CSM's own records, written by `cstui export` so that importing an
+    # export gives the book back; they are not part of the contract's interchange set.
+    FileFormat(
+        "tasks",
+        (
+            _req("account_key"),
+            _req("title"),
+            _req("due_on", parse_date),
+            _req("created_on", parse_date),
+            _opt("done_on", parse_date),
+        ),
+        key=(),
+        counted=True,
+    ),
+    FileFormat("health_config", (_req("name"), _req("value", parse_amount)), key=("name",)),
+    FileFormat(
+        "checkin_rules",
+        (_req("name"), _opt("enabled", parse_bool, 1), _opt("threshold", parse_amount), _req("description")),
+        key=("name",),
+    ),
+    FileFormat(
+        "checkin_state",
+        (
+            _req("account_key"),
+            _req("day", parse_date),
+            _req("action", one_of("reviewed", "snoozed")),
+            _opt("snoozed_until", parse_date),
+        ),
+        key=("account_key", "day"),
+    ),
+    FileFormat(
+        "health_snapshots",
+        (
+            _req("account_key"),
+            _req("as_of", parse_date),
+            _opt("score", parse_score),
+            _req("band", one_of("green", "yellow", "red", "no data")),
+            _req("components"),
+        ),
+        key=("account_key", "as_of"),
     ),
 )
 FORMAT_BY_TABLE = {f.table: f for f in FORMATS}

@@ -39,7 +39,7 @@ MOVES_LISTED = 20
 
 # The unique index a re-imported row meets, in stored column names (contacts' email may be empty;
 # an event row's id is optional).
-CONFLICT_TARGET = {
+CONFLICT_TARGET: dict[str, str | None] = {
     "accounts": "(key)",
     "features": "(name)",
     "contacts": "(account_id, name, ifnull(email, ''))",
@@ -50,6 +50,11 @@ CONFLICT_TARGET = {
     "surveys": "(external_id) WHERE external_id IS NOT NULL",
     "tickets": "(external_id) WHERE external_id IS NOT NULL",
     "interactions": "(external_id) WHERE external_id IS NOT NULL",
+    "tasks": None,
+    "health_config": "(name)",
+    "checkin_rules": "(name)",
+    "checkin_state": "(account_id, day)",
+    "health_snapshots": "(account_id, as_of)",
 }
 # File columns stored under another name (references after their id is looked up; event ids).
 STORED_AS = {
@@ -65,6 +70,11 @@ SENTIMENT_SOURCES = {"surveys": ("comment",), "interactions": ("summary", "notes
 HAS_SOURCE = {"surveys", "interactions"}
 # The files that declare what other files refer to, and the column that names it.
 DECLARING = {"accounts": "key", "features": "name"}
+# Settings files may only set what the book already has (its migrations create every name).
+KNOWN_NAMES = {
+    "health_config": "SELECT name FROM health_config",
+    "checkin_rules": "SELECT name FROM checkin_rules",
+}
 
 
 def _stored(column: str) -> str:
@@ -302,6 +312,8 @@ class _Writer:
         self.content_defaults = [(_stored(c), fmt.column(c).default) for c in self.content]
         self.copies = Copies(self._copies_in_book()) if fmt.counted else None
         self.owners = self._owners()
+        known = KNOWN_NAMES.get(fmt.table)
+        self.known_names = {name for (name,) in self.db.execute(known)} if known else set()
 
     def _statement(self) -> str:
         target = CONFLICT_TARGET[self.fmt.table]
@@ -309,6 +321,8 @@ class _Writer:
         updates = [c for c in self.stored if c not in fixed]
         columns = ", ".join(self.stored)
         values = ", ".join(f":{c}" for c in self.stored)
+        if target is None:
+            return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values})"
         if not updates:
             return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values}) ON CONFLICT {target} DO NOTHING"
         table = self.fmt.table
@@ -324,13 +338,15 @@ class _Writer:
     def _copies_in_book(self) -> Counter[tuple]:
         """How many imported rows without an id the book holds, by content."""
         columns = ", ".join(_stored(c) for c in self.content)
-        imported = " AND source = 'import'" if self.fmt.table in HAS_SOURCE else ""
-        sql = f"SELECT {columns} FROM {self.fmt.table} WHERE external_id IS NULL{imported}"
-        return Counter(tuple(row) for row in self.db.execute(sql))
+        where = ["external_id IS NULL"] if self.fmt.key else []
+        if self.fmt.table in HAS_SOURCE:
+            where.append("source = 'import'")
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        return Counter(tuple(row) for row in self.db.execute(f"SELECT {columns} FROM {self.fmt.table}{condition}"))
 
     def _owners(self) -> dict[str, int] | None:
         """Which account holds each keyed row that can move between accounts (invoices, events with ids)."""
-        if "account_key" in self.fmt.key or "account_key" not in self.fmt.names:
+        if not self.fmt.key or "account_key" in self.fmt.key or "account_key" not in self.fmt.names:
             return None
         key = _stored(self.fmt.key[0])
         sql = f"SELECT {key}, account_id FROM {self.fmt.table} WHERE {key} IS NOT NULL"
@@ -381,6 +397,14 @@ class _Writer:
             yield "due_date", f"{row['due_date']} is before issued_date {row['issued_date']}"
         if table == "tickets" and row.get("closed_on") and row["closed_on"] < row["opened_on"]:
             yield "closed_on", f"{row['closed_on']} is before opened_on {row['opened_on']}"
+        if table in KNOWN_NAMES and row["name"] not in self.known_names:
+            yield "name", f"unknown setting '{row['name']}' (the book has: {', '.join(sorted(self.known_names))})"
+        if (
+            table == "checkin_state"
+            and row["action"] == "snoozed"
+            and not (row.get("snoozed_until") or "") > row["day"]
+        ):
+            yield "snoozed_until", f"a snooze needs a date after day {row['day']}"
 
     def _waits_for_a_bad_row(self, row: dict) -> bool:
         """Whether the row names an account or feature that a rejected row of this run declares:
@@ -393,7 +417,7 @@ class _Writer:
         """The row as stored, or None when it is a copy the book already holds."""
         key = tuple(row.get(c) for c in self.fmt.key)
         stored = self._to_stored(row)
-        if self.copies is not None and key[0] is None:
+        if self.copies is not None and (not key or key[0] is None):
             content = tuple(stored.get(column, default) for column, default in self.content_defaults)
             return stored if self.copies.wanted(content) else None
         self.keys.add(line, key, tuple(row.values()))
