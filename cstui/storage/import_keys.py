@@ -2,26 +2,30 @@
 
 `RepeatedKeys` finds a keyed row repeated in one file with other values (which would otherwise let
 the last one win silently); identical repeats are fine. A file may hold millions of rows, so the
-keys seen so far live in a TEMP table, checked a batch at a time, not in a Python dict.
+keys seen so far live in a TEMP table, not in a Python dict.
 
 `Copies` implements "identical rows are counted, not merged": a row without an id that the file
 holds m times is added max(0, m - copies already imported) times.
 """
 
-import json
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-# Keys of the rows seen so far in the file being read; emptied for each file.
+# Keys of the rows seen so far in the file being read, with the first line that repeats one with
+# other values; emptied for each file. One INSERT per row and one SELECT per file: a lookup per
+# batch cost twice as much.
 _CREATE = (
-    "CREATE TEMP TABLE IF NOT EXISTS import_keys "
-    "(key TEXT PRIMARY KEY, line INTEGER NOT NULL, value_hash INTEGER NOT NULL) WITHOUT ROWID"
+    "CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT PRIMARY KEY, line INTEGER NOT NULL, "
+    "value_hash INTEGER NOT NULL, repeat_line INTEGER) WITHOUT ROWID"
 )
-_LOOKUP = "SELECT key, line, value_hash FROM import_keys WHERE key IN (SELECT value FROM json_each(?))"
-_REMEMBER = "INSERT INTO import_keys (key, line, value_hash) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING"
+_REMEMBER = (
+    "INSERT INTO import_keys (key, line, value_hash) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
+    "SET repeat_line = excluded.line WHERE repeat_line IS NULL AND value_hash != excluded.value_hash"
+)
+_REPEATS = "SELECT repeat_line, line FROM import_keys WHERE repeat_line IS NOT NULL ORDER BY repeat_line"
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,8 @@ class Repeat:
 
 
 class RepeatedKeys:
-    """Collects (line, key, values) of one file and reports each line that repeats an earlier key
-    with different values. Call `check` before writing each batch and once at the end."""
+    """Collects (line, key, values) of one file; `repeats` names the first line that repeats each
+    key with different values. Call `flush` for each batch."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -46,27 +50,15 @@ class RepeatedKeys:
         # repr of a tuple of str/int/float/None is exact, so equal keys give equal text.
         self.pending.append((repr(tuple(key)), line, hash(tuple(values))))
 
-    def check(self) -> list[Repeat]:
-        pending, self.pending = self.pending, []
-        if not pending:
-            return []
-        known = {
-            key: (line, value_hash)
-            for key, line, value_hash in self.db.execute(_LOOKUP, [json.dumps([key for key, _, _ in pending])])
-        }
-        repeats = []
-        fresh = []
-        for key, line, value_hash in pending:
-            if key not in known:
-                known[key] = (line, value_hash)
-                fresh.append((key, line, value_hash))
-            elif known[key][1] != value_hash:
-                repeats.append(Repeat(line, known[key][0]))
-        self.db.conn.executemany(_REMEMBER, fresh)
-        return repeats
+    def flush(self) -> None:
+        self.db.conn.executemany(_REMEMBER, self.pending)
+        self.pending = []
 
-    def close(self) -> None:
+    def repeats(self) -> list[Repeat]:
+        self.flush()
+        found = [Repeat(line, first) for line, first in self.db.execute(_REPEATS)]
         self.db.execute("DELETE FROM import_keys")
+        return found
 
 
 class Copies:

@@ -268,7 +268,7 @@ class _Run:
                 if row is not None and not problems:
                     batch.append(row)
                 if counts.read % BATCH == 0:
-                    problems += writer.repeats()
+                    writer.keys.flush()
                     if not problems:
                         writer.write(batch)
                     batch = []
@@ -280,7 +280,6 @@ class _Run:
             problems += writer.repeats()
             if not problems:
                 writer.write(batch)
-            writer.close()
             if self.progress:
                 self.progress(fmt.table, counts.read, counts.read)
         except CellError as error:
@@ -443,11 +442,11 @@ class _Writer:
         return stored
 
     def repeats(self) -> list[str]:
-        """Lines of this file that repeat a key with other values (checked batch by batch)."""
+        """Lines of this file that repeat a key with other values (the first such line per key)."""
         columns = ", ".join(self.fmt.key)
         return [
             f"{self.name}:{repeat.line}: {columns}: also on line {repeat.first} with other values"
-            for repeat in self.keys.check()
+            for repeat in self.keys.repeats()
         ]
 
     def write(self, rows: list[dict]) -> None:
@@ -458,6 +457,3 @@ class _Writer:
             self.accounts = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
         elif self.fmt.table == "features":
             self.features = dict(self.db.execute("SELECT name, id FROM features").fetchall())
-
-    def close(self) -> None:
-        self.keys.close()
