@@ -199,6 +199,17 @@ def test_a_reimport_that_changes_or_moves_invoices_reports_them(tmp_path, loaded
     ]
 
 
+def test_an_event_row_with_an_id_that_moves_is_listed(tmp_path, loaded, cli):
+    header = "account_key,occurred_on,kind,summary,interaction_id\n"
+    path = write(tmp_path / "i", "interactions.csv", header + "A1,2026-11-01,call,QBR,C-9\n")
+    assert cli("import", str(path), "--db", str(loaded)).code == 0
+    write(tmp_path / "i", "interactions.csv", header + "B2,2026-11-01,call,QBR,C-9\n")
+    assert cli("import", str(path), "--db", str(loaded)).out.splitlines() == [
+        "interactions: 1 rows read, 0 new, 1 updated",
+        "interactions: C-9 moved from account A1 to B2",
+    ]
+
+
 def test_account_updates_are_counted(tmp_path, loaded, cli):
     path = write(tmp_path / "acc", "accounts.csv", ACCOUNTS.replace("Bolt", "Bolt Inc"))
     assert cli("import", str(path), "--db", str(loaded)).out == "accounts: 2 rows read, 0 new, 1 updated\n"
