@@ -110,8 +110,9 @@ class Column:
 @dataclass(frozen=True)
 class FileFormat:
     """One file of the format. `key` names the columns of the natural key a re-import updates on;
-    when `counted`, the key is an optional id column and rows without one are counted, not merged
-    (a file holding a row m times ends with m copies in the book, however often it is imported)."""
+    when `counted`, the key is an optional id column (or none) and rows without an id are counted,
+    not merged (a file holding a row m times ends with m copies in the book, however often it is
+    imported)."""
 
     table: str
     columns: tuple[Column, ...]
