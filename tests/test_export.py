@@ -107,8 +107,12 @@ def books(draw):
                     draw(st.integers(1, 5)),
                     draw(days),
                     draw(st.none() | nasty_text),
+                    draw(st.none() | st.just(f"R{len(spec['surveys'])}")),
                 )
             )
+            if draw(st.booleans()):  # an identical anonymous response: two responses, not one
+                twin = (*spec["surveys"][-1][:-1], None)
+                spec["surveys"][-1:] = [twin, twin]
         for _ in range(draw(st.integers(0, 3))):
             spec["notes"].append(
                 (i, draw(days), draw(nasty_text), draw(st.none() | nasty_text), draw(st.none() | st.integers(-2, 2)))
@@ -125,8 +129,8 @@ def books(draw):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(books())
 def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
-    """Pass line: 25 generated books with hostile text, tasks, check-in state and changed weights;
-    export -> init -> import -> export is byte-identical."""
+    """Pass line: 25 generated books with hostile text, identical responses, response ids, tasks,
+    check-in state and changed weights; export -> init -> import -> export is byte-identical."""
     from cstui.storage.export import table_csv
     from cstui.storage.importer import import_path
 
@@ -135,11 +139,11 @@ def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
     make = BookMaker(db)
     ids = [make.account(key, start, name=name, segment=segment) for key, name, start, segment in spec["accounts"]]
     with db.conn:
-        for i, kind, score, on, comment in spec["surveys"]:
+        for i, kind, score, on, comment, response_id in spec["surveys"]:
             db.conn.execute(
-                "INSERT INTO surveys (account_id, kind, score, responded_on, comment) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                [ids[i], kind, score, on, comment],
+                "INSERT INTO surveys (account_id, kind, score, responded_on, comment, external_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [ids[i], kind, score, on, comment, response_id],
             )
         for i, on, summary, notes, sentiment in spec["notes"]:
             db.conn.execute(
