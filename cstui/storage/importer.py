@@ -91,7 +91,7 @@ def import_path(db: Database, target: Path, progress: Progress | None = None) ->
     problems: list[str] = []
     before = {fmt.table: db[fmt.table].count for fmt, _ in plan}
     try:
-        with write_transaction(db):
+        with write_transaction(db, change=f"import {target}", source="import"):
             for fmt, path in plan:
                 problems += _import_file(db, fmt, path, result, progress)
             if problems:

@@ -48,6 +48,19 @@ def migration_set() -> Migrations:
     return migrations
 
 
+def apply_steps(db: Database) -> None:
+    """Apply the pending steps, with the history triggers regenerated around them.
+
+    The triggers list every column of the tables they watch: they are dropped first (so no step
+    trips over them, e.g. dropping a column) and rebuilt from the new schema afterwards.
+    """
+    from cstui.storage.history import drop_history_triggers, refresh_history_triggers
+
+    drop_history_triggers(db.conn)
+    migration_set().apply(db)
+    refresh_history_triggers(db.conn)
+
+
 def known_steps() -> list[str]:
     """Names of the steps this version of cstui knows, oldest first."""
     return [path.stem for path in sorted(data_dir("migrations").glob("*.sql"))]

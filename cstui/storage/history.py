@@ -1,0 +1,333 @@
+"""History and undo: what changed in the book, when, through what, and how to take it back.
+
+A change (`changes` row) is one user action: a CLI command, a TUI form, an import run, an undo.
+While it is open, AFTER triggers on every tracked table copy each inserted, updated or deleted row
+into `history` with its old and new values as JSON. The triggers list columns, so they are
+regenerated from the live schema after every migration (`refresh_history_triggers`): a column a
+later step adds is recorded from then on. Undo replays a change's rows backwards, in one
+transaction that is itself a recorded change (so it can be redone, and shows in the history).
+
+Values are JSON with REAL numbers written by SQLite's `quote()` (which round-trips exactly, unlike
+json_object's 15 digits) and BLOBs as `{"blob": "HEX"}`, so an undo puts back the same bytes.
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from cstui.errors import UserError
+
+TRIGGER_PREFIX = "cstui_history_"
+# Never recorded: the history itself, derived data (snapshots are recomputed), bookkeeping.
+UNTRACKED_TABLES = frozenset({"changes", "history", "open_change", "health_snapshots", "_sqlite_migrations"})
+SOURCES = ("cli", "tui", "import", "demo")
+_default_source = "cli"
+
+
+def set_default_source(source: str) -> None:
+    """Name where this process's changes come from (the TUI sets 'tui'; the CLI is the default)."""
+    global _default_source
+    if source not in SOURCES:
+        raise ValueError(f"unknown change source {source!r}")
+    _default_source = source
+
+
+def default_source() -> str:
+    return _default_source
+
+
+# --- the triggers ---------------------------------------------------------------------------------
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def tracked_tables(conn: sqlite3.Connection) -> list[str]:
+    """Ordinary tables of the main schema that cstui writes (not virtual, shadow or untracked)."""
+    rows = conn.execute("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name")
+    return [name for (name,) in rows if name not in UNTRACKED_TABLES and not name.startswith("sqlite_")]
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """Stored columns, in table order (generated columns cannot be written back, so are left out)."""
+    rows = conn.execute("SELECT name, hidden FROM pragma_table_xinfo(?) ORDER BY cid", [table])
+    return [name for name, hidden in rows if hidden == 0]
+
+
+def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    row = conn.execute("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", [table]).fetchone()
+    return not row[0]
+
+
+def _json_values(row: str, columns: list[str]) -> str:
+    def encoded(column: str) -> str:
+        value = f"{row}.{_ident(column)}"
+        return (
+            f"CASE typeof({value}) WHEN 'real' THEN json(quote({value}))"
+            f" WHEN 'blob' THEN json_object('blob', hex({value})) ELSE {value} END"
+        )
+
+    return "json_object(" + ", ".join(f"{_literal(c)}, {encoded(c)}" for c in columns) + ")"
+
+
+def _trigger_sql(conn: sqlite3.Connection, table: str) -> list[str]:
+    columns = _columns(conn, table)
+    rowid = _has_rowid(conn, table)
+    owner = "id" if table == "accounts" else "account_id" if "account_id" in columns else None
+    changed = " OR ".join(f"OLD.{_ident(c)} IS NOT NEW.{_ident(c)}" for c in columns)
+    statements = []
+    for op, event, row, old, new, extra in (
+        ("insert", "INSERT", "NEW", "NULL", _json_values("NEW", columns), ""),
+        ("update", "UPDATE", "NEW", _json_values("OLD", columns), _json_values("NEW", columns), f" AND ({changed})"),
+        ("delete", "DELETE", "OLD", _json_values("OLD", columns), "NULL", ""),
+    ):
+        account = f"{row}.{_ident(owner)}" if owner else "NULL"
+        statements.append(
+            f"CREATE TRIGGER {_ident(TRIGGER_PREFIX + table + '_' + op)} AFTER {event} ON {_ident(table)}"
+            f" WHEN EXISTS (SELECT 1 FROM open_change){extra} BEGIN"
+            " INSERT INTO history (change_id, table_name, row_id, account_id, op, old_values, new_values)"
+            f" SELECT change_id, {_literal(table)}, {row + '.rowid' if rowid else 'NULL'}, {account},"
+            f" {_literal(op)}, {old}, {new} FROM open_change; END"
+        )
+    return statements
+
+
+def drop_history_triggers(conn: sqlite3.Connection) -> None:
+    """Drop the generated triggers (before schema steps, so none can trip over a trigger's column list)."""
+    names = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, ?) = ?",
+        [len(TRIGGER_PREFIX), TRIGGER_PREFIX],
+    ).fetchall()
+    for (name,) in names:
+        conn.execute(f"DROP TRIGGER {_ident(name)}")
+
+
+def refresh_history_triggers(conn: sqlite3.Connection) -> None:
+    """The migration hook: (re)generate the history triggers from the schema as it is now.
+
+    Called after schema steps are applied, so the triggers always list every column of every
+    tracked table, including columns and tables added by later steps. A book without the history
+    tables (a step before 0010) gets none.
+    """
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'open_change'").fetchone():
+        return
+    outer = conn.in_transaction
+    if not outer:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        drop_history_triggers(conn)
+        for table in tracked_tables(conn):
+            for statement in _trigger_sql(conn, table):
+                conn.execute(statement)
+    except BaseException:
+        if not outer:
+            conn.rollback()
+        raise
+    if not outer:
+        conn.execute("COMMIT")
+
+
+# --- opening and closing a change -----------------------------------------------------------------
+
+
+def change_is_open(db: Database) -> bool:
+    return db.execute("SELECT 1 FROM open_change").fetchone() is not None
+
+
+def open_change(
+    db: Database, description: str, source: str | None = None, *, kind: str = "change", reverts: int | None = None
+) -> int:
+    """Start recording: a `changes` row and the marker the triggers look for. Inside a transaction."""
+    made_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cursor = db.execute(
+        "INSERT INTO changes (made_at, source, description, kind, reverts) VALUES (?, ?, ?, ?, ?)",
+        [made_at, source or _default_source, description, kind, reverts],
+    )
+    db.execute("INSERT INTO open_change (id, change_id) VALUES (1, ?)", [cursor.lastrowid])
+    return cursor.lastrowid
+
+
+def close_change(db: Database, change_id: int) -> None:
+    """Stop recording; a change that touched no row is not kept (nothing to list or undo)."""
+    db.execute("DELETE FROM open_change")
+    if db.execute("SELECT 1 FROM history WHERE change_id = ? LIMIT 1", [change_id]).fetchone() is None:
+        db.execute("DELETE FROM changes WHERE id = ?", [change_id])
+
+
+# --- reading the history --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row a change inserted, updated or deleted; values are None where the row did not exist."""
+
+    id: int
+    table: str
+    row_id: int | None
+    op: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int
+    made_at: str
+    source: str
+    description: str
+    kind: str  # change, undo, redo
+    reverts: int | None
+    reverted_by: int | None  # the undo (or, for an undo, the redo) that reverted this change
+    rows: list[RowChange] = field(default_factory=list)
+
+
+def _decode(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    values = json.loads(text)
+    return {k: bytes.fromhex(v["blob"]) if isinstance(v, dict) else v for k, v in values.items()}
+
+
+def _rows(db: Database, change_id: int, account: int | None = None) -> list[RowChange]:
+    where = "change_id = ?" + (" AND account_id = ?" if account is not None else "")
+    params = [change_id] + ([account] if account is not None else [])
+    rows = db.execute(
+        f"SELECT id, table_name, row_id, op, old_values, new_values FROM history WHERE {where} ORDER BY id", params
+    )
+    return [RowChange(i, t, r, op, _decode(old), _decode(new)) for i, t, r, op, old, new in rows]
+
+
+_CHANGE_COLUMNS = (
+    "c.id, c.made_at, c.source, c.description, c.kind, c.reverts,"
+    " (SELECT u.id FROM changes u WHERE u.reverts = c.id ORDER BY u.id DESC LIMIT 1)"
+)
+
+
+def list_changes(db: Database, account: int | None = None, limit: int | None = None) -> list[Change]:
+    """Changes, newest first, each with its rows (only the account's rows when `account` is given)."""
+    if account is None:
+        sql = f"SELECT {_CHANGE_COLUMNS} FROM changes c ORDER BY c.id DESC LIMIT ?"
+        params: list[Any] = [-1 if limit is None else limit]
+    else:
+        sql = (
+            f"SELECT {_CHANGE_COLUMNS} FROM changes c WHERE c.id IN"
+            " (SELECT change_id FROM history WHERE account_id = ?) ORDER BY c.id DESC LIMIT ?"
+        )
+        params = [account, -1 if limit is None else limit]
+    return [Change(*row, rows=_rows(db, row[0], account)) for row in db.execute(sql, params).fetchall()]
+
+
+# --- undo and redo --------------------------------------------------------------------------------
+
+
+def _key_columns(db: Database, table: str) -> list[str]:
+    rows = db.execute("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", [table]).fetchall()
+    return [name for (name,) in rows] or ["rowid"]
+
+
+def _current(db: Database, table: str, key: dict[str, Any], columns: list[str]) -> dict[str, Any] | None:
+    where = " AND ".join(f"{_ident(c)} IS ?" for c in key)
+    selected = ", ".join(_ident(c) for c in columns)
+    row = db.execute(f"SELECT {selected} FROM {_ident(table)} WHERE {where}", list(key.values())).fetchone()
+    return None if row is None else dict(zip(columns, row))
+
+
+def _revert_row(db: Database, row: RowChange) -> None:
+    """Put one row back as it was before `row`; refuse if it has changed since (outside cstui)."""
+    live = set(_columns(db.conn, row.table))
+    keys = _key_columns(db, row.table)
+    if row.new is not None:
+        expected = {c: v for c, v in row.new.items() if c in live}
+        key = {c: row.new[c] if c != "rowid" else row.row_id for c in keys}
+        if _current(db, row.table, key, list(expected)) != expected:
+            _conflict(row)
+        where = " AND ".join(f"{_ident(c)} IS ?" for c in key)
+        if row.old is None:
+            db.execute(f"DELETE FROM {_ident(row.table)} WHERE {where}", list(key.values()))
+            return
+        old = {c: v for c, v in row.old.items() if c in live}
+        assignments = ", ".join(f"{_ident(c)} = ?" for c in old)
+        db.execute(f"UPDATE {_ident(row.table)} SET {assignments} WHERE {where}", [*old.values(), *key.values()])
+        return
+    assert row.old is not None
+    old = {c: v for c, v in row.old.items() if c in live}
+    key = {c: old[c] if c != "rowid" else row.row_id for c in keys}
+    if _current(db, row.table, key, list(key)) is not None:
+        _conflict(row)
+    if "rowid" in keys:
+        old = {"rowid": row.row_id, **old}
+    columns = ", ".join(_ident(c) for c in old)
+    marks = ", ".join("?" for _ in old)
+    db.execute(f"INSERT INTO {_ident(row.table)} ({columns}) VALUES ({marks})", list(old.values()))
+
+
+def _conflict(row: RowChange) -> None:
+    raise UserError(
+        f"{row.table} row {row.row_id} was changed outside cstui since this change was made; nothing was undone"
+    )
+
+
+def _change(db: Database, change_id: int) -> Change:
+    row = db.execute(f"SELECT {_CHANGE_COLUMNS} FROM changes c WHERE c.id = ?", [change_id]).fetchone()
+    return Change(*row, rows=_rows(db, change_id))
+
+
+def _revert(db: Database, target: Change, kind: str, source: str | None) -> Change:
+    from cstui.storage.connection import write_transaction
+
+    verb = "undo" if kind == "undo" else "redo"
+    with write_transaction(db):
+        # Rows go back newest first; a parent restored after its children is fine until COMMIT.
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        new_id = open_change(db, f"{verb} {target.id}: {target.description}", source, kind=kind, reverts=target.id)
+        for row in reversed(target.rows):
+            _revert_row(db, row)
+        close_change(db, new_id)
+    return _change(db, new_id)
+
+
+def undo(db: Database, source: str | None = None) -> Change:
+    """Revert the newest change (or redo) not yet undone; return the undo, itself a change."""
+    row = db.execute(
+        "SELECT id FROM changes c WHERE kind IN ('change', 'redo')"
+        " AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.reverts = c.id AND u.kind = 'undo')"
+        " ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        raise UserError("nothing to undo: the book's history holds no change that is not undone yet")
+    return _revert(db, _change(db, row[0]), "undo", source)
+
+
+def redo(db: Database, source: str | None = None) -> Change:
+    """Revert the newest undo, if no new change was made after it."""
+    row = db.execute(
+        "SELECT id FROM changes c WHERE kind = 'undo'"
+        " AND NOT EXISTS (SELECT 1 FROM changes r WHERE r.reverts = c.id)"
+        " AND NOT EXISTS (SELECT 1 FROM changes n WHERE n.id > c.id AND n.kind = 'change')"
+        " ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        raise UserError("nothing to redo: no undo since the last change")
+    return _revert(db, _change(db, row[0]), "redo", source)
+
+
+def iter_rows_text(change: Change) -> Iterator[str]:
+    """Each row of a change in words: `tasks 12 update: done_on None -> 2026-11-20`."""
+    for row in change.rows:
+        if row.op == "update":
+            assert row.old is not None and row.new is not None
+            diff = [f"{c} {row.old.get(c)!r} -> {v!r}" for c, v in row.new.items() if row.old.get(c) != v]
+            yield f"{row.table} {row.row_id} update: {', '.join(diff)}"
+        else:
+            values = row.new if row.op == "insert" else row.old
+            yield f"{row.table} {row.row_id} {row.op}: {json.dumps(values, default=str, ensure_ascii=False)}"
