@@ -285,11 +285,14 @@ def _change(db: Database, change_id: int) -> Change:
 def _revert(db: Database, target: Change, kind: str, source: str | None) -> Change:
     from cstui.storage.connection import write_transaction
 
-    verb = "undo" if kind == "undo" else "redo"
+    # A redo names the change it makes again, not the undo it reverts.
+    described = _change(db, target.reverts) if kind == "redo" and target.reverts else target
     with write_transaction(db):
         # Rows go back newest first; a parent restored after its children is fine until COMMIT.
         db.execute("PRAGMA defer_foreign_keys = ON")
-        new_id = open_change(db, f"{verb} {target.id}: {target.description}", source, kind=kind, reverts=target.id)
+        new_id = open_change(
+            db, f"{kind} {described.id}: {described.description}", source, kind=kind, reverts=target.id
+        )
         for row in reversed(target.rows):
             _revert_row(db, row)
         close_change(db, new_id)
