@@ -364,3 +364,24 @@ def test_the_dump_filter_only_drops_history_rows(book):
     dropped = [line for line in book.conn.iterdump() if line not in data_dump(book)]
     assert dropped and all(line.startswith(HISTORY_ROWS) for line in dropped)
     assert sqlite3.sqlite_version_info >= (3, 37)  # pragma_table_list, used to find the tables to track
+
+
+def test_cli_history_marks_undone_and_redone_changes(cli, book_path):
+    db = connect(book_path)
+    add_account(db)
+    db.conn.close()
+    for command in ("undo", "redo"):
+        assert cli(command, "--db", str(book_path)).code == 0
+    lines = cli("history", "--db", str(book_path)).out.splitlines()
+    assert lines[0].endswith("cli  redo 1: account acme added")
+    assert lines[2].endswith("cli  undo 1: account acme added (redone by 3)")
+    assert lines[4].endswith("cli  account acme added (undone by 2, redone by 3)")
+
+
+def test_the_source_of_a_change_is_the_process_default(book, monkeypatch):
+    monkeypatch.setattr(history, "_default_source", "cli")
+    history.set_default_source("tui")
+    add_account(book)
+    assert history.list_changes(book)[0].source == "tui"
+    with pytest.raises(ValueError):
+        history.set_default_source("elsewhere")

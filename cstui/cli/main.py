@@ -46,9 +46,11 @@ def open_app(
 def launch(conn, db_path, as_of) -> None:
     """Start the TUI; Textual is imported here only, never by the batch commands."""
     from cstui.storage.connection import default_book_path
+    from cstui.storage.history import set_default_source
     from cstui.tui.app import CstuiApp
 
     conn.close()
+    set_default_source("tui")  # changes made in the app are recorded as such
     CstuiApp(db_path or default_book_path(), as_of=as_of).run()
 
 

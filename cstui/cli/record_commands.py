@@ -281,15 +281,24 @@ def show_history(
     if not changes:
         typer.echo("no changes recorded")
     for change in changes:
-        status = f" (undone by {change.reverted_by})" if change.reverted_by else ""
         typer.echo(
-            visible(f"{change.id}  {change.made_at}  {change.source}  {change.description}{status}", one_line=True)
+            visible(f"{change.id}  {change.made_at}  {change.source}  {change.description}", one_line=True)
+            + _status(change)
         )
         lines = list(history.iter_rows_text(change))
         for line in lines[:ROWS_SHOWN]:
             typer.echo("    " + visible(line, one_line=True))
         if len(lines) > ROWS_SHOWN:
             typer.echo(f"    ... and {len(lines) - ROWS_SHOWN} more rows (--json lists them all)")
+
+
+def _status(change: history.Change) -> str:
+    if change.reverted_by is None:
+        return ""
+    if change.kind == "undo":
+        return f" (redone by {change.reverted_by})"
+    again = f", redone by {change.redone_by}" if change.redone_by else ""
+    return f" (undone by {change.reverted_by}{again})"
 
 
 def _bytes(value: object) -> str:

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.storage import history
-from cstui.storage.migrations import MIGRATION_SET, apply_steps, known_steps, migration_set
+from cstui.storage.migrations import MIGRATION_SET, known_steps, migration_set
 
 BUSY_TIMEOUT_MS = 10_000
 PRIVATE = 0o600
@@ -175,5 +175,5 @@ def apply_pending(db: Database, path: Path, *, backup: bool = True) -> Path | No
     if not pending:
         return None
     saved = _backup_before_migrating(db.conn, path, pending[0]) if backup else None
-    apply_steps(db)
+    migration_set().apply(db)
     return saved

@@ -115,9 +115,9 @@ def drop_history_triggers(conn: sqlite3.Connection) -> None:
 def refresh_history_triggers(conn: sqlite3.Connection) -> None:
     """The migration hook: (re)generate the history triggers from the schema as it is now.
 
-    Called after schema steps are applied, so the triggers always list every column of every
-    tracked table, including columns and tables added by later steps. A book without the history
-    tables (a step before 0010) gets none.
+    Run at the end of every schema step, inside the step's transaction (`migrations._step`), so
+    the triggers always list every column of every tracked table, including columns and tables
+    added by later steps. A book without the history tables (a step before 0010) gets none.
     """
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'open_change'").fetchone():
         return
@@ -188,6 +188,7 @@ class Change:
     kind: str  # change, undo, redo
     reverts: int | None
     reverted_by: int | None  # the undo (or, for an undo, the redo) that reverted this change
+    redone_by: int | None  # the redo that reverted that undo: the change is in force again
     rows: list[RowChange] = field(default_factory=list)
 
 
@@ -209,7 +210,8 @@ def _rows(db: Database, change_id: int, account: int | None = None) -> list[RowC
 
 _CHANGE_COLUMNS = (
     "c.id, c.made_at, c.source, c.description, c.kind, c.reverts,"
-    " (SELECT u.id FROM changes u WHERE u.reverts = c.id ORDER BY u.id DESC LIMIT 1)"
+    " (SELECT u.id FROM changes u WHERE u.reverts = c.id ORDER BY u.id DESC LIMIT 1),"
+    " (SELECT r.id FROM changes u JOIN changes r ON r.reverts = u.id WHERE u.reverts = c.id ORDER BY r.id DESC LIMIT 1)"
 )
 
 

@@ -32,9 +32,19 @@ def split_statements(script: str) -> list[str]:
 
 
 def _step(statements: list[str]):
+    """One step, with the history triggers regenerated around it in the step's own transaction.
+
+    The triggers list every column of the tables they watch: they are dropped first (so no step
+    trips over them, e.g. by dropping a column) and rebuilt from the new schema at the end, so a
+    column or table a step adds is recorded from then on, and a book is never left without them.
+    """
+    from cstui.storage.history import drop_history_triggers, refresh_history_triggers
+
     def apply(db: Database) -> None:
+        drop_history_triggers(db.conn)
         for statement in statements:
             db.execute(statement)
+        refresh_history_triggers(db.conn)
 
     return apply
 
@@ -46,19 +56,6 @@ def migration_set() -> Migrations:
     for path in sorted(data_dir("migrations").glob("*.sql")):
         migrations(name=path.stem)(_step(split_statements(path.read_text(encoding="utf-8"))))
     return migrations
-
-
-def apply_steps(db: Database) -> None:
-    """Apply the pending steps, with the history triggers regenerated around them.
-
-    The triggers list every column of the tables they watch: they are dropped first (so no step
-    trips over them, e.g. dropping a column) and rebuilt from the new schema afterwards.
-    """
-    from cstui.storage.history import drop_history_triggers, refresh_history_triggers
-
-    drop_history_triggers(db.conn)
-    migration_set().apply(db)
-    refresh_history_triggers(db.conn)
 
 
 def known_steps() -> list[str]:
