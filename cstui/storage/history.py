@@ -244,10 +244,17 @@ def _current(db: Database, table: str, key: dict[str, Any], columns: list[str]) 
     return None if row is None else dict(zip(columns, row))
 
 
-def _revert_row(db: Database, row: RowChange) -> None:
+@dataclass(frozen=True)
+class _Shape:
+    """A table's live columns and the columns that find one row (its primary key, else rowid)."""
+
+    columns: frozenset[str]
+    keys: list[str]
+
+
+def _revert_row(db: Database, row: RowChange, shape: _Shape) -> None:
     """Put one row back as it was before `row`; refuse if it has changed since (outside cstui)."""
-    live = set(_columns(db.conn, row.table))
-    keys = _key_columns(db, row.table)
+    live, keys = shape.columns, shape.keys
     if row.new is not None:
         expected = {c: v for c, v in row.new.items() if c in live}
         key = {c: row.new[c] if c != "rowid" else row.row_id for c in keys}
@@ -295,8 +302,11 @@ def _revert(db: Database, target: Change, kind: str, source: str | None) -> Chan
         new_id = open_change(
             db, f"{kind} {described.id}: {described.description}", source, kind=kind, reverts=target.id
         )
+        shapes: dict[str, _Shape] = {}
         for row in reversed(target.rows):
-            _revert_row(db, row)
+            if row.table not in shapes:
+                shapes[row.table] = _Shape(frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table))
+            _revert_row(db, row, shapes[row.table])
         close_change(db, new_id)
     return _change(db, new_id)
 
