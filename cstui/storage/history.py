@@ -292,48 +292,55 @@ def _change(db: Database, change_id: int) -> Change:
 
 
 def _revert(db: Database, target: Change, kind: str, source: str | None) -> Change:
-    from cstui.storage.connection import write_transaction
-
+    """Replay `target`'s rows backwards as a new change of `kind`; inside the caller's transaction."""
     # A redo names the change it makes again, not the undo it reverts.
     described = _change(db, target.reverts) if kind == "redo" and target.reverts else target
-    with write_transaction(db):
-        # Rows go back newest first; a parent restored after its children is fine until COMMIT.
-        db.execute("PRAGMA defer_foreign_keys = ON")
-        new_id = open_change(
-            db, f"{kind} {described.id}: {described.description}", source, kind=kind, reverts=target.id
-        )
-        shapes: dict[str, _Shape] = {}
-        for row in reversed(target.rows):
-            if row.table not in shapes:
-                shapes[row.table] = _Shape(frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table))
-            _revert_row(db, row, shapes[row.table])
-        close_change(db, new_id)
+    # Rows go back newest first; a parent restored after its children is fine until COMMIT.
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    new_id = open_change(db, f"{kind} {described.id}: {described.description}", source, kind=kind, reverts=target.id)
+    shapes: dict[str, _Shape] = {}
+    for row in reversed(target.rows):
+        if row.table not in shapes:
+            shapes[row.table] = _Shape(frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table))
+        _revert_row(db, row, shapes[row.table])
+    close_change(db, new_id)
     return _change(db, new_id)
+
+
+_UNDOABLE = (
+    "SELECT id FROM changes c WHERE kind IN ('change', 'redo')"
+    " AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.reverts = c.id AND u.kind = 'undo')"
+    " ORDER BY id DESC LIMIT 1"
+)
+_REDOABLE = (
+    "SELECT id FROM changes c WHERE kind = 'undo'"
+    " AND NOT EXISTS (SELECT 1 FROM changes r WHERE r.reverts = c.id)"
+    " AND NOT EXISTS (SELECT 1 FROM changes n WHERE n.id > c.id AND n.kind = 'change')"
+    " ORDER BY id DESC LIMIT 1"
+)
+
+
+def _revert_newest(db: Database, select: str, kind: str, source: str | None, nothing: str) -> Change:
+    """Pick and revert in one write transaction, so two cstui processes never revert the same change."""
+    from cstui.storage.connection import write_transaction
+
+    with write_transaction(db):
+        row = db.execute(select).fetchone()
+        if row is None:
+            raise UserError(nothing)
+        return _revert(db, _change(db, row[0]), kind, source)
 
 
 def undo(db: Database, source: str | None = None) -> Change:
     """Revert the newest change (or redo) not yet undone; return the undo, itself a change."""
-    row = db.execute(
-        "SELECT id FROM changes c WHERE kind IN ('change', 'redo')"
-        " AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.reverts = c.id AND u.kind = 'undo')"
-        " ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
-        raise UserError("nothing to undo: the book's history holds no change that is not undone yet")
-    return _revert(db, _change(db, row[0]), "undo", source)
+    return _revert_newest(
+        db, _UNDOABLE, "undo", source, "nothing to undo: the book's history holds no change that is not undone yet"
+    )
 
 
 def redo(db: Database, source: str | None = None) -> Change:
     """Revert the newest undo, if no new change was made after it."""
-    row = db.execute(
-        "SELECT id FROM changes c WHERE kind = 'undo'"
-        " AND NOT EXISTS (SELECT 1 FROM changes r WHERE r.reverts = c.id)"
-        " AND NOT EXISTS (SELECT 1 FROM changes n WHERE n.id > c.id AND n.kind = 'change')"
-        " ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
-        raise UserError("nothing to redo: no undo since the last change")
-    return _revert(db, _change(db, row[0]), "redo", source)
+    return _revert_newest(db, _REDOABLE, "redo", source, "nothing to redo: no undo since the last change")
 
 
 def iter_rows_text(change: Change) -> Iterator[str]:
