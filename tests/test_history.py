@@ -192,31 +192,53 @@ def test_account_filter_and_limit(book):
     assert len(history.list_changes(book, limit=2)) == 2
 
 
-def test_a_column_added_by_a_later_migration_is_recorded(tmp_path, monkeypatch):
+@pytest.fixture
+def later_steps(tmp_path, monkeypatch):
+    """A copy of migrations/ that a test may add steps to, used by `connect`."""
     steps = tmp_path / "migrations"
     shutil.copytree(migrations.data_dir("migrations"), steps)
-    path = tmp_path / "book.db"
     monkeypatch.setattr(migrations, "data_dir", lambda name: steps)
     migrations.migration_set.cache_clear()
-    try:
-        db = connect(path)
-        add_account(db)
-        db.conn.close()
-        (steps / "9999_survey_ids.sql").write_text("ALTER TABLE surveys ADD COLUMN response_id TEXT;\n")
-        migrations.migration_set.cache_clear()
-        db = connect(path)
-        survey = writes.add_survey(db, "acme", "nps", 9, "2026-11-20")
-        with write_transaction(db, change="response id set"):
-            db.execute("UPDATE surveys SET response_id = 'R-1' WHERE id = ?", [survey])
-        row = history.list_changes(db, limit=1)[0].rows[0]
-        assert (row.old["response_id"], row.new["response_id"]) == (None, "R-1")
-        records.delete_survey(db, survey)
-        assert history.list_changes(db, limit=1)[0].rows[0].old["response_id"] == "R-1"
-        history.undo(db)
-        assert db.execute("SELECT response_id FROM surveys WHERE id = ?", [survey]).fetchone()[0] == "R-1"
-        db.conn.close()
-    finally:
-        migrations.migration_set.cache_clear()
+    yield steps
+    migrations.migration_set.cache_clear()
+
+
+def test_a_column_added_by_a_later_migration_is_recorded(later_steps, book_path):
+    db = connect(book_path)
+    add_account(db)
+    db.conn.close()
+    (later_steps / "9999_survey_ids.sql").write_text("ALTER TABLE surveys ADD COLUMN response_id TEXT;\n")
+    migrations.migration_set.cache_clear()
+    db = connect(book_path)
+    survey = writes.add_survey(db, "acme", "nps", 9, "2026-11-20")
+    with write_transaction(db, change="response id set"):
+        db.execute("UPDATE surveys SET response_id = 'R-1' WHERE id = ?", [survey])
+    row = history.list_changes(db, limit=1)[0].rows[0]
+    assert (row.old["response_id"], row.new["response_id"]) == (None, "R-1")
+    records.delete_survey(db, survey)
+    assert history.list_changes(db, limit=1)[0].rows[0].old["response_id"] == "R-1"
+    history.undo(db)
+    assert db.execute("SELECT response_id FROM surveys WHERE id = ?", [survey]).fetchone()[0] == "R-1"
+    db.conn.close()
+
+
+def test_a_later_migration_may_drop_a_column_the_triggers_listed(later_steps, book_path):
+    """Triggers are dropped before a step runs (SQLite refuses DROP COLUMN under a trigger naming it)."""
+    (later_steps / "9998_nicknames.sql").write_text("ALTER TABLE contacts ADD COLUMN nickname TEXT;\n")
+    db = connect(book_path)
+    add_account(db)
+    contact = records.add_contact(db, "acme", records.ContactFields(name="Dana"))
+    with write_transaction(db, change="nickname and role"):
+        db.execute("UPDATE contacts SET nickname = 'D', role = 'CTO' WHERE id = ?", [contact.id])
+    db.conn.close()
+    (later_steps / "9999_no_nicknames.sql").write_text("ALTER TABLE contacts DROP COLUMN nickname;\n")
+    migrations.migration_set.cache_clear()
+    db = connect(book_path)
+    triggers = db.execute("SELECT sql FROM sqlite_master WHERE name = 'cstui_history_contacts_update'").fetchone()[0]
+    assert '"nickname"' not in triggers and '"left_on"' in triggers
+    history.undo(db)  # the change recorded before the step, nickname and all, still undoes
+    assert records.get_contact(db, contact.id).role is None
+    db.conn.close()
 
 
 def test_snapshots_and_the_history_itself_are_not_tracked(book):

@@ -43,9 +43,13 @@ def read(path, fetch):
         db.conn.close()
 
 
-def test_note_add_records_who_the_call_was_with(filled):
-    note = read(filled, lambda db: records.get_note(db, 1))
-    assert (note.contact_id, note.contact_name) == (1, "Dana Lee")
+def test_note_add_records_who_the_call_was_with(run, filled):
+    assert run("note", "add", "--account", "acme", "--summary", "Check-in", "--contact", "Bo Park").code == 0
+    note = read(filled, lambda db: records.get_note(db, 2))
+    contact = read(filled, lambda db: records.get_contact(db, note.contact_id))
+    assert (note.contact_name, contact.name, contact.account_key) == ("Bo Park", "Bo Park", "acme")
+    run("note", "add", "--account", "acme", "--summary", "Again", "--contact", "Dana Lee")
+    assert read(filled, lambda db: records.get_note(db, 3)).contact_id == 1  # the known contact, not a new one
 
 
 def test_note_edit_and_delete(run, filled):
