@@ -153,8 +153,9 @@ def open_change(
         "INSERT INTO changes (made_at, source, description, kind, reverts) VALUES (?, ?, ?, ?, ?)",
         [made_at, source or _default_source, description, kind, reverts],
     )
-    db.execute("INSERT INTO open_change (id, change_id) VALUES (1, ?)", [cursor.lastrowid])
-    return cursor.lastrowid
+    change_id = int(cursor.lastrowid or 0)
+    db.execute("INSERT INTO open_change (id, change_id) VALUES (1, ?)", [change_id])
+    return change_id
 
 
 def close_change(db: Database, change_id: int) -> None:
@@ -215,6 +216,11 @@ _CHANGE_COLUMNS = (
 )
 
 
+def _change_from(row: tuple[Any, ...], rows: list[RowChange]) -> Change:
+    change_id, made_at, source, description, kind, reverts, reverted_by, redone_by = row
+    return Change(change_id, made_at, source, description, kind, reverts, reverted_by, redone_by, rows)
+
+
 def list_changes(db: Database, account: int | None = None, limit: int | None = None) -> list[Change]:
     """Changes, newest first, each with its rows (only the account's rows when `account` is given)."""
     if account is None:
@@ -226,7 +232,7 @@ def list_changes(db: Database, account: int | None = None, limit: int | None = N
             " (SELECT change_id FROM history WHERE account_id = ?) ORDER BY c.id DESC LIMIT ?"
         )
         params = [account, -1 if limit is None else limit]
-    return [Change(*row, rows=_rows(db, row[0], account)) for row in db.execute(sql, params).fetchall()]
+    return [_change_from(row, _rows(db, row[0], account)) for row in db.execute(sql, params).fetchall()]
 
 
 # --- undo and redo --------------------------------------------------------------------------------
@@ -288,7 +294,7 @@ def _conflict(row: RowChange) -> None:
 
 def _change(db: Database, change_id: int) -> Change:
     row = db.execute(f"SELECT {_CHANGE_COLUMNS} FROM changes c WHERE c.id = ?", [change_id]).fetchone()
-    return Change(*row, rows=_rows(db, change_id))
+    return _change_from(row, _rows(db, change_id))
 
 
 def _revert(db: Database, target: Change, kind: str, source: str | None) -> Change:

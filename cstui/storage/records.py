@@ -146,8 +146,8 @@ class SurveyFields:
 # --- reading --------------------------------------------------------------------------------------
 
 
-def _fetch(db: Database, sql: str, record_id: int | str, what: str) -> tuple:
-    row = db.execute(sql, [record_id]).fetchone()
+def _fetch(db: Database, sql: str, record_id: int | str, what: str) -> tuple[Any, ...]:
+    row: tuple[Any, ...] | None = db.execute(sql, [record_id]).fetchone()
     if row is None:
         raise UserError(f"{what} {record_id}: no such {what} in the book")
     return row
@@ -172,7 +172,8 @@ def get_contact(db: Database, contact_id: int) -> Contact:
         contact_id,
         "contact",
     )
-    return Contact(*row[:6], bool(row[6]), row[7])
+    contact_id, key, name, email, role, phone, champion, left_on = row
+    return Contact(contact_id, key, name, email, role, phone, bool(champion), left_on)
 
 
 def get_note(db: Database, note_id: int) -> Note:
@@ -251,7 +252,7 @@ def _nothing_to_change(what: str, values: dict[str, Any]) -> None:
 def _write(db: Database, what: str, sql: str, params: list[Any]) -> int:
     """Run one statement; a constraint the checks cannot see (a duplicate) is the user's mistake."""
     try:
-        return db.execute(sql, params).lastrowid
+        return int(db.execute(sql, params).lastrowid or 0)
     except sqlite3.IntegrityError as error:
         raise UserError(f"{what}: the book refused it ({error})") from None
 
@@ -456,10 +457,12 @@ def add_task(db: Database, account_key: str, title: str, due_on: str, today: dat
     if due < today.isoformat():
         raise UserError(f"due date: {due} is before today ({today.isoformat()})")
     with write_transaction(db, change=f"task added for {account_key}: {title}"):
-        new_id = db.execute(
+        new_id = _write(
+            db,
+            f"task '{title}'",
             "INSERT INTO tasks (account_id, title, due_on, created_on) VALUES (?, ?, ?, ?)",
             [account_id(db, account_key), title, due, today.isoformat()],
-        ).lastrowid
+        )
     return get_task(db, new_id)
 
 
