@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -243,10 +244,22 @@ def _key_columns(db: Database, table: str) -> list[str]:
     return [name for (name,) in rows] or ["rowid"]
 
 
-def _current(db: Database, table: str, key: dict[str, Any], columns: list[str]) -> dict[str, Any] | None:
-    where = " AND ".join(f"{_ident(c)} IS ?" for c in key)
-    selected = ", ".join(_ident(c) for c in columns)
-    row = db.execute(f"SELECT {selected} FROM {_ident(table)} WHERE {where}", list(key.values())).fetchone()
+@lru_cache(maxsize=256)
+def _statement(verb: str, table: str, columns: tuple[str, ...], keys: tuple[str, ...]) -> str:
+    """The SQL to select, delete, update or insert one row (built once per table shape, not per row)."""
+    where = " AND ".join(f"{_ident(c)} IS ?" for c in keys)
+    if verb == "select":
+        return f"SELECT {', '.join(_ident(c) for c in columns)} FROM {_ident(table)} WHERE {where}"
+    if verb == "delete":
+        return f"DELETE FROM {_ident(table)} WHERE {where}"
+    if verb == "update":
+        return f"UPDATE {_ident(table)} SET {', '.join(f'{_ident(c)} = ?' for c in columns)} WHERE {where}"
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {_ident(table)} ({', '.join(_ident(c) for c in columns)}) VALUES ({marks})"
+
+
+def _current(db: Database, table: str, key: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any] | None:
+    row = db.execute(_statement("select", table, columns, tuple(key)), list(key.values())).fetchone()
     return None if row is None else dict(zip(columns, row))
 
 
@@ -264,26 +277,23 @@ def _revert_row(db: Database, row: RowChange, shape: _Shape) -> None:
     if row.new is not None:
         expected = {c: v for c, v in row.new.items() if c in live}
         key = {c: row.new[c] if c != "rowid" else row.row_id for c in keys}
-        if _current(db, row.table, key, list(expected)) != expected:
+        if _current(db, row.table, key, tuple(expected)) != expected:
             _conflict(row)
-        where = " AND ".join(f"{_ident(c)} IS ?" for c in key)
         if row.old is None:
-            db.execute(f"DELETE FROM {_ident(row.table)} WHERE {where}", list(key.values()))
+            db.execute(_statement("delete", row.table, (), tuple(key)), list(key.values()))
             return
         old = {c: v for c, v in row.old.items() if c in live}
-        assignments = ", ".join(f"{_ident(c)} = ?" for c in old)
-        db.execute(f"UPDATE {_ident(row.table)} SET {assignments} WHERE {where}", [*old.values(), *key.values()])
+        sql = _statement("update", row.table, tuple(old), tuple(key))
+        db.execute(sql, [*old.values(), *key.values()])
         return
     assert row.old is not None
     old = {c: v for c, v in row.old.items() if c in live}
     key = {c: old[c] if c != "rowid" else row.row_id for c in keys}
-    if _current(db, row.table, key, list(key)) is not None:
+    if _current(db, row.table, key, tuple(key)) is not None:
         _conflict(row)
     if "rowid" in keys:
         old = {"rowid": row.row_id, **old}
-    columns = ", ".join(_ident(c) for c in old)
-    marks = ", ".join("?" for _ in old)
-    db.execute(f"INSERT INTO {_ident(row.table)} ({columns}) VALUES ({marks})", list(old.values()))
+    db.execute(_statement("insert", row.table, tuple(old), ()), list(old.values()))
 
 
 def _conflict(row: RowChange) -> None:
