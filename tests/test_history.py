@@ -410,3 +410,38 @@ def test_the_source_of_a_change_is_the_process_default(book, monkeypatch):
     assert history.list_changes(book)[0].source == "tui"
     with pytest.raises(ValueError):
         history.set_default_source("elsewhere")
+
+
+def test_undo_a_given_older_change_leaves_the_later_ones(book):
+    add_account(book)
+    note = add_note(book)
+    records.edit_account(book, "acme", records.AccountFields(plan="gold"))
+    records.delete_note(book, note)  # change 4
+    records.edit_account(book, "acme", records.AccountFields(seats="9"))
+    history.undo(book, change_id=4)
+    assert records.get_note(book, note).summary == "Kickoff call"
+    assert records.get_account(book, "acme").seats == 9
+    assert history.undo(book).reverts == 5  # the newest not yet undone
+    assert history.undo(book).reverts == 3  # 4 is undone already
+    with pytest.raises(UserError, match="change 4: no such change, or it is an undo or already undone"):
+        history.undo(book, change_id=4)
+
+
+def test_undo_of_a_given_change_refuses_to_cascade_into_later_rows(book):
+    add_account(book)
+    records.add_task(book, "acme", "Send the deck", "2026-12-01", today=TODAY)
+    dump = list(book.conn.iterdump())
+    with pytest.raises(UserError, match=r"change 1 cannot be reverted alone: .*\(tasks 1\)"):
+        history.undo(book, change_id=1)
+    assert list(book.conn.iterdump()) == dump
+
+
+def test_cli_undo_a_given_change(cli, book_path):
+    db = connect(book_path)
+    add_account(db)
+    add_account(db, "beta")
+    db.conn.close()
+    result = cli("undo", "1", "--db", str(book_path))
+    assert result.code == 0 and result.out.startswith("undo 1: account acme added (1 row); change 3")
+    refused = cli("undo", "1", "--db", str(book_path))
+    assert refused.code == 1 and refused.err.startswith("cstui: change 1: no such change")

@@ -313,9 +313,15 @@ def _reverted(change: history.Change, as_json: bool) -> None:
         typer.echo(visible(f"{change.description} ({rows}); change {change.id}", one_line=True))
 
 
-def undo(as_json: JsonOption = False, db: DbOption = None) -> None:
-    """Revert the last change not yet undone (again: the one before); the undo is recorded too."""
-    _reverted(history.undo(open_book(db)), as_json)
+def undo(
+    change: Annotated[
+        int | None, typer.Argument(help="A change's id from `cstui history` (default: the last one).")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Revert the last change not yet undone (again: the one before), or the change given; recorded too."""
+    _reverted(history.undo(open_book(db), change_id=change), as_json)
 
 
 def redo(as_json: JsonOption = False, db: DbOption = None) -> None:

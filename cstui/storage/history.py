@@ -319,44 +319,77 @@ def _revert(db: Database, target: Change, kind: str, source: str | None) -> Chan
         if row.table not in shapes:
             shapes[row.table] = _Shape(frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table))
         _revert_row(db, row, shapes[row.table])
+    _refuse_knock_on(db, new_id, target)
     close_change(db, new_id)
     return _change(db, new_id)
+
+
+def _refuse_knock_on(db: Database, new_id: int, target: Change) -> None:
+    """Each replayed row records one history row; more means the book cascaded into rows written
+    later (a task of a re-deleted note, say). Refuse rather than change what the user did not ask."""
+    written = db.execute("SELECT count(*) FROM history WHERE change_id = ?", [new_id]).fetchone()[0]
+    if written == len(target.rows):
+        return
+    knock_on = db.execute("SELECT table_name, row_id FROM history WHERE change_id = ? ORDER BY id", [new_id]).fetchall()
+    own = {(row.table, row.row_id) for row in target.rows}
+    others = ", ".join(f"{table} {row_id}" for table, row_id in knock_on if (table, row_id) not in own)
+    raise UserError(
+        f"change {target.id} cannot be reverted alone: it would also change rows written since ({others});"
+        " revert the later changes first. Nothing was changed."
+    )
 
 
 _UNDOABLE = (
     "SELECT id FROM changes c WHERE kind IN ('change', 'redo')"
     " AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.reverts = c.id AND u.kind = 'undo')"
-    " ORDER BY id DESC LIMIT 1"
 )
 _REDOABLE = (
     "SELECT id FROM changes c WHERE kind = 'undo'"
     " AND NOT EXISTS (SELECT 1 FROM changes r WHERE r.reverts = c.id)"
     " AND NOT EXISTS (SELECT 1 FROM changes n WHERE n.id > c.id AND n.kind = 'change')"
-    " ORDER BY id DESC LIMIT 1"
 )
 
 
-def _revert_newest(db: Database, select: str, kind: str, source: str | None, nothing: str) -> Change:
-    """Pick and revert in one write transaction, so two cstui processes never revert the same change."""
+def _revert_one(db: Database, row: tuple[int] | None, kind: str, source: str | None, nothing: str) -> Change:
+    if row is None:
+        raise UserError(nothing)
+    return _revert(db, _change(db, row[0]), kind, source)
+
+
+def undo(db: Database, source: str | None = None, change_id: int | None = None) -> Change:
+    """Revert the newest change (or redo) not yet undone, or the one given; return the undo.
+
+    The undo is itself a change. Picking and reverting share one write transaction, so two cstui
+    processes never revert the same change; a row changed since (outside cstui, or by a later
+    change when one is picked by id) makes it refuse and change nothing.
+    """
     from cstui.storage.connection import write_transaction
 
-    with write_transaction(db):
-        row = db.execute(select).fetchone()
-        if row is None:
-            raise UserError(nothing)
-        return _revert(db, _change(db, row[0]), kind, source)
-
-
-def undo(db: Database, source: str | None = None) -> Change:
-    """Revert the newest change (or redo) not yet undone; return the undo, itself a change."""
-    return _revert_newest(
-        db, _UNDOABLE, "undo", source, "nothing to undo: the book's history holds no change that is not undone yet"
-    )
+    try:
+        with write_transaction(db):
+            if change_id is None:
+                row = db.execute(_UNDOABLE + " ORDER BY id DESC LIMIT 1").fetchone()
+                nothing = "nothing to undo: the book's history holds no change that is not undone yet"
+            else:
+                row = db.execute(_UNDOABLE + " AND id = ?", [change_id]).fetchone()
+                nothing = (
+                    f"change {change_id}: no such change, or it is an undo or already undone (see `cstui history`)"
+                )
+            return _revert_one(db, row, "undo", source, nothing)
+    except sqlite3.IntegrityError as error:  # a restored row whose parent is gone (deferred FK check)
+        raise UserError(f"the book refused the undo ({error}); nothing was changed") from None
 
 
 def redo(db: Database, source: str | None = None) -> Change:
     """Revert the newest undo, if no new change was made after it."""
-    return _revert_newest(db, _REDOABLE, "redo", source, "nothing to redo: no undo since the last change")
+    from cstui.storage.connection import write_transaction
+
+    try:
+        with write_transaction(db):
+            row = db.execute(_REDOABLE + " ORDER BY id DESC LIMIT 1").fetchone()
+            return _revert_one(db, row, "redo", source, "nothing to redo: no undo since the last change")
+    except sqlite3.IntegrityError as error:
+        raise UserError(f"the book refused the redo ({error}); nothing was changed") from None
 
 
 def iter_rows_text(change: Change) -> Iterator[str]:
