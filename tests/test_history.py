@@ -164,7 +164,7 @@ def test_undo_refuses_when_a_row_changed_outside_cstui(book):
     book.execute("UPDATE accounts SET plan = 'platinum'")
     book.conn.commit()
     dump = list(book.conn.iterdump())
-    with pytest.raises(UserError, match="changed outside cstui"):
+    with pytest.raises(UserError, match=r"accounts row 1 was changed since \(by a later change, or outside cstui\)"):
         history.undo(book)
     assert list(book.conn.iterdump()) == dump
 
@@ -445,3 +445,14 @@ def test_cli_undo_a_given_change(cli, book_path):
     assert result.code == 0 and result.out.startswith("undo 1: account acme added (1 row); change 3")
     refused = cli("undo", "1", "--db", str(book_path))
     assert refused.code == 1 and refused.err.startswith("cstui: change 1: no such change")
+
+
+def test_blobs_come_back_as_the_same_bytes(book):
+    add_account(book)
+    with write_transaction(book, change="a blob where text was"):
+        book.execute("UPDATE accounts SET churn_reason = ?", [b"\x00\xffraw"])
+    before = data_dump(book)
+    records.edit_account(book, "acme", records.AccountFields(churn_reason="budget"))
+    assert history.list_changes(book, limit=1)[0].rows[0].old["churn_reason"] == b"\x00\xffraw"
+    history.undo(book)
+    assert data_dump(book) == before

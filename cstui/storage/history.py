@@ -298,7 +298,7 @@ def _revert_row(db: Database, row: RowChange, shape: _Shape) -> None:
 
 def _conflict(row: RowChange) -> None:
     raise UserError(
-        f"{row.table} row {row.row_id} was changed outside cstui since this change was made; nothing was undone"
+        f"{row.table} row {row.row_id} was changed since (by a later change, or outside cstui); nothing was undone"
     )
 
 
