@@ -61,6 +61,8 @@ def test_note_edit_and_delete(run, filled):
     assert json.loads(run("note", "edit", "1", "--contact", "bo@acme.com", "--json").out)["contact_email"] == (
         "bo@acme.com"
     )
+    cleared = json.loads(run("note", "edit", "1", "--contact", "", "--notes", "", "--json").out)
+    assert (cleared["contact_id"], cleared["contact_email"], cleared["notes"]) == (None, None, None)
     deleted = run("note", "delete", "1", "--json")
     assert deleted.code == 0 and json.loads(deleted.out)["summary"] == "Kickoff, went well"
     assert read(filled, lambda db: db.execute("SELECT count(*) FROM interactions").fetchone()[0]) == 0
