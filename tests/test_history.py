@@ -456,3 +456,11 @@ def test_blobs_come_back_as_the_same_bytes(book):
     assert history.list_changes(book, limit=1)[0].rows[0].old["churn_reason"] == b"\x00\xffraw"
     history.undo(book)
     assert data_dump(book) == before
+
+
+def test_moving_a_call_moves_the_scores_given_on_it_in_the_same_change(book):
+    add_account(book)
+    note = add_note(book, nps="9")
+    records.edit_note(book, note, records.NoteFields(occurred_on="2026-11-18"), today=TODAY)
+    assert book.execute("SELECT responded_on FROM surveys").fetchone()[0] == "2026-11-18"
+    assert {r.table for r in history.list_changes(book, limit=1)[0].rows} == {"interactions", "surveys"}

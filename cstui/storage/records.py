@@ -367,7 +367,8 @@ def edit_contact(db: Database, contact_id: int, fields: ContactFields) -> Contac
 
 
 def edit_note(db: Database, note_id: int, fields: NoteFields, today: date | None = None) -> Note:
-    """Change a logged conversation; its text sentiment is recomputed when its words change."""
+    """Change a logged conversation; its text sentiment is recomputed when its words change, and
+    the scores given on the call move with its date."""
     current = get_note(db, note_id)
     today = today or date.today()
     values: dict[str, Any] = {}
@@ -405,6 +406,8 @@ def edit_note(db: Database, note_id: int, fields: NoteFields, today: date | None
             name = None if email or not contact else contact
             values["contact_email"], values["contact_id"] = resolve_contact(db, acct, name, email)
         _update(db, "interactions", note_id, values, f"note {note_id}")
+        if "occurred_on" in values:  # scores given on the call were given that day
+            db.execute("UPDATE surveys SET responded_on = ? WHERE interaction_id = ?", [values["occurred_on"], note_id])
     return get_note(db, note_id)
 
 
