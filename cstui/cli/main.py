@@ -13,6 +13,7 @@ from cstui.cli import (
     capture_commands,
     care_commands,
     ingest_commands,
+    record_commands,
     report_commands,
     search_commands,
 )
@@ -54,9 +55,11 @@ def open_app(
 def launch(conn, db_path, as_of) -> None:
     """Start the TUI; Textual is imported here only, never by the batch commands."""
     from cstui.storage.connection import default_book_path
+    from cstui.storage.history import set_default_source
     from cstui.tui.app import CstuiApp
 
     conn.close()
+    set_default_source("tui")  # changes made in the app are recorded as such
     CstuiApp(db_path or default_book_path(), as_of=as_of).run()
 
 
@@ -67,6 +70,7 @@ care_commands.register(app)
 ingest_commands.register(app)
 brief_commands.register(app)
 search_commands.register(app)
+record_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

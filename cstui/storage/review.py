@@ -70,19 +70,19 @@ def set_read(db: Database, interaction_id: int, read: int) -> bool:
     """Record the CSM's read (-2..2) of an interaction; that reviews it."""
     if read not in READS:
         raise UserError(f"read: {read} is not a whole number from -2 to 2")
-    with write_transaction(db):
+    with write_transaction(db, change=f"note {interaction_id} reviewed: read {read:+d}"):
         return _mark(db, interaction_id, "UPDATE interactions SET sentiment = ?, reviewed = 1 WHERE id = ?", [read])
 
 
 def accept(db: Database, interaction_id: int) -> bool:
     """Take an interaction as ingested: reviewed, nothing else changed."""
-    with write_transaction(db):
+    with write_transaction(db, change=f"note {interaction_id} reviewed: accepted as ingested"):
         return _mark(db, interaction_id, "UPDATE interactions SET reviewed = 1 WHERE id = ?", [])
 
 
 def accept_all(db: Database, interaction_ids: list[int]) -> int:
     """Accept every one of `interaction_ids` still unreviewed (those the CSM saw listed); return how many."""
-    with write_transaction(db):
+    with write_transaction(db, change=f"{len(interaction_ids)} ingested notes accepted as ingested"):
         cursor = db.execute(
             "UPDATE interactions SET reviewed = 1 WHERE reviewed = 0 AND id IN (SELECT value FROM json_each(?))",
             [json.dumps(interaction_ids)],
