@@ -140,3 +140,13 @@ async def test_accept_all_asks_first(inbox_book, demo):
         assert unreviewed_count(demo) == 0
         assert [r[4:6] for r in rows(demo)] == [(None, 1)] * 3
         assert app.screen.table.row_count == 0
+
+
+def test_a_review_is_a_change_that_undo_takes_back(inbox_book, demo, cli):
+    newest = review.unreviewed(demo.conn)[0]
+    review.set_read(demo, newest.interaction_id, -1)
+    assert rows(demo)[2][4:6] == (-1, 1)
+    undone = cli("undo", "--db", str(inbox_book))
+    assert undone.code == 0, undone.err
+    assert f": note {newest.interaction_id} reviewed: read -1 (1 row)" in undone.out
+    assert rows(demo)[2][4:6] == (None, 0)  # back in the queue, without a read
