@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -40,47 +40,43 @@ def parse_period(text: str) -> Period:
     return Period(first, last)
 
 
-# label, kind (for `fmt`), window group, the figure
-PortfolioRow = tuple[str, str, str | None, "Callable[[PortfolioReport], float | bool | None]"]
-AccountRow = tuple[str, str, str | None, "Callable[[AccountReport], float | bool | None]"]
+# label, kind (for `fmt`), window group, the figure (the portfolio and one account share most rows)
+R = TypeVar("R")
+FigureRow = tuple[str, str, str | None, Callable[[R], float | bool | None]]
 
-PORTFOLIO_ROWS: tuple[PortfolioRow, ...] = (
-    ("Active accounts", "int", None, lambda r: r.accounts_active),
+SURVEY_ROWS: tuple[FigureRow["PortfolioReport | AccountReport"], ...] = (
     ("NPS", "num", "surveys", lambda r: r.surveys.nps),
     ("NPS responses", "int", "surveys", lambda r: r.surveys.nps_responses),
     ("CSAT %", "num", "surveys", lambda r: r.surveys.csat),
     ("CES (1-7, lower is easier)", "num", "surveys", lambda r: r.surveys.ces),
     ("CES low-effort %", "num", "surveys", lambda r: r.surveys.ces_low_effort_pct),
+)
+RETENTION_ROWS: tuple[FigureRow["PortfolioReport"], ...] = (
     ("Logo churn %", "num", "retention", lambda r: r.churn_rate),
     ("Customer retention %", "num", "retention", lambda r: r.retention_rate),
     ("GRR %", "num", "retention", lambda r: r.grr),
     ("NRR %", "num", "retention", lambda r: r.nrr),
     ("Revenue churn %", "num", "retention", lambda r: r.revenue_churn),
-    ("CLTV", "money", None, lambda r: r.cltv),
+)
+USAGE_ROWS: tuple[FigureRow["PortfolioReport | AccountReport"], ...] = (
+    ("Adoption %", "num", "usage", lambda r: r.adoption_rate),
+    ("Engagement (PES)", "num", "usage", lambda r: r.engagement_score),
+    ("Active days per account", "num", "usage", lambda r: r.active_days),
+    ("Minutes per active user-day", "num", "usage", lambda r: r.minutes_per_active_user),
+    ("Self-service %", "num", "surveys", lambda r: r.self_service_rate),
+    ("MRR", "money", None, lambda r: r.mrr),
+    ("ARR", "money", None, lambda r: r.arr),
+)
+CLTV_ROW: FigureRow["PortfolioReport | AccountReport"] = ("CLTV", "money", None, lambda r: r.cltv)
+PORTFOLIO_ROWS: tuple[FigureRow["PortfolioReport"], ...] = (
+    ("Active accounts", "int", None, lambda r: r.accounts_active),
+    *SURVEY_ROWS,
+    *RETENTION_ROWS,
+    CLTV_ROW,
     ("CLTV lifespan capped at 10 y", "bool", None, lambda r: r.cltv_lifespan_capped),
-    ("Adoption %", "num", "usage", lambda r: r.adoption_rate),
-    ("Engagement (PES)", "num", "usage", lambda r: r.engagement_score),
-    ("Active days per account", "num", "usage", lambda r: r.active_days),
-    ("Minutes per active user-day", "num", "usage", lambda r: r.minutes_per_active_user),
-    ("Self-service %", "num", "surveys", lambda r: r.self_service_rate),
-    ("MRR", "money", None, lambda r: r.mrr),
-    ("ARR", "money", None, lambda r: r.arr),
+    *USAGE_ROWS,
 )
-ACCOUNT_ROWS: tuple[AccountRow, ...] = (
-    ("NPS", "num", "surveys", lambda r: r.surveys.nps),
-    ("NPS responses", "int", "surveys", lambda r: r.surveys.nps_responses),
-    ("CSAT %", "num", "surveys", lambda r: r.surveys.csat),
-    ("CES (1-7, lower is easier)", "num", "surveys", lambda r: r.surveys.ces),
-    ("CES low-effort %", "num", "surveys", lambda r: r.surveys.ces_low_effort_pct),
-    ("CLTV", "money", None, lambda r: r.cltv),
-    ("Adoption %", "num", "usage", lambda r: r.adoption_rate),
-    ("Engagement (PES)", "num", "usage", lambda r: r.engagement_score),
-    ("Active days per account", "num", "usage", lambda r: r.active_days),
-    ("Minutes per active user-day", "num", "usage", lambda r: r.minutes_per_active_user),
-    ("Self-service %", "num", "surveys", lambda r: r.self_service_rate),
-    ("MRR", "money", None, lambda r: r.mrr),
-    ("ARR", "money", None, lambda r: r.arr),
-)
+ACCOUNT_ROWS: tuple[FigureRow["AccountReport"], ...] = (*SURVEY_ROWS, CLTV_ROW, *USAGE_ROWS)
 
 
 def report(

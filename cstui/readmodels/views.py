@@ -28,7 +28,7 @@ from cstui.metrics.surveys import survey_stats, survey_stats_by_account
 from cstui.metrics.usage import daily_active_users_by_month
 from cstui.storage import queries, reads
 from cstui.storage.queries import Contact, TimelineEntry
-from cstui.storage.reads import FollowUp
+from cstui.storage.reads import AccountInfo, FollowUp
 
 
 @dataclass
@@ -128,14 +128,7 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
 
 @dataclass
 class AccountDetail:
-    account_id: int
-    key: str
-    name: str
-    segment: str | None
-    plan: str | None
-    start_date: str
-    renewal: str | None
-    churn_date: str | None
+    info: AccountInfo  # key, name, segment, plan and dates, as stored
     arr: float
     breakdown: Breakdown
     change: HealthChange | None
@@ -161,14 +154,7 @@ def account_detail(conn: Conn, account_id: int, as_of: date, timeline_limit: int
         if d.isoformat() > info.start_date
     ]
     return AccountDetail(
-        account_id,
-        info.key,
-        info.name,
-        info.segment,
-        info.plan,
-        info.start_date,
-        info.renewal_date,
-        info.churn_date,
+        info,
         12 * total_mrr(conn, as_of + timedelta(days=1), Scope(account_id=account_id)),
         breakdown,
         what_changed(old, breakdown) if old else None,

@@ -61,11 +61,13 @@ class AccountScreen(BookScreen[views.AccountDetail]):
     def show(self, d: views.AccountDetail) -> None:
         self.detail = d
         b = d.breakdown
-        title = book_text(d.name, "bold")
-        title.append_text(book_text(f"  {d.key}  ·  {d.segment or '-'}  ·  {d.plan or '-'}  ·  ARR {d.arr:,.0f}  ·  "))
-        title.append(
-            f"renews {d.renewal}" if d.renewal else f"churned {d.churn_date}" if d.churn_date else "no renewal date"
+        info = d.info
+        title = book_text(info.name, "bold")
+        title.append_text(
+            book_text(f"  {info.key}  ·  {info.segment or '-'}  ·  {info.plan or '-'}  ·  ARR {d.arr:,.0f}  ·  ")
         )
+        renews, churned = info.renewal_date, info.churn_date
+        title.append(f"renews {renews}" if renews else f"churned {churned}" if churned else "no renewal date")
         title.append("\nHealth ")
         score = figure(b.score, "{:.1f}")
         title.append(f"{score} ({b.band})", style=BAND_STYLE.get(b.band, ""))
