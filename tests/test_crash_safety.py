@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from cstui.storage.connection import applied_steps, backup_to, connect
@@ -111,15 +112,17 @@ def _schema(path: Path) -> list[tuple[str, str, str]]:
 
 
 def test_kill_9_during_a_migration_leaves_the_book_at_a_whole_step(tmp_path):
-    """Pass line: 12 kills aimed inside the two pending schema steps of a 25 MB book; for each kill the step in
-    flight is recorded, at least 6 land inside a step (each step at least twice), and every book is exactly at
-    a step boundary - the steps recorded and the schema of that version, nothing half-applied - integrity ok."""
-    pending = known_steps()[-2:]
+    """Pass line: 12 kills aimed inside two index-rebuilding schema steps of a 25 MB book; for each kill the step
+    in flight is recorded, at least 6 land inside a step (each step at least twice), and every book is exactly
+    at a step boundary - the steps recorded and the schema of that version, nothing half-applied - integrity ok."""
+    # The steps that rebuild indexes take long enough on this book to be killed inside; later steps follow.
+    targets = ["0004_usage_covering_index", "0005_covering_indexes"]
+    pending = known_steps()[known_steps().index(targets[0]) :]
     old = tmp_path / "old.db"
     db = connect(old, migrate=False)
     migration_set().apply(db, stop_before=pending[0])
     account = BookMaker(db).account("A1", "2025-01-01")
-    days = [f"{1000 + i // 336:04d}-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d}" for i in range(200_000)]
+    days = [(date(1000, 1, 1) + timedelta(days=i)).isoformat() for i in range(200_000)]
     with db.conn:  # enough rows that each step's index builds take a while to kill inside
         db.conn.executemany(
             "INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, 1, 1)",
@@ -130,20 +133,21 @@ def test_kill_9_during_a_migration_leaves_the_book_at_a_whole_step(tmp_path):
             [(account, day) for day in days[:100_000]],
         )
     db.conn.close()
-    versions = {}  # steps applied -> schema of that version
-    for stop in [*pending, None]:
-        version = tmp_path / f"version-{stop}.db"
-        version.write_bytes(old.read_bytes())
-        vdb = connect(version, migrate=False)
-        migration_set().apply(vdb, stop_before=stop)
+    versions = {}  # steps applied -> schema of that version, for every step boundary
+    version = tmp_path / "version.db"
+    version.write_bytes(old.read_bytes())
+    vdb = connect(version, migrate=False)
+    for stop in [*pending[1:], None]:
         versions[tuple(applied_steps(vdb.conn))] = _schema(version)
-        vdb.conn.close()
+        migration_set().apply(vdb, stop_before=stop)
+    versions[tuple(applied_steps(vdb.conn))] = _schema(version)
+    vdb.conn.close()
     rng = random.Random(2)
     kills = []  # (step in flight when killed, whether the kill landed inside it)
     for attempt in range(12):
         book = tmp_path / f"book{attempt}.db"
         book.write_bytes(old.read_bytes())
-        target = pending[attempt % 2]
+        target = targets[attempt % 2]
         child = subprocess.Popen([sys.executable, "-c", MIGRATOR, str(book)], stdout=subprocess.PIPE, text=True)
         for line in child.stdout:
             if line.split() == ["start", target]:
@@ -162,7 +166,7 @@ def test_kill_9_during_a_migration_leaves_the_book_at_a_whole_step(tmp_path):
     print(kills)
     inside = [step for step, landed in kills if landed]
     assert len(inside) >= 6, kills
-    assert all(inside.count(step) >= 2 for step in pending), kills
+    assert all(inside.count(step) >= 2 for step in targets), kills
 
 
 def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path, tmp_path):
@@ -174,17 +178,21 @@ def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path,
     maker.conn.close()
     done = threading.Event()
 
+    first_day = date(1000, 1, 1)  # 10,000 distinct real days
+
     def insert() -> None:
         writer = connect(book_path)
-        for batch in range(100):
-            with writer.conn:
-                writer.conn.executemany(
-                    "INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, 1, 1)",
-                    [(account, f"{1000 + batch:04d}-01-{day:02d}") for day in range(1, 101)],
-                )
-            time.sleep(0.01)  # spread the inserts so that backups land between and during them
-        writer.conn.close()
-        done.set()
+        try:
+            for batch in range(100):
+                with writer.conn:
+                    writer.conn.executemany(
+                        "INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, 1, 1)",
+                        [(account, (first_day + timedelta(days=100 * batch + day)).isoformat()) for day in range(100)],
+                    )
+                time.sleep(0.01)  # spread the inserts so that backups land between and during them
+        finally:  # a failed insert ends the test with a wrong count, not an endless loop of backups
+            writer.conn.close()
+            done.set()
 
     thread = threading.Thread(target=insert)
     thread.start()
