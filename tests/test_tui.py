@@ -1,5 +1,6 @@
 """The app driven through Textual's pilot: each screen by its keys, checked against the engine."""
 
+import sqlite3
 from datetime import date
 
 from cstui.metrics.health import account_health, health_for_accounts
@@ -16,7 +17,7 @@ from cstui.tui.widgets.charts import Chart
 from cstui.tui.widgets.figure import Figure
 from tests.bookmaker import BookMaker
 from tests.conftest import DEMO_DATE
-from tests.tui_helpers import cells, press, settle
+from tests.tui_helpers import cells, press, record_notifications, settle
 
 SIZE = (140, 45)
 
@@ -200,3 +201,28 @@ async def test_a_large_book_is_paged(book_path, book):
         assert cells(table)[0][0] == "Account 0201" and table.cursor_row == 0
         await press(pilot, "up")
         assert table.cursor_row == 99 and cells(table)[0][0] == "Account 0101"
+
+
+async def test_the_day_s_snapshot_is_written_by_the_app_s_writer_and_a_busy_book_is_said(demo_path):
+    """The snapshot goes through the UI thread's write path (BEGIN IMMEDIATE, `app.write`): with another
+    process holding the write lock it is not written half-way nor lost in silence - the app says the
+    book is busy and keeps running."""
+    app = app_on(demo_path)
+    app.book.execute("PRAGMA busy_timeout = 200")
+    notes = record_notifications(app)
+    other = sqlite3.connect(demo_path)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.is_running
+    finally:
+        other.rollback()
+        other.close()
+    assert [options["severity"] for message, options in notes if "The book is busy" in message] == ["error"]
+    check = sqlite3.connect(demo_path)
+    assert (
+        check.execute("SELECT count(*) FROM health_snapshots WHERE as_of = ?", [DEMO_DATE.isoformat()]).fetchone()[0]
+        == 0
+    )
+    check.close()
