@@ -12,6 +12,10 @@ HEADLESS = [
     "cstui.storage.importer",
     "cstui.storage.writes",
     "cstui.storage.connection",
+    "cstui.readmodels.views",
+    "cstui.readmodels.brief",
+    "cstui.readmodels.backtest",
+    "cstui.formatting",
 ]
 
 
