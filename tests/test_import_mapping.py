@@ -146,7 +146,7 @@ def test_a_utf16_tab_separated_file_is_read_and_said(tmp_path, loaded, cli):
     result = cli("import", str(path), "--db", str(loaded))
     assert result.code == 0, result.err
     assert result.out.splitlines() == [
-        "mrr_history: detected: tab-separated, UTF-16 (byte-order mark)",
+        "mrr_history: detected: tab-separated, UTF-16-LE (byte-order mark)",
         "mrr_history: 2 rows read, 2 new",
     ]
     assert rows(loaded, "SELECT mrr FROM mrr_history ORDER BY mrr") == [(90.0,), (1500.5,)]
@@ -294,3 +294,11 @@ def test_an_unknown_profile_and_a_file_without_a_table_are_refused(tmp_path, loa
         "--table: which table does rechnungen.csv fill?"
         in cli("import", str(billing_file(tmp_path)), "--map", "Firma=account_key", "--db", str(loaded)).err
     )
+
+
+def test_a_byte_order_mark_followed_by_bytes_that_do_not_decode_is_one_clear_line(tmp_path, loaded, cli):
+    path = write_bytes(tmp_path / "x" / "accounts.csv", b"\xef\xbb\xbfkey,name,start_date\n\xff\xfe\n")
+    assert cli("import", str(path), "--db", str(loaded)).err.splitlines()[1:] == [
+        "accounts.csv:2: -: starts as UTF-8 but is not valid UTF-8 (byte 23); save it again, or give its encoding "
+        "with --encoding"
+    ]

@@ -9,10 +9,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import TaskID
 
 from cstui.cli.common import DbOption, open_book
 from cstui.errors import UserError
@@ -26,6 +25,9 @@ from cstui.storage.import_profile import (
     parse_value_map,
     profile_file_body,
 )
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 PROBLEMS_SHOWN = 20
 

@@ -24,12 +24,13 @@ from pathlib import Path
 from cstui.storage.csv_format import CellError
 
 DELIMITERS = {",": "comma", ";": "';'", "\t": "tab", "|": "'|'"}
+# Byte-order marks, longest first (UTF-32-LE's starts with UTF-16-LE's), and the codec of what follows.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 SNIFF_LINES = 20
 
@@ -102,8 +103,16 @@ def _decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str, str 
             raise CellError(f"{name}:{line}: -: not valid {encoding} (byte {error.start}); check --encoding") from None
     for bom, codec in _BOMS:
         if raw.startswith(bom):
-            text = raw.decode(codec)
-            return text.lstrip("\ufeff"), codec, None if codec == "utf-8-sig" else f"{codec.upper()} (byte-order mark)"
+            try:
+                text = raw[len(bom) :].decode(codec)
+            except UnicodeDecodeError as error:
+                at = len(bom) + error.start
+                line = raw[:at].count(b"\n") + 1
+                raise CellError(
+                    f"{name}:{line}: -: starts as {codec.upper()} but is not valid {codec.upper()} (byte {at}); "
+                    "save it again, or give its encoding with --encoding"
+                ) from None
+            return text, codec, None if codec == "utf-8" else f"{codec.upper()} (byte-order mark)"
     utf16 = _utf16_without_bom(raw)  # first: ASCII in UTF-16 is valid UTF-8 full of NULs
     if utf16:
         try:
