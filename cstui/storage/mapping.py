@@ -177,7 +177,7 @@ class MappedFile:
         except CellError as error:
             self.problems.append(str(error))
             return
-        said = self.dates.describe()
+        said = self.dates.describe() if date_at else None
         if said:
             self.notes.append(said)
         if self.decimal == "," and self.profile.decimal is None:
