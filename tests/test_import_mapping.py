@@ -302,3 +302,92 @@ def test_a_byte_order_mark_followed_by_bytes_that_do_not_decode_is_one_clear_lin
         "accounts.csv:2: -: starts as UTF-8 but is not valid UTF-8 (byte 23); save it again, or give its encoding "
         "with --encoding"
     ]
+
+
+# The mapping screen (`i` on the dashboard, `cstui import FILE --interactive`).
+
+
+async def test_the_mapping_screen_takes_a_file_to_an_import_and_a_saved_profile(tmp_path, loaded):
+    from textual.widgets import DataTable, Input
+
+    from cstui.tui.app import CstuiApp
+    from cstui.tui.screens.mapping import MappingScreen
+    from tests.tui_helpers import press
+
+    path = write_bytes(
+        tmp_path / "x" / "billing-export.csv",
+        "Invoice Number;Account;Issued;Due;Total;Notes\n"
+        "INV-1;ACME;24/11/2026;24/12/2026;1.234,56;Café \x1b[31mred\n"
+        "INV-2;NOPE;25/11/2026;25/12/2026;5,00;\n".encode("cp1252"),
+    )
+    app = CstuiApp(loaded, snapshot_on_open=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await press(pilot, "i")
+        screen = app.screen
+        assert isinstance(screen, MappingScreen)
+        await press(pilot, *str(path), "enter")
+        assert screen.profile is not None and screen.profile.table == "invoices"  # guessed from the headers
+        targets = screen.query_one("#mapping-targets", DataTable)
+        assert [str(targets.get_row_at(i)[3]) for i in range(3)] == ["Account", "Invoice Number", "Issued"]
+        await press(pilot, "S")  # every suggestion: Account, Invoice Number, Issued, Due
+        assert "amount: required column missing" in str(screen.query_one("#mapping-status").render())
+        source = screen.query_one("#mapping-source", DataTable)
+        source.focus()
+        source.move_cursor(column=4)  # Total
+        targets.move_cursor(row=4)  # amount
+        await press(pilot, "a")
+        preview = screen.query_one("#mapping-preview", DataTable)
+        previewed = [[str(c) for c in preview.get_row_at(i)] for i in range(preview.row_count)]
+        assert previewed[0][:7] == ["2", "ok", "ACME", "INV-1", "2026-11-24", "2026-12-24", "1234.56"]
+        assert previewed[1][1] == "account_key: unknown account 'NOPE' (not in the book or accounts.csv)"
+        status = str(screen.query_one("#mapping-status").render())
+        assert "detected: ';'-separated, cp1252" in status and "dates DD/MM/YYYY, decimal comma" in status
+        assert "ignored: Notes" in status
+        # The escape sequence in the file is shown as text, never sent to the terminal.
+        assert "\\x1b[31mred" in str(source.get_row_at(0)[5])
+        screen.query_one("#mapping-profile-name", Input).focus()
+        await press(pilot, *"billing", "ctrl+s")
+        assert isinstance(app.screen, MappingScreen)  # all-or-nothing: NOPE rejects the file
+        assert "unknown account 'NOPE'" in str(screen.query_one("#mapping-status").render())
+        assert rows_in(loaded, "invoices") == 0
+        path.write_bytes(path.read_bytes().replace(b"NOPE", b"BOLT"))
+        await press(pilot, "ctrl+s")
+        assert not isinstance(app.screen, MappingScreen)
+    assert rows(loaded, "SELECT invoice_no, amount, issued_date FROM invoices ORDER BY 1") == [
+        ("INV-1", 1234.56, "2026-11-24"),
+        ("INV-2", 5.0, "2026-11-25"),
+    ]
+    saved = json.loads(rows(loaded, "SELECT body FROM import_profiles WHERE name = 'billing'")[0][0])
+    assert saved["columns"] == {
+        "Account": "account_key",
+        "Invoice Number": "invoice_no",
+        "Issued": "issued_date",
+        "Due": "due_date",
+        "Total": "amount",
+    }
+    assert (saved["date_format"], saved["decimal"], saved["delimiter"]) == ("%d/%m/%Y", ",", ";")
+
+
+def rows_in(book: Path, table: str) -> int:
+    return rows(book, f"SELECT count(*) FROM {table}")[0][0]
+
+
+async def test_import_interactive_opens_the_mapping_screen_on_the_file(tmp_path, loaded, cli, monkeypatch):
+    from textual.app import App
+
+    from cstui.tui.screens.mapping import MappingScreen
+
+    path = write_bytes(
+        tmp_path / "t" / "export.csv", b"Ticket ID,Account Key,Opened On,Channel\nT-1,ACME,2026-11-02,Phone\n"
+    )
+    started: list[App] = []
+    monkeypatch.setattr(App, "run", lambda self, *a, **k: started.append(self))
+    assert cli("import", str(path), "--interactive", "--db", str(loaded)).code == 0
+    async with started[0].run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        screen = started[0].screen
+        assert isinstance(screen, MappingScreen)
+        assert screen.profile is not None and screen.profile.table == "tickets"
+        assert "'Phone' is not one of self_service, assisted" in str(
+            screen.query_one("#mapping-preview").get_row_at(0)[1]
+        )

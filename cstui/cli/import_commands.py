@@ -92,6 +92,9 @@ def import_files(
         "paid_when": parse_paid_when(paid_when) if paid_when else None,
         "account_from_email": account_from_email,
     }
+    if interactive and chosen is None and not table:
+        _interactive(book, source, None, db)  # the screen guesses the table from the headers
+        return
     if chosen is None and (table or any(mapping.values()) or save_profile or interactive):
         chosen = ImportProfile(_table_for(source, table)).check()
     if chosen is not None:
@@ -166,7 +169,14 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _interactive(book, source: Path, chosen: ImportProfile | None, db: Path | None) -> None:
-    raise UserError("--interactive: the mapping screen is not built yet")
+    """Open the app on the mapping screen for `source`; Textual is imported here only."""
+    from cstui.storage.connection import default_book_path
+    from cstui.tui.screens.mapping import mapping_app
+
+    if not source.is_file():
+        raise UserError(f"{visible(source, one_line=True)}: --interactive maps one file")
+    book.conn.close()
+    mapping_app(db or default_book_path(), source, chosen, date.today()).run()
 
 
 # --- cstui profile ... ---

@@ -11,6 +11,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -471,3 +472,61 @@ class _Writer:
             self.accounts = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
         elif self.fmt.table == "features":
             self.features = dict(self.db.execute("SELECT name, id FROM features").fetchall())
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """A row of the file as it would be stored (cells in `Preview.header` order), and what is wrong with it."""
+
+    line: int
+    cells: tuple[str, ...]
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of a file read through a profile and checked as an import checks them."""
+
+    source_header: tuple[str, ...]
+    source_rows: tuple[tuple[str, ...], ...]
+    header: tuple[str, ...]
+    rows: tuple[PreviewRow, ...]
+    problems: tuple[str, ...]  # the file's own (header, detection); rows carry theirs
+    detected: tuple[str, ...]
+    ignored: tuple[str, ...]
+    sources: tuple[tuple[str, str], ...] = ()  # (column, where it comes from), as MappedFile says
+
+
+def preview_file(db: Database, path: Path, profile: ImportProfile, limit: int = 20) -> Preview:
+    """What an import of `path` through `profile` would read, for the mapping screen; writes nothing
+    to the book (the repeated-key bookkeeping lives in a TEMP table)."""
+    try:
+        source = open_source(path, profile.encoding, profile.delimiter)
+        domains = account_domains(db) if profile.account_from_email else {}
+        mapped = MappedFile(source, profile, domains)
+        raw = [tuple(cells) for _, cells in islice(source.rows(), limit + 1)]
+    except CellError as error:
+        return Preview((), (), (), (), (str(error),), (), ())
+    if mapped.empty or mapped.problems:
+        problems = ("the file is empty",) if mapped.empty else tuple(mapped.problems)
+        sources = tuple(mapped.sources.items())
+        return Preview(raw[0] if raw else (), tuple(raw[1:]), (), (), problems, tuple(mapped.notes), (), sources)
+    writer = _Writer(_Run(db, None), profile.format, source.name, mapped.header)
+    rows = []
+    try:
+        for line, cells, problems in islice(mapped.rows(), limit):
+            if cells is not None:
+                problems = problems + writer.parse(line, cells)[1]
+            rows.append(PreviewRow(line, tuple(cells or ()), tuple(visible(p, one_line=True) for p in problems)))
+    except CellError as error:
+        return Preview(raw[0], tuple(raw[1:]), (), (), (str(error),), tuple(mapped.notes), ())
+    return Preview(
+        raw[0],
+        tuple(raw[1:]),
+        tuple(mapped.header),
+        tuple(rows),
+        (),
+        tuple(mapped.notes),
+        tuple(mapped.ignored),
+        tuple(mapped.sources.items()),
+    )

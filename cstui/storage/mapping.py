@@ -60,6 +60,8 @@ class MappedFile:
         self.problems: list[str] = []
         self.notes: list[str] = list(source.notes)
         self.ignored: list[str] = []
+        # Where each column of `header` comes from, in words (for the mapping screen).
+        self.sources: dict[str, str] = {}
         self.header: list[str] = []
         self.empty = False
         self._getters: list[Getter] = []
@@ -116,6 +118,15 @@ class MappedFile:
                 close = suggestions(column, [h for h in headers if h not in used])
                 self.problems.append(f"{self.name}:1: {column}: required column missing{_closest(column, close)}")
         self.ignored = [h or f"(column {i})" for i, h in enumerate(headers, start=1) if h not in used]
+        for mapping in profile.columns:
+            if mapping.target in plan:
+                self.sources[mapping.target] = mapping.source
+        for column in plan:
+            self.sources.setdefault(column, next((h for h in used if _norm(h) == _norm(column)), "(derived)"))
+        for constant in profile.constants:
+            self.sources[constant.column] = f"= {constant.value}"
+        if profile.account_from_email:
+            self.sources["account_key"] = f"domain of {profile.account_from_email}"
         # In the format's order, so the summary and the preview read like a contract file.
         self.header = [c for c in fmt.names if c in plan]
         self._getters = [plan[c] for c in self.header]
@@ -240,6 +251,17 @@ class MappedFile:
                 f'(map it: --value "{column.name}:{bare}={column.parse.choices[0]}")'
             )
         return text
+
+
+def guess_table(headers: list[str], tables: list[FileFormat]) -> FileFormat:
+    """The table whose columns the headers name best (by name, else by closeness), for a first guess."""
+
+    def fit(fmt: FileFormat) -> tuple[int, int]:
+        named = {_norm(h) for h in headers} & {_norm(c) for c in fmt.names}
+        close = sum(1 for c in fmt.required if suggestions(c, headers))
+        return len(named) + close, -len(fmt.required)
+
+    return max(tables, key=fit)
 
 
 def check_header(fmt: FileFormat, name: str, header: list[str]) -> tuple[list[str], list[str]]:
