@@ -198,6 +198,13 @@ def test_a_number_that_reads_two_ways_asks_for_decimal(tmp_path, loaded, cli):
     assert rows(loaded, "SELECT mrr FROM mrr_history ORDER BY 1") == [(1500.0,), (2250.0,)]
 
 
+def test_a_comma_separated_file_reads_1_500_with_a_decimal_point_as_the_contract_says(tmp_path, loaded, cli):
+    text = 'account_key,effective_date,mrr\nACME,2026-11-01,1.500\nBOLT,2026-11-01,"1,250.75"\n'
+    path = write_bytes(tmp_path / "d" / "mrr_history.csv", text.encode())
+    assert cli("import", str(path), "--db", str(loaded)).out == "mrr_history: 2 rows read, 2 new\n"
+    assert rows(loaded, "SELECT mrr FROM mrr_history ORDER BY 1") == [(1.5,), (1250.75,)]
+
+
 def test_an_account_is_found_by_the_email_domain(tmp_path, loaded, cli):
     with sqlite3.connect(loaded) as conn:
         conn.execute("UPDATE accounts SET domain = 'acme.com' WHERE key = 'ACME'")

@@ -285,11 +285,12 @@ class NumberEvidence:
         self.comma: tuple[int, str] | None = None
         self.point: tuple[int, str] | None = None
         self.unclear: tuple[int, str] | None = None
+        self.grouped = False  # a thousands separator seen ("1,234.50")
 
     @property
     def seen(self) -> bool:
-        """Whether any cell was more than a plain whole number."""
-        return bool(self.comma or self.point or self.unclear)
+        """Whether any cell was other than a plain ASCII decimal (the file must then be read to its end)."""
+        return bool(self.comma or self.unclear or self.grouped)
 
     def add(self, line: int, text: str) -> None:
         bare = strip_number(text)
@@ -304,8 +305,12 @@ class NumberEvidence:
             self.comma = self.comma or (line, text)
         elif point_ok:
             self.point = self.point or (line, text)
+            self.grouped = self.grouped or "," in bare
 
-    def decide(self, name: str) -> str:
+    def decide(self, name: str, delimiter: str) -> str:
+        """The decimal mark; in a comma-separated file an unclear '1.500' is read with a decimal
+        point (the contract's own format, and what a spreadsheet whose decimal is a comma never
+        writes: it separates with ';')."""
         if self.comma and self.point:
             (a_line, a), (b_line, b) = self.comma, self.point
             raise CellError(
@@ -314,7 +319,7 @@ class NumberEvidence:
             )
         if self.comma:
             return ","
-        if self.point:
+        if self.point or delimiter == ",":
             return "."
         if self.unclear:
             line, text = self.unclear

@@ -184,7 +184,7 @@ class MappedFile:
             if date_at:
                 self.dates = dates.decide(self.name)
             if amount_at:
-                self.decimal = numbers.decide(self.name)
+                self.decimal = numbers.decide(self.name, self.source.delimiter)
         except CellError as error:
             self.problems.append(str(error))
             return
@@ -218,6 +218,8 @@ class MappedFile:
         """(line, cells in `header` order or None, problems) for each non-blank record."""
         name, width = self.name, len(self.source_header)
         columns = [self.fmt.column(c) for c in self.header]
+        # Free text with no words to map is passed as it is (most cells of a big file).
+        converts = [self._needs_converting(column) for column in columns]
         for line, cells in islice(self.source.rows(), 1, None):
             if not any(c.strip() for c in cells):
                 continue
@@ -225,13 +227,20 @@ class MappedFile:
                 yield line, None, [f"{name}:{line}: -: row has {len(cells)} cells, the header has {width}"]
                 continue
             out, problems = [], []
-            for column, getter in zip(columns, self._getters):
+            for column, getter, convert in zip(columns, self._getters, converts):
                 try:
-                    out.append(self._convert(column, getter(cells)))
+                    out.append(self._convert(column, getter(cells)) if convert else getter(cells))
                 except CellError as error:
                     problems.append(f"{name}:{line}: {column.name}: {error}")
                     out.append("")
             yield line, (None if problems else out), problems
+
+    def _needs_converting(self, column: Column) -> bool:
+        return (
+            any(v.column == column.name for v in self.profile.values)
+            or column.parse in (parse_date, parse_amount, parse_score)
+            or (isinstance(column.parse, OneOf) and self.profile.mapped)
+        )
 
     def _convert(self, column: Column, text: str) -> str:
         """The cell as the contract writes it; free text is left exactly as it is."""
