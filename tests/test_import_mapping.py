@@ -398,3 +398,17 @@ async def test_import_interactive_opens_the_mapping_screen_on_the_file(tmp_path,
         assert "'Phone' is not one of self_service, assisted" in str(
             screen.query_one("#mapping-preview").get_row_at(0)[1]
         )
+
+
+def test_profiles_are_listed_and_deleted_and_a_dry_run_saves_none(tmp_path, loaded, cli):
+    path = str(billing_file(tmp_path))
+    assert cli("import", path, *BILLING, "--dry-run", "--save-profile", "x", "--db", str(loaded)).out.splitlines()[
+        -1
+    ] == ("profile 'x' not saved (dry run)")
+    assert cli("profile", "list", "--db", str(loaded)).out.startswith("no import profiles yet")
+    assert cli("import", path, *BILLING, "--save-profile", "billing", "--db", str(loaded)).code == 0
+    assert cli("profile", "list", "--db", str(loaded)).out == "billing  invoices  6 mapped columns  saved " + (
+        rows(loaded, "SELECT saved_on FROM import_profiles")[0][0] + "\n"
+    )
+    assert cli("profile", "delete", "billing", "--db", str(loaded)).out == "deleted profile 'billing'\n"
+    assert rows(loaded, "SELECT count(*) FROM import_profiles") == [(0,)]

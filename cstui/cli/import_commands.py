@@ -118,7 +118,9 @@ def import_files(
         if len(result.problems) > PROBLEMS_SHOWN:
             typer.echo(f"... and {len(result.problems) - PROBLEMS_SHOWN} more")
         raise typer.Exit(1)
-    if save_profile and chosen is not None and not dry_run:
+    if save_profile and dry_run:
+        typer.echo(f"profile '{visible(save_profile, one_line=True)}' not saved (dry run)")
+    elif save_profile and chosen is not None:
         store_profile(book, save_profile, result.resolved.get(chosen.table, chosen), date.today())
         typer.echo(f"saved the mapping as profile '{visible(save_profile, one_line=True)}'")
 
