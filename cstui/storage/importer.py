@@ -198,7 +198,7 @@ def import_path(
         plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
     run = _Run(db, progress)
     try:
-        with write_transaction(db):
+        with write_transaction(db, change=f"import {target}", source="import"):
             # Counted inside the transaction: another writer's rows must not pass for this run's.
             before = {fmt.table: db[fmt.table].count for fmt, _, _ in plan}
             problems: list[str] = []

@@ -40,13 +40,25 @@ def _trends() -> Screen:
     return TrendsScreen()
 
 
+def _inbox() -> Screen:
+    from cstui.tui.screens.review import ReviewScreen
+
+    return ReviewScreen()
+
+
 class CstuiApp(App):
     """A CSM's book of business in the terminal."""
 
     TITLE = "cstui"
     # Absolute, so that subclasses elsewhere (bench/startup_probe.py) find the styles too.
     CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
-    MODES = {"dashboard": DashboardScreen, "accounts": _accounts, "checkin": _checkin, "trends": _trends}
+    MODES = {
+        "dashboard": DashboardScreen,
+        "accounts": _accounts,
+        "checkin": _checkin,
+        "trends": _trends,
+        "inbox": _inbox,
+    }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {AccountCommands}
     BINDINGS = [
@@ -54,6 +66,7 @@ class CstuiApp(App):
         Binding("a", "switch_mode('accounts')", "Accounts"),
         Binding("c", "switch_mode('checkin')", "Check-in"),
         Binding("t", "switch_mode('trends')", "Trends"),
+        Binding("I", "switch_mode('inbox')", "Inbox review", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+f", "search", "Search everything", show=False),
         Binding("q", "quit", "Quit"),
