@@ -412,3 +412,25 @@ def test_profiles_are_listed_and_deleted_and_a_dry_run_saves_none(tmp_path, load
     )
     assert cli("profile", "delete", "billing", "--db", str(loaded)).out == "deleted profile 'billing'\n"
     assert rows(loaded, "SELECT count(*) FROM import_profiles") == [(0,)]
+
+
+async def test_the_mapping_screen_settles_an_ambiguous_date_order_with_a_key(tmp_path, loaded):
+    from textual.widgets import DataTable
+
+    from cstui.tui.app import CstuiApp
+    from cstui.tui.screens.mapping import MappingScreen
+    from tests.tui_helpers import press
+
+    path = write_bytes(tmp_path / "a" / "mrr.csv", b"Account Key;Effective Date;MRR\nACME;01/02/2026;1.500,5\n")
+    app = CstuiApp(loaded, snapshot_on_open=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        app.push_screen(MappingScreen(path))
+        await pilot.pause()
+        screen = app.screen
+        assert screen.profile is not None and screen.profile.table == "mrr_history"
+        assert "--date-format" in str(screen.query_one("#mapping-status").render())
+        await press(pilot, "f")  # day first
+        assert "dates: DD/MM/YYYY (f), decimal mark: detected (m)" in str(screen.query_one("#mapping-status").render())
+        row = [str(c) for c in screen.query_one("#mapping-preview", DataTable).get_row_at(0)]
+        assert row == ["2", "ok", "ACME", "2026-02-01", "1500.5"]

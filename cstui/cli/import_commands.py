@@ -16,7 +16,7 @@ import typer
 from cstui.cli.common import DbOption, open_book
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.csv_format import FORMAT_BY_TABLE
+from cstui.storage.csv_format import FORMAT_BY_TABLE, FORMATS
 from cstui.storage.import_profile import (
     ImportProfile,
     parse_column_map,
@@ -93,7 +93,8 @@ def import_files(
         "account_from_email": account_from_email,
     }
     if interactive and chosen is None and not table:
-        _interactive(book, source, None, db)  # the screen guesses the table from the headers
+        # The screen picks the table from the headers; the reading options given stay.
+        _interactive(book, source, ImportProfile(FORMATS[0].table, mapped=False).with_options(**reading), db)
         return
     if chosen is None and (table or any(mapping.values()) or save_profile or interactive):
         chosen = ImportProfile(_table_for(source, table)).check()

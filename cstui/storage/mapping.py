@@ -108,7 +108,11 @@ class MappedFile:
             if index is not None:
                 plan["account_key"] = self._account_by_domain(index)
                 used.add(headers[index])
-        if profile.paid_when and "paid_date" in plan:
+        if profile.paid_when and "paid_date" not in plan:
+            self.problems.append(
+                f'{self.name}:1: paid_date: --paid-when needs a payment date column (--map "SOURCE=paid_date")'
+            )
+        elif profile.paid_when:
             index = self._find(profile.paid_when.column, "--paid-when")
             if index is not None:
                 plan["paid_date"] = _paid_only(plan["paid_date"], index, profile.paid_when.equals)

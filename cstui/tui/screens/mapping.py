@@ -21,8 +21,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.csv_format import FORMATS
-from cstui.storage.csv_source import open_source
+from cstui.storage.csv_format import FORMATS, CellError
+from cstui.storage.csv_source import DAY_FIRST, MONTH_FIRST, open_source
 from cstui.storage.import_profile import ColumnMap, ImportProfile
 from cstui.storage.importer import ImportResult, Preview, import_path, preview_file
 from cstui.storage.mapping import guess_table, suggestions
@@ -55,6 +55,8 @@ class MappingScreen(Screen[ImportResult | None]):
         Binding("S", "suggest_all", "Take all suggestions"),
         Binding("x", "clear", "Clear"),
         Binding("t", "next_table", "Next table"),
+        Binding("f", "date_order", "Date order"),
+        Binding("m", "decimal_mark", "Decimal mark"),
         Binding("ctrl+s", "run_import", "Import", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
@@ -105,12 +107,15 @@ class MappingScreen(Screen[ImportResult | None]):
 
     def open_file(self, path: Path) -> None:
         self.path = path
-        if self.profile is None:
+        if self.profile is None or not self.profile.mapped:
+            # No table chosen yet: the one the headers name best; reading options given stay.
+            base = self.profile or ImportProfile(TABLES[0].table)
             try:
-                headers = next(open_source(path).rows(), (0, []))[1]
-            except Exception:  # the preview names what is wrong with the file
+                headers = next(open_source(path, base.encoding, base.delimiter).rows(), (0, []))[1]
+            except CellError:  # the preview names what is wrong with the file
                 headers = []
-            self.profile = ImportProfile(guess_table([h.strip() for h in headers], TABLES).table)
+            table = guess_table([h.strip() for h in headers], TABLES).table
+            self.profile = replace(base, table=table, mapped=True)
         self.query_one("#mapping-source", DataTable).focus()
         self.refresh_preview()
 
@@ -174,6 +179,20 @@ class MappingScreen(Screen[ImportResult | None]):
         )
         self.refresh_preview()
 
+    def action_date_order(self) -> None:
+        """Detected, then day first, then month first: what `--date-format` settles on the CLI."""
+        if self.profile is not None:
+            following = {None: DAY_FIRST, DAY_FIRST: MONTH_FIRST}.get(self.profile.date_format)
+            self.profile = replace(self.profile, date_format=following)
+            self.refresh_preview()
+
+    def action_decimal_mark(self) -> None:
+        """Detected, then decimal comma, then decimal point: what `--decimal` settles on the CLI."""
+        if self.profile is not None:
+            following = {None: ",", ",": "."}.get(self.profile.decimal)
+            self.profile = replace(self.profile, decimal=following)
+            self.refresh_preview()
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -198,7 +217,16 @@ class MappingScreen(Screen[ImportResult | None]):
         self._show_source(preview)
         self._show_targets(preview)
         self._show_rows(preview)
-        notes = []
+        reading = self.profile
+        notes = [
+            "dates: "
+            + {None: "detected", DAY_FIRST: "DD/MM/YYYY", MONTH_FIRST: "MM/DD/YYYY"}.get(
+                reading.date_format, reading.date_format or ""
+            )
+            + " (f), decimal mark: "
+            + {None: "detected", ",": "comma", ".": "point"}[reading.decimal]
+            + " (m)"
+        ]
         if preview.detected:
             notes.append(visible("detected: " + ", ".join(preview.detected), one_line=True))
         if preview.ignored:
