@@ -434,3 +434,14 @@ async def test_the_mapping_screen_settles_an_ambiguous_date_order_with_a_key(tmp
         assert "dates: DD/MM/YYYY (f), decimal mark: detected (m)" in str(screen.query_one("#mapping-status").render())
         row = [str(c) for c in screen.query_one("#mapping-preview", DataTable).get_row_at(0)]
         assert row == ["2", "ok", "ACME", "2026-02-01", "1500.5"]
+
+
+def test_paid_when_without_a_payment_date_column_is_named(tmp_path, loaded, cli):
+    without_paid_date = BILLING[: BILLING.index("--map", BILLING.index("Betrag=amount"))] + [
+        "--paid-when",
+        "Status=paid",
+    ]
+    result = cli("import", str(billing_file(tmp_path)), *without_paid_date, "--db", str(loaded))
+    assert result.err.splitlines()[1:] == [
+        'rechnungen.csv:1: paid_date: --paid-when needs a payment date column (--map "SOURCE=paid_date")'
+    ]
