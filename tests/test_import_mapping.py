@@ -437,7 +437,8 @@ async def test_the_mapping_screen_settles_an_ambiguous_date_order_with_a_key(tmp
 
 
 def test_paid_when_without_a_payment_date_column_is_named(tmp_path, loaded, cli):
-    without_paid_date = BILLING[: BILLING.index("--map", BILLING.index("Betrag=amount"))] + [
+    without_paid_date = [
+        *BILLING[: BILLING.index("--map", BILLING.index("Betrag=amount"))],
         "--paid-when",
         "Status=paid",
     ]
