@@ -446,3 +446,23 @@ def test_paid_when_without_a_payment_date_column_is_named(tmp_path, loaded, cli)
     assert result.err.splitlines()[1:] == [
         'rechnungen.csv:1: paid_date: --paid-when needs a payment date column (--map "SOURCE=paid_date")'
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{not json", "cstui: p.json: not a JSON profile (Expecting property name enclosed in double quotes"),
+        ('{"name": "x", "table": "invoices", "columns": ["a"]}', "cstui: p.json: columns must be an object"),
+        (
+            '{"name": "x", "table": "invoices", "values": {"channel": 3}}',
+            "cstui: p.json: values.channel must be an object",
+        ),
+        ('{"name": "x", "table": "invoices", "colums": {}}', "cstui: p.json: unknown field 'colums'"),
+        ('{"name": "x", "table": "invoices", "decimal": ";"}', "cstui: p.json: --decimal: ';' is not ',' or '.'"),
+    ],
+)
+def test_a_malformed_profile_file_is_one_line_and_nothing_is_saved(tmp_path, loaded, cli, body, message):
+    (tmp_path / "p.json").write_text(body, encoding="utf-8")
+    result = cli("profile", "import", str(tmp_path / "p.json"), "--db", str(loaded))
+    assert result.code == 1 and result.err.startswith(message) and len(result.err.splitlines()) == 1
+    assert rows(loaded, "SELECT count(*) FROM import_profiles") == [(0,)]

@@ -58,7 +58,6 @@ class SourceFile:
 
     name: str
     text: str
-    encoding: str
     delimiter: str
     notes: list[str] = field(default_factory=list)
 
@@ -77,11 +76,11 @@ class SourceFile:
 def open_source(path: Path, encoding: str | None = None, delimiter: str | None = None) -> SourceFile:
     """Read and decode `path`, detecting what the options leave open."""
     raw = path.read_bytes()
-    text, used, note = _decode(path.name, raw, encoding)
+    text, note = _decode(path.name, raw, encoding)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise CellError(f"{path.name}:{line}: -: contains a NUL byte")
-    source = SourceFile(path.name, text, used, delimiter or _sniff(text))
+    source = SourceFile(path.name, text, delimiter or _sniff(text))
     if source.delimiter != ",":
         source.notes.append(f"{DELIMITERS.get(source.delimiter, repr(source.delimiter))}-separated")
     if note:
@@ -89,15 +88,15 @@ def open_source(path: Path, encoding: str | None = None, delimiter: str | None =
     return source
 
 
-def _decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str, str | None]:
-    """The text, the codec used and what to say about it (None for plain UTF-8)."""
+def _decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str | None]:
+    """The text and what to say about its encoding (None for UTF-8 or one the user gave)."""
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError:
             raise CellError(f"{name}:1: -: unknown encoding '{encoding}' (--encoding, e.g. cp1252, utf-16)") from None
         try:
-            return raw.decode(encoding), encoding, None
+            return raw.decode(encoding), None
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
             raise CellError(f"{name}:{line}: -: not valid {encoding} (byte {error.start}); check --encoding") from None
@@ -112,19 +111,19 @@ def _decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str, str 
                     f"{name}:{line}: -: starts as {codec.upper()} but is not valid {codec.upper()} (byte {at}); "
                     "save it again, or give its encoding with --encoding"
                 ) from None
-            return text, codec, None if codec == "utf-8" else f"{codec.upper()} (byte-order mark)"
+            return text, None if codec == "utf-8" else f"{codec.upper()} (byte-order mark)"
     utf16 = _utf16_without_bom(raw)  # first: ASCII in UTF-16 is valid UTF-8 full of NULs
     if utf16:
         try:
-            return raw.decode(utf16), utf16, utf16.upper()
+            return raw.decode(utf16), utf16.upper()
         except UnicodeDecodeError:
             pass
     try:
-        return raw.decode("utf-8"), "utf-8", None
+        return raw.decode("utf-8"), None
     except UnicodeDecodeError as error:
         utf8_error = error
     try:
-        return raw.decode("cp1252"), "cp1252", "cp1252 (not UTF-8; pass --encoding if accents look wrong)"
+        return raw.decode("cp1252"), "cp1252 (not UTF-8; pass --encoding if accents look wrong)"
     except UnicodeDecodeError:
         line = raw[: utf8_error.start].count(b"\n") + 1
         raise CellError(

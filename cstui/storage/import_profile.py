@@ -151,26 +151,23 @@ class ImportProfile:
         unknown = sorted(set(body) - known)
         if unknown:
             raise UserError(f"{where}: unknown field {unknown[0]!r} (fields: {', '.join(sorted(known))})")
-        try:
-            profile = cls(
-                table=_text(body, "table", where),
-                columns=tuple(ColumnMap(s, t) for s, t in _mapping(body.get("columns", {}), "columns", where)),
-                values=tuple(
-                    ValueMap(column, s, t)
-                    for column, words in _dict(body.get("values", {}), "values", where).items()
-                    for s, t in _mapping(words, f"values.{column}", where)
-                ),
-                constants=tuple(Constant(c, v) for c, v in _mapping(body.get("set", {}), "set", where)),
-                date_format=_optional(body, "date_format", where),
-                decimal=_optional(body, "decimal", where),
-                encoding=_optional(body, "encoding", where),
-                delimiter=_optional(body, "delimiter", where),
-                cents=tuple(_texts(body.get("cents", []), "cents", where)),
-                paid_when=_paid_when(body.get("paid_when"), where),
-                account_from_email=_optional(body, "account_from_email", where),
-            )
-        except TypeError:
-            raise UserError(f"{where}: not a valid profile") from None
+        profile = cls(
+            table=_text(body, "table", where),
+            columns=tuple(ColumnMap(s, t) for s, t in _mapping(body.get("columns", {}), "columns", where)),
+            values=tuple(
+                ValueMap(column, s, t)
+                for column, words in _dict(body.get("values", {}), "values", where).items()
+                for s, t in _mapping(words, f"values.{column}", where)
+            ),
+            constants=tuple(Constant(c, v) for c, v in _mapping(body.get("set", {}), "set", where)),
+            date_format=_optional(body, "date_format", where),
+            decimal=_optional(body, "decimal", where),
+            encoding=_optional(body, "encoding", where),
+            delimiter=_optional(body, "delimiter", where),
+            cents=tuple(_texts(body.get("cents", []), "cents", where)),
+            paid_when=_paid_when(body.get("paid_when"), where),
+            account_from_email=_optional(body, "account_from_email", where),
+        )
         try:
             return profile.check()
         except UserError as error:
