@@ -28,7 +28,7 @@ from cstui.storage.csv_format import (
     FileFormat,
     parse_text,
 )
-from cstui.storage.csv_source import open_source
+from cstui.storage.csv_source import SourceFile, open_source
 from cstui.storage.import_keys import Copies, RepeatedKeys
 from cstui.storage.import_profile import ImportProfile
 from cstui.storage.mapping import MappedFile
@@ -497,11 +497,14 @@ class Preview:
     sources: tuple[tuple[str, str], ...] = ()  # (column, where it comes from), as MappedFile says
 
 
-def preview_file(db: Database, path: Path, profile: ImportProfile, limit: int = 20) -> Preview:
+def preview_file(
+    db: Database, path: Path, profile: ImportProfile, limit: int = 20, source: SourceFile | None = None
+) -> Preview:
     """What an import of `path` through `profile` would read, for the mapping screen; writes nothing
-    to the book (the repeated-key bookkeeping lives in a TEMP table)."""
+    to the book (the repeated-key bookkeeping lives in a TEMP table). `source` is the file already
+    read with the profile's encoding and separator (the screen keeps it between keys)."""
     try:
-        source = open_source(path, profile.encoding, profile.delimiter)
+        source = source or open_source(path, profile.encoding, profile.delimiter)
         domains = account_domains(db) if profile.account_from_email else {}
         mapped = MappedFile(source, profile, domains)
         raw = [tuple(cells) for _, cells in islice(source.rows(), limit + 1)]

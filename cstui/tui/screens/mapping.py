@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage.csv_format import FORMATS, CellError
-from cstui.storage.csv_source import DAY_FIRST, MONTH_FIRST, open_source
+from cstui.storage.csv_source import DAY_FIRST, MONTH_FIRST, SourceFile, open_source
 from cstui.storage.import_profile import ColumnMap, ImportProfile
 from cstui.storage.importer import ImportResult, Preview, import_path, preview_file
 from cstui.storage.mapping import guess_table, suggestions
@@ -66,6 +66,8 @@ class MappingScreen(Screen[ImportResult | None]):
         self.path = path
         self.profile = profile
         self.preview: Preview | None = None
+        # The decoded file, kept while its encoding and separator stay (each key re-reads only the rows).
+        self._decoded: tuple[tuple[Path, str | None, str | None], SourceFile] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -127,7 +129,7 @@ class MappingScreen(Screen[ImportResult | None]):
             return None
         return self.profile.format.names[table.cursor_row]
 
-    def _source(self) -> str | None:
+    def _source_column(self) -> str | None:
         table = self.query_one("#mapping-source", DataTable)
         if self.preview is None or not self.preview.source_header:
             return None
@@ -140,7 +142,7 @@ class MappingScreen(Screen[ImportResult | None]):
         self.refresh_preview()
 
     def action_assign(self) -> None:
-        source, target = self._source(), self._target()
+        source, target = self._source_column(), self._target()
         if source and target:
             self._map(source, target)
 
@@ -213,7 +215,14 @@ class MappingScreen(Screen[ImportResult | None]):
     def refresh_preview(self) -> None:
         if self.path is None or self.profile is None:
             return
-        self.preview = preview = preview_file(self.app.book, self.path, self.profile)
+        key = (self.path, self.profile.encoding, self.profile.delimiter)
+        if self._decoded is None or self._decoded[0] != key:
+            try:
+                self._decoded = (key, open_source(*key))
+            except CellError:
+                self._decoded = None  # the preview reads the file again and names the problem
+        source = self._decoded[1] if self._decoded else None
+        self.preview = preview = preview_file(self.app.book, self.path, self.profile, source=source)
         self._show_source(preview)
         self._show_targets(preview)
         self._show_rows(preview)
