@@ -358,3 +358,237 @@ def test_weights_from_a_file_and_from_the_app_go_through_the_same_check(book, bo
         save_weights(book, {"usage": float("nan")})
     assert cli("health", "weights", "--set", "usage=100", "--set", "surveys=0.5", "--db", str(book_path)).code == 0
     assert book.execute("SELECT value FROM health_config WHERE name = 'weight.usage'").fetchone() == (100.0,)
+
+
+# ---- 17.8 / 17.4: dates outside 1900-2199 are one line; the backtest's work is bounded ----------------
+
+DATED = [
+    ["report"],
+    ["report", "--account", "K1"],
+    ["health", "explain", "K1"],
+    ["health", "snapshot"],
+    ["health", "retention"],
+    ["health", "backtest"],
+]
+
+
+@pytest.fixture
+def small_book(book_path) -> Path:
+    make = BookMaker(connect(book_path, create=True))
+    account = make.account("K1", "2025-01-01", segment="SMB")
+    make.mrr(account, "2025-01-01", 100.0)
+    make.survey(account, "nps", 9, "2025-06-01")
+    make.conn.close()
+    return book_path
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2200-01-01", "1899-12-31"])
+@pytest.mark.parametrize("command", DATED, ids=" ".join)
+def test_a_date_outside_the_range_is_one_line(command, day, small_book, cli):
+    line = one_line_error(cli(*command, "--as-of", day, "--db", str(small_book)))
+    assert line == f"cstui: --as-of: {day} is outside the dates cstui works with (1900-01-01 to 2199-12-31)"
+
+
+def test_a_period_outside_the_range_is_one_line(small_book, cli):
+    line = one_line_error(cli("report", "--period", "0001-01-01:9999-12-31", "--db", str(small_book)))
+    assert line == "cstui: --period start: 0001-01-01 is outside the dates cstui works with (1900-01-01 to 2199-12-31)"
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2199-12-31"])
+@pytest.mark.parametrize("command", DATED, ids=" ".join)
+def test_the_ends_of_the_range_work_everywhere(command, day, small_book, cli):
+    result = cli(*command, "--as-of", day, "--db", str(small_book))
+    assert result.code == 0, result.err
+
+
+def test_a_far_future_backtest_scores_at_most_ten_years_and_says_so(small_book, cli, monkeypatch):
+    from cstui.metrics import backtest
+
+    scored: list = []
+    real = backtest.health_for_accounts
+    monkeypatch.setattr(backtest, "health_for_accounts", lambda conn, day: scored.append(day) or real(conn, day))
+    result = cli("health", "backtest", "--as-of", "2199-12-31", "--json", "--db", str(small_book))
+    assert result.code == 0, result.err
+    assert len(scored) == backtest.MAX_MONTH_ENDS == 120
+    assert result.err.strip() == "note: only the latest 120 month-ends (ten years) were scored"
+
+
+# ---- 17.9 / 17.15: folders and files the user may not write ---------------------------------------------
+
+
+def _without_root_powers() -> list[str]:
+    """A prefix that makes even root obey file permissions (CAP_DAC_OVERRIDE dropped), so the test
+    meets the real PermissionError a user meets; empty when not root."""
+    if os.geteuid() != 0:
+        return []
+    if not Path("/usr/bin/setpriv").exists():
+        pytest.skip("running as root without setpriv: file permissions cannot be enforced")
+    return ["/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def run_unprivileged(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*_without_root_powers(), sys.executable, "-m", "cstui", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def locked_folder(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    yield folder
+    os.chmod(folder, 0o755)
+
+
+def test_init_in_a_read_only_or_missing_folder_is_one_line(locked_folder):
+    os.chmod(locked_folder, 0o555)
+    for target in (locked_folder / "book.db", locked_folder / "deeper" / "book.db"):
+        done = run_unprivileged("init", "--db", str(target))
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.strip() == (
+            f"cstui: {target}: cannot create the book: permission denied (is {target.parent} writable?)"
+        )
+    done = run_unprivileged("report", env={"CSTUI_DB": str(locked_folder / "book.db")})
+    assert done.stderr.strip().startswith(f"cstui: {locked_folder / 'book.db'}: no book here")
+    assert list(locked_folder.iterdir()) == []
+
+
+def test_a_book_in_an_unreachable_folder_is_one_line(locked_folder):
+    _small_book(locked_folder / "book.db")
+    os.chmod(locked_folder, 0o000)
+    done = run_unprivileged("report", "--db", str(locked_folder / "book.db"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert (
+        done.stderr.strip()
+        == f"cstui: {locked_folder / 'book.db'}: cannot reach the book: permission denied on its folder"
+    )
+
+
+def test_a_book_in_a_read_only_folder_is_read_and_not_written(locked_folder):
+    book = locked_folder / "book.db"
+    _small_book(book)
+    os.chmod(locked_folder, 0o555)
+    before = fingerprint(book)
+    done = run_unprivileged("report", "--account", "K1", "--db", str(book))
+    assert done.returncode == 0 and "Kestrel" in done.stdout, done.stderr
+    done = run_unprivileged("note", "add", "--account", "K1", "--summary", "hi", "--db", str(book))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == (
+        f"cstui: {book}: the book is open read-only (its folder {locked_folder} is not writable); nothing was saved"
+    )
+    assert fingerprint(book) == before
+
+
+def test_a_read_only_book_is_not_chmodded_or_written(book_path, cli):
+    _small_book(book_path)
+    os.chmod(book_path, 0o400)
+    before = fingerprint(book_path)
+    report = cli("report", "--account", "K1", "--db", str(book_path))
+    assert report.code == 0 and "Kestrel" in report.out
+    line = one_line_error(cli("note", "add", "--account", "K1", "--summary", "hi", "--db", str(book_path)))
+    assert line == (
+        f"cstui: {book_path}: the book is open read-only "
+        f"(its mode is 400; `chmod 600 {book_path}` makes it writable); nothing was saved"
+    )
+    assert one_line_error(cli("health", "weights", "--set", "usage=30", "--db", str(book_path)))
+    assert fingerprint(book_path) == before  # same bytes, still 0400, no -wal or -shm beside it
+
+
+async def test_the_app_on_a_read_only_book_says_so_and_keeps_the_form(book_path):
+    from cstui.tui.app import CstuiApp
+    from cstui.tui.screens.feedback import FeedbackScreen
+    from tests.conftest import DEMO_DATE
+    from tests.tui_helpers import press
+
+    _small_book(book_path)
+    os.chmod(book_path, 0o400)
+    before = fingerprint(book_path)
+    notes: list[str] = []
+    app = CstuiApp(book_path, as_of=DEMO_DATE)
+    app.notify = lambda message, **kw: notes.append(str(message))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await press(pilot, "a")
+        assert "READ-ONLY" in app.sub_title
+        assert notes[0].startswith(f"{book_path} is open read-only")
+        await _log_call(pilot, "cannot be kept")
+        assert isinstance(app.screen, FeedbackScreen)
+        assert notes[-1].startswith(f"{book_path}: the book is open read-only")
+    assert fingerprint(book_path) == before
+
+
+# ---- 17.10 / 17.17: a full disk is named as such, and no restore is advised for a healthy book ---------
+
+
+def test_a_full_disk_during_import_is_one_line_and_the_book_is_unchanged(small_book, tmp_path, cli, monkeypatch):
+    """Simulated with SQLite's own limit: `PRAGMA max_page_count` a few pages above the book's size makes
+    SQLite fail with SQLITE_FULL ("database or disk is full"), exactly as a full disk does."""
+    from cstui.storage import connection
+    from tests.conftest import dump
+
+    pages = sqlite3.connect(small_book).execute("PRAGMA page_count").fetchone()[0]
+    monkeypatch.setattr(connection, "PRAGMAS", (*connection.PRAGMAS, f"PRAGMA max_page_count = {pages + 2}"))
+    source = tmp_path / "usage_daily.csv"
+    source.write_text(
+        "account_key,day,active_users,minutes\n"
+        + "".join(f"K1,{2025 + i // 365}-{1 + i % 12:02d}-{1 + i % 28:02d},{i},1\n" for i in range(3000))
+    )
+    before = dump(small_book)
+    line = one_line_error(cli("import", str(source), "--db", str(small_book)))
+    assert line == (
+        f"cstui: {small_book}: database or disk is full: the disk is full; nothing was changed and the book is "
+        "as it was. Free some space and try again"
+    )
+    assert "restore" not in line and "damaged" not in line
+    assert dump(small_book) == before
+
+
+def test_a_disk_io_error_names_the_disk_not_damage(small_book, tmp_path, cli, monkeypatch):
+    """Simulated by making the importer raise SQLite's `disk I/O error` (an OperationalError)."""
+    from cstui.storage import importer
+
+    def failing(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(importer, "import_path", failing)
+    source = tmp_path / "accounts.csv"
+    source.write_text("key,name,start_date\nK2,Two,2025-01-01\n")
+    line = one_line_error(cli("import", str(source), "--db", str(small_book)))
+    assert line == (
+        f"cstui: {small_book}: disk I/O error: the disk reported an I/O error; this command's changes were not "
+        "saved. Check the disk and try again"
+    )
+
+
+def test_only_damage_leads_to_doctor_and_its_restore_advice(small_book, cli):
+    from cstui.storage.errors import Cause, cause_of, explain
+
+    assert cause_of(sqlite3.DatabaseError("database disk image is malformed")) is Cause.DAMAGED
+    assert "backup" in explain(sqlite3.DatabaseError("database disk image is malformed"))
+    for healthy in ("database or disk is full", "disk I/O error", "attempt to write a readonly database"):
+        assert "backup" not in explain(sqlite3.OperationalError(healthy)), healthy
+
+
+# ---- 17.11: output the terminal cannot encode is escaped, not a traceback --------------------------------
+
+
+def test_latin1_output_never_raises_unicode_encode_error(small_book):
+    env = {"PYTHONIOENCODING": "latin-1"}
+    done = run_cstui("note", "add", "--account", "K1", "--summary", "café€", "--db", str(small_book), env=env)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert sqlite3.connect(small_book).execute("SELECT summary FROM interactions").fetchall() == [("café€",)]
+    done = run_cstui("health", "retention", "--as-of", "2026-11-24", "--db", str(small_book), env=env)
+    assert done.returncode == 0 and "UnicodeEncodeError" not in done.stderr, done.stderr
+    assert "Retention" in done.stdout
+
+
+def test_an_ascii_locale_gets_one_line_instead_of_a_surrogate_traceback(small_book):
+    env = {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = run_cstui("note", "add", "--account", "K1", "--summary", "café€", "--db", str(small_book), env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "Run cstui with a UTF-8 locale (LC_ALL=C.UTF-8)" in done.stderr
+    assert sqlite3.connect(small_book).execute("SELECT count(*) FROM interactions").fetchone() == (0,)

@@ -95,6 +95,11 @@ def main(argv: list[str] | None = None) -> None:
             _fail(explain(error))
         where = f"{common.opened[-1]}: " if common.opened else ""
         _fail(f"{where}{error}: {explain(error)}")
+    except UnicodeEncodeError as error:  # argv decoded by an ASCII locale (LC_ALL=C, PYTHONUTF8=0)
+        _fail(
+            f"the text {error.object[error.start : error.end]!r} cannot be read in this locale "
+            f"({sys.getfilesystemencoding()}); nothing was saved. Run cstui with a UTF-8 locale (LC_ALL=C.UTF-8)"
+        )
     except UnicodeDecodeError as error:  # text in the book that is not UTF-8: damage
         where = f"{common.opened[-1]}: " if common.opened else ""
         _fail(f"{where}the book holds text that is not UTF-8 ({error.reason}); `cstui doctor` checks it")

@@ -113,7 +113,7 @@ def read_only_reason(path: Path) -> str | None:
     for root, who could write anyway), or the user may not write it or its folder."""
     mode = os.stat(path).st_mode
     if not mode & stat.S_IWUSR or not os.access(path, os.W_OK):
-        return f"the file is read-only (mode {stat.S_IMODE(mode):o})"
+        return f"its mode is {stat.S_IMODE(mode):o}; `chmod 600 {path}` makes it writable"
     if not os.access(path.parent, os.W_OK):
         return f"its folder {path.parent} is not writable"
     return None

@@ -51,10 +51,18 @@ def applied_steps(conn: sqlite3.Connection) -> list[str]:
     return [name for (name,) in rows]
 
 
+def _read_only_uri(path: Path) -> str:
+    """A read-only URI for the book. Without a -wal next to it, nothing is being written and the
+    file's own pages are the whole book, so it is opened `immutable`: no -wal or -shm is created
+    next to a read-only book or in a read-only folder (where SQLite could not create them anyway)."""
+    live = Path(f"{path}-wal").exists()
+    return f"{path.resolve().as_uri()}?mode=ro" + ("" if live or not read_only_reason(path) else "&immutable=1")
+
+
 def _inspect_read_only(path: Path) -> list[str]:
     """Read the applied steps of a cstui book without writing a byte, so a refused book stays untouched."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             return applied_steps(conn)
         finally:
@@ -117,10 +125,7 @@ class Book(Database):
 
     def check_writable(self) -> None:
         if self.read_only:
-            raise BookReadOnly(
-                f"{self.path}: the book is open read-only ({self.read_only}); nothing was saved. "
-                f"To change it, make it writable (chmod 600 {self.path})."
-            )
+            raise BookReadOnly(f"{self.path}: the book is open read-only ({self.read_only}); nothing was saved")
         self.identity.check()
 
 
@@ -137,13 +142,11 @@ def _create_file(path: Path) -> None:
 
 def _open_sqlite(path: Path, read_only: str | None) -> sqlite3.Connection:
     if read_only:
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-        )
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         for pragma in READ_ONLY_PRAGMAS:
             conn.execute(pragma)
         return conn
-    os.chmod(path, PRIVATE)  # SQLite gives -wal and -shm the main file's mode
+    _make_private(path)  # before SQLite opens them: it gives a new -wal and -shm the main file's mode
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         # Before WAL: a new book's header is marked on disk at once, not only in its -wal.
@@ -183,8 +186,8 @@ def connect(path: Path | str | None = None, *, migrate: bool = True, create: boo
         db = Book(conn, path, read_only)
         if migrate and read_only and pending_steps(db):
             raise UserError(
-                f"{path}: the book is read-only ({read_only}) and needs schema steps this cstui applies; "
-                f"make it writable (chmod 600 {path}) and open it again"
+                f"{path}: the book is read-only ({read_only}) and needs schema steps this cstui applies first; "
+                "nothing was changed"
             )
         if migrate and not read_only:
             apply_pending(db, path, backup=existed)
