@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.storage.book_file import APPLICATION_ID, BookIdentity, BookReadOnly, FileKind, classify, read_only_reason
+from cstui.storage.errors import explain
 from cstui.storage.migrations import MIGRATION_SET, known_steps, migration_set
 
 BUSY_TIMEOUT_MS = 10_000
@@ -175,8 +176,8 @@ def connect(path: Path | str | None = None, *, migrate: bool = True, create: boo
     existed = kind in (FileKind.CSTUI, FileKind.UNMARKED_CSTUI)
     if existed:
         _refuse_newer(path, _inspect_read_only(path))
-    read_only = read_only_reason(path) if existed else None
-    if read_only and kind is FileKind.EMPTY:
+    read_only = read_only_reason(path)
+    if read_only and not existed:
         raise UserError(f"{path}: cannot make this file a book: {read_only}")
     try:
         conn = _open_sqlite(path, read_only)
@@ -204,8 +205,6 @@ def connect(path: Path | str | None = None, *, migrate: bool = True, create: boo
 
 def _cause(error: sqlite3.DatabaseError) -> str:
     """The likely cause of an error met while opening, in words (see `cstui.storage.errors`)."""
-    from cstui.storage.errors import explain
-
     return explain(error)
 
 
