@@ -53,7 +53,8 @@ def _stat(path: Path) -> os.stat_result | None:
 
 def _look_inside(path: Path) -> tuple[int, int, bool]:
     """(application_id, schema objects, has cstui migration rows), read through an `immutable`
-    read-only handle: no lock, no side file, no byte written.
+    read-only handle: no lock, no side file, no byte written. A marked book is not read further
+    (its header field is all that is needed, and it never changes once set).
 
     Never a plain open()/close() of the file: closing any descriptor of a database file drops every
     POSIX lock this process holds on it, including those of the app's own live connections.
@@ -62,6 +63,8 @@ def _look_inside(path: Path) -> tuple[int, int, bool]:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != 0:
+                return app_id, 0, False
             objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             has_log = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
