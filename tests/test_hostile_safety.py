@@ -592,3 +592,13 @@ def test_an_ascii_locale_gets_one_line_instead_of_a_surrogate_traceback(small_bo
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "Run cstui with a UTF-8 locale (LC_ALL=C.UTF-8)" in done.stderr
     assert sqlite3.connect(small_book).execute("SELECT count(*) FROM interactions").fetchone() == (0,)
+
+
+def test_writing_an_export_or_backup_into_a_read_only_folder_is_one_line(small_book, locked_folder):
+    os.chmod(locked_folder, 0o555)
+    for args in (["export", str(locked_folder)], ["backup", str(locked_folder / "copy.db")]):
+        done = run_unprivileged(*args, "--db", str(small_book))
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        line = done.stderr.strip()
+        assert line.startswith(f"cstui: {locked_folder}/") and line.endswith(": Permission denied"), line
+    assert list(locked_folder.iterdir()) == []
