@@ -602,3 +602,10 @@ def test_writing_an_export_or_backup_into_a_read_only_folder_is_one_line(small_b
         line = done.stderr.strip()
         assert line.startswith(f"cstui: {locked_folder}/") and line.endswith(": Permission denied"), line
     assert list(locked_folder.iterdir()) == []
+
+
+def test_a_path_with_escape_sequences_is_written_out_in_the_error(tmp_path, cli):
+    path = tmp_path / "evil\x1b]52;c;ZXZpbA==\x07\x1b[2J.db"
+    line = one_line_error(cli("report", "--db", str(path)))
+    assert "\x1b" not in line and "\x07" not in line
+    assert "evil\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J.db: no book here" in line

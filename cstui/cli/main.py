@@ -114,5 +114,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fail(message: str) -> None:
-    print(f"cstui: {message}", file=sys.stderr)
+    """The one way an error reaches the terminal: paths, cells and SQLite's words may carry control
+    characters (a file named with an ESC sequence), so they are written out, never sent raw."""
+    from cstui.safe_text import visible
+
+    print(f"cstui: {visible(message)}", file=sys.stderr)
     sys.exit(1)

@@ -106,12 +106,12 @@ class CstuiApp(App):
         with suppress(sqlite3.Error):
             self.book.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if say:
-            self.notify(str(gone), severity="error", timeout=30, markup=False)
+            self.notify(visible(str(gone)), severity="error", timeout=30, markup=False)
 
     def on_mount(self) -> None:
         if self.book.read_only:
             self.notify(
-                f"{self.book_path} is open read-only ({self.book.read_only}): you can look, but nothing can be saved.",
+                visible(f"{self.book_path} is open read-only ({self.book.read_only}): you can look, nothing is saved."),
                 severity="warning",
                 timeout=10,
                 markup=False,
@@ -150,10 +150,10 @@ class CstuiApp(App):
             return change(self.book, *args, **kwargs)
         except BookGone as gone:
             self._report_lost(gone, say=False)
-            self.notify(str(gone), severity="error", timeout=30, markup=False)
+            self.notify(visible(str(gone)), severity="error", timeout=30, markup=False)
             return None
         except BookReadOnly as refused:
-            self.notify(str(refused), severity="error", timeout=10, markup=False)
+            self.notify(visible(str(refused)), severity="error", timeout=10, markup=False)
             return None
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) and "busy" not in str(error):
