@@ -38,7 +38,7 @@ def integrity(path: Path) -> tuple[str, list]:
 
 def test_kill_9_while_saving_1000_notes_loses_no_acknowledged_note(book_path):
     """Pass line: 1,000 notes acknowledged across repeated kill -9, all found; integrity ok; no orphans."""
-    maker = BookMaker(connect(book_path))
+    maker = BookMaker(connect(book_path, create=True))
     maker.account("A1", "2025-01-01")
     maker.conn.close()
     rng = random.Random(1)
@@ -78,7 +78,7 @@ MIGRATOR = "import sys; from cstui.storage.connection import connect; connect(sy
 def test_kill_9_during_a_migration_leaves_the_old_or_the_new_book(tmp_path):
     """Pass line: 20 kills during `connect` of an older book; each book is exactly old or new, integrity ok."""
     old = tmp_path / "old.db"
-    db = connect(old, migrate=False)
+    db = connect(old, migrate=False, create=True)
     migration_set().apply(db, stop_before=known_steps()[-1])
     BookMaker(db).account("A1", "2025-01-01")
     db.conn.close()
@@ -112,7 +112,7 @@ def test_kill_9_during_a_migration_leaves_the_old_or_the_new_book(tmp_path):
 
 def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path, tmp_path):
     """Pass line: 3 backups taken while 10,000 rows go in; each restores and passes integrity_check."""
-    maker = BookMaker(connect(book_path))
+    maker = BookMaker(connect(book_path, create=True))
     account = maker.account("A1", "2025-01-01")
     maker.conn.close()
     done = threading.Event()

@@ -9,6 +9,7 @@ import typer
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
 from cstui.metrics.health import COMPONENTS
+from cstui.storage.writes import check_weight
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 
@@ -31,9 +32,10 @@ def read_weights(path: Path) -> dict[str, float]:
     for key, value in data.items():
         if key not in COMPONENTS:
             raise UserError(f"{path}: {key}: not a component (components: {', '.join(COMPONENTS)})")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise UserError(f"{path}: {key}: weight must be a number >= 0, not {value!r}")
-        result[key] = float(value)
+        try:
+            result[key] = check_weight(key, value)
+        except UserError as error:
+            raise UserError(f"{path}: {error}") from None
     return result
 
 
@@ -76,12 +78,14 @@ def backtest(
     db: DbOption = None,
 ) -> None:
     """Score every account at every past month-end and check the score against who churned."""
+    from cstui.metrics.backtest import MAX_MONTH_ENDS, evaluate, suggest_weights
     from cstui.metrics.backtest import backtest as run
-    from cstui.metrics.backtest import evaluate, suggest_weights
     from cstui.metrics.health import HealthConfig
 
     book = open_book(db)
     observations, current = run(book.conn, as_of_date(as_of), horizon)
+    if len({o.as_of for o in observations}) >= MAX_MONTH_ENDS:
+        typer.echo(f"note: only the latest {MAX_MONTH_ENDS} month-ends (ten years) were scored", err=True)
     results = {"book's weights": current}
     if weights_file:
         tried = read_weights(weights_file)
@@ -264,11 +268,9 @@ def weights(
         if not sep or key not in COMPONENTS:
             raise UserError(f"--set: '{item}' is not component=weight (components: {', '.join(COMPONENTS)})")
         try:
-            changes[key] = float(value)
-        except ValueError:
-            raise UserError(f"--set: {key}: '{value}' is not a number") from None
-        if changes[key] < 0:
-            raise UserError(f"--set: {key}: a weight cannot be negative")
+            changes[key] = check_weight(key, value)
+        except UserError as error:
+            raise UserError(f"--set: {error}") from None
     if changes:
         save_weights(book, changes)
     config = load_config(book.conn)
