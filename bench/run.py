@@ -51,7 +51,7 @@ def bench_import(source: Path, work: Path, repeat: int) -> dict:
     for n in range(repeat):
         book = work / f"import-{n}.db"
         start = time.perf_counter()
-        db = connect(book)
+        db = connect(book, create=True)
         import_path(db, source)
         db.conn.close()  # as `cstui import` does when it ends
         ours.append(time.perf_counter() - start)

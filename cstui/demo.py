@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from cstui.metrics.health import take_snapshot
 from cstui.resources import data_dir
 from cstui.storage.connection import write_transaction
+from cstui.storage.facts import mark_as_demo
 from cstui.storage.importer import import_path
 
 SNAPSHOT_WEEKS = 12
@@ -34,10 +35,12 @@ def write_demo_csv(out_dir: Path, today: date, seed: int | None = None) -> Path:
 
 
 def build_demo_book(book: Database, today: date, inbox: Path | None = None) -> None:
-    """Fill `book` with the demo accounts as of `today`, through the ordinary importer.
+    """Fill `book` with the demo accounts as of `today`, through the ordinary importer, and mark it
+    as a demo book (the mark `cstui demo --rebuild` requires before it replaces a book).
 
     With `inbox`, the demo CSM's calendar and mailbox are written there and ingested too.
     """
+    mark_as_demo(book)
     with tempfile.TemporaryDirectory(prefix="cstui-demo-") as tmp:
         import_path(book, write_demo_csv(Path(tmp), today))
         if inbox is not None:

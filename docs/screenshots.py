@@ -46,7 +46,7 @@ async def shoot(book: Path) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "demo.db"
-        build_demo_book(connect(book), AS_OF)
+        build_demo_book(connect(book, create=True), AS_OF)
         asyncio.run(shoot(book))
 
 

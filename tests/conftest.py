@@ -30,7 +30,7 @@ def book_path(tmp_path) -> Path:
 
 @pytest.fixture
 def book(book_path):
-    db = connect(book_path)
+    db = connect(book_path, create=True)
     yield db
     db.conn.close()
 
@@ -38,7 +38,7 @@ def book(book_path):
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    db = connect(path)
+    db = connect(path, create=True)
     build_demo_book(db, DEMO_DATE)
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()

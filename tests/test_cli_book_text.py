@@ -16,7 +16,7 @@ SEGMENT = f"Ent{OSC52}\x1b[2Jerprise"
 
 @pytest.fixture
 def hostile_book(book_path):
-    db = connect(book_path)
+    db = connect(book_path, create=True)
     make = BookMaker(db)
     make.account("A1", "2024-01-01", segment=SEGMENT)
     make.account("A2", "2024-03-01", churn="2025-06-01", segment=SEGMENT)

@@ -39,7 +39,7 @@ def integrity(path: Path) -> tuple[str, list]:
 
 def test_kill_9_while_saving_1000_notes_loses_no_acknowledged_note(book_path):
     """Pass line: 1,000 notes acknowledged across repeated kill -9, all found; integrity ok; no orphans."""
-    maker = BookMaker(connect(book_path))
+    maker = BookMaker(connect(book_path, create=True))
     maker.account("A1", "2025-01-01")
     maker.conn.close()
     rng = random.Random(1)
@@ -119,7 +119,7 @@ def test_kill_9_during_a_migration_leaves_the_book_at_a_whole_step(tmp_path):
     targets = ["0004_usage_covering_index", "0005_covering_indexes"]
     pending = known_steps()[known_steps().index(targets[0]) :]
     old = tmp_path / "old.db"
-    db = connect(old, migrate=False)
+    db = connect(old, migrate=False, create=True)
     migration_set().apply(db, stop_before=pending[0])
     account = BookMaker(db).account("A1", "2025-01-01")
     days = [(date(1000, 1, 1) + timedelta(days=i)).isoformat() for i in range(200_000)]
@@ -173,7 +173,7 @@ def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path,
     """Pass line: backups taken while 10,000 rows go in (100 transactions of 100), at least 3 of them in the
     middle of the inserts (some rows in, not all); each restores, passes integrity_check and holds whole
     transactions only (a multiple of 100 rows)."""
-    maker = BookMaker(connect(book_path))
+    maker = BookMaker(connect(book_path, create=True))
     account = maker.account("A1", "2025-01-01")
     maker.conn.close()
     done = threading.Event()

@@ -27,7 +27,7 @@ def read_cells(path) -> list[list[str]]:
 
 
 def test_export_writes_every_table_privately_and_guards_formulas(book_path, tmp_path, cli):
-    make = BookMaker(connect(book_path))
+    make = BookMaker(connect(book_path, create=True))
     make.account('=HYPERLINK("http://x")', "2025-01-01", name="@evil", segment="-1")
     old = os.umask(0o022)
     try:
@@ -135,7 +135,7 @@ def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
     from cstui.storage.importer import import_path
 
     work = tmp_path_factory.mktemp("roundtrip")
-    db = connect(work / "a.db")
+    db = connect(work / "a.db", create=True)
     make = BookMaker(db)
     ids = [make.account(key, start, name=name, segment=segment) for key, name, start, segment in spec["accounts"]]
     with db.conn:
@@ -168,7 +168,7 @@ def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
             )
         db.conn.execute("UPDATE health_config SET value = ? WHERE name = 'weight.usage'", [spec["weight"]])
     export_tables(db, work / "out")
-    fresh = connect(work / "b.db")
+    fresh = connect(work / "b.db", create=True)
     import_path(fresh, work / "out")
     for fmt in FORMATS:
         assert table_csv(fresh, fmt) == table_csv(db, fmt), fmt.table

@@ -32,7 +32,7 @@ def umask_022():
 
 
 async def test_the_app_s_connections_have_the_safety_pragmas_and_its_backups_are_private(book_path, umask_022):
-    BookMaker(connect(book_path)).account("A1", "2025-01-01")
+    BookMaker(connect(book_path, create=True)).account("A1", "2025-01-01")
     app = CstuiApp(book_path, as_of=date(2026, 11, 24))
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -60,7 +60,7 @@ def test_cli_backup_and_brief_are_private_under_umask_022(demo_path, tmp_path, c
 def test_daily_backups_keep_the_newest_seven(book_path):
     from cstui.storage.maintenance import daily_backup
 
-    db = connect(book_path)
+    db = connect(book_path, create=True)
     for day in range(1, 11):
         daily_backup(db.conn, book_path, date(2026, 11, day))
     assert daily_backup(db.conn, book_path, date(2026, 11, 10)) is None  # once a day
@@ -82,7 +82,7 @@ def test_restore_checks_the_backup_and_keeps_the_old_book_aside(demo_path, tmp_p
 
 
 def test_cli_tables_show_book_text_literally(book_path, cli):
-    make = BookMaker(connect(book_path))
+    make = BookMaker(connect(book_path, create=True))
     make.account("K1", "2025-01-01", name="[bold]Evil\x1b[2J\x1b]52;c;ZXZpbA==\x07")
     result = cli("report", "--account", "K1", "--db", str(book_path))
     assert result.code == 0

@@ -35,7 +35,7 @@ def test_new_book_gets_every_step_and_table(book):
 
 
 def test_reopening_applies_nothing_and_makes_no_backup(book_path):
-    connect(book_path).conn.close()
+    connect(book_path, create=True).conn.close()
     db = connect(book_path)
     assert applied_steps(db.conn) == known_steps()
     assert len(db.execute("SELECT * FROM _sqlite_migrations").fetchall()) == len(known_steps())
@@ -53,7 +53,7 @@ def test_every_connection_has_the_safety_pragmas(book):
 def test_book_and_its_wal_and_shm_are_private_under_umask_022(book_path):
     old = os.umask(0o022)
     try:
-        db = connect(book_path)
+        db = connect(book_path, create=True)
         db.execute("INSERT INTO features (name) VALUES ('x')")
         db.conn.commit()
         for suffix in ("", "-wal", "-shm"):
@@ -66,7 +66,7 @@ def test_book_and_its_wal_and_shm_are_private_under_umask_022(book_path):
 
 
 def test_pending_steps_run_after_a_backup_of_the_old_book(book_path):
-    db = connect(book_path, migrate=False)
+    db = connect(book_path, migrate=False, create=True)
     migration_set().apply(db, stop_before=known_steps()[-1])
     db.execute("INSERT INTO features (name) VALUES ('kept')")
     db.conn.commit()
@@ -83,7 +83,7 @@ def test_pending_steps_run_after_a_backup_of_the_old_book(book_path):
 
 
 def test_a_book_from_a_newer_cstui_is_refused_and_left_untouched(book_path):
-    db = connect(book_path)
+    db = connect(book_path, create=True)
     db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cstui', '9999_future', 'x')")
     db.conn.commit()
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -95,7 +95,7 @@ def test_a_book_from_a_newer_cstui_is_refused_and_left_untouched(book_path):
 
 
 def test_cli_refuses_a_newer_book_with_one_line(book_path, cli):
-    db = connect(book_path)
+    db = connect(book_path, create=True)
     db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cstui', '9999_future', 'x')")
     db.conn.commit()
     db.conn.close()
@@ -109,7 +109,8 @@ def test_a_file_that_is_not_a_book_gets_a_clear_message(book_path, cli):
     book_path.write_bytes(b"this is not sqlite at all" * 100)
     result = cli("init", "--db", str(book_path))
     assert result.code == 1
-    assert "not a cstui book or it is damaged" in result.err and "cstui restore" in result.err
+    assert "not a cstui book (not an SQLite database); cstui left it untouched" in result.err
+    assert "cstui restore" not in result.err  # a restore is advised only after integrity_check found damage
 
 
 def test_foreign_keys_and_scales_are_enforced_by_the_book_itself(book):

@@ -9,8 +9,9 @@ import typer
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
 from cstui.formatting import figure
-from cstui.metrics.health import COMPONENTS, check_weight
+from cstui.metrics.health import COMPONENTS
 from cstui.safe_text import visible
+from cstui.storage.writes import check_weight
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -35,10 +36,15 @@ def read_weights(path: Path) -> dict[str, float]:
         raise UserError(f"{path}: cannot read weights ({error})") from None
     if not isinstance(data, dict):
         raise UserError(f'{path}: expected a JSON object like {{"usage": 30, "surveys": 20}}')
-    try:
-        return {key: check_weight(key, value) for key, value in data.items()}
-    except ValueError as error:
-        raise UserError(f"{path}: {visible(error)}") from None
+    result = {}
+    for key, value in data.items():
+        if key not in COMPONENTS:
+            raise UserError(f"{path}: {key}: not a component (components: {', '.join(COMPONENTS)})")
+        try:
+            result[key] = check_weight(key, value)
+        except UserError as error:
+            raise UserError(f"{path}: {error}") from None
+    return result
 
 
 def _result_json(result) -> dict:
@@ -80,12 +86,14 @@ def backtest(
     db: DbOption = None,
 ) -> None:
     """Score every account at every past month-end and check the score against who churned."""
+    from cstui.metrics.backtest import MAX_MONTH_ENDS, evaluate, suggest_weights
     from cstui.metrics.backtest import backtest as run
-    from cstui.metrics.backtest import evaluate, suggest_weights
     from cstui.metrics.health import HealthConfig
 
     book = open_book(db)
     observations, current = run(book.conn, as_of_date(as_of), horizon)
+    if len({o.as_of for o in observations}) >= MAX_MONTH_ENDS:
+        typer.echo(f"note: only the latest {MAX_MONTH_ENDS} month-ends (ten years) were scored", err=True)
     results = {"book's weights": current}
     if weights_file:
         tried = read_weights(weights_file)
@@ -240,13 +248,9 @@ def weights(
         if not sep:
             raise UserError(f"--set: '{item}' is not component=weight (components: {', '.join(COMPONENTS)})")
         try:
-            number = float(value)
-        except ValueError:
-            raise UserError(f"--set: {visible(key)}: '{visible(value)}' is not a number") from None
-        try:
-            changes[key] = check_weight(key, number)
-        except ValueError as error:
-            raise UserError(f"--set: {visible(error)}") from None
+            changes[key] = check_weight(key, value)
+        except UserError as error:
+            raise UserError(f"--set: {error}") from None
     if changes:
         save_weights(book, changes)
     config = load_config(book.conn)

@@ -1,16 +1,18 @@
 """Commands that create and fill the book: init, demo, import, migrate."""
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cstui.cli import import_commands
-from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
+from cstui.cli.common import AsOfOption, DbOption, as_of_date, book_path, open_book
 from cstui.errors import UserError
-from cstui.storage import connection, reads
-from cstui.storage.connection import applied_steps, default_book_path, pending_steps
+from cstui.storage import connection
+from cstui.storage.book_file import FileKind, classify
+from cstui.storage.connection import applied_steps, pending_steps
+from cstui.storage.facts import is_demo
 
 
 def register(app: typer.Typer) -> None:
@@ -24,9 +26,9 @@ def register(app: typer.Typer) -> None:
 
 
 def init(db: DbOption = None) -> None:
-    """Create an empty book (or bring an existing one up to date)."""
-    book = open_book(db)
-    path = db or default_book_path()
+    """Create an empty book (or bring an existing one up to date); a file that is not a book is refused."""
+    book = open_book(db, create=True)
+    path = book_path(db)
     typer.echo(f"book ready: {path} ({len(applied_steps(book.conn))} schema steps)")
 
 
@@ -41,14 +43,11 @@ def demo(
 
     from cstui.demo import build_demo_book
 
-    path = Path(db) if db else user_data_path("cstui") / "demo.db"
+    path = Path(db).expanduser() if db else user_data_path("cstui") / "demo.db"
     today = as_of_date(as_of)
-    if rebuild and path.exists():
-        if not _is_demo(path):
-            raise UserError(f"{path}: holds accounts that are not the demo's; --rebuild only replaces a demo book")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    book = open_book(path)
+    if rebuild:
+        _set_aside_demo_book(path)
+    book = open_book(path, create=True)
     if book["accounts"].count == 0:
         typer.echo(f"building the demo book in {path} ...")
         inbox = path.with_name(f"{path.stem}-inbox")
@@ -64,18 +63,26 @@ def demo(
     launch(book.conn, path, today if as_of else date.today())
 
 
-def _is_demo(path: Path) -> bool:
+def _set_aside_demo_book(path: Path) -> None:
+    """Before `--rebuild`: refuse any book `cstui demo` did not build; back up a demo book, then remove it."""
+    if classify(path) in (FileKind.MISSING, FileKind.EMPTY):
+        return
     book = open_book(path)
     try:
-        keys = reads.first_account_keys(book.conn, 5)
-        return all(k.startswith("ACC-") for k in keys)
+        if not is_demo(book):
+            raise UserError(f"{path}: not a demo book (built by `cstui demo`); --rebuild replaces only a demo book")
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        saved = connection.backup_to(book.conn, path.with_name(f"{path.name}.before-rebuild-{stamp}.bak"))
     finally:
         book.conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    typer.echo(f"the demo book as it was is kept in {saved}")
 
 
 def migrate_status(db: DbOption = None) -> None:
     """List applied and pending schema steps."""
-    book = connection.connect(db, migrate=False)
+    book = open_book(db, migrate=False)
     for name in applied_steps(book.conn):
         typer.echo(f"applied  {name}")
     for name in pending_steps(book):
@@ -84,9 +91,9 @@ def migrate_status(db: DbOption = None) -> None:
 
 def migrate_apply(db: DbOption = None) -> None:
     """Apply pending schema steps (the book is backed up first)."""
-    book = connection.connect(db, migrate=False)
+    book = open_book(db, migrate=False)
     pending = pending_steps(book)
-    saved = connection.apply_pending(book, Path(db) if db else default_book_path())
+    saved = connection.apply_pending(book, book.path)
     if pending:
         typer.echo(f"applied {len(pending)} steps; the book before them is in {saved}")
     else:

@@ -34,7 +34,6 @@ def brief(
     db: DbOption = None,
 ) -> None:
     """Before a call: the next meeting, health and what changed, follow-ups, tickets, notes, surveys."""
-    from cstui.cli.ingest_commands import _existing_book
     from cstui.readmodels.precall import precall_brief, precall_markdown
     from cstui.storage.export import write_private
     from cstui.storage.writes import account_id
@@ -42,7 +41,7 @@ def brief(
     day = as_of_date(as_of)
     if output is not None:
         _check_output(output)
-    book = open_book(_existing_book(db))
+    book = open_book(db)
     try:
         text = precall_markdown(precall_brief(book.conn, account_id(book, key), day))
     except UserError as error:

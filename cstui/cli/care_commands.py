@@ -67,8 +67,12 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Put a backup back: it is checked first, and the current book is kept aside."""
-    aside = maintenance.restore(source, _book_path(db))
-    typer.echo(f"restored {source}; the book as it was is kept in {aside}")
+    target = _book_path(db)
+    aside = maintenance.restore(source, target)
+    if aside is None:
+        typer.echo(f"restored {source} into {target} (there was no book there before)")
+    else:
+        typer.echo(f"restored {source}; the book as it was is kept in {aside}")
 
 
 def doctor(db: DbOption = None) -> None:

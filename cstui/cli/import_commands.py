@@ -81,7 +81,7 @@ def import_files(
     from cstui.storage.profiles import load_profile
     from cstui.storage.profiles import save_profile as store_profile
 
-    book = open_book(db)
+    book = open_book(db, create=True)  # import is one of the three commands that may create a book
     chosen = load_profile(book, profile).profile if profile else None
     reading = _reading_options(date_format, decimal, encoding, delimiter)
     mapping = {

@@ -36,15 +36,6 @@ def _zone(name: str | None):
         ) from None
 
 
-def _existing_book(db: Path | None) -> Path:
-    from cstui.storage.connection import default_book_path
-
-    path = Path(db).expanduser() if db else default_book_path()
-    if not path.exists():
-        raise UserError(f"{path}: no book here; create one with `cstui init`, `cstui import` or `cstui demo`")
-    return path
-
-
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help=".ics, .eml and .mbox files, or folders of them.")],
     me: Annotated[
@@ -74,7 +65,7 @@ def ingest(
     if first > until:
         raise UserError(f"--since: {first} is after --as-of {until}")
     options = ReadOptions(since=first, until=until, tz=_zone(tz), headers_only=headers_only)
-    book = open_book(_existing_book(db))
+    book = open_book(db)
     result = ingest_paths(book, paths, options, me.strip().lower() if me else None, add_contacts=add_contacts)
     _report(result, paths, show_all)
 
@@ -131,7 +122,7 @@ def time_spent(
     from cstui.metrics.base import trailing
 
     window = parse_period(period) if period else trailing(as_of_date(as_of), TIME_DAYS)
-    book = open_book(_existing_book(db))
+    book = open_book(db)
     report = time_report(book.conn, window)
     if as_json:
         data = asdict(report)

@@ -46,21 +46,29 @@ def open_app(
 ) -> None:
     """Bare `cstui` opens the app on the book."""
     if ctx.invoked_subcommand is None:
-        from cstui.cli.common import as_of_date, open_book
+        from cstui.cli.common import as_of_date, book_path, open_book
+        from cstui.storage.book_file import FileKind, classify
 
+        path = book_path(db)
+        if classify(path) is FileKind.MISSING:  # the app never creates a book
+            option = f" --db {path}" if db else ""
+            raise UserError(
+                f"no book at {path} yet: `cstui init{option}` creates an empty one, "
+                f"`cstui demo` builds a demo book to try the app on"
+            )
+        day = as_of_date(as_of)
         book = open_book(db)
-        launch(book.conn, Path(db) if db else None, as_of_date(as_of))
+        launch(book.conn, path, day)
 
 
-def launch(conn, db_path, as_of) -> None:
+def launch(conn, db_path: Path, as_of) -> None:
     """Start the TUI; Textual is imported here only, never by the batch commands."""
-    from cstui.storage.connection import default_book_path
     from cstui.storage.history import set_default_source
     from cstui.tui.app import CstuiApp
 
     conn.close()
     set_default_source("tui")  # changes made in the app are recorded as such
-    CstuiApp(db_path or default_book_path(), as_of=as_of).run()
+    CstuiApp(db_path, as_of=as_of).run()
 
 
 book_commands.register(app)
@@ -74,40 +82,56 @@ record_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run one command; every user mistake or unlucky machine ends in one line on stderr and exit 1."""
+    from cstui.cli import common
+
+    common.tolerant_output()
+    common.opened.clear()
     try:
         code = app(args=argv, standalone_mode=False)  # returns the code of a typer.Exit
         if isinstance(code, int) and code:
             sys.exit(code)
     except UserError as error:
-        print(f"cstui: {error}", file=sys.stderr)
-        sys.exit(1)
+        _fail(str(error))
     except NoArgsIsHelpError as error:
         print(error.ctx.get_help() if error.ctx else error.format_message())
         sys.exit(0)
     except UsageError as error:
         hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
-        print(f"cstui: {error.format_message()}{hint}", file=sys.stderr)
-        sys.exit(1)
+        _fail(f"{error.format_message()}{hint}")
     except sqlite3.IntegrityError:
         raise  # a constraint the checks before every write missed: a bug, not the user's doing
-    except sqlite3.OperationalError as error:
-        if "locked" not in str(error) and "busy" not in str(error):
-            raise
-        print(
-            "cstui: the book is busy (another cstui is writing to it, an import perhaps); "
-            "nothing was changed, try again in a moment.",
-            file=sys.stderr,
+    except sqlite3.DatabaseError as error:  # met after the book opened: name the real cause
+        from cstui.storage.errors import Cause, cause_of, explain
+
+        if cause_of(error) is Cause.OTHER and isinstance(error, sqlite3.OperationalError):
+            raise  # a query the code got wrong: a bug with its traceback
+        if cause_of(error) is Cause.BUSY:
+            _fail(explain(error))
+        where = f"{common.opened[-1]}: " if common.opened else ""
+        _fail(f"{where}{error}: {explain(error)}")
+    except UnicodeEncodeError as error:  # argv decoded by an ASCII locale (LC_ALL=C, PYTHONUTF8=0)
+        _fail(
+            f"the text {error.object[error.start : error.end]!r} cannot be read in this locale "
+            f"({sys.getfilesystemencoding()}); nothing was saved. Run cstui with a UTF-8 locale (LC_ALL=C.UTF-8)"
         )
-        sys.exit(1)
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # a damaged book met after it opened
-        print(
-            f"cstui: the book could not be read ({error}). Check it with `cstui doctor`; "
-            "`cstui restore BACKUP` puts a backup back.",
-            file=sys.stderr,
-        )
-        sys.exit(1)
+    except UnicodeDecodeError as error:  # text in the book that is not UTF-8: damage
+        where = f"{common.opened[-1]}: " if common.opened else ""
+        _fail(f"{where}the book holds text that is not UTF-8 ({error.reason}); `cstui doctor` checks it")
+    except OSError as error:  # a file the command reads or writes: missing, forbidden, disk full
+        name = error.filename or (common.opened[-1] if common.opened else "")
+        _fail(f"{name}: {error.strerror or error}")
     except typer.Abort:
         print("cstui: aborted", file=sys.stderr)
         sys.exit(130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
+
+
+def _fail(message: str) -> None:
+    """The one way an error reaches the terminal: paths, cells and SQLite's words may carry control
+    characters (a file named with an ESC sequence), so they are written out, never sent raw."""
+    from cstui.safe_text import visible
+
+    print(f"cstui: {visible(message)}", file=sys.stderr)
+    sys.exit(1)

@@ -27,6 +27,9 @@ from cstui.metrics.health import (
 from cstui.metrics.months import month_ends
 
 LEAD_WINDOW_DAYS = 180
+# The bound on the backtest's work: at most this many month-ends (ten years) are scored, the latest
+# ones, so a far-future --as-of cannot run for hours.
+MAX_MONTH_ENDS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +42,8 @@ class Observation:
 
 
 def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
-    """Score every account at every month-end whose horizon has passed by `as_of`."""
+    """Score every account at every month-end whose horizon has passed by `as_of` (the latest
+    MAX_MONTH_ENDS of them)."""
     churn = {
         a: date.fromisoformat(c)
         for a, c in conn.execute(
@@ -50,7 +54,7 @@ def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
     if first is None:
         return []
     observations = []
-    for day in month_ends(date.fromisoformat(first), as_of - timedelta(days=horizon)):
+    for day in month_ends(date.fromisoformat(first), as_of - timedelta(days=horizon))[-MAX_MONTH_ENDS:]:
         for account, breakdown in health_for_accounts(conn, day).items():
             churned = churn.get(account)
             observations.append(

@@ -41,15 +41,6 @@ class HealthConfig:
         return Band.GREEN if score >= self.green else (Band.YELLOW if score >= self.yellow else Band.RED)
 
 
-def check_weight(key: str, value: object) -> float:
-    """A component weight as configuration takes it: a known component, a number >= 0 (ValueError if not)."""
-    if key not in REGISTRY:
-        raise ValueError(f"{key}: not a component (components: {', '.join(REGISTRY)})")
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ValueError(f"{key}: weight must be a number >= 0, not {value!r}")
-    return float(value)
-
-
 def load_config(conn: Conn) -> HealthConfig:
     """The weights and band thresholds stored in the book (`health_config`)."""
     values = dict(conn.execute("SELECT name, value FROM health_config").fetchall())

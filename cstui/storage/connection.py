@@ -2,8 +2,9 @@
 
 Every connection gets the same safety settings (WAL, synchronous=FULL, foreign keys, a busy
 timeout), the file and its -wal/-shm are private to the user (0600), and pending schema steps are
-applied after a backup taken with SQLite's online backup API. A book written by a newer cstui is
-refused before anything is written to it.
+applied after a backup taken with SQLite's online backup API. A book written by a newer cstui, a
+file that is not a cstui book, and a missing file (unless asked to create one) are refused before
+anything is written; a read-only book is opened read-only.
 """
 
 import os
@@ -17,6 +18,8 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.storage import history
+from cstui.storage.book_file import APPLICATION_ID, BookIdentity, BookReadOnly, FileKind, classify, read_only_reason
+from cstui.storage.errors import explain
 from cstui.storage.migrations import MIGRATION_SET, known_steps, migration_set
 
 BUSY_TIMEOUT_MS = 10_000
@@ -27,6 +30,7 @@ PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
 )
+READ_ONLY_PRAGMAS = ("PRAGMA query_only = ON", "PRAGMA foreign_keys = ON", f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def default_book_path() -> Path:
@@ -49,18 +53,26 @@ def applied_steps(conn: sqlite3.Connection) -> list[str]:
     return [name for (name,) in rows]
 
 
+def _read_only_uri(path: Path) -> str:
+    """A read-only URI for the book. Without a -wal next to it, nothing is being written and the
+    file's own pages are the whole book, so it is opened `immutable`: no -wal or -shm is created
+    next to a read-only book or in a read-only folder (where SQLite could not create them anyway)."""
+    live = Path(f"{path}-wal").exists()
+    return f"{path.resolve().as_uri()}?mode=ro" + ("" if live or not read_only_reason(path) else "&immutable=1")
+
+
 def _inspect_read_only(path: Path) -> list[str]:
-    """Read the applied steps without writing a byte, so a refused book stays untouched."""
+    """Read the applied steps of a cstui book without writing a byte, so a refused book stays untouched."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             return applied_steps(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
         raise UserError(
-            f"{path}: cannot read this book ({error}); it is not a cstui book or it is damaged. "
-            "Check it with `cstui doctor` or put a backup back with `cstui restore BACKUP`."
+            f"{path}: cannot read this book ({error}); cstui left it untouched. "
+            f"`cstui doctor --db {path}` checks whether it is damaged."
         ) from None
 
 
@@ -99,33 +111,102 @@ def _backup_before_migrating(conn: sqlite3.Connection, path: Path, step: str) ->
     return backup_to(conn, path.with_name(f"{path.name}.before-{step}-{stamp}.bak"))
 
 
-def connect(path: Path | str | None = None, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the book at `path` with cstui's pragmas and an up-to-date schema."""
-    path = Path(path).expanduser() if path is not None else default_book_path()
-    if path.is_dir():
-        raise UserError(f"{path}: is a directory, not a book file")
-    existed = path.exists() and path.stat().st_size > 0
-    if existed:
-        _refuse_newer(path, _inspect_read_only(path))
-    else:
+class Book(Database):
+    """A connection to one cstui book that remembers which file it opened and whether it may write.
+
+    `write_transaction` asks it before every write (`check_writable`), and the app before every
+    load (`identity.check()`), so a book moved, deleted, replaced or made read-only is never
+    written blindly and never re-created empty at its old path.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: str | None):
+        super().__init__(conn)
+        self.path = path
+        self.identity = BookIdentity.of(path)
+        self.read_only = read_only  # why the book is read-only, or None
+
+    def check_writable(self) -> None:
+        if self.read_only:
+            raise BookReadOnly(f"{self.path}: the book is open read-only ({self.read_only}); nothing was saved")
+        self.identity.check()
+
+
+def _create_file(path: Path) -> None:
+    """Create an empty, private book file (and its folders): only for `init`, `demo`, `import`, `restore`."""
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE))
-    os.chmod(path, PRIVATE)  # SQLite gives -wal and -shm the main file's mode
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    try:
-        for pragma in PRAGMAS:
+    except PermissionError:
+        raise UserError(f"{path}: cannot create the book: permission denied (is {path.parent} writable?)") from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot create the book ({error.strerror})") from None
+
+
+def _open_sqlite(path: Path, read_only: str | None) -> sqlite3.Connection:
+    if read_only:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        for pragma in READ_ONLY_PRAGMAS:
             conn.execute(pragma)
-        db = Database(conn)
-        if migrate:
+        return conn
+    _make_private(path)  # before SQLite opens them: it gives a new -wal and -shm the main file's mode
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        # Before WAL: a new book's header is marked on disk at once, not only in its -wal.
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
+def connect(path: Path | str | None = None, *, migrate: bool = True, create: bool = False) -> Book:
+    """Open the cstui book at `path` with cstui's pragmas and an up-to-date schema.
+
+    Only `create=True` (for `init`, `demo`, `import`, `restore`) makes a new book, at a missing
+    path or in an empty file; everything else at a missing path is a UserError, and a file that is
+    not a cstui book is refused untouched. A read-only file, or one in a read-only folder, is
+    opened read-only: reads work, writes are refused with a message.
+    """
+    path = Path(path).expanduser() if path is not None else default_book_path()
+    kind = classify(path)
+    if kind is FileKind.MISSING and not create:
+        raise UserError(f"{path}: no book here. Create one with `cstui init --db {path}`, or try `cstui demo`.")
+    if kind is FileKind.EMPTY and not create:
+        raise UserError(f"{path}: an empty file, not a cstui book; `cstui init --db {path}` makes it one")
+    if kind is FileKind.MISSING:
+        _create_file(path)
+    existed = kind in (FileKind.CSTUI, FileKind.UNMARKED_CSTUI)
+    if existed:
+        _refuse_newer(path, _inspect_read_only(path))
+    read_only = read_only_reason(path)
+    if read_only and not existed:
+        raise UserError(f"{path}: cannot make this file a book: {read_only}")
+    try:
+        conn = _open_sqlite(path, read_only)
+    except sqlite3.DatabaseError as error:
+        raise UserError(f"{path}: cannot open the book ({error}); {_cause(error)}") from None
+    try:
+        db = Book(conn, path, read_only)
+        if migrate and read_only and pending_steps(db):
+            raise UserError(
+                f"{path}: the book is read-only ({read_only}) and needs schema steps this cstui applies first; "
+                "nothing was changed"
+            )
+        if migrate and not read_only:
             apply_pending(db, path, backup=existed)
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise UserError(
-            f"{path}: cannot open this book ({error}). Check it with `cstui doctor` "
-            "or put a backup back with `cstui restore BACKUP`."
-        ) from None
-    _make_private(path)
+        raise UserError(f"{path}: cannot open the book ({error}); {_cause(error)}") from None
+    except BaseException:
+        conn.close()
+        raise
+    if not read_only:
+        _make_private(path)
     return db
+
+
+def _cause(error: sqlite3.DatabaseError) -> str:
+    """The likely cause of an error met while opening, in words (see `cstui.storage.errors`)."""
+    return explain(error)
 
 
 @contextmanager
@@ -141,6 +222,10 @@ def write_transaction(db: Database, change: str | None = None, source: str | Non
     default: the process's, see `history.set_default_source`): every row written is then recorded
     in the book's history under that change, so it can be listed and undone. A nested transaction
     joins the change already open.
+
+    A `Book` is asked first whether it may write (not read-only) and, once the lock is held,
+    whether its path is still the file it opened: a moved, deleted or replaced book raises
+    `BookGone` and nothing is written.
     """
     if db.conn.in_transaction:
         with db.atomic():
@@ -149,8 +234,12 @@ def write_transaction(db: Database, change: str | None = None, source: str | Non
             if opened is not None:
                 history.close_change(db, opened)
         return
+    if isinstance(db, Book) and db.read_only:
+        db.check_writable()
     db.conn.execute("BEGIN IMMEDIATE")
     try:
+        if isinstance(db, Book):
+            db.check_writable()
         opened = history.open_change(db, change, source) if change else None
         yield db
         if opened is not None:

@@ -116,16 +116,20 @@ def _pragmas(path: Path) -> str:
         conn.close()
 
 
-def restore(backup: Path, book: Path) -> Path:
-    """Replace the book's content with a checked backup; the old content is kept aside first."""
+def restore(backup: Path, book: Path) -> Path | None:
+    """Replace the book's content with a checked backup; the old content is kept aside first.
+
+    Returns where the old content was kept, or None when there was no book at `book` to keep.
+    """
     if not backup.is_file():
         raise UserError(f"{backup}: no such backup file")
     _, problems = check_file(backup)
     if problems:
         raise UserError(f"{backup}: not restored, the backup itself is unusable: {problems[0]}")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = book.with_name(f"{book.name}.before-restore-{stamp}.bak")
+    aside: Path | None = None
     if book.exists() and book.stat().st_size > 0:
+        aside = book.with_name(f"{book.name}.before-restore-{stamp}.bak")
         _, book_problems = check_file(book)
         if book_problems:  # a damaged book cannot be copied page by page; keep its bytes as they are
             os.replace(book, aside)
@@ -136,7 +140,7 @@ def restore(backup: Path, book: Path) -> Path:
             backup_to(current.conn, aside)
             current.conn.close()
     source = _read_only(backup)
-    target = connect(book, migrate=False)
+    target = connect(book, migrate=False, create=True)
     try:
         source.backup(target.conn)
     finally:

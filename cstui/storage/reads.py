@@ -31,11 +31,6 @@ def account_keys(conn: sqlite3.Connection) -> dict[int, str]:
     return dict(conn.execute("SELECT id, key FROM accounts").fetchall())
 
 
-def first_account_keys(conn: sqlite3.Connection, limit: int) -> list[str]:
-    """The keys of the first `limit` accounts stored (enough to recognise whose book it is)."""
-    return [k for (k,) in conn.execute("SELECT key FROM accounts ORDER BY id LIMIT ?", [limit])]
-
-
 def accounts(conn: sqlite3.Connection) -> dict[int, AccountInfo]:
     """Every account, by id, in name order."""
     rows = conn.execute(

@@ -1,7 +1,7 @@
 """The cstui app: modes for the four main screens, the book connections, the command palette."""
 
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -14,6 +14,7 @@ from textual.screen import Screen
 from cstui.safe_text import visible
 from cstui.storage import access
 from cstui.storage.access import Conn
+from cstui.storage.book_file import BookGone, BookReadOnly
 from cstui.storage.connection import connect
 from cstui.tui.commands import AccountCommands
 from cstui.tui.screens.dashboard import DashboardScreen
@@ -80,14 +81,58 @@ class CstuiApp(App):
         self.as_of = as_of or date.today()
         self.book = connect(self.book_path)  # the UI thread's connection, for the CSM's writes
         self.book_version = 0  # bumped after every write, so screens know to reload
-        self.snapshot_on_open = snapshot_on_open
-        self.sub_title = f"{visible(self.book_path.name, one_line=True)} - as of {self.as_of.isoformat()}"
+        self.snapshot_on_open = snapshot_on_open and not self.book.read_only
+        self.lost: BookGone | None = None  # set once the book's path no longer leads to the opened file
+        read_only = " - READ-ONLY" if self.book.read_only else ""
+        self.sub_title = f"{visible(self.book_path.name, one_line=True)} - as of {self.as_of.isoformat()}{read_only}"
 
-    def reader(self) -> AbstractContextManager[Conn]:
-        """A connection of its own for a worker thread (WAL lets it read while the UI writes)."""
-        return access.reader(self.book_path)
+    @contextmanager
+    def reader(self) -> Iterator[Conn]:
+        """A connection of its own for a worker thread (WAL lets it read while the UI writes).
+
+        Opened only while the book's path still leads to the file the app opened: a moved, deleted
+        or replaced book is reported (`BookGone`), never re-created or swapped for another file.
+        """
+        try:
+            self.book.identity.check()
+            db = connect(self.book_path, migrate=False)
+            if db.identity != self.book.identity:  # replaced between the check and the open
+                db.conn.close()
+                self.book.identity.check()
+        except BookGone as gone:
+            self._report_lost(gone)
+            raise
+        try:
+            yield db.conn
+        finally:
+            db.conn.close()
+
+    def _report_lost(self, gone: BookGone, say: bool = True) -> None:
+        """Once, from any thread: put the saves already made into the moved file now (a WAL checkpoint
+        through the app's open connection, instead of at exit) and, if `say`, tell the CSM."""
+        first = self.lost is None
+        self.lost = gone
+        if not first:
+            return
+        try:
+            self.call_from_thread(self._book_lost, gone, say)
+        except RuntimeError:  # already on the UI thread
+            self._book_lost(gone, say)
+
+    def _book_lost(self, gone: BookGone, say: bool) -> None:
+        with suppress(access.Error):
+            self.book.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if say:
+            self.notify(visible(str(gone)), severity="error", timeout=30, markup=False)
 
     def on_mount(self) -> None:
+        if self.book.read_only:
+            self.notify(
+                visible(f"{self.book_path} is open read-only ({self.book.read_only}): you can look, nothing is saved."),
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         if self.snapshot_on_open:
             self.daily_upkeep()
 
@@ -113,9 +158,17 @@ class CstuiApp(App):
 
     def write(self, change: Callable[..., T], *args, **kwargs) -> T | None:
         """Run one write on the book; if another process holds it past the busy timeout (a long
-        import, say), say so and return None: nothing was saved, the form stays open."""
+        import, say), the book is read-only, or it was moved, deleted or replaced since the app
+        opened it, say so and return None: nothing was saved, the form stays open."""
         try:
             return change(self.book, *args, **kwargs)
+        except BookGone as gone:
+            self._report_lost(gone, say=False)
+            self.notify(visible(str(gone)), severity="error", timeout=30, markup=False)
+            return None
+        except BookReadOnly as refused:
+            self.notify(visible(str(refused)), severity="error", timeout=10, markup=False)
+            return None
         except access.OperationalError as error:
             if not access.is_busy(error):
                 raise
