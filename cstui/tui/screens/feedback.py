@@ -5,7 +5,10 @@ typed). Every field is checked by `storage.writes.parse_feedback`, the same rule
 errors show under their fields and nothing is saved until all are valid. Saving is one transaction.
 """
 
-from textual.app import App, ComposeResult
+from typing import TYPE_CHECKING
+
+from textual import getters
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -15,6 +18,9 @@ from textual.widgets import Input, Select, Static, TextArea
 from cstui.safe_text import visible
 from cstui.storage import reads, writes
 from cstui.tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
 
 KINDS = [("call", "call"), ("meeting", "meeting"), ("email", "email"), ("note", "note")]
 # Field id -> (label, placeholder)
@@ -37,6 +43,9 @@ class FeedbackScreen(ModalScreen[bool]):
     With `existing` and `interaction_id` (an ingested interaction under review) the form starts
     from that interaction and saving rewrites it instead of adding a new one.
     """
+
+    if TYPE_CHECKING:  # the running cstui app, typed
+        app = getters.app(CstuiApp)
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -142,7 +151,7 @@ class FeedbackScreen(ModalScreen[bool]):
         self.app.push_screen(ConfirmScreen("Discard what you typed?"), answer)
 
 
-def open_feedback(app: App, account_id: int) -> None:
+def open_feedback(app: "CstuiApp", account_id: int) -> None:
     """Open the feedback form for an account; on save, tell every screen the book changed."""
     info = reads.account(app.book.conn, account_id)
     key, name = info.key, info.name
@@ -156,7 +165,7 @@ def open_feedback(app: App, account_id: int) -> None:
     app.push_screen(FeedbackScreen(account_id, key, name, app.as_of.isoformat(), contacts), saved)
 
 
-def complete_first_follow_up(app: App, account_id: int) -> None:
+def complete_first_follow_up(app: "CstuiApp", account_id: int) -> None:
     """Complete the account's most pressing open follow-up (the earliest due)."""
     task = reads.first_open_follow_up(app.book.conn, account_id)
     if task is None:

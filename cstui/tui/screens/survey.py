@@ -1,6 +1,9 @@
 """Survey entry for a response that arrived outside a call (NPS, CSAT or CES with a comment)."""
 
-from textual.app import App, ComposeResult
+from typing import TYPE_CHECKING
+
+from textual import getters
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -10,10 +13,16 @@ from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage import reads, writes
 
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
+
 KINDS = [("NPS (0-10)", "nps"), ("CSAT (1-5)", "csat"), ("CES (1-7)", "ces")]
 
 
 class SurveyScreen(ModalScreen[bool]):
+    if TYPE_CHECKING:  # the running cstui app, typed
+        app = getters.app(CstuiApp)
+
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, account_key: str, today: str) -> None:
@@ -68,7 +77,7 @@ class SurveyScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def open_survey(app: App, account_id: int) -> None:
+def open_survey(app: "CstuiApp", account_id: int) -> None:
     key = reads.account(app.book.conn, account_id).key
 
     def saved(done: bool | None) -> None:
