@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cstui.metrics.base import Conn
+from cstui.metrics.dates import book_date
 from cstui.metrics.health import (
     COMPONENTS,
     Breakdown,
@@ -53,7 +54,7 @@ def month_ends(first: date, last: date) -> list[date]:
 def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
     """Score every account at every month-end whose horizon has passed by `as_of`."""
     churn = {
-        a: date.fromisoformat(c)
+        a: book_date(c, "accounts.churn_date")
         for a, c in conn.execute(
             "SELECT id, churn_date FROM accounts WHERE churn_date IS NOT NULL AND churn_date <= ?", [as_of.isoformat()]
         )
@@ -62,7 +63,7 @@ def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
     if first is None:
         return []
     observations = []
-    for day in month_ends(date.fromisoformat(first), as_of - timedelta(days=horizon)):
+    for day in month_ends(book_date(first, "accounts.start_date"), as_of - timedelta(days=horizon)):
         for account, breakdown in health_for_accounts(conn, day).items():
             churned = churn.get(account)
             observations.append(

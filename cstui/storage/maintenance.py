@@ -1,17 +1,47 @@
-"""Looking after the book: integrity checks (`cstui doctor`), restore, and daily automatic backups."""
+"""Looking after the book: integrity checks (`cstui doctor`), restore, and daily automatic backups.
+
+Besides SQLite's own checks, `doctor` reads the values the schema cannot vouch for: dates written
+before the date guards of migration 0008 (or with them dropped), conversations and survey
+responses dated after today, and health settings the score cannot use. Each is named by table,
+column and row with the command that fixes it; a restore is advised only for a damaged file.
+"""
 
 import os
+import shlex
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from cstui.errors import UserError
+from cstui.metrics.config_rules import config_problems
+from cstui.safe_text import visible
 from cstui.storage.connection import applied_steps, backup_to, connect
 from cstui.storage.migrations import known_steps
 
 DAILY_BACKUPS_KEPT = 7
 SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+# Every date column of the book. Migration 0008 gives each a pair of triggers,
+# date_guard_<table>_<column>_insert and _update, that refuse a value that is not a date.
+DATE_COLUMNS = {
+    "accounts": ("start_date", "renewal_date", "churn_date"),
+    "mrr_history": ("effective_date",),
+    "invoices": ("issued_date", "due_date", "paid_date"),
+    "interactions": ("occurred_on", "follow_up_on"),
+    "surveys": ("responded_on",),
+    "usage_daily": ("day",),
+    "feature_usage": ("day",),
+    "tickets": ("opened_on", "closed_on"),
+    "tasks": ("due_on", "created_on", "done_on"),
+    "health_snapshots": ("as_of",),
+    "checkin_state": ("day", "snoozed_until"),
+}
+DATE_GUARD_STEP = "0008_date_guards"
+# What the CSM logs happened on or before the day it is logged (issue 11).
+NOT_AFTER_TODAY = (("interactions", "occurred_on"), ("surveys", "responded_on"))
+# Tables whose rows have an `id` column (the others are named by rowid).
+ID_TABLES = {"accounts", "mrr_history", "invoices", "interactions", "surveys", "tickets", "tasks"}
+BAD_VALUES_SHOWN = 10  # per column; the rest are counted
 
 
 @dataclass
@@ -73,7 +103,88 @@ def check_file(path: Path) -> tuple[list[str], list[str]]:
     return facts, problems
 
 
-def checkup(path: Path) -> Checkup:
+def date_guard_names(table: str, column: str) -> tuple[str, str]:
+    """The names of the insert and update triggers that keep `table.column` a date."""
+    return f"date_guard_{table}_{column}_insert", f"date_guard_{table}_{column}_update"
+
+
+def _not_a_date(column: str) -> str:
+    """SQL for 'holds something that is not a YYYY-MM-DD calendar date' (the guards' condition)."""
+    return f"({column} IS NOT NULL AND (date({column}) IS NOT {column} OR {column} < '0001-01-01'))"
+
+
+def _account_key(table: str) -> str:
+    if table == "accounts":
+        return "t.key"
+    return "(SELECT key FROM accounts WHERE id = t.account_id)"
+
+
+@dataclass(frozen=True)
+class BadValue:
+    """A value in the book that the engine cannot use, where it is, and why."""
+
+    table: str
+    column: str
+    rowid: int
+    account: str | None
+    value: object
+    why: str
+
+    def row(self) -> str:
+        return f"id = {self.rowid}" if self.table in ID_TABLES else f"rowid = {self.rowid}"
+
+    def describe(self, book: str) -> str:
+        """One line: where, what, why, and the command that puts a real date in its place."""
+        where = f"{self.table}.{self.column} of {self.row().replace(' = ', ' ')}"
+        if self.account is not None:
+            where += f" (account {visible(self.account, one_line=True, limit=40)})"
+        fix = f"UPDATE {self.table} SET {self.column} = 'YYYY-MM-DD' WHERE {self.row()}"
+        shown = visible(self.value, one_line=True, limit=40)
+        return f"{where} is '{shown}', {self.why}; fix with: sqlite-utils query {book} \"{fix}\""
+
+
+def _scan(
+    conn: sqlite3.Connection, book: str, table: str, column: str, condition: str, params: list, why: str
+) -> list[str]:
+    """Up to BAD_VALUES_SHOWN values of `table.column` meeting `condition`, then how many more."""
+    rows = conn.execute(
+        f"SELECT t.rowid, t.{column}, {_account_key(table)} FROM {table} AS t WHERE {condition} ORDER BY t.rowid"
+        f" LIMIT {BAD_VALUES_SHOWN + 1}",
+        params,
+    ).fetchall()
+    found = [BadValue(table, column, rowid, key, value, why) for rowid, value, key in rows]
+    lines = [bad.describe(book) for bad in found[:BAD_VALUES_SHOWN]]
+    if len(found) > BAD_VALUES_SHOWN:
+        total = conn.execute(f"SELECT count(*) FROM {table} AS t WHERE {condition}", params).fetchone()[0]
+        lines.append(f"{table}.{column}: {total - BAD_VALUES_SHOWN:,} more rows like these")
+    return lines
+
+
+def value_problems(conn: sqlite3.Connection, book: Path, today: date) -> list[str]:
+    """Bad dates, missing date guards, future-dated entries and unusable health settings, in words."""
+    quoted = shlex.quote(str(book))
+    problems = []
+    guarded = DATE_GUARD_STEP in applied_steps(conn)
+    triggers = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for table, columns in DATE_COLUMNS.items():
+        for column in columns:
+            problems += _scan(conn, quoted, table, column, _not_a_date(column), [], "not a date (YYYY-MM-DD)")
+            missing = [name for name in date_guard_names(table, column) if name not in triggers]
+            if guarded and missing:
+                problems.append(
+                    f"{table}.{column} accepts values that are not dates: its guard trigger {missing[0]} "
+                    f"(from schema step {DATE_GUARD_STEP}) was dropped"
+                )
+    for table, column in NOT_AFTER_TODAY:
+        condition = f"t.{column} > ? AND NOT {_not_a_date(column)}"
+        why = f"after today ({today.isoformat()}): put the day it happened"
+        problems += _scan(conn, quoted, table, column, condition, [today.isoformat()], why)
+    settings = conn.execute("SELECT name, value FROM health_config").fetchall()
+    problems += [f"{p.message}; fix with: {p.fix}" for p in config_problems(settings, quoted)]
+    return problems
+
+
+def checkup(path: Path, today: date | None = None) -> Checkup:
     """Everything `cstui doctor` reports about the book at `path`."""
     result = Checkup()
     if not path.exists():
@@ -99,6 +210,12 @@ def checkup(path: Path) -> Checkup:
         result.problems.append(f"to put the newest backup back: cstui restore {backups[-1]} --db {path}")
     elif result.problems:
         result.problems.append("put a backup back with: cstui restore BACKUP")
+    if not problems:  # the file is sound: look at what it holds (a restore would not help here)
+        conn = _read_only(path)
+        try:
+            result.problems += value_problems(conn, path, today or date.today())
+        finally:
+            conn.close()
     return result
 
 

@@ -1,0 +1,102 @@
+"""What a usable health configuration is: the one rule the engine, `cstui doctor` and writers share.
+
+`health_config` can be edited with any SQLite tool, so it may hold `inf` (`1e309`), text, or a
+yellow band above the green one. With such a value every account turns red, snapshots lose their
+scores and `health explain` fails; the engine refuses to score with it instead and `cstui doctor`
+names each bad setting with the command that fixes it.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+WEIGHT_RANGE = (0.0, 100.0)  # each component's weight; the defaults add up to 100
+BAND_RANGE = (0.0, 100.0)  # band thresholds are scores
+# The values migrations/0001_initial.sql puts in a new book, offered as the fix.
+DEFAULT_WEIGHTS = {"usage": 25, "adoption": 15, "surveys": 20, "support": 15, "payment": 10, "relationship": 15}
+DEFAULT_BANDS = {"band.green": 70, "band.yellow": 40}
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One unusable setting: what is wrong, in words, and the command that puts it right."""
+
+    name: str
+    message: str
+    fix: str
+
+
+def _number(value: object) -> float | None:
+    """A finite number as stored by SQLite (int or float), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _band_fix(name: str, book: str | None) -> str:
+    book = book or "BOOK"
+    return f"sqlite-utils query {book} \"UPDATE health_config SET value = {DEFAULT_BANDS[name]} WHERE name = '{name}'\""
+
+
+def config_problems(rows: Iterable[tuple[str, object]], book: str | None = None) -> list[ConfigProblem]:
+    """Every unusable weight or band among `health_config` rows (name, value).
+
+    `book`, the book's path quoted for a shell, goes into the fix commands when known.
+    """
+    values = dict(rows)
+    db = f" --db {book}" if book else ""
+    problems = []
+    weights = {}
+    for key, default in DEFAULT_WEIGHTS.items():
+        name = f"weight.{key}"
+        if name not in values:
+            continue  # a missing weight counts as 0
+        value = _number(values[name])
+        low, high = WEIGHT_RANGE
+        if value is None or not low <= value <= high:
+            problems.append(
+                ConfigProblem(
+                    name,
+                    f"{name} is {_shown(values[name])}, not a number from {low:g} to {high:g}",
+                    f"cstui health weights --set {key}={default}{db}",
+                )
+            )
+        else:
+            weights[key] = value
+    if not problems and weights and not any(weights.values()):
+        problems.append(
+            ConfigProblem(
+                "weight.*", "every weight is 0, so no account gets a score", f"cstui health weights --set usage=25{db}"
+            )
+        )
+    bands = {}
+    for name in DEFAULT_BANDS:
+        if name not in values:
+            continue
+        value = _number(values[name])
+        low, high = BAND_RANGE
+        if value is None or not low <= value <= high:
+            problems.append(
+                ConfigProblem(
+                    name,
+                    f"{name} is {_shown(values[name])}, not a score from {low:g} to {high:g}",
+                    _band_fix(name, book),
+                )
+            )
+        else:
+            bands[name] = value
+    if len(bands) == 2 and bands["band.yellow"] > bands["band.green"]:
+        problems.append(
+            ConfigProblem(
+                "band.yellow",
+                f"band.yellow ({bands['band.yellow']:g}) is above band.green ({bands['band.green']:g})",
+                _band_fix("band.yellow", book),
+            )
+        )
+    return problems
