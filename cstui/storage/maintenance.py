@@ -110,7 +110,7 @@ def date_guard_names(table: str, column: str) -> tuple[str, str]:
 
 def _not_a_date(column: str) -> str:
     """SQL for 'holds something that is not a YYYY-MM-DD calendar date' (the guards' condition)."""
-    return f"({column} IS NOT NULL AND (date({column}) IS NOT {column} OR {column} < '0001-01-01'))"
+    return f"({column} IS NOT NULL AND (date({column}, '+0 days') IS NOT {column} OR {column} < '0001-01-01'))"
 
 
 def _account_key(table: str) -> str:
