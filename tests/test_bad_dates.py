@@ -377,3 +377,145 @@ def test_visible_cuts_one_line_text_with_an_ellipsis():
     assert visible("\x1b" * 5, limit=6) == "\\x1b\\" + ELLIPSIS  # cut after escaping: nothing raw leaks
     assert len(visible("y" * 100_000)) == 100_000  # only where asked
     assert ONE_LINE_LIMIT <= 120
+
+
+# 17.6 / the TUI: a failed load shows an error panel, never "…" for ever ------------------------------
+
+
+def tui_app(path):
+    from cstui.tui.app import CstuiApp
+
+    return CstuiApp(path, as_of=date.fromisoformat(AS_OF), snapshot_on_open=False)
+
+
+def panel_text(screen) -> str:
+    from textual.widgets import Static
+
+    return str(screen.query_one("#load-error", Static).render())
+
+
+async def test_dashboard_shows_an_error_panel_naming_the_bad_date_and_doctor(book_path, book):
+    from tests.tui_helpers import settle
+
+    small_book(book)
+    write_raw(book_path, "UPDATE interactions SET occurred_on = '2026-11-00'")
+    app = tui_app(book_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.is_current
+        text = panel_text(app.screen)
+        assert "'2026-11-00' in interactions.occurred_on" in text
+        assert "cstui doctor" in text
+
+
+async def test_backtest_screen_shows_the_panel_instead_of_computing_for_ever(book_path, book):
+    from cstui.tui.screens.backtest import BacktestScreen
+    from tests.tui_helpers import settle
+
+    small_book(book)
+    write_raw(book_path, "UPDATE accounts SET start_date = '2024-13-45'")
+    app = tui_app(book_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(BacktestScreen())
+        await settle(pilot)
+        assert isinstance(app.screen, BacktestScreen)
+        assert "'2024-13-45' in accounts.start_date" in panel_text(app.screen)
+
+
+async def test_any_loader_failure_is_shown_and_a_good_reload_clears_it(book_path, book, monkeypatch):
+    from cstui.tui import views
+    from tests.tui_helpers import press, settle
+
+    small_book(book)
+    real = views.dashboard
+
+    def broken(conn, as_of):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(views, "dashboard", broken)
+    app = tui_app(book_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = panel_text(app.screen)
+        assert "RuntimeError: the disk went away" in text and "cstui doctor" in text
+        monkeypatch.setattr(views, "dashboard", real)
+        await press(pilot, "r")
+        assert not app.screen.query("#load-error")
+        assert app.screen.query_one("#movers").row_count >= 0 and app.screen.is_current
+
+
+# 11.3 in the TUI forms ----------------------------------------------------------------------------
+
+
+async def test_feedback_form_names_a_future_date_under_the_date_field(one_account, book):
+    from textual.widgets import Input, Static
+
+    from cstui.tui.screens.feedback import FeedbackScreen, open_feedback
+    from tests.tui_helpers import settle
+
+    before = dump(one_account)
+    app = tui_app(one_account)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        open_feedback(app, 1)
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FeedbackScreen)
+        form.query_one("#date", Input).value = FUTURE
+        form.query_one("#summary", Input).value = "Call"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        error = form.query_one("#date-error", Static)
+        assert str(error.render()) == f"{FUTURE} is after today ({TODAY.isoformat()}): only what has happened is logged"
+        assert error.has_class("shown")
+    assert dump(one_account) == before
+
+
+async def test_survey_form_names_a_future_date_under_the_date_field(one_account, book):
+    from textual.widgets import Input, Static
+
+    from cstui.tui.screens.survey import SurveyScreen, open_survey
+    from tests.tui_helpers import settle
+
+    before = dump(one_account)
+    app = tui_app(one_account)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        open_survey(app, 1)
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SurveyScreen)
+        form.query_one("#survey-score", Input).value = "9"
+        form.query_one("#survey-date", Input).value = FUTURE
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        error = form.query_one("#survey-date-error", Static)
+        assert str(error.render()) == f"{FUTURE} is after today ({TODAY.isoformat()}): only what has happened is logged"
+        assert error.has_class("shown") and not form.query_one("#survey-error", Static).has_class("shown")
+    assert dump(one_account) == before
+
+
+# 17.19: a 100,000-character name in the account header at 80x24 ---------------------------------------
+
+
+async def test_a_huge_account_name_takes_a_few_header_lines_with_an_ellipsis(book_path, book):
+    from cstui.tui.screens.account import AccountScreen
+    from tests.tui_helpers import settle
+
+    make = BookMaker(book)
+    acct = make.account("A1", "2024-01-10", name="N" * 100_000)
+    make.mrr(acct, "2024-01-10", 100)
+    make.note(acct, "2026-11-20", summary="S" * 100_000)
+    app = tui_app(book_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(AccountScreen(acct))
+        await settle(pilot)
+        title = app.screen.query_one("#account-title")
+        assert title.size.height <= 4
+        assert ("N" * (ONE_LINE_LIMIT - 1) + ELLIPSIS) in str(title.render())
+        timeline = app.screen.query_one("#timeline")
+        assert len(str(timeline.get_row_at(0)[2])) == ONE_LINE_LIMIT
