@@ -286,6 +286,13 @@ def test_an_inf_weight_written_by_hand_stops_the_engine_with_its_fix(book_path, 
     assert cli("doctor", "--db", str(book_path)).code == 0
 
 
+def test_a_setting_that_computes_is_left_to_doctor_not_refused_by_the_engine(book_path, book, cli):
+    small_book(book)
+    write_raw(book_path, "UPDATE health_config SET value = 250 WHERE name = 'weight.usage'", drop=False)
+    assert cli("report", "--as-of", AS_OF, "--db", str(book_path)).code == 0
+    assert cli("doctor", "--db", str(book_path)).code == 1
+
+
 # 11.3: dates that make sense --------------------------------------------------------------------
 
 TODAY = date.today()

@@ -1,9 +1,10 @@
 """What a usable health configuration is: the one rule the engine, `cstui doctor` and writers share.
 
 `health_config` can be edited with any SQLite tool, so it may hold `inf` (`1e309`), text, or a
-yellow band above the green one. With such a value every account turns red, snapshots lose their
-scores and `health explain` fails; the engine refuses to score with it instead and `cstui doctor`
-names each bad setting with the command that fixes it.
+yellow band above the green one. With a value that is not a finite number every account turns
+red, snapshots lose their scores and `health explain` fails: the engine refuses to score with it
+(`unusable`). Values that compute but make no sense (a weight of 250, every weight 0, yellow above
+green) are left to `cstui doctor`, which names each bad setting with the command that fixes it.
 """
 
 import math
@@ -24,6 +25,7 @@ class ConfigProblem:
     name: str
     message: str
     fix: str
+    unusable: bool  # True: the score cannot be computed with it at all
 
 
 def _number(value: object) -> float | None:
@@ -65,6 +67,7 @@ def config_problems(rows: Iterable[tuple[str, object]], book: str | None = None)
                     name,
                     f"{name} is {_shown(values[name])}, not a number from {low:g} to {high:g}",
                     f"cstui health weights --set {key}={default}{db}",
+                    unusable=value is None,
                 )
             )
         else:
@@ -72,7 +75,10 @@ def config_problems(rows: Iterable[tuple[str, object]], book: str | None = None)
     if not problems and weights and not any(weights.values()):
         problems.append(
             ConfigProblem(
-                "weight.*", "every weight is 0, so no account gets a score", f"cstui health weights --set usage=25{db}"
+                "weight.*",
+                "every weight is 0, so no account gets a score",
+                f"cstui health weights --set usage=25{db}",
+                unusable=False,
             )
         )
     bands = {}
@@ -87,6 +93,7 @@ def config_problems(rows: Iterable[tuple[str, object]], book: str | None = None)
                     name,
                     f"{name} is {_shown(values[name])}, not a score from {low:g} to {high:g}",
                     _band_fix(name, book),
+                    unusable=value is None,
                 )
             )
         else:
@@ -97,6 +104,7 @@ def config_problems(rows: Iterable[tuple[str, object]], book: str | None = None)
                 "band.yellow",
                 f"band.yellow ({bands['band.yellow']:g}) is above band.green ({bands['band.green']:g})",
                 _band_fix("band.yellow", book),
+                unusable=False,
             )
         )
     return problems

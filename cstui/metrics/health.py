@@ -58,11 +58,11 @@ class HealthConfig:
 
 
 def load_config(conn: Conn) -> HealthConfig:
-    """The book's weights and bands; a setting the score cannot use (inf, text) stops with its fix."""
+    """The book's weights and bands; a setting that is not a finite number (inf, text) stops with its fix."""
     rows = conn.execute("SELECT name, value FROM health_config").fetchall()
-    if problems := config_problems(rows):
+    if unusable := [p for p in config_problems(rows) if p.unusable]:
         raise UserError(
-            f"the book's health settings cannot be used: {problems[0].message}; fix with `{problems[0].fix}` "
+            f"the book's health settings cannot be used: {unusable[0].message}; fix with `{unusable[0].fix}` "
             "(`cstui doctor` checks every setting)"
         )
     values = dict(rows)

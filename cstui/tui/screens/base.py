@@ -16,7 +16,8 @@ DOCTOR_HINT = "Check the book with `cstui doctor`: it names bad values and how t
 def failure_text(error: BaseException) -> str:
     """What went wrong, in one paragraph: a user error's own words, else the exception's."""
     what = str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
-    return f"This screen could not be loaded: {visible(what, one_line=True, limit=300)}\n{DOCTOR_HINT}"
+    text = f"This screen could not be loaded: {visible(what, one_line=True, limit=300)}"
+    return text if "cstui doctor" in what else f"{text}\n{DOCTOR_HINT}"
 
 
 class BookScreen(Screen):
