@@ -33,10 +33,17 @@ def write_demo_csv(out_dir: Path, today: date, seed: int | None = None) -> Path:
     return generator.generate(out_dir, today=today, seed=seed or generator.SEED)
 
 
-def build_demo_book(book: Database, today: date) -> None:
-    """Fill `book` with the demo accounts as of `today`, through the ordinary importer."""
+def build_demo_book(book: Database, today: date, inbox: Path | None = None) -> None:
+    """Fill `book` with the demo accounts as of `today`, through the ordinary importer.
+
+    With `inbox`, the demo CSM's calendar and mailbox are written there and ingested too.
+    """
     with tempfile.TemporaryDirectory(prefix="cstui-demo-") as tmp:
         import_path(book, write_demo_csv(Path(tmp), today))
+        if inbox is not None:
+            from cstui.demo_inbox import ingest_demo_inbox
+
+            ingest_demo_inbox(book, Path(tmp), inbox, today)
     _add_follow_ups(book, today)
     for weeks in range(SNAPSHOT_WEEKS, 0, -1):
         take_snapshot(book.conn, today - timedelta(weeks=weeks))

@@ -50,8 +50,9 @@ def demo(
     book = open_book(path)
     if book["accounts"].count == 0:
         typer.echo(f"building the demo book in {path} ...")
-        build_demo_book(book, today)
-        typer.echo(f"demo book ready: {book['accounts'].count} accounts")
+        inbox = path.with_name(f"{path.stem}-inbox")
+        build_demo_book(book, today, inbox=inbox)
+        typer.echo(f"demo book ready: {book['accounts'].count} accounts; calendar and mail ingested from {inbox}")
     else:
         typer.echo(f"opening the existing book {path} (use --rebuild to start the demo afresh)")
     if no_open:

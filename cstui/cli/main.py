@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cstui.cli import book_commands, capture_commands, care_commands, report_commands
+from cstui.cli import book_commands, capture_commands, care_commands, ingest_commands, report_commands
 from cstui.cli.common import DbOption
 from cstui.errors import UserError
 
@@ -56,6 +56,7 @@ book_commands.register(app)
 capture_commands.register(app)
 report_commands.register(app)
 care_commands.register(app)
+ingest_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

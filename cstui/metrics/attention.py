@@ -1,0 +1,144 @@
+"""Where the CSM's time goes: meeting minutes and emails per account and segment against ARR.
+
+Attention is counted in minutes: a meeting's `duration_minutes` (ingested from the calendar; hand
+logged calls have none and count 0) plus `EMAIL_MINUTES` for each email, an estimate of the time to
+read and answer one. Each account's share of that is set against its share of the book's ARR at
+the period's end. An account has *much ARR and little attention* when its ARR share is at least the
+average account's and its attention share is under half its ARR share; *much attention and little
+ARR* is the mirror image. Up to `NAMED` of each are named, the largest gap first.
+"""
+
+from dataclasses import dataclass
+
+from cstui.metrics.base import Conn, Period
+from cstui.metrics.revenue import mrr_by_account
+
+EMAIL_MINUTES = 5
+NAMED = 5
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One account's (or segment's) time and money in the period; shares are fractions 0..1."""
+
+    name: str
+    segment: str | None
+    arr: float
+    meetings: int
+    meeting_minutes: int
+    emails: int
+    attention_minutes: int
+    arr_share: float
+    attention_share: float
+    key: str | None = None  # None for a segment row
+    accounts: int = 1
+
+
+@dataclass(frozen=True)
+class TimeReport:
+    period: Period
+    arr: float
+    meetings: int
+    meeting_minutes: int
+    emails: int
+    attention_minutes: int
+    accounts: list[Attention]
+    segments: list[Attention]
+    underserved: list[str]  # account keys: much ARR, little attention
+    overserved: list[str]  # account keys: much attention, little ARR
+
+
+_TIME_SQL = """
+    SELECT a.id, a.key, a.name, a.segment, coalesce(t.meetings, 0), coalesce(t.minutes, 0), coalesce(t.emails, 0)
+    FROM accounts a LEFT JOIN (
+        SELECT account_id,
+               sum(kind = 'meeting') AS meetings,
+               sum(CASE WHEN kind = 'meeting' THEN coalesce(duration_minutes, 0) ELSE 0 END) AS minutes,
+               sum(kind = 'email') AS emails
+        FROM interactions WHERE occurred_on >= :s AND occurred_on < :e GROUP BY account_id
+    ) t ON t.account_id = a.id
+    ORDER BY a.key
+"""
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole else 0.0
+
+
+def time_report(conn: Conn, period: Period) -> TimeReport:
+    """Attention and ARR per account (those with either) and per segment over `period`."""
+    mrr = mrr_by_account(conn, period.end)
+    raw = []
+    for account, key, name, segment, meetings, minutes, emails in conn.execute(
+        _TIME_SQL, {"s": period.s, "e": period.e}
+    ):
+        arr = 12 * mrr.get(account, 0.0)
+        if arr or meetings or emails:
+            raw.append((key, name, segment, arr, int(meetings), int(minutes), int(emails)))
+    total_arr = sum(r[3] for r in raw)
+    total_attention = sum(r[5] + EMAIL_MINUTES * r[6] for r in raw)
+    accounts = [
+        Attention(
+            name=name,
+            segment=segment,
+            arr=arr,
+            meetings=meetings,
+            meeting_minutes=minutes,
+            emails=emails,
+            attention_minutes=minutes + EMAIL_MINUTES * emails,
+            arr_share=_share(arr, total_arr),
+            attention_share=_share(minutes + EMAIL_MINUTES * emails, total_attention),
+            key=key,
+        )
+        for key, name, segment, arr, meetings, minutes, emails in raw
+    ]
+    return TimeReport(
+        period=period,
+        arr=total_arr,
+        meetings=sum(a.meetings for a in accounts),
+        meeting_minutes=sum(a.meeting_minutes for a in accounts),
+        emails=sum(a.emails for a in accounts),
+        attention_minutes=total_attention,
+        accounts=accounts,
+        segments=_segments(accounts, total_arr, total_attention),
+        underserved=_named(accounts, underserved=True),
+        overserved=_named(accounts, underserved=False),
+    )
+
+
+def _segments(accounts: list[Attention], total_arr: float, total_attention: int) -> list[Attention]:
+    rows = []
+    for segment in sorted({a.segment for a in accounts}, key=lambda s: (s is None, s or "")):
+        members = [a for a in accounts if a.segment == segment]
+        arr = sum(a.arr for a in members)
+        attention = sum(a.attention_minutes for a in members)
+        rows.append(
+            Attention(
+                name=segment or "(no segment)",
+                segment=segment,
+                arr=arr,
+                meetings=sum(a.meetings for a in members),
+                meeting_minutes=sum(a.meeting_minutes for a in members),
+                emails=sum(a.emails for a in members),
+                attention_minutes=attention,
+                arr_share=_share(arr, total_arr),
+                attention_share=_share(attention, total_attention),
+                accounts=len(members),
+            )
+        )
+    return rows
+
+
+def _named(accounts: list[Attention], *, underserved: bool) -> list[str]:
+    """Keys of the accounts whose attention is far below (or above) their ARR, largest gap first."""
+    if underserved:
+        paying = [a for a in accounts if a.arr > 0]
+        bar = 1 / len(paying) if paying else 1.0
+        found = [a for a in paying if a.arr_share >= bar and a.attention_share < a.arr_share / 2]
+        found.sort(key=lambda a: (a.attention_share - a.arr_share, a.key))
+    else:
+        busy = [a for a in accounts if a.attention_minutes > 0]
+        bar = 1 / len(busy) if busy else 1.0
+        found = [a for a in busy if a.attention_share >= bar and a.attention_share > 2 * a.arr_share]
+        found.sort(key=lambda a: (a.arr_share - a.attention_share, a.key))
+    return [a.key for a in found[:NAMED] if a.key]

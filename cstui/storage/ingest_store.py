@@ -1,0 +1,149 @@
+"""Writes and reads for `cstui ingest`: account domains, the matching directory, ingested interactions.
+
+`store` is the whole write side of a run, in one transaction: fill empty account domains from the
+contacts' addresses, snapshot contacts and domains, classify every item, insert what matched (the
+unique `ingest_key` makes a re-run add nothing), and add the offered contacts when asked.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from cstui.ingest.files import IngestFailed, ReadOptions, read_paths
+from cstui.ingest.items import Item, ItemKind, Person
+from cstui.ingest.match import COMMON_PROVIDERS, Directory, Match, Verdict, classify
+from cstui.sentiment import text_sentiment
+from cstui.storage.connection import write_transaction
+
+
+@dataclass
+class FileCounts:
+    meetings: int = 0
+    emails: int = 0
+    already: int = 0
+    internal: int = 0
+    unmatched: int = 0
+
+
+@dataclass(frozen=True)
+class NewContact:
+    account_key: str
+    person: Person
+
+
+@dataclass
+class IngestResult:
+    files: dict[Path, FileCounts] = field(default_factory=dict)
+    internal: list[Match] = field(default_factory=list)
+    unmatched: list[Match] = field(default_factory=list)
+    new_contacts: list[NewContact] = field(default_factory=list)
+    contacts_added: bool = False
+
+
+def fill_account_domains(db: Database) -> None:
+    """Give every account without a domain its contacts' most common one (mail providers left out)."""
+    db.execute(
+        """
+        UPDATE accounts SET domain = (
+            SELECT lower(substr(c.email, instr(c.email, '@') + 1)) AS d FROM contacts c
+            WHERE c.account_id = accounts.id AND instr(c.email, '@') > 0
+              AND lower(substr(c.email, instr(c.email, '@') + 1)) NOT IN (SELECT value FROM json_each(?))
+            GROUP BY d ORDER BY count(*) DESC, d LIMIT 1)
+        WHERE domain IS NULL OR trim(domain) = ''""",
+        [json.dumps(sorted(COMMON_PROVIDERS))],
+    )
+
+
+def load_directory(db: Database) -> tuple[Directory, dict[str, int]]:
+    """Contacts' addresses and account domains (lower case) by account key, and each key's id."""
+    contacts: dict[str, list[str]] = {}
+    for email, key in db.execute(
+        "SELECT lower(trim(c.email)), a.key FROM contacts c JOIN accounts a ON a.id = c.account_id"
+        " WHERE c.email LIKE '%@%' ORDER BY a.key"
+    ):
+        contacts.setdefault(email, []).append(key)
+    domains: dict[str, list[str]] = {}
+    ids: dict[str, int] = {}
+    for key, account, domain in db.execute("SELECT key, id, lower(trim(domain)) FROM accounts ORDER BY key"):
+        ids[key] = account
+        if domain and domain not in COMMON_PROVIDERS:
+            domains.setdefault(domain, []).append(key)
+    return Directory(
+        {e: tuple(dict.fromkeys(k)) for e, k in contacts.items()}, {d: tuple(k) for d, k in domains.items()}
+    ), ids
+
+
+def _insert(db: Database, account: int, match: Match) -> bool:
+    """Insert one ingested interaction, unreviewed; False when it is already in the book."""
+    item: Item = match.item
+    cursor = db.execute(
+        "INSERT INTO interactions (account_id, occurred_on, kind, summary, contact_email, notes, text_sentiment,"
+        " ingest_key, participants, duration_minutes, reviewed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+        " ON CONFLICT DO NOTHING",
+        [
+            account,
+            item.occurred_on.isoformat(),
+            item.kind.value,
+            item.summary,
+            match.contact_email,
+            item.notes,
+            text_sentiment(item.summary, item.notes),
+            item.key,
+            ", ".join(p.email for p in item.participants),
+            item.minutes,
+        ],
+    )
+    return cursor.rowcount == 1
+
+
+def _add_contact(db: Database, account: int, person: Person) -> None:
+    db.execute(
+        "INSERT INTO contacts (account_id, name, email) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        [account, person.label, person.email],
+    )
+
+
+def store(db: Database, items: dict[Path, list[Item]], me: str | None, *, add_contacts: bool) -> IngestResult:
+    """Classify and write every item in one transaction; see the module docstring."""
+    result = IngestResult(contacts_added=add_contacts)
+    offered: dict[tuple[str, str], NewContact] = {}
+    with write_transaction(db):
+        fill_account_domains(db)
+        directory, ids = load_directory(db)
+        for path, found in items.items():
+            counts = result.files.setdefault(path, FileCounts())
+            for item in found:
+                match = classify(item, directory, me)
+                if match.verdict is Verdict.INTERNAL:
+                    counts.internal += 1
+                    result.internal.append(match)
+                    continue
+                if match.verdict is Verdict.UNMATCHED:
+                    counts.unmatched += 1
+                    result.unmatched.append(match)
+                    continue
+                if not _insert(db, ids[match.account_key], match):
+                    counts.already += 1
+                elif item.kind is ItemKind.MEETING:
+                    counts.meetings += 1
+                else:
+                    counts.emails += 1
+                for person in match.new_contacts:
+                    offered.setdefault((match.account_key, person.email), NewContact(match.account_key, person))
+        result.new_contacts = sorted(offered.values(), key=lambda c: (c.account_key, c.person.email))
+        if add_contacts:
+            for contact in result.new_contacts:
+                _add_contact(db, ids[contact.account_key], contact.person)
+    return result
+
+
+def ingest_paths(
+    db: Database, paths: list[Path], options: ReadOptions, me: str | None, *, add_contacts: bool = False
+) -> IngestResult:
+    """Read every file, then store; any problem rejects the whole run before anything is written."""
+    items, problems = read_paths(paths, options)
+    if problems:
+        raise IngestFailed(problems)
+    return store(db, items, me, add_contacts=add_contacts)
