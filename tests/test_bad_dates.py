@@ -177,6 +177,14 @@ def test_doctor_names_each_bad_date_by_table_column_and_row_with_its_fix(book_pa
     assert "restore" not in result.out  # a bad value is fixed in place, not by putting a backup back
 
 
+def test_doctor_shows_a_date_that_is_not_even_utf8_without_a_traceback(book_path, book, cli):
+    small_book(book)
+    write_raw(book_path, "UPDATE interactions SET occurred_on = CAST(X'323032362D31312DFF' AS TEXT)")
+    result = cli("doctor", "--db", str(book_path))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "PROBLEM: interactions.occurred_on of id 1 (account A1) is '2026-11-\ufffd', not a date" in result.out
+
+
 def test_doctor_counts_what_it_does_not_list(book_path, book, cli):
     make = BookMaker(book)
     acct = make.account("A1", "2024-01-10")

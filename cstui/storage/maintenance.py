@@ -212,8 +212,11 @@ def checkup(path: Path, today: date | None = None) -> Checkup:
         result.problems.append("put a backup back with: cstui restore BACKUP")
     if not problems:  # the file is sound: look at what it holds (a restore would not help here)
         conn = _read_only(path)
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged text is shown, not fatal
         try:
             result.problems += value_problems(conn, path, today or date.today())
+        except sqlite3.DatabaseError as error:
+            result.problems.append(f"SQLite could not read every value of the book ({error})")
         finally:
             conn.close()
     return result
