@@ -78,7 +78,6 @@ class SurveyScreen(ModalScreen[bool]):
             message = self.query_one(target, Static)
             message.update((error.reason if on_date else str(error)) if mine else "")
             message.set_class(mine, "shown")
-        self.query_one("#survey-date", Input).set_class(on_date, "invalid")
 
     def action_cancel(self) -> None:
         self.dismiss(False)
