@@ -144,7 +144,7 @@ class BadValue:
 
 
 def _scan(
-    conn: sqlite3.Connection, book: str, table: str, column: str, condition: str, params: list, why: str
+    conn: sqlite3.Connection, book: str, table: str, column: str, condition: str, params: list[str], why: str
 ) -> list[str]:
     """Up to BAD_VALUES_SHOWN values of `table.column` meeting `condition`, then how many more."""
     rows = conn.execute(
