@@ -96,7 +96,7 @@ days = st.dates(
 @st.composite
 def books(draw):
     keys = draw(st.lists(nasty_text, min_size=1, max_size=4, unique=True))
-    spec = {"accounts": [], "surveys": [], "notes": [], "invoices": []}
+    spec = {"accounts": [], "surveys": [], "notes": [], "invoices": [], "tasks": [], "state": []}
     for i, key in enumerate(keys):
         spec["accounts"].append((key, draw(nasty_text), draw(days), draw(st.none() | nasty_text)))
         for _ in range(draw(st.integers(0, 3))):
@@ -107,20 +107,30 @@ def books(draw):
                     draw(st.integers(1, 5)),
                     draw(days),
                     draw(st.none() | nasty_text),
+                    draw(st.none() | st.just(f"R{len(spec['surveys'])}")),
                 )
             )
+            if draw(st.booleans()):  # an identical anonymous response: two responses, not one
+                twin = (*spec["surveys"][-1][:-1], None)
+                spec["surveys"][-1:] = [twin, twin]
         for _ in range(draw(st.integers(0, 3))):
             spec["notes"].append(
                 (i, draw(days), draw(nasty_text), draw(st.none() | nasty_text), draw(st.none() | st.integers(-2, 2)))
             )
         spec["invoices"].append((i, f"INV-{i}", draw(days), draw(st.floats(0, 1e9, allow_nan=False))))
+        for _ in range(draw(st.integers(0, 3))):
+            spec["tasks"].append((i, draw(nasty_text), draw(days), draw(days), draw(st.none() | days)))
+        if draw(st.booleans()):
+            spec["state"].append((i, draw(days), draw(st.sampled_from(["reviewed", "snoozed"]))))
+    spec["weight"] = draw(st.floats(0, 100, allow_nan=False))
     return spec
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(books())
 def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
-    """Pass line: 25 generated books with hostile text; export -> import -> export is byte-identical."""
+    """Pass line: 25 generated books with hostile text, identical responses, response ids, tasks,
+    check-in state and changed weights; export -> init -> import -> export is byte-identical."""
     from cstui.storage.export import table_csv
     from cstui.storage.importer import import_path
 
@@ -129,11 +139,11 @@ def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
     make = BookMaker(db)
     ids = [make.account(key, start, name=name, segment=segment) for key, name, start, segment in spec["accounts"]]
     with db.conn:
-        for i, kind, score, on, comment in spec["surveys"]:
+        for i, kind, score, on, comment, response_id in spec["surveys"]:
             db.conn.execute(
-                "INSERT INTO surveys (account_id, kind, score, responded_on, comment) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                [ids[i], kind, score, on, comment],
+                "INSERT INTO surveys (account_id, kind, score, responded_on, comment, external_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [ids[i], kind, score, on, comment, response_id],
             )
         for i, on, summary, notes, sentiment in spec["notes"]:
             db.conn.execute(
@@ -146,8 +156,25 @@ def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
                 "INSERT INTO invoices (account_id, invoice_no, issued_date, due_date, amount) VALUES (?, ?, ?, ?, ?)",
                 [ids[i], number, issued, issued, amount],
             )
+        for i, title, due, created, done in spec["tasks"]:
+            db.conn.execute(
+                "INSERT INTO tasks (account_id, title, due_on, created_on, done_on) VALUES (?, ?, ?, ?, ?)",
+                [ids[i], title, due, created, done],
+            )
+        for i, day, action in spec["state"]:
+            db.conn.execute(
+                "INSERT INTO checkin_state (account_id, day, action, snoozed_until) VALUES (?, ?, ?, ?)",
+                [ids[i], day, action, "2027-01-01" if action == "snoozed" else None],
+            )
+        db.conn.execute("UPDATE health_config SET value = ? WHERE name = 'weight.usage'", [spec["weight"]])
     export_tables(db, work / "out")
     fresh = connect(work / "b.db")
     import_path(fresh, work / "out")
     for fmt in FORMATS:
         assert table_csv(fresh, fmt) == table_csv(db, fmt), fmt.table
+    for sql in (
+        "SELECT a.key, title, due_on, created_on, done_on FROM tasks t JOIN accounts a ON a.id = t.account_id",
+        "SELECT a.key, day, action, snoozed_until FROM checkin_state c JOIN accounts a ON a.id = c.account_id",
+        "SELECT name, value FROM health_config",
+    ):
+        assert sorted(fresh.execute(sql).fetchall()) == sorted(db.execute(sql).fetchall()), sql

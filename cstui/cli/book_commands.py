@@ -77,18 +77,23 @@ def import_files(
     db: DbOption = None,
 ) -> None:
     """Load CSV files in the import format; all-or-nothing, every bad row listed."""
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from cstui.storage.importer import import_path
 
     book = open_book(db)
+    # On stderr and only on a terminal: a redirected stdout gets the summary alone (Rich writes a
+    # blank line when a progress display ends on a file).
+    console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed:,} rows"),
         TimeRemainingColumn(),
+        console=console,
         transient=True,
-        disable=None,
+        disable=not console.is_terminal,
     ) as bar:
         tasks: dict[str, int] = {}
 
@@ -98,8 +103,8 @@ def import_files(
             bar.update(tasks[table], completed=done, total=max(total, done))
 
         result = import_path(book, source, progress)
-    for table, read in result.rows_read.items():
-        typer.echo(f"{table}: {read:,} rows read, {result.rows_added.get(table, 0):,} new")
+    for line in result.lines():
+        typer.echo(line)
 
 
 def migrate_status(db: DbOption = None) -> None:

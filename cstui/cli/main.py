@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cstui.cli import book_commands, capture_commands, care_commands, ingest_commands, report_commands
+from cstui.cli import (
+    book_commands,
+    brief_commands,
+    capture_commands,
+    care_commands,
+    ingest_commands,
+    record_commands,
+    report_commands,
+    search_commands,
+)
 from cstui.cli.common import DbOption
 from cstui.errors import UserError
 
@@ -46,9 +55,11 @@ def open_app(
 def launch(conn, db_path, as_of) -> None:
     """Start the TUI; Textual is imported here only, never by the batch commands."""
     from cstui.storage.connection import default_book_path
+    from cstui.storage.history import set_default_source
     from cstui.tui.app import CstuiApp
 
     conn.close()
+    set_default_source("tui")  # changes made in the app are recorded as such
     CstuiApp(db_path or default_book_path(), as_of=as_of).run()
 
 
@@ -57,6 +68,9 @@ capture_commands.register(app)
 report_commands.register(app)
 care_commands.register(app)
 ingest_commands.register(app)
+brief_commands.register(app)
+search_commands.register(app)
+record_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cstui.errors import UserError
+from cstui.storage import history
 from cstui.storage.migrations import MIGRATION_SET, known_steps, migration_set
 
 BUSY_TIMEOUT_MS = 10_000
@@ -128,21 +129,32 @@ def connect(path: Path | str | None = None, *, migrate: bool = True) -> Database
 
 
 @contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
+def write_transaction(db: Database, change: str | None = None, source: str | None = None) -> Iterator[Database]:
     """One write transaction that takes the write lock up front (BEGIN IMMEDIATE).
 
     A deferred transaction that reads first and writes later fails at once with "database is
     locked" when another connection wrote in between (WAL snapshot conflict), without waiting for
     the busy timeout. Taking the lock first makes concurrent writers queue instead. Nested use
     becomes a savepoint.
+
+    `change` names what the user did ("note 12 edited") and `source` where (cli, tui, import;
+    default: the process's, see `history.set_default_source`): every row written is then recorded
+    in the book's history under that change, so it can be listed and undone. A nested transaction
+    joins the change already open.
     """
     if db.conn.in_transaction:
         with db.atomic():
+            opened = history.open_change(db, change, source) if change and not history.change_is_open(db) else None
             yield db
+            if opened is not None:
+                history.close_change(db, opened)
         return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
+        opened = history.open_change(db, change, source) if change else None
         yield db
+        if opened is not None:
+            history.close_change(db, opened)
     except BaseException:
         db.conn.rollback()
         raise

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_INT = re.compile(r"[+-]?\d+")
+# ASCII only: Python's int() and float() also take other scripts' digits ("٣"), "1_000" and
+# "nan", which the format does not allow (the book must hold what the file plainly says).
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 MAX_INT = 2**63 - 1
 # Cells a spreadsheet would run as a formula; exports prefix them with "'" (see export.py).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,9 +33,19 @@ def parse_date(text: str) -> str:
         raise CellError(f"'{text}' is not a real calendar date") from None
 
 
+def _python_reads(convert: Callable[[str], object], text: str) -> bool:
+    """Whether Python would have taken `text` (so the message says why the format does not)."""
+    try:
+        convert(text)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_int(text: str, low: int = -MAX_INT, high: int = MAX_INT) -> int:
     if not _INT.fullmatch(text):
-        raise CellError(f"'{text}' is not a whole number")
+        hint = " (ASCII digits 0-9 only, like 1000)" if _python_reads(int, text) else ""
+        raise CellError(f"'{text}' is not a whole number{hint}")
     value = int(text)
     if not low <= value <= high:
         raise CellError(f"{value} is outside {low}..{high}")
@@ -40,12 +53,19 @@ def parse_int(text: str, low: int = -MAX_INT, high: int = MAX_INT) -> int:
 
 
 def parse_amount(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise CellError(f"'{text}' is not a number") from None
+    if not _DECIMAL.fullmatch(text):
+        hint = " (ASCII digits 0-9 and '.' only, like 1000.50)" if _python_reads(float, text) else ""
+        raise CellError(f"'{text}' is not a number{hint}")
+    value = float(text)
     if not math.isfinite(value) or value < 0 or value > 1e15:
         raise CellError(f"'{text}' is not an amount between 0 and 1e15")
+    return value
+
+
+def parse_score(text: str) -> float:
+    value = parse_amount(text)
+    if value > 100:
+        raise CellError(f"{value:g} is outside 0..100")
     return value
 
 
@@ -79,15 +99,25 @@ SURVEY_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a file; `default` is what an empty or absent optional cell means (the book's default)."""
+
     name: str
     parse: Callable[[str], object]
     required: bool = False
+    default: object = None
 
 
 @dataclass(frozen=True)
 class FileFormat:
+    """One file of the format. `key` names the columns of the natural key a re-import updates on;
+    when `counted`, the key is an optional id column (or none) and rows without an id are counted,
+    not merged (a file holding a row m times ends with m copies in the book, however often it is
+    imported)."""
+
     table: str
     columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    counted: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -105,8 +135,8 @@ def _req(name: str, parse: Callable[[str], object] = parse_text) -> Column:
     return Column(name, parse, required=True)
 
 
-def _opt(name: str, parse: Callable[[str], object] = parse_text) -> Column:
-    return Column(name, parse)
+def _opt(name: str, parse: Callable[[str], object] = parse_text, default: object = None) -> Column:
+    return Column(name, parse, default=default)
 
 
 # In dependency order: a file may refer to accounts and features loaded before it in the same run.
@@ -124,8 +154,9 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("churn_date", parse_date),
             _opt("churn_reason"),
         ),
+        key=("key",),
     ),
-    FileFormat("features", (_req("name"), _opt("is_key", parse_bool))),
+    FileFormat("features", (_req("name"), _opt("is_key", parse_bool, 0)), key=("name",)),
     FileFormat(
         "contacts",
         (
@@ -134,8 +165,9 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("email"),
             _opt("role"),
             _opt("phone"),
-            _opt("is_champion", parse_bool),
+            _opt("is_champion", parse_bool, 0),
         ),
+        key=("account_key", "name", "email"),
     ),
     FileFormat(
         "mrr_history",
@@ -144,6 +176,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("effective_date", parse_date),
             _req("mrr", parse_amount),
         ),
+        key=("account_key", "effective_date"),
     ),
     FileFormat(
         "invoices",
@@ -155,6 +188,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("amount", parse_amount),
             _opt("paid_date", parse_date),
         ),
+        key=("invoice_no",),
     ),
     FileFormat(
         "surveys",
@@ -165,7 +199,10 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("responded_on", parse_date),
             _opt("contact_email"),
             _opt("comment"),
+            _opt("response_id"),
         ),
+        key=("response_id",),
+        counted=True,
     ),
     FileFormat(
         "usage_daily",
@@ -176,6 +213,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("minutes", parse_amount),
             _opt("sessions", lambda t: parse_int(t, 0)),
         ),
+        key=("account_key", "day"),
     ),
     FileFormat(
         "feature_usage",
@@ -183,8 +221,9 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("account_key"),
             _req("day", parse_date),
             _req("feature"),
-            _opt("events", lambda t: parse_int(t, 0)),
+            _opt("events", lambda t: parse_int(t, 0), 1),
         ),
+        key=("account_key", "day", "feature"),
     ),
     FileFormat(
         "tickets",
@@ -192,10 +231,13 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("account_key"),
             _req("opened_on", parse_date),
             _req("channel", one_of("self_service", "assisted")),
-            _opt("severity", one_of("low", "normal", "high", "urgent")),
+            _opt("severity", one_of("low", "normal", "high", "urgent"), "normal"),
             _opt("closed_on", parse_date),
             _opt("subject"),
+            _opt("ticket_id"),
         ),
+        key=("ticket_id",),
+        counted=True,
     ),
     FileFormat(
         "interactions",
@@ -207,7 +249,52 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("contact_email"),
             _opt("notes"),
             _opt("sentiment", lambda t: parse_int(t, -2, 2)),
+            _opt("follow_up_on", parse_date),
+            _opt("interaction_id"),
         ),
+        key=("interaction_id",),
+        counted=True,
+    ),
+    # The files below are the CSM's own records, written by `cstui export` so that importing an
+    # export gives the book back; they are not part of the contract's interchange set.
+    FileFormat(
+        "tasks",
+        (
+            _req("account_key"),
+            _req("title"),
+            _req("due_on", parse_date),
+            _req("created_on", parse_date),
+            _opt("done_on", parse_date),
+        ),
+        key=(),
+        counted=True,
+    ),
+    FileFormat("health_config", (_req("name"), _req("value", parse_amount)), key=("name",)),
+    FileFormat(
+        "checkin_rules",
+        (_req("name"), _opt("enabled", parse_bool, 1), _opt("threshold", parse_amount), _req("description")),
+        key=("name",),
+    ),
+    FileFormat(
+        "checkin_state",
+        (
+            _req("account_key"),
+            _req("day", parse_date),
+            _req("action", one_of("reviewed", "snoozed")),
+            _opt("snoozed_until", parse_date),
+        ),
+        key=("account_key", "day"),
+    ),
+    FileFormat(
+        "health_snapshots",
+        (
+            _req("account_key"),
+            _req("as_of", parse_date),
+            _opt("score", parse_score),
+            _req("band", one_of("green", "yellow", "red", "no data")),
+            _req("components"),
+        ),
+        key=("account_key", "as_of"),
     ),
 )
 FORMAT_BY_TABLE = {f.table: f for f in FORMATS}

@@ -27,17 +27,25 @@ SELECTS = {
     "JOIN accounts a ON a.id = m.account_id ORDER BY m.id",
     "invoices": "SELECT a.key, i.invoice_no, i.issued_date, i.due_date, i.amount, i.paid_date FROM invoices i "
     "JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
-    "surveys": "SELECT a.key, s.kind, s.score, s.responded_on, s.contact_email, s.comment FROM surveys s "
-    "JOIN accounts a ON a.id = s.account_id ORDER BY s.id",
+    "surveys": "SELECT a.key, s.kind, s.score, s.responded_on, s.contact_email, s.comment, s.external_id "
+    "FROM surveys s JOIN accounts a ON a.id = s.account_id ORDER BY s.id",
     "usage_daily": "SELECT a.key, u.day, u.active_users, u.minutes, u.sessions FROM usage_daily u "
     "JOIN accounts a ON a.id = u.account_id ORDER BY u.account_id, u.day",
     "feature_usage": "SELECT a.key, fu.day, f.name, fu.events FROM feature_usage fu "
     "JOIN accounts a ON a.id = fu.account_id JOIN features f ON f.id = fu.feature_id "
     "ORDER BY fu.account_id, fu.day, fu.feature_id",
-    "tickets": "SELECT a.key, t.opened_on, t.channel, t.severity, t.closed_on, t.subject FROM tickets t "
+    "tickets": "SELECT a.key, t.opened_on, t.channel, t.severity, t.closed_on, t.subject, t.external_id "
+    "FROM tickets t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
+    "interactions": "SELECT a.key, i.occurred_on, i.kind, i.summary, i.contact_email, i.notes, i.sentiment, "
+    "i.follow_up_on, i.external_id FROM interactions i JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
+    "tasks": "SELECT a.key, t.title, t.due_on, t.created_on, t.done_on FROM tasks t "
     "JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
-    "interactions": "SELECT a.key, i.occurred_on, i.kind, i.summary, i.contact_email, i.notes, i.sentiment "
-    "FROM interactions i JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
+    "health_config": "SELECT name, value FROM health_config ORDER BY name",
+    "checkin_rules": "SELECT name, enabled, threshold, description FROM checkin_rules ORDER BY name",
+    "checkin_state": "SELECT a.key, c.day, c.action, c.snoozed_until FROM checkin_state c "
+    "JOIN accounts a ON a.id = c.account_id ORDER BY c.account_id, c.day",
+    "health_snapshots": "SELECT a.key, h.as_of, h.score, h.band, h.components FROM health_snapshots h "
+    "JOIN accounts a ON a.id = h.account_id ORDER BY h.account_id, h.as_of",
 }
 
 

@@ -2,12 +2,15 @@
 
 A run parses and checks every file before anything is kept; rows go in through one transaction
 (sqlite-utils would commit every batch otherwise, ~4x slower), and any error rolls the whole run
-back so the book is exactly as it was. Natural keys make a re-import change nothing.
+back so the book is exactly as it was. Keyed rows update on their natural key; event rows without
+an id are counted, not merged (see `import_keys`), so a re-import adds nothing. Every text this
+module returns that quotes a file has passed through `visible()`: it is safe to print.
 """
 
 import csv
 import io
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +18,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cstui.errors import UserError
+from cstui.safe_text import visible
 from cstui.sentiment import text_sentiment
 from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import (
@@ -25,95 +29,167 @@ from cstui.storage.csv_format import (
     FileFormat,
     parse_text,
 )
+from cstui.storage.import_keys import Copies, RepeatedKeys
 
 # Progress callback: (table, rows done, rows expected).
 Progress = Callable[[str, int, int], None]
 BATCH = 5_000
+MAX_PROBLEMS = 1000
+MOVES_LISTED = 20
 
-# How a re-imported row meets the one already in the book: the natural key it updates on, or
-# None for event tables whose whole row is the key (a duplicate is skipped).
-CONFLICT_TARGET: dict[str, tuple[str, ...] | None] = {
-    "accounts": ("key",),
-    "features": ("name",),
-    "contacts": None,
-    "mrr_history": ("account_id", "effective_date"),
-    "invoices": ("invoice_no",),
-    "surveys": None,
-    "usage_daily": ("account_id", "day"),
-    "feature_usage": ("account_id", "day", "feature_id"),
-    "tickets": None,
-    "interactions": None,
+# The unique index a re-imported row meets, in stored column names (contacts' email may be empty;
+# an event row's id is optional).
+CONFLICT_TARGET: dict[str, str | None] = {
+    "accounts": "(key)",
+    "features": "(name)",
+    "contacts": "(account_id, name, ifnull(email, ''))",
+    "mrr_history": "(account_id, effective_date)",
+    "invoices": "(invoice_no)",
+    "usage_daily": "(account_id, day)",
+    "feature_usage": "(account_id, day, feature_id)",
+    "surveys": "(external_id) WHERE external_id IS NOT NULL",
+    "tickets": "(external_id) WHERE external_id IS NOT NULL",
+    "interactions": "(external_id) WHERE external_id IS NOT NULL",
+    "tasks": None,
+    "health_config": "(name)",
+    "checkin_rules": "(name)",
+    "checkin_state": "(account_id, day)",
+    "health_snapshots": "(account_id, as_of)",
 }
-# File columns stored under another name, after the reference is looked up.
-REFERENCE_COLUMNS = {"account_key": "account_id", "feature": "feature_id"}
+# File columns stored under another name (references after their id is looked up; event ids).
+STORED_AS = {
+    "account_key": "account_id",
+    "feature": "feature_id",
+    "response_id": "external_id",
+    "ticket_id": "external_id",
+    "interaction_id": "external_id",
+}
 # Columns computed from the text of the row.
 SENTIMENT_SOURCES = {"surveys": ("comment",), "interactions": ("summary", "notes")}
+# Event tables the CSM also types rows into: only imported rows count as copies of a file's row.
+HAS_SOURCE = {"surveys", "interactions"}
+# The files that declare what other files refer to, and the column that names it.
+DECLARING = {"accounts": "key", "features": "name"}
+# Settings files may only set what the book already has (its migrations create every name).
+KNOWN_NAMES = {
+    "health_config": "SELECT name FROM health_config",
+    "checkin_rules": "SELECT name FROM checkin_rules",
+}
+
+
+def _stored(column: str) -> str:
+    return STORED_AS.get(column, column)
 
 
 class ImportFailed(UserError):
     """The run was rejected; `problems` holds one `file:line: column: reason` per bad cell."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        shown = "\n".join(problems[:200])
+        self.problems = [visible(p, one_line=True) for p in problems]
+        shown = "\n".join(self.problems[:200])
         more = f"\n... and {len(problems) - 200} more" if len(problems) > 200 else ""
-        super().__init__(f"import rejected, the book is unchanged ({len(problems)} problems):\n{shown}{more}")
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"import rejected, the book is unchanged ({count}):\n{shown}{more}")
+
+
+@dataclass
+class TableCounts:
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+
+
+@dataclass(frozen=True)
+class Move:
+    """A keyed row (an invoice, an event with an id) that the run moved to another account."""
+
+    table: str
+    key: str
+    from_account: str
+    to_account: str
 
 
 @dataclass
 class ImportResult:
-    rows_read: dict[str, int] = field(default_factory=dict)
-    rows_added: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+    moves: list[Move] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The run's summary, one line per table and per moved row, safe to print."""
+        shown = []
+        for table, counts in self.tables.items():
+            updated = f", {counts.updated:,} updated" if counts.updated else ""
+            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}")
+        for move in self.moves[:MOVES_LISTED]:
+            shown.append(
+                f"{move.table}: {visible(move.key, one_line=True)} moved from account "
+                f"{visible(move.from_account, one_line=True)} to {visible(move.to_account, one_line=True)}"
+            )
+        if len(self.moves) > MOVES_LISTED:
+            shown.append(f"... and {len(self.moves) - MOVES_LISTED:,} more rows moved between accounts")
+        return shown
 
 
 def files_to_import(target: Path) -> list[tuple[FileFormat, Path]]:
     """The files a run loads, in dependency order; names are matched against the allow-list."""
+    names = ", ".join(f"{f.table}.csv" for f in FORMATS)
     if target.is_dir():
         found = [(fmt, target / f"{fmt.table}.csv") for fmt in FORMATS]
         found = [(fmt, path) for fmt, path in found if path.is_file()]
         if not found:
-            names = ", ".join(f"{f.table}.csv" for f in FORMATS)
-            raise UserError(f"{target}: no importable files here (looked for {names})")
+            raise UserError(f"{visible(target, one_line=True)}: no importable files here (looked for {names})")
         return found
     if not target.is_file():
-        raise UserError(f"{target}: no such file or directory")
+        raise UserError(f"{visible(target, one_line=True)}: no such file or directory")
     fmt = FORMAT_BY_TABLE.get(target.stem) if target.suffix == ".csv" else None
     if fmt is None:
-        names = ", ".join(f"{f.table}.csv" for f in FORMATS)
-        raise UserError(f"{target}: not an importable file name (expected one of {names})")
+        raise UserError(f"{visible(target, one_line=True)}: not an importable file name (expected one of {names})")
     return [(fmt, target)]
 
 
 def import_path(db: Database, target: Path, progress: Progress | None = None) -> ImportResult:
     """Import a directory of CSV files or one CSV file into the book, atomically."""
     plan = files_to_import(target)
-    result = ImportResult()
-    problems: list[str] = []
-    before = {fmt.table: db[fmt.table].count for fmt, _ in plan}
+    run = _Run(db, progress)
     try:
-        with write_transaction(db):
+        with write_transaction(db, change=f"import {target}", source="import"):
+            # Counted inside the transaction: another writer's rows must not pass for this run's.
+            before = {fmt.table: db[fmt.table].count for fmt, _ in plan}
+            problems: list[str] = []
             for fmt, path in plan:
-                problems += _import_file(db, fmt, path, result, progress)
+                problems += run.import_file(fmt, path)
             if problems:
                 raise ImportFailed(problems)
             for fmt, _ in plan:
-                result.rows_added[fmt.table] = db[fmt.table].count - before[fmt.table]
+                counts = run.result.tables[fmt.table]
+                counts.new = db[fmt.table].count - before[fmt.table]
+                counts.updated = run.changes[fmt.table] - counts.new
+            db.execute("DROP TABLE IF EXISTS temp.import_keys")
     except sqlite3.IntegrityError as error:  # a constraint the row checks did not foresee
         raise ImportFailed([f"{target}: rejected by the book's constraints: {error}"]) from None
     # A big import leaves its pages in the WAL; fold them into the book now rather than make every
     # reader wade through them (best effort: a reader elsewhere may keep part of the WAL alive).
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return result
+    return run.result
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        hint = "save it as UTF-8"
+        try:
+            raw.decode("cp1252")
+            hint = "it looks like Windows-1252 (Excel's plain 'CSV'): save it as 'CSV UTF-8'"
+        except UnicodeDecodeError:
+            pass
+        raise CellError(f"{path.name}:{line}: -: not valid UTF-8 (byte {error.start}); {hint}") from None
 
 
 def _read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number, cells) for each record; undecodable or NUL-bearing text raises CellError."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise CellError(f"{path.name}:{line}: -: not valid UTF-8 (byte {error.start})") from None
+    text = _decode(path, path.read_bytes())
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise CellError(f"{path.name}:{line}: -: contains a NUL byte")
@@ -125,49 +201,6 @@ def _read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             line = reader.line_num + 1
     except csv.Error as error:
         raise CellError(f"{path.name}:{line}: -: malformed CSV ({error})") from None
-
-
-def _import_file(
-    db: Database, fmt: FileFormat, path: Path, result: ImportResult, progress: Progress | None
-) -> list[str]:
-    name = path.name
-    expected = max(path.read_bytes().count(b"\n") - 1, 1) if progress else 0
-    problems: list[str] = []
-    try:
-        rows = _read_rows(path)
-        first = next(rows, None)
-        if first is None:
-            return [f"{name}:1: -: the file is empty (a header row is required)"]
-        header_problems, header = _check_header(fmt, name, first[1])
-        if header_problems:
-            return header_problems
-        writer = _Writer(db, fmt, header)
-        batch: list[dict] = []
-        count = 0
-        for line, cells in rows:
-            if not any(c.strip() for c in cells):
-                continue
-            row, row_problems = writer.parse(name, line, cells)
-            problems += row_problems
-            count += 1
-            if row is not None and not problems:
-                batch.append(row)
-            if len(batch) >= BATCH:
-                writer.write(batch)
-                batch = []
-                if progress:
-                    progress(fmt.table, count, expected)
-            if len(problems) > 1000:
-                problems.append(f"{name}: stopped checking after 1000 problems")
-                break
-        if batch and not problems:
-            writer.write(batch)
-        result.rows_read[fmt.table] = count
-        if progress:
-            progress(fmt.table, count, count)
-    except CellError as error:
-        problems.append(str(error))
-    return problems
 
 
 def _check_header(fmt: FileFormat, name: str, header: list[str]) -> tuple[list[str], list[str]]:
@@ -184,38 +217,142 @@ def _check_header(fmt: FileFormat, name: str, header: list[str]) -> tuple[list[s
     for column in fmt.required:
         if column not in cleaned:
             problems.append(f"{name}:1: {column}: required column missing")
+    if problems:
+        hint = _delimiter_hint(fmt, name, cleaned)
+        return ([hint] if hint else problems), cleaned
     return problems, cleaned
+
+
+def _delimiter_hint(fmt: FileFormat, name: str, header: list[str]) -> str | None:
+    """One clear line for a file saved with another separator (a spreadsheet in a ';' locale)."""
+    for delimiter, called in ((";", "';'"), ("\t", "tabs"), ("|", "'|'")):
+        names = [part.strip() for cell in header if delimiter in cell for part in cell.split(delimiter)]
+        if sum(n in fmt.names for n in names) >= 2:
+            return f"{name}:1: -: looks separated by {called} - cstui reads comma-separated files: save it with commas"
+    return None
+
+
+class _Run:
+    """One import run: the files' writers, what they declared and what they changed."""
+
+    def __init__(self, db: Database, progress: Progress | None):
+        self.db = db
+        self.progress = progress
+        self.result = ImportResult()
+        self.changes: Counter[str] = Counter()
+        # Keys accounts.csv and features.csv name, even on bad rows: a file referring to one is not
+        # told "unknown account" when the real cause (the bad row) is already reported.
+        self.declared: dict[str, set[str]] = {table: set() for table in DECLARING}
+
+    def import_file(self, fmt: FileFormat, path: Path) -> list[str]:
+        name = path.name
+        expected = max(path.read_bytes().count(b"\n") - 1, 1) if self.progress else 0
+        problems: list[str] = []
+        counts = self.result.tables.setdefault(fmt.table, TableCounts())
+        try:
+            rows = _read_rows(path)
+            first = next(rows, None)
+            if first is None:
+                return [f"{name}:1: -: the file is empty (a header row is required)"]
+            header_problems, header = _check_header(fmt, name, first[1])
+            if header_problems:
+                return header_problems
+            writer = _Writer(self, fmt, name, header)
+            batch: list[dict] = []
+            for line, cells in rows:
+                if not any(c.strip() for c in cells):
+                    continue
+                row, row_problems = writer.parse(line, cells)
+                problems += row_problems
+                counts.read += 1
+                if row is not None and not problems:
+                    batch.append(row)
+                if counts.read % BATCH == 0:
+                    writer.keys.flush()
+                    if not problems:
+                        writer.write(batch)
+                    batch = []
+                    if self.progress:
+                        self.progress(fmt.table, counts.read, expected)
+                if len(problems) > MAX_PROBLEMS:
+                    problems.append(f"{name}: stopped checking after {MAX_PROBLEMS} problems")
+                    break
+            problems += writer.repeats()
+            if not problems:
+                writer.write(batch)
+            if self.progress:
+                self.progress(fmt.table, counts.read, counts.read)
+        except CellError as error:
+            problems.append(str(error))
+        return problems
 
 
 class _Writer:
     """Parses the rows of one file and writes them with a fixed, allow-listed statement."""
 
-    def __init__(self, db: Database, fmt: FileFormat, header: list[str]):
-        self.db = db
+    def __init__(self, run: _Run, fmt: FileFormat, name: str, header: list[str]):
+        self.run = run
+        self.db = run.db
         self.fmt = fmt
+        self.name = name
         self.header = header
-        self.file_columns = [fmt.column(name) for name in header]
-        stored = [REFERENCE_COLUMNS.get(c.name, c.name) for c in self.file_columns]
+        self.file_columns = [fmt.column(column) for column in header]
+        self.file_stored = [_stored(c.name) for c in self.file_columns]
+        stored = list(self.file_stored)
         if fmt.table in SENTIMENT_SOURCES:
             stored.append("text_sentiment")
         self.stored = stored
-        self.accounts = dict(db.execute("SELECT key, id FROM accounts").fetchall())
-        self.features = dict(db.execute("SELECT name, id FROM features").fetchall())
+        self.accounts: dict[str, int] = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
+        self.features: dict[str, int] = dict(self.db.execute("SELECT name, id FROM features").fetchall())
         self.sql = self._statement()
+        self.keys = RepeatedKeys(self.db)
+        # The columns a row without an id is compared on (every column of the format but the id).
+        self.content = [c for c in fmt.names if c not in fmt.key] if fmt.counted else []
+        self.content_defaults = [(_stored(c), fmt.column(c).default) for c in self.content]
+        self.copies = Copies(self._copies_in_book()) if fmt.counted else None
+        self.owners = self._owners()
+        known = KNOWN_NAMES.get(fmt.table)
+        self.known_names = {name for (name,) in self.db.execute(known)} if known else set()
 
     def _statement(self) -> str:
+        target = CONFLICT_TARGET[self.fmt.table]
+        fixed = {_stored(c) for c in self.fmt.key}
+        updates = [c for c in self.stored if c not in fixed]
         columns = ", ".join(self.stored)
         values = ", ".join(f":{c}" for c in self.stored)
-        target = CONFLICT_TARGET[self.fmt.table]
-        updates = [c for c in self.stored if target and c not in target]
-        if target and updates:
-            assignments = ", ".join(f"{c} = excluded.{c}" for c in updates)
-            conflict = f"ON CONFLICT ({', '.join(target)}) DO UPDATE SET {assignments}"
-        else:
-            conflict = "ON CONFLICT DO NOTHING"
-        return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values}) {conflict}"
+        if target is None:
+            return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values})"
+        if not updates:
+            return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values}) ON CONFLICT {target} DO NOTHING"
+        table = self.fmt.table
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in updates)
+        # Only a row whose values differ counts as a change, so `updated` means what it says.
+        old = ", ".join(f"{table}.{c}" for c in updates)
+        new = ", ".join(f"excluded.{c}" for c in updates)
+        return (
+            f"INSERT INTO {table} ({columns}) VALUES ({values}) "
+            f"ON CONFLICT {target} DO UPDATE SET {assignments} WHERE ({old}) IS NOT ({new})"
+        )
 
-    def parse(self, name: str, line: int, cells: list[str]) -> tuple[dict | None, list[str]]:
+    def _copies_in_book(self) -> Counter[tuple]:
+        """How many imported rows without an id the book holds, by content."""
+        columns = ", ".join(_stored(c) for c in self.content)
+        where = ["external_id IS NULL"] if self.fmt.key else []
+        if self.fmt.table in HAS_SOURCE:
+            where.append("source = 'import'")
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        return Counter(tuple(row) for row in self.db.execute(f"SELECT {columns} FROM {self.fmt.table}{condition}"))
+
+    def _owners(self) -> dict[str, int] | None:
+        """Which account holds each keyed row that can move between accounts (invoices, events with ids)."""
+        if not self.fmt.key or "account_key" in self.fmt.key or "account_key" not in self.fmt.names:
+            return None
+        key = _stored(self.fmt.key[0])
+        sql = f"SELECT {key}, account_id FROM {self.fmt.table} WHERE {key} IS NOT NULL"
+        return dict(self.db.execute(sql).fetchall())
+
+    def parse(self, line: int, cells: list[str]) -> tuple[dict | None, list[str]]:
+        name = self.name
         if len(cells) != len(self.header):
             return None, [f"{name}:{line}: -: row has {len(cells)} cells, the header has {len(self.header)}"]
         row: dict[str, object] = {}
@@ -226,24 +363,29 @@ class _Writer:
             if not text.strip():
                 if column.required:
                     problems.append(f"{name}:{line}: {column.name}: required value is empty")
-                row[column.name] = None
+                row[column.name] = column.default
                 continue
             try:
                 row[column.name] = column.parse(text)
             except CellError as error:
                 problems.append(f"{name}:{line}: {column.name}: {error}")
+        declares = DECLARING.get(self.fmt.table)
+        if declares and row.get(declares) is not None:
+            self.run.declared[self.fmt.table].add(str(row[declares]))
         if not problems:
             problems += [f"{name}:{line}: {col}: {why}" for col, why in self._check_row(row)]
-        if problems:
+        if problems or self._waits_for_a_bad_row(row):
             return None, problems
-        return self._to_stored(row), []
+        return self._accept(line, row), []
 
     def _check_row(self, row: dict) -> Iterator[tuple[str, str]]:
         table = self.fmt.table
-        if "account_key" in row and row["account_key"] not in self.accounts:
-            yield "account_key", f"unknown account '{row['account_key']}' (not in the book or accounts.csv)"
-        if "feature" in row and row["feature"] not in self.features:
-            yield "feature", f"unknown feature '{row['feature']}' (add it to features.csv)"
+        account = row.get("account_key")
+        if account is not None and account not in self.accounts and account not in self.run.declared["accounts"]:
+            yield "account_key", f"unknown account '{account}' (not in the book or accounts.csv)"
+        feature = row.get("feature")
+        if feature is not None and feature not in self.features and feature not in self.run.declared["features"]:
+            yield "feature", f"unknown feature '{feature}' (add it to features.csv)"
         if table == "surveys":
             low, high = SURVEY_SCALES[row["kind"]]
             if not low <= row["score"] <= high:
@@ -254,9 +396,43 @@ class _Writer:
             yield "due_date", f"{row['due_date']} is before issued_date {row['issued_date']}"
         if table == "tickets" and row.get("closed_on") and row["closed_on"] < row["opened_on"]:
             yield "closed_on", f"{row['closed_on']} is before opened_on {row['opened_on']}"
+        if table in KNOWN_NAMES and row["name"] not in self.known_names:
+            yield "name", f"unknown setting '{row['name']}' (the book has: {', '.join(sorted(self.known_names))})"
+        if (
+            table == "checkin_state"
+            and row["action"] == "snoozed"
+            and not (row.get("snoozed_until") or "") > row["day"]
+        ):
+            yield "snoozed_until", f"a snooze needs a date after day {row['day']}"
+
+    def _waits_for_a_bad_row(self, row: dict) -> bool:
+        """Whether the row names an account or feature that a rejected row of this run declares:
+        the run fails on that row's own message, so this one adds no second message."""
+        return (row.get("account_key") is not None and row["account_key"] not in self.accounts) or (
+            row.get("feature") is not None and row["feature"] not in self.features
+        )
+
+    def _accept(self, line: int, row: dict) -> dict | None:
+        """The row as stored, or None when it is a copy the book already holds."""
+        key = tuple(row.get(c) for c in self.fmt.key)
+        stored = self._to_stored(row)
+        if self.copies is not None and (not key or key[0] is None):
+            content = tuple(stored.get(column, default) for column, default in self.content_defaults)
+            return stored if self.copies.wanted(content) else None
+        self.keys.add(line, key, tuple(row.values()))
+        if self.owners is not None:
+            self._note_move(str(key[0]), stored["account_id"])
+        return stored
+
+    def _note_move(self, key: str, account_id: int) -> None:
+        owner = self.owners.get(key)
+        if owner is not None and owner != account_id:
+            names = {id_: account for account, id_ in self.accounts.items() if id_ in (owner, account_id)}
+            self.run.result.moves.append(Move(self.fmt.table, key, names[owner], names[account_id]))
+        self.owners[key] = account_id
 
     def _to_stored(self, row: dict) -> dict:
-        stored = {REFERENCE_COLUMNS.get(k, k): v for k, v in row.items()}
+        stored = dict(zip(self.file_stored, row.values()))  # `parse` fills `row` in header order
         if "account_id" in stored:
             stored["account_id"] = self.accounts[row["account_key"]]
         if "feature_id" in stored:
@@ -265,8 +441,18 @@ class _Writer:
             stored["text_sentiment"] = text_sentiment(*(row.get(c) for c in SENTIMENT_SOURCES[self.fmt.table]))
         return stored
 
+    def repeats(self) -> list[str]:
+        """Lines of this file that repeat a key with other values (the first such line per key)."""
+        columns = ", ".join(self.fmt.key)
+        return [
+            f"{self.name}:{repeat.line}: {columns}: also on line {repeat.first} with other values"
+            for repeat in self.keys.repeats()
+        ]
+
     def write(self, rows: list[dict]) -> None:
-        self.db.conn.executemany(self.sql, rows)
+        if not rows:
+            return
+        self.run.changes[self.fmt.table] += self.db.conn.executemany(self.sql, rows).rowcount
         if self.fmt.table == "accounts":
             self.accounts = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
         elif self.fmt.table == "features":

@@ -32,9 +32,19 @@ def split_statements(script: str) -> list[str]:
 
 
 def _step(statements: list[str]):
+    """One step, with the history triggers regenerated around it in the step's own transaction.
+
+    The triggers list every column of the tables they watch: they are dropped first (so no step
+    trips over them, e.g. by dropping a column) and rebuilt from the new schema at the end, so a
+    column or table a step adds is recorded from then on, and a book is never left without them.
+    """
+    from cstui.storage.history import drop_history_triggers, refresh_history_triggers
+
     def apply(db: Database) -> None:
+        drop_history_triggers(db.conn)
         for statement in statements:
             db.execute(statement)
+        refresh_history_triggers(db.conn)
 
     return apply
 

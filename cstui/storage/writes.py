@@ -4,6 +4,7 @@ Used by the CLI's quick-capture commands and by the TUI's forms alike. Each publ
 one transaction, and every field is checked first, so a rejected entry leaves the book unchanged.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -54,6 +55,36 @@ def check_date(label: str, text: str, not_after: date | None = None) -> str:
     if not_after is not None and day > not_after.isoformat():
         raise FieldError(label, f"{day} is after today ({not_after.isoformat()}): only what has happened is logged")
     return day
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def check_email(label: str, text: str | None) -> str | None:
+    """An email address (trimmed), None for none, or a UserError: a name is not an email."""
+    if text is None or not text.strip():
+        return None
+    if not _EMAIL.fullmatch(text.strip()):
+        raise UserError(f"{label}: '{text.strip()}' is not an email address (expected name@example.com)")
+    return text.strip()
+
+
+def resolve_contact(db: Database, account: int, name: str | None, email: str | None) -> tuple[str | None, int | None]:
+    """The email and contact id a conversation records: a known name or email is looked up, a new name added."""
+    if name:
+        known = db.execute(
+            "SELECT email, id FROM contacts WHERE account_id = ? AND name = ? ORDER BY id LIMIT 1", [account, name]
+        ).fetchone()
+        if known:
+            return known[0], known[1]
+        cursor = db.execute("INSERT INTO contacts (account_id, name) VALUES (?, ?)", [account, name])
+        return None, cursor.lastrowid
+    if email:
+        known = db.execute(
+            "SELECT id FROM contacts WHERE account_id = ? AND email = ? ORDER BY id LIMIT 1", [account, email]
+        ).fetchone()
+        return email, known[0] if known else None
+    return None, None
 
 
 @dataclass
@@ -139,35 +170,49 @@ def parse_feedback(
     ), {}
 
 
-def save_feedback(db: Database, entry: Feedback) -> int:
-    """Store a conversation, its scores and its follow-up as one transaction; return its id."""
-    with write_transaction(db):
+def save_feedback(db: Database, entry: Feedback, interaction_id: int | None = None) -> int:
+    """Store a conversation, its scores and its follow-up as one transaction; return its id.
+
+    With `interaction_id` (an ingested interaction in the review queue) that row is rewritten from
+    the entry and marked reviewed instead of a new one being added.
+    """
+    change = (
+        f"note added for {entry.account_key}: {entry.summary}"
+        if interaction_id is None
+        else f"note {interaction_id} reviewed: {entry.summary}"
+    )
+    with write_transaction(db, change=change):
         acct = account_id(db, entry.account_key)
-        email = entry.contact_email
-        if entry.contact_name:
-            known = db.execute(
-                "SELECT email FROM contacts WHERE account_id = ? AND name = ?", [acct, entry.contact_name]
-            ).fetchone()
-            if known:
-                email = known[0]
-            else:
-                db.execute("INSERT INTO contacts (account_id, name) VALUES (?, ?)", [acct, entry.contact_name])
-        cursor = db.execute(
-            "INSERT INTO interactions (account_id, occurred_on, kind, summary, contact_email, notes,"
-            " sentiment, text_sentiment, follow_up_on, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
-            [
-                acct,
-                entry.occurred_on,
-                entry.kind,
-                entry.summary,
-                email,
-                entry.notes,
-                entry.sentiment,
-                text_sentiment(entry.summary, entry.notes),
-                entry.follow_up_on,
-            ],
-        )
-        interaction = cursor.lastrowid
+        email, contact = resolve_contact(db, acct, entry.contact_name, entry.contact_email)
+        fields = [
+            entry.occurred_on,
+            entry.kind,
+            entry.summary,
+            email,
+            entry.notes,
+            entry.sentiment,
+            text_sentiment(entry.summary, entry.notes),
+            entry.follow_up_on,
+            contact,
+        ]
+        if interaction_id is None:
+            cursor = db.execute(
+                "INSERT INTO interactions (occurred_on, kind, summary, contact_email, notes, sentiment,"
+                " text_sentiment, follow_up_on, contact_id, account_id, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
+                [*fields, acct],
+            )
+            interaction = cursor.lastrowid
+        else:
+            cursor = db.execute(
+                "UPDATE interactions SET occurred_on = ?, kind = ?, summary = ?, contact_email = ?, notes = ?,"
+                " sentiment = ?, text_sentiment = ?, follow_up_on = ?, contact_id = ?, reviewed = 1"
+                " WHERE account_id = ? AND id = ?",
+                [*fields, acct, interaction_id],
+            )
+            if cursor.rowcount != 1:
+                raise UserError(f"interaction {interaction_id}: not in the book for account '{entry.account_key}'")
+            interaction = interaction_id
         for kind, score in entry.scores.items():
             db.execute(
                 "INSERT INTO surveys (account_id, kind, score, responded_on, contact_email, comment,"
@@ -204,7 +249,8 @@ def add_survey(
     """Record one survey response that arrived outside a call, dated today or earlier."""
     score = check_score(kind, score)
     responded_on = check_date("date", responded_on, not_after=today or date.today())
-    with write_transaction(db):
+    contact_email = check_email("contact email", contact_email)
+    with write_transaction(db, change=f"survey added for {account_key}: {kind.upper()} {score}"):
         acct = account_id(db, account_key)
         cursor = db.execute(
             "INSERT INTO surveys (account_id, kind, score, responded_on, contact_email, comment,"
@@ -215,13 +261,13 @@ def add_survey(
 
 
 def complete_task(db: Database, task_id: int, on: str) -> bool:
-    with write_transaction(db):
+    with write_transaction(db, change=f"task {task_id} done"):
         db.execute("UPDATE tasks SET done_on = ? WHERE id = ? AND done_on IS NULL", [on, task_id])
     return True
 
 
 def mark_reviewed(db: Database, account: int, day: str) -> bool:
-    with write_transaction(db):
+    with write_transaction(db, change=f"check-in {day}: account {account} reviewed"):
         db.execute(
             "INSERT INTO checkin_state (account_id, day, action) VALUES (?, ?, 'reviewed')"
             " ON CONFLICT (account_id, day) DO UPDATE SET action = 'reviewed', snoozed_until = NULL",
@@ -234,7 +280,7 @@ def snooze(db: Database, account: int, day: str, until: str) -> bool:
     until = check_date("snooze until", until)
     if until <= day:
         raise UserError(f"snooze until: {until} is not after today ({day})")
-    with write_transaction(db):
+    with write_transaction(db, change=f"check-in {day}: account {account} snoozed until {until}"):
         db.execute(
             "INSERT INTO checkin_state (account_id, day, action, snoozed_until) VALUES (?, ?, 'snoozed', ?)"
             " ON CONFLICT (account_id, day) DO UPDATE SET action = 'snoozed', snoozed_until = excluded.snoozed_until",
@@ -245,7 +291,8 @@ def snooze(db: Database, account: int, day: str, until: str) -> bool:
 
 def save_weights(db: Database, weights: dict[str, float]) -> bool:
     """Set health-score component weights (`weight.<component>` in health_config); one transaction."""
-    with write_transaction(db):
+    described = ", ".join(f"{component}={value:g}" for component, value in weights.items())
+    with write_transaction(db, change=f"health weights set: {described}"):
         for component, value in weights.items():
             if value < 0:
                 raise UserError(f"weight {component}: a weight cannot be negative")

@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from cstui.safe_text import visible
 from cstui.storage.connection import connect
+from cstui.tui.commands import AccountCommands
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
 
@@ -39,20 +40,35 @@ def _trends() -> Screen:
     return TrendsScreen()
 
 
+def _inbox() -> Screen:
+    from cstui.tui.screens.review import ReviewScreen
+
+    return ReviewScreen()
+
+
 class CstuiApp(App):
     """A CSM's book of business in the terminal."""
 
     TITLE = "cstui"
     # Absolute, so that subclasses elsewhere (bench/startup_probe.py) find the styles too.
     CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
-    MODES = {"dashboard": DashboardScreen, "accounts": _accounts, "checkin": _checkin, "trends": _trends}
+    MODES = {
+        "dashboard": DashboardScreen,
+        "accounts": _accounts,
+        "checkin": _checkin,
+        "trends": _trends,
+        "inbox": _inbox,
+    }
     DEFAULT_MODE = "dashboard"
+    COMMANDS = App.COMMANDS | {AccountCommands}
     BINDINGS = [
         Binding("d", "switch_mode('dashboard')", "Dashboard"),
         Binding("a", "switch_mode('accounts')", "Accounts"),
         Binding("c", "switch_mode('checkin')", "Check-in"),
         Binding("t", "switch_mode('trends')", "Trends"),
+        Binding("I", "switch_mode('inbox')", "Inbox review", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+f", "search", "Search everything", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -128,6 +144,12 @@ class CstuiApp(App):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_search(self) -> None:
+        from cstui.tui.screens.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen is also a command in the palette (ctrl+p)."""

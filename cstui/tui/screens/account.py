@@ -20,6 +20,7 @@ class AccountScreen(BookScreen):
         Binding("f", "feedback", "Log feedback"),
         Binding("n", "survey", "Add survey"),
         Binding("x", "complete", "Complete follow-up"),
+        Binding("B", "brief", "Pre-call brief", show=False),
     ]
 
     def __init__(self, account_id: int) -> None:
@@ -133,3 +134,8 @@ class AccountScreen(BookScreen):
         from cstui.tui.screens.feedback import complete_first_follow_up
 
         complete_first_follow_up(self.app, self.account_id)
+
+    def action_brief(self) -> None:
+        from cstui.tui.screens.precall import PrecallScreen
+
+        self.app.push_screen(PrecallScreen(self.account_id))

@@ -32,15 +32,31 @@ FIELDS = {
 
 
 class FeedbackScreen(ModalScreen[bool]):
-    """Log a call (or meeting, email, note) for one account; returns True when saved."""
+    """Log a call (or meeting, email, note) for one account; returns True when saved.
+
+    With `existing` and `interaction_id` (an ingested interaction under review) the form starts
+    from that interaction and saving rewrites it instead of adding a new one.
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, account_id: int, account_key: str, account_name: str, today: str, contacts: list[str]) -> None:
+    def __init__(
+        self,
+        account_id: int,
+        account_key: str,
+        account_name: str,
+        today: str,
+        contacts: list[str],
+        existing: writes.Feedback | None = None,
+        interaction_id: int | None = None,
+    ) -> None:
         super().__init__()
+        self.existing = existing
+        self.interaction_id = interaction_id
+        self.initial: dict[str, str] = {}
         self.account_id = account_id
         self.account_key = account_key
         self.account_name = account_name
@@ -60,19 +76,20 @@ class FeedbackScreen(ModalScreen[bool]):
         title = visible(f"{self.account_key} {self.account_name}", one_line=True, limit=ONE_LINE_LIMIT)
         with VerticalScroll(id="feedback-box", classes="modal"):
             yield Static(
-                f"Log feedback: {title}",
+                f"{'Review' if self.existing else 'Log feedback'}: {title}",
                 classes="box-title",
                 markup=False,
             )
-            yield from self._field("date", self.today)
+            start = self.existing
+            yield from self._field("date", start.occurred_on if start else self.today)
             with Horizontal(classes="field"):
                 yield Static("Kind", classes="field-label")
-                yield Select(KINDS, value="call", allow_blank=False, id="kind", compact=True)
-            yield from self._field("contact")
-            yield from self._field("summary")
+                yield Select(KINDS, value=start.kind if start else "call", allow_blank=False, id="kind", compact=True)
+            yield from self._field("contact", (start.contact_email or "") if start else "")
+            yield from self._field("summary", start.summary if start else "")
             with Horizontal(classes="field"):
                 yield Static("Notes", classes="field-label")
-                yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
+                yield TextArea((start.notes or "") if start else "", id="notes", soft_wrap=True, tab_behavior="focus")
             yield from self._field("sentiment")
             with Horizontal(classes="field scores"):
                 for name in ("nps", "csat", "ces"):
@@ -82,6 +99,7 @@ class FeedbackScreen(ModalScreen[bool]):
             yield Static("ctrl+s save  ·  tab next field  ·  escape cancel", classes="hint")
 
     def on_mount(self) -> None:
+        self.initial = self.values()
         self.query_one("#summary", Input).focus()
 
     def values(self) -> dict[str, str]:
@@ -92,7 +110,7 @@ class FeedbackScreen(ModalScreen[bool]):
 
     def typed_something(self) -> bool:
         values = self.values()
-        return any(v.strip() for k, v in values.items() if k not in ("date", "kind")) or values["date"] != self.today
+        return any(v.strip() != self.initial.get(k, "").strip() for k, v in values.items() if k != "kind")
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for name in FIELDS:
@@ -109,7 +127,7 @@ class FeedbackScreen(ModalScreen[bool]):
             if first in FIELDS:
                 self.query_one(f"#{first}", Input).focus()
             return
-        if self.app.write(writes.save_feedback, entry) is not None:
+        if self.app.write(writes.save_feedback, entry, self.interaction_id) is not None:
             self.dismiss(True)
 
     def action_cancel(self) -> None:

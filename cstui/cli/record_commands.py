@@ -1,0 +1,329 @@
+"""Correct anything from the shell: edit and delete notes, surveys, tasks, contacts, accounts;
+`cstui history`, `cstui undo` and `cstui redo`.
+
+Every command prints the record it wrote (`--json`: the record as JSON) and goes through
+`cstui.storage.records`, whose checks make a bad id, date or value one line and exit 1.
+"""
+
+import dataclasses
+import json
+from typing import Annotated, Any
+
+import typer
+
+from cstui.cli.common import DbOption, open_book
+from cstui.safe_text import visible
+from cstui.storage import history, records
+from cstui.storage.writes import account_id
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the record written as JSON.")]
+IdArgument = Annotated[int, typer.Argument(help="The record's id (shown when it was saved, and by `cstui history`).")]
+AccountOption = Annotated[str, typer.Option("--account", help="The account's key.")]
+DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD.")]
+
+
+def _text(help_text: str) -> Any:
+    return typer.Option(help=f"{help_text} ('' clears it).")
+
+
+def register(app: typer.Typer) -> None:
+    note = _group(app, "note", "Call notes and other logged conversations.")
+    note.command("edit")(note_edit)
+    note.command("delete")(note_delete)
+    survey = _group(app, "survey", "Survey responses (NPS, CSAT, CES).")
+    survey.command("edit")(survey_edit)
+    survey.command("delete")(survey_delete)
+    task = _group(app, "task", "Follow-ups: add, edit, done, undone, delete.")
+    for name, command in (
+        ("add", task_add),
+        ("edit", task_edit),
+        ("done", task_done),
+        ("undone", task_undone),
+        ("delete", task_delete),
+    ):
+        task.command(name)(command)
+    contact = _group(app, "contact", "People at a customer.")
+    contact.command("add")(contact_add)
+    contact.command("edit")(contact_edit)
+    account = _group(app, "account", "Accounts: add one by hand, edit its details.")
+    account.command("add")(account_add)
+    account.command("edit")(account_edit)
+    app.command("history")(show_history)
+    app.command("undo")(undo)
+    app.command("redo")(redo)
+
+
+def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
+    """The command group `name`, joining the one another module registered (note, survey) if any."""
+    for group in app.registered_groups:
+        if group.name == name and group.typer_instance is not None:
+            return group.typer_instance
+    created = typer.Typer(help=help_text, no_args_is_help=True)
+    app.add_typer(created, name=name)
+    return created
+
+
+def _show(record: Any, as_json: bool, headline: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(record), indent=2, ensure_ascii=False))
+        return
+    typer.echo(visible(headline, one_line=True))
+    for name, value in dataclasses.asdict(record).items():
+        typer.echo(f"  {name}: {visible(value, one_line=True) if value is not None else '-'}")
+
+
+# --- notes and surveys ----------------------------------------------------------------------------
+
+
+def note_edit(
+    note_id: IdArgument,
+    summary: Annotated[str | None, typer.Option("--summary", help="One line: what the conversation was.")] = None,
+    notes: Annotated[str | None, _text("Free notes")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="call, meeting, email or note.")] = None,
+    sentiment: Annotated[str | None, _text("Your rating, -2..2")] = None,
+    contact: Annotated[str | None, _text("Contact name or email")] = None,
+    follow_up: Annotated[str | None, _text("Follow-up date")] = None,
+    on: DateOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Change a logged conversation; only the options given change."""
+    fields = records.NoteFields(on, kind, summary, notes, sentiment, contact, follow_up)
+    note = records.edit_note(open_book(db), note_id, fields)
+    _show(note, as_json, f"note {note.id} saved for {note.account_key}")
+
+
+def note_delete(note_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Delete a logged conversation (`cstui undo` brings it back)."""
+    note = records.delete_note(open_book(db), note_id)
+    _show(note, as_json, f"note {note.id} deleted from {note.account_key} (`cstui undo` brings it back)")
+
+
+def survey_edit(
+    survey_id: IdArgument,
+    kind: Annotated[str | None, typer.Option("--kind", help="nps, csat or ces.")] = None,
+    score: Annotated[str | None, typer.Option("--score", help="The score on the kind's scale.")] = None,
+    comment: Annotated[str | None, _text("The respondent's comment")] = None,
+    contact: Annotated[str | None, _text("Respondent's email")] = None,
+    on: DateOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Change a survey response; only the options given change."""
+    fields = records.SurveyFields(kind, score, on, comment, contact)
+    survey = records.edit_survey(open_book(db), survey_id, fields)
+    _show(survey, as_json, f"survey {survey.id} saved for {survey.account_key}")
+
+
+def survey_delete(survey_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Delete a survey response (`cstui undo` brings it back)."""
+    survey = records.delete_survey(open_book(db), survey_id)
+    _show(survey, as_json, f"survey {survey.id} deleted from {survey.account_key} (`cstui undo` brings it back)")
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+
+def task_add(
+    account: AccountOption,
+    title: Annotated[str, typer.Option("--title", help="What you promised to do.")],
+    due: Annotated[str, typer.Option("--due", help="Due date, YYYY-MM-DD (today or later).")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Add a follow-up task, created today."""
+    task = records.add_task(open_book(db), account, title, due)
+    _show(task, as_json, f"task {task.id} saved for {task.account_key}, due {task.due_on}")
+
+
+def task_edit(
+    task_id: IdArgument,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Change a task's title or due date."""
+    task = records.edit_task(open_book(db), task_id, title=title, due_on=due)
+    _show(task, as_json, f"task {task.id} saved for {task.account_key}")
+
+
+def task_done(
+    task_id: IdArgument,
+    on: Annotated[str | None, typer.Option("--date", help="When it was done (default: today).")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Mark a task done."""
+    from datetime import date
+
+    task = records.set_task_done(open_book(db), task_id, on or date.today().isoformat())
+    _show(task, as_json, f"task {task.id} done on {task.done_on}")
+
+
+def task_undone(task_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Open a done task again."""
+    task = records.set_task_done(open_book(db), task_id, None)
+    _show(task, as_json, f"task {task.id} open again")
+
+
+def task_delete(task_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Delete a task (`cstui undo` brings it back)."""
+    task = records.delete_task(open_book(db), task_id)
+    _show(task, as_json, f"task {task.id} deleted from {task.account_key} (`cstui undo` brings it back)")
+
+
+# --- contacts -------------------------------------------------------------------------------------
+
+ChampionOption = Annotated[
+    bool | None, typer.Option("--champion/--no-champion", help="Your champion at the customer.", show_default=False)
+]
+
+
+def contact_add(
+    account: AccountOption,
+    name: Annotated[str, typer.Option("--name")],
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    role: Annotated[str | None, typer.Option("--role")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    champion: ChampionOption = None,
+    left_on: Annotated[str | None, typer.Option("--left-on", help="The day they left the customer.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Add a contact to an account."""
+    fields = records.ContactFields(name, email, role, phone, champion, left_on)
+    contact = records.add_contact(open_book(db), account, fields)
+    _show(contact, as_json, f"contact {contact.id} saved for {contact.account_key}")
+
+
+def contact_edit(
+    contact_id: IdArgument,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    email: Annotated[str | None, _text("Email")] = None,
+    role: Annotated[str | None, _text("Role")] = None,
+    phone: Annotated[str | None, _text("Phone")] = None,
+    champion: ChampionOption = None,
+    left_on: Annotated[str | None, _text("The day they left the customer")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Change a contact; a champion who left gets `--left-on DATE` (a fact, not a deletion)."""
+    fields = records.ContactFields(name, email, role, phone, champion, left_on)
+    contact = records.edit_contact(open_book(db), contact_id, fields)
+    _show(contact, as_json, f"contact {contact.id} saved for {contact.account_key}")
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+KeyArgument = Annotated[str, typer.Argument(help="The account's key (its id in your other systems).")]
+
+
+def account_add(
+    key: KeyArgument,
+    name: Annotated[str, typer.Option("--name")],
+    start_date: Annotated[str | None, typer.Option("--start-date", help="Default: today.")] = None,
+    segment: Annotated[str | None, typer.Option("--segment")] = None,
+    plan: Annotated[str | None, typer.Option("--plan")] = None,
+    seats: Annotated[str | None, typer.Option("--seats")] = None,
+    renewal_date: Annotated[str | None, typer.Option("--renewal-date")] = None,
+    churn_date: Annotated[str | None, typer.Option("--churn-date")] = None,
+    churn_reason: Annotated[str | None, typer.Option("--churn-reason")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Add an account by hand (options named like the columns of accounts.csv)."""
+    fields = records.AccountFields(name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason)
+    account = records.add_account(open_book(db), key, fields)
+    _show(account, as_json, f"account {account.key} saved")
+
+
+def account_edit(
+    key: KeyArgument,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    start_date: Annotated[str | None, typer.Option("--start-date")] = None,
+    segment: Annotated[str | None, _text("Segment")] = None,
+    plan: Annotated[str | None, _text("Plan")] = None,
+    seats: Annotated[str | None, _text("Seats")] = None,
+    renewal_date: Annotated[str | None, _text("Renewal date")] = None,
+    churn_date: Annotated[str | None, _text("Churn date")] = None,
+    churn_reason: Annotated[str | None, _text("Churn reason")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Change an account's details; only the options given change."""
+    fields = records.AccountFields(name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason)
+    account = records.edit_account(open_book(db), key, fields)
+    _show(account, as_json, f"account {account.key} saved")
+
+
+# --- history --------------------------------------------------------------------------------------
+
+ROWS_SHOWN = 10
+
+
+def _change_json(change: history.Change) -> dict[str, Any]:
+    return dataclasses.asdict(change)
+
+
+def show_history(
+    account: Annotated[str | None, typer.Option("--account", help="Only changes to this account's rows.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="The newest N changes.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Every change made through cstui, newest first, with the rows it wrote (old and new values)."""
+    book = open_book(db)
+    changes = history.list_changes(book, account_id(book, account) if account else None, limit)
+    if as_json:
+        typer.echo(json.dumps([_change_json(c) for c in changes], indent=2, ensure_ascii=False, default=_bytes))
+        return
+    if not changes:
+        typer.echo("no changes recorded")
+    for change in changes:
+        typer.echo(
+            visible(f"{change.id}  {change.made_at}  {change.source}  {change.description}", one_line=True)
+            + _status(change)
+        )
+        lines = list(history.iter_rows_text(change))
+        for line in lines[:ROWS_SHOWN]:
+            typer.echo("    " + visible(line, one_line=True))
+        if len(lines) > ROWS_SHOWN:
+            typer.echo(f"    ... and {len(lines) - ROWS_SHOWN} more rows (--json lists them all)")
+
+
+def _status(change: history.Change) -> str:
+    if change.reverted_by is None:
+        return ""
+    if change.kind == "undo":
+        return f" (redone by {change.reverted_by})"
+    again = f", redone by {change.redone_by}" if change.redone_by else ""
+    return f" (undone by {change.reverted_by}{again})"
+
+
+def _bytes(value: object) -> str:
+    return value.hex() if isinstance(value, bytes) else str(value)
+
+
+def _reverted(change: history.Change, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(_change_json(change), indent=2, ensure_ascii=False, default=_bytes))
+    else:
+        rows = f"{len(change.rows)} row" + ("" if len(change.rows) == 1 else "s")
+        typer.echo(visible(f"{change.description} ({rows}); change {change.id}", one_line=True))
+
+
+def undo(
+    change: Annotated[
+        int | None, typer.Argument(help="A change's id from `cstui history` (default: the last one).")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Revert the last change not yet undone (again: the one before), or the change given; recorded too."""
+    _reverted(history.undo(open_book(db), change_id=change), as_json)
+
+
+def redo(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Revert the last undo, if nothing was changed since."""
+    _reverted(history.redo(open_book(db)), as_json)

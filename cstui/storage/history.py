@@ -1,0 +1,404 @@
+"""History and undo: what changed in the book, when, through what, and how to take it back.
+
+A change (`changes` row) is one user action: a CLI command, a TUI form, an import run, an undo.
+While it is open, AFTER triggers on every tracked table copy each inserted, updated or deleted row
+into `history` with its old and new values as JSON. The triggers list columns, so they are
+regenerated from the live schema after every migration (`refresh_history_triggers`): a column a
+later step adds is recorded from then on. Undo replays a change's rows backwards, in one
+transaction that is itself a recorded change (so it can be redone, and shows in the history).
+
+Values are JSON with REAL numbers written by SQLite's `quote()` (which round-trips exactly, unlike
+json_object's 15 digits) and BLOBs as `{"blob": "HEX"}`, so an undo puts back the same bytes.
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlite_utils import Database
+
+from cstui.errors import UserError
+
+TRIGGER_PREFIX = "cstui_history_"
+# Never recorded: the history itself, derived data (snapshots are recomputed), bookkeeping.
+UNTRACKED_TABLES = frozenset({"changes", "history", "open_change", "health_snapshots", "_sqlite_migrations"})
+SOURCES = ("cli", "tui", "import", "demo")
+_default_source = "cli"
+
+
+def set_default_source(source: str) -> None:
+    """Name where this process's changes come from (the TUI sets 'tui'; the CLI is the default)."""
+    global _default_source
+    if source not in SOURCES:
+        raise ValueError(f"unknown change source {source!r}")
+    _default_source = source
+
+
+def default_source() -> str:
+    return _default_source
+
+
+# --- the triggers ---------------------------------------------------------------------------------
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def tracked_tables(conn: sqlite3.Connection) -> list[str]:
+    """Ordinary tables of the main schema that cstui writes (not virtual, shadow or untracked)."""
+    rows = conn.execute("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name")
+    return [name for (name,) in rows if name not in UNTRACKED_TABLES and not name.startswith("sqlite_")]
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """Stored columns, in table order (generated columns cannot be written back, so are left out)."""
+    rows = conn.execute("SELECT name, hidden FROM pragma_table_xinfo(?) ORDER BY cid", [table])
+    return [name for name, hidden in rows if hidden == 0]
+
+
+def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    row = conn.execute("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", [table]).fetchone()
+    return not row[0]
+
+
+def _json_values(row: str, columns: list[str]) -> str:
+    def encoded(column: str) -> str:
+        value = f"{row}.{_ident(column)}"
+        return (
+            f"CASE typeof({value}) WHEN 'real' THEN json(quote({value}))"
+            f" WHEN 'blob' THEN json_object('blob', hex({value})) ELSE {value} END"
+        )
+
+    return "json_object(" + ", ".join(f"{_literal(c)}, {encoded(c)}" for c in columns) + ")"
+
+
+def _trigger_sql(conn: sqlite3.Connection, table: str) -> list[str]:
+    columns = _columns(conn, table)
+    rowid = _has_rowid(conn, table)
+    owner = "id" if table == "accounts" else "account_id" if "account_id" in columns else None
+    changed = " OR ".join(f"OLD.{_ident(c)} IS NOT NEW.{_ident(c)}" for c in columns)
+    statements = []
+    for op, event, row, old, new, extra in (
+        ("insert", "INSERT", "NEW", "NULL", _json_values("NEW", columns), ""),
+        ("update", "UPDATE", "NEW", _json_values("OLD", columns), _json_values("NEW", columns), f" AND ({changed})"),
+        ("delete", "DELETE", "OLD", _json_values("OLD", columns), "NULL", ""),
+    ):
+        account = f"{row}.{_ident(owner)}" if owner else "NULL"
+        statements.append(
+            f"CREATE TRIGGER {_ident(TRIGGER_PREFIX + table + '_' + op)} AFTER {event} ON {_ident(table)}"
+            f" WHEN EXISTS (SELECT 1 FROM open_change){extra} BEGIN"
+            " INSERT INTO history (change_id, table_name, row_id, account_id, op, old_values, new_values)"
+            f" SELECT change_id, {_literal(table)}, {row + '.rowid' if rowid else 'NULL'}, {account},"
+            f" {_literal(op)}, {old}, {new} FROM open_change; END"
+        )
+    return statements
+
+
+def drop_history_triggers(conn: sqlite3.Connection) -> None:
+    """Drop the generated triggers (before schema steps, so none can trip over a trigger's column list)."""
+    names = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, ?) = ?",
+        [len(TRIGGER_PREFIX), TRIGGER_PREFIX],
+    ).fetchall()
+    for (name,) in names:
+        conn.execute(f"DROP TRIGGER {_ident(name)}")
+
+
+def refresh_history_triggers(conn: sqlite3.Connection) -> None:
+    """The migration hook: (re)generate the history triggers from the schema as it is now.
+
+    Run at the end of every schema step, inside the step's transaction (`migrations._step`), so
+    the triggers always list every column of every tracked table, including columns and tables
+    added by later steps. A book without the history tables (a step before 0010) gets none.
+    """
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'open_change'").fetchone():
+        return
+    outer = conn.in_transaction
+    if not outer:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        drop_history_triggers(conn)
+        for table in tracked_tables(conn):
+            for statement in _trigger_sql(conn, table):
+                conn.execute(statement)
+    except BaseException:
+        if not outer:
+            conn.rollback()
+        raise
+    if not outer:
+        conn.execute("COMMIT")
+
+
+# --- opening and closing a change -----------------------------------------------------------------
+
+
+def change_is_open(db: Database) -> bool:
+    return db.execute("SELECT 1 FROM open_change").fetchone() is not None
+
+
+def open_change(
+    db: Database, description: str, source: str | None = None, *, kind: str = "change", reverts: int | None = None
+) -> int:
+    """Start recording: a `changes` row and the marker the triggers look for. Inside a transaction."""
+    made_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cursor = db.execute(
+        "INSERT INTO changes (made_at, source, description, kind, reverts) VALUES (?, ?, ?, ?, ?)",
+        [made_at, source or _default_source, description, kind, reverts],
+    )
+    change_id = int(cursor.lastrowid or 0)
+    db.execute("INSERT INTO open_change (id, change_id) VALUES (1, ?)", [change_id])
+    return change_id
+
+
+def close_change(db: Database, change_id: int) -> None:
+    """Stop recording; a change that touched no row is not kept (nothing to list or undo)."""
+    db.execute("DELETE FROM open_change")
+    if db.execute("SELECT 1 FROM history WHERE change_id = ? LIMIT 1", [change_id]).fetchone() is None:
+        db.execute("DELETE FROM changes WHERE id = ?", [change_id])
+
+
+# --- reading the history --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row a change inserted, updated or deleted; values are None where the row did not exist."""
+
+    id: int
+    table: str
+    row_id: int | None
+    op: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int
+    made_at: str
+    source: str
+    description: str
+    kind: str  # change, undo, redo
+    reverts: int | None
+    reverted_by: int | None  # the undo (or, for an undo, the redo) that reverted this change
+    redone_by: int | None  # the redo that reverted that undo: the change is in force again
+    rows: list[RowChange] = field(default_factory=list)
+
+
+def _decode(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    values = json.loads(text)
+    return {k: bytes.fromhex(v["blob"]) if isinstance(v, dict) else v for k, v in values.items()}
+
+
+def _rows(db: Database, change_id: int, account: int | None = None) -> list[RowChange]:
+    where = "change_id = ?" + (" AND account_id = ?" if account is not None else "")
+    params = [change_id] + ([account] if account is not None else [])
+    rows = db.execute(
+        f"SELECT id, table_name, row_id, op, old_values, new_values FROM history WHERE {where} ORDER BY id", params
+    )
+    return [RowChange(i, t, r, op, _decode(old), _decode(new)) for i, t, r, op, old, new in rows]
+
+
+_CHANGE_COLUMNS = (
+    "c.id, c.made_at, c.source, c.description, c.kind, c.reverts,"
+    " (SELECT u.id FROM changes u WHERE u.reverts = c.id ORDER BY u.id DESC LIMIT 1),"
+    " (SELECT r.id FROM changes u JOIN changes r ON r.reverts = u.id WHERE u.reverts = c.id ORDER BY r.id DESC LIMIT 1)"
+)
+
+
+def _change_from(row: tuple[Any, ...], rows: list[RowChange]) -> Change:
+    change_id, made_at, source, description, kind, reverts, reverted_by, redone_by = row
+    return Change(change_id, made_at, source, description, kind, reverts, reverted_by, redone_by, rows)
+
+
+def list_changes(db: Database, account: int | None = None, limit: int | None = None) -> list[Change]:
+    """Changes, newest first, each with its rows (only the account's rows when `account` is given)."""
+    if account is None:
+        sql = f"SELECT {_CHANGE_COLUMNS} FROM changes c ORDER BY c.id DESC LIMIT ?"
+        params: list[Any] = [-1 if limit is None else limit]
+    else:
+        sql = (
+            f"SELECT {_CHANGE_COLUMNS} FROM changes c WHERE c.id IN"
+            " (SELECT change_id FROM history WHERE account_id = ?) ORDER BY c.id DESC LIMIT ?"
+        )
+        params = [account, -1 if limit is None else limit]
+    return [_change_from(row, _rows(db, row[0], account)) for row in db.execute(sql, params).fetchall()]
+
+
+# --- undo and redo --------------------------------------------------------------------------------
+
+
+def _key_columns(db: Database, table: str) -> list[str]:
+    rows = db.execute("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", [table]).fetchall()
+    return [name for (name,) in rows] or ["rowid"]
+
+
+@lru_cache(maxsize=256)
+def _statement(verb: str, table: str, columns: tuple[str, ...], keys: tuple[str, ...]) -> str:
+    """The SQL to select, delete, update or insert one row (built once per table shape, not per row)."""
+    where = " AND ".join(f"{_ident(c)} IS ?" for c in keys)
+    if verb == "select":
+        return f"SELECT {', '.join(_ident(c) for c in columns)} FROM {_ident(table)} WHERE {where}"
+    if verb == "delete":
+        return f"DELETE FROM {_ident(table)} WHERE {where}"
+    if verb == "update":
+        return f"UPDATE {_ident(table)} SET {', '.join(f'{_ident(c)} = ?' for c in columns)} WHERE {where}"
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {_ident(table)} ({', '.join(_ident(c) for c in columns)}) VALUES ({marks})"
+
+
+def _current(db: Database, table: str, key: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any] | None:
+    row = db.execute(_statement("select", table, columns, tuple(key)), list(key.values())).fetchone()
+    return None if row is None else dict(zip(columns, row))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A table's live columns and the columns that find one row (its primary key, else rowid)."""
+
+    columns: frozenset[str]
+    keys: list[str]
+
+
+def _revert_row(db: Database, row: RowChange, shape: _Shape) -> None:
+    """Put one row back as it was before `row`; refuse if it has changed since (outside cstui)."""
+    live, keys = shape.columns, shape.keys
+    if row.new is not None:
+        expected = {c: v for c, v in row.new.items() if c in live}
+        key = {c: row.new[c] if c != "rowid" else row.row_id for c in keys}
+        if _current(db, row.table, key, tuple(expected)) != expected:
+            _conflict(row)
+        if row.old is None:
+            db.execute(_statement("delete", row.table, (), tuple(key)), list(key.values()))
+            return
+        old = {c: v for c, v in row.old.items() if c in live}
+        sql = _statement("update", row.table, tuple(old), tuple(key))
+        db.execute(sql, [*old.values(), *key.values()])
+        return
+    assert row.old is not None
+    old = {c: v for c, v in row.old.items() if c in live}
+    key = {c: old[c] if c != "rowid" else row.row_id for c in keys}
+    if _current(db, row.table, key, tuple(key)) is not None:
+        _conflict(row)
+    if "rowid" in keys:
+        old = {"rowid": row.row_id, **old}
+    db.execute(_statement("insert", row.table, tuple(old), ()), list(old.values()))
+
+
+def _conflict(row: RowChange) -> None:
+    raise UserError(
+        f"{row.table} row {row.row_id} was changed since (by a later change, or outside cstui); nothing was undone"
+    )
+
+
+def _change(db: Database, change_id: int) -> Change:
+    row = db.execute(f"SELECT {_CHANGE_COLUMNS} FROM changes c WHERE c.id = ?", [change_id]).fetchone()
+    return _change_from(row, _rows(db, change_id))
+
+
+def _revert(db: Database, target: Change, kind: str, source: str | None) -> Change:
+    """Replay `target`'s rows backwards as a new change of `kind`; inside the caller's transaction."""
+    # A redo names the change it makes again, not the undo it reverts.
+    described = _change(db, target.reverts) if kind == "redo" and target.reverts else target
+    # Rows go back newest first; a parent restored after its children is fine until COMMIT.
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    new_id = open_change(db, f"{kind} {described.id}: {described.description}", source, kind=kind, reverts=target.id)
+    shapes: dict[str, _Shape] = {}
+    for row in reversed(target.rows):
+        if row.table not in shapes:
+            shapes[row.table] = _Shape(frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table))
+        _revert_row(db, row, shapes[row.table])
+    _refuse_knock_on(db, new_id, target)
+    close_change(db, new_id)
+    return _change(db, new_id)
+
+
+def _refuse_knock_on(db: Database, new_id: int, target: Change) -> None:
+    """Each replayed row records one history row; more means the book cascaded into rows written
+    later (a task of a re-deleted note, say). Refuse rather than change what the user did not ask."""
+    written = db.execute("SELECT count(*) FROM history WHERE change_id = ?", [new_id]).fetchone()[0]
+    if written == len(target.rows):
+        return
+    knock_on = db.execute("SELECT table_name, row_id FROM history WHERE change_id = ? ORDER BY id", [new_id]).fetchall()
+    own = {(row.table, row.row_id) for row in target.rows}
+    others = ", ".join(f"{table} {row_id}" for table, row_id in knock_on if (table, row_id) not in own)
+    raise UserError(
+        f"change {target.id} cannot be reverted alone: it would also change rows written since ({others});"
+        " revert the later changes first. Nothing was changed."
+    )
+
+
+_UNDOABLE = (
+    "SELECT id FROM changes c WHERE kind IN ('change', 'redo')"
+    " AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.reverts = c.id AND u.kind = 'undo')"
+)
+_REDOABLE = (
+    "SELECT id FROM changes c WHERE kind = 'undo'"
+    " AND NOT EXISTS (SELECT 1 FROM changes r WHERE r.reverts = c.id)"
+    " AND NOT EXISTS (SELECT 1 FROM changes n WHERE n.id > c.id AND n.kind = 'change')"
+)
+
+
+def _revert_one(db: Database, row: tuple[int] | None, kind: str, source: str | None, nothing: str) -> Change:
+    if row is None:
+        raise UserError(nothing)
+    return _revert(db, _change(db, row[0]), kind, source)
+
+
+def undo(db: Database, source: str | None = None, change_id: int | None = None) -> Change:
+    """Revert the newest change (or redo) not yet undone, or the one given; return the undo.
+
+    The undo is itself a change. Picking and reverting share one write transaction, so two cstui
+    processes never revert the same change; a row changed since (outside cstui, or by a later
+    change when one is picked by id) makes it refuse and change nothing.
+    """
+    from cstui.storage.connection import write_transaction
+
+    try:
+        with write_transaction(db):
+            if change_id is None:
+                row = db.execute(_UNDOABLE + " ORDER BY id DESC LIMIT 1").fetchone()
+                nothing = "nothing to undo: the book's history holds no change that is not undone yet"
+            else:
+                row = db.execute(_UNDOABLE + " AND id = ?", [change_id]).fetchone()
+                nothing = (
+                    f"change {change_id}: no such change, or it is an undo or already undone (see `cstui history`)"
+                )
+            return _revert_one(db, row, "undo", source, nothing)
+    except sqlite3.IntegrityError as error:  # a restored row whose parent is gone (deferred FK check)
+        raise UserError(f"the book refused the undo ({error}); nothing was changed") from None
+
+
+def redo(db: Database, source: str | None = None) -> Change:
+    """Revert the newest undo, if no new change was made after it."""
+    from cstui.storage.connection import write_transaction
+
+    try:
+        with write_transaction(db):
+            row = db.execute(_REDOABLE + " ORDER BY id DESC LIMIT 1").fetchone()
+            return _revert_one(db, row, "redo", source, "nothing to redo: no undo since the last change")
+    except sqlite3.IntegrityError as error:
+        raise UserError(f"the book refused the redo ({error}); nothing was changed") from None
+
+
+def iter_rows_text(change: Change) -> Iterator[str]:
+    """Each row of a change in words: `tasks 12 update: done_on None -> 2026-11-20`."""
+    for row in change.rows:
+        if row.op == "update":
+            assert row.old is not None and row.new is not None
+            diff = [f"{c} {row.old.get(c)!r} -> {v!r}" for c, v in row.new.items() if row.old.get(c) != v]
+            yield f"{row.table} {row.row_id} update: {', '.join(diff)}"
+        else:
+            values = row.new if row.op == "insert" else row.old
+            yield f"{row.table} {row.row_id} {row.op}: {json.dumps(values, default=str, ensure_ascii=False)}"

@@ -1,0 +1,255 @@
+"""Search everything the book says, over the `search_index` FTS5 table (migration 0009).
+
+The FTS5 query syntax works as written: phrases in double quotes, `prefix*`, `AND`, `OR`, `NOT`,
+`NEAR(...)`, `title:` / `body:` column filters. Words a user types with punctuation in them
+(`o'brien`, `acme-corp`, `c++`) are not FTS5 syntax; when the raw query does not parse, each word
+is quoted as a phrase and the query is tried again, keeping the operators and parentheses. Only a
+query that is wrong either way (an unbalanced quote or parenthesis, an operator with nothing on
+one side) is a `UserError`, named in one line; an FTS5 traceback never reaches the user.
+
+Each hit carries the raw snippet and the offsets of the matched words in it;
+`Hit.shown()` gives the same with control characters written out (`safe_text.visible`), the offsets
+moved to match, so the CLI and the TUI highlight words in text that is safe to show.
+"""
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cstui.errors import UserError
+from cstui.safe_text import visible
+
+DEFAULT_LIMIT = 100
+SNIPPET_TOKENS = 12
+# Marks around matched words in snippet(); a record whose text holds them itself is shown unmarked.
+OPEN, CLOSE = "\x02", "\x03"
+ELLIPSIS = "…"
+OPERATORS = frozenset({"AND", "OR", "NOT"})
+# Messages SQLite gives for a query FTS5 cannot read (as opposed to a locked or damaged book).
+QUERY_ERRORS = ("fts5:", "unterminated string", "unknown special query")
+# A quoted phrase, a parenthesis, or a run of anything else.
+_QUERY_TOKEN = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
+
+Span = tuple[int, int]
+
+
+class Kind(StrEnum):
+    """What a hit is; the values are those of `search_index.kind`."""
+
+    ACCOUNT = "account"
+    CONTACT = "contact"
+    NOTE = "note"
+    SURVEY = "survey"
+    TICKET = "ticket"
+    TASK = "task"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One record that matches: which account, what it is, and the words around the match."""
+
+    kind: Kind
+    account_id: int
+    account_key: str
+    account_name: str
+    record_id: int
+    day: str | None
+    title: str  # the record's headline (summary, subject, name), raw book text
+    snippet: str  # raw book text around the match, with … where it was cut
+    matches: tuple[Span, ...]  # (start, end) of each matched word in `snippet`
+
+    def shown(self) -> tuple[str, tuple[Span, ...]]:
+        """The snippet on one line with every control character written out, and the matches in it."""
+        parts: list[str] = []
+        spans: list[Span] = []
+        position = 0
+        for start, end in self.matches:
+            parts.append(visible(self.snippet[position:start], one_line=True))
+            begin = sum(map(len, parts))
+            parts.append(visible(self.snippet[start:end], one_line=True))
+            spans.append((begin, begin + len(parts[-1])))
+            position = end
+        parts.append(visible(self.snippet[position:], one_line=True))
+        return "".join(parts), tuple(spans)
+
+
+@dataclass(frozen=True)
+class AccountHits:
+    """The hits of one account, best first; accounts come in the order of their best hit."""
+
+    account_id: int
+    account_key: str
+    account_name: str
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class AccountName:
+    """An account as the command palette lists it."""
+
+    account_id: int
+    key: str
+    name: str
+    churned: bool
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    account: str | None = None,
+    kind: Kind | str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> list[Hit]:
+    """The records matching `query` (FTS5 syntax, or plain words), best match first.
+
+    `account` is an account key (any case), `kind` one of `Kind`. An empty query finds nothing.
+    """
+    text = query.strip()
+    kind_value = _check_kind(kind)
+    account_id = _account_id(conn, account) if account is not None else None
+    if not text:
+        return []
+    _check_balanced(text)
+    try:
+        return _run(conn, text, account_id, kind_value, limit)
+    except sqlite3.OperationalError as error:
+        if not _is_query_error(error, text):
+            raise
+    quoted = quote_words(text)
+    if not quoted:
+        return []
+    try:
+        return _run(conn, quoted, account_id, kind_value, limit)
+    except sqlite3.OperationalError as error:
+        if not _is_query_error(error, quoted):
+            raise
+        detail = str(error).removeprefix("fts5: ")
+        raise UserError(
+            f"search: cannot read '{visible(text, one_line=True)}' ({detail}); AND, OR and NOT go between "
+            'words, a phrase goes in double quotes: "renewal call" OR pricing'
+        ) from None
+
+
+def by_account(hits: list[Hit]) -> list[AccountHits]:
+    """Group hits by account, keeping the order of each account's best hit."""
+    groups: dict[int, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.account_id, []).append(hit)
+    return [
+        AccountHits(group[0].account_id, group[0].account_key, group[0].account_name, tuple(group))
+        for group in groups.values()
+    ]
+
+
+def account_names(conn: sqlite3.Connection) -> list[AccountName]:
+    """Every account's key and name, for jumping to one by name."""
+    rows = conn.execute("SELECT id, key, name, churn_date IS NOT NULL FROM accounts ORDER BY name, key")
+    return [AccountName(account_id, key, name, bool(churned)) for account_id, key, name, churned in rows]
+
+
+def quote_words(query: str) -> str:
+    """The query with each word made a quoted phrase; operators, parentheses and a trailing * kept."""
+    parts = []
+    for token in _QUERY_TOKEN.findall(query):
+        if token in OPERATORS or token in ("(", ")") or token.startswith('"'):
+            parts.append(token)
+            continue
+        stem, star = (token[:-1], "*") if token.endswith("*") else (token, "")
+        stem = stem.strip("*")
+        if stem:
+            parts.append(f'"{stem}"{star}')
+    return " ".join(parts)
+
+
+def _check_kind(kind: Kind | str | None) -> str | None:
+    if kind is None:
+        return None
+    try:
+        return Kind(str(kind).lower()).value
+    except ValueError:
+        raise UserError(
+            f"search: kind '{visible(kind, one_line=True)}' is not one of {', '.join(k.value for k in Kind)}"
+        ) from None
+
+
+def _account_id(conn: sqlite3.Connection, key: str) -> int:
+    row = conn.execute("SELECT id FROM accounts WHERE key = ? COLLATE NOCASE", [key.strip()]).fetchone()
+    if row is None:
+        raise UserError(f"search: account '{visible(key, one_line=True)}': no such account in the book")
+    return int(row[0])
+
+
+def _check_balanced(query: str) -> None:
+    """An odd quote or parenthesis is a typo no rewriting can guess the meaning of."""
+    shown = visible(query, one_line=True)
+    if query.count('"') % 2:
+        raise UserError(f"search: unbalanced quote in '{shown}'")
+    depth = 0
+    for token in _QUERY_TOKEN.findall(query):
+        depth += {"(": 1, ")": -1}.get(token, 0)
+        if depth < 0:
+            break
+    if depth:
+        raise UserError(f"search: unbalanced parenthesis in '{shown}'")
+
+
+def _is_query_error(error: sqlite3.OperationalError, match: str) -> bool:
+    """True for FTS5's complaints about the query; "no such column" only for a word of the query
+    (FTS5 reads `word:` and `-word` as column filters), not for a mistake in the SQL above."""
+    message = str(error)
+    if message.startswith("no such column: "):
+        return message.removeprefix("no such column: ").lower() in match.lower()
+    return message.startswith(QUERY_ERRORS)
+
+
+def _run(conn: sqlite3.Connection, match: str, account_id: int | None, kind: str | None, limit: int) -> list[Hit]:
+    rows = conn.execute(
+        """
+        SELECT search_index.kind, search_index.account_id, a.key, a.name, record_id, day, ifnull(title, ''),
+               instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
+                   AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0 AS unmarked,
+               CASE WHEN instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
+                         AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0
+                    THEN snippet(search_index, -1, :open, :close, :more, :tokens)
+                    ELSE snippet(search_index, -1, '', '', :more, :tokens) END
+          FROM search_index
+          JOIN accounts a ON a.id = search_index.account_id
+         WHERE search_index MATCH :match
+           AND (:account IS NULL OR search_index.account_id = :account)
+           AND (:kind IS NULL OR search_index.kind = :kind)
+         ORDER BY bm25(search_index, 0, 0, 0, 0, 2.0, 1.0), day DESC
+         LIMIT :limit""",
+        {
+            "match": match,
+            "account": account_id,
+            "kind": kind,
+            "limit": limit,
+            "open": OPEN,
+            "close": CLOSE,
+            "more": ELLIPSIS,
+            "tokens": SNIPPET_TOKENS,
+        },
+    )
+    hits = []
+    for kind_value, acc_id, key, name, record_id, day, title, unmarked, snippet in rows:
+        text, spans = _unmark(snippet) if unmarked else (snippet, ())
+        hits.append(Hit(Kind(kind_value), acc_id, key, name, record_id, day, title, text, spans))
+    return hits
+
+
+def _unmark(marked: str) -> tuple[str, tuple[Span, ...]]:
+    """Remove the OPEN/CLOSE marks from a snippet, returning where they were."""
+    text: list[str] = []
+    spans: list[Span] = []
+    length = 0
+    start = 0
+    for piece in re.split(f"([{OPEN}{CLOSE}])", marked):
+        if piece == OPEN:
+            start = length
+        elif piece == CLOSE:
+            spans.append((start, length))
+        else:
+            text.append(piece)
+            length += len(piece)
+    return "".join(text), tuple(spans)

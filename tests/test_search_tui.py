@@ -1,0 +1,128 @@
+"""Search in the app: ctrl+f finds a record and opens its account; ctrl+p jumps to an account by name."""
+
+import sqlite3
+
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input, OptionList
+
+from cstui.tui.app import CstuiApp
+from cstui.tui.screens.account import AccountScreen
+from cstui.tui.screens.accounts import AccountsScreen
+from cstui.tui.screens.search import SearchScreen
+from tests.conftest import DEMO_DATE
+from tests.tui_helpers import press, settle
+
+SIZE = (120, 40)
+
+
+def add_note(path, key: str, summary: str, notes: str) -> tuple[int, int]:
+    """Write one call note straight into the book; return (account id, note id)."""
+    conn = sqlite3.connect(path)
+    with conn:
+        (account_id,) = conn.execute("SELECT id FROM accounts WHERE key = ?", [key]).fetchone()
+        note_id = conn.execute(
+            "INSERT INTO interactions (account_id, occurred_on, kind, summary, notes) "
+            "VALUES (?, '2026-11-20', 'call', ?, ?)",
+            [account_id, summary, notes],
+        ).lastrowid
+    conn.close()
+    return account_id, note_id
+
+
+def prompts(screen: SearchScreen) -> list[str]:
+    results = screen.query_one("#search-results", OptionList)
+    return [str(getattr(results.get_option_at_index(i).prompt, "plain", "")) for i in range(results.option_count)]
+
+
+async def results_for(pilot, text: str) -> None:
+    """Wait until the search screen shows the results of `text` on the current book."""
+    for _ in range(200):
+        if pilot.app.screen.shown == (text, pilot.app.book_version):
+            return
+        await settle(pilot)
+    raise AssertionError(f"no results shown for {text!r}")
+
+
+async def type_query(pilot, text: str) -> None:
+    await press(pilot, *text)
+    await results_for(pilot, text)
+
+
+async def test_ctrl_f_finds_a_word_in_one_note_and_enter_opens_its_account(demo_path):
+    account_id, note_id = add_note(demo_path, "ACC-1008", "Roadmap call", "They want a xylophone integration soon")
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+f")
+        assert isinstance(app.screen, SearchScreen)
+        await type_query(pilot, "xylophone")
+        screen = app.screen
+        assert prompts(screen) == [
+            "ACC-1008  Iron Media",
+            "  note    2026-11-20  Roadmap call · They want a xylophone integration soon",
+        ]
+        assert str(screen.query_one("#search-status").render()) == "1 matches in 1 accounts"
+        target = screen.targets[screen.query_one("#search-results", OptionList).highlighted]
+        assert (target.account_id, target.hit.record_id) == (account_id, note_id)
+        line = screen.query_one("#search-results", OptionList).get_option_at_index(1).prompt
+        marked = [line.plain[span.start : span.end] for span in line.spans if "reverse" in str(span.style)]
+        assert marked == ["xylophone"]
+        await press(pilot, "enter")
+        assert isinstance(app.screen, AccountScreen) and app.screen.account_id == account_id
+        add_note(demo_path, "ACC-1000", "Intro", "xylophone again")
+        app.book_changed()  # what every write in the app does
+        await press(pilot, "escape")
+        assert isinstance(app.screen, SearchScreen)  # back to the results, which include the new note
+        await results_for(pilot, "xylophone")
+        assert {p for p in prompts(app.screen) if not p.startswith(" ")} == {
+            "ACC-1008  Iron Media",
+            "ACC-1000  Cedar Logistics",
+        }
+
+
+async def test_search_shows_book_text_literally_and_a_bad_query_as_a_message(demo_path):
+    add_note(demo_path, "ACC-1000", "[bold]loud[/]", "\x1b[2J wombat [@click=app.quit]x[/]")
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "ctrl+f")
+        await type_query(pilot, "wombat")
+        assert prompts(app.screen)[1] == "  note    2026-11-20  [bold]loud[/] · \\x1b[2J wombat [@click=app.quit]x[/]"
+        app.screen.query_one("#search-query", Input).value = ""
+        await type_query(pilot, '"wombat')
+        status = app.screen.query_one("#search-status")
+        assert str(status.render()) == "search: unbalanced quote in '\"wombat'"
+        assert status.has_class("error-text") and prompts(app.screen) == []
+        assert app.is_running
+
+
+async def test_ctrl_f_works_from_a_text_field_and_down_enters_the_results(demo_path):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "a", "slash")
+        assert isinstance(app.screen, AccountsScreen) and isinstance(app.focused, Input)
+        await press(pilot, "ctrl+f")
+        assert isinstance(app.screen, SearchScreen)
+        await type_query(pilot, "iron")
+        assert prompts(app.screen)[0] == "ACC-1008  Iron Media"
+        await press(pilot, "down")
+        assert isinstance(app.focused, OptionList)
+        await press(pilot, "up", "enter")  # the account's own line
+        assert isinstance(app.screen, AccountScreen)
+
+
+async def test_palette_jumps_to_an_account_by_a_fragment_of_its_name(demo_path):
+    conn = sqlite3.connect(demo_path)
+    (account_id,) = conn.execute("SELECT id FROM accounts WHERE name = 'Iron Media'").fetchone()
+    conn.close()
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await press(pilot, *"iron med")
+        for _ in range(100):  # the palette searches in the background
+            await pilot.pause(0.05)
+            if app.screen.query_one(CommandList).option_count:
+                break
+        await press(pilot, "enter")
+        assert isinstance(app.screen, AccountScreen) and app.screen.account_id == account_id
