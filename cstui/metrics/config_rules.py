@@ -41,9 +41,9 @@ def _shown(value: object) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def _band_fix(name: str, book: str | None) -> str:
-    book = book or "BOOK"
-    return f"sqlite-utils query {book} \"UPDATE health_config SET value = {DEFAULT_BANDS[name]} WHERE name = '{name}'\""
+def _sql_fix(name: str, value: float, book: str | None) -> str:
+    """A command that sets one setting with any SQLite tool (`BOOK` where the path is not known)."""
+    return f"sqlite-utils query {book or 'BOOK'} \"UPDATE health_config SET value = {value:g} WHERE name = '{name}'\""
 
 
 def config_problems(rows: Iterable[tuple[str, object]], book: str | None = None) -> list[ConfigProblem]:
@@ -66,7 +66,11 @@ def config_problems(rows: Iterable[tuple[str, object]], book: str | None = None)
                 ConfigProblem(
                     name,
                     f"{name} is {_shown(values[name])}, not a number from {low:g} to {high:g}",
-                    f"cstui health weights --set {key}={default}{db}",
+                    # cstui's own write path records the old value in the history as JSON, which
+                    # cannot hold inf: a value that is not a number is replaced with SQL instead.
+                    _sql_fix(name, default, book)
+                    if value is None
+                    else f"cstui health weights --set {key}={default}{db}",
                     unusable=value is None,
                 )
             )
@@ -92,7 +96,7 @@ def config_problems(rows: Iterable[tuple[str, object]], book: str | None = None)
                 ConfigProblem(
                     name,
                     f"{name} is {_shown(values[name])}, not a score from {low:g} to {high:g}",
-                    _band_fix(name, book),
+                    _sql_fix(name, DEFAULT_BANDS[name], book),
                     unusable=value is None,
                 )
             )
@@ -103,7 +107,7 @@ def config_problems(rows: Iterable[tuple[str, object]], book: str | None = None)
             ConfigProblem(
                 "band.yellow",
                 f"band.yellow ({bands['band.yellow']:g}) is above band.green ({bands['band.green']:g})",
-                _band_fix("band.yellow", book),
+                _sql_fix("band.yellow", DEFAULT_BANDS["band.yellow"], book),
                 unusable=False,
             )
         )

@@ -17,30 +17,15 @@ from cstui.errors import UserError
 from cstui.metrics.config_rules import config_problems
 from cstui.safe_text import visible
 from cstui.storage.connection import applied_steps, backup_to, connect
+from cstui.storage.date_guards import DATE_COLUMNS, DATE_GUARD_STEP, date_guard_names, not_a_date
 from cstui.storage.migrations import known_steps
 
 DAILY_BACKUPS_KEPT = 7
 SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
-# Every date column of the book. Migration 0008 gives each a pair of triggers,
-# date_guard_<table>_<column>_insert and _update, that refuse a value that is not a date.
-DATE_COLUMNS = {
-    "accounts": ("start_date", "renewal_date", "churn_date"),
-    "mrr_history": ("effective_date",),
-    "invoices": ("issued_date", "due_date", "paid_date"),
-    "interactions": ("occurred_on", "follow_up_on"),
-    "surveys": ("responded_on",),
-    "usage_daily": ("day",),
-    "feature_usage": ("day",),
-    "tickets": ("opened_on", "closed_on"),
-    "tasks": ("due_on", "created_on", "done_on"),
-    "health_snapshots": ("as_of",),
-    "checkin_state": ("day", "snoozed_until"),
-}
-DATE_GUARD_STEP = "0008_date_guards"
 # What the CSM logs happened on or before the day it is logged (issue 11).
 NOT_AFTER_TODAY = (("interactions", "occurred_on"), ("surveys", "responded_on"))
 # Tables whose rows have an `id` column (the others are named by rowid).
-ID_TABLES = {"accounts", "mrr_history", "invoices", "interactions", "surveys", "tickets", "tasks"}
+ID_TABLES = {"accounts", "contacts", "mrr_history", "invoices", "interactions", "surveys", "tickets", "tasks"}
 BAD_VALUES_SHOWN = 10  # per column; the rest are counted
 
 
@@ -103,16 +88,6 @@ def check_file(path: Path) -> tuple[list[str], list[str]]:
     return facts, problems
 
 
-def date_guard_names(table: str, column: str) -> tuple[str, str]:
-    """The names of the insert and update triggers that keep `table.column` a date."""
-    return f"date_guard_{table}_{column}_insert", f"date_guard_{table}_{column}_update"
-
-
-def _not_a_date(column: str) -> str:
-    """SQL for 'holds something that is not a YYYY-MM-DD calendar date' (the guards' condition)."""
-    return f"({column} IS NOT NULL AND (date({column}, '+0 days') IS NOT {column} OR {column} < '0001-01-01'))"
-
-
 def _account_key(table: str) -> str:
     if table == "accounts":
         return "t.key"
@@ -167,16 +142,16 @@ def value_problems(conn: sqlite3.Connection, book: Path, today: date) -> list[st
     guarded = DATE_GUARD_STEP in applied_steps(conn)
     triggers = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     for table, columns in DATE_COLUMNS.items():
-        for column in columns:
-            problems += _scan(conn, quoted, table, column, _not_a_date(column), [], "not a date (YYYY-MM-DD)")
+        present = {name for (name,) in conn.execute("SELECT name FROM pragma_table_info(?)", [table])}
+        for column in (c for c in columns if c in present):  # a pending step may add one later
+            problems += _scan(conn, quoted, table, column, f"({not_a_date(column)})", [], "not a date (YYYY-MM-DD)")
             missing = [name for name in date_guard_names(table, column) if name not in triggers]
             if guarded and missing:
                 problems.append(
-                    f"{table}.{column} accepts values that are not dates: its guard trigger {missing[0]} "
-                    f"(from schema step {DATE_GUARD_STEP}) was dropped"
+                    f"{table}.{column} accepts values that are not dates: its guard trigger {missing[0]} is missing"
                 )
     for table, column in NOT_AFTER_TODAY:
-        condition = f"t.{column} > ? AND NOT {_not_a_date(column)}"
+        condition = f"t.{column} > ? AND NOT ({not_a_date(column)})"
         why = f"after today ({today.isoformat()}): put the day it happened"
         problems += _scan(conn, quoted, table, column, condition, [today.isoformat()], why)
     settings = conn.execute("SELECT name, value FROM health_config").fetchall()
