@@ -5,8 +5,9 @@
 -- bad values only; values already in the book stay where they are and `cstui doctor` names them.
 -- date(x, '+0 days') IS x is SQLite's own test: it rewrites 2025-02-30 as 2025-03-02 (plain
 -- date(x) keeps it) and gives NULL for 2026-11-00; year 0000, which SQLite accepts but Python
--- does not, is refused too. A table rebuilt by a later step loses its triggers: that step must
--- create them again (tests/test_bad_dates.py checks every date column has its pair).
+-- does not, is refused too. A table rebuilt by a later step loses its triggers, and a date column
+-- added later has none: refresh_date_guards (cstui/storage/date_guards.py) writes the missing
+-- pairs, exactly like these, at the end of every later step.
 
 CREATE TRIGGER date_guard_accounts_start_date_insert BEFORE INSERT ON accounts
     WHEN NEW.start_date IS NOT NULL AND (date(NEW.start_date, '+0 days') IS NOT NEW.start_date OR NEW.start_date < '0001-01-01')
