@@ -163,6 +163,29 @@ def test_the_guards_step_applies_to_a_book_that_already_holds_bad_dates(book_pat
     db.conn.close()
 
 
+def test_a_book_that_has_later_steps_gets_every_guard_when_0008_arrives(book_path):
+    """A book made before this step was merged already holds 0010 (contacts.left_on) and later ones."""
+    from sqlite_utils import Migrations
+
+    from cstui.resources import data_dir
+    from cstui.storage.migrations import MIGRATION_SET, _step, split_statements
+
+    db = connect(book_path, migrate=False)
+    without = Migrations(MIGRATION_SET)
+    for path in sorted(data_dir("migrations").glob("*.sql")):
+        if path.stem != DATE_GUARD_STEP:
+            without(name=path.stem)(_step(split_statements(path.read_text(encoding="utf-8"))))
+    without.apply(db)
+    assert not db.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'date_guard_%'").fetchone()[0]
+    db.conn.close()
+    db = connect(book_path)  # the pending step 0008 is applied now
+    triggers = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for table, columns in DATE_COLUMNS.items():
+        for column in columns:
+            assert set(date_guard_names(table, column)) <= triggers, (table, column)
+    db.conn.close()
+
+
 def test_import_and_demo_still_work_with_the_guards(book_path, cli, tmp_path):
     (tmp_path / "accounts.csv").write_text("key,name,start_date,renewal_date\nA1,Acme,2024-01-10,2027-01-10\n")
     (tmp_path / "interactions.csv").write_text("account_key,occurred_on,kind,summary\nA1,2026-11-20,call,Kickoff\n")
