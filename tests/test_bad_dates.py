@@ -433,12 +433,16 @@ def test_doctor_lists_future_dated_conversations_and_surveys_with_their_fix(one_
     problems = [line for line in out.splitlines() if "after today" in line]
     assert problems == [
         f"PROBLEM: interactions.occurred_on of id {note} (account A1) is '{FUTURE}', after today "
-        f"({TODAY.isoformat()}): put the day it happened; fix with: sqlite-utils query {one_account} "
-        f"\"UPDATE interactions SET occurred_on = 'YYYY-MM-DD' WHERE id = {note}\"",
+        f"({TODAY.isoformat()}): put the day it happened; fix with: cstui note edit {note} --date YYYY-MM-DD "
+        f"--db {one_account}",
         f"PROBLEM: surveys.responded_on of id {survey} (account A1) is '{FUTURE}', after today "
-        f"({TODAY.isoformat()}): put the day it happened; fix with: sqlite-utils query {one_account} "
-        f"\"UPDATE surveys SET responded_on = 'YYYY-MM-DD' WHERE id = {survey}\"",
+        f"({TODAY.isoformat()}): put the day it happened; fix with: cstui survey edit {survey} --date YYYY-MM-DD "
+        f"--db {one_account}",
     ]
+    for line in problems:  # the commands given work
+        command = line.split("fix with: cstui ")[1].replace("YYYY-MM-DD", TODAY.isoformat()).split()
+        assert cli(*command).code == 0
+    assert cli("doctor", "--db", str(one_account)).code == 0
 
 
 # 17.19: one-line text -------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ NOT_AFTER_TODAY = (("interactions", "occurred_on"), ("surveys", "responded_on"))
 # Tables whose rows have an `id` column (the others are named by rowid).
 ID_TABLES = {"accounts", "contacts", "mrr_history", "invoices", "interactions", "surveys", "tickets", "tasks"}
 BAD_VALUES_SHOWN = 10  # per column; the rest are counted
+# The cstui command that edits a row's date (recorded in the history, undoable) where there is one.
+EDIT_COMMANDS = {"interactions": "note", "surveys": "survey"}
 
 
 @dataclass
@@ -113,9 +115,15 @@ class BadValue:
         where = f"{self.table}.{self.column} of {self.row().replace(' = ', ' ')}"
         if self.account is not None:
             where += f" (account {visible(self.account, one_line=True, limit=40)})"
-        fix = f"UPDATE {self.table} SET {self.column} = 'YYYY-MM-DD' WHERE {self.row()}"
         shown = visible(self.value, one_line=True, limit=40)
-        return f"{where} is '{shown}', {self.why}; fix with: sqlite-utils query {book} \"{fix}\""
+        return f"{where} is '{shown}', {self.why}; fix with: {self.fix(book)}"
+
+    def fix(self, book: str) -> str:
+        """The command that puts a real date in its place: cstui's own edit where one exists."""
+        if self.why.startswith("after today") and self.table in EDIT_COMMANDS:
+            return f"cstui {EDIT_COMMANDS[self.table]} edit {self.rowid} --date YYYY-MM-DD --db {book}"
+        update = f"UPDATE {self.table} SET {self.column} = 'YYYY-MM-DD' WHERE {self.row()}"
+        return f'sqlite-utils query {book} "{update}"'
 
 
 def _scan(
