@@ -85,8 +85,9 @@ class BookScreen(Screen):
         self.shown_version = version
 
     def _clear_failure(self) -> None:
-        self.failure = None
-        self.query("#load-error").remove()
+        if self.failure is not None:
+            self.failure = None
+            self.query("#load-error").remove()
 
     def fetch(self, conn) -> Any:  # pragma: no cover - every screen overrides it
         raise NotImplementedError
