@@ -55,6 +55,7 @@ def small_book(db) -> dict[str, int]:
             "INSERT INTO checkin_state (account_id, day, action, snoozed_until) VALUES (?, '2026-11-20', 'snoozed', '2026-11-27')",
             [acct],
         )
+        db.conn.execute("INSERT INTO import_profiles (name, body, saved_on) VALUES ('crm', '{}', '2026-11-20')")
     return {"account": acct, "note": note}
 
 
@@ -239,6 +240,13 @@ def test_doctor_shows_a_date_that_is_not_even_utf8_without_a_traceback(book_path
     result = cli("doctor", "--db", str(book_path))
     assert result.code == 1 and "Traceback" not in result.err
     assert "PROBLEM: interactions.occurred_on of id 1 (account A1) is '2026-11-\ufffd', not a date" in result.out
+
+
+def test_doctor_names_a_bad_date_of_a_table_that_belongs_to_no_account(book_path, book, cli):
+    small_book(book)
+    write_raw(book_path, "UPDATE import_profiles SET saved_on = '2026-11-00'")
+    out = cli("doctor", "--db", str(book_path)).out
+    assert "PROBLEM: import_profiles.saved_on of rowid 1 is '2026-11-00', not a date (YYYY-MM-DD)" in out
 
 
 def test_doctor_counts_what_it_does_not_list(book_path, book, cli):

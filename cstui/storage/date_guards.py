@@ -22,6 +22,7 @@ DATE_COLUMNS = {
     "tasks": ("due_on", "created_on", "done_on"),
     "health_snapshots": ("as_of",),
     "checkin_state": ("day", "snoozed_until"),
+    "import_profiles": ("saved_on",),
 }
 DATE_GUARD_STEP = "0008_date_guards"
 _PREFIX = "date_guard_"

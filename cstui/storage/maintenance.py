@@ -90,10 +90,11 @@ def check_file(path: Path) -> tuple[list[str], list[str]]:
     return facts, problems
 
 
-def _account_key(table: str) -> str:
+def _account_key(table: str, columns: set[str]) -> str:
+    """SQL for the key of the account a row of `table` belongs to (NULL for a table of no account)."""
     if table == "accounts":
         return "t.key"
-    return "(SELECT key FROM accounts WHERE id = t.account_id)"
+    return "(SELECT key FROM accounts WHERE id = t.account_id)" if "account_id" in columns else "NULL"
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,10 @@ def _scan(
     conn: sqlite3.Connection, book: str, table: str, column: str, condition: str, params: list[str], why: str
 ) -> list[str]:
     """Up to BAD_VALUES_SHOWN values of `table.column` meeting `condition`, then how many more."""
+    columns = {name for (name,) in conn.execute("SELECT name FROM pragma_table_info(?)", [table])}
     rows = conn.execute(
-        f"SELECT t.rowid, t.{column}, {_account_key(table)} FROM {table} AS t WHERE {condition} ORDER BY t.rowid"
-        f" LIMIT {BAD_VALUES_SHOWN + 1}",
+        f"SELECT t.rowid, t.{column}, {_account_key(table, columns)} FROM {table} AS t WHERE {condition}"
+        f" ORDER BY t.rowid LIMIT {BAD_VALUES_SHOWN + 1}",
         params,
     ).fetchall()
     found = [BadValue(table, column, rowid, key, value, why) for rowid, value, key in rows]
