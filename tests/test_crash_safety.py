@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from cstui.storage.connection import applied_steps, backup_to, connect
@@ -116,17 +117,20 @@ def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path,
     account = maker.account("A1", "2025-01-01")
     maker.conn.close()
     done = threading.Event()
+    first_day = date(1000, 1, 1)  # 10,000 distinct real days (the book refuses days that are not dates)
 
     def insert() -> None:
         writer = connect(book_path)
-        for batch in range(100):
-            with writer.conn:
-                writer.conn.executemany(
-                    "INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, 1, 1)",
-                    [(account, f"{1000 + batch:04d}-01-{day:02d}") for day in range(1, 101)],
-                )
-        writer.conn.close()
-        done.set()
+        try:
+            for batch in range(100):
+                with writer.conn:
+                    writer.conn.executemany(
+                        "INSERT INTO usage_daily (account_id, day, active_users, minutes) VALUES (?, ?, 1, 1)",
+                        [(account, (first_day + timedelta(days=100 * batch + day)).isoformat()) for day in range(100)],
+                    )
+        finally:  # a failed insert ends the test with a wrong count, not an endless loop of backups
+            writer.conn.close()
+            done.set()
 
     thread = threading.Thread(target=insert)
     thread.start()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cstui.metrics.base import Conn, trailing
+from cstui.metrics.dates import book_date
 from cstui.metrics.health import Breakdown, health_for_accounts
 from cstui.metrics.mood import negative_notes
 from cstui.metrics.revenue import mrr_by_account
@@ -123,7 +124,7 @@ def account_reasons(
             ).fetchall()
         )
         for a in accounts:
-            since = (day - date.fromisoformat(last[a])).days if a in last else None
+            since = (day - book_date(last[a], "interactions.occurred_on")).days if a in last else None
             if since is None or since >= days:
                 add(a, "no_contact", "no logged contact yet" if since is None else f"no contact for {since} days")
     if "overdue_invoice" in rules:
@@ -154,7 +155,7 @@ def account_reasons(
     if "stale_usage" in rules:
         days = int(_threshold(rules, "stale_usage", 14))
         for a, u in usage.items():
-            if u.newest_usage and (day - date.fromisoformat(u.newest_usage)).days >= days:
+            if u.newest_usage and (day - book_date(u.newest_usage, "usage_daily.day")).days >= days:
                 add(a, "stale_usage", f"no usage data since {u.newest_usage}")
     return {a: r for a, r in reasons.items() if r}
 

@@ -13,7 +13,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
+from cstui.errors import UserError
 from cstui.metrics.base import EVERYONE, Conn, Scope, mean, trailing
+from cstui.metrics.config_rules import config_problems
+from cstui.metrics.dates import book_date
 from cstui.metrics.logos import active_account_ids
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
 
@@ -29,6 +32,15 @@ SURVEY_DAYS = 180
 SENTIMENT_DAYS = 90
 LATE_DAYS_WINDOW = 365
 # A component whose newest fact is older than this many days is marked stale.
+# Where each component's newest fact comes from (named when that value is not a date).
+NEWEST_FROM = {
+    "usage": "usage_daily.day",
+    "adoption": "feature_usage.day",
+    "surveys": "surveys.responded_on",
+    "support": "tickets.opened_on",
+    "payment": "invoices.issued_date",
+    "relationship": "interactions.occurred_on",
+}
 STALE_AFTER = {"usage": 14, "adoption": 14, "surveys": 365, "support": None, "payment": 62, "relationship": 60}
 BANDS = ("green", "yellow", "red")
 
@@ -46,7 +58,14 @@ class HealthConfig:
 
 
 def load_config(conn: Conn) -> HealthConfig:
-    values = dict(conn.execute("SELECT name, value FROM health_config").fetchall())
+    """The book's weights and bands; a setting that is not a finite number (inf, text) stops with its fix."""
+    rows = conn.execute("SELECT name, value FROM health_config").fetchall()
+    if unusable := [p for p in config_problems(rows) if p.unusable]:
+        raise UserError(
+            f"the book's health settings cannot be used: {unusable[0].message}; fix with `{unusable[0].fix}` "
+            "(`cstui doctor` checks every setting)"
+        )
+    values = dict(rows)
     weights = {key: float(values.get(f"weight.{key}", 0)) for key in COMPONENTS}
     return HealthConfig(weights, values.get("band.green", 70.0), values.get("band.yellow", 40.0))
 
@@ -105,8 +124,8 @@ def combine(account_id: int, as_of: date, components: list[Component], config: H
     return Breakdown(account_id, as_of.isoformat(), score, config.band(score), components)
 
 
-def _days_between(earlier: str | None, later: date) -> int | None:
-    return None if earlier is None else (later - date.fromisoformat(earlier)).days
+def _days_between(earlier: str | None, later: date, where: str) -> int | None:
+    return None if earlier is None else (later - book_date(earlier, where)).days
 
 
 def _usage_component(u: AccountUsage | None) -> Component:
@@ -213,7 +232,7 @@ def _relationship_components(conn: Conn, as_of: date, scope: Scope) -> dict[int,
     )
     result = {}
     for account, last, mood in rows:
-        days = _days_between(last, as_of)
+        days = _days_between(last, as_of, NEWEST_FROM["relationship"])
         parts = [recency_score(days)]
         raw = f"last contact {days}d ago"
         if mood is not None:
@@ -258,7 +277,7 @@ def health_for_accounts(
         ]
         for c in components:
             limit = STALE_AFTER[c.key]
-            age = _days_between(c.newest, as_of)
+            age = _days_between(c.newest, as_of, NEWEST_FROM[c.key])
             c.stale = c.score is not None and limit is not None and age is not None and age > limit
         result[account] = combine(account, as_of, components, config)
     return result

@@ -5,7 +5,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from cstui.safe_text import visible
+from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.tui import views
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.account_table import COLUMNS, AccountTable
@@ -77,7 +77,7 @@ class AccountsScreen(BookScreen):
         if self.band_filter:
             parts.append(f"band: {self.band_filter}")
         if self.segment_filter:
-            parts.append(f"segment: {visible(self.segment_filter, one_line=True)}")
+            parts.append(f"segment: {visible(self.segment_filter, one_line=True, limit=ONE_LINE_LIMIT)}")
         parts.append("churned shown" if self.show_churned else "churned hidden")
         self.query_one("#accounts-status", Static).update("  ·  ".join(parts))
 

@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.metrics.checkin import CheckinItem, checkin_queue
-from cstui.safe_text import visible
+from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import writes
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.text import band, book_text, number
@@ -143,7 +143,9 @@ class CheckinScreen(BookScreen):
         def done(until: str | None) -> None:
             if until and self.app.write(writes.snooze, item.account_id, self.app.as_of.isoformat(), until):
                 item.status = "snoozed"
-                self.notify(f"{visible(item.key, one_line=True)} snoozed until {until}", markup=False)
+                self.notify(
+                    f"{visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)} snoozed until {until}", markup=False
+                )
                 self._next_open()
                 self.app.book_changed()
 
