@@ -150,7 +150,7 @@ def test_update_and_insert_of_a_bad_date_are_refused_on_every_date_column(book, 
 
 
 def test_the_guards_step_applies_to_a_book_that_already_holds_bad_dates(book_path):
-    db = connect(book_path, migrate=False)
+    db = connect(book_path, migrate=False, create=True)
     migration_set().apply(db, stop_before=DATE_GUARD_STEP)
     make = BookMaker(db)
     acct = make.account("A1", "2024-13-45")
@@ -171,7 +171,7 @@ def test_a_book_that_has_later_steps_gets_every_guard_when_0008_arrives(book_pat
     from cstui.resources import data_dir
     from cstui.storage.migrations import MIGRATION_SET, _step, split_statements
 
-    db = connect(book_path, migrate=False)
+    db = connect(book_path, migrate=False, create=True)
     without = Migrations(MIGRATION_SET)
     for path in sorted(data_dir("migrations").glob("*.sql")):
         if path.stem != DATE_GUARD_STEP:
