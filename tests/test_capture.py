@@ -72,7 +72,7 @@ def test_survey_add_names_an_unknown_account_and_a_bad_date(one_account, cli):
         "--db",
         str(one_account),
     )
-    assert (result.code, result.err.strip()) == (1, "cstui: date: '2026-02-30' is not a real calendar date")
+    assert (result.code, result.err.strip()) == (1, "cstui: --date: '2026-02-30' is not a real calendar date")
 
 
 def test_note_add_with_a_follow_up_creates_the_task_in_the_same_transaction(one_account, cli, book):
@@ -107,7 +107,7 @@ def test_note_add_with_a_follow_up_creates_the_task_in_the_same_transaction(one_
     [
         (("--sentiment", "3"), "cstui: --sentiment: '3' is not a whole number from -2 to 2"),
         (("--kind", "fax"), "cstui: --kind: 'fax' is not one of call, meeting, email, note"),
-        (("--follow-up", "tomorrow"), "cstui: --follow-up-on: 'tomorrow' is not a date (expected YYYY-MM-DD)"),
+        (("--follow-up", "tomorrow"), "cstui: --follow-up: 'tomorrow' is not a date (expected YYYY-MM-DD)"),
         (("--summary", " "), "cstui: --summary: a summary is required"),
     ],
 )

@@ -177,6 +177,7 @@ def test_a_backup_taken_during_10000_inserts_restores_to_a_sound_book(book_path,
     account = maker.account("A1", "2025-01-01")
     maker.conn.close()
     done = threading.Event()
+    first_day = date(1000, 1, 1)  # 10,000 distinct real days (the book refuses days that are not dates)
 
     first_day = date(1000, 1, 1)  # 10,000 distinct real days
 

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -539,7 +540,7 @@ def test_a_full_disk_during_import_is_one_line_and_the_book_is_unchanged(small_b
     source = tmp_path / "usage_daily.csv"
     source.write_text(
         "account_key,day,active_users,minutes\n"
-        + "".join(f"K1,{2025 + i // 365}-{1 + i % 12:02d}-{1 + i % 28:02d},{i},1\n" for i in range(3000))
+        + "".join(f"K1,{date(2017, 1, 1) + timedelta(days=i)},{i},1\n" for i in range(3000))
     )
     before = dump(small_book)
     line = one_line_error(cli("import", str(source), "--db", str(small_book)))

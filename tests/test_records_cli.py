@@ -17,7 +17,7 @@ LATER = (TODAY + timedelta(days=10)).isoformat()
 @pytest.fixture
 def filled(book_path):
     """A book with account acme (started 2026-01-01), note 1 with Dana Lee, survey 1 (NPS 9), task 1."""
-    db = connect(book_path)
+    db = connect(book_path, create=True)
     records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2026-01-01"))
     entry, _ = writes.parse_feedback("acme", {"date": "2026-11-20", "summary": "Kickoff", "contact": "Dana Lee"})
     writes.save_feedback(db, entry)

@@ -6,9 +6,12 @@ from typing import Annotated
 import typer
 
 from cstui.cli.common import DbOption, open_book
+from cstui.errors import UserError
 from cstui.storage import writes
 
 AccountOption = Annotated[str, typer.Option("--account", help="The account's key.")]
+# The option that fills each field of `writes.parse_feedback`, for its messages.
+NOTE_OPTIONS = {"date": "--date", "follow_up_on": "--follow-up", "follow_up_title": "--follow-up-title"}
 
 
 def register(app: typer.Typer) -> None:
@@ -31,9 +34,14 @@ def survey_add(
 ) -> None:
     """Record a survey response that arrived outside a call."""
     book = open_book(db)
-    new_id = writes.add_survey(
-        book, account, kind.lower(), score, on or date.today().isoformat(), comment=comment, contact_email=contact
-    )
+    try:
+        new_id = writes.add_survey(
+            book, account, kind.lower(), score, on or date.today().isoformat(), comment=comment, contact_email=contact
+        )
+    except writes.FieldError as error:
+        if error.field_name != "date":
+            raise
+        raise UserError(f"--date: {error.reason}") from None
     typer.echo(f"survey {new_id} saved: {account} {kind.upper()} {score}")
 
 
@@ -62,9 +70,7 @@ def note_add(
     }
     entry, errors = writes.parse_feedback(account, fields)
     if errors or entry is None:
-        from cstui.errors import UserError
-
-        raise UserError("; ".join(f"--{name.replace('_', '-')}: {why}" for name, why in errors.items()))
+        raise UserError("; ".join(f"{NOTE_OPTIONS.get(name, '--' + name)}: {why}" for name, why in errors.items()))
     book = open_book(db)
     new_id = writes.save_feedback(book, entry)
     extra = f", follow-up due {entry.follow_up_on}" if entry.follow_up_on else ""

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import Conn
+from cstui.metrics.dates import book_date
 from cstui.metrics.health import (
     COMPONENTS,
     Breakdown,
@@ -45,7 +46,7 @@ def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
     """Score every account at every month-end whose horizon has passed by `as_of` (the latest
     MAX_MONTH_ENDS of them)."""
     churn = {
-        a: date.fromisoformat(c)
+        a: book_date(c, "accounts.churn_date")
         for a, c in conn.execute(
             "SELECT id, churn_date FROM accounts WHERE churn_date IS NOT NULL AND churn_date <= ?", [as_of.isoformat()]
         )
@@ -54,7 +55,7 @@ def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
     if first is None:
         return []
     observations = []
-    for day in month_ends(date.fromisoformat(first), as_of - timedelta(days=horizon))[-MAX_MONTH_ENDS:]:
+    for day in month_ends(book_date(first, "accounts.start_date"), as_of - timedelta(days=horizon))[-MAX_MONTH_ENDS:]:
         for account, breakdown in health_for_accounts(conn, day).items():
             churned = churn.get(account)
             observations.append(

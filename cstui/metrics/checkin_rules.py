@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn, trailing
+from cstui.metrics.dates import book_date
 from cstui.metrics.health import Breakdown, health_for_accounts
 from cstui.metrics.mood import negative_notes
 from cstui.metrics.usage import AccountUsage
@@ -114,7 +115,7 @@ def _renewal_at_risk(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 def _no_contact(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     last = reads.last_contacts(inputs.conn, inputs.day)
     for a in inputs.health:
-        since = (inputs.day - date.fromisoformat(last[a])).days if a in last else None
+        since = (inputs.day - book_date(last[a], "interactions.occurred_on")).days if a in last else None
         if since is None or since >= int(threshold):
             yield a, "no logged contact yet" if since is None else f"no contact for {since} days"
 
@@ -159,5 +160,5 @@ def _green_but_negative(inputs: RuleInputs, threshold: float) -> Iterable[Findin
 @rule("stale_usage", 14, "no usage data for THRESHOLD days", "days")
 def _stale_usage(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     for a, u in inputs.usage.items():
-        if u.newest_usage and (inputs.day - date.fromisoformat(u.newest_usage)).days >= int(threshold):
+        if u.newest_usage and (inputs.day - book_date(u.newest_usage, "usage_daily.day")).days >= int(threshold):
             yield a, f"no usage data since {u.newest_usage}"

@@ -16,8 +16,11 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from cstui.errors import UserError
 from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import EVERYONE, Conn, Scope, mean, trailing
+from cstui.metrics.config_rules import config_problems
+from cstui.metrics.dates import book_date
 from cstui.metrics.logos import active_account_ids
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
 from cstui.storage import predicates as rule
@@ -27,6 +30,15 @@ from cstui.storage.reads import last_contacts
 SURVEY_DAYS = 180
 SENTIMENT_DAYS = 90
 LATE_DAYS_WINDOW = 365
+# Where each component's newest fact comes from (named when that value is not a date).
+NEWEST_FROM = {
+    "usage": "usage_daily.day",
+    "adoption": "feature_usage.day",
+    "surveys": "surveys.responded_on",
+    "support": "tickets.opened_on",
+    "payment": "invoices.issued_date",
+    "relationship": "interactions.occurred_on",
+}
 
 
 @dataclass(frozen=True)
@@ -42,8 +54,14 @@ class HealthConfig:
 
 
 def load_config(conn: Conn) -> HealthConfig:
-    """The weights and band thresholds stored in the book (`health_config`)."""
-    values = dict(conn.execute("SELECT name, value FROM health_config").fetchall())
+    """The book's weights and bands; a setting that is not a finite number (inf, text) stops with its fix."""
+    rows = conn.execute("SELECT name, value FROM health_config").fetchall()
+    if unusable := [p for p in config_problems(rows) if p.unusable]:
+        raise UserError(
+            f"the book's health settings cannot be used: {unusable[0].message}; fix with `{unusable[0].fix}` "
+            "(`cstui doctor` checks every setting)"
+        )
+    values = dict(rows)
     weights = {key: float(values.get(f"weight.{key}", 0)) for key in REGISTRY}
     return HealthConfig(weights, values.get("band.green", 70.0), values.get("band.yellow", 40.0))
 
@@ -152,8 +170,8 @@ def component(
     return register
 
 
-def _days_between(earlier: str | None, later: date) -> int | None:
-    return None if earlier is None else (later - date.fromisoformat(earlier)).days
+def _days_between(earlier: str | None, later: date, where: str) -> int | None:
+    return None if earlier is None else (later - book_date(earlier, where)).days
 
 
 def _usage_component(u: AccountUsage | None) -> Component:
@@ -316,7 +334,7 @@ def _relationship_components(inputs: ComponentInputs) -> dict[int, Component]:
     result = {}
     for account, last in last_contacts(conn, as_of, scope).items():
         mood = moods.get(account)
-        days = (as_of - date.fromisoformat(last)).days
+        days = (as_of - book_date(last, NEWEST_FROM["relationship"])).days
         parts = [recency_score(days)]
         raw = f"last contact {days}d ago"
         if mood is not None:
@@ -349,7 +367,7 @@ def health_for_accounts(
         components = [scored[key].get(account) or definition.missing() for key, definition in REGISTRY.items()]
         for c in components:
             limit = REGISTRY[c.key].stale_after
-            age = _days_between(c.newest, as_of)
+            age = _days_between(c.newest, as_of, NEWEST_FROM[c.key])
             c.stale = c.score is not None and limit is not None and age is not None and age > limit
         result[account] = combine(account, as_of, components, config)
     return result

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cstui.metrics.base import Conn, trailing
+from cstui.metrics.dates import book_date
 from cstui.storage.predicates import on_books
 
 THREAD_DAYS = 90
@@ -70,12 +71,8 @@ def champion_silence(conn: Conn, as_of: date) -> list[ChampionSilence]:
         ORDER BY a.id, email""",
         {"d": d},
     )
-    return [
-        ChampionSilence(
-            account,
-            email,
-            date.fromisoformat(last) if last else None,
-            (as_of - date.fromisoformat(last)).days if last else None,
-        )
-        for account, email, last in rows
-    ]
+    silences = []
+    for account, email, last in rows:
+        day = book_date(last, "interactions.occurred_on") if last else None
+        silences.append(ChampionSilence(account, email, day, (as_of - day).days if day else None))
+    return silences

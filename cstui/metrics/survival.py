@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cstui.metrics.base import Conn
+from cstui.metrics.dates import book_date
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ def retention_curves(conn: Conn, as_of: date, by: str = "segment") -> list[Survi
         "SELECT start_date, churn_date, segment FROM accounts WHERE start_date < ?", [d]
     ):
         churned = churn is not None and churn <= d
-        end = date.fromisoformat(churn if churned else d)
-        duration = float((end - date.fromisoformat(start)).days)
+        end = book_date(churn, "accounts.churn_date") if churned else as_of
+        duration = float((end - book_date(start, "accounts.start_date")).days)
         year, month = int(start[:4]), int(start[5:7])
         key = segment or "(none)" if by == "segment" else f"{year}Q{(month - 1) // 3 + 1}"
         groups[key].append((duration, churned))

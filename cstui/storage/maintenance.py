@@ -1,17 +1,34 @@
-"""Looking after the book: integrity checks (`cstui doctor`), restore, and daily automatic backups."""
+"""Looking after the book: integrity checks (`cstui doctor`), restore, and daily automatic backups.
+
+Besides SQLite's own checks, `doctor` reads the values the schema cannot vouch for: dates written
+before the date guards of migration 0008 (or with them dropped), conversations and survey
+responses dated after today, and health settings the score cannot use. Each is named by table,
+column and row with the command that fixes it; a restore is advised only for a damaged file.
+"""
 
 import os
+import shlex
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from cstui.errors import UserError
+from cstui.metrics.config_rules import config_problems
+from cstui.safe_text import visible
 from cstui.storage.connection import applied_steps, backup_to, connect
+from cstui.storage.date_guards import DATE_COLUMNS, DATE_GUARD_STEP, date_guard_names, not_a_date
 from cstui.storage.migrations import known_steps
 
 DAILY_BACKUPS_KEPT = 7
 SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+# What the CSM logs happened on or before the day it is logged (issue 11).
+NOT_AFTER_TODAY = (("interactions", "occurred_on"), ("surveys", "responded_on"))
+# Tables whose rows have an `id` column (the others are named by rowid).
+ID_TABLES = {"accounts", "contacts", "mrr_history", "invoices", "interactions", "surveys", "tickets", "tasks"}
+BAD_VALUES_SHOWN = 10  # per column; the rest are counted
+# The cstui command that edits a row's date (recorded in the history, undoable) where there is one.
+EDIT_COMMANDS = {"interactions": "note", "surveys": "survey"}
 
 
 @dataclass
@@ -73,7 +90,86 @@ def check_file(path: Path) -> tuple[list[str], list[str]]:
     return facts, problems
 
 
-def checkup(path: Path) -> Checkup:
+def _account_key(table: str, columns: set[str]) -> str:
+    """SQL for the key of the account a row of `table` belongs to (NULL for a table of no account)."""
+    if table == "accounts":
+        return "t.key"
+    return "(SELECT key FROM accounts WHERE id = t.account_id)" if "account_id" in columns else "NULL"
+
+
+@dataclass(frozen=True)
+class BadValue:
+    """A value in the book that the engine cannot use, where it is, and why."""
+
+    table: str
+    column: str
+    rowid: int
+    account: str | None
+    value: object
+    why: str
+
+    def row(self) -> str:
+        return f"id = {self.rowid}" if self.table in ID_TABLES else f"rowid = {self.rowid}"
+
+    def describe(self, book: str) -> str:
+        """One line: where, what, why, and the command that puts a real date in its place."""
+        where = f"{self.table}.{self.column} of {self.row().replace(' = ', ' ')}"
+        if self.account is not None:
+            where += f" (account {visible(self.account, one_line=True, limit=40)})"
+        shown = visible(self.value, one_line=True, limit=40)
+        return f"{where} is '{shown}', {self.why}; fix with: {self.fix(book)}"
+
+    def fix(self, book: str) -> str:
+        """The command that puts a real date in its place: cstui's own edit where one exists."""
+        if self.why.startswith("after today") and self.table in EDIT_COMMANDS:
+            return f"cstui {EDIT_COMMANDS[self.table]} edit {self.rowid} --date YYYY-MM-DD --db {book}"
+        update = f"UPDATE {self.table} SET {self.column} = 'YYYY-MM-DD' WHERE {self.row()}"
+        return f'sqlite-utils query {book} "{update}"'
+
+
+def _scan(
+    conn: sqlite3.Connection, book: str, table: str, column: str, condition: str, params: list[str], why: str
+) -> list[str]:
+    """Up to BAD_VALUES_SHOWN values of `table.column` meeting `condition`, then how many more."""
+    columns = {name for (name,) in conn.execute("SELECT name FROM pragma_table_info(?)", [table])}
+    rows = conn.execute(
+        f"SELECT t.rowid, t.{column}, {_account_key(table, columns)} FROM {table} AS t WHERE {condition}"
+        f" ORDER BY t.rowid LIMIT {BAD_VALUES_SHOWN + 1}",
+        params,
+    ).fetchall()
+    found = [BadValue(table, column, rowid, key, value, why) for rowid, value, key in rows]
+    lines = [bad.describe(book) for bad in found[:BAD_VALUES_SHOWN]]
+    if len(found) > BAD_VALUES_SHOWN:
+        total = conn.execute(f"SELECT count(*) FROM {table} AS t WHERE {condition}", params).fetchone()[0]
+        lines.append(f"{table}.{column}: {total - BAD_VALUES_SHOWN:,} more rows like these")
+    return lines
+
+
+def value_problems(conn: sqlite3.Connection, book: Path, today: date) -> list[str]:
+    """Bad dates, missing date guards, future-dated entries and unusable health settings, in words."""
+    quoted = shlex.quote(str(book))
+    problems = []
+    guarded = DATE_GUARD_STEP in applied_steps(conn)
+    triggers = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for table, columns in DATE_COLUMNS.items():
+        present = {name for (name,) in conn.execute("SELECT name FROM pragma_table_info(?)", [table])}
+        for column in (c for c in columns if c in present):  # a pending step may add one later
+            problems += _scan(conn, quoted, table, column, f"({not_a_date(column)})", [], "not a date (YYYY-MM-DD)")
+            missing = [name for name in date_guard_names(table, column) if name not in triggers]
+            if guarded and missing:
+                problems.append(
+                    f"{table}.{column} accepts values that are not dates: its guard trigger {missing[0]} is missing"
+                )
+    for table, column in NOT_AFTER_TODAY:
+        condition = f"t.{column} > ? AND NOT ({not_a_date(column)})"
+        why = f"after today ({today.isoformat()}): put the day it happened"
+        problems += _scan(conn, quoted, table, column, condition, [today.isoformat()], why)
+    settings = conn.execute("SELECT name, value FROM health_config").fetchall()
+    problems += [f"{p.message}; fix with: {p.fix}" for p in config_problems(settings, quoted)]
+    return problems
+
+
+def checkup(path: Path, today: date | None = None) -> Checkup:
     """Everything `cstui doctor` reports about the book at `path`."""
     result = Checkup()
     if not path.exists():
@@ -99,6 +195,15 @@ def checkup(path: Path) -> Checkup:
         result.problems.append(f"to put the newest backup back: cstui restore {backups[-1]} --db {path}")
     elif result.problems:
         result.problems.append("put a backup back with: cstui restore BACKUP")
+    if not problems:  # the file is sound: look at what it holds (a restore would not help here)
+        conn = _read_only(path)
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged text is shown, not fatal
+        try:
+            result.problems += value_problems(conn, path, today or date.today())
+        except sqlite3.DatabaseError as error:
+            result.problems.append(f"SQLite could not read every value of the book ({error})")
+        finally:
+            conn.close()
     return result
 
 

@@ -33,12 +33,13 @@ def split_statements(script: str) -> list[str]:
 
 
 def _step(statements: list[str]) -> Callable[[Database], None]:
-    """One step, with the history triggers regenerated around it in the step's own transaction.
+    """One step, with the history triggers (and missing date guards) regenerated in the step's transaction.
 
     The triggers list every column of the tables they watch: they are dropped first (so no step
     trips over them, e.g. by dropping a column) and rebuilt from the new schema at the end, so a
     column or table a step adds is recorded from then on, and a book is never left without them.
     """
+    from cstui.storage.date_guards import refresh_date_guards
     from cstui.storage.history import drop_history_triggers, refresh_history_triggers
 
     def apply(db: Database) -> None:
@@ -46,6 +47,7 @@ def _step(statements: list[str]) -> Callable[[Database], None]:
         for statement in statements:
             db.execute(statement)
         refresh_history_triggers(db.conn)
+        refresh_date_guards(db.conn)  # a date column added or a table rebuilt keeps its date guards
 
     return apply
 

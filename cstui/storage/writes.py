@@ -42,11 +42,24 @@ def check_score(kind: str, score: int | str) -> int:
     return value
 
 
-def check_date(label: str, text: str) -> str:
+class FieldError(UserError):
+    """A mistake in one field of an entry, so a form can show it under that field."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(f"{field_name}: {reason}")
+        self.field_name = field_name
+        self.reason = reason
+
+
+def check_date(label: str, text: str, not_after: date | None = None) -> str:
+    """A YYYY-MM-DD calendar date; with `not_after` (today), a day after it is refused too."""
     try:
-        return parse_date(text.strip())
+        day = parse_date(text.strip())
     except CellError as error:
-        raise UserError(f"{label}: {error}") from None
+        raise FieldError(label, str(error)) from None
+    if not_after is not None and day > not_after.isoformat():
+        raise FieldError(label, f"{day} is after today ({not_after.isoformat()}): only what has happened is logged")
+    return day
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -94,10 +107,17 @@ class Feedback:
     scores: dict[str, int] = field(default_factory=dict)  # kind -> score given on the call
     follow_up_title: str | None = None
     follow_up_on: str | None = None
+    typed_on: str = field(default_factory=lambda: date.today().isoformat())  # the follow-up's created date
 
 
-def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback | None, dict[str, str]]:
-    """Check raw form text; return the entry or, per field, why it is not valid."""
+def parse_feedback(
+    account_key: str, fields: dict[str, str], today: date | None = None
+) -> tuple[Feedback | None, dict[str, str]]:
+    """Check raw form text; return the entry or, per field, why it is not valid.
+
+    A conversation is dated today or earlier, and its follow-up is due on or after its date.
+    """
+    today = today or date.today()
     errors: dict[str, str] = {}
     value = {k: (v or "").strip() for k, v in fields.items()}
 
@@ -108,7 +128,7 @@ def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback |
             errors[name] = str(error).split(": ", 1)[-1]
             return None
 
-    occurred_on = attempt("date", lambda: check_date("date", value.get("date") or date.today().isoformat()))
+    occurred_on = attempt("date", lambda: check_date("date", value.get("date") or today.isoformat(), not_after=today))
     kind = value.get("kind") or "call"
     if kind not in INTERACTION_KINDS:
         errors["kind"] = f"'{kind}' is not one of {', '.join(INTERACTION_KINDS)}"
@@ -133,6 +153,8 @@ def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback |
         errors["follow_up_on"] = "a follow-up needs a due date"
     if due:
         due = attempt("follow_up_on", partial(check_date, "follow-up date", due))
+    if due and occurred_on and due < occurred_on:
+        errors["follow_up_on"] = f"{due} is before the conversation ({occurred_on}): a follow-up is due after it"
     if errors:
         return None, errors
     contact = value.get("contact") or ""
@@ -149,6 +171,7 @@ def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback |
         scores=scores,
         follow_up_title=title or None,
         follow_up_on=due or None,
+        typed_on=today.isoformat(),
     ), {}
 
 
@@ -213,7 +236,7 @@ def save_feedback(db: Database, entry: Feedback, interaction_id: int | None = No
         if entry.follow_up_title:
             db.execute(
                 "INSERT INTO tasks (account_id, interaction_id, title, due_on, created_on) VALUES (?, ?, ?, ?, ?)",
-                [acct, interaction, entry.follow_up_title, entry.follow_up_on, entry.occurred_on],
+                [acct, interaction, entry.follow_up_title, entry.follow_up_on, entry.typed_on],
             )
     return interaction
 
@@ -226,10 +249,11 @@ def add_survey(
     responded_on: str,
     comment: str | None = None,
     contact_email: str | None = None,
+    today: date | None = None,
 ) -> int:
-    """Record one survey response that arrived outside a call."""
+    """Record one survey response that arrived outside a call, dated today or earlier."""
     score = check_score(kind, score)
-    responded_on = check_date("date", responded_on)
+    responded_on = check_date("date", responded_on, not_after=today or date.today())
     contact_email = check_email("contact email", contact_email)
     with write_transaction(db, change=f"survey added for {account_key}: {kind.upper()} {score}"):
         acct = account_id(db, account_key)

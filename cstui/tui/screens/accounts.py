@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from cstui.metrics.bands import Band
 from cstui.readmodels import views
-from cstui.safe_text import visible
+from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.account_table import COLUMNS, AccountTable
@@ -79,7 +79,7 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
         if self.band_filter:
             parts.append(f"band: {self.band_filter}")
         if self.segment_filter:
-            parts.append(f"segment: {visible(self.segment_filter, one_line=True)}")
+            parts.append(f"segment: {visible(self.segment_filter, one_line=True, limit=ONE_LINE_LIMIT)}")
         parts.append("churned shown" if self.show_churned else "churned hidden")
         self.query_one("#accounts-status", Static).update("  ·  ".join(parts))
 

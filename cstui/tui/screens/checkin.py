@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.formatting import date_or_missing, figure
 from cstui.metrics.checkin import CheckinItem, CheckinQueue, checkin_queue
-from cstui.safe_text import visible
+from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import writes
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
@@ -147,7 +147,9 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         def done(until: str | None) -> None:
             if until and self.app.write(writes.snooze, item.account_id, self.app.as_of.isoformat(), until):
                 item.status = "snoozed"
-                self.notify(f"{visible(item.key, one_line=True)} snoozed until {until}", markup=False)
+                self.notify(
+                    f"{visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)} snoozed until {until}", markup=False
+                )
                 self._next_open()
                 self.app.book_changed()
 

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select, Static, TextArea
 
-from cstui.safe_text import visible
+from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import reads, writes
 from cstui.tui.screens.confirm import ConfirmScreen
 
@@ -82,10 +82,10 @@ class FeedbackScreen(ModalScreen[bool]):
                 yield Static("", id=f"{name}-error", classes="error", markup=False)
 
     def compose(self) -> ComposeResult:
+        title = visible(f"{self.account_key} {self.account_name}", one_line=True, limit=ONE_LINE_LIMIT)
         with VerticalScroll(id="feedback-box", classes="modal"):
             yield Static(
-                f"{'Review' if self.existing else 'Log feedback'}: "
-                f"{visible(self.account_key, one_line=True)} {visible(self.account_name, one_line=True)}",
+                f"{'Review' if self.existing else 'Log feedback'}: {title}",
                 classes="box-title",
                 markup=False,
             )
@@ -159,7 +159,7 @@ def open_feedback(app: "CstuiApp", account_id: int) -> None:
 
     def saved(done: bool | None) -> None:
         if done:
-            app.notify(f"Feedback saved for {visible(key, one_line=True)}", markup=False)
+            app.notify(f"Feedback saved for {visible(key, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
             app.book_changed()
 
     app.push_screen(FeedbackScreen(account_id, key, name, app.as_of.isoformat(), contacts), saved)
@@ -173,5 +173,5 @@ def complete_first_follow_up(app: "CstuiApp", account_id: int) -> None:
         return
     if app.write(writes.complete_task, task.task_id, app.as_of.isoformat()) is None:
         return
-    app.notify(f"Done: {visible(task.title, one_line=True)}", markup=False)
+    app.notify(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
     app.book_changed()

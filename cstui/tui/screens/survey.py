@@ -1,4 +1,8 @@
-"""Survey entry for a response that arrived outside a call (NPS, CSAT or CES with a comment)."""
+"""Survey entry for a response that arrived outside a call (NPS, CSAT or CES with a comment).
+
+`storage.writes.add_survey` checks every value (the same rules as `cstui survey add`); a date
+after today or not a date is named under the date field, other mistakes under the form.
+"""
 
 from typing import TYPE_CHECKING
 
@@ -10,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from cstui.errors import UserError
-from cstui.safe_text import visible
+from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import reads, writes
 
 if TYPE_CHECKING:
@@ -33,7 +37,9 @@ class SurveyScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="survey-box", classes="modal"):
             yield Static(
-                f"Survey response: {visible(self.account_key, one_line=True)}", classes="box-title", markup=False
+                f"Survey response: {visible(self.account_key, one_line=True, limit=ONE_LINE_LIMIT)}",
+                classes="box-title",
+                markup=False,
             )
             for label, widget in (
                 ("Kind", Select(KINDS, value="nps", allow_blank=False, id="survey-kind", compact=True)),
@@ -44,7 +50,10 @@ class SurveyScreen(ModalScreen[bool]):
             ):
                 with Horizontal(classes="field"):
                     yield Static(label, classes="field-label")
-                    yield widget
+                    with Vertical(classes="field-input"):
+                        yield widget
+                        if widget.id == "survey-date":
+                            yield Static("", id="survey-date-error", classes="error", markup=False)
             yield Static("", id="survey-error", classes="error", markup=False)
             yield Static("ctrl+s save  ·  escape cancel", classes="hint")
 
@@ -66,12 +75,20 @@ class SurveyScreen(ModalScreen[bool]):
                 contact_email=value["contact"].strip() or None,
             )
         except UserError as error:
-            message = self.query_one("#survey-error", Static)
-            message.update(str(error))
-            message.add_class("shown")
+            self.show_error(error)
             return
         if saved is not None:
             self.dismiss(True)
+
+    def show_error(self, error: UserError) -> None:
+        """A date mistake under the date field, any other under the form; one shown at a time."""
+        on_date = isinstance(error, writes.FieldError) and error.field_name == "date"
+        for target, mine in (("#survey-date-error", on_date), ("#survey-error", not on_date)):
+            message = self.query_one(target, Static)
+            message.update(
+                (error.reason if on_date and isinstance(error, writes.FieldError) else str(error)) if mine else ""
+            )
+            message.set_class(mine, "shown")
 
     def action_cancel(self) -> None:
         self.dismiss(False)

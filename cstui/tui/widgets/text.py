@@ -4,7 +4,7 @@ from rich.text import Text
 
 from cstui.formatting import figure
 from cstui.metrics.bands import Band
-from cstui.safe_text import visible
+from cstui.safe_text import ONE_LINE_LIMIT, visible
 
 BAND_STYLE = {
     Band.GREEN: "bold green",
@@ -16,7 +16,8 @@ BAND_STYLE = {
 
 
 def book_text(value: object, style: str = "", one_line: bool = True) -> Text:
-    return Text(visible(value, one_line=one_line), style=style)
+    """Book text for a header, cell or line: one line, at most `ONE_LINE_LIMIT` characters."""
+    return Text(visible(value, one_line=one_line, limit=ONE_LINE_LIMIT if one_line else None), style=style)
 
 
 def number(value: float | None, fmt: str = "{:,.1f}", style: str = "") -> Text:
