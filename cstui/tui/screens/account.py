@@ -47,9 +47,9 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             with Horizontal(id="account-middle"):
                 yield Chart("Health, month ends", id="health-chart")
                 with Vertical(id="account-side"):
-                    yield Static("Follow-ups", classes="box-title")
+                    yield Static("Follow-ups", id="follow-ups-title", classes="box-title")
                     yield DataTable(id="follow-ups", cursor_type="row", show_header=False)
-                    yield Static("Contacts", classes="box-title")
+                    yield Static("Contacts", id="contacts-title", classes="box-title")
                     yield DataTable(id="contacts", cursor_type="row", show_header=False)
             yield Static("⚠ = stale: the component's newest fact is old", classes="hint")
             yield Static("Timeline (newest first)", classes="box-title")
@@ -113,6 +113,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             number(b.score, style="bold"),
             Text(""),
         )
+        self.query_one("#follow-ups-title", Static).update("Follow-ups" if d.follow_ups else "Follow-ups: none open")
+        self.query_one("#contacts-title", Static).update("Contacts" if d.contacts else "Contacts: none")
         self.query_one("#health-chart", Chart).draw_lines(
             [day for day, _ in d.history], {"health": [score for _, score in d.history]}, ylim=(0, 100)
         )
