@@ -24,6 +24,7 @@ SNAPSHOT_WEEKS = 12
 def _generator():
     path = data_dir("fixtures") / "demo_book.py"
     spec = importlib.util.spec_from_file_location("cstui_demo_book", path)
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -20,6 +20,7 @@ CSM = "casey@cstui-demo.example"
 def write_demo_inbox(csv_dir: Path, out_dir: Path, today: date) -> Path:
     """calendar.ics and inbox.mbox for the demo book whose CSV files are in `csv_dir`."""
     spec = importlib.util.spec_from_file_location("cstui_demo_inbox", data_dir("fixtures") / "demo_inbox.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.generate(csv_dir, out_dir, today)

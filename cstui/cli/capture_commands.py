@@ -61,7 +61,7 @@ def note_add(
         "follow_up_title": follow_up_title or (f"Follow up: {summary}" if follow_up else ""),
     }
     entry, errors = writes.parse_feedback(account, fields)
-    if errors:
+    if errors or entry is None:
         from cstui.errors import UserError
 
         raise UserError("; ".join(f"--{name.replace('_', '-')}: {why}" for name, why in errors.items()))

@@ -23,9 +23,9 @@ from cstui.errors import UserError
 try:  # typer >= 0.26 vendors click; its exceptions live there
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
 except ImportError:  # pragma: no cover - older typer on plain click
-    from click.exceptions import UsageError
+    from click.exceptions import UsageError  # type: ignore[assignment]
 
-    class NoArgsIsHelpError(UsageError):  # never raised by plain click
+    class NoArgsIsHelpError(UsageError):  # type: ignore[no-redef]  # never raised by plain click
         pass
 
 

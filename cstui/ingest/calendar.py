@@ -9,6 +9,7 @@ so a 21:00 New York call lands on the day it was for the CSM.
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any, cast
 
 from cstui.ingest.items import Item, ItemKind, Person, Problem, stable_hash, unique_people
 
@@ -73,7 +74,7 @@ def parse_calendar(
             problems.append(Problem(path, label, "no DTSTART"))
             continue
         try:
-            event["DTSTART"].dt  # noqa: B018 - reading it is the check
+            cast(Any, event["DTSTART"]).dt  # noqa: B018 - reading it is the check
         except Exception as error:  # icalendar's broken-property errors vary by version
             problems.append(Problem(path, label, f"bad DTSTART ({_short(error)})"))
     if problems:

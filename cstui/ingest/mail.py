@@ -11,11 +11,12 @@ and mboxrd's ">From " escapes are undone.
 import re
 from datetime import UTC, datetime, tzinfo
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import cast
 
 from cstui.ingest.calendar import local_date
 from cstui.ingest.items import Item, ItemKind, Person, Problem, stable_hash, unique_people
@@ -59,8 +60,8 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _decoded(part: EmailMessage) -> str:
-    payload = part.get_payload(decode=True) or b""
+def _decoded(part: MIMEPart) -> str:
+    payload = cast(bytes, part.get_payload(decode=True) or b"")
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset)

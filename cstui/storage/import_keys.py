@@ -65,10 +65,10 @@ class Copies:
     """Which rows without an id to add: the n-th copy of a row in the file is added only if the
     book does not hold n imported copies of it yet."""
 
-    def __init__(self, in_book: Counter[tuple]):
+    def __init__(self, in_book: Counter[tuple[object, ...]]):
         self.in_book = in_book
-        self.in_file: Counter[tuple] = Counter()
+        self.in_file: Counter[tuple[object, ...]] = Counter()
 
-    def wanted(self, content: tuple) -> bool:
+    def wanted(self, content: tuple[object, ...]) -> bool:
         self.in_file[content] += 1
         return self.in_file[content] > self.in_book[content]

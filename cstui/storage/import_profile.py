@@ -189,7 +189,7 @@ class ImportProfile:
         return replace(self, **given).check()
 
 
-def _dict(value: object, field_name: str, where: str) -> dict:
+def _dict(value: object, field_name: str, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UserError(f"{where}: {field_name} must be an object")
     return value
@@ -202,14 +202,14 @@ def _mapping(value: object, field_name: str, where: str) -> list[tuple[str, str]
     return list(pairs)
 
 
-def _text(body: dict, name: str, where: str) -> str:
+def _text(body: dict[str, Any], name: str, where: str) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not value:
         raise UserError(f"{where}: {name} must be a non-empty text")
     return value
 
 
-def _optional(body: dict, name: str, where: str) -> str | None:
+def _optional(body: dict[str, Any], name: str, where: str) -> str | None:
     return _text(body, name, where) if body.get(name) is not None else None
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -272,7 +273,7 @@ class _Run:
             if mapped.problems:
                 return mapped.problems
             writer = _Writer(self, fmt, name, mapped.header)
-            batch: list[dict] = []
+            batch: list[dict[str, Any]] = []
             for line, cells, cell_problems in mapped.rows():
                 problems += cell_problems
                 row = None
@@ -349,7 +350,7 @@ class _Writer:
             f"ON CONFLICT {target} DO UPDATE SET {assignments} WHERE ({old}) IS NOT ({new})"
         )
 
-    def _copies_in_book(self) -> Counter[tuple]:
+    def _copies_in_book(self) -> Counter[tuple[object, ...]]:
         """How many imported rows without an id the book holds, by content."""
         columns = ", ".join(_stored(c) for c in self.content)
         where = ["external_id IS NULL"] if self.fmt.key else []
@@ -366,7 +367,7 @@ class _Writer:
         sql = f"SELECT {key}, account_id FROM {self.fmt.table} WHERE {key} IS NOT NULL"
         return dict(self.db.execute(sql).fetchall())
 
-    def parse(self, line: int, cells: list[str]) -> tuple[dict | None, list[str]]:
+    def parse(self, line: int, cells: list[str]) -> tuple[dict[str, Any] | None, list[str]]:
         name = self.name
         if len(cells) != len(self.header):
             return None, [f"{name}:{line}: -: row has {len(cells)} cells, the header has {len(self.header)}"]
@@ -393,7 +394,7 @@ class _Writer:
             return None, problems
         return self._accept(line, row), []
 
-    def _check_row(self, row: dict) -> Iterator[tuple[str, str]]:
+    def _check_row(self, row: dict[str, Any]) -> Iterator[tuple[str, str]]:
         table = self.fmt.table
         account = row.get("account_key")
         if account is not None and account not in self.accounts and account not in self.run.declared["accounts"]:
@@ -420,14 +421,14 @@ class _Writer:
         ):
             yield "snoozed_until", f"a snooze needs a date after day {row['day']}"
 
-    def _waits_for_a_bad_row(self, row: dict) -> bool:
+    def _waits_for_a_bad_row(self, row: dict[str, Any]) -> bool:
         """Whether the row names an account or feature that a rejected row of this run declares:
         the run fails on that row's own message, so this one adds no second message."""
         return (row.get("account_key") is not None and row["account_key"] not in self.accounts) or (
             row.get("feature") is not None and row["feature"] not in self.features
         )
 
-    def _accept(self, line: int, row: dict) -> dict | None:
+    def _accept(self, line: int, row: dict[str, Any]) -> dict[str, Any] | None:
         """The row as stored, or None when it is a copy the book already holds."""
         key = tuple(row.get(c) for c in self.fmt.key)
         stored = self._to_stored(row)
@@ -436,17 +437,17 @@ class _Writer:
             return stored if self.copies.wanted(content) else None
         self.keys.add(line, key, tuple(row.values()))
         if self.owners is not None:
-            self._note_move(str(key[0]), stored["account_id"])
+            self._note_move(self.owners, str(key[0]), stored["account_id"])
         return stored
 
-    def _note_move(self, key: str, account_id: int) -> None:
-        owner = self.owners.get(key)
+    def _note_move(self, owners: dict[str, int], key: str, account_id: int) -> None:
+        owner = owners.get(key)
         if owner is not None and owner != account_id:
             names = {id_: account for account, id_ in self.accounts.items() if id_ in (owner, account_id)}
             self.run.result.moves.append(Move(self.fmt.table, key, names[owner], names[account_id]))
-        self.owners[key] = account_id
+        owners[key] = account_id
 
-    def _to_stored(self, row: dict) -> dict:
+    def _to_stored(self, row: dict[str, Any]) -> dict[str, Any]:
         stored = dict(zip(self.file_stored, row.values()))  # `parse` fills `row` in header order
         if "account_id" in stored:
             stored["account_id"] = self.accounts[row["account_key"]]
@@ -464,7 +465,7 @@ class _Writer:
             for repeat in self.keys.repeats()
         ]
 
-    def write(self, rows: list[dict]) -> None:
+    def write(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
         self.run.changes[self.fmt.table] += self.db.conn.executemany(self.sql, rows).rowcount
@@ -511,9 +512,9 @@ def preview_file(
     except CellError as error:
         return Preview((), (), (), (), (str(error),), (), ())
     if mapped.empty or mapped.problems:
-        problems = ("the file is empty",) if mapped.empty else tuple(mapped.problems)
+        refused = ("the file is empty",) if mapped.empty else tuple(mapped.problems)
         sources = tuple(mapped.sources.items())
-        return Preview(raw[0] if raw else (), tuple(raw[1:]), (), (), problems, tuple(mapped.notes), (), sources)
+        return Preview(raw[0] if raw else (), tuple(raw[1:]), (), (), refused, tuple(mapped.notes), (), sources)
     writer = _Writer(_Run(db, None), profile.format, source.name, mapped.header)
     rows = []
     try:

@@ -8,6 +8,7 @@ unique `ingest_key` makes a re-run add nothing), and add the offered contacts wh
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from sqlite_utils import Database
 
@@ -124,14 +125,15 @@ def store(db: Database, items: dict[Path, list[Item]], me: str | None, *, add_co
                     counts.unmatched += 1
                     result.unmatched.append(match)
                     continue
-                if not _insert(db, ids[match.account_key], match):
+                account_key = cast(str, match.account_key)  # matched: classify named the account
+                if not _insert(db, ids[account_key], match):
                     counts.already += 1
                 elif item.kind is ItemKind.MEETING:
                     counts.meetings += 1
                 else:
                     counts.emails += 1
                 for person in match.new_contacts:
-                    offered.setdefault((match.account_key, person.email), NewContact(match.account_key, person))
+                    offered.setdefault((account_key, person.email), NewContact(account_key, person))
         result.new_contacts = sorted(offered.values(), key=lambda c: (c.account_key, c.person.email))
         if add_contacts:
             for contact in result.new_contacts:

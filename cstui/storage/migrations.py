@@ -6,6 +6,7 @@ failed or interrupted step leaves the book at the previous version.
 """
 
 import sqlite3
+from collections.abc import Callable
 from functools import cache
 
 from sqlite_utils import Database, Migrations
@@ -31,7 +32,7 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-def _step(statements: list[str]):
+def _step(statements: list[str]) -> Callable[[Database], None]:
     """One step, with the history triggers regenerated around it in the step's own transaction.
 
     The triggers list every column of the tables they watch: they are dropped first (so no step

@@ -81,10 +81,11 @@ def next_meeting(conn: sqlite3.Connection, account_id: int, day: str) -> Meeting
 
 def last_conversation(conn: sqlite3.Connection, account_id: int, day: str) -> str | None:
     """The day of the latest call or meeting on or before `day`."""
-    return conn.execute(
+    last: str | None = conn.execute(
         "SELECT max(occurred_on) FROM interactions WHERE account_id = ? AND kind IN (?, ?) AND occurred_on <= ?",
         [account_id, *CONVERSATIONS, day],
     ).fetchone()[0]
+    return last
 
 
 def latest_notes(conn: sqlite3.Connection, account_id: int, day: str, limit: int = 3) -> list[Note]:

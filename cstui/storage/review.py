@@ -59,7 +59,7 @@ def unreviewed(conn: sqlite3.Connection) -> list[Unreviewed]:
     return [Unreviewed(*row) for row in rows]
 
 
-def _mark(db: Database, interaction_id: int, sql: str, params: list) -> bool:
+def _mark(db: Database, interaction_id: int, sql: str, params: list[object]) -> bool:
     cursor = db.execute(sql, [*params, interaction_id])
     if cursor.rowcount != 1:
         raise UserError(f"interaction {interaction_id}: no such interaction in the book")

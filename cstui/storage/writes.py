@@ -6,8 +6,11 @@ one transaction, and every field is checked first, so a rejected entry leaves th
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from typing import Any, cast
 
 from sqlite_utils import Database
 
@@ -23,7 +26,8 @@ def account_id(db: Database, key: str) -> int:
     row = db.execute("SELECT id FROM accounts WHERE key = ?", [key]).fetchone()
     if row is None:
         raise UserError(f"account '{key}': no such account in the book")
-    return row[0]
+    found: int = row[0]
+    return found
 
 
 def check_score(kind: str, score: int | str) -> int:
@@ -97,7 +101,7 @@ def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback |
     errors: dict[str, str] = {}
     value = {k: (v or "").strip() for k, v in fields.items()}
 
-    def attempt(name: str, check):
+    def attempt(name: str, check: Callable[[], Any]) -> Any:
         try:
             return check()
         except UserError as error:
@@ -119,7 +123,7 @@ def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback |
     scores = {}
     for survey in SURVEY_SCALES:
         if value.get(survey):
-            score = attempt(survey, lambda s=survey: check_score(s, value[s]))
+            score = attempt(survey, partial(check_score, survey, value[survey]))
             if score is not None:
                 scores[survey] = score
     title, due = value.get("follow_up_title"), value.get("follow_up_on")
@@ -128,7 +132,7 @@ def parse_feedback(account_key: str, fields: dict[str, str]) -> tuple[Feedback |
     if title and not due:
         errors["follow_up_on"] = "a follow-up needs a due date"
     if due:
-        due = attempt("follow_up_on", lambda: check_date("follow-up date", due))
+        due = attempt("follow_up_on", partial(check_date, "follow-up date", due))
     if errors:
         return None, errors
     contact = value.get("contact") or ""
@@ -180,7 +184,7 @@ def save_feedback(db: Database, entry: Feedback, interaction_id: int | None = No
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
                 [*fields, acct],
             )
-            interaction = cursor.lastrowid
+            interaction = cast(int, cursor.lastrowid)  # set by the INSERT
         else:
             cursor = db.execute(
                 "UPDATE interactions SET occurred_on = ?, kind = ?, summary = ?, contact_email = ?, notes = ?,"
@@ -234,7 +238,7 @@ def add_survey(
             " text_sentiment, source) VALUES (?, ?, ?, ?, ?, ?, ?, 'entered')",
             [acct, kind, score, responded_on, contact_email, comment, text_sentiment(comment)],
         )
-    return cursor.lastrowid
+    return cast(int, cursor.lastrowid)  # set by the INSERT
 
 
 def complete_task(db: Database, task_id: int, on: str) -> bool:

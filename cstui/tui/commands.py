@@ -7,12 +7,16 @@ candidate is shown as `visible()` text and highlighted by offset, never parsed a
 
 import asyncio
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 
 from cstui.safe_text import visible
 from cstui.storage.search import AccountName, account_names
+
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
 
 
 class AccountCommands(Provider):
@@ -24,7 +28,7 @@ class AccountCommands(Provider):
         self.accounts = await asyncio.to_thread(self._read)
 
     def _read(self) -> tuple[AccountName, ...]:
-        with self.app.reader() as conn:
+        with cast("CstuiApp", self.app).reader() as conn:
             return tuple(account_names(conn))
 
     async def search(self, query: str) -> Hits:

@@ -6,8 +6,10 @@ errors show under their fields and nothing is saved until all are valid. Saving 
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from textual.app import App, ComposeResult
+from textual import getters
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -18,6 +20,9 @@ from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage import reads, records, writes
 from cstui.tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
 
 KINDS = [("call", "call"), ("meeting", "meeting"), ("email", "email"), ("note", "note")]
 # Field id -> (label, placeholder)
@@ -52,6 +57,9 @@ class FeedbackScreen(ModalScreen[bool]):
     the account screen) it edits that note through `records.edit_note`: only the fields changed
     are written, and the scores and new follow-up fields are hidden (they are records of their own).
     """
+
+    if TYPE_CHECKING:  # the running cstui app, typed
+        app = getters.app(CstuiApp)
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -168,7 +176,7 @@ class FeedbackScreen(ModalScreen[bool]):
             follow_up_on=changed.get("follow_up_on"),
         )
         try:
-            saved = self.app.write(records.edit_note, note.id, fields, self.app.as_of)  # type: ignore[attr-defined]
+            saved = self.app.write(records.edit_note, note.id, fields, self.app.as_of)
         except UserError as error:
             label, _, why = str(error).partition(": ")
             field = EDIT_ERRORS.get(label, "summary")
@@ -204,7 +212,7 @@ class FeedbackScreen(ModalScreen[bool]):
         self.app.push_screen(ConfirmScreen("Discard what you typed?"), answer)
 
 
-def open_feedback(app: App, account_id: int) -> None:
+def open_feedback(app: "CstuiApp", account_id: int) -> None:
     """Open the feedback form for an account; on save, tell every screen the book changed."""
     info = reads.account(app.book.conn, account_id)
     key, name = info.key, info.name
@@ -218,16 +226,15 @@ def open_feedback(app: App, account_id: int) -> None:
     app.push_screen(FeedbackScreen(account_id, key, name, app.as_of.isoformat(), contacts), saved)
 
 
-def edit_note(app: App, note: records.Note, done: Callable[[bool | None], None]) -> None:
+def edit_note(app: "CstuiApp", note: records.Note, done: Callable[[bool | None], None]) -> None:
     """Open the feedback form on an existing note (`e` on the account screen)."""
-    account = records.get_account(app.book, note.account_key)  # type: ignore[attr-defined]
-    contacts = reads.contact_names(app.book.conn, account.id)  # type: ignore[attr-defined]
-    today = app.as_of.isoformat()  # type: ignore[attr-defined]
-    screen = FeedbackScreen(account.id, account.key, account.name, today, contacts, note=note)
+    account = records.get_account(app.book, note.account_key)
+    contacts = reads.contact_names(app.book.conn, account.id)
+    screen = FeedbackScreen(account.id, account.key, account.name, app.as_of.isoformat(), contacts, note=note)
     app.push_screen(screen, done)
 
 
-def complete_first_follow_up(app: App, account_id: int) -> None:
+def complete_first_follow_up(app: "CstuiApp", account_id: int) -> None:
     """Complete the account's most pressing open follow-up (the earliest due)."""
     task = reads.first_open_follow_up(app.book.conn, account_id)
     if task is None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -49,6 +50,9 @@ class MappingScreen(Screen[ImportResult | None]):
     MappingScreen #mapping-preview-box { height: 1fr; }
     MappingScreen #mapping-status { height: auto; max-height: 7; padding: 0 1; }
     """
+    if TYPE_CHECKING:  # the running cstui app, typed
+        app = getters.app(CstuiApp)
+
     BINDINGS = [
         Binding("a", "assign", "Assign column"),
         Binding("s", "suggest", "Take suggestion"),

@@ -6,9 +6,10 @@ for SQLite; a result that arrives after the query changed again is dropped. Book
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -19,6 +20,9 @@ from textual.worker import get_current_worker
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage.search import Hit, Kind, by_account, search
+
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
 
 LIMIT = 200
 MATCH_STYLE = "bold reverse"
@@ -33,10 +37,13 @@ class Target:
     hit: Hit | None
 
 
-class SearchScreen(Screen):
+class SearchScreen(Screen[None]):
     """Find any note, comment, ticket, task, contact or account by the words in it."""
 
     AUTO_FOCUS = "#search-query"
+    if TYPE_CHECKING:  # the running cstui app, typed
+        app = getters.app(CstuiApp)
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("down", "results", "Results", show=False),

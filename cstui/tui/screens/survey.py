@@ -1,6 +1,9 @@
 """Survey entry for a response that arrived outside a call (NPS, CSAT or CES with a comment)."""
 
-from textual.app import App, ComposeResult
+from typing import TYPE_CHECKING
+
+from textual import getters
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -10,11 +13,17 @@ from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage import reads, records, writes
 
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
+
 KINDS = [("NPS (0-10)", "nps"), ("CSAT (1-5)", "csat"), ("CES (1-7)", "ces")]
 
 
 class SurveyScreen(ModalScreen[bool]):
     """Add a response, or with `existing` (`e` on the account screen) edit it through `records.edit_survey`."""
+
+    if TYPE_CHECKING:  # the running cstui app, typed
+        app = getters.app(CstuiApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
 
@@ -82,7 +91,7 @@ class SurveyScreen(ModalScreen[bool]):
             comment=changed.get("comment"),
             contact_email=changed.get("contact"),
         )
-        return self.app.write(records.edit_survey, survey_id, fields, self.app.as_of)  # type: ignore[attr-defined]
+        return self.app.write(records.edit_survey, survey_id, fields, self.app.as_of)
 
     def action_save(self) -> None:
         value = self.values()
@@ -111,7 +120,7 @@ class SurveyScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def open_survey(app: App, account_id: int) -> None:
+def open_survey(app: "CstuiApp", account_id: int) -> None:
     key = reads.account(app.book.conn, account_id).key
 
     def saved(done: bool | None) -> None:
