@@ -127,6 +127,27 @@ async def test_delete_asks_then_removes_a_task_and_ctrl_z_brings_it_back(demo_pa
         assert task_id in [ref.record_id for ref in screen.rows["follow-ups"]]  # the screen reloaded
         assert any(text == f"Undone: task {task_id} deleted: {title}" for text, _ in said)
     assert demo.execute("SELECT * FROM tasks ORDER BY id").fetchall() == before
+    undo = demo.execute("SELECT kind, source FROM changes ORDER BY id DESC LIMIT 1").fetchone()
+    assert undo == ("undo", "tui")
+
+
+async def test_e_on_a_contact_edits_its_role_and_the_day_they_left(demo_path, demo):
+    account = demo.execute("SELECT account_id FROM contacts ORDER BY id LIMIT 1").fetchone()[0]
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_account(pilot, account)
+        await put_cursor(pilot, screen, "contacts", "contacts")
+        contact_id = screen.rows["contacts"][0].record_id
+        before = demo.execute("SELECT name, email, phone, is_champion FROM contacts WHERE id = ?", [contact_id])
+        kept = before.fetchone()
+        await press(pilot, "e")
+        assert isinstance(app.screen, RecordForm)
+        await type_into(pilot, "#form-role", "VP Operations")
+        await type_into(pilot, "#form-left_on", "2026-10-31")
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+    row = demo.execute("SELECT name, email, phone, is_champion, role, left_on FROM contacts WHERE id = ?", [contact_id])
+    assert row.fetchone() == (*kept, "VP Operations", "2026-10-31")
 
 
 async def test_ctrl_y_redoes_what_ctrl_z_undid(demo_path, demo):
