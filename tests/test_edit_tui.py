@@ -62,6 +62,8 @@ async def test_enter_opens_a_note_whole(demo_path, demo):
         assert notes and " ".join(notes.split()) in " ".join(shown.split())  # never cut off
         await press(pilot, "escape")
         assert app.screen is screen
+        await press(pilot, "enter", "e")  # from the whole record to its edit form
+        assert isinstance(app.screen, FeedbackScreen) and app.screen.note is not None and app.screen.note.id == note_id
 
 
 async def test_e_edits_a_note_s_summary_in_the_feedback_form(demo_path, demo):
@@ -146,6 +148,8 @@ async def test_e_on_a_contact_edits_its_role_and_the_day_they_left(demo_path, de
         await type_into(pilot, "#form-left_on", "2026-10-31")
         await press(pilot, "ctrl+s")
         assert app.screen is screen
+        shown = [str(cell.plain) for cell in screen.query_one("#contacts", DataTable).get_row_at(0)]
+        assert shown[1].endswith("(left 2026-10-31)")
     row = demo.execute("SELECT name, email, phone, is_champion, role, left_on FROM contacts WHERE id = ?", [contact_id])
     assert row.fetchone() == (*kept, "VP Operations", "2026-10-31")
 

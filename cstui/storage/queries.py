@@ -67,10 +67,11 @@ class Contact:
 
 @dataclass(frozen=True)
 class ContactRecord:
-    """A contact and its row id, so a screen can open or edit it."""
+    """A contact, its row id (so a screen can open or edit it) and the day they left, if they did."""
 
     contact: Contact
     contact_id: int
+    left_on: str | None
 
 
 def contacts(conn: sqlite3.Connection, account_id: int) -> list[Contact]:
@@ -81,11 +82,11 @@ def contacts(conn: sqlite3.Connection, account_id: int) -> list[Contact]:
 def contact_records(conn: sqlite3.Connection, account_id: int) -> list[ContactRecord]:
     """The account's contacts with their ids, champions first (the order of `contacts`)."""
     rows = conn.execute(
-        "SELECT id, name, email, role, is_champion FROM contacts WHERE account_id = ?"
+        "SELECT id, name, email, role, is_champion, left_on FROM contacts WHERE account_id = ?"
         " ORDER BY is_champion DESC, name, id",
         [account_id],
     )
     return [
-        ContactRecord(Contact(name, email or "", role or "", bool(champion)), contact_id)
-        for contact_id, name, email, role, champion in rows
+        ContactRecord(Contact(name, email or "", role or "", bool(champion)), contact_id, left_on)
+        for contact_id, name, email, role, champion, left_on in rows
     ]

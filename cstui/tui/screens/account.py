@@ -136,7 +136,10 @@ class AccountScreen(BookScreen[views.AccountDetail]):
                     RowRef("contacts", c.contact_id, c.contact.name),
                     [
                         Text("★" if c.contact.champion else ""),
-                        book_text(f"{c.contact.name}  {c.contact.role}  {c.contact.email}"),
+                        book_text(
+                            f"{c.contact.name}  {c.contact.role}  {c.contact.email}"
+                            + (f"  (left {c.left_on})" if c.left_on else "")
+                        ),
                     ],
                 )
                 for c in d.contacts

@@ -79,7 +79,12 @@ def open_record(app: "CstuiApp", ref: RowRef) -> None:
     else:  # tickets and invoices come from imports: shown whole, not edited here
         fields = [("Entry", ref.text)]
         title = f"{ref.table[:-1].capitalize()} {ref.record_id}"
-    app.push_screen(RecordScreen(title, fields))
+
+    def then(edit: bool | None) -> None:
+        if edit:
+            edit_record(app, ref)
+
+    app.push_screen(RecordScreen(title, fields), then)
 
 
 def edit_record(app: "CstuiApp", ref: RowRef) -> None:

@@ -20,10 +20,11 @@ from cstui.safe_text import visible
 from cstui.storage import records
 
 
-class RecordScreen(ModalScreen[None]):
-    """A record's fields, each in full (book text as text), scrollable; escape or enter closes."""
+class RecordScreen(ModalScreen[bool]):
+    """A record's fields, each in full (book text as text), scrollable; escape or enter closes,
+    `e` closes asking for the edit form (dismissed with True)."""
 
-    BINDINGS = [Binding("escape,enter,q", "app.pop_screen", "Close")]
+    BINDINGS = [Binding("escape,enter,q", "dismiss(False)", "Close"), Binding("e", "dismiss(True)", "Edit")]
     DEFAULT_CSS = """
     #record-body { height: auto; max-height: 20; }
     """
@@ -42,7 +43,7 @@ class RecordScreen(ModalScreen[None]):
                 body.append(Text(visible("-" if value is None or value == "" else value)))
                 body.append("\n")
             yield Static(body, id="record-body")
-            yield Static("e edit (on the account screen)  ·  escape close", classes="hint")
+            yield Static("e edit  ·  escape close", classes="hint")
 
 
 @dataclass(frozen=True)
