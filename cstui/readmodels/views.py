@@ -27,7 +27,7 @@ from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
 from cstui.metrics.usage import daily_active_users_by_month
 from cstui.storage import queries, reads
-from cstui.storage.queries import Contact, TimelineEntry
+from cstui.storage.queries import ContactRecord, TimelineRecord
 from cstui.storage.reads import AccountInfo, FollowUp
 
 
@@ -133,8 +133,8 @@ class AccountDetail:
     breakdown: Breakdown
     change: HealthChange | None
     history: list[tuple[str, float | None]]  # (month end, score)
-    contacts: list[Contact]
-    timeline: list[TimelineEntry]
+    contacts: list[ContactRecord]  # with ids: the account screen opens, edits and deletes rows
+    timeline: list[TimelineRecord]
     follow_ups: list[FollowUp]
 
 
@@ -159,8 +159,8 @@ def account_detail(conn: Conn, account_id: int, as_of: date, timeline_limit: int
         breakdown,
         what_changed(old, breakdown) if old else None,
         history,
-        queries.contacts(conn, account_id),
-        queries.timeline(conn, account_id, as_of.isoformat(), timeline_limit),
+        queries.contact_records(conn, account_id),
+        queries.timeline_records(conn, account_id, as_of.isoformat(), timeline_limit),
         reads.open_follow_ups(conn, account_id),
     )
 

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cstui.safe_text import visible
-from cstui.storage import access
+from cstui.storage import access, history
 from cstui.storage.access import Conn
 from cstui.storage.book_file import BookGone, BookReadOnly
 from cstui.storage.connection import connect
@@ -71,6 +71,8 @@ class CstuiApp(App):
         Binding("I", "switch_mode('inbox')", "Inbox review", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+f", "search", "Search everything", show=False),
+        Binding("ctrl+z", "undo", "Undo last change", show=False),
+        Binding("ctrl+shift+z,ctrl+y", "redo", "Redo", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -186,6 +188,27 @@ class CstuiApp(App):
         reload = getattr(self.screen, "reload", None)
         if reload is not None:
             reload()
+
+    def action_undo(self) -> None:
+        """Revert the newest change in the book's history (ctrl+z), and say what it was."""
+        self._revert(history.undo, "Undone")
+
+    def action_redo(self) -> None:
+        self._revert(history.redo, "Redone")
+
+    def _revert(self, revert: Callable[..., history.Change], verb: str) -> None:
+        from cstui.errors import UserError
+
+        try:
+            change = self.write(revert, "tui")
+        except UserError as error:
+            self.notify(visible(str(error), one_line=True), severity="warning", markup=False)
+            return
+        if change is None:
+            return
+        what = change.description.partition(": ")[2] or change.description  # "undo 12: task 5 deleted: ..."
+        self.notify(f"{verb}: {visible(what, one_line=True)}", markup=False)
+        self.book_changed()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from cstui.formatting import date_or_missing, figure
 from cstui.readmodels import views
 from cstui.storage.access import Conn
+from cstui.tui.screens.account_records import RowRef, delete_record, edit_account, edit_record, open_record
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
@@ -23,12 +24,19 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         Binding("n", "survey", "Add survey"),
         Binding("x", "complete", "Complete follow-up"),
         Binding("B", "brief", "Pre-call brief", show=False),
+        Binding("e", "edit_row", "Edit row"),
+        Binding("delete", "delete_row", "Delete row"),
+        Binding("E", "edit_account", "Edit account", show=False),
     ]
+    DEFAULT_CSS = """
+    #follow-ups, #contacts { height: auto; max-height: 6; }
+    """
 
     def __init__(self, account_id: int) -> None:
         super().__init__()
         self.account_id = account_id
         self.detail: views.AccountDetail | None = None
+        self.rows: dict[str, list[RowRef]] = {}  # table id -> the record behind each row
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -39,10 +47,10 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             with Horizontal(id="account-middle"):
                 yield Chart("Health, month ends", id="health-chart")
                 with Vertical(id="account-side"):
-                    yield Static("Follow-ups", classes="box-title")
-                    yield Static("", id="follow-ups", markup=False)
-                    yield Static("Contacts", classes="box-title")
-                    yield Static("", id="contacts", markup=False)
+                    yield Static("Follow-ups", id="follow-ups-title", classes="box-title")
+                    yield DataTable(id="follow-ups", cursor_type="row", show_header=False)
+                    yield Static("Contacts", id="contacts-title", classes="box-title")
+                    yield DataTable(id="contacts", cursor_type="row", show_header=False)
             yield Static("⚠ = stale: the component's newest fact is old", classes="hint")
             yield Static("Timeline (newest first)", classes="box-title")
             yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
@@ -53,6 +61,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             "Component", "Raw value", "Score", "Weight %", "Points", "Newest fact"
         )
         self.query_one("#timeline", DataTable).add_columns("Date", "Kind", "What")
+        self.query_one("#follow-ups", DataTable).add_columns("Due", "Follow-up")
+        self.query_one("#contacts", DataTable).add_columns("", "Who")
         super().on_mount()
 
     def fetch(self, conn: Conn) -> views.AccountDetail:
@@ -103,26 +113,87 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             number(b.score, style="bold"),
             Text(""),
         )
+        self.query_one("#follow-ups-title", Static).update("Follow-ups" if d.follow_ups else "Follow-ups: none open")
+        self.query_one("#contacts-title", Static).update("Contacts" if d.contacts else "Contacts: none")
         self.query_one("#health-chart", Chart).draw_lines(
             [day for day, _ in d.history], {"health": [score for _, score in d.history]}, ylim=(0, 100)
         )
-        follow = Text()
-        for task in d.follow_ups:
-            overdue = task.due_on <= self.app.as_of.isoformat()
-            follow.append(f"{task.due_on} ", style="bold red" if overdue else "")
-            follow.append_text(book_text(task.title))
-            follow.append("\n")
-        self.query_one("#follow-ups", Static).update(follow or Text("none open", style="dim"))
-        people = Text()
-        for person in d.contacts:
-            people.append("★ " if person.champion else "  ")
-            people.append_text(book_text(f"{person.name}  {person.role}  {person.email}"))
-            people.append("\n")
-        self.query_one("#contacts", Static).update(people or Text("none", style="dim"))
-        timeline = self.query_one("#timeline", DataTable)
-        timeline.clear()
-        for entry in d.timeline:
-            timeline.add_row(Text(entry.day), Text(entry.kind), book_text(entry.text))
+        today = self.app.as_of.isoformat()
+        self._fill(
+            "follow-ups",
+            [
+                (
+                    RowRef("tasks", t.task_id, t.title),
+                    [Text(t.due_on, style="bold red" if t.due_on <= today else ""), book_text(t.title)],
+                )
+                for t in d.follow_ups
+            ],
+        )
+        self._fill(
+            "contacts",
+            [
+                (
+                    RowRef("contacts", c.contact_id, c.contact.name),
+                    [
+                        Text("★" if c.contact.champion else ""),
+                        book_text(
+                            f"{c.contact.name}  {c.contact.role}  {c.contact.email}"
+                            + (f"  (left {c.left_on})" if c.left_on else "")
+                        ),
+                    ],
+                )
+                for c in d.contacts
+            ],
+        )
+        self._fill(
+            "timeline",
+            [
+                (
+                    RowRef(r.table, r.record_id, r.entry.text),
+                    [Text(r.entry.day), Text(r.entry.kind), book_text(r.entry.text)],
+                )
+                for r in d.timeline
+            ],
+        )
+
+    def _fill(self, table_id: str, rows: list[tuple[RowRef, list[Text]]]) -> None:
+        """Refill a row table, keeping its cursor where it was (on the same row number)."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        where = table.cursor_row
+        table.clear()
+        for _, cells in rows:
+            table.add_row(*cells)
+        self.rows[table_id] = [ref for ref, _ in rows]
+        if rows:
+            table.move_cursor(row=min(where, len(rows) - 1))
+
+    def _current(self) -> RowRef | None:
+        """The record under the cursor of the focused row table (the timeline when none is focused)."""
+        focused = self.focused
+        table_id = focused.id if isinstance(focused, DataTable) and focused.id in self.rows else "timeline"
+        refs = self.rows.get(table_id or "", [])
+        row = self.query_one(f"#{table_id}", DataTable).cursor_row
+        if not refs or not 0 <= row < len(refs):
+            self.app.notify("No row here to act on", severity="warning")
+            return None
+        return refs[row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """`enter` on a row opens its whole record."""
+        if event.data_table.id in self.rows and (ref := self._current()) is not None:
+            open_record(self.app, ref)
+
+    def action_edit_row(self) -> None:
+        if (ref := self._current()) is not None:
+            edit_record(self.app, ref)
+
+    def action_delete_row(self) -> None:
+        if (ref := self._current()) is not None:
+            delete_record(self.app, ref)
+
+    def action_edit_account(self) -> None:
+        if self.detail is not None:
+            edit_account(self.app, self.detail.info.key)
 
     def action_feedback(self) -> None:
         from cstui.tui.screens.feedback import open_feedback

@@ -28,6 +28,7 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
         Binding("g", "segment", "Segment filter"),
         Binding("h", "churned", "Show churned"),
         Binding("f", "feedback", "Log feedback"),
+        Binding("n,plus", "add_account", "Add account", key_display="n"),
         Binding("escape", "clear_search", "Back", show=False),
     ]
 
@@ -132,6 +133,11 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
         from cstui.tui.screens.account import AccountScreen
 
         self.app.push_screen(AccountScreen(int(str(event.row_key.value))))
+
+    def action_add_account(self) -> None:
+        from cstui.tui.screens.account_records import add_account
+
+        add_account(self.app)
 
     def action_feedback(self) -> None:
         from cstui.tui.screens.feedback import open_feedback

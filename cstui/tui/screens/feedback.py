@@ -5,6 +5,7 @@ typed). Every field is checked by `storage.writes.parse_feedback`, the same rule
 errors show under their fields and nothing is saved until all are valid. Saving is one transaction.
 """
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import getters
@@ -15,8 +16,9 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select, Static, TextArea
 
+from cstui.errors import UserError
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import reads, writes
+from cstui.storage import reads, records, writes
 from cstui.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -37,11 +39,23 @@ FIELDS = {
 }
 
 
+# The label `records` names in a refused edit -> the field it is shown under.
+EDIT_ERRORS = {
+    "date": "date",
+    "summary": "summary",
+    "sentiment": "sentiment",
+    "contact": "contact",
+    "follow-up date": "follow_up_on",
+}
+
+
 class FeedbackScreen(ModalScreen[bool]):
     """Log a call (or meeting, email, note) for one account; returns True when saved.
 
     With `existing` and `interaction_id` (an ingested interaction under review) the form starts
-    from that interaction and saving rewrites it instead of adding a new one.
+    from that interaction and saving rewrites it instead of adding a new one. With `note` (`e` on
+    the account screen) it edits that note through `records.edit_note`: only the fields changed
+    are written, and the scores and new follow-up fields are hidden (they are records of their own).
     """
 
     if TYPE_CHECKING:  # the running cstui app, typed
@@ -61,8 +75,21 @@ class FeedbackScreen(ModalScreen[bool]):
         contacts: list[str],
         existing: writes.Feedback | None = None,
         interaction_id: int | None = None,
+        note: records.Note | None = None,
     ) -> None:
         super().__init__()
+        self.note = note
+        if note is not None:
+            existing = writes.Feedback(
+                note.account_key,
+                note.occurred_on,
+                note.kind,
+                note.summary,
+                note.notes,
+                note.contact_name or note.contact_email,  # the form's one contact field: name or email
+                sentiment=note.sentiment,
+                follow_up_on=note.follow_up_on,
+            )
         self.existing = existing
         self.interaction_id = interaction_id
         self.initial: dict[str, str] = {}
@@ -85,7 +112,7 @@ class FeedbackScreen(ModalScreen[bool]):
         title = visible(f"{self.account_key} {self.account_name}", one_line=True, limit=ONE_LINE_LIMIT)
         with VerticalScroll(id="feedback-box", classes="modal"):
             yield Static(
-                f"{'Review' if self.existing else 'Log feedback'}: {title}",
+                f"{'Edit note' if self.note else 'Review' if self.existing else 'Log feedback'}: {title}",
                 classes="box-title",
                 markup=False,
             )
@@ -99,16 +126,20 @@ class FeedbackScreen(ModalScreen[bool]):
             with Horizontal(classes="field"):
                 yield Static("Notes", classes="field-label")
                 yield TextArea((start.notes or "") if start else "", id="notes", soft_wrap=True, tab_behavior="focus")
-            yield from self._field("sentiment")
+            read = "" if start is None or start.sentiment is None else str(start.sentiment)
+            yield from self._field("sentiment", read)
             with Horizontal(classes="field scores"):
                 for name in ("nps", "csat", "ces"):
                     yield from self._field(name)
             yield from self._field("follow_up_title")
-            yield from self._field("follow_up_on")
+            yield from self._field("follow_up_on", (start.follow_up_on or "") if start else "")
             yield Static("ctrl+s save  ·  tab next field  ·  escape cancel", classes="hint")
 
     def on_mount(self) -> None:
         self.initial = self.values()
+        if self.note is not None:  # scores and new follow-ups are records of their own, not the note's
+            self.query_one(".scores").display = False
+            self.query_one("#follow_up_title").parent.parent.display = False  # type: ignore[union-attr]
         self.query_one("#summary", Input).focus()
 
     def values(self) -> dict[str, str]:
@@ -128,7 +159,37 @@ class FeedbackScreen(ModalScreen[bool]):
             error.set_class(name in errors, "shown")
             self.query_one(f"#{name}", Input).set_class(name in errors, "invalid")
 
+    def save_edit(self, note: records.Note) -> None:
+        """Write the changed fields of an edited note; a refused value is shown under its field."""
+        values = self.values()
+        changed = {k: v for k, v in values.items() if v.strip() != self.initial.get(k, "").strip()}
+        if not changed:
+            self.dismiss(False)
+            return
+        fields = records.NoteFields(
+            occurred_on=changed.get("date"),
+            kind=changed.get("kind"),
+            summary=changed.get("summary"),
+            notes=changed.get("notes"),
+            sentiment=changed.get("sentiment"),
+            contact=changed.get("contact"),
+            follow_up_on=changed.get("follow_up_on"),
+        )
+        try:
+            saved = self.app.write(records.edit_note, note.id, fields, self.app.as_of)
+        except UserError as error:
+            label, _, why = str(error).partition(": ")
+            field = EDIT_ERRORS.get(label, "summary")
+            self.show_errors({field: why if field != "summary" or label == "summary" else str(error)})
+            self.query_one(f"#{field}", Input).focus()
+            return
+        if saved is not None:
+            self.dismiss(True)
+
     def action_save(self) -> None:
+        if self.note is not None:
+            self.save_edit(self.note)
+            return
         entry, errors = writes.parse_feedback(self.account_key, self.values())
         self.show_errors(errors)
         if entry is None:
@@ -163,6 +224,14 @@ def open_feedback(app: "CstuiApp", account_id: int) -> None:
             app.book_changed()
 
     app.push_screen(FeedbackScreen(account_id, key, name, app.as_of.isoformat(), contacts), saved)
+
+
+def edit_note(app: "CstuiApp", note: records.Note, done: Callable[[bool | None], None]) -> None:
+    """Open the feedback form on an existing note (`e` on the account screen)."""
+    account = records.get_account(app.book, note.account_key)
+    contacts = reads.contact_names(app.book.conn, account.id)
+    screen = FeedbackScreen(account.id, account.key, account.name, app.as_of.isoformat(), contacts, note=note)
+    app.push_screen(screen, done)
 
 
 def complete_first_follow_up(app: "CstuiApp", account_id: int) -> None:
