@@ -178,9 +178,8 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             text.append(f"  health {figure(item.score, '{:.1f}')} {item.band}")
             for reason in item.reasons:
                 text.append(f"\n{reason.kind:<11} ", style=KIND_STYLE[reason.kind] or "red")
+                text.append("new " if reason.new else "    ", style="bold")  # new or worse since the last review
                 text.append_text(reason_text(reason, with_action=True))
-                if reason.new:
-                    text.append("  new", style="bold")
             if not item.reasons:
                 text.append("\nno reason left: resolved today", style="green")
         self.query_one("#reasons", Static).update(text)
