@@ -14,4 +14,6 @@ INSERT INTO checkin_rules (name, threshold, description) VALUES
     ('usage_decline', 25, 'active users or minutes down by at least THRESHOLD % over 30 days against the 30 before'),
     ('key_feature_unused', NULL, 'key features never used'),
     ('expansion_signal', 90, 'active users at or above THRESHOLD % of seats'),
-    ('renewal_no_call', 60, 'renewal within THRESHOLD days and no renewal call recorded');
+    ('renewal_no_call', 60, 'renewal within THRESHOLD days and no renewal call recorded'),
+    ('single_threaded', 80, 'at least THRESHOLD % of the last 90 days'' contact with one person'),
+    ('champion_silent', 90, 'no contact with the champion in THRESHOLD days');

@@ -21,6 +21,7 @@ from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn, pct, trailing
 from cstui.metrics.health import Breakdown, health_for_accounts
 from cstui.metrics.mood import negative_notes
+from cstui.metrics.relationships import champion_silence, threads
 from cstui.metrics.usage import AccountUsage
 from cstui.storage import predicates, reads
 
@@ -392,3 +393,42 @@ def _renewal_no_call(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
         for a, renewal in renewals
         if a in inputs.health and a not in called
     ]
+
+
+# --- relationships (issue 16 item 4: the data is cstui/metrics/relationships.py) ---
+
+MIN_THREAD_CONTACTS = 3  # fewer named contacts in 90 days say too little to call an account single-threaded
+
+
+@rule(
+    "single_threaded",
+    80,
+    "at least THRESHOLD % of the last 90 days' contact with one person",
+    "%",
+    action="Ask the champion to bring in a second stakeholder",
+)
+def _single_threaded(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    """Judged on accounts with at least MIN_THREAD_CONTACTS interactions naming a contact in 90 days."""
+    for a, held in threads(inputs.conn, inputs.day).items():
+        share = 100 * held.top_share
+        if a in inputs.health and held.interactions >= MIN_THREAD_CONTACTS and share >= threshold:
+            text = f"single-threaded: {share:.0f}% of {held.interactions} contacts in 90 days with {held.top_email}"
+            yield Finding(a, text, held.top_email)
+
+
+@rule(
+    "champion_silent",
+    90,
+    "no contact with the champion in THRESHOLD days",
+    "days",
+    action="Call the champion",
+)
+def _champion_silent(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    for silent in champion_silence(inputs.conn, inputs.day):
+        if silent.account_id not in inputs.health:
+            continue
+        if silent.days is None:
+            yield Finding(silent.account_id, f"champion {silent.champion_email} never contacted", silent.champion_email)
+        elif silent.days >= threshold:
+            text = f"champion {silent.champion_email} silent for {silent.days} days (since {silent.last_contact})"
+            yield Finding(silent.account_id, text, silent.champion_email)
