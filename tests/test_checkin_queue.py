@@ -46,7 +46,7 @@ def test_a_worse_reason_brings_it_back_the_next_day_marked_new(book):
     make.invoice(late, "I2", "2026-05-10", later(1).isoformat(), 100.0)  # overdue from the day after
     back = queued(book, later(2))[late]
     assert [(r.rule, r.text, r.new) for r in back.reasons if r.rule == "overdue_invoice"] == [
-        ("overdue_invoice", "2 overdue invoices (200)", True)
+        ("overdue_invoice", "2 overdue invoices (200), the oldest I1 due 2026-06-01", True)
     ]
     assert [r.new for r in back.reasons if r.rule == "no_contact"] == [False]  # seen by the review
 
@@ -86,3 +86,21 @@ def test_the_queue_is_cut_at_the_capacity_by_stake(book):
     queue = checkin_queue(book.conn, DAY)
     assert [i.key for i in queue.items] == ["K3"]  # what was done today counts against the day's capacity
     assert [i.key for i in queue.done] == ["K4"]
+
+
+def test_reasons_name_their_object(book):
+    make = BookMaker(book)
+    account = make.account("A", "2024-01-01")
+    make.invoice(account, "INV-7", "2026-05-01", "2026-06-01", 1250.0)
+    make.ticket(account, "2026-06-10", severity="high")
+    with book.conn:
+        book.execute("UPDATE tickets SET subject = 'SSO broken'")
+        book.execute(
+            "INSERT INTO tasks (account_id, title, due_on, created_on) VALUES (?, 'Send SSO guide', '2026-06-12', ?)",
+            [account, "2026-06-01"],
+        )
+    make.ticket(account, "2026-06-14", severity="urgent")
+    reasons = {r.rule: r.text for r in queued(book, DAY)[account].reasons}
+    assert reasons["follow_up_due"] == "follow-up 'Send SSO guide' due 2026-06-12"
+    assert reasons["overdue_invoice"] == "overdue invoice INV-7 due 2026-06-01 (1,250)"
+    assert reasons["urgent_ticket"] == "high ticket 'SSO broken' open since 2026-06-10 (+1 more)"

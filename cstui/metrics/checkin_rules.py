@@ -88,10 +88,6 @@ def rule(
     return register
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"
-
-
 @rule("band_red", None, "health band is red", action="Find out why and agree a rescue plan", weight=3)
 def _band_red(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     return [Finding(a, f"health {b.score:.1f} is red") for a, b in inputs.health.items() if b.band == Band.RED]
@@ -185,12 +181,21 @@ def _no_contact(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     "overdue_invoice", None, "an invoice is overdue", action="Ask finance, then the customer, about payment", weight=2
 )
 def _overdue_invoice(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    """One finding per account naming its oldest overdue invoice; severity: how many are overdue."""
     rows = inputs.conn.execute(
-        f"SELECT account_id, count(*), sum(amount) FROM invoices WHERE {predicates.overdue_invoice('d')}"
-        " GROUP BY account_id",
+        f"""
+        SELECT account_id, n, total, invoice_no, due_date FROM (
+            SELECT account_id, invoice_no, due_date, count(*) OVER w AS n, sum(amount) OVER w AS total,
+                   row_number() OVER (PARTITION BY account_id ORDER BY due_date, invoice_no) AS r
+            FROM invoices WHERE {predicates.overdue_invoice("d")} WINDOW w AS (PARTITION BY account_id))
+        WHERE r = 1""",
         {"d": inputs.day.isoformat()},
     )
-    return [Finding(a, f"{_plural(n, 'overdue invoice')} ({amount:,.0f})", severity=n) for a, n, amount in rows]
+    for a, n, amount, number, due in rows:
+        if n == 1:
+            yield Finding(a, f"overdue invoice {number} due {due} ({amount:,.0f})", severity=n)
+        else:
+            yield Finding(a, f"{n} overdue invoices ({amount:,.0f}), the oldest {number} due {due}", severity=n)
 
 
 @rule(
@@ -201,12 +206,19 @@ def _overdue_invoice(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     weight=3,
 )
 def _urgent_ticket(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    """One finding per account naming its oldest open high/urgent ticket; severity: how many are open."""
     rows = inputs.conn.execute(
-        "SELECT account_id, count(*) FROM tickets"
-        f" WHERE severity IN ('high', 'urgent') AND {predicates.open_ticket('d')} GROUP BY account_id",
+        f"""
+        SELECT account_id, n, severity, subject, opened_on FROM (
+            SELECT account_id, severity, subject, opened_on, count(*) OVER (PARTITION BY account_id) AS n,
+                   row_number() OVER (PARTITION BY account_id ORDER BY opened_on, id) AS r
+            FROM tickets WHERE severity IN ('high', 'urgent') AND {predicates.open_ticket("d")})
+        WHERE r = 1""",
         {"d": inputs.day.isoformat()},
     )
-    return [Finding(a, f"{_plural(n, 'open high/urgent ticket')}", severity=n) for a, n in rows]
+    for a, n, severity, subject, opened in rows:
+        more = f" (+{n - 1} more)" if n > 1 else ""
+        yield Finding(a, f"{severity} ticket '{subject or 'no subject'}' open since {opened}{more}", severity=n)
 
 
 @rule("follow_up_due", None, "a follow-up is due today or overdue", action="Do the follow-up, or re-date it")
