@@ -17,7 +17,9 @@ def _open_change(db: Database) -> int:
     return int(row[0])
 
 
-def _review(db: Database, account: int, day: str, fingerprint: str) -> None:
+def record_review(db: Database, account: int, day: str, fingerprint: str) -> None:
+    """Mark the account reviewed on `day`, inside the caller's write transaction (so an action
+    that also reviews, like applying a playbook, is one change and one undo)."""
     db.execute(
         "INSERT INTO checkin_state (account_id, day, action, fingerprint) VALUES (?, ?, 'reviewed', ?)"
         " ON CONFLICT (account_id, day) DO UPDATE SET action = 'reviewed', snoozed_until = NULL,"
@@ -28,7 +30,7 @@ def _review(db: Database, account: int, day: str, fingerprint: str) -> None:
 
 def mark_reviewed(db: Database, account: int, day: str, fingerprint: str) -> int:
     with write_transaction(db, change=f"check-in {day}: account {account} reviewed"):
-        _review(db, account, day, fingerprint)
+        record_review(db, account, day, fingerprint)
         return _open_change(db)
 
 
@@ -50,7 +52,7 @@ def feedback_reviewed(db: Database, entry: writes.Feedback, account: int, day: s
     """Log the feedback and mark the account reviewed, as one change."""
     with write_transaction(db, change=f"check-in {day}: feedback logged for {entry.account_key}, reviewed"):
         writes.save_feedback(db, entry)
-        _review(db, account, day, fingerprint)
+        record_review(db, account, day, fingerprint)
         return _open_change(db)
 
 
@@ -58,5 +60,5 @@ def follow_up_done_reviewed(db: Database, task_id: int, account: int, day: str, 
     """Complete the follow-up and mark the account reviewed, as one change."""
     with write_transaction(db, change=f"check-in {day}: task {task_id} done, account {account} reviewed"):
         writes.complete_task(db, task_id, day)
-        _review(db, account, day, fingerprint)
+        record_review(db, account, day, fingerprint)
         return _open_change(db)
