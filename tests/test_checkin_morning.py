@@ -176,3 +176,15 @@ async def test_tomorrow_only_a_reviewed_account_with_a_new_reason_returns(demo_p
     back = accounts[changed.key]
     # the ticket is new (or, with one open already, a worse count), and marked so
     assert "urgent_ticket" in [r["rule"] for r in back["reasons"] if r["new"]]
+
+
+async def test_the_snooze_dialog_names_a_hostile_account_literally(book_path):
+    from cstui.storage.connection import connect
+    from tests.bookmaker import BookMaker
+
+    BookMaker(connect(book_path)).account("[b]K[/b]", "2024-01-01", name="Evil\x1b[2J")
+    app = CstuiApp(book_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "c", "s")
+        assert isinstance(app.screen, SnoozeScreen)
+        assert str(app.screen.query_one("#snooze-title").render()) == "Snooze [b]K[/b] Evil\\x1b[2J until when?"
