@@ -7,8 +7,10 @@ back on its account. m shows (or hides) the accounts waiting beyond the day's ca
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,6 +26,9 @@ from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
 from cstui.tui.widgets.text import band, book_text, number
+
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
 
 KIND_STYLE = {RuleKind.RISK: "", RuleKind.OPPORTUNITY: "cyan"}
 KIND_MARK = {RuleKind.RISK: Text("!", style="bold red"), RuleKind.OPPORTUNITY: Text("+", style="bold cyan")}
@@ -48,6 +53,9 @@ def reason_text(reason: Reason, with_action: bool = False) -> Text:
 
 class CheckinFeedbackScreen(FeedbackScreen):
     """The feedback form, saved together with the account's review (one change, one undo)."""
+
+    if TYPE_CHECKING:  # the running app, typed, so its writer is checked
+        app = getters.app(CstuiApp)
 
     def __init__(self, item: CheckinItem, today: str, contacts: list[str]) -> None:
         super().__init__(item.account_id, item.key, item.name, today, contacts)
