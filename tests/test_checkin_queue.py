@@ -104,3 +104,12 @@ def test_reasons_name_their_object(book):
     assert reasons["follow_up_due"] == "follow-up 'Send SSO guide' due 2026-06-12"
     assert reasons["overdue_invoice"] == "overdue invoice INV-7 due 2026-06-01 (1,250)"
     assert reasons["urgent_ticket"] == "high ticket 'SSO broken' open since 2026-06-10 (+1 more)"
+
+
+def test_the_demo_book_shows_every_rule(demo):
+    from cstui.metrics.checkin import account_reasons
+    from cstui.metrics.checkin_rules import RULES
+    from tests.conftest import DEMO_DATE
+
+    fired = {reason.rule for reasons in account_reasons(demo.conn, DEMO_DATE).values() for reason in reasons}
+    assert fired == set(RULES)  # promoters, a usage decline, seat-limit accounts, ... all on day one
