@@ -1,11 +1,13 @@
 """`cstui checkin`: the day's check-in queue, as the TUI shows it, for scripts and a quick look."""
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
+from cstui.errors import UserError
 from cstui.safe_text import visible
 
 
@@ -22,11 +24,14 @@ def checkin(
     db: DbOption = None,
 ) -> None:
     """The day's check-in: rank, account, reasons (risk or opportunity) and what to do, the most at stake first."""
-    from cstui.cli.ingest_commands import _existing_book
     from cstui.metrics.checkin import checkin_queue
+    from cstui.storage.connection import default_book_path
 
     day = as_of_date(as_of)
-    book = open_book(_existing_book(db))
+    path = Path(db).expanduser() if db else default_book_path()
+    if not path.exists():  # a read command never creates a book
+        raise UserError(f"{visible(path, one_line=True)}: no book here; create one with `cstui demo` or `cstui import`")
+    book = open_book(path)
     queue = checkin_queue(book.conn, day)
     if as_json:
         typer.echo(json.dumps(queue.to_json(include_waiting=show_all), indent=2))
