@@ -272,7 +272,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             if self.app.write(history.undo, change_id=last.change_id) is None:
                 return
         except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(visible(str(error)), severity="error", markup=False)
             return
         self.undo_stack.pop()
         self.notify(f"Undone: {last.label}", markup=False)
