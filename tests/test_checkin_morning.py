@@ -188,3 +188,23 @@ async def test_the_snooze_dialog_names_a_hostile_account_literally(book_path):
         await press(pilot, "c", "s")
         assert isinstance(app.screen, SnoozeScreen)
         assert str(app.screen.query_one("#snooze-title").render()) == "Snooze [b]K[/b] Evil\\x1b[2J until when?"
+
+
+async def test_an_undo_the_book_refuses_is_said_and_changes_nothing(demo_path, demo):
+    from tests.tui_helpers import record_notifications
+
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=SIZE) as pilot:
+        notes = record_notifications(app)
+        await press(pilot, "c", "u")
+        assert notes[-1][0] == "Nothing to undo on this screen"
+        screen = app.screen
+        reviewed = screen.current
+        await press(pilot, "r")
+        with demo.conn:  # the review is changed outside cstui since
+            demo.execute("UPDATE checkin_state SET fingerprint = '{}' WHERE account_id = ?", [reviewed.account_id])
+        await press(pilot, "u")
+        message, options = notes[-1]
+        assert "was changed since" in message and options["severity"] == "error"
+        assert reviewed.account_id not in shown(screen) and app.is_running
+        assert state(demo, reviewed.account_id) == ("reviewed", "{}")
