@@ -12,6 +12,7 @@ from cstui.cli import (
     brief_commands,
     capture_commands,
     care_commands,
+    checkin_commands,
     ingest_commands,
     record_commands,
     report_commands,
@@ -75,6 +76,7 @@ book_commands.register(app)
 capture_commands.register(app)
 report_commands.register(app)
 care_commands.register(app)
+checkin_commands.register(app)
 ingest_commands.register(app)
 brief_commands.register(app)
 search_commands.register(app)
