@@ -10,6 +10,7 @@ HEADLESS = [
     "cstui.metrics.health",
     "cstui.metrics.mood",
     "cstui.storage.importer",
+    "cstui.storage.profiles",
     "cstui.storage.writes",
     "cstui.storage.connection",
     "cstui.readmodels.views",

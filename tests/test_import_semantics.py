@@ -69,9 +69,9 @@ def test_two_identical_anonymous_responses_are_two_responses(tmp_path, loaded, c
 def test_a_reimport_adds_only_the_copies_the_book_lacks(tmp_path, loaded, cli):
     path = write(tmp_path / "s", "surveys.csv", SURVEYS + "A1,nps,9,2026-11-01\nA1,nps,9,2026-11-01\n")
     assert cli("import", str(path), "--db", str(loaded)).out == "surveys: 2 rows read, 2 new\n"
-    assert cli("import", str(path), "--db", str(loaded)).out == "surveys: 2 rows read, 0 new\n"
+    assert cli("import", str(path), "--db", str(loaded)).out == "surveys: 2 rows read, 0 new, 2 unchanged\n"
     write(tmp_path / "s", "surveys.csv", SURVEYS + "A1,nps,9,2026-11-01\n" * 3 + "A1,nps,8,2026-11-01\n")
-    assert cli("import", str(path), "--db", str(loaded)).out == "surveys: 4 rows read, 2 new\n"
+    assert cli("import", str(path), "--db", str(loaded)).out == "surveys: 4 rows read, 2 new, 2 unchanged\n"
     assert rows(loaded, "SELECT score, count(*) FROM surveys GROUP BY score") == [(8, 1), (9, 3)]
 
 
@@ -97,7 +97,7 @@ def test_an_id_column_is_the_natural_key_and_updates_its_row(tmp_path, loaded, c
     path = write(tmp_path / "s", "surveys.csv", header + "A1,nps,9,2026-11-01,R1\nA1,nps,9,2026-11-01,R2\n")
     assert cli("import", str(path), "--db", str(loaded)).out == "surveys: 2 rows read, 2 new\n"
     write(tmp_path / "s", "surveys.csv", header + "A1,nps,9,2026-11-01,R1\nA1,nps,3,2026-11-01,R2\n")
-    assert cli("import", str(path), "--db", str(loaded)).out == "surveys: 2 rows read, 0 new, 1 updated\n"
+    assert cli("import", str(path), "--db", str(loaded)).out == "surveys: 2 rows read, 0 new, 1 updated, 1 unchanged\n"
     assert rows(loaded, "SELECT external_id, score FROM surveys ORDER BY id") == [("R1", 9), ("R2", 3)]
     for name, text in (
         ("tickets.csv", "account_key,opened_on,channel,ticket_id\nA1,2026-11-01,assisted,T1\n"),
@@ -105,7 +105,7 @@ def test_an_id_column_is_the_natural_key_and_updates_its_row(tmp_path, loaded, c
     ):
         path = write(tmp_path / "e", name, text)
         assert cli("import", str(path), "--db", str(loaded)).out.endswith("1 rows read, 1 new\n")
-        assert cli("import", str(path), "--db", str(loaded)).out.endswith("1 rows read, 0 new\n")
+        assert cli("import", str(path), "--db", str(loaded)).out.endswith("1 rows read, 0 new, 1 unchanged\n")
 
 
 def test_migration_0007_keeps_existing_rows_and_lets_identical_rows_in(book_path):
@@ -165,7 +165,7 @@ def test_a_key_repeated_with_other_values_is_a_bad_row(tmp_path, loaded, cli, na
 
 def test_identical_repeats_of_a_keyed_row_are_fine(tmp_path, loaded, cli):
     path = write(tmp_path / "inv", "invoices.csv", INVOICES + "A1,I-1,2025-01-01,2025-01-31,100\n" * 2)
-    assert cli("import", str(path), "--db", str(loaded)).out == "invoices: 2 rows read, 1 new\n"
+    assert cli("import", str(path), "--db", str(loaded)).out == "invoices: 2 rows read, 1 new, 1 unchanged\n"
 
 
 def test_repeats_are_found_across_batches(tmp_path, loaded, cli, monkeypatch):
@@ -212,7 +212,7 @@ def test_an_event_row_with_an_id_that_moves_is_listed(tmp_path, loaded, cli):
 
 def test_account_updates_are_counted(tmp_path, loaded, cli):
     path = write(tmp_path / "acc", "accounts.csv", ACCOUNTS.replace("Bolt", "Bolt Inc"))
-    assert cli("import", str(path), "--db", str(loaded)).out == "accounts: 2 rows read, 0 new, 1 updated\n"
+    assert cli("import", str(path), "--db", str(loaded)).out == "accounts: 2 rows read, 0 new, 1 updated, 1 unchanged\n"
 
 
 def test_a_contact_s_role_and_champion_flag_update_on_reimport(tmp_path, loaded, cli):
@@ -220,7 +220,7 @@ def test_a_contact_s_role_and_champion_flag_update_on_reimport(tmp_path, loaded,
     path = write(tmp_path / "c", "contacts.csv", header + "A1,Dana Lee,dana@acme.test,VP,0\nA1,Sam,,CTO,0\n")
     assert cli("import", str(path), "--db", str(loaded)).out == "contacts: 2 rows read, 2 new\n"
     write(tmp_path / "c", "contacts.csv", header + "A1,Dana Lee,dana@acme.test,COO,1\nA1,Sam,,CTO,0\n")
-    assert cli("import", str(path), "--db", str(loaded)).out == "contacts: 2 rows read, 0 new, 1 updated\n"
+    assert cli("import", str(path), "--db", str(loaded)).out == "contacts: 2 rows read, 0 new, 1 updated, 1 unchanged\n"
     assert rows(loaded, "SELECT name, role, is_champion FROM contacts ORDER BY id") == [
         ("Dana Lee", "COO", 1),
         ("Sam", "CTO", 0),
@@ -300,19 +300,20 @@ def test_an_unknown_account_is_still_named(tmp_path, loaded, cli):
     ]
 
 
-def test_a_semicolon_file_gets_a_delimiter_hint(tmp_path, loaded, cli):
+def test_a_semicolon_file_is_read_and_the_summary_says_so(tmp_path, loaded, cli):
     path = write(tmp_path / "semi", "surveys.csv", "account_key;kind;score;responded_on\nA1;nps;9;2026-11-01\n")
-    assert cli("import", str(path), "--db", str(loaded)).err.splitlines()[1:] == [
-        "surveys.csv:1: -: looks separated by ';' - cstui reads comma-separated files: save it with commas"
+    assert cli("import", str(path), "--db", str(loaded)).out.splitlines() == [
+        "surveys: detected: ';'-separated",
+        "surveys: 1 rows read, 1 new",
     ]
 
 
-def test_a_windows_1252_file_gets_a_save_as_utf8_hint(tmp_path, loaded, cli):
-    path = write(tmp_path / "cp", "accounts.csv", "key,name,start_date\nC3,Café,2025-01-01\n".encode("cp1252"))
-    assert cli("import", str(path), "--db", str(loaded)).err.splitlines()[1:] == [
-        "accounts.csv:2: -: not valid UTF-8 (byte 26); it looks like Windows-1252 (Excel's plain 'CSV'): "
-        "save it as 'CSV UTF-8'"
-    ]
+def test_a_windows_1252_file_is_read_as_such_and_the_summary_says_so(tmp_path, loaded, cli, book):
+    path = write(tmp_path / "cp", "accounts.csv", "key,name,start_date\nC3,Café €,2025-01-01\n".encode("cp1252"))
+    assert cli("import", str(path), "--db", str(loaded)).out.splitlines()[0] == (
+        "accounts: detected: cp1252 (not UTF-8; pass --encoding if accents look wrong)"
+    )
+    assert book.execute("SELECT name FROM accounts WHERE key = 'C3'").fetchone() == ("Café €",)
 
 
 def run_cstui(*args: str) -> subprocess.CompletedProcess:
@@ -364,7 +365,7 @@ def test_an_export_reimported_into_its_own_book_changes_nothing(demo_path, tmp_p
     before = dump(demo_path)
     result = cli("import", str(tmp_path / "out"), "--db", str(demo_path))
     assert result.code == 0, result.err
-    assert all(line.endswith(" 0 new") for line in result.out.splitlines()), result.out
+    assert all(", 0 new" in line and "updated" not in line for line in result.out.splitlines()), result.out
     assert dump(demo_path) == before
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cstui.cli import import_commands
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
 from cstui.storage import connection, reads
@@ -15,7 +16,7 @@ from cstui.storage.connection import applied_steps, default_book_path, pending_s
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("demo")(demo)
-    app.command("import")(import_files)
+    import_commands.register(app)  # `import` and `profile` live in import_commands.py (issue 18)
     migrate_app = typer.Typer(help="Show or apply the book's schema steps.", no_args_is_help=True)
     migrate_app.command("status")(migrate_status)
     migrate_app.command("apply")(migrate_apply)
@@ -70,41 +71,6 @@ def _is_demo(path: Path) -> bool:
         return all(k.startswith("ACC-") for k in keys)
     finally:
         book.conn.close()
-
-
-def import_files(
-    source: Annotated[Path, typer.Argument(help="A directory of CSV files, or one TABLE.csv file.")],
-    db: DbOption = None,
-) -> None:
-    """Load CSV files in the import format; all-or-nothing, every bad row listed."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from cstui.storage.importer import import_path
-
-    book = open_book(db)
-    # On stderr and only on a terminal: a redirected stdout gets the summary alone (Rich writes a
-    # blank line when a progress display ends on a file).
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:,} rows"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(table: str, done: int, total: int) -> None:
-            if table not in tasks:
-                tasks[table] = bar.add_task(table, total=total)
-            bar.update(tasks[table], completed=done, total=max(total, done))
-
-        result = import_path(book, source, progress)
-    for line in result.lines():
-        typer.echo(line)
 
 
 def migrate_status(db: DbOption = None) -> None:

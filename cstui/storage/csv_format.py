@@ -85,13 +85,19 @@ def parse_text(text: str) -> str:
     return text
 
 
-def one_of(*choices: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if text not in choices:
-            raise CellError(f"'{text}' is not one of {', '.join(choices)}")
+class OneOf:
+    """A cell that must be one of `choices`; the mapping layer reads the choices to suggest `--value`."""
+
+    def __init__(self, *choices: str):
+        self.choices = choices
+
+    def __call__(self, text: str) -> str:
+        if text not in self.choices:
+            raise CellError(f"'{text}' is not one of {', '.join(self.choices)}")
         return text
 
-    return parse
+
+one_of = OneOf
 
 
 SURVEY_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}

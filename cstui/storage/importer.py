@@ -7,12 +7,11 @@ an id are counted, not merged (see `import_keys`), so a re-import adds nothing. 
 module returns that quotes a file has passed through `visible()`: it is safe to print.
 """
 
-import csv
-import io
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -29,7 +28,10 @@ from cstui.storage.csv_format import (
     FileFormat,
     parse_text,
 )
+from cstui.storage.csv_source import SourceFile, open_source
 from cstui.storage.import_keys import Copies, RepeatedKeys
+from cstui.storage.import_profile import ImportProfile
+from cstui.storage.mapping import MappedFile
 
 # Progress callback: (table, rows done, rows expected).
 Progress = Callable[[str, int, int], None]
@@ -97,6 +99,14 @@ class TableCounts:
     read: int = 0
     new: int = 0
     updated: int = 0
+    # What the reading layer detected and which source columns it left out, said in the summary.
+    detected: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        """Rows the book already held as they are (a re-import's rows, copies already counted)."""
+        return max(0, self.read - self.new - self.updated)
 
 
 @dataclass(frozen=True)
@@ -113,13 +123,27 @@ class Move:
 class ImportResult:
     tables: dict[str, TableCounts] = field(default_factory=dict)
     moves: list[Move] = field(default_factory=list)
+    # Each mapped file's profile with what detection settled, for `--save-profile`.
+    resolved: dict[str, ImportProfile] = field(default_factory=dict)
+    # A dry run keeps its problems here instead of raising, and writes nothing.
+    dry_run: bool = False
+    problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The run's summary, one line per table and per moved row, safe to print."""
         shown = []
         for table, counts in self.tables.items():
+            if counts.detected:
+                shown.append(f"{table}: detected: {visible(', '.join(counts.detected), one_line=True)}")
+            if counts.ignored:
+                ignored = visible(", ".join(counts.ignored), one_line=True)
+                shown.append(f"{table}: ignored columns (not mapped): {ignored}")
+            if self.problems:
+                shown.append(f"{table}: {counts.read:,} rows read")
+                continue
             updated = f", {counts.updated:,} updated" if counts.updated else ""
-            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}")
+            unchanged = f", {counts.unchanged:,} unchanged" if counts.unchanged else ""
+            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}{unchanged}")
         for move in self.moves[:MOVES_LISTED]:
             shown.append(
                 f"{move.table}: {visible(move.key, one_line=True)} moved from account "
@@ -147,89 +171,76 @@ def files_to_import(target: Path) -> list[tuple[FileFormat, Path]]:
     return [(fmt, target)]
 
 
-def import_path(db: Database, target: Path, progress: Progress | None = None) -> ImportResult:
-    """Import a directory of CSV files or one CSV file into the book, atomically."""
-    plan = files_to_import(target)
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def import_path(
+    db: Database,
+    target: Path,
+    progress: Progress | None = None,
+    profile: ImportProfile | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import a directory of CSV files or one CSV file into the book, atomically.
+
+    With a mapped `profile`, `target` is one file of any name read through that mapping; with
+    none or a plain one (reading options only), the files are the contract's own. A `dry_run`
+    does all the work and rolls it back: the result holds the summary and the problems, and the
+    book is byte for byte as it was."""
+    if profile is not None and profile.mapped:
+        if not target.is_file():
+            raise UserError(f"{visible(target, one_line=True)}: no such file (a mapping reads one file)")
+        plan = [(profile.format, target, profile)]
+    else:
+        # A plain profile (reading options only) applies to each of the contract's files.
+        plain = profile or ImportProfile(FORMATS[0].table, mapped=False)
+        plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
     run = _Run(db, progress)
     try:
         with write_transaction(db, change=f"import {target}", source="import"):
             # Counted inside the transaction: another writer's rows must not pass for this run's.
-            before = {fmt.table: db[fmt.table].count for fmt, _ in plan}
+            before = {fmt.table: db[fmt.table].count for fmt, _, _ in plan}
             problems: list[str] = []
-            for fmt, path in plan:
-                problems += run.import_file(fmt, path)
+            for fmt, path, file_profile in plan:
+                problems += run.import_file(fmt, path, file_profile)
             if problems:
                 raise ImportFailed(problems)
-            for fmt, _ in plan:
+            for fmt, _, _ in plan:
                 counts = run.result.tables[fmt.table]
                 counts.new = db[fmt.table].count - before[fmt.table]
                 counts.updated = run.changes[fmt.table] - counts.new
             db.execute("DROP TABLE IF EXISTS temp.import_keys")
+            if dry_run:
+                raise _DryRun
     except sqlite3.IntegrityError as error:  # a constraint the row checks did not foresee
-        raise ImportFailed([f"{target}: rejected by the book's constraints: {error}"]) from None
+        failed = ImportFailed([f"{target}: rejected by the book's constraints: {error}"])
+        if not dry_run:
+            raise failed from None
+        run.result.problems = failed.problems
+    except ImportFailed as failed:
+        if not dry_run:
+            raise
+        run.result.problems = failed.problems
+    except _DryRun:
+        pass
+    if dry_run:
+        db.execute("DROP TABLE IF EXISTS temp.import_keys")
+        run.result.dry_run = True
+        return run.result
     # A big import leaves its pages in the WAL; fold them into the book now rather than make every
     # reader wade through them (best effort: a reader elsewhere may keep part of the WAL alive).
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return run.result
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        hint = "save it as UTF-8"
-        try:
-            raw.decode("cp1252")
-            hint = "it looks like Windows-1252 (Excel's plain 'CSV'): save it as 'CSV UTF-8'"
-        except UnicodeDecodeError:
-            pass
-        raise CellError(f"{path.name}:{line}: -: not valid UTF-8 (byte {error.start}); {hint}") from None
-
-
-def _read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line number, cells) for each record; undecodable or NUL-bearing text raises CellError."""
-    text = _decode(path, path.read_bytes())
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise CellError(f"{path.name}:{line}: -: contains a NUL byte")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    line = 1
-    try:
-        for cells in reader:
-            yield line, cells
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise CellError(f"{path.name}:{line}: -: malformed CSV ({error})") from None
-
-
-def _check_header(fmt: FileFormat, name: str, header: list[str]) -> tuple[list[str], list[str]]:
-    cleaned = [h.strip() for h in header]
-    problems = []
-    for position, column in enumerate(cleaned, start=1):
-        if column not in fmt.names:
-            problems.append(
-                f"{name}:1: {column[:40] or '(column ' + str(position) + ')'}: unknown column "
-                f"(allowed: {', '.join(fmt.names)})"
-            )
-        elif cleaned.count(column) > 1 and cleaned.index(column) != position - 1:
-            problems.append(f"{name}:1: {column}: column appears twice")
-    for column in fmt.required:
-        if column not in cleaned:
-            problems.append(f"{name}:1: {column}: required column missing")
-    if problems:
-        hint = _delimiter_hint(fmt, name, cleaned)
-        return ([hint] if hint else problems), cleaned
-    return problems, cleaned
-
-
-def _delimiter_hint(fmt: FileFormat, name: str, header: list[str]) -> str | None:
-    """One clear line for a file saved with another separator (a spreadsheet in a ';' locale)."""
-    for delimiter, called in ((";", "';'"), ("\t", "tabs"), ("|", "'|'")):
-        names = [part.strip() for cell in header if delimiter in cell for part in cell.split(delimiter)]
-        if sum(n in fmt.names for n in names) >= 2:
-            return f"{name}:1: -: looks separated by {called} - cstui reads comma-separated files: save it with commas"
-    return None
+def account_domains(db: Database) -> dict[str, list[str]]:
+    """Account keys by email domain (the accounts' `domain` column), for `--account-from-email`."""
+    domains: dict[str, list[str]] = {}
+    sql = "SELECT key, domain FROM accounts WHERE domain IS NOT NULL AND trim(domain) != '' ORDER BY key"
+    for key, domain in db.execute(sql):
+        domains.setdefault(domain.strip().casefold().removeprefix("@"), []).append(key)
+    return domains
 
 
 class _Run:
@@ -244,26 +255,30 @@ class _Run:
         # told "unknown account" when the real cause (the bad row) is already reported.
         self.declared: dict[str, set[str]] = {table: set() for table in DECLARING}
 
-    def import_file(self, fmt: FileFormat, path: Path) -> list[str]:
+    def import_file(self, fmt: FileFormat, path: Path, profile: ImportProfile) -> list[str]:
         name = path.name
         expected = max(path.read_bytes().count(b"\n") - 1, 1) if self.progress else 0
         problems: list[str] = []
         counts = self.result.tables.setdefault(fmt.table, TableCounts())
         try:
-            rows = _read_rows(path)
-            first = next(rows, None)
-            if first is None:
+            source = open_source(path, profile.encoding, profile.delimiter)
+            domains = account_domains(self.db) if profile.account_from_email else {}
+            mapped = MappedFile(source, profile, domains)
+            counts.detected, counts.ignored = mapped.notes, mapped.ignored
+            if profile.mapped and not mapped.problems and not mapped.empty:
+                self.result.resolved[fmt.table] = mapped.resolved()
+            if mapped.empty:
                 return [f"{name}:1: -: the file is empty (a header row is required)"]
-            header_problems, header = _check_header(fmt, name, first[1])
-            if header_problems:
-                return header_problems
-            writer = _Writer(self, fmt, name, header)
+            if mapped.problems:
+                return mapped.problems
+            writer = _Writer(self, fmt, name, mapped.header)
             batch: list[dict] = []
-            for line, cells in rows:
-                if not any(c.strip() for c in cells):
-                    continue
-                row, row_problems = writer.parse(line, cells)
-                problems += row_problems
+            for line, cells, cell_problems in mapped.rows():
+                problems += cell_problems
+                row = None
+                if cells is not None:
+                    row, row_problems = writer.parse(line, cells)
+                    problems += row_problems
                 counts.read += 1
                 if row is not None and not problems:
                     batch.append(row)
@@ -457,3 +472,64 @@ class _Writer:
             self.accounts = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
         elif self.fmt.table == "features":
             self.features = dict(self.db.execute("SELECT name, id FROM features").fetchall())
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """A row of the file as it would be stored (cells in `Preview.header` order), and what is wrong with it."""
+
+    line: int
+    cells: tuple[str, ...]
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of a file read through a profile and checked as an import checks them."""
+
+    source_header: tuple[str, ...]
+    source_rows: tuple[tuple[str, ...], ...]
+    header: tuple[str, ...]
+    rows: tuple[PreviewRow, ...]
+    problems: tuple[str, ...]  # the file's own (header, detection); rows carry theirs
+    detected: tuple[str, ...]
+    ignored: tuple[str, ...]
+    sources: tuple[tuple[str, str], ...] = ()  # (column, where it comes from), as MappedFile says
+
+
+def preview_file(
+    db: Database, path: Path, profile: ImportProfile, limit: int = 20, source: SourceFile | None = None
+) -> Preview:
+    """What an import of `path` through `profile` would read, for the mapping screen; writes nothing
+    to the book (the repeated-key bookkeeping lives in a TEMP table). `source` is the file already
+    read with the profile's encoding and separator (the screen keeps it between keys)."""
+    try:
+        source = source or open_source(path, profile.encoding, profile.delimiter)
+        domains = account_domains(db) if profile.account_from_email else {}
+        mapped = MappedFile(source, profile, domains)
+        raw = [tuple(cells) for _, cells in islice(source.rows(), limit + 1)]
+    except CellError as error:
+        return Preview((), (), (), (), (str(error),), (), ())
+    if mapped.empty or mapped.problems:
+        problems = ("the file is empty",) if mapped.empty else tuple(mapped.problems)
+        sources = tuple(mapped.sources.items())
+        return Preview(raw[0] if raw else (), tuple(raw[1:]), (), (), problems, tuple(mapped.notes), (), sources)
+    writer = _Writer(_Run(db, None), profile.format, source.name, mapped.header)
+    rows = []
+    try:
+        for line, cells, problems in islice(mapped.rows(), limit):
+            if cells is not None:
+                problems = problems + writer.parse(line, cells)[1]
+            rows.append(PreviewRow(line, tuple(cells or ()), tuple(visible(p, one_line=True) for p in problems)))
+    except CellError as error:
+        return Preview(raw[0], tuple(raw[1:]), (), (), (str(error),), tuple(mapped.notes), ())
+    return Preview(
+        raw[0],
+        tuple(raw[1:]),
+        tuple(mapped.header),
+        tuple(rows),
+        (),
+        tuple(mapped.notes),
+        tuple(mapped.ignored),
+        tuple(mapped.sources.items()),
+    )

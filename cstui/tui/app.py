@@ -138,6 +138,11 @@ class CstuiApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_import_csv(self) -> None:
+        from cstui.tui.screens.mapping import MappingScreen  # issue 18
+
+        self.push_screen(MappingScreen())
+
     def action_search(self) -> None:
         from cstui.tui.screens.search import SearchScreen
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
@@ -41,6 +42,7 @@ class DashboardScreen(BookScreen["Dashboard"]):
     """Portfolio metrics, health distribution, renewals and the accounts that moved most."""
 
     BINDINGS = [("r", "refresh", "Refresh"), ("b", "backtest", "Backtest")]
+    BINDINGS += [Binding("i", "app.import_csv", "Import a CSV", show=False)]  # issue 18: the mapping screen
 
     def compose(self) -> ComposeResult:
         yield Header()

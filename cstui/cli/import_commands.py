@@ -1,0 +1,258 @@
+"""`cstui import` (with column mapping, detection, dry runs and profiles) and `cstui profile ...`.
+
+The options build one typed `ImportProfile`; the importer reads the file through it and checks
+the rows exactly as it checks a file in the contract's format.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cstui.cli.common import DbOption, open_book
+from cstui.errors import UserError
+from cstui.safe_text import visible
+from cstui.storage.csv_format import FORMAT_BY_TABLE, FORMATS
+from cstui.storage.import_profile import (
+    ImportProfile,
+    parse_column_map,
+    parse_constant,
+    parse_paid_when,
+    parse_value_map,
+    profile_file_body,
+)
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+PROBLEMS_SHOWN = 20
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_files)
+    profile_app = typer.Typer(help="Saved import profiles: list, show, export, import, delete.", no_args_is_help=True)
+    profile_app.command("list")(profile_list)
+    profile_app.command("show")(profile_show)
+    profile_app.command("export")(profile_export)
+    profile_app.command("import")(profile_import)
+    profile_app.command("delete")(profile_delete)
+    app.add_typer(profile_app, name="profile")
+
+
+def _option(flag: str, text: str):
+    return typer.Option(flag, help=text, show_default=False)
+
+
+Texts = list[str] | None
+MapOption = Annotated[Texts, _option("--map", 'A source header and the column it fills: "Invoice #=invoice_no".')]
+ValueOption = Annotated[Texts, _option("--value", 'A word and the value it means: "channel:Web form=self_service".')]
+SetOption = Annotated[Texts, _option("--set", 'A column every row has the same value in: "kind=nps".')]
+CentsOption = Annotated[Texts, _option("--cents", "An amount column written in cents (divided by 100).")]
+EmailOption = Annotated[
+    str | None, _option("--account-from-email", "A column of email addresses: the account is the one with that domain.")
+]
+
+
+def import_files(
+    source: Annotated[Path, typer.Argument(help="A directory of CSV files, or one CSV file.")],
+    db: DbOption = None,
+    table: Annotated[str | None, _option("--table", "The table a file of any name fills (e.g. invoices).")] = None,
+    maps: MapOption = None,
+    values: ValueOption = None,
+    constants: SetOption = None,
+    date_format: Annotated[str | None, _option("--date-format", 'How the file writes dates, e.g. "%d/%m/%Y".')] = None,
+    decimal: Annotated[str | None, _option("--decimal", "The decimal mark of the file's numbers: , or .")] = None,
+    encoding: Annotated[str | None, _option("--encoding", "The file's encoding, e.g. cp1252 or utf-16.")] = None,
+    delimiter: Annotated[str | None, _option("--delimiter", "The separator, e.g. ';' or tab.")] = None,
+    cents: CentsOption = None,
+    paid_when: Annotated[str | None, _option("--paid-when", 'Keep paid_date only where "Status=paid".')] = None,
+    account_from_email: EmailOption = None,
+    profile: Annotated[str | None, _option("--profile", "Read the file through this saved profile.")] = None,
+    save_profile: Annotated[str | None, _option("--save-profile", "Save the mapping as a profile.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
+    interactive: Annotated[bool, typer.Option("--interactive", help="Map the file's columns on a screen.")] = False,
+) -> None:
+    """Load CSV files: the contract's own, or any export through a mapping; all-or-nothing, every bad row listed."""
+    from cstui.storage.importer import import_path
+    from cstui.storage.profiles import load_profile
+    from cstui.storage.profiles import save_profile as store_profile
+
+    book = open_book(db)
+    chosen = load_profile(book, profile).profile if profile else None
+    reading = _reading_options(date_format, decimal, encoding, delimiter)
+    mapping = {
+        "columns": tuple(parse_column_map(m) for m in maps or ()),
+        "values": tuple(parse_value_map(v) for v in values or ()),
+        "constants": tuple(parse_constant(c) for c in constants or ()),
+        "cents": tuple(cents or ()),
+        "paid_when": parse_paid_when(paid_when) if paid_when else None,
+        "account_from_email": account_from_email,
+    }
+    if interactive and chosen is None and not table:
+        # The screen picks the table from the headers; the reading options given stay.
+        _interactive(book, source, ImportProfile(FORMATS[0].table, mapped=False).with_options(**reading), db)
+        return
+    if chosen is None and (table or any(mapping.values()) or save_profile or interactive):
+        chosen = ImportProfile(_table_for(source, table)).check()
+    if chosen is not None:
+        chosen = chosen.with_options(**({"table": table} if table else {}), **mapping, **reading)
+    elif any(reading.values()):
+        chosen = ImportProfile("accounts", mapped=False).with_options(**reading)
+    if interactive:
+        _interactive(book, source, chosen, db)
+        return
+    with _progress_bar() as progress:
+        result = import_path(book, source, progress, chosen, dry_run=dry_run)
+    if dry_run:
+        typer.echo("dry run: nothing was written")
+    for line in result.lines():
+        typer.echo(line)
+    if result.problems:
+        count = f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}"
+        typer.echo(f"{count}; the import would be rejected:")
+        for problem in result.problems[:PROBLEMS_SHOWN]:
+            typer.echo(problem)
+        if len(result.problems) > PROBLEMS_SHOWN:
+            typer.echo(f"... and {len(result.problems) - PROBLEMS_SHOWN} more")
+        raise typer.Exit(1)
+    if save_profile and dry_run:
+        typer.echo(f"profile '{visible(save_profile, one_line=True)}' not saved (dry run)")
+    elif save_profile and chosen is not None:
+        store_profile(book, save_profile, result.resolved.get(chosen.table, chosen), date.today())
+        typer.echo(f"saved the mapping as profile '{visible(save_profile, one_line=True)}'")
+
+
+def _reading_options(date_format, decimal, encoding, delimiter) -> dict:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+    return {
+        "date_format": date_format,
+        "decimal": decimal,
+        "encoding": encoding,
+        "delimiter": named.get(delimiter, delimiter) if delimiter else None,
+    }
+
+
+def _table_for(source: Path, table: str | None) -> str:
+    if table:
+        return table
+    if source.stem in FORMAT_BY_TABLE:
+        return source.stem
+    raise UserError(f"--table: which table does {visible(source.name, one_line=True)} fill? (e.g. --table invoices)")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress display on stderr, only on a terminal: a redirected stdout gets the summary alone
+    (Rich writes a blank line when a progress display ends on a file)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=total)
+            bar.update(tasks[table], completed=done, total=max(total, done))
+
+        yield progress
+
+
+def _interactive(book, source: Path, chosen: ImportProfile | None, db: Path | None) -> None:
+    """Open the app on the mapping screen for `source`; Textual is imported here only."""
+    from cstui.storage.connection import default_book_path
+    from cstui.tui.screens.mapping import mapping_app
+
+    if not source.is_file():
+        raise UserError(f"{visible(source, one_line=True)}: --interactive maps one file")
+    book.conn.close()
+    mapping_app(db or default_book_path(), source, chosen, date.today()).run()
+
+
+# --- cstui profile ... ---
+
+
+def profile_list(db: DbOption = None) -> None:
+    """List the saved import profiles."""
+    from cstui.storage.profiles import list_profiles
+
+    saved = list_profiles(open_book(db))
+    if not saved:
+        typer.echo("no import profiles yet (save one with `cstui import FILE --table T --map ... --save-profile NAME`)")
+    for item in saved:
+        typer.echo(
+            f"{visible(item.name, one_line=True)}  {item.profile.table}  "
+            f"{len(item.profile.columns)} mapped columns  saved {item.saved_on}"
+        )
+
+
+def profile_show(name: Annotated[str, typer.Argument(help="The profile's name.")], db: DbOption = None) -> None:
+    """Print a profile as the JSON file `profile export` writes."""
+    from cstui.storage.profiles import load_profile
+
+    saved = load_profile(open_book(db), name)
+    typer.echo(visible(profile_file_body(saved.name, saved.profile)), nl=False)
+
+
+def profile_export(
+    name: Annotated[str, typer.Argument(help="The profile's name.")],
+    file: Annotated[Path, typer.Argument(help="The JSON file to write (edit it, share it).")],
+    db: DbOption = None,
+) -> None:
+    """Write a profile to a JSON file the CSM can edit and share."""
+    from cstui.storage.profiles import load_profile
+
+    saved = load_profile(open_book(db), name)
+    try:
+        file.write_text(profile_file_body(saved.name, saved.profile), encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"{visible(file, one_line=True)}: cannot write ({error.strerror})") from None
+    typer.echo(f"wrote profile '{visible(saved.name, one_line=True)}' to {visible(file, one_line=True)}")
+
+
+def profile_import(
+    file: Annotated[Path, typer.Argument(help="A JSON file written by `cstui profile export` (or by hand).")],
+    name: Annotated[str | None, _option("--name", "Save it under this name (default: the file's name field).")] = None,
+    replace_existing: Annotated[bool, typer.Option("--replace", help="Replace a profile of that name.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Read a profile from a JSON file into the book."""
+    from cstui.storage.profiles import profile_names, save_profile
+
+    where = visible(file.name, one_line=True)
+    try:
+        body = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UserError(f"{where}: cannot read ({error.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UserError(f"{where}: not a JSON profile ({error})") from None
+    profile = ImportProfile.from_json(body, where)
+    chosen = name or (body.get("name") if isinstance(body.get("name"), str) else None)
+    if not chosen:
+        raise UserError(f"{where}: the file names no profile; give one with --name")
+    book = open_book(db)
+    if chosen in profile_names(book) and not replace_existing:
+        raise UserError(f"a profile named '{visible(chosen, one_line=True)}' exists; pass --replace to replace it")
+    save_profile(book, chosen, profile, date.today())
+    typer.echo(f"imported profile '{visible(chosen, one_line=True)}' ({profile.table})")
+
+
+def profile_delete(name: Annotated[str, typer.Argument(help="The profile's name.")], db: DbOption = None) -> None:
+    """Delete a saved profile."""
+    from cstui.storage.profiles import delete_profile
+
+    delete_profile(open_book(db), name)
+    typer.echo(f"deleted profile '{visible(name, one_line=True)}'")

@@ -1,0 +1,268 @@
+"""An import profile: how one tool's export maps onto one of cstui's files.
+
+A profile names the target table, which source header feeds which column, which source words mean
+which of cstui's values, how dates and numbers are written, and a few derived values (amounts in
+cents, a status column that says an invoice is paid, an account found by an email's domain). It is
+built from the `cstui import` options or read from the book (`--profile NAME`) or from a JSON file
+the CSM edits and shares (`cstui profile export/import`). Every profile is checked against the
+format's allow-list when it is made, so a bad one is one clear line, never a failed import halfway.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from cstui.errors import UserError
+from cstui.storage.csv_format import FORMAT_BY_TABLE, FileFormat, OneOf, parse_amount, parse_score
+
+PROFILE_FILE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Source header `source` feeds the table's column `target`."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class ValueMap:
+    """In column `column`, the source word `source` means `target` (matched ignoring case and spaces)."""
+
+    column: str
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Constant:
+    """Every row's `column` is `value` (a survey tool's file holds one kind: kind=nps)."""
+
+    column: str
+    value: str
+
+
+@dataclass(frozen=True)
+class PaidWhen:
+    """`paid_date` is kept only on rows whose `column` says `equals` (an invoice export's Status=paid)."""
+
+    column: str
+    equals: str
+
+
+@dataclass(frozen=True)
+class ImportProfile:
+    """A typed mapping from a foreign CSV to the table `table`; empty fields mean "detect" or "as is"."""
+
+    table: str
+    columns: tuple[ColumnMap, ...] = ()
+    values: tuple[ValueMap, ...] = ()
+    constants: tuple[Constant, ...] = ()
+    date_format: str | None = None
+    decimal: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    cents: tuple[str, ...] = ()
+    paid_when: PaidWhen | None = None
+    account_from_email: str | None = None
+    # Set for a profile the user gave (a lenient header: unmapped columns are ignored, not refused).
+    mapped: bool = field(default=True, compare=False)
+
+    @property
+    def format(self) -> FileFormat:
+        return FORMAT_BY_TABLE[self.table]
+
+    def value_for(self, column: str, text: str) -> str:
+        wanted = " ".join(text.split()).casefold()
+        for mapping in self.values:
+            if mapping.column == column and " ".join(mapping.source.split()).casefold() == wanted:
+                return mapping.target
+        return text
+
+    def check(self) -> "ImportProfile":
+        """This profile, or UserError naming the first field that does not fit the table."""
+        fmt = FORMAT_BY_TABLE.get(self.table)
+        if fmt is None:
+            raise UserError(f"--table: unknown table '{self.table}' (one of {', '.join(FORMAT_BY_TABLE)})")
+        targets = [m.target for m in self.columns]
+        for target in targets:
+            if target not in fmt.names:
+                raise UserError(f"--map: '{target}' is not a column of {self.table} (one of {', '.join(fmt.names)})")
+            if targets.count(target) > 1:
+                raise UserError(f"--map: two source columns map to {target}")
+        for constant in self.constants:
+            if constant.column not in fmt.names:
+                raise UserError(f"--set: '{constant.column}' is not a column of {self.table}")
+            if constant.column in targets:
+                raise UserError(f"--set: {constant.column} is already mapped with --map")
+        for value in self.values:
+            column = fmt.column(value.column) if value.column in fmt.names else None
+            if column is None:
+                raise UserError(f"--value: '{value.column}' is not a column of {self.table}")
+            if isinstance(column.parse, OneOf) and value.target not in column.parse.choices:
+                raise UserError(
+                    f"--value: {value.column} takes {', '.join(column.parse.choices)}, not '{value.target}'"
+                )
+        for name in self.cents:
+            if name not in fmt.names or fmt.column(name).parse not in (parse_amount, parse_score):
+                raise UserError(f"--cents: '{name}' is not an amount column of {self.table}")
+        if self.decimal not in (None, ",", "."):
+            raise UserError(f"--decimal: '{self.decimal}' is not ',' or '.'")
+        if self.delimiter is not None and len(self.delimiter) != 1:
+            raise UserError(f"--delimiter: '{self.delimiter}' is not one character (use \\t for a tab)")
+        if self.paid_when and self.table != "invoices":
+            raise UserError("--paid-when: only invoices have a paid_date")
+        if self.account_from_email and "account_key" not in fmt.names:
+            raise UserError(f"--account-from-email: {self.table} has no account_key")
+        if self.account_from_email and "account_key" in targets:
+            raise UserError("--account-from-email: account_key is already mapped with --map")
+        return self
+
+    # --- JSON: the body stored in the book and the file the CSM shares ---
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"table": self.table}
+        if self.columns:
+            body["columns"] = {m.source: m.target for m in self.columns}
+        if self.values:
+            values: dict[str, dict[str, str]] = {}
+            for m in self.values:
+                values.setdefault(m.column, {})[m.source] = m.target
+            body["values"] = values
+        if self.constants:
+            body["set"] = {c.column: c.value for c in self.constants}
+        for name in ("date_format", "decimal", "encoding", "delimiter", "account_from_email"):
+            if getattr(self, name) is not None:
+                body[name] = getattr(self, name)
+        if self.cents:
+            body["cents"] = list(self.cents)
+        if self.paid_when:
+            body["paid_when"] = asdict(self.paid_when)
+        return body
+
+    @classmethod
+    def from_json(cls, body: object, where: str) -> "ImportProfile":
+        """A profile from its JSON body; `where` names the file or profile in messages."""
+        if not isinstance(body, dict):
+            raise UserError(f"{where}: a profile is a JSON object")
+        known = {"table", "columns", "values", "date_format", "decimal", "encoding", "delimiter"}
+        known |= {"set", "cents", "paid_when", "account_from_email", "name", "cstui_import_profile"}
+        unknown = sorted(set(body) - known)
+        if unknown:
+            raise UserError(f"{where}: unknown field {unknown[0]!r} (fields: {', '.join(sorted(known))})")
+        profile = cls(
+            table=_text(body, "table", where),
+            columns=tuple(ColumnMap(s, t) for s, t in _mapping(body.get("columns", {}), "columns", where)),
+            values=tuple(
+                ValueMap(column, s, t)
+                for column, words in _dict(body.get("values", {}), "values", where).items()
+                for s, t in _mapping(words, f"values.{column}", where)
+            ),
+            constants=tuple(Constant(c, v) for c, v in _mapping(body.get("set", {}), "set", where)),
+            date_format=_optional(body, "date_format", where),
+            decimal=_optional(body, "decimal", where),
+            encoding=_optional(body, "encoding", where),
+            delimiter=_optional(body, "delimiter", where),
+            cents=tuple(_texts(body.get("cents", []), "cents", where)),
+            paid_when=_paid_when(body.get("paid_when"), where),
+            account_from_email=_optional(body, "account_from_email", where),
+        )
+        try:
+            return profile.check()
+        except UserError as error:
+            raise UserError(f"{where}: {error}") from None
+
+    def with_options(self, **changes: Any) -> "ImportProfile":
+        """This profile with the command line's options laid over it (an option given wins)."""
+        given = {k: v for k, v in changes.items() if v not in (None, ())}
+        if "columns" in given:
+            new = given["columns"]
+            sources, targets = {m.source for m in new}, {m.target for m in new}
+            given["columns"] = tuple(m for m in self.columns if m.source not in sources and m.target not in targets)
+            given["columns"] += new
+        if "values" in given:
+            given["values"] = self.values + changes["values"]
+        if "constants" in given:
+            replaced = {c.column for c in given["constants"]}
+            given["constants"] = tuple(c for c in self.constants if c.column not in replaced) + given["constants"]
+        return replace(self, **given).check()
+
+
+def _dict(value: object, field_name: str, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise UserError(f"{where}: {field_name} must be an object")
+    return value
+
+
+def _mapping(value: object, field_name: str, where: str) -> list[tuple[str, str]]:
+    pairs = _dict(value, field_name, where).items()
+    if not all(isinstance(s, str) and isinstance(t, str) for s, t in pairs):
+        raise UserError(f"{where}: {field_name} maps text to text")
+    return list(pairs)
+
+
+def _text(body: dict, name: str, where: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise UserError(f"{where}: {name} must be a non-empty text")
+    return value
+
+
+def _optional(body: dict, name: str, where: str) -> str | None:
+    return _text(body, name, where) if body.get(name) is not None else None
+
+
+def _texts(value: object, name: str, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UserError(f"{where}: {name} must be a list of texts")
+    return value
+
+
+def _paid_when(value: object, where: str) -> PaidWhen | None:
+    if value is None:
+        return None
+    body = _dict(value, "paid_when", where)
+    return PaidWhen(_text(body, "column", where), _text(body, "equals", where))
+
+
+# --- the command line's spelling ---
+
+
+def parse_column_map(text: str) -> ColumnMap:
+    """`--map "Invoice #=invoice_no"` (the last '=' splits, so a header may hold one)."""
+    source, sep, target = text.rpartition("=")
+    if not sep or not source.strip() or not target.strip():
+        raise UserError(f"--map: '{text}' is not SOURCE=COLUMN (e.g. --map \"Invoice #=invoice_no\")")
+    return ColumnMap(source.strip(), target.strip())
+
+
+def parse_value_map(text: str) -> ValueMap:
+    """`--value "channel:Web form=self_service"`."""
+    column, sep, rest = text.partition(":")
+    source, sep2, target = rest.rpartition("=")
+    if not sep or not sep2 or not column.strip() or not source.strip() or not target.strip():
+        raise UserError(f"--value: '{text}' is not COLUMN:WORD=VALUE (e.g. --value \"channel:Web form=self_service\")")
+    return ValueMap(column.strip(), source.strip(), target.strip())
+
+
+def parse_constant(text: str) -> Constant:
+    """`--set "kind=nps"`."""
+    column, sep, value = text.partition("=")
+    if not sep or not column.strip() or not value.strip():
+        raise UserError(f"--set: '{text}' is not COLUMN=VALUE (e.g. --set \"kind=nps\")")
+    return Constant(column.strip(), value.strip())
+
+
+def parse_paid_when(text: str) -> PaidWhen:
+    """`--paid-when "Status=paid"`."""
+    column, sep, equals = text.partition("=")
+    if not sep or not column.strip() or not equals.strip():
+        raise UserError(f"--paid-when: '{text}' is not COLUMN=WORD (e.g. --paid-when \"Status=paid\")")
+    return PaidWhen(column.strip(), equals.strip())
+
+
+def profile_file_body(name: str, profile: ImportProfile) -> str:
+    """The shareable file: the profile's body with its name and a format version."""
+    body = {"cstui_import_profile": PROFILE_FILE_VERSION, "name": name, **profile.to_json()}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"

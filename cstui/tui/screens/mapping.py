@@ -1,0 +1,328 @@
+"""The mapping screen: a foreign CSV's columns assigned to a table's, with a live, checked preview.
+
+Left, the file's headers and first rows (the cursor picks a source column); right, the table's
+columns with where each comes from and the closest source header; below, the first 20 rows as the
+import would store them, each marked ok or with its problems. The import itself is the ordinary
+all-or-nothing `import_path` through the same `ImportProfile`, so the screen can show nothing the
+CLI would not accept. File and book text is shown through `Text(visible(...))`.
+"""
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from cstui.errors import UserError
+from cstui.safe_text import visible
+from cstui.storage.csv_format import FORMATS, CellError
+from cstui.storage.csv_source import DAY_FIRST, MONTH_FIRST, SourceFile, open_source
+from cstui.storage.import_profile import ColumnMap, ImportProfile
+from cstui.storage.importer import ImportResult, Preview, import_path, preview_file
+from cstui.storage.mapping import guess_table, suggestions
+
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
+
+# The contract's files (the CSM's own records come from `cstui export`, never from another tool).
+TABLES = [fmt for fmt in FORMATS if fmt.table not in ("tasks", "health_config", "checkin_rules", "checkin_state")]
+TABLES = [fmt for fmt in TABLES if fmt.table != "health_snapshots"]
+SOURCE_ROWS = 8
+
+
+def _text(value: object, style: str = "") -> Text:
+    return Text(visible(value, one_line=True), style=style)
+
+
+class MappingScreen(Screen[ImportResult | None]):
+    """Map a CSV file onto one of cstui's tables and import it; returns the import's result."""
+
+    DEFAULT_CSS = """
+    MappingScreen #mapping-top { height: 1fr; }
+    MappingScreen #mapping-top > Vertical { width: 1fr; }
+    MappingScreen #mapping-preview-box { height: 1fr; }
+    MappingScreen #mapping-status { height: auto; max-height: 7; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("a", "assign", "Assign column"),
+        Binding("s", "suggest", "Take suggestion"),
+        Binding("S", "suggest_all", "Take all suggestions"),
+        Binding("x", "clear", "Clear"),
+        Binding("t", "next_table", "Next table"),
+        Binding("f", "date_order", "Date order"),
+        Binding("m", "decimal_mark", "Decimal mark"),
+        Binding("ctrl+s", "run_import", "Import", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, path: Path | None = None, profile: ImportProfile | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.profile = profile
+        self.preview: Preview | None = None
+        # The decoded file, kept while its encoding and separator stay (each key re-reads only the rows).
+        self._decoded: tuple[tuple[Path, str | None, str | None], SourceFile] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="path of the CSV file to import, then enter", id="mapping-file")
+        with Horizontal(id="mapping-top"):
+            with Vertical(classes="box"):
+                yield Static("", id="mapping-file-title", classes="box-title", markup=False)
+                yield DataTable(id="mapping-source", cursor_type="column")
+            with Vertical(classes="box"):
+                yield Static("", id="mapping-table-title", classes="box-title", markup=False)
+                yield DataTable(id="mapping-targets", cursor_type="row")
+        yield Static("", id="mapping-status", markup=False)
+        with Vertical(classes="box", id="mapping-preview-box"):
+            yield Static("Preview: the first 20 rows as they would be stored", classes="box-title")
+            yield DataTable(id="mapping-preview", zebra_stripes=True)
+        yield Input(placeholder="save as profile (name, optional) - ctrl+s imports", id="mapping-profile-name")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#mapping-targets", DataTable).add_columns("column", "", "from", "closest")
+        if self.path is None:
+            self.query_one("#mapping-file", Input).focus()
+        else:
+            self.query_one("#mapping-file", Input).display = False
+            self.open_file(self.path)
+
+    # --- the file ---
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "mapping-file":
+            path = Path(event.value.strip()).expanduser()
+            if not path.is_file():
+                self.say(f"{visible(path, one_line=True)}: no such file", error=True)
+                return
+            event.input.display = False
+            self.open_file(path)
+        elif event.input.id == "mapping-profile-name":
+            self.action_run_import()
+
+    def open_file(self, path: Path) -> None:
+        self.path = path
+        if self.profile is None or not self.profile.mapped:
+            # No table chosen yet: the one the headers name best; reading options given stay.
+            base = self.profile or ImportProfile(TABLES[0].table)
+            try:
+                headers = next(open_source(path, base.encoding, base.delimiter).rows(), (0, []))[1]
+            except CellError:  # the preview names what is wrong with the file
+                headers = []
+            table = guess_table([h.strip() for h in headers], TABLES).table
+            self.profile = replace(base, table=table, mapped=True)
+        self.query_one("#mapping-source", DataTable).focus()
+        self.refresh_preview()
+
+    # --- what the keys change ---
+
+    def _target(self) -> str | None:
+        table = self.query_one("#mapping-targets", DataTable)
+        if self.profile is None or not table.row_count:
+            return None
+        return self.profile.format.names[table.cursor_row]
+
+    def _source_column(self) -> str | None:
+        table = self.query_one("#mapping-source", DataTable)
+        if self.preview is None or not self.preview.source_header:
+            return None
+        return self.preview.source_header[min(table.cursor_column, len(self.preview.source_header) - 1)].strip()
+
+    def _map(self, source: str, target: str) -> None:
+        assert self.profile is not None
+        kept = tuple(m for m in self.profile.columns if m.source != source and m.target != target)
+        self.profile = replace(self.profile, columns=(*kept, ColumnMap(source, target)))
+        self.refresh_preview()
+
+    def action_assign(self) -> None:
+        source, target = self._source_column(), self._target()
+        if source and target:
+            self._map(source, target)
+
+    def action_suggest(self) -> None:
+        target = self._target()
+        close = self._suggestion(target) if target else None
+        if target and close:
+            self._map(close, target)
+
+    def action_suggest_all(self) -> None:
+        if self.profile is None:
+            return
+        for target in self.profile.format.names:
+            close = self._suggestion(target)
+            if close:
+                self._map(close, target)
+
+    def action_clear(self) -> None:
+        target = self._target()
+        if self.profile is not None and target:
+            self.profile = replace(self.profile, columns=tuple(m for m in self.profile.columns if m.target != target))
+            self.refresh_preview()
+
+    def action_next_table(self) -> None:
+        if self.profile is None:
+            return
+        tables = [fmt.table for fmt in TABLES]
+        following = tables[(tables.index(self.profile.table) + 1) % len(tables)]
+        # What was mapped belongs to the other table's columns; the reading options stay.
+        self.profile = ImportProfile(
+            following,
+            date_format=self.profile.date_format,
+            decimal=self.profile.decimal,
+            encoding=self.profile.encoding,
+            delimiter=self.profile.delimiter,
+        )
+        self.refresh_preview()
+
+    def action_date_order(self) -> None:
+        """Detected, then day first, then month first: what `--date-format` settles on the CLI."""
+        if self.profile is not None:
+            following = {None: DAY_FIRST, DAY_FIRST: MONTH_FIRST}.get(self.profile.date_format)
+            self.profile = replace(self.profile, date_format=following)
+            self.refresh_preview()
+
+    def action_decimal_mark(self) -> None:
+        """Detected, then decimal comma, then decimal point: what `--decimal` settles on the CLI."""
+        if self.profile is not None:
+            following = {None: ",", ",": "."}.get(self.profile.decimal)
+            self.profile = replace(self.profile, decimal=following)
+            self.refresh_preview()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _suggestion(self, target: str) -> str | None:
+        """The closest source header not used yet, for a column that has no source."""
+        if self.preview is None or self.profile is None or target in dict(self.preview.sources):
+            return None
+        used = set(dict(self.preview.sources).values()) | {m.source for m in self.profile.columns}
+        close = suggestions(target, [h.strip() for h in self.preview.source_header if h.strip() not in used], 1)
+        return close[0] if close else None
+
+    # --- showing it ---
+
+    def say(self, message: str, error: bool = False) -> None:
+        status = self.query_one("#mapping-status", Static)
+        status.update(Text(visible(message), style="bold red" if error else ""))
+
+    def refresh_preview(self) -> None:
+        if self.path is None or self.profile is None:
+            return
+        key = (self.path, self.profile.encoding, self.profile.delimiter)
+        if self._decoded is None or self._decoded[0] != key:
+            try:
+                self._decoded = (key, open_source(*key))
+            except CellError:
+                self._decoded = None  # the preview reads the file again and names the problem
+        source = self._decoded[1] if self._decoded else None
+        self.preview = preview = preview_file(self.app.book, self.path, self.profile, source=source)
+        self._show_source(preview)
+        self._show_targets(preview)
+        self._show_rows(preview)
+        reading = self.profile
+        notes = [
+            "dates: "
+            + {None: "detected", DAY_FIRST: "DD/MM/YYYY", MONTH_FIRST: "MM/DD/YYYY"}.get(
+                reading.date_format, reading.date_format or ""
+            )
+            + " (f), decimal mark: "
+            + {None: "detected", ",": "comma", ".": "point"}[reading.decimal]
+            + " (m)"
+        ]
+        if preview.detected:
+            notes.append(visible("detected: " + ", ".join(preview.detected), one_line=True))
+        if preview.ignored:
+            notes.append(visible("ignored: " + ", ".join(preview.ignored), one_line=True))
+        bad = sum(1 for row in preview.rows if row.problems)
+        if preview.problems:
+            problems = [visible(p, one_line=True) for p in preview.problems[:6]]
+            self.say("\n".join([*problems, *notes]), error=True)
+        else:
+            shown = f"{len(preview.rows)} rows previewed, {bad} with problems"
+            self.say("\n".join([shown, *notes]), error=bool(bad))
+
+    def _show_source(self, preview: Preview) -> None:
+        assert self.path is not None
+        self.query_one("#mapping-file-title", Static).update(_text(f"File: {self.path.name}"))
+        table = self.query_one("#mapping-source", DataTable)
+        column = table.cursor_column
+        table.clear(columns=True)
+        width = len(preview.source_header)
+        table.add_columns(*(_text(h) for h in preview.source_header))
+        for row in preview.source_rows[:SOURCE_ROWS]:
+            table.add_row(*(_text(c) for c in (list(row) + [""] * width)[:width]))
+        if width:
+            table.move_cursor(column=min(column, width - 1))
+
+    def _show_targets(self, preview: Preview) -> None:
+        assert self.profile is not None
+        fmt = self.profile.format
+        self.query_one("#mapping-table-title", Static).update(_text(f"Table: {fmt.table}  (t: next table)"))
+        table = self.query_one("#mapping-targets", DataTable)
+        row = table.cursor_row
+        table.clear()
+        sources = dict(preview.sources)
+        for column in fmt.columns:
+            source = sources.get(column.name)
+            missing = column.required and source is None
+            table.add_row(
+                _text(column.name, "bold" if column.required else ""),
+                Text("required" if column.required else "", style="red" if missing else "dim"),
+                _text(source or "-", "" if source else "dim"),
+                _text(self._suggestion(column.name) or "", "italic"),
+            )
+        table.move_cursor(row=min(row, len(fmt.columns) - 1))
+
+    def _show_rows(self, preview: Preview) -> None:
+        table = self.query_one("#mapping-preview", DataTable)
+        table.clear(columns=True)
+        if not preview.header:
+            return
+        table.add_columns("line", "check", *preview.header)
+        for row in preview.rows:
+            check = _text("; ".join(p.split(": ", 1)[-1] for p in row.problems), "red") if row.problems else Text("ok")
+            cells = list(row.cells) + [""] * (len(preview.header) - len(row.cells))
+            table.add_row(Text(str(row.line)), check, *(_text(c) for c in cells))
+
+    # --- the import ---
+
+    def action_run_import(self) -> None:
+        if self.path is None or self.profile is None:
+            return
+        try:
+            result = self.app.write(import_path, self.path, None, self.profile)
+        except UserError as error:
+            lines = str(error).splitlines()
+            self.say("\n".join(visible(line, one_line=True) for line in lines[:6]), error=True)
+            return
+        if result is None:  # the book was busy; the app has said so
+            return
+        name = self.query_one("#mapping-profile-name", Input).value.strip()
+        if name:
+            from cstui.storage.profiles import save_profile
+
+            self.app.write(save_profile, name, result.resolved.get(self.profile.table, self.profile), self.app.as_of)
+        self.app.book_changed()
+        summary = "; ".join(result.lines()[-1:])
+        saved = f"; saved as profile '{visible(name, one_line=True)}'" if name else ""
+        self.app.notify(f"{visible(summary, one_line=True)}{saved}", title="Imported", markup=False)
+        self.dismiss(result)
+
+
+def mapping_app(book_path: Path, path: Path, profile: ImportProfile | None, as_of: date) -> "CstuiApp":
+    """`cstui import FILE --interactive`: the app opened on the mapping screen, the dashboard under it."""
+    from cstui.tui.app import CstuiApp
+
+    class MappingApp(CstuiApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.push_screen(MappingScreen(path, profile))
+
+    return MappingApp(book_path, as_of=as_of)
