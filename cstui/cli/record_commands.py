@@ -131,7 +131,7 @@ def survey_delete(survey_id: IdArgument, as_json: JsonOption = False, db: DbOpti
 def task_list(
     due: Annotated[
         DueFilter | None,
-        typer.Option("--due", help="today: due by today (overdue too); week: within 7 days; overdue: late."),
+        typer.Option("--due", help="today: due by today (overdue too); week: due in the next 7 days; overdue: late."),
     ] = None,
     as_of: AsOfOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,

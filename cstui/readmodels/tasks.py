@@ -10,14 +10,14 @@ from cstui.storage.tasklist import DueCounts, OpenTask, due_counts, open_tasks
 
 
 class DueFilter(StrEnum):
-    """`--due`: today = due by today (overdue included), week = due within 7 days, overdue = late."""
+    """`--due`: today = due by today (overdue included), week = due in the next 7 days (overdue too), overdue = late."""
 
     TODAY = "today"
     WEEK = "week"
     OVERDUE = "overdue"
 
     def until(self, day: date) -> date:
-        return {DueFilter.TODAY: day, DueFilter.WEEK: day + timedelta(days=6), DueFilter.OVERDUE: day - timedelta(1)}[
+        return {DueFilter.TODAY: day, DueFilter.WEEK: day + timedelta(days=7), DueFilter.OVERDUE: day - timedelta(1)}[
             self
         ]
 
