@@ -76,19 +76,22 @@ class TasksScreen(BookScreen[TaskList]):
             return None
         return self.tasks[table.cursor_row]
 
-    def _write(self, change, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        """One records write; a refused one is a message, not a crash."""
+    def _write(self, change, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+        """One records write; a refused one is a message, not a crash. True when it was saved."""
         try:
-            if self.app.write(change, *args, **kwargs) is not None:
-                self.app.book_changed()
+            saved = self.app.write(change, *args, **kwargs) is not None
         except UserError as error:
             self.notify(str(error), severity="error", markup=False)
+            return False
+        if saved:
+            self.app.book_changed()
+        return saved
 
     def action_done(self) -> None:
         task = self._current()
         if task is not None:
-            self._write(records.set_task_done, task.task_id, self.app.as_of.isoformat(), today=self.app.as_of)
-            self.notify(f"Done: {task.title} ({task.account_key})", markup=False)
+            if self._write(records.set_task_done, task.task_id, self.app.as_of.isoformat(), today=self.app.as_of):
+                self.notify(f"Done: {task.title} ({task.account_key})", markup=False)
 
     def _form(self, focus_due: bool) -> None:
         task = self._current()
