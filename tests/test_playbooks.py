@@ -15,7 +15,6 @@ from tests.bookmaker import BookMaker
 from tests.conftest import dump
 from tests.tui_helpers import press, settle
 
-TODAY = date.today()
 DAY = date(2026, 11, 24)
 DEFAULTS = {
     "onboarding": ("start", [0, 7, 14, 30, 60, 90]),
@@ -69,13 +68,10 @@ def test_progress_counts_done_tasks(pb_book):
     db = connect(pb_book)
     run = apply_playbook(db, "acme", "champion left", today=DAY)
     db.execute("UPDATE tasks SET done_on = '2026-11-24' WHERE playbook_run_id = ? AND due_on = '2026-11-24'", [run.id])
-    (after,) = runs(
-        db.conn, run_id_account := run and db.execute("SELECT id FROM accounts WHERE key='acme'").fetchone()[0]
-    )
+    (after,) = runs(db.conn, 1)  # acme is account 1
     assert (after.done, after.tasks, after.next_due, after.next_title) == (
         1, 3, "2026-12-01", "Meet the new champion: goals and history"
     )  # fmt: skip
-    assert run_id_account == 1
 
 
 @pytest.mark.parametrize(
@@ -157,14 +153,12 @@ def test_import_bad_csv_is_one_line_and_changes_nothing(cli, pb_book, tmp_path, 
 
 
 def test_applying_is_one_undoable_change(cli, pb_book):
-    before = dump(pb_book)
     assert cli("playbook", "apply", "--account", "acme", "usage decline", "--db", str(pb_book)).code == 0
     assert cli("undo", "--db", str(pb_book)).code == 0
     db = connect(pb_book)
     assert db.execute("SELECT count(*) FROM tasks").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM playbook_runs").fetchone()[0] == 0
     db.conn.close()
-    assert len(dump(pb_book)) > len(before)  # the history remembers; the records are back as they were
 
 
 async def test_p_on_the_account_screen_applies_the_suggested_playbook_and_shows_progress(pb_book):
