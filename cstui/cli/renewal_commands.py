@@ -31,10 +31,12 @@ def renewal_set(
     call: Annotated[str, typer.Option("--call", help="commit, probable, at-risk or lost.")],
     expected_arr: Annotated[str | None, typer.Option("--expected-arr", help="The ARR you expect to keep.")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why, in a line.")] = None,
+    as_of: AsOfOption = None,
     db: DbOption = None,
 ) -> None:
     """Record your call on the account's next renewal (replaces an earlier call on the same date)."""
-    made = renewal_calls.set_call(open_book(db), key, call, expected_arr, reason)
+    today = as_of_date(as_of)
+    made = renewal_calls.set_call(open_book(db), key, call, expected_arr, reason, today=today)
     arr = figure(made.expected_arr, "{:,.0f}")
     _say(f"{made.account_key} renewing {made.renewal_date}: {made.call.label}, expected ARR {arr}")
 
