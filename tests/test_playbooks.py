@@ -190,3 +190,9 @@ async def test_p_on_the_account_screen_applies_the_suggested_playbook_and_shows_
         await settle(pilot)
         panel = str(app.screen.query_one(PlaybookPanel).render())
         assert "renewal preparation" in panel and "2/4" in panel and "next 2026-12-23" in panel
+
+
+def test_the_demo_book_has_a_playbook_half_done(demo):
+    (run,) = runs(demo.conn)
+    assert (run.playbook, run.tasks, run.done, run.running) == ("renewal preparation", 4, 2, True)
+    assert run.next_due is not None and run.next_due > DAY.isoformat()

@@ -170,3 +170,11 @@ async def test_w_on_the_account_screen_records_the_call(future_book):
         8000.0,
         "budget",
     )
+
+
+def test_the_demo_book_has_renewals_with_and_without_calls(demo):
+    from cstui.readmodels.renewals import renewals
+
+    rows = renewals(demo.conn, DAY).rows
+    assert sum(1 for r in rows if r.call) == 3 and sum(1 for r in rows if r.call is None) > 50
+    assert {r.disagreement for r in rows if r.disagreement} == {"commit but red", "at risk but green"}

@@ -89,9 +89,9 @@ class TasksScreen(BookScreen[TaskList]):
 
     def action_done(self) -> None:
         task = self._current()
-        if task is not None:
-            if self._write(records.set_task_done, task.task_id, self.app.as_of.isoformat(), today=self.app.as_of):
-                self.notify(f"Done: {task.title} ({task.account_key})", markup=False)
+        done = self.app.as_of.isoformat()
+        if task is not None and self._write(records.set_task_done, task.task_id, done, today=self.app.as_of):
+            self.notify(f"Done: {task.title} ({task.account_key})", markup=False)
 
     def _form(self, focus_due: bool) -> None:
         task = self._current()
