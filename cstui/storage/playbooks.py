@@ -105,7 +105,7 @@ def _steps(conn: sqlite3.Connection, playbook_id: int) -> tuple[Step, ...]:
 
 def list_playbooks(conn: sqlite3.Connection) -> list[Playbook]:
     rows = conn.execute("SELECT id, name, anchor, description FROM playbooks ORDER BY name").fetchall()
-    return [Playbook(*row, _steps(conn, row[0])) for row in rows]
+    return [Playbook(i, name, anchor, text, _steps(conn, i)) for i, name, anchor, text in rows]
 
 
 def get_playbook(conn: sqlite3.Connection, name: str) -> Playbook:
@@ -114,7 +114,8 @@ def get_playbook(conn: sqlite3.Connection, name: str) -> Playbook:
     if row is None:
         known = ", ".join(p.name for p in list_playbooks(conn)) or "none"
         raise UserError(f"playbook '{name}': no such playbook in the book (known: {known})")
-    return Playbook(*row, _steps(conn, row[0]))
+    playbook_id, found, anchor_name, description = row
+    return Playbook(playbook_id, found, anchor_name, description, _steps(conn, playbook_id))
 
 
 def runs(conn: sqlite3.Connection, account_id: int | None = None) -> list[Run]:

@@ -65,7 +65,10 @@ def open_tasks(conn: sqlite3.Connection, day: date, due_by: date | None = None) 
         ORDER BY t.due_on < :d DESC, t.due_on, t.id""",
         {"d": day.isoformat(), "until": due_by.isoformat() if due_by else None},
     )
-    return [OpenTask(*row[:7], Due(row[7]), Origin(row[8]), row[9], row[10]) for row in rows]
+    return [
+        OpenTask(task, account, key, name, title, due_on, created, Due(due), Origin(origin), playbook, by_rule)
+        for task, account, key, name, title, due_on, created, due, origin, playbook, by_rule in rows
+    ]
 
 
 @dataclass(frozen=True)

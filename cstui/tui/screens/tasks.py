@@ -5,6 +5,8 @@ Writes go through `storage.records` (the same checks and history as `cstui task 
 undoable with `cstui undo`; the cursor stays on the same row number after the list reloads.
 """
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -76,7 +78,7 @@ class TasksScreen(BookScreen[TaskList]):
             return None
         return self.tasks[table.cursor_row]
 
-    def _write(self, change, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+    def _write(self, change: Callable[..., object], *args: object, **kwargs: object) -> bool:
         """One records write; a refused one is a message, not a crash. True when it was saved."""
         try:
             saved = self.app.write(change, *args, **kwargs) is not None

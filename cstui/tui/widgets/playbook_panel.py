@@ -23,8 +23,8 @@ class PlaybookPanel(Static):
     if TYPE_CHECKING:
         app = getters.app(CstuiApp)
 
-    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__("", markup=False, **kwargs)
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__("", markup=False, id=id)
         self.runs: list[Run] = []
 
     @work(thread=True, exclusive=True, group="playbook-panel", exit_on_error=False)
