@@ -196,3 +196,17 @@ def test_the_demo_book_has_a_playbook_half_done(demo):
     (run,) = runs(demo.conn)
     assert (run.playbook, run.tasks, run.done, run.running) == ("renewal preparation", 4, 2, True)
     assert run.next_due is not None and run.next_due > DAY.isoformat()
+
+
+def test_the_chooser_puts_a_rule_s_or_the_account_s_suggestion_first_unless_it_runs(pb_book):
+    from cstui.readmodels.playbooks import choice
+
+    db = connect(pb_book)
+    assert choice(db.conn, 1, DAY).suggested == "renewal preparation"  # acme renews in 89 days
+    assert choice(db.conn, 2, DAY).suggested == "onboarding"  # new started 14 days ago
+    assert choice(db.conn, 4, DAY).suggested is None
+    ruled = choice(db.conn, 4, DAY, suggested="Usage Decline")
+    assert (ruled.suggested, ruled.playbooks[0].name) == ("usage decline", "usage decline")
+    apply_playbook(db, "acme", "renewal preparation", today=DAY)
+    again = choice(db.conn, 1, DAY)
+    assert again.suggested is None and again.running["renewal preparation"].tasks == 4

@@ -15,6 +15,7 @@ ONBOARDING_DAYS = 90
 class Choice:
     playbooks: list[Playbook]  # the suggested one first
     suggested: str | None
+    running: dict[str, Run]  # lower-cased playbook name -> its run still open on the account
 
 
 def suggested_for(conn: Conn, account_id: int, as_of: date) -> str | None:
@@ -31,10 +32,14 @@ def suggested_for(conn: Conn, account_id: int, as_of: date) -> str | None:
 
 
 def choice(conn: Conn, account_id: int, as_of: date, suggested: str | None = None) -> Choice:
-    """Every playbook, the suggestion first (`suggested`, e.g. a check-in rule's, else the account's)."""
+    """Every playbook, the suggestion first (`suggested`, e.g. a check-in rule's, else the account's),
+    unless that playbook is already running on the account."""
+    running = {r.playbook.lower(): r for r in runs(conn, account_id) if r.running}
     wanted = (suggested or suggested_for(conn, account_id, as_of) or "").lower()
+    if wanted in running:
+        wanted = ""
     books = sorted(list_playbooks(conn), key=lambda p: (p.name.lower() != wanted, p.name))
-    return Choice(books, books[0].name if books and books[0].name.lower() == wanted else None)
+    return Choice(books, books[0].name if books and books[0].name.lower() == wanted else None, running)
 
 
 def account_runs(conn: Conn, account_id: int) -> list[Run]:

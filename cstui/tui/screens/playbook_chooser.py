@@ -47,6 +47,8 @@ class PlaybookChooser(ModalScreen[str | None]):
                 label = Text(visible(p.name, one_line=True), style="bold")
                 if p.name == self.options.suggested:
                     label.append("  (suggested)", style="green")
+                if (run := self.options.running.get(p.name.lower())) is not None:
+                    label.append(f"  (running, {run.done}/{run.tasks} done)", style="yellow")
                 label.append(f"  {len(p.steps)} steps from {p.anchor}", style="dim")
                 items.append(Option(label, id=p.name))
             yield OptionList(*items, id="playbook-list")
