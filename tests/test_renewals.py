@@ -98,6 +98,7 @@ def future_book(book_path):
     make.mrr(make.account("acme", "2025-01-01", renewal="2027-01-15", name="Acme"), "2025-01-01", 1000)
     make.account("nodate", "2025-01-01")
     make.account("passed", "2025-01-01", renewal="2026-01-01")
+    make.account("churned", "2025-01-01", churn="2026-10-01", renewal="2027-01-01")
     db.conn.close()
     return book_path
 
@@ -124,6 +125,7 @@ def test_set_records_and_replaces_the_call(cli, future_book):
         (["nodate", "--call", "commit"], "has no renewal date"),
         (["passed", "--call", "commit"], "has passed"),
         (["ghost", "--call", "commit"], "no such account"),
+        (["churned", "--call", "lost"], "churned on 2026-10-01"),
     ],
 )
 def test_set_bad_input_is_one_line_and_changes_nothing(cli, future_book, args, message):

@@ -66,6 +66,8 @@ def set_call(
     today = today or date.today()
     account = get_account(db, account_key)
     chosen = parse_call(call)
+    if account.churn_date is not None and account.churn_date < today.isoformat():
+        raise UserError(f"account {account.key}: churned on {account.churn_date}; there is no renewal to call")
     if account.renewal_date is None:
         raise UserError(
             f"account {account.key}: has no renewal date (`cstui account edit {account.key} --renewal-date`)"
