@@ -152,6 +152,20 @@ def test_import_bad_csv_is_one_line_and_changes_nothing(cli, pb_book, tmp_path, 
     assert dump(pb_book) == before
 
 
+def test_a_playbook_running_on_the_account_is_not_applied_twice(cli, pb_book):
+    args = ("playbook", "apply", "--account", "acme", "champion left", "--db", str(pb_book))
+    assert cli(*args).code == 0
+    before = dump(pb_book)
+    result = cli(*args)
+    assert result.code == 1 and "already running on acme" in result.err and "(0/3 done)" in result.err
+    assert dump(pb_book) == before
+    db = connect(pb_book)
+    db.execute("UPDATE tasks SET done_on = created_on")
+    db.conn.commit()
+    db.conn.close()
+    assert cli(*args).code == 0  # finished: it may run again
+
+
 def test_applying_is_one_undoable_change(cli, pb_book):
     assert cli("playbook", "apply", "--account", "acme", "usage decline", "--db", str(pb_book)).code == 0
     assert cli("undo", "--db", str(pb_book)).code == 0

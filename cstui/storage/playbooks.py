@@ -174,6 +174,12 @@ def apply_playbook(
     if account.churn_date is not None and account.churn_date < today.isoformat():
         raise UserError(f"account {account.key}: churned on {account.churn_date}; no playbook applies")
     playbook = get_playbook(db.conn, name)
+    for run in runs(db.conn, account.id):
+        if run.running and run.playbook.lower() == playbook.name.lower():
+            raise UserError(
+                f"playbook '{playbook.name}': already running on {account.key} since {run.started_on}"
+                f" ({run.done}/{run.tasks} done); finish or delete its open tasks first"
+            )
     start, tasks = plan(playbook, account, today)
     with write_transaction(db, change=f"playbook '{playbook.name}' applied to {account.key}"):
         run_id = db.execute(
