@@ -141,3 +141,13 @@ async def test_dashboard_shows_overdue_and_today_counts(tasks_book):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "Tasks  1 overdue  2 due today" in str(app.screen.query_one("#health-dist").render())
+
+
+def test_a_playbook_applied_from_a_check_in_rule_has_the_rule_as_origin(tasks_book):
+    from cstui.readmodels.tasks import origin_label, task_list
+
+    db = connect(tasks_book)
+    apply_playbook(db, "acme", "detractor recovery", today=DAY, rule="nps_detractor")
+    ruled = [t for t in task_list(db.conn, DAY).tasks if t.playbook == "detractor recovery"]
+    assert len(ruled) == 4 and {t.origin.value for t in ruled} == {"rule"}
+    assert origin_label(ruled[0]) == "rule: nps_detractor (detractor recovery)"
