@@ -27,9 +27,9 @@ DEFAULTS = {
 
 
 @pytest.fixture
-def pb_book(book_path):
+def pb_book(book, book_path):
     """acme renews 2027-02-21 (89 days after DAY); new started 2026-11-10; gone churned; none has no renewal."""
-    db = connect(book_path)
+    db = book  # created by the conftest fixture (only init, demo and import create books)
     make = BookMaker(db)
     make.account("acme", "2025-01-01", renewal="2027-02-21", name="Acme Corp")
     make.account("new", "2026-11-10", name="New Co")

@@ -21,9 +21,9 @@ DAY = date(2026, 11, 24)
 
 
 @pytest.fixture
-def past_book(book_path):
+def past_book(book, book_path):
     """Four calls on renewals before DAY, one on a renewal after it (hand-computed in the tests)."""
-    db = connect(book_path)
+    db = book  # created by the conftest fixture (only init, demo and import create books)
     make = BookMaker(db)
     for key, renewal, churn, mrr, call, arr in (
         ("r1", "2026-10-01", None, 1000, "commit", "12000"),  # renewed: right
@@ -63,8 +63,8 @@ def test_accuracy_cli(cli, past_book):
     assert early.strip() == "no call on a renewal that has passed yet"  # r4 renews on 09-01: scored from 09-02
 
 
-def test_list_groups_by_month_with_arr_and_calls(cli, book_path):
-    db = connect(book_path)
+def test_list_groups_by_month_with_arr_and_calls(cli, book, book_path):
+    db = book  # created by the conftest fixture (only init, demo and import create books)
     make = BookMaker(db)
     for key, renewal, mrr in (("a", "2026-12-05", 100), ("b", "2026-12-20", 200), ("c", "2027-03-01", 50)):
         make.mrr(make.account(key, "2025-01-01", renewal=renewal), "2025-01-01", mrr)
@@ -92,8 +92,8 @@ def test_disagreements():
 
 
 @pytest.fixture
-def future_book(book_path):
-    db = connect(book_path)
+def future_book(book, book_path):
+    db = book  # created by the conftest fixture (only init, demo and import create books)
     make = BookMaker(db)
     make.mrr(make.account("acme", "2025-01-01", renewal="2027-01-15", name="Acme"), "2025-01-01", 1000)
     make.account("nodate", "2025-01-01")

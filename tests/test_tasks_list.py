@@ -20,9 +20,9 @@ SIZE = (140, 45)
 
 
 @pytest.fixture
-def tasks_book(book_path):
+def tasks_book(book, book_path):
     """acme: a call's follow-up overdue (11-20), a manual one due today, one done; bolt: a playbook run."""
-    db = connect(book_path)
+    db = book  # created by the conftest fixture (only init, demo and import create books)
     make = BookMaker(db)
     acme = make.account("acme", "2025-01-01", name="Acme Corp")
     make.account("bolt", "2025-06-01", renewal="2027-06-01", name="Bolt Ltd")
