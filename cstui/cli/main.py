@@ -14,7 +14,9 @@ from cstui.cli import (
     care_commands,
     checkin_commands,
     ingest_commands,
+    playbook_commands,
     record_commands,
+    renewal_commands,
     report_commands,
     search_commands,
 )
@@ -81,6 +83,8 @@ ingest_commands.register(app)
 brief_commands.register(app)
 search_commands.register(app)
 record_commands.register(app)
+playbook_commands.register(app)
+renewal_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

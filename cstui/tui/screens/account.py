@@ -11,6 +11,7 @@ from cstui.readmodels import views
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
+from cstui.tui.widgets.playbook_panel import PlaybookPanel
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
 
 
@@ -23,6 +24,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         Binding("n", "survey", "Add survey"),
         Binding("x", "complete", "Complete follow-up"),
         Binding("B", "brief", "Pre-call brief", show=False),
+        Binding("p", "playbook", "Apply a playbook"),  # issue 12
+        Binding("w", "renewal_call", "Renewal call"),  # issue 12
     ]
 
     def __init__(self, account_id: int) -> None:
@@ -41,6 +44,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
                 with Vertical(id="account-side"):
                     yield Static("Follow-ups", classes="box-title")
                     yield Static("", id="follow-ups", markup=False)
+                    yield Static("Playbooks", classes="box-title")
+                    yield PlaybookPanel(id="playbooks")
                     yield Static("Contacts", classes="box-title")
                     yield Static("", id="contacts", markup=False)
             yield Static("⚠ = stale: the component's newest fact is old", classes="hint")
@@ -113,6 +118,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             follow.append_text(book_text(task.title))
             follow.append("\n")
         self.query_one("#follow-ups", Static).update(follow or Text("none open", style="dim"))
+        self.query_one("#playbooks", PlaybookPanel).load(self.account_id)
         people = Text()
         for person in d.contacts:
             people.append("★ " if person.champion else "  ")
@@ -143,3 +149,13 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         from cstui.tui.screens.precall import PrecallScreen
 
         self.app.push_screen(PrecallScreen(self.account_id))
+
+    def action_playbook(self) -> None:
+        from cstui.tui.screens.playbook_chooser import apply_playbook_from
+
+        apply_playbook_from(self.app, self.account_id)
+
+    def action_renewal_call(self) -> None:
+        from cstui.tui.screens.renewal_call import record_renewal_call
+
+        record_renewal_call(self.app, self.account_id)
