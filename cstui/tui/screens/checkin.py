@@ -31,6 +31,14 @@ if TYPE_CHECKING:
     from cstui.tui.app import CstuiApp
 
 KIND_STYLE = {RuleKind.RISK: "", RuleKind.OPPORTUNITY: "cyan"}
+# The shipped playbook (migration 0014) that answers a check-in rule: suggested first by `p`.
+RULE_PLAYBOOK = {
+    "unresolved_detractor": "detractor recovery",
+    "renewal_at_risk": "renewal preparation",
+    "renewal_no_call": "renewal preparation",
+    "new_promoter": "promoter advocacy",
+    "usage_decline": "usage decline",
+}
 KIND_MARK = {RuleKind.RISK: Text("!", style="bold red"), RuleKind.OPPORTUNITY: Text("+", style="bold cyan")}
 
 
@@ -79,6 +87,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         Binding("s", "snooze", "Snooze"),
         Binding("f", "feedback", "Log feedback"),
         Binding("x", "complete", "Complete follow-up"),
+        Binding("p", "playbook", "Apply a playbook"),
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("m", "more", "More waiting"),
         Binding("enter", "open", "Open account"),
@@ -269,6 +278,32 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         if change is not None:
             self.notify(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
         self.done(change, item, f"follow-up '{visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}' done")
+
+    def action_playbook(self) -> None:
+        """Apply a playbook (the row's rule suggests one); once applied the account counts as reviewed.
+
+        The review is its own change after the playbook's, so undo here takes back the review only."""
+        from cstui.storage.playbooks import Run
+        from cstui.tui.screens.playbook_chooser import apply_playbook_from
+
+        item = self.current
+        if item is None:
+            return
+        rule = next((r.rule for r in item.reasons if r.rule in RULE_PLAYBOOK), None)
+        day = self.app.as_of.isoformat()
+
+        def applied(run: Run) -> None:
+            change = self.app.write(checkin_writes.mark_reviewed, item.account_id, day, item.fingerprint)
+            label = f"review after playbook '{visible(run.playbook, one_line=True, limit=ONE_LINE_LIMIT)}'"
+            self.done(change, item, label)
+
+        apply_playbook_from(
+            self.app,
+            item.account_id,
+            suggested=RULE_PLAYBOOK.get(rule or ""),
+            rule=rule or (item.reasons[0].rule if item.reasons else None),
+            on_applied=applied,
+        )
 
     def action_undo(self) -> None:
         if not self.undo_stack:
