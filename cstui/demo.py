@@ -1,8 +1,9 @@
 """Build the demo book: run the seeded generator in fixtures/ and import its CSV files.
 
 After the import, the demo also gets what a CSM who has used cstui for a while would have:
-follow-up tasks born from recent difficult calls, and weekly health snapshots for the last
-quarter, so trends and "what changed" mean something on the first day.
+follow-up tasks born from recent difficult calls, a renewal playbook half done, renewal calls on
+some upcoming renewals (two that disagree with the health band), and weekly health snapshots for
+the last quarter, so trends and "what changed" mean something on the first day.
 """
 
 import importlib.util
@@ -12,8 +13,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from cstui.metrics.bands import Band
 from cstui.metrics.health import take_snapshot
 from cstui.resources import data_dir
+from cstui.storage import reads
 from cstui.storage.connection import write_transaction
 from cstui.storage.facts import mark_as_demo
 from cstui.storage.importer import import_path
@@ -49,6 +52,7 @@ def build_demo_book(book: Database, today: date, inbox: Path | None = None) -> N
 
             ingest_demo_inbox(book, Path(tmp), inbox, today)
     _add_follow_ups(book, today)
+    _add_playbook_and_calls(book, today)
     for weeks in range(SNAPSHOT_WEEKS, 0, -1):
         take_snapshot(book, today - timedelta(weeks=weeks))
 
@@ -66,3 +70,35 @@ def _add_follow_ups(book: Database, today: date) -> None:
             WHERE occurred_on >= ? AND occurred_on <= ? AND coalesce(sentiment, text_sentiment) < 0""",
             [since, today.isoformat()],
         )
+
+
+def _add_playbook_and_calls(book: Database, today: date) -> None:
+    """Renewal preparation applied 125 days before the first renewal 61-90 days out (its first two
+    steps done on their days, two to come); calls on three renewals within 90 days: commit on the
+    first red one, at risk on the first green one, probable (expected ARR = ARR) on the next."""
+    from cstui.metrics.health import health_for_accounts
+    from cstui.metrics.revenue import renewals_due
+    from cstui.storage.playbooks import apply_playbook
+    from cstui.storage.renewal_calls import set_call
+
+    keys = reads.account_keys(book.conn)
+    due = renewals_due(book.conn, today, 90)
+    target = next((r for r in due if r.renewal_date > (today + timedelta(days=60)).isoformat()), None)
+    if target is not None:
+        started = date.fromisoformat(target.renewal_date) - timedelta(days=125)
+        run = apply_playbook(book, keys[target.account_id], "renewal preparation", today=started)
+        with write_transaction(book):
+            book.execute(
+                "UPDATE tasks SET done_on = due_on WHERE playbook_run_id = ? AND due_on <= ?",
+                [run.id, today.isoformat()],
+            )
+    health = health_for_accounts(book.conn, today, accounts=[r.account_id for r in due])
+    red = next((r for r in due if health[r.account_id].band is Band.RED), None)
+    green = next((r for r in due if health[r.account_id].band is Band.GREEN), None)
+    if red is not None:
+        set_call(book, keys[red.account_id], "commit", f"{red.arr:.0f}", "Sponsor says the budget is signed", today)
+    if green is not None:
+        set_call(book, keys[green.account_id], "at risk", f"{green.arr / 2:.0f}", "New CFO reviewing every tool", today)
+    other = next((r for r in due if r not in (red, green)), None)
+    if other is not None:
+        set_call(book, keys[other.account_id], "probable", f"{other.arr:.0f}", "Verbal yes, paperwork pending", today)

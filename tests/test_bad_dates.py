@@ -56,6 +56,16 @@ def small_book(db) -> dict[str, int]:
             [acct],
         )
         db.conn.execute("INSERT INTO import_profiles (name, body, saved_on) VALUES ('crm', '{}', '2026-11-20')")
+        db.conn.execute(
+            "INSERT INTO playbook_runs (account_id, playbook_name, started_on, anchor_date)"
+            " VALUES (?, 'onboarding', '2026-11-20', '2024-01-10')",
+            [acct],
+        )
+        db.conn.execute(
+            "INSERT INTO renewal_calls (account_id, renewal_date, call, called_on)"
+            " VALUES (?, '2027-01-10', 'commit', '2026-11-20')",
+            [acct],
+        )
     return {"account": acct, "note": note}
 
 

@@ -393,7 +393,7 @@ def test_tasks_settings_and_checkin_state_import(tmp_path, loaded, cli):
             "health_config.csv",
             "name,value\nweight.luck,5\n",
             "health_config.csv:2: name: unknown setting 'weight.luck' (the book has: band.green, band.yellow, "
-            "weight.adoption, weight.payment, weight.relationship, weight.support, weight.surveys, weight.usage)",
+            "checkin.capacity, checkin.return_after_days, weight.adoption, weight.payment, weight.relationship, weight.support, weight.surveys, weight.usage)",
         ),
         (
             "checkin_state.csv",

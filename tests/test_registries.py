@@ -19,7 +19,7 @@ def test_every_rule_row_has_a_registered_rule_and_every_registered_rule_a_row(bo
         assert row.threshold == definition.default_threshold, name
         assert row.description == definition.description, name
         assert ("THRESHOLD" in definition.description) == (definition.default_threshold is not None), name
-        assert (definition.kind != "") == (definition.default_threshold is not None), name
+        assert (definition.unit != "") == (definition.default_threshold is not None), name
 
 
 def test_every_health_component_has_a_weight_row(book):

@@ -45,6 +45,9 @@ CASES = {
     "feedback_form_with_errors": ((120, 40), steps("c", "f", type_into={"summary": "Call", "nps": "11"})),
     "help_on_accounts": ((120, 40), steps("a", "question_mark")),
     "backtest": ((120, 40), steps("b")),
+    "tasks": ((120, 40), steps("T")),  # issue 12
+    "renewals": ((120, 40), steps("R")),
+    "account_playbook_chooser": ((120, 40), steps("p", account="ACC-1007")),
 }
 
 

@@ -12,8 +12,11 @@ from cstui.cli import (
     brief_commands,
     capture_commands,
     care_commands,
+    checkin_commands,
     ingest_commands,
+    playbook_commands,
     record_commands,
+    renewal_commands,
     report_commands,
     search_commands,
 )
@@ -75,10 +78,13 @@ book_commands.register(app)
 capture_commands.register(app)
 report_commands.register(app)
 care_commands.register(app)
+checkin_commands.register(app)
 ingest_commands.register(app)
 brief_commands.register(app)
 search_commands.register(app)
 record_commands.register(app)
+playbook_commands.register(app)
+renewal_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

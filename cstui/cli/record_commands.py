@@ -11,9 +11,12 @@ from typing import Annotated, Any
 
 import typer
 
-from cstui.cli.common import DbOption, open_book
+from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
+from cstui.readmodels import tasks
+from cstui.readmodels.tasks import DueFilter
 from cstui.safe_text import visible
 from cstui.storage import history, records
+from cstui.storage.tasklist import Due
 from cstui.storage.writes import account_id
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the record written as JSON.")]
@@ -33,8 +36,9 @@ def register(app: typer.Typer) -> None:
     survey = _group(app, "survey", "Survey responses (NPS, CSAT, CES).")
     survey.command("edit")(survey_edit)
     survey.command("delete")(survey_delete)
-    task = _group(app, "task", "Follow-ups: add, edit, done, undone, delete.")
+    task = _group(app, "task", "Follow-ups: list, add, edit, done, undone, delete.")
     for name, command in (
+        ("list", task_list),
         ("add", task_add),
         ("edit", task_edit),
         ("done", task_done),
@@ -122,6 +126,27 @@ def survey_delete(survey_id: IdArgument, as_json: JsonOption = False, db: DbOpti
 
 
 # --- tasks ----------------------------------------------------------------------------------------
+
+
+def task_list(
+    due: Annotated[
+        DueFilter | None,
+        typer.Option("--due", help="today: due by today (overdue too); week: due in the next 7 days; overdue: late."),
+    ] = None,
+    as_of: AsOfOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Every open follow-up across the book, overdue first: account, due date, origin."""
+    result = tasks.task_list(open_book(db).conn, as_of_date(as_of), due)
+    if as_json:
+        typer.echo(result.to_json())
+        return
+    typer.echo(f"{len(result.tasks)} open; {result.counts.overdue} overdue, {result.counts.today} due today")
+    for t in result.tasks:
+        mark = "!" if t.due is Due.OVERDUE else "*" if t.due is Due.TODAY else " "
+        line = f"{mark} {t.task_id:>5}  {t.due_on}  {t.account_key}  {t.title}  [{tasks.origin_label(t)}]"
+        typer.echo(visible(line, one_line=True))
 
 
 def task_add(

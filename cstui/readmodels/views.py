@@ -29,6 +29,7 @@ from cstui.metrics.usage import daily_active_users_by_month
 from cstui.storage import queries, reads
 from cstui.storage.queries import ContactRecord, TimelineRecord
 from cstui.storage.reads import AccountInfo, FollowUp
+from cstui.storage.tasklist import DueCounts, due_counts
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Dashboard:
     report: PortfolioReport
     movers: list[Mover]
     health: dict[int, Breakdown]  # every active account's breakdown, reused for today's snapshot
+    tasks: DueCounts  # open follow-ups overdue and due today (issue 12)
 
 
 def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
@@ -73,7 +75,7 @@ def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
         change = what_changed(old, health[a]) if old else None  # `previous` came from a snapshot: there is one
         driver = f"{change.driver.label} {change.driver.delta:+.1f}" if change and change.driver else ""
         result.append(Mover(a, names[a].key, names[a].name, before, after, day, driver))
-    return Dashboard(report, result, health)
+    return Dashboard(report, result, health, due_counts(conn, as_of))
 
 
 @dataclass(slots=True)

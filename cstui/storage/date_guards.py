@@ -23,6 +23,8 @@ DATE_COLUMNS = {
     "health_snapshots": ("as_of",),
     "checkin_state": ("day", "snoozed_until"),
     "import_profiles": ("saved_on",),
+    "playbook_runs": ("started_on", "anchor_date"),
+    "renewal_calls": ("renewal_date", "called_on"),
 }
 DATE_GUARD_STEP = "0008_date_guards"
 _PREFIX = "date_guard_"

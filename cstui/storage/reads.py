@@ -101,10 +101,18 @@ def open_follow_up_counts(conn: sqlite3.Connection) -> dict[int, int]:
     return dict(conn.execute(sql).fetchall())
 
 
-def follow_ups_due(conn: sqlite3.Connection, day: date) -> dict[int, tuple[int, str]]:
-    """Account -> (open follow-ups due by `day`, the earliest due date)."""
+@dataclass(frozen=True, slots=True)
+class DueFollowUp:
+    account_id: int
+    task_id: int
+    due_on: str
+    title: str
+
+
+def follow_ups_due(conn: sqlite3.Connection, day: date) -> list[DueFollowUp]:
+    """Every open follow-up due by `day`, by account, the most pressing first."""
     sql = (
-        f"SELECT account_id, count(*), min(due_on) FROM tasks WHERE {rule.open_follow_up()} AND due_on <= :d"
-        " GROUP BY account_id"
+        f"SELECT account_id, id, due_on, title FROM tasks WHERE {rule.open_follow_up()} AND due_on <= :d"
+        f" ORDER BY account_id, {rule.FOLLOW_UP_ORDER}"
     )
-    return {a: (n, first) for a, n, first in conn.execute(sql, {"d": day.isoformat()})}
+    return [DueFollowUp(*row) for row in conn.execute(sql, {"d": day.isoformat()})]

@@ -271,29 +271,6 @@ def complete_task(db: Database, task_id: int, on: str) -> bool:
     return True
 
 
-def mark_reviewed(db: Database, account: int, day: str) -> bool:
-    with write_transaction(db, change=f"check-in {day}: account {account} reviewed"):
-        db.execute(
-            "INSERT INTO checkin_state (account_id, day, action) VALUES (?, ?, 'reviewed')"
-            " ON CONFLICT (account_id, day) DO UPDATE SET action = 'reviewed', snoozed_until = NULL",
-            [account, day],
-        )
-    return True
-
-
-def snooze(db: Database, account: int, day: str, until: str) -> bool:
-    until = check_date("snooze until", until)
-    if until <= day:
-        raise UserError(f"snooze until: {until} is not after today ({day})")
-    with write_transaction(db, change=f"check-in {day}: account {account} snoozed until {until}"):
-        db.execute(
-            "INSERT INTO checkin_state (account_id, day, action, snoozed_until) VALUES (?, ?, 'snoozed', ?)"
-            " ON CONFLICT (account_id, day) DO UPDATE SET action = 'snoozed', snoozed_until = excluded.snoozed_until",
-            [account, day, until],
-        )
-    return True
-
-
 WEIGHT_RANGE = (0.0, 100.0)
 _DECIMAL = re.compile(r"\d+(\.\d*)?|\.\d+", re.ASCII)
 

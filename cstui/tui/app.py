@@ -42,6 +42,18 @@ def _trends() -> Screen:
     return TrendsScreen()
 
 
+def _tasks() -> Screen:
+    from cstui.tui.screens.tasks import TasksScreen  # issue 12
+
+    return TasksScreen()
+
+
+def _renewals() -> Screen:
+    from cstui.tui.screens.renewals import RenewalsScreen  # issue 12
+
+    return RenewalsScreen()
+
+
 def _inbox() -> Screen:
     from cstui.tui.screens.review import ReviewScreen
 
@@ -60,6 +72,8 @@ class CstuiApp(App):
         "checkin": _checkin,
         "trends": _trends,
         "inbox": _inbox,
+        "tasks": _tasks,
+        "renewals": _renewals,
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {AccountCommands}
@@ -69,6 +83,8 @@ class CstuiApp(App):
         Binding("c", "switch_mode('checkin')", "Check-in"),
         Binding("t", "switch_mode('trends')", "Trends"),
         Binding("I", "switch_mode('inbox')", "Inbox review", show=False),
+        Binding("T", "switch_mode('tasks')", "Tasks", show=False),
+        Binding("R", "switch_mode('renewals')", "Renewals", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+f", "search", "Search everything", show=False),
         Binding("ctrl+z", "undo", "Undo last change", show=False),

@@ -12,6 +12,7 @@ from cstui.storage.access import Conn
 from cstui.tui.screens.account_records import RowRef, delete_record, edit_account, edit_record, open_record
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
+from cstui.tui.widgets.playbook_panel import PlaybookPanel
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
 
 
@@ -27,6 +28,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         Binding("e", "edit_row", "Edit row"),
         Binding("delete", "delete_row", "Delete row"),
         Binding("E", "edit_account", "Edit account", show=False),
+        Binding("p", "playbook", "Apply a playbook"),  # issue 12
+        Binding("w", "renewal_call", "Renewal call"),  # issue 12
     ]
     DEFAULT_CSS = """
     #follow-ups, #contacts { height: auto; max-height: 6; }
@@ -49,6 +52,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
                 with Vertical(id="account-side"):
                     yield Static("Follow-ups", id="follow-ups-title", classes="box-title")
                     yield DataTable(id="follow-ups", cursor_type="row", show_header=False)
+                    yield Static("Playbooks", classes="box-title")
+                    yield PlaybookPanel(id="playbooks")
                     yield Static("Contacts", id="contacts-title", classes="box-title")
                     yield DataTable(id="contacts", cursor_type="row", show_header=False)
             yield Static("⚠ = stale: the component's newest fact is old", classes="hint")
@@ -129,6 +134,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
                 for t in d.follow_ups
             ],
         )
+        self.query_one("#playbooks", PlaybookPanel).load(self.account_id)
         self._fill(
             "contacts",
             [
@@ -214,3 +220,13 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         from cstui.tui.screens.precall import PrecallScreen
 
         self.app.push_screen(PrecallScreen(self.account_id))
+
+    def action_playbook(self) -> None:
+        from cstui.tui.screens.playbook_chooser import apply_playbook_from
+
+        apply_playbook_from(self.app, self.account_id)
+
+    def action_renewal_call(self) -> None:
+        from cstui.tui.screens.renewal_call import record_renewal_call
+
+        record_renewal_call(self.app, self.account_id)

@@ -1,24 +1,84 @@
-"""The daily check-in: today's queue, each account with its reasons, reviewed one by one."""
+"""The daily check-in: a morning's worth of accounts, the most at stake first, handled one by one.
+
+r reviews, s snoozes, f logs feedback and x completes a follow-up (both also mark the account
+reviewed): the account leaves the queue and the cursor stays on the same row. Every one of these is
+one change in the book's history; u (or ctrl+z) undoes the last one made here and puts the cursor
+back on its account. m shows (or hides) the accounts waiting beyond the day's capacity.
+"""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
+from cstui.errors import UserError
 from cstui.formatting import date_or_missing, figure
-from cstui.metrics.checkin import CheckinItem, CheckinQueue, checkin_queue
+from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason, checkin_queue
+from cstui.metrics.checkin_rules import RuleKind
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import writes
+from cstui.storage import checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
+from cstui.tui.screens.feedback import FeedbackScreen
 from cstui.tui.widgets.text import band, book_text, number
 
-STATUS = {"open": Text("•"), "reviewed": Text("✓", style="green"), "snoozed": Text("z", style="dim")}
+if TYPE_CHECKING:
+    from cstui.tui.app import CstuiApp
+
+KIND_STYLE = {RuleKind.RISK: "", RuleKind.OPPORTUNITY: "cyan"}
+# The shipped playbook (migration 0014) that answers a check-in rule: suggested first by `p`.
+RULE_PLAYBOOK = {
+    "unresolved_detractor": "detractor recovery",
+    "renewal_at_risk": "renewal preparation",
+    "renewal_no_call": "renewal preparation",
+    "new_promoter": "promoter advocacy",
+    "usage_decline": "usage decline",
+}
+KIND_MARK = {RuleKind.RISK: Text("!", style="bold red"), RuleKind.OPPORTUNITY: Text("+", style="bold cyan")}
+
+
+@dataclass(frozen=True)
+class Done:
+    """One action taken on this screen: the change to undo and where the cursor was."""
+
+    change_id: int
+    account_id: int
+    label: str
+
+
+def reason_text(reason: Reason, with_action: bool = False) -> Text:
+    """A reason in its kind's colour (opportunities cyan), with what to do when asked."""
+    text = book_text(reason.text, KIND_STYLE[reason.kind])
+    if with_action and reason.action:
+        text.append(f"  -> {reason.action}", style="dim")
+    return text
+
+
+class CheckinFeedbackScreen(FeedbackScreen):
+    """The feedback form, saved together with the account's review (one change, one undo)."""
+
+    if TYPE_CHECKING:  # the running app, typed, so its writer is checked
+        app = getters.app(CstuiApp)
+
+    def __init__(self, item: CheckinItem, today: str, contacts: list[str]) -> None:
+        super().__init__(item.account_id, item.key, item.name, today, contacts)
+        self.fingerprint = item.fingerprint
+        self.change_id: int | None = None
+
+    def store(self, entry: writes.Feedback) -> bool:
+        self.change_id = self.app.write(
+            checkin_writes.feedback_reviewed, entry, self.account_id, self.today, self.fingerprint
+        )
+        return self.change_id is not None
 
 
 class CheckinScreen(BookScreen[CheckinQueue]):
-    """Most urgent first; r reviewed, s snooze, f log feedback, x complete a follow-up."""
+    """The most at stake first; r reviewed, s snooze, f log feedback, x complete a follow-up, u undo."""
 
     BINDINGS = [
         Binding("j,down", "move(1)", "Down", show=False),
@@ -27,24 +87,33 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         Binding("s", "snooze", "Snooze"),
         Binding("f", "feedback", "Log feedback"),
         Binding("x", "complete", "Complete follow-up"),
+        Binding("p", "playbook", "Apply a playbook"),
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("m", "more", "More waiting"),
         Binding("enter", "open", "Open account"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: list[CheckinItem] = []
+        self.items: list[CheckinItem] = []  # the rows shown
+        self.queue: CheckinQueue | None = None
+        self.show_waiting = False
+        self.undo_stack: list[Done] = []
+        self.keep_account: int | None = None  # put the cursor on this account at the next show
+        self.keep_row = 0  # else on this row
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("…", id="checkin-progress", markup=False)
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="checkin-waiting", markup=False)
         with Vertical(id="reasons-box", classes="box"):
             yield Static("Why it is here", classes="box-title")
             yield Static("", id="reasons", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#queue", DataTable).add_columns("", "Band", "Account", "Name", "ARR", "Renewal", "Reasons")
+        self.table.add_columns("", "Band", "Account", "Name", "ARR", "Renewal", "Reasons")
         super().on_mount()
 
     def fetch(self, conn: Conn) -> CheckinQueue:
@@ -60,40 +129,60 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         return self.items[row] if self.items and 0 <= row < len(self.items) else None
 
     def progress(self) -> tuple[int, int, int]:
-        reviewed = sum(i.status == "reviewed" for i in self.items)
-        snoozed = sum(i.status == "snoozed" for i in self.items)
-        return reviewed, snoozed, len(self.items)
+        """Reviewed today, snoozed today, and the day's total (handled + still open)."""
+        queue = self.queue
+        if queue is None:
+            return 0, 0, 0
+        return queue.reviewed, queue.snoozed, len(queue.done) + len(queue.items)
 
     def show(self, queue: CheckinQueue) -> None:
-        keep = self.current.account_id if self.current else None
-        self.items = items = queue.items
+        if self.keep_account is None and self.current is not None:
+            self.keep_account, self.keep_row = self.current.account_id, self.table.cursor_row
+        self.queue = queue
+        self.items = items = queue.items + (queue.waiting if self.show_waiting else [])
         table = self.table
         table.clear()
         for item in items:
-            first = item.reasons[0].text if item.reasons else "resolved"
-            more = f" (+{len(item.reasons) - 1})" if len(item.reasons) > 1 else ""
+            first = reason_text(item.reasons[0]) if item.reasons else Text("resolved", style="green")
+            if len(item.reasons) > 1:
+                first.append(f" (+{len(item.reasons) - 1})")
             table.add_row(
-                STATUS[item.status],
+                KIND_MARK[RuleKind.RISK if item.has_risk or not item.reasons else RuleKind.OPPORTUNITY],
                 band(item.band),
                 book_text(item.key),
                 book_text(item.name),
                 number(item.arr, "{:,.0f}"),
                 Text(date_or_missing(item.renewal_date)),
-                book_text(first + more),
+                first,
                 key=str(item.account_id),
             )
-        unknown = ", ".join(visible(name, one_line=True) for name in queue.unknown_rules)
-        reviewed, snoozed, total = self.progress()
-        self.query_one("#checkin-progress", Static).update(
-            f"Check-in {self.app.as_of.isoformat()}: {reviewed} of {total} reviewed"
-            + (f", {snoozed} snoozed" if snoozed else "")
-            + ("  -  all done for today" if total and reviewed + snoozed == total else "")
-            + (f"\nNot checked: rules in the book with no code in this cstui: {unknown}" if unknown else "")
-        )
-        if keep is not None:
-            index = next((i for i, item in enumerate(items) if item.account_id == keep), 0)
+        self._show_progress(queue)
+        keep, self.keep_account = self.keep_account, None
+        index = next((i for i, item in enumerate(items) if item.account_id == keep), None)
+        if index is None:
+            index = min(self.keep_row, len(items) - 1)
+        if index >= 0:
             table.move_cursor(row=index)
         self.show_reasons()
+
+    def _show_progress(self, queue: CheckinQueue) -> None:
+        reviewed, snoozed, total = self.progress()
+        unknown = ", ".join(visible(name, one_line=True, limit=ONE_LINE_LIMIT) for name in queue.unknown_rules)
+        self.query_one("#checkin-progress", Static).update(
+            f"Check-in {queue.day.isoformat()}: {reviewed} of {total} reviewed"
+            + (f", {snoozed} snoozed" if snoozed else "")
+            + ("  -  all done for today" if total and not queue.items else "")
+            + f"  (capacity {queue.settings.capacity} a day)"
+            + (f"\nNot checked: rules in the book with no code in this cstui: {unknown}" if unknown else "")
+        )
+        waiting = len(queue.waiting)
+        self.query_one("#checkin-waiting", Static).update(
+            ""
+            if not waiting
+            else f"{waiting} more waiting (shown above; m hides them)"
+            if self.show_waiting
+            else f"{waiting} more waiting (m shows them)"
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_reasons()
@@ -104,11 +193,10 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         if item is not None:
             text.append_text(book_text(f"{item.key} {item.name}", "bold"))
             text.append(f"  health {figure(item.score, '{:.1f}')} {item.band}")
-            if item.status == "snoozed":
-                text.append(f"  snoozed until {item.snoozed_until}", style="dim")
-            for reason in item.reasons or []:
-                text.append("\n- ")
-                text.append_text(book_text(reason.text))
+            for reason in item.reasons:
+                text.append(f"\n{reason.kind:<11} ", style=KIND_STYLE[reason.kind] or "red")
+                text.append("new " if reason.new else "    ", style="bold")  # new or worse since the last review
+                text.append_text(reason_text(reason, with_action=True))
             if not item.reasons:
                 text.append("\nno reason left: resolved today", style="green")
         self.query_one("#reasons", Static).update(text)
@@ -119,23 +207,22 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         else:
             self.table.action_cursor_up()
 
-    def _next_open(self) -> None:
-        start = self.table.cursor_row
-        for offset in range(1, len(self.items) + 1):
-            index = (start + offset) % len(self.items)
-            if self.items[index].status == "open":
-                self.table.move_cursor(row=index)
-                return
+    def done(self, change_id: int | None, item: CheckinItem, label: str) -> None:
+        """After a write from this screen: remember it for undo; the cursor stays on its row."""
+        if change_id is None:
+            return
+        self.undo_stack.append(Done(change_id, item.account_id, label))
+        self.keep_row = self.table.cursor_row
+        self.keep_account = -1  # not the account just handled: it leaves the queue
+        self.app.book_changed()
 
     def action_reviewed(self) -> None:
         item = self.current
         if item is None:
             return
-        if self.app.write(writes.mark_reviewed, item.account_id, self.app.as_of.isoformat()) is None:
-            return
-        item.status = "reviewed"
-        self._next_open()
-        self.app.book_changed()
+        day = self.app.as_of.isoformat()
+        change = self.app.write(checkin_writes.mark_reviewed, item.account_id, day, item.fingerprint)
+        self.done(change, item, f"{visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)} reviewed")
 
     def action_snooze(self) -> None:
         from cstui.tui.screens.snooze import SnoozeScreen
@@ -143,29 +230,101 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         item = self.current
         if item is None:
             return
+        day = self.app.as_of.isoformat()
 
-        def done(until: str | None) -> None:
-            if until and self.app.write(writes.snooze, item.account_id, self.app.as_of.isoformat(), until):
-                item.status = "snoozed"
+        def chosen(until: str | None) -> None:
+            if not until:
+                return
+            change = self.app.write(checkin_writes.snooze, item.account_id, day, until, item.fingerprint)
+            if change is not None:
                 self.notify(
                     f"{visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)} snoozed until {until}", markup=False
                 )
-                self._next_open()
-                self.app.book_changed()
+            self.done(change, item, f"{visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)} snoozed")
 
-        self.app.push_screen(SnoozeScreen(self.app.as_of), done)
+        self.app.push_screen(SnoozeScreen(self.app.as_of, f"{item.key} {item.name}"), chosen)
 
     def action_feedback(self) -> None:
-        from cstui.tui.screens.feedback import open_feedback
+        item = self.current
+        if item is None:
+            return
+        contacts = reads.contact_names(self.app.book.conn, item.account_id)
+        form = CheckinFeedbackScreen(item, self.app.as_of.isoformat(), contacts)
 
-        if self.current:
-            open_feedback(self.app, self.current.account_id)
+        def saved(ok: bool | None) -> None:
+            if ok:
+                self.notify(
+                    f"Feedback saved for {visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)}, reviewed",
+                    markup=False,
+                )
+                self.done(
+                    form.change_id, item, f"feedback for {visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)}"
+                )
+
+        self.app.push_screen(form, saved)
 
     def action_complete(self) -> None:
-        from cstui.tui.screens.feedback import complete_first_follow_up
+        item = self.current
+        if item is None:
+            return
+        task = reads.first_open_follow_up(self.app.book.conn, item.account_id)
+        if task is None:
+            self.notify("No open follow-up for this account", severity="warning")
+            return
+        day = self.app.as_of.isoformat()
+        change = self.app.write(
+            checkin_writes.follow_up_done_reviewed, task.task_id, item.account_id, day, item.fingerprint
+        )
+        if change is not None:
+            self.notify(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
+        self.done(change, item, f"follow-up '{visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}' done")
 
-        if self.current:
-            complete_first_follow_up(self.app, self.current.account_id)
+    def action_playbook(self) -> None:
+        """Apply a playbook (the row's rule suggests one); once applied the account counts as reviewed.
+
+        The review is its own change after the playbook's, so undo here takes back the review only."""
+        from cstui.storage.playbooks import Run
+        from cstui.tui.screens.playbook_chooser import apply_playbook_from
+
+        item = self.current
+        if item is None:
+            return
+        rule = next((r.rule for r in item.reasons if r.rule in RULE_PLAYBOOK), None)
+        day = self.app.as_of.isoformat()
+
+        def applied(run: Run) -> None:
+            change = self.app.write(checkin_writes.mark_reviewed, item.account_id, day, item.fingerprint)
+            label = f"review after playbook '{visible(run.playbook, one_line=True, limit=ONE_LINE_LIMIT)}'"
+            self.done(change, item, label)
+
+        apply_playbook_from(
+            self.app,
+            item.account_id,
+            suggested=RULE_PLAYBOOK.get(rule or ""),
+            rule=rule or (item.reasons[0].rule if item.reasons else None),
+            on_applied=applied,
+        )
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo on this screen", severity="warning")
+            return
+        last = self.undo_stack[-1]
+        try:
+            if self.app.write(history.undo, change_id=last.change_id) is None:
+                return
+        except UserError as error:
+            self.notify(visible(str(error)), severity="error", markup=False)
+            return
+        self.undo_stack.pop()
+        self.notify(f"Undone: {last.label}", markup=False)
+        self.keep_account = last.account_id
+        self.app.book_changed()
+
+    def action_more(self) -> None:
+        self.show_waiting = not self.show_waiting
+        if self.queue is not None:
+            self.show(self.queue)
 
     def action_open(self) -> None:
         from cstui.tui.screens.account import AccountScreen

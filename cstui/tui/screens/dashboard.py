@@ -107,6 +107,10 @@ class DashboardScreen(BookScreen["Dashboard"]):
             health.append(f"{report.health[band]:>4} accts {money_short(report.health_arr[band]):>7} ARR\n")
         if report.green_but_negative:
             health.append(f"{len(report.green_but_negative)} green, notes negative", style="italic")
+        tasks = data.tasks  # issue 12: the task list's counts (T opens it)
+        health.append("\n" if report.green_but_negative else "")
+        health.append(f"Tasks  {tasks.overdue} overdue", style="bold red" if tasks.overdue else "")
+        health.append(f"  {tasks.today} due today  (T)")
         self.query_one("#health-dist", Static).update(health)
         renewals = Text()
         for horizon, r in report.renewals.items():

@@ -197,8 +197,13 @@ class FeedbackScreen(ModalScreen[bool]):
             if first in FIELDS:
                 self.query_one(f"#{first}", Input).focus()
             return
-        if self.app.write(writes.save_feedback, entry, self.interaction_id) is not None:
+        if self.store(entry):
             self.dismiss(True)
+
+    def store(self, entry: writes.Feedback) -> bool:
+        """Save the checked entry; False when nothing was saved (a busy book). The check-in
+        overrides it to mark the account reviewed in the same change."""
+        return self.app.write(writes.save_feedback, entry, self.interaction_id) is not None
 
     def action_cancel(self) -> None:
         if not self.typed_something():

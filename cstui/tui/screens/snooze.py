@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from cstui.errors import UserError
+from cstui.safe_text import visible
 from cstui.storage.writes import check_date
 
 
@@ -23,13 +24,19 @@ class SnoozeScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, account: str) -> None:
         super().__init__()
         self.today = today
+        self.account = account  # "KEY Name": the dialog says whom it snoozes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="snooze-box", classes="modal"):
-            yield Static("Snooze until when?", classes="box-title")
+            yield Static(
+                f"Snooze {visible(self.account, one_line=True)} until when?",
+                id="snooze-title",
+                classes="box-title",
+                markup=False,
+            )
             yield Static("t = tomorrow, w = in a week, or tab to type a date and press enter", classes="hint")
             yield Input(placeholder="YYYY-MM-DD", id="snooze-date")
             yield Static("", id="snooze-error", classes="error", markup=False)

@@ -1,0 +1,123 @@
+"""One task list across the book (`T`): every open follow-up, overdue first.
+
+`x` marks the task under the cursor done, `s` re-dates it, `e` edits it, `enter` opens its account.
+Writes go through `storage.records` (the same checks and history as `cstui task ...`), so each is
+undoable with `cstui undo`; the cursor stays on the same row number after the list reloads.
+"""
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cstui.errors import UserError
+from cstui.readmodels.tasks import TaskList, origin_label, task_list
+from cstui.storage import records
+from cstui.storage.access import Conn
+from cstui.storage.tasklist import Due, OpenTask
+from cstui.tui.screens.base import BookScreen
+from cstui.tui.screens.task_form import TaskChange, TaskFormScreen
+from cstui.tui.widgets.text import book_text
+
+DUE_STYLE = {Due.OVERDUE: "bold red", Due.TODAY: "bold yellow", Due.LATER: ""}
+
+
+class TasksScreen(BookScreen[TaskList]):
+    """Every open follow-up in the book."""
+
+    BINDINGS = [
+        Binding("x", "done", "Done"),
+        Binding("s", "redate", "Re-date"),
+        Binding("e", "edit", "Edit"),
+        Binding("enter", "open_account", "Open account", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tasks: list[OpenTask] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("…", id="tasks-summary", markup=False)
+        yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#tasks", DataTable).add_columns("Due", "Account", "Name", "Task", "Origin")
+        super().on_mount()
+
+    def fetch(self, conn: Conn) -> TaskList:
+        return task_list(conn, self.app.as_of)
+
+    def show(self, data: TaskList) -> None:
+        self.tasks = data.tasks
+        summary = Text(f"{len(data.tasks)} open follow-ups  ·  ")
+        summary.append(f"{data.counts.overdue} overdue", style="bold red" if data.counts.overdue else "")
+        summary.append(f"  ·  {data.counts.today} due today")
+        self.query_one("#tasks-summary", Static).update(summary)
+        table = self.query_one("#tasks", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for t in data.tasks:
+            table.add_row(
+                Text(t.due_on, style=DUE_STYLE[t.due]),
+                book_text(t.account_key),
+                book_text(t.account_name),
+                book_text(t.title),
+                book_text(origin_label(t), "dim"),
+                key=str(t.task_id),
+            )
+        if data.tasks:
+            table.move_cursor(row=min(row, len(data.tasks) - 1))
+
+    def _current(self) -> OpenTask | None:
+        table = self.query_one("#tasks", DataTable)
+        if not self.tasks or not 0 <= table.cursor_row < len(self.tasks):
+            return None
+        return self.tasks[table.cursor_row]
+
+    def _write(self, change: Callable[..., object], *args: object, **kwargs: object) -> bool:
+        """One records write; a refused one is a message, not a crash. True when it was saved."""
+        try:
+            saved = self.app.write(change, *args, **kwargs) is not None
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        if saved:
+            self.app.book_changed()
+        return saved
+
+    def action_done(self) -> None:
+        task = self._current()
+        done = self.app.as_of.isoformat()
+        if task is not None and self._write(records.set_task_done, task.task_id, done, today=self.app.as_of):
+            self.notify(f"Done: {task.title} ({task.account_key})", markup=False)
+
+    def _form(self, focus_due: bool) -> None:
+        task = self._current()
+        if task is None:
+            return
+
+        def save(change: TaskChange | None) -> None:
+            if change is not None and (change.title is not None or change.due_on is not None):
+                self._write(records.edit_task, task.task_id, title=change.title, due_on=change.due_on)
+
+        self.app.push_screen(TaskFormScreen(task.account_key, task.title, task.due_on, focus_due), save)
+
+    def action_redate(self) -> None:
+        self._form(focus_due=True)
+
+    def action_edit(self) -> None:
+        self._form(focus_due=False)
+
+    def action_open_account(self) -> None:
+        task = self._current()
+        if task is not None:
+            from cstui.tui.screens.account import AccountScreen
+
+            self.app.push_screen(AccountScreen(task.account_id))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_account()

@@ -1,0 +1,153 @@
+"""One task list across the book: `cstui task list`, the `T` screen (x, s, e, enter), the dashboard counts."""
+
+import json
+from datetime import date
+
+import pytest
+
+from cstui.storage.connection import connect
+from cstui.storage.playbooks import apply_playbook
+from cstui.tui.app import CstuiApp
+from cstui.tui.screens.account import AccountScreen
+from cstui.tui.screens.task_form import TaskFormScreen
+from cstui.tui.screens.tasks import TasksScreen
+from tests.bookmaker import BookMaker
+from tests.conftest import dump
+from tests.tui_helpers import cells, press, settle
+
+DAY = date(2026, 11, 24)
+SIZE = (140, 45)
+
+
+@pytest.fixture
+def tasks_book(book, book_path):
+    """acme: a call's follow-up overdue (11-20), a manual one due today, one done; bolt: a playbook run."""
+    db = book  # created by the conftest fixture (only init, demo and import create books)
+    make = BookMaker(db)
+    acme = make.account("acme", "2025-01-01", name="Acme Corp")
+    make.account("bolt", "2025-06-01", renewal="2027-06-01", name="Bolt Ltd")
+    call = make.note(acme, "2026-11-13", summary="Pricing")
+    for title, due, done, interaction in (
+        ("Send the pricing sheet", "2026-11-20", None, call),
+        ("Book the QBR", "2026-11-24", None, None),
+        ("Old chore", "2026-11-01", "2026-11-02", None),
+    ):
+        make._insert(
+            "INSERT INTO tasks (account_id, interaction_id, title, due_on, created_on, done_on) VALUES (?, ?, ?, ?, ?, ?)",
+            [acme, interaction, title, due, "2026-10-01", done],
+        )
+    apply_playbook(db, "bolt", "champion left", today=DAY)  # due 11-24, 12-01, 12-15
+    db.conn.close()
+    return book_path
+
+
+def test_task_list_json_overdue_first_with_origin(cli, tasks_book):
+    result = cli("task", "list", "--as-of", "2026-11-24", "--json", "--db", str(tasks_book))
+    assert result.code == 0, result.err
+    shown = json.loads(result.out)
+    rows = [(t["account_key"], t["due_on"], t["due"], t["origin"], t["playbook"]) for t in shown["tasks"]]
+    assert rows == [
+        ("acme", "2026-11-20", "overdue", "call", None),
+        ("acme", "2026-11-24", "today", "manual", None),
+        ("bolt", "2026-11-24", "today", "playbook", "champion left"),
+        ("bolt", "2026-12-01", "later", "playbook", "champion left"),
+        ("bolt", "2026-12-15", "later", "playbook", "champion left"),
+    ]
+    assert shown["counts"] == {"overdue": 1, "today": 2}
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        ("overdue", ["2026-11-20"]),
+        ("today", ["2026-11-20", "2026-11-24", "2026-11-24"]),
+        ("week", ["2026-11-20", "2026-11-24", "2026-11-24", "2026-12-01"]),
+    ],
+)
+def test_task_list_due_filters(cli, tasks_book, due, expected):
+    result = cli("task", "list", "--due", due, "--as-of", "2026-11-24", "--json", "--db", str(tasks_book))
+    days = [t["due_on"] for t in json.loads(result.out)["tasks"]]
+    assert days == expected
+
+
+def test_task_list_text_marks_overdue_and_names_the_origin(cli, tasks_book):
+    result = cli("task", "list", "--as-of", "2026-11-24", "--db", str(tasks_book))
+    lines = result.out.splitlines()
+    assert lines[0] == "5 open; 1 overdue, 2 due today"
+    assert lines[1].startswith("!") and "Send the pricing sheet" in lines[1] and lines[1].endswith("[call]")
+    assert lines[3].endswith("[playbook: champion left]")
+
+
+@pytest.mark.parametrize("args", [["--due", "soon"], ["--as-of", "2026-13-01"]])
+def test_task_list_bad_input_is_one_line(cli, tasks_book, args):
+    before = dump(tasks_book)
+    result = cli("task", "list", *args, "--db", str(tasks_book))
+    assert result.code == 1 and len(result.err.strip().splitlines()) == 1 and result.err.startswith("cstui: ")
+    assert dump(tasks_book) == before
+
+
+def _open(book_path, task_id: int):
+    db = connect(book_path)
+    try:
+        return db.execute("SELECT title, due_on, done_on FROM tasks WHERE id = ?", [task_id]).fetchone()
+    finally:
+        db.conn.close()
+
+
+async def test_T_lists_tasks_and_x_marks_done_keeping_the_cursor(tasks_book):
+    app = CstuiApp(tasks_book, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "T")
+        assert isinstance(app.screen, TasksScreen)
+        table = app.screen.query_one("#tasks")
+        assert [row[:2] for row in cells(table)][:2] == [["2026-11-20", "acme"], ["2026-11-24", "acme"]]
+        await press(pilot, "down", "x")
+        assert _open(tasks_book, 2)[2] == "2026-11-24"  # "Book the QBR" done today
+        assert table.row_count == 4 and table.cursor_row == 1  # the cursor stays on the second row
+        assert cells(table)[1][3] == "Find who takes over: ask the sponsor"
+
+
+async def test_s_redates_and_e_edits_the_task_under_the_cursor(tasks_book):
+    app = CstuiApp(tasks_book, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "T", "s")
+        assert isinstance(app.screen, TaskFormScreen)
+        app.screen.query_one("#task-due").value = "2026-11-30"
+        await press(pilot, "enter")
+        assert _open(tasks_book, 1)[1:] == ("2026-11-30", None)
+        first = cells(app.screen.query_one("#tasks"))[0]
+        assert first[:2] == ["2026-11-24", "acme"]  # no longer overdue: it moved down
+        await press(pilot, "e")
+        app.screen.query_one("#task-title").value = "Book the QBR with the CFO"
+        await press(pilot, "enter")
+        assert _open(tasks_book, 2)[0] == "Book the QBR with the CFO"
+        await press(pilot, "s")
+        app.screen.query_one("#task-due").value = "2026-02-30"
+        await press(pilot, "enter")  # refused: one message, nothing changed
+        assert _open(tasks_book, 2)[1] == "2026-11-24"
+
+
+async def test_enter_opens_the_task_s_account(tasks_book):
+    app = CstuiApp(tasks_book, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "T", "down", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        assert "Bolt Ltd" in str(app.screen.query_one("#account-title").render())
+
+
+async def test_dashboard_shows_overdue_and_today_counts(tasks_book):
+    app = CstuiApp(tasks_book, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Tasks  1 overdue  2 due today" in str(app.screen.query_one("#health-dist").render())
+
+
+def test_a_playbook_applied_from_a_check_in_rule_has_the_rule_as_origin(tasks_book):
+    from cstui.readmodels.tasks import origin_label, task_list
+
+    db = connect(tasks_book)
+    apply_playbook(db, "acme", "detractor recovery", today=DAY, rule="nps_detractor")
+    ruled = [t for t in task_list(db.conn, DAY).tasks if t.playbook == "detractor recovery"]
+    assert len(ruled) == 4 and {t.origin.value for t in ruled} == {"rule"}
+    assert origin_label(ruled[0]) == "rule: nps_detractor (detractor recovery)"
