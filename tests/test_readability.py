@@ -2,7 +2,9 @@
 
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.dashboard import DashboardScreen
+from cstui.tui.screens.trends import TrendsScreen
 from cstui.tui.screens.welcome import WelcomeScreen
+from cstui.tui.widgets.charts import Chart, headline, month_label, nice_ticks, tick_label
 from tests.conftest import DEMO_DATE
 from tests.tui_helpers import press, settle
 
@@ -32,3 +34,46 @@ def test_demo_help_names_its_real_default(cli):
     result = cli("demo", "--help")
     assert "demo.db" in result.out
     assert "book.db" not in result.out
+
+
+async def test_every_trend_chart_is_reached_by_keys_at_80x24(demo_path):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "t")
+        screen = app.screen
+        assert isinstance(screen, TrendsScreen)
+        charts = list(screen.query(Chart))
+        seen = []
+        for _ in charts:
+            focused = app.focused
+            assert isinstance(focused, Chart)
+            # the focused chart is on screen: its region lies within the visible list
+            assert screen.query_one("#charts").region.contains_region(focused.region), focused.id
+            seen.append(focused.id)
+            await press(pilot, "tab")
+        assert seen == [c.id for c in charts]
+        assert "chart-mrr" in seen and "chart-nrr" in seen
+        await press(pilot, "home", "end")
+        assert screen.query_one("#charts").scroll_y > 0
+
+
+async def test_churn_and_nrr_have_their_own_axes_and_titles_say_the_newest_value(demo_path):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "t")
+        screen = app.screen
+        last = screen.points[-1]
+        assert screen.query_one("#chart-churn", Chart).title.startswith(f"Logo churn % {last.churn:.1f} in Nov 26")
+        assert screen.query_one("#chart-nrr", Chart).title.startswith(f"NRR % {last.nrr:.1f} in Nov 26")
+        mrr = screen.query_one("#chart-mrr", Chart)
+        before = screen.points[-2].mrr
+        change = last.mrr - before
+        assert mrr.title == f"MRR {last.mrr:,.0f} in Nov 26 ({'+' if change >= 0 else '-'}{abs(change):,.0f} on Oct 26)"
+
+
+def test_chart_labels_read_as_months_and_thousands():
+    assert month_label("2026-11") == "Nov 26"
+    assert nice_ticks(0, 424380) == [0, 200000, 400000]
+    assert tick_label(424380) == "424,380"
+    assert headline("NPS", ["2026-10", "2026-11"], [2.0, None], "{:+.1f}") == "NPS +2.0 in Oct 26"
+    assert headline("NPS", ["2026-10", "2026-11"], [None, None], "{:+.1f}") == "NPS: no data"
