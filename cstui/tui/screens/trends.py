@@ -68,8 +68,7 @@ class TrendsScreen(BookScreen[list[views.MonthPoint]]):
     def show(self, points: list[views.MonthPoint]) -> None:
         self.points = points
         self.query_one("#trends-title", Static).update(
-            f"Last {self.months} months to {self.app.as_of.isoformat()} (keys 3, 6, 1 = 12, 2 = 24; "
-            "tab: next chart, down/pgdn: scroll)"
+            f"Last {self.months} months to {self.app.as_of.isoformat()} · range: 3, 6, 1=12, 2=24 · tab: next chart"
         )
         months = [p.month for p in points]
         health = self.query_one("#chart-health", Chart)

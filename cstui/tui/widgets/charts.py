@@ -166,5 +166,9 @@ class Chart(PlotextPlot):
         )
         step = self._tick_step(len(labels))
         plt.xticks(xs[::step], self._labels(labels)[::step])
+        tallest = max((sum(b.get(k, 0) for k in BAND_COLORS) for b in bands), default=0)
+        if tallest:  # whole accounts, not 139.0
+            plt.ylim(0, tallest)
+            self._yticks([0, tallest], (0, tallest))
         self.points_drawn = len(labels)
         self.refresh()
