@@ -18,7 +18,7 @@ async def test_an_empty_book_opens_on_the_welcome_screen(book, book_path):
         assert isinstance(app.screen, WelcomeScreen)
         said = str(app.screen.query_one("#welcome").render())
         assert "cstui import DIR" in said and "accounts.csv" in said and "cstui demo" in said
-        assert "README.md" in said
+        assert "README.md" in said and "Import format" in said
         await press(pilot, "enter")
         assert isinstance(app.screen, DashboardScreen)
 
@@ -73,7 +73,7 @@ async def test_churn_and_nrr_have_their_own_axes_and_titles_say_the_newest_value
 
 def test_chart_labels_read_as_months_and_thousands():
     assert month_label("2026-11") == "Nov 26"
-    assert nice_ticks(0, 424380) == [0, 200000, 400000]
+    assert nice_ticks(0, 424380) == [0, 100000, 200000, 300000, 400000]
     assert tick_label(424380) == "424,380"
     assert headline("NPS", ["2026-10", "2026-11"], [2.0, None], "{:+.1f}") == "NPS +2.0 in Oct 26"
     assert headline("NPS", ["2026-10", "2026-11"], [None, None], "{:+.1f}") == "NPS: no data"

@@ -11,44 +11,44 @@ from cstui.safe_text import visible
 
 # The files `cstui import DIR` reads, in the order they depend on each other (accounts first).
 IMPORT_FILES = (
-    ("accounts.csv", "one row per customer: key, name, start_date, segment, plan, renewal_date ..."),
-    ("contacts.csv", "people at each account (account_key, name, email, role)"),
+    ("accounts.csv", "customers: key, name, start_date, segment, renewal_date"),
+    ("contacts.csv", "people at each account"),
     ("mrr_history.csv", "monthly recurring revenue by effective date"),
-    ("invoices.csv", "invoice_no, account_key, amount, issued, due and paid dates"),
+    ("invoices.csv", "invoices: issued, due and paid dates"),
     ("surveys.csv", "NPS, CSAT and CES responses"),
-    ("usage_daily.csv", "active users and events per account and day"),
-    ("features.csv, feature_usage.csv", "which features exist and who uses them"),
+    ("usage_daily.csv", "active users per account and day"),
+    ("feature_usage.csv", "key features used (with features.csv)"),
     ("tickets.csv", "support tickets"),
     ("interactions.csv", "calls, meetings, emails and notes"),
 )
 
 
 def welcome_text(book_name: str) -> Text:
-    """What the screen says: the book is empty, and the two ways to fill it."""
+    """What the screen says: the book is empty, and the two ways to fill it (fits 80x24)."""
     text = Text()
-    text.append("Welcome to cstui\n\n", style="bold")
-    text.append("The book ")
+    text.append("Welcome to cstui", style="bold")
+    text.append(" - the book ")
     text.append(visible(book_name, one_line=True), style="bold")
-    text.append(" has no accounts yet, so there is nothing to add up. Fill it in one of two ways:\n\n")
-    text.append("1. Import your data", style="bold")
-    text.append(" (quit with q, then in the shell):\n")
-    text.append("     cstui import DIR", style="bold cyan")
-    text.append("   reads every one of these files found in DIR:\n")
+    text.append(" has no accounts yet.\n\n")
+    text.append("Try the app on a demo book", style="bold")
+    text.append(" (150 accounts, 3 years; this book is untouched):\n")
+    text.append("    cstui demo", style="bold cyan")
+    text.append("        builds demo.db in cstui's data folder and opens it\n\n")
+    text.append("Or fill this book with your own data", style="bold")
+    text.append(" (q quits, then in the shell):\n")
+    text.append("    cstui import DIR", style="bold cyan")
+    text.append("  reads each of these CSV files found in DIR:\n")
     for name, what in IMPORT_FILES:
-        text.append(f"     {name:<34}", style="cyan")
+        text.append(f"    {name:<19}", style="cyan")
         text.append(f"{what}\n")
-    text.append("   The columns of each file: README.md, 'Import format'; a file from another tool\n")
-    text.append("   (other names, ';', DD/MM/YYYY): press ", style="")
+    text.append('  Their columns: README.md, "Import format". A file from another tool\n')
+    text.append("  (other headers, ';', DD/MM/YYYY): press ")
     text.append("i", style="bold")
-    text.append(" here to map its columns on screen.\n\n")
-    text.append("2. Try the app on a demo book", style="bold")
-    text.append(" (150 accounts, 3 years; your book is not touched):\n")
-    text.append("     cstui demo", style="bold cyan")
-    text.append("   builds demo.db in cstui's data folder and opens it.\n\n")
+    text.append(" here to map its columns.\n\n")
     text.append("enter", style="bold")
-    text.append(" goes on to the (empty) dashboard, ")
+    text.append(": the (empty) dashboard   ")
     text.append("q", style="bold")
-    text.append(" quits.")
+    text.append(": quit")
     return text
 
 

@@ -39,7 +39,7 @@ def headline(title: str, months: list[str], values: list[float | None], fmt: str
     return text
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
     """About `count` round tick values covering [low, high] (1, 2 or 5 times a power of ten apart)."""
     if not math.isfinite(low) or not math.isfinite(high):
         return []
