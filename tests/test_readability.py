@@ -1,9 +1,14 @@
 """Issue 13 items 3-7: a first run that guides, trends that can be read, the smaller defects."""
 
+from textual.widgets import DataTable, Static
+
+from cstui.metrics.bands import SCORED, Band
 from cstui.tui.app import CstuiApp
+from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.trends import TrendsScreen
 from cstui.tui.screens.welcome import WelcomeScreen
+from cstui.tui.widgets.account_table import COLUMNS, PAGE_SIZE
 from cstui.tui.widgets.charts import Chart, headline, month_label, nice_ticks, tick_label
 from tests.conftest import DEMO_DATE
 from tests.tui_helpers import press, settle
@@ -77,3 +82,45 @@ def test_chart_labels_read_as_months_and_thousands():
     assert tick_label(424380) == "424,380"
     assert headline("NPS", ["2026-10", "2026-11"], [2.0, None], "{:+.1f}") == "NPS +2.0 in Oct 26"
     assert headline("NPS", ["2026-10", "2026-11"], [None, None], "{:+.1f}") == "NPS: no data"
+
+
+async def test_accounts_page_label_follows_the_page(demo_path):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "a", "h")  # churned shown: more than one page
+        screen = app.screen
+        total = len(screen.table.rows_shown)
+        assert total > PAGE_SIZE
+        status = screen.query_one("#accounts-status", Static)
+        assert str(status.render()).startswith(f"1-{PAGE_SIZE} of {total:,}")
+        await press(pilot, "right_square_bracket")
+        assert str(status.render()).startswith(f"{PAGE_SIZE + 1}-{min(total, 2 * PAGE_SIZE)} of {total:,}")
+        await press(pilot, "left_square_bracket")
+        assert str(status.render()).startswith(f"1-{PAGE_SIZE} of {total:,}")
+
+
+async def test_sorting_by_band_goes_red_yellow_green(demo_path):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "a", "s")  # from Health to Band
+        screen = app.screen
+        assert COLUMNS[screen.sort_column].label == "Band"
+        bands = [r.band for r in screen.table.rows_shown]
+        firsts = list(dict.fromkeys(bands))
+        assert firsts[:3] == [Band.RED, Band.YELLOW, Band.GREEN]
+        await press(pilot, "S")
+        firsts = list(dict.fromkeys(r.band for r in screen.table.rows_shown))
+        assert [b for b in firsts if b in SCORED] == [Band.GREEN, Band.YELLOW, Band.RED]
+
+
+async def test_moved_most_is_entered_by_a_key_and_enter_opens_the_account(demo_path):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        movers = app.screen.data.movers
+        assert len(movers) > 1
+        await press(pilot, "m")
+        assert app.focused is app.screen.query_one("#movers", DataTable)
+        await press(pilot, "down", "enter")
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.account_id == movers[1].account_id

@@ -41,7 +41,7 @@ FIGURES: tuple[tuple[str, str, str, "Callable[[PortfolioReport], float | None]",
 class DashboardScreen(BookScreen["Dashboard"]):
     """Portfolio metrics, health distribution, renewals and the accounts that moved most."""
 
-    BINDINGS = [("r", "refresh", "Refresh"), ("b", "backtest", "Backtest")]
+    BINDINGS = [("r", "refresh", "Refresh"), ("b", "backtest", "Backtest"), ("m", "movers", "Moved most")]
     BINDINGS += [Binding("i", "app.import_csv", "Import a CSV", show=False)]  # issue 18: the mapping screen
 
     def compose(self) -> ComposeResult:
@@ -62,7 +62,7 @@ class DashboardScreen(BookScreen["Dashboard"]):
                 yield Static("Renewals: accounts, ARR, not green", classes="box-title")
                 yield Static("…", id="renewals", markup=False)
         with Vertical(id="movers-box", classes="box"):
-            yield Static("Moved most since the last snapshot", classes="box-title")
+            yield Static("Moved most since the last snapshot (m or tab, enter opens)", classes="box-title")
             yield DataTable(id="movers", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -72,6 +72,10 @@ class DashboardScreen(BookScreen["Dashboard"]):
 
     def action_refresh(self) -> None:
         self.reload()
+
+    def action_movers(self) -> None:
+        """Into the "Moved most" table, so `enter` opens the account under the cursor."""
+        self.query_one("#movers", DataTable).focus()
 
     def action_backtest(self) -> None:
         from cstui.tui.screens.backtest import BacktestScreen

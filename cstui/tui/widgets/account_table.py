@@ -11,13 +11,17 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 
 from cstui.formatting import date_or_missing
+from cstui.metrics.bands import Band
 from cstui.readmodels.views import AccountRow
 from cstui.tui.widgets.text import band, book_text, number, trend
 
 PAGE_SIZE = 100
+# Sorting by band reads worst to best (reversed: best to worst), the accounts without a score last.
+BAND_ORDER = {Band.RED: 0, Band.YELLOW: 1, Band.GREEN: 2, Band.NO_DATA: 3, Band.CHURNED: 4}
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ COLUMNS = (
     Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment), 10),
     Column("ARR", lambda r: r.arr, lambda r: number(r.arr, "{:,.0f}"), 9),
     Column("Health", lambda r: _missing_last(r.score, 0), lambda r: number(r.score), 6),
-    Column("Band", lambda r: r.band, lambda r: band(r.band), 7),
+    Column("Band", lambda r: BAND_ORDER.get(r.band, 5), lambda r: band(r.band), 7),
     Column("Trend", lambda r: _missing_last(r.trend, 0), lambda r: trend(r.trend), 6),
     Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: number(r.nps, "{:+.0f}"), 4),
     Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: _date(r.last_contact), 12),
@@ -57,6 +61,9 @@ class AccountTable(DataTable):
         Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
         Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
     ]
+
+    class PageTurned(Message):
+        """The table shows another page: the screen's "1-100 of 136" must follow."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
@@ -91,6 +98,7 @@ class AccountTable(DataTable):
         if 0 <= target < self.pages:
             self.page_index = target
             self._render_page(0 if step > 0 else PAGE_SIZE - 1)
+            self.post_message(self.PageTurned())
 
     def action_cursor_down(self) -> None:
         if self.cursor_row >= self.row_count - 1 and self.page_index < self.pages - 1:
