@@ -1,7 +1,9 @@
 """Issue 13 items 3-7: a first run that guides, trends that can be read, the smaller defects."""
 
+import pytest
 from textual.widgets import DataTable, Static
 
+from cstui.errors import UserError
 from cstui.metrics.bands import SCORED, Band
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen
@@ -124,3 +126,39 @@ async def test_moved_most_is_entered_by_a_key_and_enter_opens_the_account(demo_p
         await press(pilot, "down", "enter")
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.account_id == movers[1].account_id
+
+
+def test_cli_takes_account_keys_and_segments_in_any_case(cli, demo_path):
+    upper = cli("report", "--account", "ACC-1047", "--json", "--db", str(demo_path))
+    lower = cli("report", "--account", "acc-1047", "--json", "--db", str(demo_path))
+    assert upper.code == lower.code == 0 and lower.out == upper.out
+    smb = cli("report", "--segment", "SMB", "--json", "--db", str(demo_path))
+    small = cli("report", "--segment", "smb", "--json", "--db", str(demo_path))
+    assert smb.code == small.code == 0 and small.out == smb.out
+    assert cli("history", "--account", "acc-1047", "--db", str(demo_path)).code == 0
+    added = cli(
+        "task", "add", "--account", "acc-1047", "--title", "Call back", "--due", "2026-12-01", "--db", str(demo_path)
+    )
+    assert added.code == 0, added.err
+
+
+def test_cli_near_misses_say_did_you_mean(cli, demo_path):
+    account = cli("report", "--account", "ACC-10477", "--db", str(demo_path))
+    assert account.code == 1
+    assert account.err.startswith("cstui: account 'ACC-10477': no such account in the book; did you mean ")
+    assert "ACC-1047" in account.err
+    segment = cli("report", "--segment", "smbb", "--db", str(demo_path))
+    assert segment.code == 1
+    assert "cstui: --segment: no accounts in segment 'smbb'; did you mean SMB?" in segment.err
+    far = cli("report", "--account", "zzzz", "--db", str(demo_path))
+    assert "did you mean" not in far.err and "no such account" in far.err
+
+
+def test_resolver_refuses_a_key_that_differs_only_in_case_from_two_accounts(book):
+    from cstui.storage import resolve
+
+    for key in ("ACC-1", "acc-1"):
+        book.conn.execute("INSERT INTO accounts (key, name, start_date) VALUES (?, ?, '2025-01-01')", [key, key])
+    assert resolve.account_id(book.conn, "acc-1") != resolve.account_id(book.conn, "ACC-1")
+    with pytest.raises(UserError, match="give the key as spelled"):
+        resolve.account_id(book.conn, "Acc-1")

@@ -53,10 +53,6 @@ def is_empty(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is None
 
 
-def segment_exists(conn: sqlite3.Connection, segment: str) -> bool:
-    return conn.execute("SELECT 1 FROM accounts WHERE segment = ? LIMIT 1", [segment]).fetchone() is not None
-
-
 def segments(conn: sqlite3.Connection) -> list[str]:
     """The book's segment names, in the order SQLite finds them."""
     return [s for (s,) in conn.execute("SELECT DISTINCT segment FROM accounts WHERE segment IS NOT NULL")]
