@@ -35,14 +35,14 @@ def account_id(conn: sqlite3.Connection, key: str) -> int:
     if rows:  # ACC-1 and acc-1 both exist: only the exact spelling says which
         spellings = " and ".join(visible(k, one_line=True) for _, k in rows)
         raise UserError(f"account '{shown}': the book has {spellings}; give the key as spelled")
-    keys = [k for (k,) in conn.execute("SELECT key FROM accounts")]
+    keys = [str(k) for (k,) in conn.execute("SELECT key FROM accounts")]
     raise UserError(f"account '{shown}': no such account in the book{_near(typed, keys)}")
 
 
 def segment(conn: sqlite3.Connection, name: str) -> str:
     """The book's spelling of the segment `name`, in any case."""
     typed = name.strip()
-    known = [s for (s,) in conn.execute("SELECT DISTINCT segment FROM accounts WHERE segment IS NOT NULL")]
+    known = [str(s) for (s,) in conn.execute("SELECT DISTINCT segment FROM accounts WHERE segment IS NOT NULL")]
     if typed in known:
         return typed
     same = [s for s in known if s.casefold() == typed.casefold()]
