@@ -162,3 +162,27 @@ def test_resolver_refuses_a_key_that_differs_only_in_case_from_two_accounts(book
     assert resolve.account_id(book.conn, "acc-1") != resolve.account_id(book.conn, "ACC-1")
     with pytest.raises(UserError, match="give the key as spelled"):
         resolve.account_id(book.conn, "Acc-1")
+
+
+async def test_dashboard_figures_say_their_sample_and_the_renewals_have_headers(demo_path, demo):
+    from cstui.metrics.report import portfolio_report
+
+    report = portfolio_report(demo.conn, DEMO_DATE)
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        nps_window = str(app.screen.query_one("#fig-nps .figure-window", Static).render())
+        assert nps_window == f"n={report.surveys.nps_responses}, 90d"
+        renewals = str(app.screen.query_one("#renewals", Static).render())
+        assert renewals.splitlines()[0].split() == ["due", "accts", "ARR", "not", "green", "ARR"]
+        note = str(app.screen.query_one("#figures-note", Static).render())
+        assert "NPS -100..+100" in note and "Engagement score 0-100" in note
+
+
+def test_a_figure_from_fewer_than_five_responses_is_dimmed():
+    from cstui.tui.screens.dashboard import figure_text, sample_window
+
+    assert figure_text("-100.0", 1).style == "dim"
+    assert figure_text("+1.3", 158).style == ""
+    assert figure_text("85.0%", None).style == ""
+    assert sample_window("last 90d", 3) == "n=3, 90d"
