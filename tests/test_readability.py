@@ -186,3 +186,20 @@ def test_a_figure_from_fewer_than_five_responses_is_dimmed():
     assert figure_text("+1.3", 158).style == ""
     assert figure_text("85.0%", None).style == ""
     assert sample_window("last 90d", 3) == "n=3, 90d"
+
+
+async def test_breakdown_keeps_points_and_newest_fact_in_view_at_80x24(demo_path, demo):
+    account = demo.execute("SELECT id FROM accounts WHERE key = 'ACC-1010'").fetchone()[0]
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(AccountScreen(account))
+        await settle(pilot)
+        table = app.screen.query_one("#breakdown", DataTable)
+        right = 0
+        for column in table.ordered_columns:
+            right += column.get_render_width(table)
+            if str(column.label) == "Newest fact":
+                break
+        assert right <= table.size.width
+        assert str(table.ordered_columns[-1].label) == "Raw value"
