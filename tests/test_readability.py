@@ -203,3 +203,40 @@ async def test_breakdown_keeps_points_and_newest_fact_in_view_at_80x24(demo_path
                 break
         assert right <= table.size.width
         assert str(table.ordered_columns[-1].label) == "Raw value"
+
+
+async def test_backtest_refuses_to_suggest_from_too_few_churned_accounts(demo_path, demo):
+    from cstui.metrics.backtest import backtest
+    from cstui.readmodels.backtest import MIN_CHURNED_ACCOUNTS
+    from tests.tui_helpers import cells, record_notifications
+
+    _, expected = backtest(demo.conn, DEMO_DATE, 90)
+    assert expected.churned_accounts < MIN_CHURNED_ACCOUNTS
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "b")
+        title = str(app.screen.query_one("#backtest-title", Static).render())
+        assert f"{expected.churned_accounts} churned accounts" in title and "No weights suggested" in title
+        assert f"{expected.observations:,} account-months" in title
+        assert len(cells(app.screen.query_one("#backtest-table", DataTable))[0]) == 2  # no suggested column
+        seen = record_notifications(app)
+        await press(pilot, "s")
+        assert any("No weights suggested" in message for message, _ in seen)
+    weights = demo.execute("SELECT value FROM health_config WHERE name = 'weight.usage'").fetchone()[0]
+    assert weights == 25
+
+
+async def test_backtest_save_confirmation_states_auc_before_after_and_sample(demo_path, demo, monkeypatch):
+    from cstui.metrics.backtest import backtest
+    from cstui.tui.screens.confirm import ConfirmScreen
+
+    _, expected = backtest(demo.conn, DEMO_DATE, 90)
+    monkeypatch.setattr("cstui.readmodels.backtest.MIN_CHURNED_ACCOUNTS", 1)
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "b", "s")
+        assert isinstance(app.screen, ConfirmScreen)
+        said = app.screen.question
+        suggested = app.screen_stack[-2].suggested
+        assert f"Backtest AUC {expected.auc:.3f} now, {suggested.auc:.3f} with them" in said
+        assert f"{expected.churned_accounts} churned accounts" in said
