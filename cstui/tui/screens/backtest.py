@@ -76,7 +76,7 @@ class BacktestScreen(BookScreen["BacktestView"]):
             table.add_row(Text(label), *[Text(cell, justify="right") for cell in cells])
         aucs = self.query_one("#component-auc", DataTable)
         aucs.clear(columns=True)
-        aucs.add_columns("component alone", "AUC (-: no data)")
+        aucs.add_columns("component", "AUC (-: none)")
         for key, value in component_auc_rows(current):
             aucs.add_row(Text(key), Text(value, justify="right"))
         lowest = min((s for c in curves for _, s in c.steps), default=1.0)
