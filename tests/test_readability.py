@@ -240,3 +240,19 @@ async def test_backtest_save_confirmation_states_auc_before_after_and_sample(dem
         suggested = app.screen_stack[-2].suggested
         assert f"Backtest AUC {expected.auc:.3f} now, {suggested.auc:.3f} with them" in said
         assert f"{expected.churned_accounts} churned accounts" in said
+
+
+async def test_accounts_list_at_80x24_keeps_the_name_and_the_columns_that_matter(demo_path):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "a")
+        table = app.screen.table
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert labels == ["Name", "ARR", "Health", "NPS", "Contact", "Renewal", "Tasks"]
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) <= table.scrollable_content_region.width
+        first = table.rows_shown[0]
+        row = [str(getattr(cell, "plain", cell)) for cell in table.get_row_at(0)]
+        assert first.name.startswith(row[0][:10]) and row[2].endswith(str(first.band))
+        await pilot.resize_terminal(140, 40)
+        await settle(pilot)
+        assert "Segment" in [str(c.label) for c in app.screen.table.ordered_columns]

@@ -30,6 +30,7 @@ class Column:
     sort_key: Callable[[AccountRow], Any]
     render: Callable[[AccountRow], Text]
     width: int  # fixed, so a new page is drawn without measuring every cell
+    sorts_as: str = ""  # a compact column sorts as this column of COLUMNS ("" = its own label)
 
 
 def _missing_last(value, default):
@@ -52,6 +53,28 @@ COLUMNS = (
     Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: _date(r.renewal), 10),
     Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}"), 5),
 )
+BY_LABEL = {column.label: column for column in COLUMNS}
+
+
+def _health_and_band(row: AccountRow) -> Text:
+    text = number(row.score)
+    text.append(" ")
+    text.append_text(band(row.band))
+    return text
+
+
+# Under COMPACT_BELOW columns the list keeps the name and what a CSM acts on (health and band in one
+# cell, NPS, last contact, renewal, open tasks) and drops segment and trend, so nothing scrolls sideways.
+COMPACT_BELOW = 110
+COMPACT_COLUMNS = (
+    Column("Name", BY_LABEL["Name"].sort_key, BY_LABEL["Name"].render, 16),
+    Column("ARR", BY_LABEL["ARR"].sort_key, BY_LABEL["ARR"].render, 8),
+    Column("Health", BY_LABEL["Health"].sort_key, _health_and_band, 11),
+    BY_LABEL["NPS"],
+    Column("Contact", BY_LABEL["Last contact"].sort_key, BY_LABEL["Last contact"].render, 10, "Last contact"),
+    BY_LABEL["Renewal"],
+    BY_LABEL["Tasks"],
+)
 
 
 class AccountTable(DataTable):
@@ -71,8 +94,22 @@ class AccountTable(DataTable):
         self.page_index = 0
 
     def on_mount(self) -> None:
-        for column in COLUMNS:
-            self.add_column(column.label, key=column.label, width=column.width)
+        self._set_columns()
+
+    def on_resize(self) -> None:
+        if self._set_columns():
+            self._render_page(self.cursor_row)
+
+    def _set_columns(self) -> bool:
+        """Full columns on a wide terminal, compact ones on a narrow one; True when they changed."""
+        wanted = COMPACT_COLUMNS if self.app.size.width < COMPACT_BELOW else COLUMNS
+        if wanted is getattr(self, "shown_columns", None):
+            return False
+        self.shown_columns = wanted
+        self.clear(columns=True)
+        for column in wanted:
+            self.add_column(column.label, key=column.sorts_as or column.label, width=column.width)
+        return True
 
     @property
     def pages(self) -> int:
@@ -89,7 +126,7 @@ class AccountTable(DataTable):
         self.clear()
         start = self.page_index * PAGE_SIZE
         for row in self.rows_shown[start : start + PAGE_SIZE]:
-            self.add_row(*(column.render(row) for column in COLUMNS), key=str(row.account_id))
+            self.add_row(*(column.render(row) for column in self.shown_columns), key=str(row.account_id))
         if self.row_count:
             self.move_cursor(row=min(cursor, self.row_count - 1))
 
