@@ -234,7 +234,8 @@ async def test_backtest_save_confirmation_states_auc_before_after_and_sample(dem
     monkeypatch.setattr("cstui.readmodels.backtest.MIN_CHURNED_ACCOUNTS", 1)
     app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "b", "s")
+        await press(pilot, "b")
+        await press(pilot, "s")
         assert isinstance(app.screen, ConfirmScreen)
         said = app.screen.question
         suggested = app.screen_stack[-2].suggested
