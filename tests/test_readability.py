@@ -257,3 +257,34 @@ async def test_accounts_list_at_80x24_keeps_the_name_and_the_columns_that_matter
         await pilot.resize_terminal(140, 40)
         await settle(pilot)
         assert "Segment" in [str(c.label) for c in app.screen.table.ordered_columns]
+
+
+async def test_a_field_error_clears_once_the_value_is_fixed_and_never_hides_the_value(demo_path):
+    from textual.widgets import Input
+
+    from cstui.tui.screens.feedback import FeedbackScreen
+
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "a")
+        await press(pilot, "f")
+        form = app.screen
+        assert isinstance(form, FeedbackScreen)
+        form.query_one("#nps", Input).focus()
+        await pilot.press("1", "1")
+        await press(pilot, "ctrl+s")
+        summary, nps = form.query_one("#summary", Input), form.query_one("#nps", Input)
+        assert summary.has_class("invalid") and nps.has_class("invalid")
+        assert form.query_one("#summary-error", Static).has_class("shown")
+        assert nps.value == "11" and nps.size.height >= 1 and "11" in str(nps.render_line(0).text)
+        summary.focus()
+        await pilot.press(*"Renewal call")
+        await settle(pilot)
+        assert not summary.has_class("invalid")
+        assert not form.query_one("#summary-error", Static).has_class("shown")
+        assert nps.has_class("invalid")  # the other field's error stays until it is fixed
+        nps.focus()
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert not nps.has_class("invalid") and not form.query_one("#nps-error", Static).has_class("shown")
+        assert form.region.right <= 80  # the form fits the terminal

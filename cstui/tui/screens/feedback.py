@@ -119,6 +119,17 @@ class FeedbackScreen(ModalScreen[bool]):
             error.set_class(name in errors, "shown")
             self.query_one(f"#{name}", Input).set_class(name in errors, "invalid")
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A field's error goes as soon as its value is valid (checked again only while one is shown)."""
+        name = event.input.id or ""
+        if name not in FIELDS or not event.input.has_class("invalid"):
+            return
+        _, errors = writes.parse_feedback(self.account_key, self.values())
+        error = self.query_one(f"#{name}-error", Static)
+        error.update(errors.get(name, ""))
+        error.set_class(name in errors, "shown")
+        event.input.set_class(name in errors, "invalid")
+
     def action_save(self) -> None:
         entry, errors = writes.parse_feedback(self.account_key, self.values())
         self.show_errors(errors)
