@@ -288,3 +288,16 @@ async def test_a_field_error_clears_once_the_value_is_fixed_and_never_hides_the_
         await settle(pilot)
         assert not nps.has_class("invalid") and not form.query_one("#nps-error", Static).has_class("shown")
         assert form.region.right <= 80  # the form fits the terminal
+
+
+def test_an_nps_from_fewer_than_five_responses_is_dimmed_with_its_count():
+    from dataclasses import replace
+
+    from cstui.readmodels.views import AccountRow
+    from cstui.tui.widgets.account_table import BY_LABEL
+
+    row = AccountRow(1, "K", "N", "", 0.0, 50.0, Band.GREEN, None, -100.0, None, None, 0, False, nps_responses=1)
+    shown = BY_LABEL["NPS"].render(row)
+    assert (shown.plain, shown.style) == ("-100¹", "dim")
+    many = BY_LABEL["NPS"].render(replace(row, nps=12.0, nps_responses=40))
+    assert (many.plain, many.style) == ("+12", "")

@@ -37,18 +37,29 @@ def _missing_last(value, default):
     return (value is None, value if value is not None else default)
 
 
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+LOW_SAMPLE = 5  # NPS responses under this: the figure is dimmed and carries its count, "-100¹"
+
+
+def _nps(row: AccountRow) -> Text:
+    text = number(row.nps, "{:+.0f}")
+    if row.nps is not None and row.nps_responses < LOW_SAMPLE:
+        text = Text(f"{text.plain}{str(row.nps_responses).translate(SUPERSCRIPT)}", style="dim", justify="right")
+    return text
+
+
 def _date(day: str | None) -> Text:
     return Text(date_or_missing(day))
 
 
 COLUMNS = (
-    Column("Name", lambda r: r.name.lower(), lambda r: book_text(r.name), 26),
+    Column("Name", lambda r: r.name.lower(), lambda r: book_text(r.name), 25),
     Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment), 10),
     Column("ARR", lambda r: r.arr, lambda r: number(r.arr, "{:,.0f}"), 9),
     Column("Health", lambda r: _missing_last(r.score, 0), lambda r: number(r.score), 6),
     Column("Band", lambda r: BAND_ORDER.get(r.band, 5), lambda r: band(r.band), 7),
     Column("Trend", lambda r: _missing_last(r.trend, 0), lambda r: trend(r.trend), 6),
-    Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: number(r.nps, "{:+.0f}"), 4),
+    Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: _nps(r), 5),
     Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: _date(r.last_contact), 12),
     Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: _date(r.renewal), 10),
     Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}"), 5),
@@ -68,7 +79,7 @@ def _health_and_band(row: AccountRow) -> Text:
 COMPACT_BELOW = 110
 COMPACT_COLUMNS = (
     Column("Name", BY_LABEL["Name"].sort_key, BY_LABEL["Name"].render, 16),
-    Column("ARR", BY_LABEL["ARR"].sort_key, BY_LABEL["ARR"].render, 8),
+    Column("ARR", BY_LABEL["ARR"].sort_key, BY_LABEL["ARR"].render, 7),
     Column("Health", BY_LABEL["Health"].sort_key, _health_and_band, 11),
     BY_LABEL["NPS"],
     Column("Contact", BY_LABEL["Last contact"].sort_key, BY_LABEL["Last contact"].render, 10, "Last contact"),
