@@ -166,7 +166,12 @@ def test_cli_backtest_and_weights(payment_book, book_path, tmp_path, cli):
         1,
         f"cstui: {weights}: vibes: not a component (components: {', '.join(COMPONENTS)})",
     )
-    table = cli("health", "backtest", "--as-of", AS_OF.isoformat(), "--suggest", "--db", str(book_path)).out
+    refused = cli("health", "backtest", "--as-of", AS_OF.isoformat(), "--suggest", "--db", str(book_path))
+    assert "ROC AUC" in refused.out and "Not applied." not in refused.out
+    assert "No weights suggested: the history holds 8 churned accounts, fewer than 30" in refused.err
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("cstui.readmodels.backtest.MIN_CHURNED_ACCOUNTS", 8)
+        table = cli("health", "backtest", "--as-of", AS_OF.isoformat(), "--suggest", "--db", str(book_path)).out
     assert "ROC AUC" in table and "Not applied." in table
     assert payment_book.execute("SELECT value FROM health_config WHERE name = 'weight.payment'").fetchone()[0] == 10
     assert cli("health", "weights", "--set", "payment=25", "--db", str(book_path)).code == 0
@@ -192,7 +197,9 @@ def test_retention_curves_by_segment_and_cohort(book, cli, book_path):
     )
 
 
-async def test_backtest_screen_shows_the_engine_s_figures_and_saves_weights_only_when_asked(demo_path, demo):
+async def test_backtest_screen_shows_the_engine_s_figures_and_saves_weights_only_when_asked(
+    demo_path, demo, monkeypatch
+):
     from cstui.metrics.backtest import backtest
     from cstui.tui.app import CstuiApp
     from cstui.tui.screens.backtest import BacktestScreen
@@ -200,6 +207,7 @@ async def test_backtest_screen_shows_the_engine_s_figures_and_saves_weights_only
     from tests.tui_helpers import cells, press
 
     _, expected = backtest(demo.conn, DEMO_DATE, 90)
+    monkeypatch.setattr("cstui.readmodels.backtest.MIN_CHURNED_ACCOUNTS", expected.churned_accounts)
     app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await press(pilot, "b")

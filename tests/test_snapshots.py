@@ -48,7 +48,15 @@ CASES = {
     "tasks": ((120, 40), steps("T")),  # issue 12
     "renewals": ((120, 40), steps("R")),
     "account_playbook_chooser": ((120, 40), steps("p", account="ACC-1007")),
+    "accounts_80x24": ((80, 24), steps("a")),
+    "account_breakdown_80x24": ((80, 24), steps(account="ACC-1010")),
+    "trends_120x40": ((120, 40), steps("t")),
+    "trends_mrr_80x24": ((80, 24), steps("t", "tab", "tab", "tab", "tab", "tab")),
+    "checkin_80x24": ((80, 24), steps("c")),
+    "backtest_80x24": ((80, 24), steps("b")),
+    "feedback_form_80x24": ((80, 24), steps("c", "f")),
 }
+EMPTY_CASES = {"welcome": (120, 40), "welcome_80x24": (80, 24)}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -63,3 +71,9 @@ def test_screen_snapshot(case, snap_compare, demo_path):
 
     app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("case", list(EMPTY_CASES))
+def test_welcome_snapshot(case, snap_compare, book, book_path):
+    app = CstuiApp(book_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    assert snap_compare(app, terminal_size=EMPTY_CASES[case], run_before=steps())

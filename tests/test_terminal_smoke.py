@@ -14,10 +14,12 @@ pytestmark = pytest.mark.skipif(
 
 
 class Tmux:
-    def __init__(self, command: list[str]):
+    def __init__(self, command: list[str], size: tuple[int, int] = (120, 40)):
         self.name = f"cstui-{uuid.uuid4().hex[:8]}"
+        width, height = size
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", " ".join(command)], check=True
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), " ".join(command)],
+            check=True,
         )
 
     def screen(self) -> str:
@@ -47,7 +49,7 @@ def test_dashboard_account_breakdown_and_a_chart_in_tmux(demo_path):
         ["env", "TERM=xterm-256color", sys.executable, "-m", "cstui", "--db", str(demo_path), "--as-of", "2026-11-24"]
     )
     try:
-        screen = tmux.wait_for("Moved most since the last snapshot")
+        screen = tmux.wait_for("Health today")  # at 80x24 too (a fresh tmux server may start at its default size)
         assert "NPS" in screen and "GRR" in screen and "last 365d" in screen
         tmux.send("a")
         tmux.wait_for("sort: Health")
@@ -64,5 +66,32 @@ def test_dashboard_account_breakdown_and_a_chart_in_tmux(demo_path):
         while tmux.alive() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not tmux.alive(), "q did not quit the app"
+    finally:
+        tmux.close()
+
+
+def test_mrr_chart_and_a_search_result_by_keys_alone_at_80x24(demo_path):
+    tmux = Tmux(
+        ["env", "TERM=xterm-256color", sys.executable, "-m", "cstui", "--db", str(demo_path), "--as-of", "2026-11-24"],
+        size=(80, 24),
+    )
+    try:
+        tmux.wait_for("Health today")
+        tmux.send("t")
+        tmux.wait_for("Health bands")
+        for _ in range(5):  # health, NPS, CSAT, churn, NRR, then MRR
+            tmux.send("Tab")
+        screen = tmux.wait_for("MRR ")
+        assert "in Nov 26" in screen and ",000┤" in screen  # its title's value and an axis with separators
+        tmux.send("d")
+        tmux.wait_for("GRR")
+        tmux.send("C-f")
+        tmux.wait_for("search notes")
+        tmux.send("-l", "renewal")
+        screen = tmux.wait_for("matches in")
+        assert "Renewal prep" in screen
+        tmux.send("Down", "Enter")
+        screen = tmux.wait_for("Product usage")
+        assert "ACC-" in screen
     finally:
         tmux.close()

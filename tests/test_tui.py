@@ -90,9 +90,10 @@ async def test_account_screen_breakdown_matches_the_engine(demo_path, demo):
         rows = cells(app.screen.query_one("#breakdown"))
         assert [r[0] for r in rows[:-1]] == [c.label for c in expected.components]
         for row, component, points in zip(rows, expected.components, expected.rounded_points()):
-            assert row[2] == ("no data" if component.score is None else f"{component.score:,.1f}")
-            assert row[4] == f"{points:,.1f}"
-        assert rows[-1][0] == "Total" and rows[-1][4] == f"{expected.score:,.1f}"
+            assert row[1] == ("no data" if component.score is None else f"{component.score:,.1f}")
+            assert row[3] == f"{points:,.1f}"
+            assert row[5] == component.raw
+        assert rows[-1][0] == "Total" and rows[-1][3] == f"{expected.score:,.1f}"
         assert "Since the snapshot of 2026-11-17" in str(app.screen.query_one("#account-change").render())
         assert app.screen.query_one("#health-chart", Chart).points_drawn >= 12
         assert app.screen.query_one("#timeline").row_count > 10

@@ -89,6 +89,7 @@ def backtest(
     from cstui.metrics.backtest import MAX_MONTH_ENDS, evaluate, suggest_weights
     from cstui.metrics.backtest import backtest as run
     from cstui.metrics.health import HealthConfig
+    from cstui.readmodels.backtest import suggestion_refused
 
     book = open_book(db)
     observations, current = run(book.conn, as_of_date(as_of), horizon)
@@ -100,14 +101,17 @@ def backtest(
         results[f"{weights_file.name}"] = evaluate(
             observations, HealthConfig({**current.config.weights, **tried}, current.config.green, current.config.yellow)
         )
-    if suggest:
+    refused = suggestion_refused(current) if suggest else None
+    if refused:
+        typer.echo(refused, err=True)
+    elif suggest:
         config, _ = suggest_weights(observations, current.config)
         results["suggested"] = evaluate(observations, config)
     if as_json:
         typer.echo(json.dumps({name: _result_json(r) for name, r in results.items()}, indent=2))
         return
     _print(results, horizon, book)
-    if suggest:
+    if "suggested" in results:
         pairs = " ".join(f"--set {k}={v:g}" for k, v in results["suggested"].config.weights.items())
         typer.echo(f"\nNot applied. To use the suggested weights: cstui health weights {pairs}")
 

@@ -32,8 +32,16 @@ def init(db: DbOption = None) -> None:
     typer.echo(f"book ready: {path} ({len(applied_steps(book.conn))} schema steps)")
 
 
+DemoDbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="Where to build the demo book (default: demo.db in cstui's data dir).", show_default=False
+    ),
+]
+
+
 def demo(
-    db: DbOption = None,
+    db: DemoDbOption = None,
     no_open: Annotated[bool, typer.Option("--no-open", help="Build the demo book, do not open the app.")] = False,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Throw away the demo book and build it again.")] = False,
     as_of: AsOfOption = None,

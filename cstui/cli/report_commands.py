@@ -12,7 +12,7 @@ from cstui.errors import UserError
 from cstui.formatting import date_or_missing, fmt
 from cstui.metrics.base import EVERYONE, Period, Scope
 from cstui.safe_text import visible
-from cstui.storage import reads
+from cstui.storage import resolve
 from cstui.storage.writes import account_id
 
 if TYPE_CHECKING:
@@ -97,10 +97,8 @@ def report(
     if account:
         result = account_report(book.conn, account_id(book, account), day, window)
     else:
-        if segment and not reads.segment_exists(book.conn, segment):
-            known = ", ".join(visible(s, one_line=True) for s in reads.segments(book.conn))
-            shown = visible(segment, one_line=True)
-            raise UserError(f"--segment: no accounts in segment '{shown}' (segments: {known or 'none'})")
+        if segment:
+            segment = resolve.segment(book.conn, segment)
         result = portfolio_report(book.conn, day, window, Scope(segment=segment) if segment else EVERYONE)
     if as_json:
         typer.echo(result.to_json())

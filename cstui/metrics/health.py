@@ -242,10 +242,10 @@ def _survey_components(inputs: ComponentInputs) -> dict[int, Component]:
     )
     result = {}
     for account, n, score, nps, csat, ces, newest in rows:
-        parts = [
-            f"{label} {value:.1f}" for label, value in (("NPS", nps), ("CSAT", csat), ("CES", ces)) if value is not None
-        ]
-        raw = f"{' '.join(parts)} ({n} in {SURVEY_DAYS}d)"
+        # Average scores on each survey's own scale (an NPS average of 3.7 is not an NPS of 3.7).
+        scales = (("NPS", nps, 10), ("CSAT", csat, 5), ("CES", ces, 7))
+        parts = [f"{label} {value:.1f}/{top}" for label, value, top in scales if value is not None]
+        raw = f"avg {' '.join(parts)} ({n} in {SURVEY_DAYS}d)"
         result[account] = Component("surveys", REGISTRY["surveys"].label, raw, score, newest=newest)
     return result
 

@@ -87,19 +87,45 @@ def retention_points(curve: SurvivalCurve) -> list[tuple[float, float]]:
     return [(t / DAYS_PER_MONTH, 100 * s) for t, s in curve.steps]
 
 
+# Below this many churned accounts in the history, weights fitted to it follow chance rather than
+# churn (six weights from a dozen events), so no weights are suggested.
+MIN_CHURNED_ACCOUNTS = 30
+
+
+def suggestion_refused(result: BacktestResult) -> str | None:
+    """Why no weights are suggested from this history, or None when there are churned accounts enough."""
+    if result.churned_accounts >= MIN_CHURNED_ACCOUNTS:
+        return None
+    return (
+        f"No weights suggested: the history holds {result.churned_accounts} churned accounts, fewer than "
+        f"{MIN_CHURNED_ACCOUNTS}; weights fitted to so few would follow chance, not churn."
+    )
+
+
+def sample_text(result: BacktestResult) -> str:
+    """The sample a backtest stands on, in words."""
+    return (
+        f"{result.observations:,} account-months, {result.churned_observations:,} followed by churn, "
+        f"{result.churned_accounts} churned accounts"
+    )
+
+
 @dataclass(frozen=True)
 class BacktestView:
     """What the backtest screen shows: the book's weights and the suggested ones, judged side by side."""
 
     current: BacktestResult
-    suggested: BacktestResult
+    suggested: BacktestResult | None  # None when the history is too small (`refused` says why)
+    refused: str | None
     curves: list[SurvivalCurve]
     keys: dict[int, str]  # account id -> key, for the churned-while-green table
 
 
 def backtest_view(conn: Conn, as_of: date, horizon: int) -> BacktestView:
     observations, current = backtest(conn, as_of, horizon)
-    suggested_config, _ = suggest_weights(observations, current.config)
-    return BacktestView(
-        current, evaluate(observations, suggested_config), retention_curves(conn, as_of), account_keys(conn)
-    )
+    refused = suggestion_refused(current)
+    suggested = None
+    if refused is None:
+        suggested_config, _ = suggest_weights(observations, current.config)
+        suggested = evaluate(observations, suggested_config)
+    return BacktestView(current, suggested, refused, retention_curves(conn, as_of), account_keys(conn))

@@ -93,6 +93,7 @@ class AccountRow:
     renewal: str | None
     open_tasks: int
     churned: bool
+    nps_responses: int = 0  # behind `nps` (last 90 days): under 5 the list dims it and shows the count
 
 
 def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
@@ -123,6 +124,7 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
                 info.renewal_date if b else None,
                 tasks.get(a, 0),
                 b is None,
+                nps[a].nps_responses if a in nps else 0,
             )
         )
     return rows

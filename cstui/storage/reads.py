@@ -48,8 +48,9 @@ def account(conn: sqlite3.Connection, account_id: int) -> AccountInfo:
     return AccountInfo(*row)
 
 
-def segment_exists(conn: sqlite3.Connection, segment: str) -> bool:
-    return conn.execute("SELECT 1 FROM accounts WHERE segment = ? LIMIT 1", [segment]).fetchone() is not None
+def is_empty(conn: sqlite3.Connection) -> bool:
+    """No account yet: a new book, which the app greets with what to do first instead of zeros."""
+    return conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is None
 
 
 def segments(conn: sqlite3.Connection) -> list[str]:

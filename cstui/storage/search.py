@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
+from cstui.storage import resolve
 
 DEFAULT_LIMIT = 100
 SNIPPET_TOKENS = 12
@@ -174,10 +175,10 @@ def _check_kind(kind: Kind | str | None) -> str | None:
 
 
 def _account_id(conn: sqlite3.Connection, key: str) -> int:
-    row = conn.execute("SELECT id FROM accounts WHERE key = ? COLLATE NOCASE", [key.strip()]).fetchone()
-    if row is None:
-        raise UserError(f"search: account '{visible(key, one_line=True)}': no such account in the book")
-    return int(row[0])
+    try:
+        return resolve.account_id(conn, key)
+    except UserError as error:
+        raise UserError(f"search: {error}") from None
 
 
 def _check_balanced(query: str) -> None:

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.sentiment import text_sentiment
+from cstui.storage import resolve
 from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import SURVEY_SCALES, CellError, parse_date, parse_int
 
@@ -23,11 +24,8 @@ INTERACTION_KINDS = ("call", "meeting", "email", "note")
 
 
 def account_id(db: Database, key: str) -> int:
-    row = db.execute("SELECT id FROM accounts WHERE key = ?", [key]).fetchone()
-    if row is None:
-        raise UserError(f"account '{key}': no such account in the book")
-    found: int = row[0]
-    return found
+    """The account's id by its key in any case (`cstui.storage.resolve`: did-you-mean on a miss)."""
+    return resolve.account_id(db.conn, key)
 
 
 def check_score(kind: str, score: int | str) -> int:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cstui.safe_text import visible
-from cstui.storage import access, history
+from cstui.storage import access, history, reads
 from cstui.storage.access import Conn
 from cstui.storage.book_file import BookGone, BookReadOnly
 from cstui.storage.connection import connect
@@ -153,6 +153,10 @@ class CstuiApp(App):
             )
         if self.snapshot_on_open:
             self.daily_upkeep()
+        if reads.is_empty(self.book.conn):
+            from cstui.tui.screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen(self.book_path.name))
 
     @work(thread=True, exclusive=True, group="upkeep", exit_on_error=False)
     def daily_upkeep(self) -> None:

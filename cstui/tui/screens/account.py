@@ -62,8 +62,9 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The raw values last: at 80 columns they are cut, never the points and the newest fact.
         self.query_one("#breakdown", DataTable).add_columns(
-            "Component", "Raw value", "Score", "Weight %", "Points", "Newest fact"
+            "Component", "Score", "Weight %", "Points", "Newest fact", "Raw value"
         )
         self.query_one("#timeline", DataTable).add_columns("Date", "Kind", "What")
         self.query_one("#follow-ups", DataTable).add_columns("Due", "Follow-up")
@@ -104,18 +105,18 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             newest = date_or_missing(c.newest) + (" ⚠" if c.stale else "")
             table.add_row(
                 Text(c.label),
-                book_text(c.raw),
                 Text("no data", style="dim") if c.score is None else number(c.score),
                 number(c.share),
                 number(points),
                 Text(newest, style="yellow" if c.stale else ""),
+                book_text(c.raw),
             )
         table.add_row(
             Text("Total", style="bold"),
             Text(""),
-            Text(""),
             number(100.0 if b.score is not None else None),
             number(b.score, style="bold"),
+            Text(""),
             Text(""),
         )
         self.query_one("#follow-ups-title", Static).update("Follow-ups" if d.follow_ups else "Follow-ups: none open")

@@ -75,6 +75,13 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
 
     def apply(self, keep_page: bool = False) -> None:
         self.table.show(self.visible_rows(), keep_page=keep_page)
+        self.show_status()
+
+    def on_account_table_page_turned(self, event: AccountTable.PageTurned) -> None:
+        self.show_status()
+
+    def show_status(self) -> None:
+        """The bar above the table: which rows are shown, the sort, the filters."""
         arrow = "▼" if self.sort_reverse else "▲"
         parts = [self.table.status(), f"sort: {COLUMNS[self.sort_column].label} {arrow}"]
         if self.band_filter:

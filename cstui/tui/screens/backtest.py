@@ -53,22 +53,30 @@ class BacktestScreen(BookScreen["BacktestView"]):
 
     def show(self, data: "BacktestView") -> None:
         from cstui.metrics.health import COMPONENTS
-        from cstui.readmodels.backtest import comparison_rows, component_auc_rows, green_churns, retention_points
+        from cstui.readmodels.backtest import (
+            comparison_rows,
+            component_auc_rows,
+            green_churns,
+            retention_points,
+            sample_text,
+        )
 
         current, suggested, curves = data.current, data.suggested, data.curves
-        self.current, self.suggested = current, suggested
-        self.query_one("#backtest-title", Static).update(
-            f"Backtest of the health score: churn within {HORIZON} days of each past month-end, "
-            f"{current.observations:,} account-months, {current.churned_observations} followed by churn."
+        self.current, self.suggested, self.refused = current, suggested, data.refused
+        title = (
+            f"Backtest of the health score: churn within {HORIZON} days of each past month-end; "
+            f'sample: {sample_text(current)}. "x% of n": churn rate among n account-months in that band.'
         )
+        self.query_one("#backtest-title", Static).update(f"{title}\n{data.refused}" if data.refused else title)
         table = self.query_one("#backtest-table", DataTable)
         table.clear(columns=True)
-        table.add_columns("", "book's weights", "suggested (not saved)")
-        for label, cells in comparison_rows([current, suggested]):
+        results = [current] if suggested is None else [current, suggested]
+        table.add_columns("", "book's weights", *([] if suggested is None else ["suggested (not saved)"]))
+        for label, cells in comparison_rows(results):
             table.add_row(Text(label), *[Text(cell, justify="right") for cell in cells])
         aucs = self.query_one("#component-auc", DataTable)
         aucs.clear(columns=True)
-        aucs.add_columns("component alone", "AUC")
+        aucs.add_columns("component", "AUC (-: none)")
         for key, value in component_auc_rows(current):
             aucs.add_row(Text(key), Text(value, justify="right"))
         lowest = min((s for c in curves for _, s in c.steps), default=1.0)
@@ -88,10 +96,15 @@ class BacktestScreen(BookScreen["BacktestView"]):
             )
 
     def action_save(self) -> None:
+        from cstui.formatting import figure
+        from cstui.readmodels.backtest import sample_text
         from cstui.tui.screens.confirm import ConfirmScreen
 
         suggested = getattr(self, "suggested", None)
         if suggested is None:
+            refused = getattr(self, "refused", None)
+            if refused:
+                self.app.notify(refused, severity="warning", markup=False)
             return
         weights = suggested.config.weights
 
@@ -101,4 +114,11 @@ class BacktestScreen(BookScreen["BacktestView"]):
                 self.app.book_changed()
 
         text = ", ".join(f"{k} {v:g}" for k, v in weights.items())
-        self.app.push_screen(ConfirmScreen(f"Save these weights? {text}"), answer)
+        before, after = figure(self.current.auc, "{:.3f}"), figure(suggested.auc, "{:.3f}")
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Save these weights? {text}. Backtest AUC {before} now, {after} with them "
+                f"(sample: {sample_text(self.current)})."
+            ),
+            answer,
+        )

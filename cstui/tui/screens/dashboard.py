@@ -20,7 +20,7 @@ from cstui.tui.widgets.text import book_text, number
 
 if TYPE_CHECKING:
     from cstui.metrics.health import Breakdown
-    from cstui.metrics.report import PortfolioReport
+    from cstui.metrics.report import PortfolioReport, RenewalFigures
     from cstui.readmodels.views import Dashboard
 
 # id, label, window, the figure, format (labels and windows fit a card at 80 columns)
@@ -37,11 +37,46 @@ FIGURES: tuple[tuple[str, str, str, "Callable[[PortfolioReport], float | None]",
     ("engagement", "Engagement", "last 30d", lambda r: r.engagement_score, "{:.1f}"),
 )
 
+# The responses behind each survey figure: shown beside it, dimmed when there are too few to trust.
+SAMPLES: dict[str, "Callable[[PortfolioReport], int]"] = {
+    "nps": lambda r: r.surveys.nps_responses,
+    "csat": lambda r: r.surveys.csat_responses,
+    "ces": lambda r: r.surveys.ces_responses,
+}
+LOW_SAMPLE = 5  # fewer responses than this: the figure is dimmed and its count shown
+# What the cards' short labels mean, in words (a card is 10 characters wide at 80 columns).
+FIGURES_NOTE = (
+    "NPS -100..+100 · CSAT % scoring 4-5 of 5 · CES 1-7, lower is easier · n = responses · "
+    "churn, retention, GRR, NRR in % · CLTV, ARR in money a year · Engagement score 0-100"
+)
+
+
+def figure_text(value: str, responses: int | None) -> Text:
+    """A card's value; under LOW_SAMPLE responses it is dimmed, too few to trust."""
+    return Text(value, style="dim" if responses is not None and responses < LOW_SAMPLE else "")
+
+
+def sample_window(window: str, responses: int) -> str:
+    """A survey card's window line with its count: 'n=158, 90d' (10 characters fit a card at 80 columns)."""
+    return f"n={responses}, {window.removeprefix('last ')}"
+
+
+def renewals_text(renewals: "dict[str, RenewalFigures]") -> Text:
+    """The renewals panel: a header row, then one row per horizon."""
+    text = Text(f"{'due':<4} {'accts':>5} {'ARR':>7} {'not green':>9} {'ARR':>6}\n", style="bold")
+    for horizon, r in renewals.items():
+        text.append(f"{horizon:<4} {r.accounts:>5} {money_short(r.arr):>7}")
+        text.append(
+            f" {r.at_risk_accounts:>9} {money_short(r.arr_at_risk):>6}\n",
+            style="red" if r.at_risk_accounts else "",
+        )
+    return text
+
 
 class DashboardScreen(BookScreen["Dashboard"]):
     """Portfolio metrics, health distribution, renewals and the accounts that moved most."""
 
-    BINDINGS = [("r", "refresh", "Refresh"), ("b", "backtest", "Backtest")]
+    BINDINGS = [("r", "refresh", "Refresh"), ("b", "backtest", "Backtest"), ("m", "movers", "Moved most")]
     BINDINGS += [Binding("i", "app.import_csv", "Import a CSV", show=False)]  # issue 18: the mapping screen
 
     def compose(self) -> ComposeResult:
@@ -54,15 +89,16 @@ class DashboardScreen(BookScreen["Dashboard"]):
         with Grid(id="figures"):
             for fid, label, window, _, _ in FIGURES:
                 yield Figure(label, window, id=f"fig-{fid}")
+        yield Static(FIGURES_NOTE, id="figures-note", markup=False)
         with Horizontal(id="dashboard-middle"):
             with Vertical(id="health-box", classes="box"):
                 yield Static("Health today", classes="box-title")
                 yield Static("…", id="health-dist", markup=False)
             with Vertical(id="renewals-box", classes="box"):
-                yield Static("Renewals: accounts, ARR, not green", classes="box-title")
+                yield Static("Renewals due, and those not green", classes="box-title")
                 yield Static("…", id="renewals", markup=False)
         with Vertical(id="movers-box", classes="box"):
-            yield Static("Moved most since the last snapshot", classes="box-title")
+            yield Static("Moved most since the last snapshot (m or tab, enter opens)", classes="box-title")
             yield DataTable(id="movers", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -72,6 +108,10 @@ class DashboardScreen(BookScreen["Dashboard"]):
 
     def action_refresh(self) -> None:
         self.reload()
+
+    def action_movers(self) -> None:
+        """Into the "Moved most" table, so `enter` opens the account under the cursor."""
+        self.query_one("#movers", DataTable).focus()
 
     def action_backtest(self) -> None:
         from cstui.tui.screens.backtest import BacktestScreen
@@ -96,10 +136,14 @@ class DashboardScreen(BookScreen["Dashboard"]):
     def show(self, data: "Dashboard") -> None:
         report = data.report
         self.data = data
-        for fid, _, _, value, pattern in FIGURES:
-            self.query_one(f"#fig-{fid}", Figure).set_value(figure(value(report), pattern))
+        for fid, _, window, value, pattern in FIGURES:
+            card = self.query_one(f"#fig-{fid}", Figure)
+            responses = SAMPLES[fid](report) if fid in SAMPLES else None
+            card.set_value(figure_text(figure(value(report), pattern), responses))
+            if responses is not None:
+                card.set_window(sample_window(window, responses))
         self.query_one("#fig-cltv", Figure).set_window(
-            "365d·10y cap" if report.cltv_lifespan_capped else "trailing 365d"
+            "365d, 10y cap" if report.cltv_lifespan_capped else "trailing 365d"
         )
         health = Text()
         for band in SCORED:
@@ -112,14 +156,7 @@ class DashboardScreen(BookScreen["Dashboard"]):
         health.append(f"Tasks  {tasks.overdue} overdue", style="bold red" if tasks.overdue else "")
         health.append(f"  {tasks.today} due today  (T)")
         self.query_one("#health-dist", Static).update(health)
-        renewals = Text()
-        for horizon, r in report.renewals.items():
-            renewals.append(f"{horizon:>3} {r.accounts:>3} accts {money_short(r.arr):>7}")
-            renewals.append(
-                f"  {r.at_risk_accounts:>2} {money_short(r.arr_at_risk):>7}\n",
-                style="red" if r.at_risk_accounts else "",
-            )
-        self.query_one("#renewals", Static).update(renewals)
+        self.query_one("#renewals", Static).update(renewals_text(report.renewals))
         table = self.query_one("#movers", DataTable)
         table.clear()
         for m in data.movers:

@@ -186,6 +186,17 @@ class FeedbackScreen(ModalScreen[bool]):
         if saved is not None:
             self.dismiss(True)
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A field's error goes as soon as its value is valid (checked again only while one is shown)."""
+        name = event.input.id or ""
+        if name not in FIELDS or not event.input.has_class("invalid"):
+            return
+        _, errors = writes.parse_feedback(self.account_key, self.values())
+        error = self.query_one(f"#{name}-error", Static)
+        error.update(errors.get(name, ""))
+        error.set_class(name in errors, "shown")
+        event.input.set_class(name in errors, "invalid")
+
     def action_save(self) -> None:
         if self.note is not None:
             self.save_edit(self.note)

@@ -2,20 +2,25 @@
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from cstui.metrics.bands import Band
 from cstui.readmodels import views
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
-from cstui.tui.widgets.charts import Chart
+from cstui.tui.widgets.charts import Chart, headline
 
 RANGES = {"3": 3, "6": 6, "1": 12, "2": 24}
 WIDE = 160  # at this width and more, the charts sit in a 4 x 2 grid
 
 
 class TrendsScreen(BookScreen[list[views.MonthPoint]]):
-    """Health distribution, NPS, CSAT/CES, churn and NRR, MRR, usage and sentiment by month."""
+    """Health distribution, NPS, CSAT/CES, churn, NRR, MRR, usage and sentiment by month.
+
+    The charts sit in one focusable scrolling list: `tab` goes chart by chart (the list scrolls to
+    the focused one), up/down/pgup/pgdn/home/end scroll, so every chart is reachable at 80x24.
+    """
 
     BINDINGS = [
         Binding("3", "range(3)", "3 months"),
@@ -31,11 +36,12 @@ class TrendsScreen(BookScreen[list[views.MonthPoint]]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="trends-title", markup=False)
-        with Grid(id="charts"):
+        with VerticalScroll(id="charts"):
             yield Chart("Health bands (accounts, month end)", id="chart-health")
             yield Chart("NPS", id="chart-nps")
             yield Chart("CSAT % and CES (x10)", id="chart-csat")
-            yield Chart("Logo churn % and NRR % (monthly)", id="chart-churn")
+            yield Chart("Logo churn % (monthly)", id="chart-churn")
+            yield Chart("NRR % (monthly)", id="chart-nrr")
             yield Chart("MRR", id="chart-mrr")
             yield Chart("Daily active users (mean)", id="chart-usage")
             yield Chart("Sentiment of notes and comments (-2..2)", id="chart-sentiment")
@@ -43,6 +49,7 @@ class TrendsScreen(BookScreen[list[views.MonthPoint]]):
 
     def on_mount(self) -> None:
         self._fit()  # before the first paint, so the charts are drawn once at their final size
+        self.query_one("#chart-health", Chart).focus()
         super().on_mount()
 
     def on_resize(self) -> None:
@@ -61,21 +68,36 @@ class TrendsScreen(BookScreen[list[views.MonthPoint]]):
     def show(self, points: list[views.MonthPoint]) -> None:
         self.points = points
         self.query_one("#trends-title", Static).update(
-            f"Last {self.months} months to {self.app.as_of.isoformat()} (keys 3, 6, 1 = 12, 2 = 24)"
+            f"Last {self.months} months to {self.app.as_of.isoformat()} · range: 3, 6, 1=12, 2=24 · tab: next chart"
         )
         months = [p.month for p in points]
-        self.query_one("#chart-health", Chart).draw_bands(months, [p.bands for p in points])
-        self.query_one("#chart-nps", Chart).draw_lines(months, {"NPS": [p.nps for p in points]})
-        self.query_one("#chart-csat", Chart).draw_lines(
-            months,
-            {"CSAT %": [p.csat for p in points], "CES x10": [None if p.ces is None else p.ces * 10 for p in points]},
-            ylim=(0, 100),
+        health = self.query_one("#chart-health", Chart)
+        health.title = headline(
+            "Health bands, red", months, [float(p.bands.get(Band.RED, 0)) for p in points], "{:,.0f}"
         )
-        self.query_one("#chart-churn", Chart).draw_lines(
-            months, {"churn %": [p.churn for p in points], "NRR %": [p.nrr for p in points]}
-        )
-        self.query_one("#chart-mrr", Chart).draw_lines(months, {"MRR": [p.mrr for p in points]})
-        self.query_one("#chart-usage", Chart).draw_lines(months, {"users": [p.active_users for p in points]})
-        self.query_one("#chart-sentiment", Chart).draw_lines(
-            months, {"mood": [p.sentiment for p in points]}, ylim=(-2, 2)
-        )
+        health.draw_bands(months, [p.bands for p in points])
+        self._line("#chart-nps", "NPS", months, {"NPS": [p.nps for p in points]}, "{:+.1f}")
+        csat = [p.csat for p in points]
+        ces = [None if p.ces is None else p.ces * 10 for p in points]
+        self._line("#chart-csat", "CSAT %", months, {"CSAT %": csat, "CES x10": ces}, "{:.1f}", ylim=(0, 100))
+        self._line("#chart-churn", "Logo churn %", months, {"churn %": [p.churn for p in points]}, "{:.1f}")
+        self._line("#chart-nrr", "NRR %", months, {"NRR %": [p.nrr for p in points]}, "{:.1f}")
+        self._line("#chart-mrr", "MRR", months, {"MRR": [p.mrr for p in points]}, "{:,.0f}")
+        users = [p.active_users for p in points]
+        self._line("#chart-usage", "Daily active users", months, {"users": users}, "{:,.1f}")
+        mood = [p.sentiment for p in points]
+        self._line("#chart-sentiment", "Sentiment (-2..2)", months, {"mood": mood}, "{:+.2f}", ylim=(-2, 2))
+
+    def _line(
+        self,
+        chart_id: str,
+        name: str,
+        months: list[str],
+        series: dict[str, list[float | None]],
+        fmt: str,
+        ylim: tuple[float, float] | None = None,
+    ) -> None:
+        """Draw a line chart titled with its first series' newest value and change."""
+        chart = self.query_one(chart_id, Chart)
+        chart.title = headline(name, months, next(iter(series.values())), fmt)
+        chart.draw_lines(months, series, ylim=ylim)

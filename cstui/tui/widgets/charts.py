@@ -4,6 +4,8 @@ Charts are textual-plotext `PlotextPlot` widgets: they follow the app's theme by
 ("auto" theme) and redraw at the size they are given, so they read at 80x24 and at 200x50.
 """
 
+import calendar
+import math
 from collections.abc import Callable
 
 from textual_plotext import PlotextPlot
@@ -15,8 +17,58 @@ from cstui.readmodels.curves import step_curve
 BAND_COLORS = {Band.GREEN: (46, 160, 67), Band.YELLOW: (215, 170, 20), Band.RED: (210, 50, 50)}
 
 
+def month_label(month: str) -> str:
+    """YYYY-MM as a reader says it: 'Nov 25'."""
+    year, number = month.split("-")
+    return f"{calendar.month_abbr[int(number)]} {year[2:]}"
+
+
+def headline(title: str, months: list[str], values: list[float | None], fmt: str) -> str:
+    """The chart's title with its newest value and the change from the month before it,
+    so the figure reads without tracing the line: 'MRR 424,380 (+1,230 on Oct 26)'."""
+    known = [(m, v) for m, v in zip(months, values) if v is not None]
+    if not known:
+        return f"{title}: no data"
+    month, now = known[-1]
+    text = f"{title} {fmt.format(now)} in {month_label(month)}"
+    if len(known) > 1:
+        before_month, before = known[-2]
+        change = now - before
+        sign = "+" if change >= 0 else "-"
+        text += f" ({sign}{fmt.format(abs(change)).lstrip('+')} on {month_label(before_month)})"
+    return text
+
+
+def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
+    """About `count` round tick values covering [low, high] (1, 2 or 5 times a power of ten apart)."""
+    if not math.isfinite(low) or not math.isfinite(high):
+        return []
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / max(1, count - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value <= high + step / 2:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def tick_label(value: float) -> str:
+    """Thousands separators; no '.0' on whole numbers."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
 class Chart(PlotextPlot):
-    """A plotext chart with a title; `draw_*` replace what it shows."""
+    """A plotext chart with a title; `draw_*` replace what it shows.
+
+    Focusable, so `tab` walks from chart to chart and the trends list scrolls to the one focused.
+    """
+
+    can_focus = True
 
     def __init__(self, title: str, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -41,8 +93,18 @@ class Chart(PlotextPlot):
         plt.title(self.title)
 
     def _labels(self, labels: list[str]) -> list[str]:
-        """Shorten date labels so they fit: YYYY-MM-DD -> MM-DD, YYYY-MM -> 'YY-MM."""
-        return [label[5:] if len(label) == 10 else f"'{label[2:]}" if len(label) == 7 else label for label in labels]
+        """Shorten date labels so they fit: YYYY-MM-DD -> MM-DD, YYYY-MM -> 'Nov 25'."""
+        return [label[5:] if len(label) == 10 else month_label(label) if len(label) == 7 else label for label in labels]
+
+    def _yticks(self, values: list[float], ylim: tuple[float, float] | None) -> None:
+        """Round y ticks written with thousands separators (plotext would print 424380)."""
+        low, high = ylim if ylim else (min(values), max(values))
+        if not ylim:
+            pad = (high - low) * 0.05 or abs(high) * 0.05 or 1
+            low, high = low - pad, high + pad
+        ticks = [t for t in nice_ticks(low, high) if low <= t <= high]
+        if ticks:
+            self.plt.yticks(ticks, [tick_label(t) for t in ticks])
 
     def draw_lines(
         self, labels: list[str], series: dict[str, list[float | None]], ylim: tuple[float, float] | None = None
@@ -63,6 +125,9 @@ class Chart(PlotextPlot):
             plt.xticks(xs[::step], self._labels(labels)[::step])
         if ylim:
             plt.ylim(*ylim)
+        known = [v for values in series.values() for v in values if v is not None]
+        if known:
+            self._yticks(known, ylim)
         self.refresh()
 
     def draw_steps(
@@ -101,5 +166,9 @@ class Chart(PlotextPlot):
         )
         step = self._tick_step(len(labels))
         plt.xticks(xs[::step], self._labels(labels)[::step])
+        tallest = max((sum(b.get(k, 0) for k in BAND_COLORS) for b in bands), default=0)
+        if tallest:  # whole accounts, not 139.0
+            plt.ylim(0, tallest)
+            self._yticks([0, tallest], (0, tallest))
         self.points_drawn = len(labels)
         self.refresh()
