@@ -151,12 +151,14 @@ def test_lifespan_is_capped_at_ten_years_when_nobody_churns(make):
 def test_renewals_due_within_horizons_with_arr(make):
     a = make.account("A", "2025-01-01", renewal="2026-07-30")  # 30 days after D: in 30d
     b = make.account("B", "2025-01-01", renewal="2026-07-31")  # 31 days: in 60d only
-    make.account("C", "2025-01-01", renewal="2026-06-30")  # today: already past
+    c = make.account("C", "2025-01-01", renewal="2026-06-30")  # today: due today, in every window
     make.account("D", "2025-01-01", renewal="2026-07-15", churn="2026-05-01")  # churned: not due
+    make.account("E", "2025-01-01", renewal="2026-06-29")  # yesterday: past
     make.mrr(a, "2025-01-01", 100)
     make.mrr(b, "2025-01-01", 50)
-    assert [(r.account_id, r.arr) for r in renewals_due(make.conn, D, 30)] == [(a, 1200)]
-    assert [r.account_id for r in renewals_due(make.conn, D, 60)] == [a, b]
+    make.mrr(c, "2025-01-01", 10)
+    assert [(r.account_id, r.arr) for r in renewals_due(make.conn, D, 30)] == [(c, 120), (a, 1200)]
+    assert [r.account_id for r in renewals_due(make.conn, D, 60)] == [c, a, b]
 
 
 def test_self_service_rate(make):

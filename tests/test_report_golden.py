@@ -1,7 +1,8 @@
 """`cstui report --json` is byte for byte what it was before the report became a dataclass.
 
 The files in tests/golden/ were printed by cstui at commit ad7026b (the report as a dict) on the demo
-book as of DEMO_DATE. A change to a figure's name, order or value shows here as a diff.
+book as of DEMO_DATE. A change to a figure's name, order or value shows here as a diff. One intended change
+since: a renewal due on the report date is in the 30/60/90-day windows (issue 11), one more demo account.
 """
 
 from pathlib import Path

@@ -197,5 +197,4 @@ def health_explain(
     before = previous_snapshot(book.conn, acct, day) or account_health(book.conn, acct, day - timedelta(days=30))
     change = what_changed(before, breakdown)
     if change.delta is not None:
-        driver = f"; biggest driver: {change.driver.label} {change.driver.delta:+.1f} points" if change.driver else ""
-        typer.echo(f"since {before.as_of}: {change.delta:+.1f} points{driver}")
+        typer.echo(f"since {before.as_of}: {change.delta:+.1f} points; {change.explanation()}")

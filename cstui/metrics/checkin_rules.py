@@ -160,10 +160,10 @@ URGENCY_SEVERITY = {Band.RED: 2, Band.YELLOW: 1, Band.NO_DATA: 1, Band.GREEN: 0}
 
 
 def _renewals_within(inputs: RuleInputs, threshold: float) -> list[tuple[int, str]]:
-    """Accounts renewing after the day and within `threshold` days of it, with the date."""
+    """Accounts renewing today or within `threshold` days of it, with the date."""
     horizon = (inputs.day + timedelta(days=int(threshold))).isoformat()
     rows = inputs.conn.execute(
-        "SELECT id, renewal_date FROM accounts WHERE renewal_date > ? AND renewal_date <= ?",
+        "SELECT id, renewal_date FROM accounts WHERE renewal_date >= ? AND renewal_date <= ?",
         [inputs.day.isoformat(), horizon],
     )
     return [(a, renewal) for a, renewal in rows]

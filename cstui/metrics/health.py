@@ -98,7 +98,11 @@ class Breakdown:
         floors = [int(t // 1) for t in tenths]
         missing = round(round(self.score, 1) * 10) - sum(floors)  # the score as shown, in tenths
         order = sorted(range(len(tenths)), key=lambda i: tenths[i] - floors[i], reverse=True)
-        for i in order[: max(0, missing)]:
+        # A component's points never show above its shown weight share (it cannot carry more than its
+        # share): such a component is passed over while another can take the tenth.
+        caps = [round(c.share * 10) for c in self.components]
+        fits = [i for i in order if floors[i] + 1 <= caps[i]]
+        for i in (fits + [i for i in order if i not in fits])[: max(0, missing)]:
             floors[i] += 1
         return [f / 10 for f in floors]
 
@@ -406,7 +410,33 @@ class HealthChange:
 
     @property
     def driver(self) -> ComponentChange | None:
-        return self.changes[0] if self.changes and abs(self.changes[0].delta) >= 0.05 else None
+        """The component that moved most in the direction the score moved.
+
+        A component moving the other way cannot explain the change: when a first survey arrives the
+        other components' shares shrink, so a fall can come with one component's points rising.
+        """
+        total = self.delta
+        moved = [ch for ch in self.changes if abs(ch.delta) >= 0.05]
+        if total is not None and abs(total) >= 0.05:
+            moved = [ch for ch in moved if (ch.delta > 0) == (total > 0)]
+        return moved[0] if moved else None
+
+    @property
+    def reshared(self) -> list[str]:
+        """Components whose data appeared or went missing: the weights were shared out again."""
+        return [
+            f"{ch.label} {'has data now' if ch.score_after is not None else 'has no data now'}"
+            for ch in self.changes
+            if (ch.score_before is None) != (ch.score_after is None)
+        ]
+
+    def explanation(self) -> str:
+        """The driver and any re-sharing of weights, in words, for the account screen and the CLI."""
+        driver = self.driver
+        text = f"biggest driver: {driver.label} {driver.delta:+.1f}" if driver else "no component moved"
+        if self.reshared:
+            text += f"; weights re-shared ({', '.join(self.reshared)})"
+        return text
 
 
 def what_changed(before: Breakdown, after: Breakdown) -> HealthChange:

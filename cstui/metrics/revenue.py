@@ -123,11 +123,11 @@ class Renewal:
 
 
 def renewals_due(conn: Conn, as_of: date, days: int, scope: Scope = EVERYONE) -> list[Renewal]:
-    """Accounts on the books after `as_of` whose renewal falls in `(as_of, as_of + days]`, with ARR."""
+    """Accounts on the books after `as_of` renewing in `[as_of, as_of + days]` (due today counts), with ARR."""
     clause, params = scope.where("a.id")
     sql = f"""
         SELECT a.id, a.renewal_date, 12 * {_mrr_at("d")} FROM accounts a
-        WHERE {on_books()} AND a.renewal_date > :today AND a.renewal_date <= :until{clause}
+        WHERE {on_books()} AND a.renewal_date >= :today AND a.renewal_date <= :until{clause}
         ORDER BY a.renewal_date, a.id
     """
     named = {

@@ -93,9 +93,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         self.query_one("#account-title", Static).update(title)
         change = self.query_one("#account-change", Static)
         if d.change and d.change.delta is not None:
-            driver = d.change.driver
             text = f"Since the snapshot of {d.change.before.as_of}: {d.change.delta:+.1f} points"
-            text += f"; biggest driver: {driver.label} {driver.delta:+.1f}" if driver else "; no component moved"
+            text += f"; {d.change.explanation()}"
             change.update(text)
         else:
             change.update("No earlier snapshot to compare with yet.")
