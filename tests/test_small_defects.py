@@ -54,3 +54,16 @@ def test_a_renewal_due_today_is_in_the_30_day_window(book):
         (today, "2026-11-24", 1200.0),
         (later, "2026-12-24", 1200.0),
     ]
+
+
+def test_explain_and_report_show_the_same_points_for_every_component(demo_path, cli):
+    """`health explain` and `report --account` used to round one component 5.1 and 5.0."""
+
+    def points(text: str) -> list[str]:
+        rows = [line.split("│") for line in text.splitlines() if line.count("│") >= 6]
+        return [cells[5].strip() for cells in rows if cells[5].strip() and cells[5].strip() != "points"]
+
+    for key in ("ACC-1001", "ACC-1010", "ACC-1047"):
+        explain = cli("health", "explain", key, "--as-of", "2026-11-24", "--db", str(demo_path)).out
+        report = cli("report", "--account", key, "--as-of", "2026-11-24", "--db", str(demo_path)).out
+        assert points(explain) and points(explain) == points(report)

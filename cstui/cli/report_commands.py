@@ -11,6 +11,7 @@ from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
 from cstui.formatting import date_or_missing, fmt
 from cstui.metrics.base import EVERYONE, Period, Scope
+from cstui.metrics.health import shown_points
 from cstui.safe_text import visible
 from cstui.storage import resolve
 from cstui.storage.writes import account_id
@@ -139,9 +140,9 @@ def _print_report(result: "PortfolioReport | AccountReport") -> None:
         table.add_row(label, fmt(figure(result), kind), result.windows.of(window))
     table.add_row("Health", f"{fmt(result.health_score)} {result.health_band}", "as of report date")
     Console().print(table)
-    _print_components(
-        [(c.component, c.raw, c.score, c.share, c.points, c.newest_fact, c.stale) for c in result.health_components]
-    )
+    parts = result.health_components
+    shown = shown_points(result.health_score, [c.points for c in parts], [c.share for c in parts])
+    _print_components([(c.component, c.raw, c.score, c.share, p, c.newest_fact, c.stale) for c, p in zip(parts, shown)])
 
 
 ComponentLine = tuple[str, str, float | None, float, float, str | None, bool]  # name, raw, score, share, points, ...

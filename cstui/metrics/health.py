@@ -79,6 +79,27 @@ class Component:
     stale: bool = False
 
 
+def shown_points(score: float | None, points: list[float], shares: list[float]) -> list[float]:
+    """Points to 0.1 that add up to the score shown (largest-remainder rounding).
+
+    One function for every place that prints a breakdown (`health explain`, `report --account`, the
+    app, the brief), so the same component never shows 5.1 in one and 5.0 in another. A component's
+    points never show above its shown weight share (it cannot carry more than its share): such a
+    component is passed over while another can take the tenth.
+    """
+    if score is None:
+        return [0.0 for _ in points]
+    tenths = [p * 10 for p in points]
+    floors = [int(t // 1) for t in tenths]
+    missing = round(round(score, 1) * 10) - sum(floors)  # the score as shown, in tenths
+    order = sorted(range(len(tenths)), key=lambda i: tenths[i] - floors[i], reverse=True)
+    caps = [round(share * 10) for share in shares]
+    fits = [i for i in order if floors[i] + 1 <= caps[i]]
+    for i in (fits + [i for i in order if i not in fits])[: max(0, missing)]:
+        floors[i] += 1
+    return [f / 10 for f in floors]
+
+
 @dataclass(slots=True)
 class Breakdown:
     account_id: int
@@ -92,19 +113,7 @@ class Breakdown:
 
     def rounded_points(self) -> list[float]:
         """Points to 0.1 that add up to the score shown (largest-remainder rounding)."""
-        if self.score is None:
-            return [0.0 for _ in self.components]
-        tenths = [c.points * 10 for c in self.components]
-        floors = [int(t // 1) for t in tenths]
-        missing = round(round(self.score, 1) * 10) - sum(floors)  # the score as shown, in tenths
-        order = sorted(range(len(tenths)), key=lambda i: tenths[i] - floors[i], reverse=True)
-        # A component's points never show above its shown weight share (it cannot carry more than its
-        # share): such a component is passed over while another can take the tenth.
-        caps = [round(c.share * 10) for c in self.components]
-        fits = [i for i in order if floors[i] + 1 <= caps[i]]
-        for i in (fits + [i for i in order if i not in fits])[: max(0, missing)]:
-            floors[i] += 1
-        return [f / 10 for f in floors]
+        return shown_points(self.score, [c.points for c in self.components], [c.share for c in self.components])
 
     def to_json(self) -> str:
         return json.dumps([asdict(c) for c in self.components])
