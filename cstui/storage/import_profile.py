@@ -229,12 +229,17 @@ def _paid_when(value: object, where: str) -> PaidWhen | None:
 # --- the command line's spelling ---
 
 
+def _pair(option: str, text: str, shape: str, example: str, *, last: bool = False) -> tuple[str, str]:
+    """Split `LEFT=RIGHT` (at the last '=' when `last`, so a header may hold one); both sides required."""
+    left, sep, right = text.rpartition("=") if last else text.partition("=")
+    if not sep or not left.strip() or not right.strip():
+        raise UserError(f"{option}: '{text}' is not {shape} (e.g. {option} \"{example}\")")
+    return left.strip(), right.strip()
+
+
 def parse_column_map(text: str) -> ColumnMap:
-    """`--map "Invoice #=invoice_no"` (the last '=' splits, so a header may hold one)."""
-    source, sep, target = text.rpartition("=")
-    if not sep or not source.strip() or not target.strip():
-        raise UserError(f"--map: '{text}' is not SOURCE=COLUMN (e.g. --map \"Invoice #=invoice_no\")")
-    return ColumnMap(source.strip(), target.strip())
+    """`--map "Invoice #=invoice_no"`."""
+    return ColumnMap(*_pair("--map", text, "SOURCE=COLUMN", "Invoice #=invoice_no", last=True))
 
 
 def parse_value_map(text: str) -> ValueMap:
@@ -248,18 +253,12 @@ def parse_value_map(text: str) -> ValueMap:
 
 def parse_constant(text: str) -> Constant:
     """`--set "kind=nps"`."""
-    column, sep, value = text.partition("=")
-    if not sep or not column.strip() or not value.strip():
-        raise UserError(f"--set: '{text}' is not COLUMN=VALUE (e.g. --set \"kind=nps\")")
-    return Constant(column.strip(), value.strip())
+    return Constant(*_pair("--set", text, "COLUMN=VALUE", "kind=nps"))
 
 
 def parse_paid_when(text: str) -> PaidWhen:
     """`--paid-when "Status=paid"`."""
-    column, sep, equals = text.partition("=")
-    if not sep or not column.strip() or not equals.strip():
-        raise UserError(f"--paid-when: '{text}' is not COLUMN=WORD (e.g. --paid-when \"Status=paid\")")
-    return PaidWhen(column.strip(), equals.strip())
+    return PaidWhen(*_pair("--paid-when", text, "COLUMN=WORD", "Status=paid"))
 
 
 def profile_file_body(name: str, profile: ImportProfile) -> str:
