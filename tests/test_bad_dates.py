@@ -615,3 +615,14 @@ async def test_a_huge_account_name_takes_a_few_header_lines_with_an_ellipsis(boo
         assert ("N" * (ONE_LINE_LIMIT - 1) + ELLIPSIS) in str(title.render())
         timeline = app.screen.query_one("#timeline")
         assert len(str(timeline.get_row_at(0)[2])) == ONE_LINE_LIMIT
+
+
+def test_renewal_accuracy_and_the_brief_name_a_bad_renewal_date_in_one_line(book_path, book, cli):
+    """The read models behind `renewal accuracy` and `brief` read renewal dates through `book_date` too."""
+    small_book(book)
+    write_raw(book_path, "UPDATE renewal_calls SET renewal_date = '2025-02-30'")
+    write_raw(book_path, "UPDATE accounts SET renewal_date = '2025-02-30'")
+    for command in (("renewal", "accuracy"), ("brief", "A1")):
+        result = cli(*command, "--as-of", AS_OF, "--db", str(book_path))
+        assert result.code == 1 and "Traceback" not in result.err, (command, result.err)
+        assert "'2025-02-30'" in result.err and "renewal_date" in result.err and "cstui doctor" in result.err, command

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cstui.metrics.base import Conn, Scope
+from cstui.metrics.dates import book_date
 from cstui.metrics.health import Breakdown, ComponentChange, HealthChange, account_health, what_changed
 from cstui.metrics.revenue import total_mrr
 from cstui.safe_text import visible
@@ -89,7 +90,8 @@ def precall_brief(conn: Conn, account_id: int, as_of: date) -> PrecallBrief:
     last_call = precall.last_conversation(conn, account_id, day)
     change = None
     if last_call is not None and last_call < day:
-        change = what_changed(account_health(conn, account_id, date.fromisoformat(last_call)), health)
+        then = book_date(last_call, "interactions.occurred_on")
+        change = what_changed(account_health(conn, account_id, then), health)
     meeting = precall.next_meeting(conn, account_id, day)
     return PrecallBrief(
         account_id=account_id,
@@ -132,7 +134,7 @@ def renewal_line(brief: PrecallBrief) -> str:
         return f"churned {brief.churn_date}"
     if brief.renewal_date is None:
         return "no renewal date"
-    days = (date.fromisoformat(brief.renewal_date) - brief.as_of).days
+    days = (book_date(brief.renewal_date, "accounts.renewal_date") - brief.as_of).days
     when = "today" if days == 0 else f"in {days} days" if days > 0 else f"{-days} days ago"
     return f"renews {brief.renewal_date} ({when})"
 

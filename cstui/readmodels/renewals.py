@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn, Scope
+from cstui.metrics.dates import book_date
 from cstui.metrics.health import health_for_accounts
 from cstui.metrics.revenue import mrr_by_account, renewals_due
 from cstui.storage import reads
@@ -175,7 +176,7 @@ def accuracy(conn: Conn, as_of: date) -> Accuracy:
     """Score every call on a renewal dated before `as_of`: did the account renew?"""
     scored = []
     for c in calls(conn, before=as_of):
-        after = date.fromisoformat(c.renewal_date) + timedelta(days=1)
+        after = book_date(c.renewal_date, "accounts.renewal_date") + timedelta(days=1)
         mrr = mrr_by_account(conn, after, Scope(account_id=c.account_id)).get(c.account_id, 0.0)
         scored.append(ScoredCall(c.account_key, c.renewal_date, c.call, c.expected_arr, mrr > 0, 12 * mrr))
     by_call = {

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from cstui.errors import UserError
+from cstui.metrics.dates import book_date
 from cstui.storage.connection import write_transaction
 from cstui.storage.records import Account, get_account
 
@@ -157,7 +158,7 @@ def plan(playbook: Playbook, account: Account, today: date) -> tuple[str, list[P
         )
     if not playbook.steps:
         raise UserError(f"playbook '{playbook.name}': has no steps")
-    base = date.fromisoformat(start)
+    base = book_date(start, f"the {definition.description} of account {account.key}")
     tasks = [
         PlannedTask(step.title, max(base + timedelta(days=step.offset_days), today).isoformat())
         for step in playbook.steps
