@@ -626,3 +626,20 @@ def test_renewal_accuracy_and_the_brief_name_a_bad_renewal_date_in_one_line(book
         result = cli(*command, "--as-of", AS_OF, "--db", str(book_path))
         assert result.code == 1 and "Traceback" not in result.err, (command, result.err)
         assert "'2025-02-30'" in result.err and "renewal_date" in result.err and "cstui doctor" in result.err, command
+
+
+def test_doctor_finds_a_value_written_past_the_check_constraints_and_changes_nothing(book_path, book, cli):
+    """A hand edit with `PRAGMA ignore_check_constraints` puts an NPS of 11 in the book: doctor names
+    it (SQLite skips CHECKs on a read-only connection, so doctor checks on a query-only one)."""
+    small_book(book)
+    book.conn.close()
+    conn = sqlite3.connect(book_path)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    conn.execute("UPDATE surveys SET score = 11")
+    conn.commit()
+    conn.close()
+    before = book_path.read_bytes()
+    result = cli("doctor", "--db", str(book_path))
+    assert result.code == 1
+    assert "integrity_check found damage: CHECK constraint failed in surveys" in result.out
+    assert book_path.read_bytes() == before

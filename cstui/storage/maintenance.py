@@ -47,6 +47,18 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
+def _checking(path: Path) -> sqlite3.Connection:
+    """A connection for the integrity check that cannot write (`query_only`) but is not opened
+    read-only where the file allows writing: on a read-only connection SQLite's integrity_check
+    skips the CHECK constraints, so a score of 11 written with the checks switched off went unseen."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+        conn.execute("PRAGMA query_only = 1")
+        return conn
+    except sqlite3.OperationalError:
+        return _read_only(path)  # a read-only file or folder: the constraints go unchecked
+
+
 def check_file(path: Path) -> tuple[list[str], list[str]]:
     """Integrity, foreign keys and schema steps of a book file, without writing to it.
 
@@ -55,7 +67,7 @@ def check_file(path: Path) -> tuple[list[str], list[str]]:
     facts: list[str] = []
     problems: list[str] = []
     try:
-        conn = _read_only(path)
+        conn = _checking(path)
         try:
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
             orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
