@@ -54,7 +54,7 @@ def contact_by(at: str = "d", alias: str = "") -> str:
 def calendar_meeting(alias: str = "") -> str:
     """An interaction taken from a calendar export by `cstui ingest`: it may be dated ahead, a meeting
     booked and not yet held, which counts as contact only from its day on (`contact_by`)."""
-    return f"({_column(alias, 'ingest_key')} LIKE 'ics:%')"
+    return f"(ifnull({_column(alias, 'ingest_key')}, '') LIKE 'ics:%')"  # never NULL: safe under NOT
 
 
 def open_follow_up(alias: str = "") -> str:
