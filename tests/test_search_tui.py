@@ -166,13 +166,18 @@ async def test_search_finds_a_note_by_a_word_in_its_notes_and_opens_the_account_
         assert isinstance(app.screen, RecordScreen) and app.screen.title_text == f"Note {note_id}"
 
 
-async def test_a_survey_comment_and_a_ticket_open_at_their_rows(demo_path):
+async def test_a_survey_comment_a_ticket_and_a_task_open_at_their_rows(demo_path):
     conn = sqlite3.connect(demo_path)
     with conn:
         (account_id,) = conn.execute("SELECT id FROM accounts WHERE key = 'ACC-1008'").fetchone()
         survey_id = conn.execute(
             "INSERT INTO surveys (account_id, kind, score, responded_on, comment) "
             "VALUES (?, 'nps', 4, '2026-01-15', 'the bassoon export is slow')",
+            [account_id],
+        ).lastrowid
+        task_id = conn.execute(
+            "INSERT INTO tasks (account_id, title, due_on, created_on) "
+            "VALUES (?, 'Send the piccolo deck', '2026-12-01', '2026-11-20')",
             [account_id],
         ).lastrowid
         ticket_id = conn.execute(
@@ -193,6 +198,12 @@ async def test_a_survey_comment_and_a_ticket_open_at_their_rows(demo_path):
             assert (timeline_ref(screen).table, timeline_ref(screen).record_id) == (table, record_id)
             assert row_on_screen(app, screen.query_one("#timeline", DataTable))
             await press(pilot, "escape", "escape")
+        await press(pilot, "ctrl+f")  # an open follow-up is in the follow-ups table, not the timeline
+        await type_query(pilot, "piccolo")
+        await press(pilot, "enter")
+        follow_ups = app.screen.query_one("#follow-ups", DataTable)
+        assert app.focused is follow_ups
+        assert app.screen.rows["follow-ups"][follow_ups.cursor_row].record_id == task_id
 
 
 async def test_a_record_the_account_screen_does_not_show_is_named_in_a_notification(demo_path):
