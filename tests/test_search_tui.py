@@ -207,12 +207,18 @@ async def test_a_survey_comment_a_ticket_and_a_task_open_at_their_rows(demo_path
 
 
 async def test_a_record_the_account_screen_does_not_show_is_named_in_a_notification(demo_path):
-    """A done follow-up is not listed and a meeting after the as-of date is past the timeline's end:
-    the account opens, the cursor stays, and a notification says why."""
+    """A done follow-up is not listed, a meeting after the as-of date is past the timeline's end and an
+    old note is beyond its 200 newest entries: the account opens, and a notification says why."""
     account_id, note_id = add_note(demo_path, "ACC-1008", "Kazoo workshop", "booked")
+    _, old_id = add_note(demo_path, "ACC-1008", "Zither call", "long ago")
     conn = sqlite3.connect(demo_path)
     with conn:
         conn.execute("UPDATE interactions SET occurred_on = '2026-12-03' WHERE id = ?", [note_id])
+        conn.execute("UPDATE interactions SET occurred_on = '2019-05-01' WHERE id = ?", [old_id])
+        conn.executemany(
+            "INSERT INTO interactions (account_id, occurred_on, kind, summary) VALUES (?, '2026-10-01', 'note', 'x')",
+            [[account_id]] * 200,
+        )
         conn.execute(
             "INSERT INTO tasks (account_id, title, due_on, created_on, done_on) "
             "VALUES (?, 'Send the ocarina deck', '2026-11-01', '2026-10-20', '2026-10-30')",
@@ -236,3 +242,9 @@ async def test_a_record_the_account_screen_does_not_show_is_named_in_a_notificat
         await press(pilot, "enter")
         assert isinstance(app.screen, AccountScreen)
         assert seen[-1][0].endswith("is done: the account lists open follow-ups only.")
+        await press(pilot, "escape")
+        app.screen.query_one("#search-query", Input).value = ""
+        await type_query(pilot, "zither")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, AccountScreen)
+        assert seen[-1][0] == f"This note {old_id} is older than the 200 newest timeline entries shown here."

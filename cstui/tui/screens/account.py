@@ -193,13 +193,14 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         self.app.notify(self._not_shown(ref), severity="warning", timeout=8, markup=False)
 
     def _not_shown(self, ref: RowRef) -> str:
+        """Why a record of this account has no row here, in one line."""
         name = f"{RECORD_NAMES.get(ref.table, ref.table)} {ref.record_id}"
         day = self.app.as_of.isoformat()
+        if ref.table == "tasks":  # a task's day is its due date: only being done keeps it off the list
+            return f"This {name} is done: the account lists open follow-ups only."
         if ref.day is not None and ref.day > day:
             return f"This {name} is dated {ref.day}, after {day}: the timeline ends at {day}."
-        if ref.table == "tasks":
-            return f"This {name} is done: the account lists open follow-ups only."
-        if len(self.detail.timeline if self.detail else []) >= TIMELINE_LIMIT:
+        if self.detail is not None and len(self.detail.timeline) >= TIMELINE_LIMIT:
             return f"This {name} is older than the {TIMELINE_LIMIT} newest timeline entries shown here."
         return f"This {name} is not shown on the account screen."
 
