@@ -45,6 +45,9 @@ def test_a_weekly_meeting_is_taken_four_weeks_ahead_and_counts_only_once_held(de
     assert time.code == 0, time.err
     row = next(a for a in json.loads(time.out)["accounts"] if a["key"] == "ACC-1000")
     assert row["meeting_minutes"] == 30 * HELD  # the demo's own meetings have no length
+    november = cli("time", "--period", "2026-11-01:2026-12-01", "--json", "--db", str(demo_path), "--as-of", TODAY)
+    row = next(a for a in json.loads(november.out)["accounts"] if a["key"] == "ACC-1000")
+    assert row["meeting_minutes"] == 30 * 3  # 5, 12 and 19 Nov: the 26th is booked, not spent yet
 
     queue = [u.occurred_on for u in review.unreviewed(conn, DEMO_DATE) if u.summary == "Weekly sync"]
     assert len(queue) == HELD and max(queue) == "2026-11-19"  # a meeting is reviewed once it took place

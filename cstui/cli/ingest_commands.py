@@ -118,7 +118,11 @@ TIME_DAYS = 90  # the default period: the trailing 90 days
 
 def time_spent(
     period: Annotated[
-        str | None, typer.Option("--period", help="START:END (END excluded; default: the last 90 days).")
+        str | None,
+        typer.Option(
+            "--period",
+            help="START:END (END excluded; default: the last 90 days). Meetings after --as-of are booked, not counted.",
+        ),
     ] = None,
     as_of: AsOfOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")] = False,
@@ -132,9 +136,10 @@ def time_spent(
     from cstui.metrics.attention import EMAIL_MINUTES, time_report
     from cstui.metrics.base import trailing
 
-    window = parse_period(period) if period else trailing(as_of_date(as_of), TIME_DAYS)
+    day = as_of_date(as_of)
+    window = parse_period(period) if period else trailing(day, TIME_DAYS)
     book = open_book(db)
-    report = time_report(book.conn, window)
+    report = time_report(book.conn, window, day)
     if as_json:
         data = asdict(report)
         data["period"] = {"start": window.s, "end": window.e}

@@ -53,7 +53,7 @@ class AttentionSummary:
 
 def attention_summary(conn: Conn, as_of: date, days: int = DAYS) -> AttentionSummary:
     """The panel's figures for the trailing `days` days that end on `as_of`."""
-    report = time_report(conn, trailing(as_of, days))
+    report = time_report(conn, trailing(as_of, days), as_of)
     accounts = {a.key: a for a in report.accounts}
     return AttentionSummary(
         period=report.period,
