@@ -5,7 +5,7 @@ demo` asks for the inbox, so a new user sees ingested meetings and mail (and `cs
 """
 
 import importlib.util
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -28,5 +28,5 @@ def write_demo_inbox(csv_dir: Path, out_dir: Path, today: date) -> Path:
 
 def ingest_demo_inbox(book: Database, csv_dir: Path, out_dir: Path, today: date) -> IngestResult:
     folder = write_demo_inbox(csv_dir, out_dir, today)
-    options = ReadOptions(since=today - timedelta(days=365), until=today)
+    options = ReadOptions.around(today)
     return ingest_paths(book, [folder], options, CSM)

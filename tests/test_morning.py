@@ -80,7 +80,7 @@ async def test_survey_entry_outside_a_call(demo_path, demo):
         assert isinstance(app.screen, SurveyScreen)
         await pilot.press("1", "2")
         await press(pilot, "ctrl+s")
-        assert "'12' is not a whole number from 0 to 10" in str(app.screen.query_one("#survey-error").render())
+        assert "'12' is not a whole number from 0 to 10" in str(app.screen.query_one("#survey-score-error").render())
         await pilot.press("backspace", "backspace", "9")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, AccountScreen)

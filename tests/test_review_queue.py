@@ -64,7 +64,7 @@ def unreviewed_count(demo) -> int:
 
 
 def test_storage_functions(inbox_book, demo):
-    queue = review.unreviewed(demo.conn)
+    queue = review.unreviewed(demo.conn, DEMO_DATE)
     assert [(u.account_key, u.occurred_on, u.summary) for u in queue] == [  # newest first
         ("ACC-1000", "2026-11-22", "Thanks for the demo"),
         ("ACC-1001", "2026-11-21", HOSTILE),
@@ -74,9 +74,9 @@ def test_storage_functions(inbox_book, demo):
         review.set_read(demo, queue[0].interaction_id, 3)
     with pytest.raises(UserError, match="no such interaction"):
         review.accept(demo, 999_999)
-    assert len(review.unreviewed(demo.conn)) == 3  # nothing changed by the refusals
+    assert len(review.unreviewed(demo.conn, DEMO_DATE)) == 3  # nothing changed by the refusals
     assert review.accept_all(demo, [queue[0].interaction_id, queue[1].interaction_id]) == 2
-    assert [u.summary for u in review.unreviewed(demo.conn)] == ["Renewal questions"]
+    assert [u.summary for u in review.unreviewed(demo.conn, DEMO_DATE)] == ["Renewal questions"]
 
 
 async def test_review_queue_from_the_keyboard(inbox_book, demo):
@@ -143,7 +143,7 @@ async def test_accept_all_asks_first(inbox_book, demo):
 
 
 def test_a_review_is_a_change_that_undo_takes_back(inbox_book, demo, cli):
-    newest = review.unreviewed(demo.conn)[0]
+    newest = review.unreviewed(demo.conn, DEMO_DATE)[0]
     review.set_read(demo, newest.interaction_id, -1)
     assert rows(demo)[2][4:6] == (-1, 1)
     undone = cli("undo", "--db", str(inbox_book))

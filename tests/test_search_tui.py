@@ -3,14 +3,15 @@
 import sqlite3
 
 from textual.command import CommandList, CommandPalette
-from textual.widgets import Input, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.accounts import AccountsScreen
+from cstui.tui.screens.record import RecordScreen
 from cstui.tui.screens.search import SearchScreen
 from tests.conftest import DEMO_DATE
-from tests.tui_helpers import press, settle
+from tests.tui_helpers import press, record_notifications, settle
 
 SIZE = (120, 40)
 
@@ -126,3 +127,124 @@ async def test_palette_jumps_to_an_account_by_a_fragment_of_its_name(demo_path):
                 break
         await press(pilot, "enter")
         assert isinstance(app.screen, AccountScreen) and app.screen.account_id == account_id
+
+
+def timeline_ref(screen: AccountScreen):
+    """The record under the account screen's timeline cursor."""
+    table = screen.query_one("#timeline", DataTable)
+    return screen.rows["timeline"][table.cursor_row]
+
+
+def row_on_screen(app, table: DataTable) -> bool:
+    """True when the table's cursor row is inside the visible part of the account body."""
+    body = app.screen.query_one("#account-body")
+    y = table.region.y + table.header_height + table.cursor_row - round(table.scroll_y)
+    return body.region.y <= y < body.region.bottom and table.region.y <= y < table.region.bottom
+
+
+async def test_search_finds_a_note_by_a_word_in_its_notes_and_opens_the_account_at_it(demo_path):
+    # An old note, far down the account's timeline: the cursor must go to it and the screen scroll there.
+    account_id, note_id = add_note(demo_path, "ACC-1008", "Quarterly call", "Asked about the marimba connector")
+    conn = sqlite3.connect(demo_path)
+    with conn:
+        conn.execute("UPDATE interactions SET occurred_on = '2025-03-02' WHERE id = ?", [note_id])
+    conn.close()
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+f")
+        await type_query(pilot, "marimba")
+        await press(pilot, "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AccountScreen) and screen.account_id == account_id
+        timeline = screen.query_one("#timeline", DataTable)
+        assert timeline.cursor_row > 20  # not the first rows: the cursor really moved
+        assert (timeline_ref(screen).table, timeline_ref(screen).record_id) == ("interactions", note_id)
+        assert app.focused is timeline and row_on_screen(app, timeline)
+        await press(pilot, "enter")  # enter opens the record the cursor is on
+        assert isinstance(app.screen, RecordScreen) and app.screen.title_text == f"Note {note_id}"
+
+
+async def test_a_survey_comment_a_ticket_and_a_task_open_at_their_rows(demo_path):
+    conn = sqlite3.connect(demo_path)
+    with conn:
+        (account_id,) = conn.execute("SELECT id FROM accounts WHERE key = 'ACC-1008'").fetchone()
+        survey_id = conn.execute(
+            "INSERT INTO surveys (account_id, kind, score, responded_on, comment) "
+            "VALUES (?, 'nps', 4, '2026-01-15', 'the bassoon export is slow')",
+            [account_id],
+        ).lastrowid
+        task_id = conn.execute(
+            "INSERT INTO tasks (account_id, title, due_on, created_on) "
+            "VALUES (?, 'Send the piccolo deck', '2026-12-01', '2026-11-20')",
+            [account_id],
+        ).lastrowid
+        ticket_id = conn.execute(
+            "INSERT INTO tickets (account_id, opened_on, severity, channel, subject) "
+            "VALUES (?, '2025-08-01', 'high', 'assisted', 'Oboe sync fails')",
+            [account_id],
+        ).lastrowid
+    conn.close()
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for word, table, record_id in (("bassoon", "surveys", survey_id), ("oboe", "tickets", ticket_id)):
+            await press(pilot, "ctrl+f")
+            await type_query(pilot, word)
+            await press(pilot, "enter")
+            screen = app.screen
+            assert isinstance(screen, AccountScreen) and screen.account_id == account_id
+            assert (timeline_ref(screen).table, timeline_ref(screen).record_id) == (table, record_id)
+            assert row_on_screen(app, screen.query_one("#timeline", DataTable))
+            await press(pilot, "escape", "escape")
+        await press(pilot, "ctrl+f")  # an open follow-up is in the follow-ups table, not the timeline
+        await type_query(pilot, "piccolo")
+        await press(pilot, "enter")
+        follow_ups = app.screen.query_one("#follow-ups", DataTable)
+        assert app.focused is follow_ups
+        assert app.screen.rows["follow-ups"][follow_ups.cursor_row].record_id == task_id
+
+
+async def test_a_record_the_account_screen_does_not_show_is_named_in_a_notification(demo_path):
+    """A done follow-up is not listed, a meeting after the as-of date is past the timeline's end and an
+    old note is beyond its 200 newest entries: the account opens, and a notification says why."""
+    account_id, note_id = add_note(demo_path, "ACC-1008", "Kazoo workshop", "booked")
+    _, old_id = add_note(demo_path, "ACC-1008", "Zither call", "long ago")
+    conn = sqlite3.connect(demo_path)
+    with conn:
+        conn.execute("UPDATE interactions SET occurred_on = '2026-12-03' WHERE id = ?", [note_id])
+        conn.execute("UPDATE interactions SET occurred_on = '2019-05-01' WHERE id = ?", [old_id])
+        conn.executemany(
+            "INSERT INTO interactions (account_id, occurred_on, kind, summary) VALUES (?, '2026-10-01', 'note', 'x')",
+            [[account_id]] * 200,
+        )
+        conn.execute(
+            "INSERT INTO tasks (account_id, title, due_on, created_on, done_on) "
+            "VALUES (?, 'Send the ocarina deck', '2026-11-01', '2026-10-20', '2026-10-30')",
+            [account_id],
+        )
+    conn.close()
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        seen = record_notifications(app)
+        await press(pilot, "ctrl+f")
+        await type_query(pilot, "kazoo")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, AccountScreen) and app.screen.account_id == account_id
+        assert seen[-1][0] == (
+            f"This note {note_id} is dated 2026-12-03, after 2026-11-24: the timeline ends at 2026-11-24."
+        )
+        await press(pilot, "escape")
+        app.screen.query_one("#search-query", Input).value = ""
+        await type_query(pilot, "ocarina")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, AccountScreen)
+        assert seen[-1][0].endswith("is done: the account lists open follow-ups only.")
+        await press(pilot, "escape")
+        app.screen.query_one("#search-query", Input).value = ""
+        await type_query(pilot, "zither")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, AccountScreen)
+        assert seen[-1][0] == f"This note {old_id} is older than the 200 newest timeline entries shown here."

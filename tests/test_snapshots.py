@@ -55,6 +55,7 @@ CASES = {
     "checkin_80x24": ((80, 24), steps("c")),
     "backtest_80x24": ((80, 24), steps("b")),
     "feedback_form_80x24": ((80, 24), steps("c", "f")),
+    "dashboard_time_panel_80x24": ((80, 24), steps("end")),  # issue 16: the body scrolled to its last panel
 }
 EMPTY_CASES = {"welcome": (120, 40), "welcome_80x24": (80, 24)}
 

@@ -2,7 +2,7 @@
 
 import os
 import shlex
-from datetime import timedelta
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +10,7 @@ import typer
 
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
+from cstui.ingest.window import AHEAD_DAYS, SINCE_DAYS
 from cstui.safe_text import visible
 
 if TYPE_CHECKING:
@@ -47,7 +48,16 @@ def ingest(
     ] = False,
     headers_only: Annotated[bool, typer.Option("--headers-only", help="Store no message bodies.")] = False,
     since: Annotated[
-        str | None, typer.Option("--since", help="First day of meetings taken (default: 365 days before --as-of).")
+        str | None,
+        typer.Option("--since", help=f"First day of meetings taken (default: {SINCE_DAYS} days before --as-of)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help=f"Last day of meetings taken (default: {AHEAD_DAYS} days after --as-of). Meetings after "
+            "--as-of are stored as booked: the brief's next meeting, not contact until their day.",
+        ),
     ] = None,
     as_of: AsOfOption = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Your time zone (default: this machine's).")] = None,
@@ -60,11 +70,12 @@ def ingest(
 
     if me is not None and "@" not in me:
         raise UserError(f"--me: '{visible(me, one_line=True)}' is not an email address")
-    until = as_of_date(as_of)
-    first = as_of_date(since, "--since") if since else until - timedelta(days=365)
-    if first > until:
-        raise UserError(f"--since: {first} is after --as-of {until}")
-    options = ReadOptions(since=first, until=until, tz=_zone(tz), headers_only=headers_only)
+    window = ReadOptions.around(as_of_date(as_of), _zone(tz), headers_only)
+    first = as_of_date(since, "--since") if since else window.since
+    last = as_of_date(until, "--until") if until else window.until
+    if first > last:
+        raise UserError(f"--since: {first} is after --until {last}")
+    options = replace(window, since=first, until=last)
     book = open_book(db)
     result = ingest_paths(book, paths, options, me.strip().lower() if me else None, add_contacts=add_contacts)
     _report(result, paths, show_all)
@@ -107,7 +118,11 @@ TIME_DAYS = 90  # the default period: the trailing 90 days
 
 def time_spent(
     period: Annotated[
-        str | None, typer.Option("--period", help="START:END (END excluded; default: the last 90 days).")
+        str | None,
+        typer.Option(
+            "--period",
+            help="START:END (END excluded; default: the last 90 days). Meetings after --as-of are booked, not counted.",
+        ),
     ] = None,
     as_of: AsOfOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")] = False,
@@ -121,9 +136,10 @@ def time_spent(
     from cstui.metrics.attention import EMAIL_MINUTES, time_report
     from cstui.metrics.base import trailing
 
-    window = parse_period(period) if period else trailing(as_of_date(as_of), TIME_DAYS)
+    day = as_of_date(as_of)
+    window = parse_period(period) if period else trailing(day, TIME_DAYS)
     book = open_book(db)
-    report = time_report(book.conn, window)
+    report = time_report(book.conn, window, day)
     if as_json:
         data = asdict(report)
         data["period"] = {"start": window.s, "end": window.e}

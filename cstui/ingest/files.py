@@ -8,6 +8,7 @@ from cstui.errors import UserError
 from cstui.ingest.calendar import parse_calendar
 from cstui.ingest.items import Item, Problem
 from cstui.ingest.mail import parse_eml, parse_mbox
+from cstui.ingest.window import default_window
 from cstui.safe_text import visible
 
 SUFFIXES = (".ics", ".eml", ".mbox")
@@ -29,6 +30,11 @@ class ReadOptions:
     until: date
     tz: tzinfo | None = None  # None: this machine's time zone
     headers_only: bool = False
+
+    @classmethod
+    def around(cls, today: date, tz: tzinfo | None = None, headers_only: bool = False) -> "ReadOptions":
+        """The default window around `today` (`window.default_window`)."""
+        return cls(*default_window(today), tz, headers_only)
 
 
 def collect(paths: list[Path]) -> tuple[list[Path], list[Problem]]:

@@ -6,12 +6,17 @@ read and answer one. Each account's share of that is set against its share of th
 the period's end. An account has *much ARR and little attention* when its ARR share is at least the
 average account's and its attention share is under half its ARR share; *much attention and little
 ARR* is the mirror image. Up to `NAMED` of each are named, the largest gap first.
+
+Only time spent counts: a meeting booked after the as-of date (`cstui ingest` takes the calendar
+four weeks ahead) is left out even when the period reaches past that date (`predicates.contact_by`).
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from cstui.metrics.base import Conn, Period
 from cstui.metrics.revenue import mrr_by_account
+from cstui.storage.predicates import contact_by
 
 EMAIL_MINUTES = 5
 NAMED = 5
@@ -48,14 +53,14 @@ class TimeReport:
     overserved: list[str]  # account keys: much attention, little ARR
 
 
-_TIME_SQL = """
+_TIME_SQL = f"""
     SELECT a.id, a.key, a.name, a.segment, coalesce(t.meetings, 0), coalesce(t.minutes, 0), coalesce(t.emails, 0)
     FROM accounts a LEFT JOIN (
         SELECT account_id,
                sum(kind = 'meeting') AS meetings,
                sum(CASE WHEN kind = 'meeting' THEN coalesce(duration_minutes, 0) ELSE 0 END) AS minutes,
                sum(kind = 'email') AS emails
-        FROM interactions WHERE occurred_on >= :s AND occurred_on < :e GROUP BY account_id
+        FROM interactions WHERE occurred_on >= :s AND occurred_on < :e AND {contact_by("d")} GROUP BY account_id
     ) t ON t.account_id = a.id
     ORDER BY a.key
 """
@@ -65,12 +70,13 @@ def _share(part: float, whole: float) -> float:
     return part / whole if whole else 0.0
 
 
-def time_report(conn: Conn, period: Period) -> TimeReport:
-    """Attention and ARR per account (those with either) and per segment over `period`."""
+def time_report(conn: Conn, period: Period, as_of: date) -> TimeReport:
+    """Attention and ARR per account (those with either) and per segment over `period`, counting
+    what took place by the end of `as_of`."""
     mrr = mrr_by_account(conn, period.end)
     raw = []
     for account, key, name, segment, meetings, minutes, emails in conn.execute(
-        _TIME_SQL, {"s": period.s, "e": period.e}
+        _TIME_SQL, {"s": period.s, "e": period.e, "d": as_of.isoformat()}
     ):
         arr = 12 * mrr.get(account, 0.0)
         if arr or meetings or emails:

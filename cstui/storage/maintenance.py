@@ -16,6 +16,7 @@ from pathlib import Path
 from cstui.errors import UserError
 from cstui.metrics.config_rules import config_problems
 from cstui.safe_text import visible
+from cstui.storage import predicates as rule
 from cstui.storage.connection import applied_steps, backup_to, connect
 from cstui.storage.date_guards import DATE_COLUMNS, DATE_GUARD_STEP, date_guard_names, not_a_date
 from cstui.storage.migrations import known_steps
@@ -139,6 +140,10 @@ class BadValue:
         return f'sqlite-utils query {book} "{update}"'
 
 
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {name for (name,) in conn.execute("SELECT name FROM pragma_table_info(?)", [table])}
+
+
 def _scan(
     conn: sqlite3.Connection, book: str, table: str, column: str, condition: str, params: list[str], why: str
 ) -> list[str]:
@@ -174,6 +179,8 @@ def value_problems(conn: sqlite3.Connection, book: Path, today: date) -> list[st
                 )
     for table, column in NOT_AFTER_TODAY:
         condition = f"t.{column} > ? AND NOT ({not_a_date(column)})"
+        if table == "interactions" and "ingest_key" in _columns(conn, table):  # booked meetings are dated ahead
+            condition += f" AND NOT {rule.calendar_meeting('t')}"
         why = f"after today ({today.isoformat()}): put the day it happened"
         problems += _scan(conn, quoted, table, column, condition, [today.isoformat()], why)
     settings = conn.execute("SELECT name, value FROM health_config").fetchall()

@@ -51,6 +51,12 @@ def contact_by(at: str = "d", alias: str = "") -> str:
     return f"({_column(alias, 'occurred_on')} <= :{identifier(at)})"
 
 
+def calendar_meeting(alias: str = "") -> str:
+    """An interaction taken from a calendar export by `cstui ingest`: it may be dated ahead, a meeting
+    booked and not yet held, which counts as contact only from its day on (`contact_by`)."""
+    return f"(ifnull({_column(alias, 'ingest_key')}, '') LIKE 'ics:%')"  # never NULL: safe under NOT
+
+
 def open_follow_up(alias: str = "") -> str:
     """A follow-up task not yet done."""
     return f"({_column(alias, 'done_on')} IS NULL)"

@@ -8,10 +8,12 @@ queue when the CSM gives their read of it, accepts it as it is, or rewrites it i
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 
 from sqlite_utils import Database
 
 from cstui.errors import UserError
+from cstui.storage import predicates as rule
 from cstui.storage.connection import write_transaction
 from cstui.storage.writes import Feedback
 
@@ -47,14 +49,16 @@ class Unreviewed:
         )
 
 
-def unreviewed(conn: sqlite3.Connection) -> list[Unreviewed]:
-    """Every unreviewed interaction, the newest first (the one the CSM remembers best)."""
+def unreviewed(conn: sqlite3.Connection, day: date) -> list[Unreviewed]:
+    """Every unreviewed interaction held by `day`, the newest first (the one the CSM remembers best);
+    a meeting booked after it waits until it has taken place."""
     rows = conn.execute(
-        """
+        f"""
         SELECT i.id, a.id, a.key, a.name, i.occurred_on, i.kind, i.summary, i.notes, i.contact_email,
                i.participants, i.duration_minutes, i.text_sentiment
         FROM interactions i JOIN accounts a ON a.id = i.account_id
-        WHERE i.reviewed = 0 ORDER BY i.occurred_on DESC, i.id DESC"""
+        WHERE i.reviewed = 0 AND {rule.contact_by("d", "i")} ORDER BY i.occurred_on DESC, i.id DESC""",
+        {"d": day.isoformat()},
     )
     return [Unreviewed(*row) for row in rows]
 

@@ -4,6 +4,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.formatting import date_or_missing, figure
@@ -14,6 +15,17 @@ from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 from cstui.tui.widgets.playbook_panel import PlaybookPanel
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
+
+TIMELINE_LIMIT = 200  # the newest entries the timeline shows
+# What each table's records are called when one is not among the rows shown.
+RECORD_NAMES = {
+    "interactions": "note",
+    "surveys": "survey response",
+    "tickets": "ticket",
+    "invoices": "invoice",
+    "tasks": "follow-up",
+    "contacts": "contact",
+}
 
 
 class AccountScreen(BookScreen[views.AccountDetail]):
@@ -35,9 +47,11 @@ class AccountScreen(BookScreen[views.AccountDetail]):
     #follow-ups, #contacts { height: auto; max-height: 6; }
     """
 
-    def __init__(self, account_id: int) -> None:
+    def __init__(self, account_id: int, focus: RowRef | None = None) -> None:
+        """`focus` (a search hit's record) puts the cursor on that record's row once the account is shown."""
         super().__init__()
         self.account_id = account_id
+        self.focus_ref = focus  # until the first show has moved the cursor there
         self.detail: views.AccountDetail | None = None
         self.rows: dict[str, list[RowRef]] = {}  # table id -> the record behind each row
 
@@ -72,7 +86,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         super().on_mount()
 
     def fetch(self, conn: Conn) -> views.AccountDetail:
-        return views.account_detail(conn, self.account_id, self.app.as_of)
+        return views.account_detail(conn, self.account_id, self.app.as_of, TIMELINE_LIMIT)
 
     def show(self, d: views.AccountDetail) -> None:
         self.detail = d
@@ -161,6 +175,45 @@ class AccountScreen(BookScreen[views.AccountDetail]):
                 for r in d.timeline
             ],
         )
+        if self.focus_ref is not None:
+            ref, self.focus_ref = self.focus_ref, None
+            self.focus_row(ref)
+
+    def focus_row(self, ref: RowRef) -> None:
+        """Put the cursor of whichever table shows `ref` on its row, focus that table and scroll the row
+        into view; when no table shows it, say why instead of leaving the cursor at the top."""
+        for table_id, refs in self.rows.items():
+            row = next((i for i, shown in enumerate(refs) if shown.same_record(ref)), None)
+            if row is not None:
+                table = self.query_one(f"#{table_id}", DataTable)
+                table.move_cursor(row=row)
+                table.focus(scroll_visible=False)
+                self.call_after_refresh(self._scroll_to_cursor, table)
+                return
+        self.app.notify(self._not_shown(ref), severity="warning", timeout=8, markup=False)
+
+    def _not_shown(self, ref: RowRef) -> str:
+        """Why a record of this account has no row here, in one line."""
+        name = f"{RECORD_NAMES.get(ref.table, ref.table)} {ref.record_id}"
+        day = self.app.as_of.isoformat()
+        if ref.table == "tasks":  # a task's day is its due date: only being done keeps it off the list
+            return f"This {name} is done: the account lists open follow-ups only."
+        if ref.day is not None and ref.day > day:
+            return f"This {name} is dated {ref.day}, after {day}: the timeline ends at {day}."
+        if self.detail is not None and len(self.detail.timeline) >= TIMELINE_LIMIT:
+            return f"This {name} is older than the {TIMELINE_LIMIT} newest timeline entries shown here."
+        return f"This {name} is not shown on the account screen."
+
+    def _scroll_to_cursor(self, table: DataTable) -> None:
+        """Bring the cursor row on screen: near the top of the table's own window (the timeline scrolls
+        inside a fixed height), then the account body scrolled to that row (the table may be taller
+        than the screen at 80x24)."""
+        table.scroll_to(y=max(0, table.cursor_row - 2), animate=False, immediate=True)
+        body = self.query_one("#account-body", VerticalScroll)
+        header = table.header_height if table.show_header else 0
+        row_y = table.region.y + header + table.cursor_row - round(table.scroll_y)
+        top = row_y - body.region.y + round(body.scroll_y)
+        body.scroll_to_region(Region(0, top, 1, 1), center=True, animate=False, immediate=True)
 
     def _fill(self, table_id: str, rows: list[tuple[RowRef, list[Text]]]) -> None:
         """Refill a row table, keeping its cursor where it was (on the same row number)."""

@@ -29,6 +29,11 @@ class RowRef:
     table: str  # interactions, surveys, tickets, invoices, tasks, contacts
     record_id: int
     text: str
+    day: str | None = None  # the record's date, when known (says why a record is not among the rows shown)
+
+    def same_record(self, other: "RowRef") -> bool:
+        """True when both name the same row of the same table, whatever text they carry."""
+        return (self.table, self.record_id) == (other.table, other.record_id)
 
 
 def _changed(app: "CstuiApp", what: str) -> None:

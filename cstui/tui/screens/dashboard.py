@@ -15,6 +15,7 @@ from cstui.formatting import figure, money_short
 from cstui.metrics.bands import SCORED
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
+from cstui.tui.widgets.attention_panel import AttentionPanel
 from cstui.tui.widgets.figure import Figure
 from cstui.tui.widgets.text import book_text, number
 
@@ -100,11 +101,16 @@ class DashboardScreen(BookScreen["Dashboard"]):
         with Vertical(id="movers-box", classes="box"):
             yield Static("Moved most since the last snapshot (m or tab, enter opens)", classes="box-title")
             yield DataTable(id="movers", cursor_type="row", zebra_stripes=True)
+        yield AttentionPanel(id="attention-box")  # issue 16: loads itself, apart from the portfolio read
 
     def on_mount(self) -> None:
         table = self.query_one("#movers", DataTable)
         table.add_columns("Account", "Name", "Before", "Now", "Change", "Since", "Biggest driver")
         super().on_mount()
+
+    def reload(self) -> None:
+        super().reload()
+        self.query_one(AttentionPanel).load(self.app.as_of)
 
     def action_refresh(self) -> None:
         self.reload()

@@ -20,6 +20,7 @@ from cstui.errors import UserError
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import reads, records, writes
 from cstui.tui.screens.confirm import ConfirmScreen
+from cstui.tui.widgets.field_errors import FieldErrors
 
 if TYPE_CHECKING:
     from cstui.tui.app import CstuiApp
@@ -93,6 +94,7 @@ class FeedbackScreen(ModalScreen[bool]):
         self.existing = existing
         self.interaction_id = interaction_id
         self.initial: dict[str, str] = {}
+        self.field_errors = FieldErrors(self, {name: (name, f"{name}-error") for name in FIELDS})
         self.account_id = account_id
         self.account_key = account_key
         self.account_name = account_name
@@ -152,13 +154,6 @@ class FeedbackScreen(ModalScreen[bool]):
         values = self.values()
         return any(v.strip() != self.initial.get(k, "").strip() for k, v in values.items() if k != "kind")
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for name in FIELDS:
-            error = self.query_one(f"#{name}-error", Static)
-            error.update(errors.get(name, ""))
-            error.set_class(name in errors, "shown")
-            self.query_one(f"#{name}", Input).set_class(name in errors, "invalid")
-
     def save_edit(self, note: records.Note) -> None:
         """Write the changed fields of an edited note; a refused value is shown under its field."""
         values = self.values()
@@ -180,7 +175,7 @@ class FeedbackScreen(ModalScreen[bool]):
         except UserError as error:
             label, _, why = str(error).partition(": ")
             field = EDIT_ERRORS.get(label, "summary")
-            self.show_errors({field: why if field != "summary" or label == "summary" else str(error)})
+            self.field_errors.show({field: why if field != "summary" or label == "summary" else str(error)})
             self.query_one(f"#{field}", Input).focus()
             return
         if saved is not None:
@@ -188,25 +183,17 @@ class FeedbackScreen(ModalScreen[bool]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """A field's error goes as soon as its value is valid (checked again only while one is shown)."""
-        name = event.input.id or ""
-        if name not in FIELDS or not event.input.has_class("invalid"):
-            return
-        _, errors = writes.parse_feedback(self.account_key, self.values())
-        error = self.query_one(f"#{name}-error", Static)
-        error.update(errors.get(name, ""))
-        error.set_class(name in errors, "shown")
-        event.input.set_class(name in errors, "invalid")
+        self.field_errors.recheck(event.input, lambda: writes.parse_feedback(self.account_key, self.values())[1])
 
     def action_save(self) -> None:
         if self.note is not None:
             self.save_edit(self.note)
             return
         entry, errors = writes.parse_feedback(self.account_key, self.values())
-        self.show_errors(errors)
+        self.field_errors.show(errors)
         if entry is None:
-            first = next(iter(errors))
-            if first in FIELDS:
-                self.query_one(f"#{first}", Input).focus()
+            if (first := self.field_errors.first(errors)) is not None:
+                first.focus()
             return
         if self.store(entry):
             self.dismiss(True)

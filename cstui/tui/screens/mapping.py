@@ -27,6 +27,7 @@ from cstui.storage.csv_source import DAY_FIRST, MONTH_FIRST, SourceFile, open_so
 from cstui.storage.import_profile import ColumnMap, ImportProfile
 from cstui.storage.importer import ImportResult, Preview, import_path, preview_file
 from cstui.storage.mapping import guess_table, suggestions
+from cstui.tui.widgets.field_errors import FieldErrors
 
 if TYPE_CHECKING:
     from cstui.tui.app import CstuiApp
@@ -70,12 +71,14 @@ class MappingScreen(Screen[ImportResult | None]):
         self.path = path
         self.profile = profile
         self.preview: Preview | None = None
+        self.field_errors = FieldErrors(self, {"file": ("mapping-file", "mapping-file-error")})
         # The decoded file, kept while its encoding and separator stay (each key re-reads only the rows).
         self._decoded: tuple[tuple[Path, str | None, str | None], SourceFile] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="path of the CSV file to import, then enter", id="mapping-file")
+        yield Static("", id="mapping-file-error", classes="error", markup=False)
         with Horizontal(id="mapping-top"):
             with Vertical(classes="box"):
                 yield Static("", id="mapping-file-title", classes="box-title", markup=False)
@@ -100,14 +103,18 @@ class MappingScreen(Screen[ImportResult | None]):
 
     # --- the file ---
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The file field's error goes as soon as it names a file (checked again only while one is shown)."""
+        self.field_errors.recheck(event.input, lambda: file_errors(event.value))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "mapping-file":
-            path = Path(event.value.strip()).expanduser()
-            if not path.is_file():
-                self.say(f"{visible(path, one_line=True)}: no such file", error=True)
+            errors = file_errors(event.value)
+            self.field_errors.show(errors)
+            if errors:
                 return
             event.input.display = False
-            self.open_file(path)
+            self.open_file(Path(event.value.strip()).expanduser())
         elif event.input.id == "mapping-profile-name":
             self.action_run_import()
 
@@ -318,6 +325,17 @@ class MappingScreen(Screen[ImportResult | None]):
         saved = f"; saved as profile '{visible(name, one_line=True)}'" if name else ""
         self.app.notify(f"{visible(summary, one_line=True)}{saved}", title="Imported", markup=False)
         self.dismiss(result)
+
+
+def file_errors(typed: str) -> dict[str, str]:
+    """Why the typed path cannot be imported, under the field's name ("file"); empty when it can."""
+    path = Path(typed.strip()).expanduser()
+    if not typed.strip():
+        return {"file": "type the path of a CSV file"}
+    if not path.is_file():
+        what = "a folder, not a file" if path.is_dir() else "no such file"
+        return {"file": f"{visible(path, one_line=True)}: {what}"}
+    return {}
 
 
 def mapping_app(book_path: Path, path: Path, profile: ImportProfile | None, as_of: date) -> "CstuiApp":

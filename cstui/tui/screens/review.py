@@ -63,7 +63,7 @@ class ReviewScreen(BookScreen):
         super().on_mount()
 
     def fetch(self, conn) -> list[review.Unreviewed]:
-        return review.unreviewed(conn)
+        return review.unreviewed(conn, self.app.as_of)
 
     @property
     def table(self) -> DataTable:

@@ -20,12 +20,21 @@ from textual.worker import get_current_worker
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage.search import Hit, Kind, by_account, search
+from cstui.tui.screens.account_records import RowRef
 
 if TYPE_CHECKING:
     from cstui.tui.app import CstuiApp
 
 LIMIT = 200
 MATCH_STYLE = "bold reverse"
+# The table behind each kind of hit, as the account screen's rows name it (an account hit has none).
+TABLES = {
+    Kind.NOTE: "interactions",
+    Kind.SURVEY: "surveys",
+    Kind.TICKET: "tickets",
+    Kind.TASK: "tasks",
+    Kind.CONTACT: "contacts",
+}
 HINT = 'Words, "a phrase", prefix*, AND / OR / NOT  ·  enter opens the account  ·  escape goes back'
 
 
@@ -126,10 +135,16 @@ class SearchScreen(Screen[None]):
         self.open(self.targets[event.option_index])
 
     def open(self, target: Target) -> None:
-        """Open the account. The account screen cannot focus a record yet; `target.hit` says which."""
+        """Open the account, at the hit's record when it is one (an account's own line opens it at the top)."""
         from cstui.tui.screens.account import AccountScreen
 
-        self.app.push_screen(AccountScreen(target.account_id))
+        self.app.push_screen(AccountScreen(target.account_id, focus=row_ref(target.hit) if target.hit else None))
+
+
+def row_ref(hit: Hit) -> RowRef | None:
+    """The account screen's row for a hit's record; None for the account itself."""
+    table = TABLES.get(hit.kind)
+    return None if table is None else RowRef(table, hit.record_id, hit.title or hit.snippet, hit.day)
 
 
 def hit_line(hit: Hit) -> Text:

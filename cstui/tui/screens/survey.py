@@ -1,10 +1,13 @@
 """Survey entry for a response that arrived outside a call (NPS, CSAT or CES with a comment).
 
-`storage.writes.add_survey` checks every value (the same rules as `cstui survey add`); a date
-after today or not a date is named under the date field, other mistakes under the form.
+The score, date and contact are checked with the rules `storage.writes.add_survey` and
+`records.edit_survey` apply (those of `cstui survey add`); each mistake is named under its field and
+clears as soon as the value is fixed. What only the write can find is named under the form.
 """
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from textual import getters
 from textual.app import ComposeResult
@@ -16,11 +19,29 @@ from textual.widgets import Input, Select, Static
 from cstui.errors import UserError
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import reads, records, writes
+from cstui.tui.widgets.field_errors import FieldErrors
 
 if TYPE_CHECKING:
     from cstui.tui.app import CstuiApp
 
 KINDS = [("NPS (0-10)", "nps"), ("CSAT (1-5)", "csat"), ("CES (1-7)", "ces")]
+CHECKED = ("score", "date", "contact")  # the fields with an error line under them
+
+
+def survey_errors(values: dict[str, str], today: date) -> dict[str, str]:
+    """Per field, why its value cannot be saved: the checks the survey writes make, field by field."""
+    checks: dict[str, Callable[[], Any]] = {
+        "score": lambda: writes.check_score(values["kind"], values["score"]),
+        "date": lambda: writes.check_date("date", values["date"], not_after=today),
+        "contact": lambda: writes.check_email("contact email", values["contact"]),
+    }
+    errors = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except UserError as error:
+            errors[name] = error.reason if isinstance(error, writes.FieldError) else str(error).split(": ", 1)[-1]
+    return errors
 
 
 class SurveyScreen(ModalScreen[bool]):
@@ -37,6 +58,7 @@ class SurveyScreen(ModalScreen[bool]):
         self.account_key = existing.account_key if existing else account_key
         self.today = today
         self.initial: dict[str, str] = {}
+        self.field_errors = FieldErrors(self, {name: (f"survey-{name}", f"survey-{name}-error") for name in CHECKED})
 
     def compose(self) -> ComposeResult:
         with Vertical(id="survey-box", classes="modal"):
@@ -74,8 +96,8 @@ class SurveyScreen(ModalScreen[bool]):
                     yield Static(label, classes="field-label")
                     with Vertical(classes="field-input"):
                         yield widget
-                        if widget.id == "survey-date":
-                            yield Static("", id="survey-date-error", classes="error", markup=False)
+                        if widget.id in {f"survey-{name}" for name in CHECKED}:
+                            yield Static("", id=f"{widget.id}-error", classes="error", markup=False)
             yield Static("", id="survey-error", classes="error", markup=False)
             yield Static("ctrl+s save  ·  escape cancel", classes="hint")
 
@@ -104,8 +126,29 @@ class SurveyScreen(ModalScreen[bool]):
         )
         return self.app.write(records.edit_survey, survey_id, fields, self.app.as_of)
 
+    def checked_today(self) -> date:
+        """The day a response may not be after: the app's date for an edit (what `records.edit_survey` is
+        given), the machine's for a new one (what `writes.add_survey` uses)."""
+        return self.app.as_of if self.existing is not None else date.today()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A field's error goes as soon as its value is valid (checked again only while one is shown)."""
+        self.field_errors.recheck(event.input, lambda: survey_errors(self.values(), self.checked_today()))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Another kind has another scale: a score marked wrong is checked again on it."""
+        self.field_errors.recheck(
+            self.query_one("#survey-score", Input), lambda: survey_errors(self.values(), self.checked_today())
+        )
+
     def action_save(self) -> None:
         value = self.values()
+        errors = survey_errors(value, self.checked_today())
+        self.field_errors.show(errors)
+        self.show_error(None)
+        if (first := self.field_errors.first(errors)) is not None:
+            first.focus()
+            return
         try:
             if self.existing is not None:
                 saved = self.write_edit(self.existing.id)
@@ -125,15 +168,11 @@ class SurveyScreen(ModalScreen[bool]):
         if saved is not None:
             self.dismiss(True)
 
-    def show_error(self, error: UserError) -> None:
-        """A date mistake under the date field, any other under the form; one shown at a time."""
-        on_date = isinstance(error, writes.FieldError) and error.field_name == "date"
-        for target, mine in (("#survey-date-error", on_date), ("#survey-error", not on_date)):
-            message = self.query_one(target, Static)
-            message.update(
-                (error.reason if on_date and isinstance(error, writes.FieldError) else str(error)) if mine else ""
-            )
-            message.set_class(mine, "shown")
+    def show_error(self, error: UserError | None) -> None:
+        """A mistake only the write found, under the form (None clears it)."""
+        message = self.query_one("#survey-error", Static)
+        message.update("" if error is None else str(error))
+        message.set_class(error is not None, "shown")
 
     def action_cancel(self) -> None:
         self.dismiss(False)
