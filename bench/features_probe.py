@@ -1,0 +1,183 @@
+"""Run by bench/run.py in a fresh process: the app's features driven by Textual's pilot, timed.
+
+    python bench/features_probe.py BOOK --repeat 5 --steps list,checkin,keys,trends,search
+
+Prints one JSON line. Every time is from the key press until the screen shows the data it loads
+(the screen's latest load is on screen, then one more refresh so it is painted). The pilot's own
+cost (a key press and a refresh on a bare Textual DataTable) is measured in the same process, so
+key latencies can be given net of the harness. Peak RSS (VmHWM) is read after the dashboard, the
+account list and the check-in have loaded, as a CSM's first minute would.
+"""
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from generate import AS_OF  # noqa: E402
+
+STEPS = ("list", "checkin", "keys", "trends", "search")
+SEARCH_TYPED = "champion left"  # typed one key at a time into the search screen (ctrl+f)
+WAIT = 600.0  # seconds a load may take before the probe gives up on it
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def settle(pilot, done=None) -> None:
+    """Until every data screen shows its latest load (and `done()` holds), then one refresh."""
+    from cstui.tui.screens.base import BookScreen
+
+    deadline = time.perf_counter() + WAIT
+    while time.perf_counter() < deadline:
+        await pilot.pause()
+        stack = pilot.app.screen_stack
+        if all(s.is_current for s in stack if isinstance(s, BookScreen)) and (done is None or done()):
+            await pilot.pause()
+            return
+        await asyncio.sleep(0.001)
+    raise TimeoutError("a screen did not finish loading")
+
+
+async def timed(pilot, key: str, done=None) -> float:
+    start = time.perf_counter()
+    await pilot.press(key)
+    await settle(pilot, done)
+    return time.perf_counter() - start
+
+
+async def reload_timed(pilot) -> float:
+    """The current screen loads again (as after a write), timed to its data on screen."""
+    start = time.perf_counter()
+    pilot.app.screen.reload()
+    await settle(pilot)
+    return time.perf_counter() - start
+
+
+async def bare_key(repeat: int) -> float:
+    """The harness's own cost: a cursor move in a bare Textual DataTable of one page, same pilot calls."""
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    class Bare(App):
+        def compose(self):
+            yield DataTable(cursor_type="row")
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns(*"abcdefghij")
+            for i in range(100):
+                table.add_row(*[str(i * j) for j in range(10)])
+
+    async with Bare().run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        times = []
+        for _ in range(max(10, repeat * 10)):
+            start = time.perf_counter()
+            await pilot.press("down")
+            await pilot.pause()
+            await pilot.pause()
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+async def probe(book: Path, repeat: int, steps: set[str]) -> dict:
+    from cstui.tui.app import CstuiApp
+
+    out: dict = {}
+    app = CstuiApp(book, as_of=AS_OF, snapshot_on_open=False)
+    started = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        out["dashboard_loaded_s"] = time.perf_counter() - started
+        if "list" in steps or "checkin" in steps or "keys" in steps:
+            out["list_built_s"] = await timed(pilot, "a")
+            rows = getattr(app.screen, "all_rows", None)
+            out["accounts"] = len(rows) if rows is not None else None
+        if "checkin" in steps:
+            first = await timed(pilot, "c")
+            out["peak_rss_mb_dashboard_list_checkin"] = peak_rss_mb()
+            queue = getattr(app.screen, "queue", None)
+            out["checkin_queued"] = len(queue.items) if queue is not None else None
+            again = [await reload_timed(pilot) for _ in range(repeat)]
+            out["checkin_first_s"] = first
+            out["checkin_again_s"] = median(again)
+            first = await timed(pilot, "T")
+            again = [await reload_timed(pilot) for _ in range(repeat)]
+            out["tasks_first_s"] = first
+            out["tasks_again_s"] = median(again)
+            out["tasks_open"] = len(getattr(app.screen, "tasks", []))
+        if "keys" in steps:
+            await pilot.press("a")
+            await settle(pilot)
+            down = [await timed(pilot, "down") for _ in range(repeat * 10)]
+            sort = [await timed(pilot, key) for key in ("s", "S") * repeat]
+            await pilot.press("slash")
+            await settle(pilot)
+            filter_keys = [await timed(pilot, key) for key in "account 1"]
+            out["cursor_move_s"] = median(down)
+            out["sort_change_s"] = median(sort)
+            out["filter_keystroke_s"] = median(filter_keys)
+            await pilot.press("escape")
+            await settle(pilot)
+        if "trends" in steps:
+            await pilot.resize_terminal(160, 48)  # wide: the 8 charts sit in a 4 x 2 grid, all on screen
+            await settle(pilot)
+            out["trends_12_first_s"] = await timed(pilot, "t")
+            out["trends_24_first_s"] = await timed(pilot, "2")
+            again = []
+            for _ in range(repeat):
+                await timed(pilot, "1")
+                again.append(await timed(pilot, "2"))
+            out["trends_24_again_s"] = median(again)
+            await pilot.resize_terminal(120, 40)
+            await pilot.press("d")
+            await settle(pilot)
+        if "search" in steps:
+            from cstui.tui.screens.search import SearchScreen
+
+            await pilot.press("ctrl+f")
+            await settle(pilot, lambda: isinstance(app.screen, SearchScreen))
+            screen = app.screen
+            keys = []
+            for n, char in enumerate(SEARCH_TYPED):
+                typed = SEARCH_TYPED[: n + 1]
+                key = "space" if char == " " else char
+                shown = lambda typed=typed: screen.shown is not None and screen.shown[0] == typed  # noqa: E731
+                keys.append(await timed(pilot, key, shown))
+            out["search_keystroke_s"] = median(keys)
+            out["search_keystroke_max_s"] = max(keys)
+            out["search_typed"] = SEARCH_TYPED
+        out["peak_rss_mb_end"] = peak_rss_mb()
+    out["harness_key_s"] = await bare_key(repeat)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("book", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--steps", default=",".join(STEPS))
+    args = parser.parse_args()
+    steps = {s for s in args.steps.split(",") if s}
+    print(json.dumps(asyncio.run(probe(args.book, args.repeat, steps))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
