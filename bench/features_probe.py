@@ -97,7 +97,64 @@ def median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+async def checkin_and_tasks(pilot, repeat: int, out: dict) -> None:
+    first = await timed(pilot, "c")
+    out["peak_rss_mb_dashboard_list_checkin"] = peak_rss_mb()
+    queue = getattr(pilot.app.screen, "queue", None)
+    out["checkin_queued"] = len(queue.items) if queue is not None else None
+    again = [await reload_timed(pilot) for _ in range(repeat)]
+    out["checkin_first_s"] = first
+    out["checkin_again_s"] = median(again)
+    first = await timed(pilot, "T")
+    again = [await reload_timed(pilot) for _ in range(repeat)]
+    out["tasks_first_s"] = first
+    out["tasks_again_s"] = median(again)
+    out["tasks_open"] = len(getattr(pilot.app.screen, "tasks", []))
+
+
+async def keys(pilot, repeat: int, out: dict) -> None:
+    await pilot.press("a")
+    await settle(pilot)
+    down = [await timed(pilot, "down") for _ in range(repeat * 10)]
+    sort = [await timed(pilot, key) for key in ("s", "S") * repeat]
+    await pilot.press("slash")
+    await settle(pilot)
+    filter_keys = [await timed(pilot, key) for key in "account 1"]
+    out["cursor_move_s"] = median(down)
+    out["sort_change_s"] = median(sort)
+    out["filter_keystroke_s"] = median(filter_keys)
+    await pilot.press("escape")
+
+
+async def trends(pilot, repeat: int, out: dict) -> None:
+    await pilot.resize_terminal(160, 48)  # wide: the 8 charts sit in a 4 x 2 grid, all on screen
+    await settle(pilot)
+    out["trends_12_first_s"] = await timed(pilot, "t")
+    out["trends_24_first_s"] = await timed(pilot, "2")
+    again = [await reload_timed(pilot) for _ in range(repeat)]  # as after a write
+    out["trends_24_again_s"] = median(again)
+    await pilot.resize_terminal(120, 40)
+
+
+async def search(pilot, repeat: int, out: dict) -> None:
+    from cstui.tui.screens.search import SearchScreen
+
+    await pilot.press("ctrl+f")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+    screen = pilot.app.screen
+    times = []
+    for n, char in enumerate(SEARCH_TYPED):
+        typed = SEARCH_TYPED[: n + 1]
+        shown = lambda typed=typed: screen.shown is not None and screen.shown[0] == typed  # noqa: E731
+        times.append(await timed(pilot, "space" if char == " " else char, shown))
+    out["search_keystroke_s"] = median(times)
+    out["search_keystroke_max_s"] = max(times)
+    out["search_typed"] = SEARCH_TYPED
+    await pilot.press("escape")
+
+
 async def probe(book: Path, repeat: int, steps: set[str]) -> dict:
+    """The steps in a CSM's order; a step that fails is reported and the next one goes on."""
     from cstui.tui.app import CstuiApp
 
     out: dict = {}
@@ -106,64 +163,20 @@ async def probe(book: Path, repeat: int, steps: set[str]) -> dict:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         out["dashboard_loaded_s"] = time.perf_counter() - started
-        if "list" in steps or "checkin" in steps or "keys" in steps:
-            out["list_built_s"] = await timed(pilot, "a")
-            rows = getattr(app.screen, "all_rows", None)
-            out["accounts"] = len(rows) if rows is not None else None
-        if "checkin" in steps:
-            first = await timed(pilot, "c")
-            out["peak_rss_mb_dashboard_list_checkin"] = peak_rss_mb()
-            queue = getattr(app.screen, "queue", None)
-            out["checkin_queued"] = len(queue.items) if queue is not None else None
-            again = [await reload_timed(pilot) for _ in range(repeat)]
-            out["checkin_first_s"] = first
-            out["checkin_again_s"] = median(again)
-            first = await timed(pilot, "T")
-            again = [await reload_timed(pilot) for _ in range(repeat)]
-            out["tasks_first_s"] = first
-            out["tasks_again_s"] = median(again)
-            out["tasks_open"] = len(getattr(app.screen, "tasks", []))
-        if "keys" in steps:
-            await pilot.press("a")
-            await settle(pilot)
-            down = [await timed(pilot, "down") for _ in range(repeat * 10)]
-            sort = [await timed(pilot, key) for key in ("s", "S") * repeat]
-            await pilot.press("slash")
-            await settle(pilot)
-            filter_keys = [await timed(pilot, key) for key in "account 1"]
-            out["cursor_move_s"] = median(down)
-            out["sort_change_s"] = median(sort)
-            out["filter_keystroke_s"] = median(filter_keys)
-            await pilot.press("escape")
-            await settle(pilot)
-        if "trends" in steps:
-            await pilot.resize_terminal(160, 48)  # wide: the 8 charts sit in a 4 x 2 grid, all on screen
-            await settle(pilot)
-            out["trends_12_first_s"] = await timed(pilot, "t")
-            out["trends_24_first_s"] = await timed(pilot, "2")
-            again = []
-            for _ in range(repeat):
-                await timed(pilot, "1")
-                again.append(await timed(pilot, "2"))
-            out["trends_24_again_s"] = median(again)
-            await pilot.resize_terminal(120, 40)
+        out["list_built_s"] = await timed(pilot, "a")
+        rows = getattr(app.screen, "all_rows", None)
+        out["accounts"] = len(rows) if rows is not None else None
+        for name, step in (("checkin", checkin_and_tasks), ("keys", keys), ("trends", trends), ("search", search)):
+            if name not in steps:
+                continue
+            try:
+                await step(pilot, repeat, out)
+            except Exception as error:
+                out.setdefault("errors", {})[name] = f"{type(error).__name__}: {error}"
+            while len(app.screen_stack) > 1:  # back to the main screens, whatever the step left open
+                app.pop_screen()
             await pilot.press("d")
             await settle(pilot)
-        if "search" in steps:
-            from cstui.tui.screens.search import SearchScreen
-
-            await pilot.press("ctrl+f")
-            await settle(pilot, lambda: isinstance(app.screen, SearchScreen))
-            screen = app.screen
-            keys = []
-            for n, char in enumerate(SEARCH_TYPED):
-                typed = SEARCH_TYPED[: n + 1]
-                key = "space" if char == " " else char
-                shown = lambda typed=typed: screen.shown is not None and screen.shown[0] == typed  # noqa: E731
-                keys.append(await timed(pilot, key, shown))
-            out["search_keystroke_s"] = median(keys)
-            out["search_keystroke_max_s"] = max(keys)
-            out["search_typed"] = SEARCH_TYPED
         out["peak_rss_mb_end"] = peak_rss_mb()
     out["harness_key_s"] = await bare_key(repeat)
     return out

@@ -386,6 +386,11 @@ def write_report(results: dict, path: Path) -> None:
         for section, value in e.items()
         if isinstance(value, dict) and "error" in value
     ]
+    errors += [
+        f"- scale {k}, features, {step}: {error}"
+        for k, e in results.get("scales", {}).items()
+        for step, error in ((e.get("features") or {}).get("errors") or {}).items()
+    ]
     if errors:
         parts += ["## Sections that failed", "", *errors, ""]
     drawn = chart(results)
