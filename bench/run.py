@@ -54,6 +54,13 @@ SEARCH_QUERIES = ("pricing", '"new sponsor"', "integ*", "outage OR downtime", "r
 STARTED = time.perf_counter()
 
 
+def cpu_s() -> float:
+    """CPU seconds of this process and its finished children: on a busy machine, a hint of what
+    the wall time would be on an idle one."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def log(message: str) -> None:
     print(f"[{time.perf_counter() - STARTED:7.1f} s] {message}", file=sys.stderr, flush=True)
 
@@ -413,6 +420,7 @@ def run_scale(scale: float, args, results: dict, out: Path) -> None:
     repeat = args.repeat if scale <= 1 else min(args.repeat, args.repeat_above_1)
     entry["repeat"] = repeat
     timing = entry.setdefault("section_s", {})
+    cpu = entry.setdefault("section_cpu_s", {})
 
     def done(section: str) -> bool:
         return args.resume and section in entry and "error" not in entry[section]
@@ -422,19 +430,21 @@ def run_scale(scale: float, args, results: dict, out: Path) -> None:
             log(f"scale {key}: {section} already measured (--resume)")
             return
         log(f"scale {key}: {section}")
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu_s()
         try:
             entry[section] = fn()
         except Exception as error:  # one broken figure must not lose the others
             entry[section] = {"error": f"{type(error).__name__}: {error}"}
             log(f"scale {key}: {section} FAILED: {error}\n{traceback.format_exc()}")
         timing[section] = time.perf_counter() - start
+        cpu[section] = cpu_s() - start_cpu
         save(results, out)
 
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), cpu_s()
     build: dict = {}
     book = ensure_book(scale, args, build)
     timing["book"] = time.perf_counter() - start
+    cpu["book"] = cpu_s() - start_cpu
     entry["rows"] = build["rows"]
     entry["total_rows"] = build["total_rows"]
     if repeat < args.repeat:
@@ -453,8 +463,9 @@ def run_scale(scale: float, args, results: dict, out: Path) -> None:
         if steps:
             measure("features", lambda: bench_features(book, work, repeat, steps, args.probe_timeout))
     timing["total"] = sum(v for k, v in timing.items() if k != "total")
+    cpu["total"] = sum(v for k, v in cpu.items() if k != "total")
     save(results, out)
-    log(f"scale {key}: done in {timing['total']:.0f} s")
+    log(f"scale {key}: done in {timing['total']:.0f} s ({cpu['total']:.0f} CPU s)")
 
 
 def size_arg(text: str) -> tuple[int, int]:
