@@ -51,22 +51,41 @@ async def settle(pilot, done=None) -> None:
     raise TimeoutError("a screen did not finish loading")
 
 
-async def timed(pilot, key: str, done=None) -> float:
-    start = time.perf_counter()
+class Took(float):
+    """Seconds on the wall clock, with the process's CPU seconds over the same span (`cpu`): on a
+    loaded machine the wall time waits for other processes, the CPU time does not."""
+
+    cpu: float
+
+
+def took(start: float, start_cpu: float) -> Took:
+    result = Took(time.perf_counter() - start)
+    result.cpu = time.process_time() - start_cpu
+    return result
+
+
+def record(out: dict, name: str, samples: list[Took]) -> None:
+    """The median of the wall times as `name_s`, the median of the CPU times as `name_cpu_s`."""
+    out[f"{name}_s"] = statistics.median(samples)
+    out[f"{name}_cpu_s"] = statistics.median(s.cpu for s in samples)
+
+
+async def timed(pilot, key: str, done=None) -> Took:
+    start, start_cpu = time.perf_counter(), time.process_time()
     await pilot.press(key)
     await settle(pilot, done)
-    return time.perf_counter() - start
+    return took(start, start_cpu)
 
 
-async def reload_timed(pilot) -> float:
+async def reload_timed(pilot) -> Took:
     """The current screen loads again (as after a write), timed to its data on screen."""
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     pilot.app.screen.reload()
     await settle(pilot)
-    return time.perf_counter() - start
+    return took(start, start_cpu)
 
 
-async def bare_key(repeat: int) -> float:
+async def bare_key(repeat: int) -> list[Took]:
     """The harness's own cost: a cursor move in a bare Textual DataTable of one page, same pilot calls."""
     from textual.app import App
     from textual.widgets import DataTable
@@ -85,16 +104,12 @@ async def bare_key(repeat: int) -> float:
         await pilot.pause()
         times = []
         for _ in range(max(10, repeat * 10)):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             await pilot.press("down")
             await pilot.pause()
             await pilot.pause()
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
+            times.append(took(start, start_cpu))
+    return times
 
 
 async def checkin_and_tasks(pilot, repeat: int, out: dict) -> None:
@@ -102,13 +117,10 @@ async def checkin_and_tasks(pilot, repeat: int, out: dict) -> None:
     out["peak_rss_mb_dashboard_list_checkin"] = peak_rss_mb()
     queue = getattr(pilot.app.screen, "queue", None)
     out["checkin_queued"] = len(queue.items) if queue is not None else None
-    again = [await reload_timed(pilot) for _ in range(repeat)]
-    out["checkin_first_s"] = first
-    out["checkin_again_s"] = median(again)
-    first = await timed(pilot, "T")
-    again = [await reload_timed(pilot) for _ in range(repeat)]
-    out["tasks_first_s"] = first
-    out["tasks_again_s"] = median(again)
+    record(out, "checkin_first", [first])
+    record(out, "checkin_again", [await reload_timed(pilot) for _ in range(repeat)])
+    record(out, "tasks_first", [await timed(pilot, "T")])
+    record(out, "tasks_again", [await reload_timed(pilot) for _ in range(repeat)])
     out["tasks_open"] = len(getattr(pilot.app.screen, "tasks", []))
 
 
@@ -120,19 +132,18 @@ async def keys(pilot, repeat: int, out: dict) -> None:
     await pilot.press("slash")
     await settle(pilot)
     filter_keys = [await timed(pilot, key) for key in "account 1"]
-    out["cursor_move_s"] = median(down)
-    out["sort_change_s"] = median(sort)
-    out["filter_keystroke_s"] = median(filter_keys)
+    record(out, "cursor_move", down)
+    record(out, "sort_change", sort)
+    record(out, "filter_keystroke", filter_keys)
     await pilot.press("escape")
 
 
 async def trends(pilot, repeat: int, out: dict) -> None:
     await pilot.resize_terminal(160, 48)  # wide: the 8 charts sit in a 4 x 2 grid, all on screen
     await settle(pilot)
-    out["trends_12_first_s"] = await timed(pilot, "t")
-    out["trends_24_first_s"] = await timed(pilot, "2")
-    again = [await reload_timed(pilot) for _ in range(repeat)]  # as after a write
-    out["trends_24_again_s"] = median(again)
+    record(out, "trends_12_first", [await timed(pilot, "t")])
+    record(out, "trends_24_first", [await timed(pilot, "2")])
+    record(out, "trends_24_again", [await reload_timed(pilot) for _ in range(repeat)])  # as after a write
     await pilot.resize_terminal(120, 40)
 
 
@@ -147,7 +158,7 @@ async def search(pilot, repeat: int, out: dict) -> None:
         typed = SEARCH_TYPED[: n + 1]
         shown = lambda typed=typed: screen.shown is not None and screen.shown[0] == typed  # noqa: E731
         times.append(await timed(pilot, "space" if char == " " else char, shown))
-    out["search_keystroke_s"] = median(times)
+    record(out, "search_keystroke", times)
     out["search_keystroke_max_s"] = max(times)
     out["search_typed"] = SEARCH_TYPED
     await pilot.press("escape")
@@ -163,7 +174,7 @@ async def probe(book: Path, repeat: int, steps: set[str]) -> dict:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         out["dashboard_loaded_s"] = time.perf_counter() - started
-        out["list_built_s"] = await timed(pilot, "a")
+        record(out, "list_built", [await timed(pilot, "a")])
         rows = getattr(app.screen, "all_rows", None)
         out["accounts"] = len(rows) if rows is not None else None
         for name, step in (("checkin", checkin_and_tasks), ("keys", keys), ("trends", trends), ("search", search)):
@@ -178,7 +189,7 @@ async def probe(book: Path, repeat: int, steps: set[str]) -> dict:
             await pilot.press("d")
             await settle(pilot)
         out["peak_rss_mb_end"] = peak_rss_mb()
-    out["harness_key_s"] = await bare_key(repeat)
+    record(out, "harness_key", await bare_key(repeat))
     return out
 
 

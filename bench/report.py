@@ -269,6 +269,12 @@ CURVE = (
     ("search keystroke, net", "features", "search_keystroke_net_s", ms),
     ("search() per prefix", "search", "search_fn_per_keystroke_median_s", ms),
     ("peak RSS (dash, list, check-in)", "features", "peak_rss_mb_dashboard_list_checkin", mb),
+    ("CPU: sort change, net", "features", "sort_change_cpu_net_s", ms),
+    ("CPU: filter keystroke, net", "features", "filter_keystroke_cpu_net_s", ms),
+    ("CPU: check-in built, net", "features", "checkin_first_cpu_net_s", ms),
+    ("CPU: task list built, net", "features", "tasks_first_cpu_net_s", ms),
+    ("CPU: trends t then 2, net", "features", "trends_t_then_2_cpu_net_s", sec),
+    ("CPU: search keystroke, net", "features", "search_keystroke_cpu_net_s", ms),
     ("harness: pilot key + refresh", "features", "harness_key_s", ms),
 )
 

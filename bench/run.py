@@ -335,7 +335,6 @@ def bench_features(book: Path, work: Path, repeat: int, steps: list[str], timeou
     if done.returncode != 0:
         raise RuntimeError(f"features_probe.py failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    harness = result["harness_key_s"]
     for key in (
         "cursor_move_s",
         "sort_change_s",
@@ -349,10 +348,15 @@ def bench_features(book: Path, work: Path, repeat: int, steps: list[str], timeou
         "trends_24_first_s",
         "trends_24_again_s",
     ):
-        if result.get(key) is not None:  # what the app adds to the harness
-            result[key.removesuffix("_s") + "_net_s"] = max(0.0, result[key] - harness)
-    if result.get("trends_12_first_s") is not None:
-        result["trends_t_then_2_net_s"] = result["trends_12_first_net_s"] + result["trends_24_first_net_s"]
+        name = key.removesuffix("_s")
+        for clock, harness in (("", result["harness_key_s"]), ("_cpu", result["harness_key_cpu_s"])):
+            if result.get(f"{name}{clock}_s") is not None:  # what the app adds to the harness
+                result[f"{name}{clock}_net_s"] = max(0.0, result[f"{name}{clock}_s"] - harness)
+    for clock in ("", "_cpu"):
+        if result.get(f"trends_12_first{clock}_net_s") is not None:
+            result[f"trends_t_then_2{clock}_net_s"] = (
+                result[f"trends_12_first{clock}_net_s"] + result[f"trends_24_first{clock}_net_s"]
+            )
     return result
 
 
