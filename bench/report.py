@@ -1,6 +1,7 @@
 """bench/out/RESULTS-table.md from bench/out/results.json: issue 15's target table at scale 1, then each
 figure against rows per scale, with a plotext chart of the slow paths' growth."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -278,14 +279,15 @@ CURVE = (
     ("harness: pilot key + refresh", "features", "harness_key_s", ms),
 )
 
-# The slow paths drawn against rows: label, section, key
+# The slow paths drawn against rows: marker, label, section, key
 CHART = (
-    ("report+health", "engine", "report_and_health_s"),
-    ("fair floor", "engine", "fair_floor_s"),
-    ("figures on screen", "startup", "first_open_figures_s"),
-    ("check-in (c)", "features", "checkin_first_net_s"),
-    ("trends t,2", "features", "trends_t_then_2_net_s"),
+    ("R", "report + health", "engine", "report_and_health_s"),
+    ("F", "fair floor", "engine", "fair_floor_s"),
+    ("S", "figures on screen, first open", "startup", "first_open_figures_s"),
+    ("C", "check-in built (c)", "features", "checkin_first_net_s"),
+    ("T", "trends t then 2", "features", "trends_t_then_2_net_s"),
 )
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def met(target: Target, value: float | None) -> str:
@@ -339,22 +341,23 @@ def chart(results: dict) -> str | None:
     except ImportError:
         return None
     plt.clear_figure()
-    plt.plotsize(100, 26)
+    plt.plotsize(100, 28)
     plt.theme("clear")
-    drawn = False
-    for label, section, key in CHART:
+    plt.xscale("log")
+    plt.yscale("log")
+    drawn = []
+    for marker, label, section, key in CHART:
         points = [(e["total_rows"] / 1e6, get(e, section, key)) for e in scales]
-        points = [(x, y) for x, y in points if y is not None]
+        points = [(x, y) for x, y in points if y]
         if len(points) >= 2:
-            plt.plot([x for x, _ in points], [y for _, y in points], label=label, marker="dot")
-            drawn = True
+            plt.plot([x for x, _ in points], [y for _, y in points], marker=marker)
+            drawn.append(f"{marker} {label}")
     if not drawn:
         return None
-    plt.title("seconds against millions of rows")
-    plt.xlabel("rows (millions)")
-    text = plt.build()
+    text = ANSI.sub("", plt.build())
     plt.clear_figure()
-    return text
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    return "\n".join(["seconds (log scale) against millions of rows (log scale)", *lines, *drawn])
 
 
 def write_report(results: dict, path: Path) -> None:
