@@ -465,7 +465,12 @@ def run_scale(scale: float, args, results: dict, out: Path) -> None:
             measure("startup", lambda: bench_startup(book, work, repeat, args.terminal))
         steps = [s for s in PROBE_STEPS if s in args.only]
         if steps:
-            measure("features", lambda: bench_features(book, work, repeat, steps, args.probe_timeout))
+            earlier = {k: v for k, v in entry.get("features", {}).items() if k not in ("error", "errors")}
+
+            def features() -> dict:  # a rerun of some steps keeps the other steps' figures
+                return {**earlier, **bench_features(book, work, repeat, steps, args.probe_timeout)}
+
+            measure("features", features)
     timing["total"] = sum(v for k, v in timing.items() if k != "total")
     cpu["total"] = sum(v for k, v in cpu.items() if k != "total")
     save(results, out)
