@@ -427,7 +427,7 @@ def run_scale(scale: float, args, results: dict, out: Path) -> None:
     cpu = entry.setdefault("section_cpu_s", {})
 
     def done(section: str) -> bool:
-        return args.resume and section in entry and "error" not in entry[section]
+        return args.resume and section in entry and not {"error", "errors"} & set(entry[section])
 
     def measure(section: str, fn) -> None:
         if done(section):
