@@ -260,7 +260,9 @@ def nps_shown(lines: list[str]) -> bool:
     return False
 
 
-def open_in_terminal(argv: list[str], title: str, size: tuple[int, int], env: dict, figures: bool) -> dict:
+def open_in_terminal(
+    argv: list[str], title: str, size: tuple[int, int], env: dict, figures: bool, quiet: float = 0.5
+) -> dict:
     from terminal import Terminal
 
     with Terminal(argv, cols=size[0], rows=size[1], env=env, cwd=str(ROOT)) as term:
@@ -269,7 +271,7 @@ def open_in_terminal(argv: list[str], title: str, size: tuple[int, int], env: di
         if frame is None or (figures and shown is None):
             screen = "\n".join(term.lines())
             raise RuntimeError(f"{' '.join(argv[-4:])}: no {'frame' if frame is None else 'figures'}:\n{screen}")
-        term.settle(quiet=0.5, timeout=120)  # background writes (snapshot, figures cache) finish
+        term.settle(quiet=quiet, timeout=120)  # background writes (snapshot, figures cache) finish
         rss = term.peak_rss_mb()
         term.close("q", timeout=120)
     return {"first_output_s": term.first_output, "frame_s": frame, "figures_s": shown, "peak_rss_mb": rss}
@@ -289,7 +291,7 @@ def bench_startup(book: Path, work: Path, repeat: int, size: tuple[int, int]) ->
             env[var] = str(home / var.lower())  # caches kept outside the book start empty too
         argv = [sys.executable, "-m", "cstui", "--db", str(copy), "--as-of", AS_OF.isoformat()]
         bare.append(open_in_terminal(argv_bare, "bare", size, env, figures=False))
-        first.append(open_in_terminal(argv, "cstui", size, env, figures=True))
+        first.append(open_in_terminal(argv, "cstui", size, env, figures=True, quiet=1.5))
         second.append(open_in_terminal(argv, "cstui", size, env, figures=True))
         log(
             f"  start-up round {n + 1}/{repeat}: bare frame {bare[-1]['frame_s']:.2f} s; first open frame "
