@@ -28,6 +28,10 @@ SEARCH_TYPED = "champion left"  # typed one key at a time into the search screen
 WAIT = 600.0  # seconds a load may take before the probe gives up on it
 
 
+def log(message: str) -> None:
+    print(f"    probe: {message}", file=sys.stderr, flush=True)
+
+
 def peak_rss_mb() -> float:
     with open("/proc/self/status") as handle:
         for line in handle:
@@ -174,16 +178,20 @@ async def probe(book: Path, repeat: int, steps: set[str]) -> dict:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         out["dashboard_loaded_s"] = time.perf_counter() - started
+        log(f"dashboard loaded in {out['dashboard_loaded_s']:.2f} s")
         record(out, "list_built", [await timed(pilot, "a")])
         rows = getattr(app.screen, "all_rows", None)
         out["accounts"] = len(rows) if rows is not None else None
         for name, step in (("checkin", checkin_and_tasks), ("keys", keys), ("trends", trends), ("search", search)):
             if name not in steps:
                 continue
+            start = time.perf_counter()
             try:
                 await step(pilot, repeat, out)
+                log(f"{name} done in {time.perf_counter() - start:.1f} s")
             except Exception as error:
                 out.setdefault("errors", {})[name] = f"{type(error).__name__}: {error}"
+                log(f"{name} FAILED: {out['errors'][name]}")
             while len(app.screen_stack) > 1:  # back to the main screens, whatever the step left open
                 app.pop_screen()
             await pilot.press("d")
