@@ -121,6 +121,7 @@ async def checkin_and_tasks(pilot, repeat: int, out: dict) -> None:
     out["peak_rss_mb_dashboard_list_checkin"] = peak_rss_mb()
     queue = getattr(pilot.app.screen, "queue", None)
     out["checkin_queued"] = len(queue.items) if queue is not None else None
+    out["checkin_waiting"] = len(getattr(queue, "waiting", [])) if queue is not None else None
     record(out, "checkin_first", [first])
     record(out, "checkin_again", [await reload_timed(pilot) for _ in range(repeat)])
     record(out, "tasks_first", [await timed(pilot, "T")])

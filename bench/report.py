@@ -195,7 +195,8 @@ TARGETS = (
         0.200,
         True,
         lambda e: (
-            f"{get(e, 'features', 'checkin_queued') or 0:,.0f} queued; again after a write "
+            f"{get(e, 'features', 'checkin_queued') or 0:,.0f} queued, "
+            f"{get(e, 'features', 'checkin_waiting') or 0:,.0f} waiting; again after a write "
             f"{ms(get(e, 'features', 'checkin_again_net_s'))}; `checkin_queue()` alone "
             f"{ms(get(e, 'engine', 'checkin_queue_fn_s'))}"
         ),
@@ -382,10 +383,10 @@ def write_report(results: dict, path: Path) -> None:
         curve_table(results),
         "",
     ]
-    asked = results.get("args", {}).get("repeat")
-    reduced = [k for k, e in results.get("scales", {}).items() if e.get("repeat") != asked]
+    asked = results.get("args", {}).get("repeat") or 0
+    reduced = [f"{k} ({e['repeat']})" for k, e in results.get("scales", {}).items() if e.get("repeat", asked) < asked]
     if reduced:
-        parts += [f"Repeats reduced at scale {', '.join(reduced)} (`--repeat-above-1`) to keep the run short.", ""]
+        parts += [f"Fewer repeats (medians of) at scale {', '.join(reduced)}, to keep the run short.", ""]
     errors = [
         f"- scale {k}, {section}: {value['error']}"
         for k, e in results.get("scales", {}).items()
