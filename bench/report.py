@@ -16,6 +16,10 @@ def get(entry: Entry | None, section: str, key: str) -> float | None:
     return value if isinstance(value, int | float) else None
 
 
+def count(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
 def ms(value: float | None) -> str:
     if value is None:
         return "-"
@@ -179,7 +183,7 @@ TARGETS = (
         0.050,
         True,
         lambda e: (
-            f"{get(e, 'search', 'notes_and_comments') or 0:,.0f} notes and comments; `search()` alone "
+            f"{count(get(e, 'search', 'notes_and_comments'))} notes and comments; `search()` alone "
             f"{ms(get(e, 'search', 'search_fn_per_keystroke_median_s'))} median, "
             f"{ms(get(e, 'search', 'search_fn_per_keystroke_max_s'))} slowest prefix"
         ),
@@ -195,8 +199,8 @@ TARGETS = (
         0.200,
         True,
         lambda e: (
-            f"{get(e, 'features', 'checkin_queued') or 0:,.0f} queued, "
-            f"{get(e, 'features', 'checkin_waiting') or 0:,.0f} waiting; again after a write "
+            f"{count(get(e, 'features', 'checkin_queued'))} queued, "
+            f"{count(get(e, 'features', 'checkin_waiting'))} waiting; again after a write "
             f"{ms(get(e, 'features', 'checkin_again_net_s'))}; `checkin_queue()` alone "
             f"{ms(get(e, 'engine', 'checkin_queue_fn_s'))}"
         ),
@@ -212,7 +216,7 @@ TARGETS = (
         0.200,
         True,
         lambda e: (
-            f"{get(e, 'features', 'tasks_open') or 0:,.0f} open tasks; "
+            f"{count(get(e, 'features', 'tasks_open'))} open tasks; "
             f"again {ms(get(e, 'features', 'tasks_again_net_s'))}"
             f"; `task_list()` alone {ms(get(e, 'engine', 'task_list_fn_s'))}"
         ),
