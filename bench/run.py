@@ -113,7 +113,7 @@ def add_tasks(book: Path, accounts: int) -> int:
     return count
 
 
-def measure_import(source: Path, target: Path, rows: int) -> float:
+def measure_import(source: Path, target: Path) -> float:
     """cstui's importer (history recorded, as `cstui import` does), in seconds; leaves the book."""
     from cstui.storage.importer import import_path
 
@@ -156,7 +156,7 @@ def ensure_book(scale: float, args, section: dict) -> Path:
         rows = generate.generate(directory / "csv", scale)
         meta = {"rows": rows, "total_rows": sum(rows.values()), "generate_s": time.perf_counter() - start}
         log(f"scale {scale:g}: generated {meta['total_rows']:,} rows in {meta['generate_s']:.1f} s; importing")
-        took = measure_import(directory / "csv", book, meta["total_rows"])
+        took = measure_import(directory / "csv", book)
         meta.update(import_s=took, import_rows_per_s=meta["total_rows"] / took, import_commit=commit())
         log(f"scale {scale:g}: imported in {took:.1f} s ({meta['import_rows_per_s']:,.0f} rows/s)")
         meta["tasks"] = add_tasks(book, rows["accounts"])
