@@ -1,27 +1,112 @@
 """A seeded generator of a large synthetic book, as CSV files in the import format.
 
 At scale 1: 10,000 accounts, 2,000,000 usage_daily rows, 200,000 feature_usage rows, 100,000 survey
-responses, 50,000 tickets, 120,000 invoices and 30,000 interactions. `--scale 0.1` writes a book ten
-times smaller. Usage is daily over the 200 days up to AS_OF, so the engine's trailing windows are full.
+responses (90% with a comment), 50,000 tickets, 120,000 invoices and 210,000 interactions with notes:
+about 300,000 notes and comments for the search index. `--scale 0.1` writes a book ten times smaller.
+Usage is daily over the 200 days up to AS_OF, so the engine's trailing windows are full; interactions
+spread over two years (one in the last 120 days per account), so the trends have sentiment every month.
+
+The notes are built from call-note templates, a Zipf-weighted working vocabulary and a long tail of
+product and company names, so a search finds common words in tens of thousands of records and rare
+ones in a few, as in a real book.
 """
 
 import argparse
 import csv
 import random
 from datetime import date, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 AS_OF = date(2026, 11, 24)
 SEED = 7
+# Bumped whenever the generated book changes, so bench/run.py rebuilds its cached books.
+VERSION = 2
+INTERACTIONS_PER_ACCOUNT = 21
+COMMENT_SHARE = 0.9
 FEATURES = [(f"feature_{i:02d}", int(i < 8)) for i in range(20)]
-NOTES = (
-    "Great call, they love the dashboards.",
-    "Steady usage, a few questions about exports.",
-    "Frustrated with outages and slow support.",
-    "Renewal discussion started.",
-    "Champion left the company.",
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+PEOPLE = _words("Maria Ahmed Chen Olga Priya Tom Sofia Lukas Aisha Diego Hannah Kenji Fatima Noah Elena Ravi")
+TEAMS = _words("finance procurement IT security marketing sales support operations legal engineering")
+TOPICS = _words(
+    "dashboards exports reporting API integrations SSO permissions onboarding billing invoices seats licences "
+    "alerts workflows mobile app analytics forecasting pipeline templates notifications audit-log sandbox"
 )
-COMMENTS = ("Love it", "OK overall", "Too many bugs", "", "Support is excellent", "")
+ISSUES = _words(
+    "outage latency bugs downtime slowness errors timeouts sync failures login problems data gaps "
+    "missing features pricing increase budget cuts reorg"
+)
+MOODS = _words("happy pleased frustrated worried excited unhappy neutral enthusiastic concerned satisfied")
+FILLER = _words(
+    "the a to and of for with on in about next week month quarter team plan usage adoption renewal "
+    "expansion contract call meeting review follow-up training rollout feedback roadmap goals value "
+    "success metrics champion sponsor executive stakeholder decision timeline risk upsell discount "
+    "trial pilot migration import cleanup process admin users account health score survey ticket "
+    "escalation priority owner agreed asked shared sent demo workshop QBR kickoff check-in update"
+)
+TEMPLATES = (
+    "Call with {person} about {topic}: they are {mood} with the {topic}.",
+    "{person} from {team} raised {issue} again; we agreed on a {filler} {filler} by next week.",
+    "Renewal discussion started with {person}; {team} wants {topic} and a {filler} on pricing.",
+    "Champion {person} left the company, need a new sponsor in {team}.",
+    "QBR: usage of {topic} is up, {team} asked about {topic} and {filler} {filler}.",
+    "They compare us with {name} because of {issue}.",
+    "Steady usage, a few questions about {topic} and {topic}.",
+    "Escalated {issue} to support; {person} is {mood}.",
+    "Workshop on {topic} with {number} users from {team}, next step {filler} {filler}.",
+    "Expansion: {number} more seats for {team} if {topic} works with {name}.",
+    "{person} shared {filler} {filler} {filler} for the {name} rollout.",
+    "Budget review in {team}; risk of downgrade unless {issue} is fixed.",
+)
+COMMENT_TEMPLATES = (
+    "Love the {topic}.",
+    "Too many {issue}.",
+    "{topic} is {mood} but {issue} hurts.",
+    "Support is excellent, {topic} could be faster.",
+    "We need better {topic} for {team}.",
+    "OK overall.",
+    "Switching to {name} unless {issue} improves.",
+)
+SYLLABLES = _words("ka ro mi zen tor lu vex an qua dri po sel ni fa tek bor ix lum sy ga")
+
+
+class Words:
+    """Fills note templates: Zipf-weighted filler and a long tail of names (a few records each)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.tail = sorted({"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(6000)})
+        weights = [1 / (rank + 1) for rank in range(len(FILLER))]
+        self.filler_weights = list(accumulate(weights))
+
+    def fill(self, template: str) -> str:
+        out = template
+        while "{" in out:
+            start = out.index("{")
+            slot = out[start + 1 : out.index("}", start)]
+            out = out[:start] + self.word(slot) + out[out.index("}", start) + 1 :]
+        return out
+
+    def word(self, slot: str) -> str:
+        rng = self.rng
+        if slot == "filler":
+            return rng.choices(FILLER, cum_weights=self.filler_weights)[0]
+        if slot == "name":
+            return rng.choice(self.tail).capitalize()
+        if slot == "number":
+            return str(rng.randint(2, 400))
+        return rng.choice({"person": PEOPLE, "team": TEAMS, "topic": TOPICS, "issue": ISSUES, "mood": MOODS}[slot])
+
+    def note(self) -> str:
+        return " ".join(self.fill(self.rng.choice(TEMPLATES)) for _ in range(self.rng.randint(1, 3)))
+
+    def comment(self) -> str:
+        return self.fill(self.rng.choice(COMMENT_TEMPLATES)) if self.rng.random() < COMMENT_SHARE else ""
 
 
 def _writer(directory: Path, table: str, header: list[str]):
@@ -34,6 +119,7 @@ def _writer(directory: Path, table: str, header: list[str]):
 def generate(directory: Path, scale: float = 1.0, seed: int = SEED) -> dict[str, int]:
     """Write the CSV files; return rows per table."""
     rng = random.Random(seed)
+    words = Words(random.Random(seed + 1))
     directory.mkdir(parents=True, exist_ok=True)
     accounts = int(10_000 * scale)
     counts: dict[str, int] = {}
@@ -85,7 +171,7 @@ def generate(directory: Path, scale: float = 1.0, seed: int = SEED) -> dict[str,
                     kind,
                     rng.randint(0 if kind == "nps" else 1, scales[kind]),
                     (AS_OF - timedelta(days=rng.randint(0, 700))).isoformat(),
-                    rng.choice(COMMENTS),
+                    words.comment(),
                 ]
             )
     handle.close()
@@ -131,20 +217,21 @@ def generate(directory: Path, scale: float = 1.0, seed: int = SEED) -> dict[str,
     handle, w = _writer(
         directory, "interactions", ["account_key", "occurred_on", "kind", "summary", "notes", "sentiment"]
     )
+    kinds = ("call", "call", "meeting", "email", "note")
     for key in keys:
-        for n in range(3):
+        for n in range(INTERACTIONS_PER_ACCOUNT):
             w.writerow(
                 [
                     key,
-                    (AS_OF - timedelta(days=rng.randint(0, 120))).isoformat(),
-                    "call",
-                    f"call {n}",
-                    rng.choice(NOTES),
+                    (AS_OF - timedelta(days=rng.randint(0, 120 if n == 0 else 730))).isoformat(),
+                    rng.choice(kinds),
+                    f"{rng.choice(kinds)} {n}: {words.word('topic')}",
+                    words.note(),
                     rng.choice(("", "-2", "-1", "0", "1", "2")),
                 ]
             )
     handle.close()
-    counts["interactions"] = accounts * 3
+    counts["interactions"] = accounts * INTERACTIONS_PER_ACCOUNT
     return counts
 
 
