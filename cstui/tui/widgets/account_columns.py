@@ -1,0 +1,124 @@
+"""The account list's columns, and the row order that sorting and filtering read.
+
+Kept apart from the widget so the order is plain Python: every sort key is computed once per load,
+each (column, direction) permutation once, and a filter keystroke is one pass over a permutation.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+
+from cstui.formatting import date_or_missing
+from cstui.metrics.bands import Band
+from cstui.readmodels.views import AccountRow
+from cstui.tui.widgets.text import band, book_text, number, trend
+
+# Sorting by band reads worst to best (reversed: best to worst), the accounts without a score last.
+BAND_ORDER = {Band.RED: 0, Band.YELLOW: 1, Band.GREEN: 2, Band.NO_DATA: 3, Band.CHURNED: 4}
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    sort_key: Callable[[AccountRow], Any]
+    render: Callable[[AccountRow], Text]
+    width: int  # fixed, so a row is drawn without measuring any other row
+    sorts_as: str = ""  # a compact column sorts as this column of COLUMNS ("" = its own label)
+
+
+def _missing_last(value, default):
+    return (value is None, value if value is not None else default)
+
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+LOW_SAMPLE = 5  # NPS responses under this: the figure is dimmed and carries its count, "-100¹"
+
+
+def _nps(row: AccountRow) -> Text:
+    text = number(row.nps, "{:+.0f}")
+    if row.nps is not None and row.nps_responses < LOW_SAMPLE:
+        text = Text(f"{text.plain}{str(row.nps_responses).translate(SUPERSCRIPT)}", style="dim", justify="right")
+    return text
+
+
+def _date(day: str | None) -> Text:
+    return Text(date_or_missing(day))
+
+
+COLUMNS = (
+    Column("Name", lambda r: r.name.lower(), lambda r: book_text(r.name), 25),
+    Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment), 10),
+    Column("ARR", lambda r: r.arr, lambda r: number(r.arr, "{:,.0f}"), 9),
+    Column("Health", lambda r: _missing_last(r.score, 0), lambda r: number(r.score), 6),
+    Column("Band", lambda r: BAND_ORDER.get(r.band, 5), lambda r: band(r.band), 7),
+    Column("Trend", lambda r: _missing_last(r.trend, 0), lambda r: trend(r.trend), 6),
+    Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: _nps(r), 5),
+    Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: _date(r.last_contact), 12),
+    Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: _date(r.renewal), 10),
+    Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}"), 5),
+)
+BY_LABEL = {column.label: column for column in COLUMNS}
+
+
+def _health_and_band(row: AccountRow) -> Text:
+    text = number(row.score)
+    text.append(" ")
+    text.append_text(band(row.band))
+    return text
+
+
+# Under COMPACT_BELOW columns the list keeps the name and what a CSM acts on (health and band in one
+# cell, NPS, last contact, renewal, open tasks) and drops segment and trend, so nothing scrolls sideways.
+COMPACT_BELOW = 110
+COMPACT_COLUMNS = (
+    Column("Name", BY_LABEL["Name"].sort_key, BY_LABEL["Name"].render, 16),
+    Column("ARR", BY_LABEL["ARR"].sort_key, BY_LABEL["ARR"].render, 7),
+    Column("Health", BY_LABEL["Health"].sort_key, _health_and_band, 11),
+    BY_LABEL["NPS"],
+    Column("Contact", BY_LABEL["Last contact"].sort_key, BY_LABEL["Last contact"].render, 10, "Last contact"),
+    BY_LABEL["Renewal"],
+    BY_LABEL["Tasks"],
+)
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """Which accounts the list shows: a text in name, key or segment (any case), a band, a segment."""
+
+    needle: str = ""
+    band: Band | None = None
+    segment: str | None = None
+    show_churned: bool = False
+
+
+class RowOrder:
+    """One load's accounts in every order the list offers, so a sort change or a filter keystroke is one
+    pass over a ready permutation, never a sort.
+
+    Built where the rows are read (off the UI thread). A sort of the whole list is stable, so filtering
+    it afterwards gives the same order as sorting the filtered rows, as the list always did.
+    """
+
+    def __init__(self, rows: list[AccountRow]) -> None:
+        self.rows = rows
+        self._search = [(r.name.lower(), r.key.lower(), r.segment.lower()) for r in rows]
+        self._orders: dict[tuple[int, bool], list[int]] = {}
+        for index, column in enumerate(COLUMNS):
+            keys = [column.sort_key(r) for r in rows]
+            for reverse in (False, True):
+                self._orders[index, reverse] = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+
+    def shown(self, column: int, reverse: bool, where: RowFilter) -> list[AccountRow]:
+        """The rows `where` keeps, sorted by COLUMNS[column] (as `sorted(..., reverse=reverse)`)."""
+        rows, search = self.rows, self._search
+        needle = where.needle.strip().lower()
+        return [
+            rows[i]
+            for i in self._orders[column, reverse]
+            if (where.show_churned or not rows[i].churned)
+            and (where.band is None or rows[i].band == where.band)
+            and (where.segment is None or rows[i].segment == where.segment)
+            and (not needle or needle in search[i][0] or needle in search[i][1] or needle in search[i][2])
+        ]
