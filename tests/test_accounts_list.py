@@ -58,6 +58,7 @@ def test_the_ready_orders_equal_a_sort_of_the_filtered_rows(demo):
         RowFilter(band=Band.RED),
         RowFilter("e", band=Band.YELLOW, segment=segment, show_churned=True),
         RowFilter("no such account"),
+        RowFilter("a\x00"),  # the separator of the searched string: still field by field
     ]
     for where in filters:
         needle = where.needle.strip().lower()
@@ -73,6 +74,15 @@ def test_the_ready_orders_equal_a_sort_of_the_filtered_rows(demo):
             for reverse in (False, True):
                 expected = sorted(kept, key=column.sort_key, reverse=reverse)
                 assert order.shown(index, reverse, where) == expected, (where, column.label, reverse)
+
+
+def test_typing_on_and_deleting_search_what_a_fresh_search_finds(demo):
+    """Typing on searches only the rows the shorter needle kept; deleting starts afresh."""
+    rows = account_rows(demo.conn, DEMO_DATE)
+    typed = RowOrder(rows)
+    for needle in ("a", "an", "ana", "an", "", "e", "en", "e", "x"):
+        for where in (RowFilter(needle), RowFilter(needle, show_churned=True)):
+            assert typed.shown(0, False, where) == RowOrder(rows).shown(0, False, where), where
 
 
 async def test_a_large_book_scrolls_as_one_list_and_the_status_says_which_rows_are_in_view(book_path, book):

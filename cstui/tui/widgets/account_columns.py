@@ -93,32 +93,63 @@ class RowFilter:
     show_churned: bool = False
 
 
+SEPARATOR = "\x00"  # between name, key and segment in one searched string
+
+
+def _searched(row: AccountRow) -> tuple[str, str, str]:
+    """What the filter box searches, in any case."""
+    return row.name.lower(), row.key.lower(), row.segment.lower()
+
+
 class RowOrder:
     """One load's accounts in every order the list offers, so a sort change or a filter keystroke is one
     pass over a ready permutation, never a sort.
 
     Built where the rows are read (off the UI thread). A sort of the whole list is stable, so filtering
-    it afterwards gives the same order as sorting the filtered rows, as the list always did.
+    it afterwards gives the same order as sorting the filtered rows, as the list always did. A needle
+    that extends the previous one (typing on) searches only the rows the previous one kept.
     """
 
     def __init__(self, rows: list[AccountRow]) -> None:
         self.rows = rows
-        self._search = [(r.name.lower(), r.key.lower(), r.segment.lower()) for r in rows]
+        self._search = [SEPARATOR.join(_searched(r)) for r in rows]
+        indexes = list(range(len(rows)))  # sorted copies share these int objects
         self._orders: dict[tuple[int, bool], list[int]] = {}
         for index, column in enumerate(COLUMNS):
             keys = [column.sort_key(r) for r in rows]
             for reverse in (False, True):
-                self._orders[index, reverse] = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+                self._orders[index, reverse] = sorted(indexes, key=keys.__getitem__, reverse=reverse)
+        self._unsearched: dict[tuple[int, bool, Band | None, str | None, bool], list[int]] = {}
+        self._last: tuple[tuple[int, bool, Band | None, str | None, bool], str, list[int]] | None = None
 
     def shown(self, column: int, reverse: bool, where: RowFilter) -> list[AccountRow]:
         """The rows `where` keeps, sorted by COLUMNS[column] (as `sorted(..., reverse=reverse)`)."""
         rows, search = self.rows, self._search
         needle = where.needle.strip().lower()
-        return [
-            rows[i]
-            for i in self._orders[column, reverse]
-            if (where.show_churned or not rows[i].churned)
-            and (where.band is None or rows[i].band == where.band)
-            and (where.segment is None or rows[i].segment == where.segment)
-            and (not needle or needle in search[i][0] or needle in search[i][1] or needle in search[i][2])
-        ]
+        unsearched = (column, reverse, where.band, where.segment, where.show_churned)
+        if self._last is not None and self._last[0] == unsearched and self._last[1] in needle:
+            candidates = self._last[2]
+        else:
+            candidates = self._without_needle(unsearched)
+        if SEPARATOR in needle:  # one string would match across two fields: search each (never typed)
+            kept = [i for i in candidates if any(needle in field for field in _searched(rows[i]))]
+        else:
+            kept = [i for i in candidates if needle in search[i]] if needle else candidates
+        self._last = (unsearched, needle, kept)
+        return [rows[i] for i in kept]
+
+    def _without_needle(self, unsearched: tuple[int, bool, Band | None, str | None, bool]) -> list[int]:
+        """The order's indexes that the band, segment and churned filters keep (a few are kept)."""
+        if unsearched not in self._unsearched:
+            column, reverse, band, segment, show_churned = unsearched
+            rows = self.rows
+            if len(self._unsearched) > 16:
+                self._unsearched.clear()
+            self._unsearched[unsearched] = [
+                i
+                for i in self._orders[column, reverse]
+                if (show_churned or not rows[i].churned)
+                and (band is None or rows[i].band == band)
+                and (segment is None or rows[i].segment == segment)
+            ]
+        return self._unsearched[unsearched]
