@@ -36,7 +36,6 @@ class AccountsScreen(BookScreen[RowOrder]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.all_rows: list[views.AccountRow] = []
         self.order = RowOrder([])
         self.sort_column = 3  # health, worst first
         self.sort_reverse = False
@@ -57,8 +56,12 @@ class AccountsScreen(BookScreen[RowOrder]):
 
     def show(self, order: RowOrder) -> None:
         self.order = order
-        self.all_rows = order.rows
-        self.apply(keep_cursor=True)
+        self.apply(reloaded=True)
+
+    @property
+    def all_rows(self) -> list[views.AccountRow]:
+        """Every account of the latest load, churned ones included, in the book's order."""
+        return self.order.rows
 
     @property
     def table(self) -> AccountTable:
@@ -73,8 +76,8 @@ class AccountsScreen(BookScreen[RowOrder]):
         )
         return self.order.shown(self.sort_column, self.sort_reverse, where)
 
-    def apply(self, keep_cursor: bool = False) -> None:
-        self.table.show(self.visible_rows(), keep_cursor=keep_cursor)
+    def apply(self, reloaded: bool = False) -> None:
+        self.table.show(self.visible_rows(), reloaded=reloaded)
         self.show_status()
 
     def on_account_table_scrolled(self, event: AccountTable.Scrolled) -> None:

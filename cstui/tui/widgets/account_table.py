@@ -27,7 +27,7 @@ from cstui.readmodels.views import AccountRow
 from cstui.tui.widgets.account_columns import COLUMNS, COMPACT_BELOW, COMPACT_COLUMNS, Column
 
 PADDING = 1  # blank cells either side of a column's content, as DataTable's cell padding
-CACHE_LIMIT = 50_000  # rows whose segments are kept; past it the cache starts afresh
+CACHE_LIMIT = 2_000  # rows whose segments are kept (a few MB); past it the cache starts afresh
 
 
 def cell_segments(text: Text, width: int, console: Console) -> list[Segment]:
@@ -203,23 +203,21 @@ class AccountTable(ScrollView, can_focus=True):
         """How many rows fit under the header."""
         return max(1, self.scrollable_content_region.height - 1)
 
-    def show(self, rows: list[AccountRow], keep_cursor: bool = False) -> None:
-        """Show `rows` in this order; the cursor goes to the top unless `keep_cursor` (a reload):
-        then it stays on its account if that is still listed, else on its line."""
+    def show(self, rows: list[AccountRow], reloaded: bool = False) -> None:
+        """Show `rows` in this order, the cursor at the top; or, `reloaded` (new rows from the book), with
+        the cursor on the account it was on (else on its line) and the rows drawn so far forgotten."""
         selected = self.selected
         self.rows_shown = rows
         self._set_virtual_size()
-        if keep_cursor:
-            if selected is not None:
-                ids = [r.account_id for r in rows]
-                if selected.account_id in ids:
-                    self.cursor_row = ids.index(selected.account_id)
+        if reloaded:
+            self._cells.clear()
+            ids = [r.account_id for r in rows]
+            if selected is not None and selected.account_id in ids:
+                self.cursor_row = ids.index(selected.account_id)
             self.move_cursor(self.cursor_row)
         else:
             self.cursor_row = 0
             self.scroll_to(x=self.scroll_x, y=0, animate=False, immediate=True)
-        if len(self._cells) > CACHE_LIMIT:
-            self._cells.clear()
         self.refresh()
         self._tell_scrolled()
 
@@ -228,7 +226,7 @@ class AccountTable(ScrollView, can_focus=True):
         return self.rows_shown[self.cursor_row] if self.cursor_row < len(self.rows_shown) else None
 
     def get_row_at(self, index: int) -> list[Text]:
-        """The cells of the row at `index` as drawn (tests read the list as a user does)."""
+        """The cells of the row at `index`, the Text each column draws (tests read the list with it)."""
         return [column.render(self.rows_shown[index]) for column in self.shown_columns]
 
     def first_shown(self) -> int:
@@ -308,6 +306,8 @@ class AccountTable(ScrollView, can_focus=True):
         cached = self._cells.get(id(row))
         if cached is not None and cached[0] is row:
             return cached[1]
+        if len(self._cells) >= CACHE_LIMIT:
+            self._cells.clear()
         console = self.app.console
         cells = joined_blanks([s for c in self.shown_columns for s in cell_segments(c.render(row), c.width, console)])
         self._cells[id(row)] = (row, cells)
