@@ -10,7 +10,7 @@ from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.trends import TrendsScreen
 from cstui.tui.screens.welcome import WelcomeScreen
-from cstui.tui.widgets.account_table import COLUMNS, PAGE_SIZE
+from cstui.tui.widgets.account_columns import COLUMNS
 from cstui.tui.widgets.charts import Chart, headline, month_label, nice_ticks, tick_label
 from tests.conftest import DEMO_DATE
 from tests.tui_helpers import press, settle
@@ -86,19 +86,21 @@ def test_chart_labels_read_as_months_and_thousands():
     assert headline("NPS", ["2026-10", "2026-11"], [None, None], "{:+.1f}") == "NPS: no data"
 
 
-async def test_accounts_page_label_follows_the_page(demo_path):
+async def test_accounts_status_follows_the_rows_in_view(demo_path):
+    """The list scrolls as one (no pages): "1-34 of 145" says which rows are in view, and follows `]`."""
     app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "a", "h")  # churned shown: more than one page
+        await press(pilot, "a", "h")  # churned shown: more rows than fit
         screen = app.screen
-        total = len(screen.table.rows_shown)
-        assert total > PAGE_SIZE
+        total, height = len(screen.table.rows_shown), screen.table.data_height
+        assert total > 2 * height
         status = screen.query_one("#accounts-status", Static)
-        assert str(status.render()).startswith(f"1-{PAGE_SIZE} of {total:,}")
-        await press(pilot, "right_square_bracket")
-        assert str(status.render()).startswith(f"{PAGE_SIZE + 1}-{min(total, 2 * PAGE_SIZE)} of {total:,}")
-        await press(pilot, "left_square_bracket")
-        assert str(status.render()).startswith(f"1-{PAGE_SIZE} of {total:,}")
+        assert str(status.render()).startswith(f"1-{height} of {total:,}")
+        await press(pilot, "right_square_bracket", "right_square_bracket")  # the cursor two pages down
+        first = screen.table.cursor_row - height + 2
+        assert str(status.render()).startswith(f"{first}-{first + height - 1} of {total:,}")
+        await press(pilot, "home")
+        assert str(status.render()).startswith(f"1-{height} of {total:,}")
 
 
 async def test_sorting_by_band_goes_red_yellow_green(demo_path):
@@ -248,15 +250,15 @@ async def test_accounts_list_at_80x24_keeps_the_name_and_the_columns_that_matter
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "a")
         table = app.screen.table
-        labels = [str(c.label) for c in table.ordered_columns]
+        labels = [c.label for c in table.shown_columns]
         assert labels == ["Name", "ARR", "Health", "NPS", "Contact", "Renewal", "Tasks"]
-        assert sum(c.get_render_width(table) for c in table.ordered_columns) <= table.scrollable_content_region.width
+        assert table.table_width <= table.scrollable_content_region.width
         first = table.rows_shown[0]
         row = [str(getattr(cell, "plain", cell)) for cell in table.get_row_at(0)]
         assert first.name.startswith(row[0][:10]) and row[2].endswith(str(first.band))
         await pilot.resize_terminal(140, 40)
         await settle(pilot)
-        assert "Segment" in [str(c.label) for c in app.screen.table.ordered_columns]
+        assert "Segment" in [c.label for c in app.screen.table.shown_columns]
 
 
 async def test_a_field_error_clears_once_the_value_is_fixed_and_never_hides_the_value(demo_path):
@@ -294,7 +296,7 @@ def test_an_nps_from_fewer_than_five_responses_is_dimmed_with_its_count():
     from dataclasses import replace
 
     from cstui.readmodels.views import AccountRow
-    from cstui.tui.widgets.account_table import BY_LABEL
+    from cstui.tui.widgets.account_columns import BY_LABEL
 
     row = AccountRow(1, "K", "N", "", 0.0, 50.0, Band.GREEN, None, -100.0, None, None, 0, False, nps_responses=1)
     shown = BY_LABEL["NPS"].render(row)

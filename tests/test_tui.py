@@ -183,27 +183,6 @@ async def test_markup_and_escapes_in_book_text_render_literally_and_do_nothing(b
         assert app.is_running
 
 
-async def test_a_large_book_is_paged(book_path, book):
-    with book.conn:
-        book.conn.executemany(
-            "INSERT INTO accounts (key, name, start_date) VALUES (?, ?, '2025-01-01')",
-            [(f"K{i:04d}", f"Account {i:04d}") for i in range(1, 1001)],
-        )
-    app = app_on(book_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "a", "s", "s", "s", "s", "s", "s", "s", "s", "s")  # sort by name
-        table = app.screen.query_one(AccountTable)
-        assert table.row_count == 100
-        assert str(app.screen.query_one("#accounts-status").render()).startswith("1-100 of 1,000")
-        await press(pilot, "right_square_bracket")
-        assert cells(table)[0][0] == "Account 0101"
-        table.move_cursor(row=99)
-        await press(pilot, "down")
-        assert cells(table)[0][0] == "Account 0201" and table.cursor_row == 0
-        await press(pilot, "up")
-        assert table.cursor_row == 99 and cells(table)[0][0] == "Account 0101"
-
-
 async def test_the_day_s_snapshot_is_written_by_the_app_s_writer_and_a_busy_book_is_said(demo_path):
     """The snapshot goes through the UI thread's write path (BEGIN IMMEDIATE, `app.write`): with another
     process holding the write lock it is not written half-way nor lost in silence - the app says the

@@ -3,19 +3,21 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from cstui.metrics.bands import Band
 from cstui.readmodels import views
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
-from cstui.tui.widgets.account_table import COLUMNS, AccountTable
+from cstui.tui.widgets.account_columns import COLUMNS, RowFilter, RowOrder
+from cstui.tui.widgets.account_table import AccountTable
+from cstui.tui.widgets.filter_box import FilterBox
 
 BAND_FILTERS = (None, Band.RED, Band.YELLOW, Band.GREEN)
 
 
-class AccountsScreen(BookScreen[list[views.AccountRow]]):
+class AccountsScreen(BookScreen[RowOrder]):
     """Every account with health at a glance; enter opens one."""
 
     AUTO_FOCUS = "#accounts"
@@ -34,7 +36,7 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.all_rows: list[views.AccountRow] = []
+        self.order = RowOrder([])
         self.sort_column = 3  # health, worst first
         self.sort_reverse = False
         self.band_filter: Band | None = None
@@ -44,40 +46,41 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="accounts-bar"):
-            yield Input(placeholder="/ to filter by name, key or segment", id="search")
+            yield FilterBox(placeholder="/ to filter by name, key or segment", id="search")
             yield Static("", id="accounts-status", markup=False)
         yield AccountTable(id="accounts")
         yield Footer()
 
-    def fetch(self, conn: Conn) -> list[views.AccountRow]:
-        return views.account_rows(conn, self.app.as_of)
+    def fetch(self, conn: Conn) -> RowOrder:
+        return RowOrder(views.account_rows(conn, self.app.as_of))  # every sort order, off the UI thread
 
-    def show(self, rows: list[views.AccountRow]) -> None:
-        self.all_rows = rows
-        self.apply(keep_page=True)
+    def show(self, order: RowOrder) -> None:
+        self.order = order
+        self.apply(reloaded=True)
+
+    @property
+    def all_rows(self) -> list[views.AccountRow]:
+        """Every account of the latest load, churned ones included, in the book's order."""
+        return self.order.rows
 
     @property
     def table(self) -> AccountTable:
         return self.query_one("#accounts", AccountTable)
 
     def visible_rows(self) -> list[views.AccountRow]:
-        needle = self.query_one("#search", Input).value.strip().lower()
-        rows = [
-            r
-            for r in self.all_rows
-            if (self.show_churned or not r.churned)
-            and (self.band_filter is None or r.band == self.band_filter)
-            and (self.segment_filter is None or r.segment == self.segment_filter)
-            and (not needle or needle in r.name.lower() or needle in r.key.lower() or needle in r.segment.lower())
-        ]
-        column = COLUMNS[self.sort_column]
-        return sorted(rows, key=column.sort_key, reverse=self.sort_reverse)
+        where = RowFilter(
+            self.query_one("#search", Input).value,
+            self.band_filter,
+            self.segment_filter,
+            self.show_churned,
+        )
+        return self.order.shown(self.sort_column, self.sort_reverse, where)
 
-    def apply(self, keep_page: bool = False) -> None:
-        self.table.show(self.visible_rows(), keep_page=keep_page)
+    def apply(self, reloaded: bool = False) -> None:
+        self.table.show(self.visible_rows(), reloaded=reloaded)
         self.show_status()
 
-    def on_account_table_page_turned(self, event: AccountTable.PageTurned) -> None:
+    def on_account_table_scrolled(self, event: AccountTable.Scrolled) -> None:
         self.show_status()
 
     def show_status(self) -> None:
@@ -89,7 +92,7 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
         if self.segment_filter:
             parts.append(f"segment: {visible(self.segment_filter, one_line=True, limit=ONE_LINE_LIMIT)}")
         parts.append("churned shown" if self.show_churned else "churned hidden")
-        self.query_one("#accounts-status", Static).update("  ·  ".join(parts))
+        self.query_one("#accounts-status", Static).update("  ·  ".join(parts), layout=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.apply()
@@ -116,8 +119,8 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
             self.sort_reverse = not self.sort_reverse
         self.apply()
 
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        index = [c.label for c in COLUMNS].index(str(event.column_key.value))
+    def on_account_table_header_clicked(self, event: AccountTable.HeaderClicked) -> None:
+        index = [c.label for c in COLUMNS].index(event.column)
         self.sort_reverse = not self.sort_reverse if index == self.sort_column else False
         self.sort_column = index
         self.apply()
@@ -136,10 +139,10 @@ class AccountsScreen(BookScreen[list[views.AccountRow]]):
         self.show_churned = not self.show_churned
         self.apply()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_account_table_selected(self, event: AccountTable.Selected) -> None:
         from cstui.tui.screens.account import AccountScreen
 
-        self.app.push_screen(AccountScreen(int(str(event.row_key.value))))
+        self.app.push_screen(AccountScreen(event.row.account_id))
 
     def action_add_account(self) -> None:
         from cstui.tui.screens.account_records import add_account

@@ -4,8 +4,23 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
+
+
+def declared_by_cstui(node: DOMNode, binding: Binding) -> bool:
+    """True when a class of `node` defined in cstui declares `binding` (its key for its action).
+
+    The node alone does not tell: a cstui widget inherits the bindings of the Textual widget it extends
+    (a DataTable's cursor keys, a container's scrolling, the app's copy key), which every list has.
+    """
+    for cls in type(node).__mro__:
+        if cls.__module__.startswith("cstui.") and "BINDINGS" in cls.__dict__:
+            for declared in Binding.make_bindings(cls.__dict__["BINDINGS"]):
+                if (declared.key, declared.action) == (binding.key, binding.action):
+                    return True
+    return False
 
 
 class HelpScreen(ModalScreen):
@@ -25,14 +40,12 @@ class HelpScreen(ModalScreen):
         table = self.query_one("#help-keys", DataTable)
         table.add_columns("key", "action")
         seen = set()
-        for key, active in self.under.active_bindings.items():
+        for active in self.under.active_bindings.values():
             binding = active.binding
-            if not binding.description or (binding.description, key) in seen:
-                continue
-            if not type(active.node).__module__.startswith("cstui."):
-                continue  # Textual's own scrolling and cursor keys: every list has them
-            seen.add((binding.description, key))
-            table.add_row(
-                Text(binding.key_display or self.app.get_key_display(binding), style="bold"), Text(binding.description)
-            )
+            if not binding.description or not declared_by_cstui(active.node, binding):
+                continue  # Textual's own scrolling, cursor and focus keys: every screen has them
+            shown = binding.key_display or self.app.get_key_display(binding)
+            if (shown, binding.description) not in seen:  # "n,plus" shows as "n": once
+                seen.add((shown, binding.description))
+                table.add_row(Text(shown, style="bold"), Text(binding.description))
         table.add_row(Text("ctrl+p", style="bold"), Text("Command palette"))

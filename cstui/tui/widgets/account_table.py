@@ -1,173 +1,370 @@
-"""The account list as a paged table.
+"""The account list as a line-API widget: every account in one virtual list, only the visible lines drawn.
 
-Textual's DataTable measures every cell on first paint (seconds for 10,000 rows), so the table
-holds one page of rows; sorting and filtering work on the whole list in Python and only the
-visible page is rendered. Moving past the last row of a page turns the page.
+Textual's DataTable measures and renders each cell through Rich when rows are added, so a sort or a
+filter keystroke that replaces the rows cost tens of milliseconds even for one page. Here a row's
+cells are turned into segments once per load (on first view) and cached; a sort or filter only
+changes which rows sit at which line, and a repaint is one style pass over the visible lines.
+
+It looks and behaves like the DataTable it replaces: a header, zebra rows, a row cursor, `enter`
+or a click on the cursor row opens the account, a click on a header sorts by it.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from cstui.formatting import date_or_missing
-from cstui.metrics.bands import Band
 from cstui.readmodels.views import AccountRow
-from cstui.tui.widgets.text import band, book_text, number, trend
+from cstui.tui.widgets.account_columns import COLUMNS, COMPACT_BELOW, COMPACT_COLUMNS, Column
 
-PAGE_SIZE = 100
-# Sorting by band reads worst to best (reversed: best to worst), the accounts without a score last.
-BAND_ORDER = {Band.RED: 0, Band.YELLOW: 1, Band.GREEN: 2, Band.NO_DATA: 3, Band.CHURNED: 4}
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    sort_key: Callable[[AccountRow], Any]
-    render: Callable[[AccountRow], Text]
-    width: int  # fixed, so a new page is drawn without measuring every cell
-    sorts_as: str = ""  # a compact column sorts as this column of COLUMNS ("" = its own label)
+PADDING = 1  # blank cells either side of a column's content, as DataTable's cell padding
+CACHE_LIMIT = 2_000  # rows whose segments are kept (a few MB); past it the cache starts afresh
 
 
-def _missing_last(value, default):
-    return (value is None, value if value is not None else default)
+def cell_segments(text: Text, width: int, console: Console) -> list[Segment]:
+    """One cell: `text` cut or padded to `width` as DataTable lays out a one-line cell, plus padding."""
+    pad = " " * PADDING
+    if not text.spans:  # one style (most cells): the same segments without Rich's general layout
+        plain = text.plain.rstrip() if text.justify == "right" else text.plain
+        plain = set_cell_size(plain, width) if cell_len(plain) > width else plain
+        rest = width - cell_len(plain)
+        style = console.get_style(text.style) if text.style else None
+        if text.justify == "right":
+            return [Segment(pad), Segment(" " * rest + plain, style), Segment(pad)]
+        return [Segment(pad), Segment(plain, style), Segment(pad + " " * rest)]
+    line = text.copy()
+    if text.justify == "right":
+        line.rstrip()
+        line.truncate(width, overflow="crop")
+        line.pad_left(width - line.cell_len)
+    else:
+        line.truncate(width, overflow="crop")
+    return [Segment(pad), *line.render(console), Segment(pad + " " * (width - line.cell_len))]
 
 
-SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-LOW_SAMPLE = 5  # NPS responses under this: the figure is dimmed and carries its count, "-100¹"
+def joined_blanks(segments: list[Segment]) -> list[Segment]:
+    """`segments` with each run of blanks joined to the text after it.
+
+    A terminal shows the same either way; but an SVG export (the snapshots, the screenshots in the
+    docs) writes no text for an all-blank segment, so its text read "red-100¹" for "red  -100¹".
+    """
+    joined, blank = [], ""
+    for text, style, _ in segments:
+        if text == " " * len(text):
+            blank += text
+        else:
+            joined.append(Segment(blank + text, style))
+            blank = ""
+    if blank:
+        joined.append(Segment(blank))
+    return joined
 
 
-def _nps(row: AccountRow) -> Text:
-    text = number(row.nps, "{:+.0f}")
-    if row.nps is not None and row.nps_responses < LOW_SAMPLE:
-        text = Text(f"{text.plain}{str(row.nps_responses).translate(SUPERSCRIPT)}", style="dim", justify="right")
-    return text
+class AccountTable(ScrollView, can_focus=True):
+    """Every account row the screen passes to `show`, scrolled as one list under a fixed header."""
 
+    COMPONENT_CLASSES = {
+        "account-table--header",
+        "account-table--cursor",
+        "account-table--even-row",
+        "account-table--odd-row",
+    }
 
-def _date(day: str | None) -> Text:
-    return Text(date_or_missing(day))
-
-
-COLUMNS = (
-    Column("Name", lambda r: r.name.lower(), lambda r: book_text(r.name), 25),
-    Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment), 10),
-    Column("ARR", lambda r: r.arr, lambda r: number(r.arr, "{:,.0f}"), 9),
-    Column("Health", lambda r: _missing_last(r.score, 0), lambda r: number(r.score), 6),
-    Column("Band", lambda r: BAND_ORDER.get(r.band, 5), lambda r: band(r.band), 7),
-    Column("Trend", lambda r: _missing_last(r.trend, 0), lambda r: trend(r.trend), 6),
-    Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: _nps(r), 5),
-    Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: _date(r.last_contact), 12),
-    Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: _date(r.renewal), 10),
-    Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}"), 5),
-)
-BY_LABEL = {column.label: column for column in COLUMNS}
-
-
-def _health_and_band(row: AccountRow) -> Text:
-    text = number(row.score)
-    text.append(" ")
-    text.append_text(band(row.band))
-    return text
-
-
-# Under COMPACT_BELOW columns the list keeps the name and what a CSM acts on (health and band in one
-# cell, NPS, last contact, renewal, open tasks) and drops segment and trend, so nothing scrolls sideways.
-COMPACT_BELOW = 110
-COMPACT_COLUMNS = (
-    Column("Name", BY_LABEL["Name"].sort_key, BY_LABEL["Name"].render, 16),
-    Column("ARR", BY_LABEL["ARR"].sort_key, BY_LABEL["ARR"].render, 7),
-    Column("Health", BY_LABEL["Health"].sort_key, _health_and_band, 11),
-    BY_LABEL["NPS"],
-    Column("Contact", BY_LABEL["Last contact"].sort_key, BY_LABEL["Last contact"].render, 10, "Last contact"),
-    BY_LABEL["Renewal"],
-    BY_LABEL["Tasks"],
-)
-
-
-class AccountTable(DataTable):
-    """A page of account rows; `show(rows)` replaces the list, `page` moves through it."""
+    # The look of Textual's DataTable with zebra stripes and a row cursor.
+    DEFAULT_CSS = """
+    AccountTable {
+        background: $surface;
+        color: $foreground;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .account-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .account-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        &:dark > .account-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .account-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .account-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .account-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        & > .account-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
 
     BINDINGS = [
+        Binding("enter", "select", "Open the account", show=False),
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home,ctrl+home", "first", show=False),
+        Binding("end,ctrl+end", "last", show=False),
         Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
         Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
     ]
 
-    class PageTurned(Message):
-        """The table shows another page: the screen's "1-100 of 136" must follow."""
+    class Selected(Message):
+        """`enter`, or a click on the cursor row: open this account."""
+
+        def __init__(self, row: AccountRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class HeaderClicked(Message):
+        """A click on a column header: sort by `column` (the label of a column of COLUMNS)."""
+
+        def __init__(self, column: str) -> None:
+            super().__init__()
+            self.column = column
+
+    class Scrolled(Message):
+        """Other rows are in view: the screen's "1-35 of 10,000" must follow."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(**kwargs)
         self.rows_shown: list[AccountRow] = []
-        self.page_index = 0
+        self.cursor_row = 0
+        self.shown_columns: tuple[Column, ...] = COLUMNS
+        self._cells: dict[int, tuple[AccountRow, list[Segment]]] = {}  # id(row) -> (row, its cells)
+        self._window = (0, 0, 0)  # the first and last row in view and the count, as the screen was last told
+        self._styles = _LineStyles(Style(), Style(), Style(), Style(), Style())
+        self._combined: dict[tuple[Style, Style | None, Style | None], Style] = {}
 
     def on_mount(self) -> None:
         self._set_columns()
 
     def on_resize(self) -> None:
         if self._set_columns():
-            self._render_page(self.cursor_row)
+            self.refresh()
+        self._tell_scrolled()
 
     def _set_columns(self) -> bool:
         """Full columns on a wide terminal, compact ones on a narrow one; True when they changed."""
         wanted = COMPACT_COLUMNS if self.app.size.width < COMPACT_BELOW else COLUMNS
-        if wanted is getattr(self, "shown_columns", None):
-            return False
+        changed = wanted is not self.shown_columns
         self.shown_columns = wanted
-        self.clear(columns=True)
-        for column in wanted:
-            self.add_column(column.label, key=column.sorts_as or column.label, width=column.width)
-        return True
+        if changed:
+            self._cells.clear()
+        self._set_virtual_size()
+        return changed
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-len(self.rows_shown) // PAGE_SIZE))
+    def table_width(self) -> int:
+        return sum(column.width + 2 * PADDING for column in self.shown_columns)
 
-    def show(self, rows: list[AccountRow], keep_page: bool = False) -> None:
+    def _set_virtual_size(self) -> None:
+        """The list's size for the scrollbars, without a layout pass of the screen when they stay as they are.
+
+        Setting `virtual_size` relayouts and so repaints the whole screen on every filter keystroke;
+        `_scroll_update` (what a layout pass calls) resizes the scrollbars, and a scrollbar that appears
+        or goes still relayouts (its reactive asks for it).
+        """
+        size = Size(self.table_width, len(self.rows_shown) + 1)  # + the header line
+        if size != self.virtual_size:
+            self.set_reactive(AccountTable.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
+
+    # -- the rows ----------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows_shown)
+
+    @property
+    def data_height(self) -> int:
+        """How many rows fit under the header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def show(self, rows: list[AccountRow], reloaded: bool = False) -> None:
+        """Show `rows` in this order, the cursor at the top; or, `reloaded` (new rows from the book), with
+        the cursor on the account it was on (else on its line) and the rows drawn so far forgotten."""
+        selected = self.selected
         self.rows_shown = rows
-        if not keep_page:
-            self.page_index = 0
-        self.page_index = min(self.page_index, self.pages - 1)
-        self._render_page()
-
-    def _render_page(self, cursor: int = 0) -> None:
-        self.clear()
-        start = self.page_index * PAGE_SIZE
-        for row in self.rows_shown[start : start + PAGE_SIZE]:
-            self.add_row(*(column.render(row) for column in self.shown_columns), key=str(row.account_id))
-        if self.row_count:
-            self.move_cursor(row=min(cursor, self.row_count - 1))
-
-    def action_page(self, step: int) -> None:
-        target = self.page_index + step
-        if 0 <= target < self.pages:
-            self.page_index = target
-            self._render_page(0 if step > 0 else PAGE_SIZE - 1)
-            self.post_message(self.PageTurned())
-
-    def action_cursor_down(self) -> None:
-        if self.cursor_row >= self.row_count - 1 and self.page_index < self.pages - 1:
-            self.action_page(1)
+        self._set_virtual_size()
+        if reloaded:
+            self._cells.clear()
+            ids = [r.account_id for r in rows]
+            if selected is not None and selected.account_id in ids:
+                self.cursor_row = ids.index(selected.account_id)
+            self.move_cursor(self.cursor_row)
         else:
-            super().action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        if self.cursor_row <= 0 and self.page_index > 0:
-            self.action_page(-1)
-        else:
-            super().action_cursor_up()
+            self.cursor_row = 0
+            self.scroll_to(x=self.scroll_x, y=0, animate=False, immediate=True)
+        self.refresh()
+        self._tell_scrolled()
 
     @property
     def selected(self) -> AccountRow | None:
-        index = self.page_index * PAGE_SIZE + self.cursor_row
-        return self.rows_shown[index] if self.row_count and index < len(self.rows_shown) else None
+        return self.rows_shown[self.cursor_row] if self.cursor_row < len(self.rows_shown) else None
+
+    def get_row_at(self, index: int) -> list[Text]:
+        """The cells of the row at `index`, the Text each column draws (tests read the list with it)."""
+        return [column.render(self.rows_shown[index]) for column in self.shown_columns]
+
+    def first_shown(self) -> int:
+        return int(self.scroll_offset.y)
 
     def status(self) -> str:
+        """Which rows are in view, as "1-35 of 10,000"."""
         if not self.rows_shown:
             return "no accounts match"
-        start = self.page_index * PAGE_SIZE
-        end = min(start + PAGE_SIZE, len(self.rows_shown))
-        return f"{start + 1}-{end} of {len(self.rows_shown):,}"
+        start = min(self.first_shown(), len(self.rows_shown) - 1)
+        end = min(start + self.data_height, len(self.rows_shown))
+        return f"{start + 1:,}-{end:,} of {len(self.rows_shown):,}"
+
+    def _tell_scrolled(self) -> None:
+        window = (self.first_shown(), self.first_shown() + self.data_height, len(self.rows_shown))
+        if window != self._window:
+            self._window = window
+            self.post_message(self.Scrolled())
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._tell_scrolled()
+
+    # -- the cursor --------------------------------------------------------------------------------
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on `row` (clamped) and scroll it into view."""
+        old = self.cursor_row
+        self.cursor_row = max(0, min(row, len(self.rows_shown) - 1))
+        top = self.first_shown()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + self.data_height:
+            self.scroll_to(y=self.cursor_row - self.data_height + 1, animate=False, immediate=True)
+        self.refresh_line(old + 1)
+        self.refresh_line(self.cursor_row + 1)
+
+    def action_cursor(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step)
+
+    def action_page(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step * self.data_height)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self.rows_shown) - 1)
+
+    def action_select(self) -> None:
+        if self.selected is not None:
+            self.post_message(self.Selected(self.selected))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            left = int(self.scroll_offset.x)
+            for column in self.shown_columns:
+                left += column.width + 2 * PADDING
+                if offset.x + int(self.scroll_offset.x) < left:
+                    self.post_message(self.HeaderClicked(column.sorts_as or column.label))
+                    break
+            return
+        row = self.first_shown() + offset.y - 1
+        if row < len(self.rows_shown):
+            if row == self.cursor_row:
+                self.action_select()
+            else:
+                self.move_cursor(row)
+            event.stop()
+
+    # -- drawing -----------------------------------------------------------------------------------
+
+    def _row_cells(self, row: AccountRow) -> list[Segment]:
+        cached = self._cells.get(id(row))
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        if len(self._cells) >= CACHE_LIMIT:
+            self._cells.clear()
+        console = self.app.console
+        cells = joined_blanks([s for c in self.shown_columns for s in cell_segments(c.render(row), c.width, console)])
+        self._cells[id(row)] = (row, cells)
+        return cells
+
+    def _header_cells(self) -> list[Segment]:
+        console = self.app.console
+        return joined_blanks([s for c in self.shown_columns for s in cell_segments(Text(c.label), c.width, console)])
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        style = self.get_component_rich_style
+        styles = _LineStyles(
+            self.rich_style,
+            style("account-table--header"),
+            style("account-table--even-row"),
+            style("account-table--odd-row"),
+            style("account-table--cursor"),
+        )
+        if styles != self._styles:
+            self._styles, self._combined = styles, {}
+        return super().render_lines(crop)
+
+    def _line_style(self, index: int) -> tuple[Style, Style | None]:
+        """The style under every cell of line `index` (-1: the header), and the style over them."""
+        styles = self._styles
+        if index < 0:
+            return styles.header, None
+        row = styles.odd if index % 2 else styles.even
+        if index == self.cursor_row:  # the cursor's colours win over a cell's, as in DataTable
+            return row + styles.cursor, Style.from_color(styles.cursor.color, styles.cursor.bgcolor)
+        return row, None
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        index = scroll_y + y - 1 if y else -1
+        if index >= len(self.rows_shown):
+            return Strip.blank(width, self._styles.base)
+        under, over = self._line_style(index)
+        cells = self._row_cells(self.rows_shown[index]) if index >= 0 else self._header_cells()
+        combined = self._combined  # (under, over, a cell's style) -> the style drawn: few distinct ones
+        line = []
+        for text, cell_style, _ in cells:
+            drawn = combined.get((under, over, cell_style))
+            if drawn is None:
+                drawn = combined[under, over, cell_style] = under + cell_style + over
+            line.append(Segment(text, drawn))
+        line.append(Segment(" " * max(0, width - self.table_width), under))
+        return Strip(line, max(width, self.table_width)).crop_extend(scroll_x, scroll_x + width, self._styles.base)
+
+
+@dataclass(frozen=True)
+class _LineStyles:
+    """The styles of one repaint, read from the CSS once rather than per line."""
+
+    base: Style
+    header: Style
+    even: Style
+    odd: Style
+    cursor: Style
