@@ -18,7 +18,7 @@ from cstui.metrics.report import portfolio_report
 from cstui.readmodels import views
 from cstui.readmodels.health_cache import current_health, current_scores
 from cstui.readmodels.stored_figures import report_from_json, report_json, store_months, store_scored
-from cstui.storage import derived, history, records
+from cstui.storage import derived, history, records, writes
 from cstui.storage.connection import connect
 from cstui.storage.importer import import_path
 from cstui.tui.app import CstuiApp
@@ -112,18 +112,28 @@ def test_the_report_comes_back_from_json_typed_and_equal(demo):
     assert report_from_json(report_json(report)) == report
 
 
+def recomputed_months(db) -> list[str]:
+    trends = views.trends(db.conn, TODAY, MONTHS)
+    store_months(db, trends.version, [(p.month, end, views.month_json(p)) for p, end in trends.computed])
+    return sorted(p.month for p, _ in trends.computed)
+
+
 def test_a_back_dated_fact_makes_its_months_recompute_and_todays_note_keeps_them(book, tmp_path):
     small_book(book, tmp_path)
     store_all(book)
     before = derived.book_version(book.conn)
     records.add_task(book, "acme", "call back", "2026-12-01", today=TODAY)  # a task feeds no figure
     assert derived.earliest_touched(book.conn, before, derived.book_version(book.conn)) is None
+    assert recomputed_months(book) == []
+    entry, errors = writes.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"})
+    assert not errors
+    writes.save_feedback(book, entry)
+    assert recomputed_months(book) == ["2026-11"]
+    before = derived.book_version(book.conn)
     import_csv(book, tmp_path, "surveys.csv", "account_key,kind,score,responded_on\nbeta,nps,2,2026-08-10\n")
     assert derived.earliest_touched(book.conn, before, derived.book_version(book.conn)) == date(2026, 8, 10)
-    trends = views.trends(book.conn, TODAY, MONTHS)
-    assert [p.month for p, _ in trends.computed] == ["2026-08", "2026-09", "2026-10", "2026-11"]
-    store_months(book, trends.version, [(p.month, end, views.month_json(p)) for p, end in trends.computed])
-    assert views.trends(book.conn, TODAY, MONTHS).computed == []
+    assert recomputed_months(book) == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    assert recomputed_months(book) == []
 
 
 def test_a_write_outside_cstui_is_seen_by_its_inserts(book, tmp_path):
@@ -222,3 +232,11 @@ def test_opening_the_book_does_not_import_numpy():
     code = "import sys, cstui.storage.connection, sqlite_utils; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_trends_hand_over_the_newest_months_as_they_are_computed(book, tmp_path):
+    small_book(book, tmp_path)
+    seen: list[list[str]] = []
+    trends = views.trends(book.conn, TODAY, MONTHS, lambda ready: seen.append([p.month for p in ready]))
+    months = [p.month for p in trends.points]
+    assert seen == [months[-n:] for n in range(1, MONTHS)]  # the last one comes with the result

@@ -5,7 +5,7 @@ them free of widgets lets the pilot tests compare what is shown with what the en
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
@@ -226,19 +226,36 @@ def month_from_json(text: str) -> MonthPoint:
     return MonthPoint(**{**values, "bands": {Band(band): n for band, n in values["bands"].items()}})
 
 
-def trends(conn: Conn, as_of: date, months: int) -> Trends:
+def trends(conn: Conn, as_of: date, months: int, progress: Callable[[list[MonthPoint]], None] | None = None) -> Trends:
     """Portfolio figures for each of the last `months` months (the current one up to as_of).
 
     A month's stored figures are reused while no change since touched a fact dated before the
-    month's end (`derived.earliest_touched`); only the others are computed.
+    month's end (`derived.earliest_touched`); only the others are computed, newest first, and
+    `progress` is given the newest months known so far after each one (charts grow as they come).
     """
     with derived.reading(conn):
         version = derived.book_version(conn)
         starts = month_starts(as_of, months)
         points = _stored_months(conn, as_of, starts, version)
-        computed = _compute_months(conn, as_of, [s for s in starts if s.isoformat()[:7] not in points])
-        points.update((p.month, p) for p, _ in computed)
+        missing = [s for s in reversed(starts) if s.isoformat()[:7] not in points]
+        computed = []
+        for point, end in _compute_months(conn, as_of, missing):
+            computed.append((point, end))
+            points[point.month] = point
+            if progress is not None and len(computed) < len(missing):
+                progress(_newest_run(points, starts))
         return Trends([points[s.isoformat()[:7]] for s in starts], version, computed)
+
+
+def _newest_run(points: dict[str, MonthPoint], starts: list[date]) -> list[MonthPoint]:
+    """The known months from the newest back to the first one still missing, oldest first."""
+    run = []
+    for start in reversed(starts):
+        point = points.get(start.isoformat()[:7])
+        if point is None:
+            break
+        run.append(point)
+    return run[::-1]
 
 
 def _period_end(start: date, as_of: date) -> date:
@@ -267,14 +284,15 @@ def _stored_months(conn: Conn, as_of: date, starts: list[date], version: BookVer
     return valid
 
 
-def _compute_months(conn: Conn, as_of: date, starts: list[date]) -> list[tuple[MonthPoint, date]]:
-    """The figures of the given months, computed by the engine; the month still running scores its
-    accounts through `current_scores` (today's snapshot, when it is current)."""
+def _compute_months(conn: Conn, as_of: date, starts: list[date]) -> Iterator[tuple[MonthPoint, date]]:
+    """The figures of the given months, in the order given, each yielded as soon as it is computed;
+    the month still running scores its accounts through `current_scores` (today's snapshot, when
+    it is current)."""
     if not starts:
-        return []
-    moods = {m.month: m.mean for m in sentiment_by_month(conn, starts[0], as_of + timedelta(days=1))}
-    usage = daily_active_users_by_month(conn, Period(starts[0], as_of + timedelta(days=1)))
-    result = []
+        return
+    first = min(starts)
+    moods = {m.month: m.mean for m in sentiment_by_month(conn, first, as_of + timedelta(days=1))}
+    usage = daily_active_users_by_month(conn, Period(first, as_of + timedelta(days=1)))
     for start in starts:
         end = _period_end(start, as_of)
         period = Period(start, end)
@@ -297,8 +315,7 @@ def _compute_months(conn: Conn, as_of: date, starts: list[date]) -> list[tuple[M
             bands,
             moods.get(month),
         )
-        result.append((point, end))
-    return result
+        yield point, end
 
 
 def _band_counts(bands: Iterable[Band]) -> dict[Band, int]:

@@ -71,7 +71,8 @@ class TrendsScreen(BookScreen[views.Trends]):
             self.trends = trends
 
     def fetch(self, conn: Conn) -> views.Trends:
-        data = views.trends(conn, self.app.as_of, self.months)
+        version = self.loaded_version
+        data = views.trends(conn, self.app.as_of, self.months, lambda ready: self._progress(ready, version))
         if data.computed:
             self.post_message(self.Computed(data))
         return data
@@ -85,11 +86,21 @@ class TrendsScreen(BookScreen[views.Trends]):
         months = [(p.month, end, views.month_json(p)) for p, end in message.trends.computed]
         self.app.write(store_months, message.trends.version, months)
 
+    def _progress(self, ready: list[views.MonthPoint], version: int) -> None:
+        """From the worker: draw the newest months computed so far while the older ones are computed."""
+        self.app.call_from_thread(self._draw_partial, ready, version)
+
+    def _draw_partial(self, ready: list[views.MonthPoint], version: int) -> None:
+        if version == self.loaded_version:
+            self._draw(ready, f"computing: {len(ready)} of {self.months} months so far")
+
     def show(self, data: views.Trends) -> None:
-        points = data.points
-        self.points = points
+        self.points = data.points
+        self._draw(data.points, "range: 3, 6, 1=12, 2=24 · tab: next chart")
+
+    def _draw(self, points: list[views.MonthPoint], note: str) -> None:
         self.query_one("#trends-title", Static).update(
-            f"Last {self.months} months to {self.app.as_of.isoformat()} · range: 3, 6, 1=12, 2=24 · tab: next chart"
+            f"Last {self.months} months to {self.app.as_of.isoformat()} · {note}"
         )
         months = [p.month for p in points]
         health = self.query_one("#chart-health", Chart)
