@@ -240,3 +240,20 @@ def test_trends_hand_over_the_newest_months_as_they_are_computed(book, tmp_path)
     trends = views.trends(book.conn, TODAY, MONTHS, lambda ready: seen.append([p.month for p in ready]))
     months = [p.month for p in trends.points]
     assert seen == [months[-n:] for n in range(1, MONTHS)]  # the last one comes with the result
+
+
+def test_a_daily_backup_cut_short_does_not_count_as_the_day_s(book_path):
+    """Quitting the app while it copies a large book left a partial file that later runs took as done."""
+    from cstui.storage.maintenance import backup_dir, daily_backup
+
+    db = connect(book_path, create=True)
+    try:
+        backup_dir(book_path).mkdir()
+        (backup_dir(book_path) / ".book-2026-11-24.db.partial").write_bytes(b"half a copy")
+        copy = daily_backup(db.conn, book_path, TODAY)
+        assert copy is not None and [p.name for p in backup_dir(book_path).iterdir()] == ["book-2026-11-24.db"]
+        restored = connect(copy)
+        assert restored.execute("SELECT count(*) FROM accounts").fetchone() == (0,)
+        restored.conn.close()
+    finally:
+        db.conn.close()
