@@ -66,6 +66,10 @@ def small_book(db) -> dict[str, int]:
             " VALUES (?, '2027-01-10', 'commit', '2026-11-20')",
             [acct],
         )
+        db.conn.execute(
+            "INSERT INTO derived_figures (name, as_of, version, body) VALUES ('p', '2026-11-20', '{}', '{}')"
+        )
+        db.conn.execute("INSERT INTO snapshot_versions (as_of, version) VALUES ('2026-11-20', '{}')")
     return {"account": acct, "note": note}
 
 
