@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,9 +19,6 @@ from cstui.storage.connection import connect
 from cstui.tui.commands import AccountCommands
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
-
-if TYPE_CHECKING:
-    from cstui.readmodels.views import Dashboard
 
 T = TypeVar("T")
 
@@ -172,24 +169,14 @@ class CstuiApp(App):
     def on_dashboard_screen_scored(self, message: DashboardScreen.Scored) -> None:
         """Keep the figures the dashboard has just computed, with today's health snapshot rewritten
         from the same breakdowns (so opening the app scores the book once, and opening it again on
-        an unchanged book scores nothing)."""
+        an unchanged book scores nothing). Written by the UI thread's connection in one write
+        transaction, like every other write of the app."""
         data = message.data
         if not self.snapshot_on_open or message.as_of != self.as_of or data.health is None or data.version is None:
             return
-        self.store_scored(data)
-
-    @work(thread=True, group="store", exit_on_error=False)
-    def store_scored(self, data: "Dashboard") -> None:
-        """Off the UI thread, on a connection of its own, in one write transaction (10,000 snapshot
-        rows would hold the screen still after every change): figures are derived data, so a busy
-        or vanished book only means they are computed again next time."""
-        from sqlite_utils import Database
-
         from cstui.readmodels.stored_figures import store_scored
 
-        assert data.health is not None and data.version is not None
-        with self.reader() as conn:
-            store_scored(Database(conn), self.as_of, data.version, data.report, data.health)
+        self.write(store_scored, self.as_of, data.version, data.report, data.health)
 
     def write(self, change: Callable[..., T], *args, **kwargs) -> T | None:
         """Run one write on the book; if another process holds it past the busy timeout (a long
