@@ -25,7 +25,7 @@ async def settle(pilot) -> None:
     for _ in range(500):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-        if all(s.is_current for s in pilot.app.screen_stack if isinstance(s, BookScreen)):
+        if all(s.is_loaded for s in pilot.app.screen_stack if isinstance(s, BookScreen)):
             return
 
 

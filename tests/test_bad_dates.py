@@ -66,6 +66,10 @@ def small_book(db) -> dict[str, int]:
             " VALUES (?, '2027-01-10', 'commit', '2026-11-20')",
             [acct],
         )
+        db.conn.execute(
+            "INSERT INTO derived_figures (name, as_of, version, body) VALUES ('p', '2026-11-20', '{}', '{}')"
+        )
+        db.conn.execute("INSERT INTO snapshot_versions (as_of, version) VALUES ('2026-11-20', '{}')")
     return {"account": acct, "note": note}
 
 
@@ -498,7 +502,7 @@ async def test_dashboard_shows_an_error_panel_naming_the_bad_date_and_doctor(boo
     app = tui_app(book_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.screen.is_current
+        assert app.screen.is_loaded
         text = panel_text(app.screen)
         assert "'2026-11-00' in interactions.occurred_on" in text
         assert "cstui doctor" in text
@@ -538,7 +542,7 @@ async def test_any_loader_failure_is_shown_and_a_good_reload_clears_it(book_path
         monkeypatch.setattr(views, "dashboard", real)
         await press(pilot, "r")
         assert not app.screen.query("#load-error")
-        assert app.screen.query_one("#movers").row_count >= 0 and app.screen.is_current
+        assert app.screen.query_one("#movers").row_count >= 0 and app.screen.is_loaded
 
 
 # 11.3 in the TUI forms ----------------------------------------------------------------------------

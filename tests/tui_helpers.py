@@ -13,7 +13,7 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         screens = [s for s in pilot.app.screen_stack if isinstance(s, BookScreen)]
-        if all(s.is_current for s in screens):
+        if all(s.is_loaded for s in screens):
             break
     await pilot.pause()
 

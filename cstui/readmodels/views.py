@@ -4,10 +4,12 @@ Screens call these from worker threads with their own connection, then render th
 them free of widgets lets the pilot tests compare what is shown with what the engine says.
 """
 
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from cstui.metrics.bands import Band
+from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import Conn, Period, Scope, trailing
 from cstui.metrics.health import (
     Breakdown,
@@ -26,7 +28,10 @@ from cstui.metrics.report import PortfolioReport, portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
 from cstui.metrics.usage import daily_active_users_by_month
-from cstui.storage import queries, reads
+from cstui.readmodels.health_cache import current_breakdowns, current_scores
+from cstui.readmodels.stored_figures import current_report
+from cstui.storage import derived, queries, reads
+from cstui.storage.derived import BookVersion
 from cstui.storage.queries import ContactRecord, TimelineRecord
 from cstui.storage.reads import AccountInfo, FollowUp
 from cstui.storage.tasklist import DueCounts, due_counts
@@ -51,31 +56,53 @@ class Mover:
 class Dashboard:
     report: PortfolioReport
     movers: list[Mover]
-    health: dict[int, Breakdown]  # every active account's breakdown, reused for today's snapshot
+    # Every active account's breakdown when the figures were computed now (the app stores them as
+    # today's snapshot); None when they came from the store because the book has not changed.
+    health: dict[int, Breakdown] | None
     tasks: DueCounts  # open follow-ups overdue and due today (issue 12)
+    version: BookVersion | None = None  # the book version the figures belong to
 
 
 def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
-    health = health_for_accounts(conn, as_of)
-    report = portfolio_report(conn, as_of, health=health)
+    """The dashboard's figures: the stored ones while the book is at the version they came from,
+    else computed by the engine (and returned with their breakdowns, for the app to store)."""
+    with derived.reading(conn):
+        version = derived.book_version(conn)
+        report = current_report(conn, as_of, version)
+        health: dict[int, Breakdown] | None = None
+        if report is None:
+            health = health_for_accounts(conn, as_of)
+            report = portfolio_report(conn, as_of, health=health)
+            scores = {a: b.score for a, b in health.items()}
+        else:
+            scores = {a: score for a, (score, _) in current_scores(conn, as_of).items()}
+        moved = _movers(conn, as_of, scores, health, movers)
+        return Dashboard(report, moved, health, due_counts(conn, as_of), version)
+
+
+def _movers(
+    conn: Conn, as_of: date, scores: dict[int, float | None], health: dict[int, Breakdown] | None, count: int
+) -> list[Mover]:
+    """The accounts whose score moved most since their last snapshot, with the component that drove it."""
     previous = previous_snapshots(conn, as_of)
-    names = reads.accounts(conn)
     moved = [
-        (a, prev_score, b.score, day)
-        for a, b in health.items()
-        if a in previous and b.score is not None and (prev_score := previous[a][1]) is not None
-        for day in [previous[a][0]]
+        (a, prev_score, score, previous[a][0])
+        for a, score in scores.items()
+        if a in previous and score is not None and (prev_score := previous[a][1]) is not None
     ]
     moved.sort(key=lambda m: abs(m[2] - m[1]), reverse=True)
+    top = [m for m in moved[:count] if abs(m[2] - m[1]) >= 0.05]
+    if not top:
+        return []
+    now = health if health is not None else current_breakdowns(conn, as_of, [m[0] for m in top])
+    names = reads.accounts(conn)
     result = []
-    for a, before, after, day in moved[:movers]:
-        if abs(after - before) < 0.05:
-            break
+    for a, before, after, day in top:
         old = previous_snapshot(conn, a, as_of)
-        change = what_changed(old, health[a]) if old else None  # `previous` came from a snapshot: there is one
+        change = what_changed(old, now[a]) if old and a in now else None  # `previous` came from a snapshot
         driver = f"{change.driver.label} {change.driver.delta:+.1f}" if change and change.driver else ""
         result.append(Mover(a, names[a].key, names[a].name, before, after, day, driver))
-    return Dashboard(report, result, health, due_counts(conn, as_of))
+    return result
 
 
 @dataclass(slots=True)
@@ -183,29 +210,118 @@ class MonthPoint:
     sentiment: float | None  # mean of notes and comments, -2..2
 
 
-def trends(conn: Conn, as_of: date, months: int) -> list[MonthPoint]:
-    """Portfolio figures for each of the last `months` months (the current one up to as_of)."""
-    points = []
-    starts = month_starts(as_of, months)
-    moods = {m.month: m.mean for m in sentiment_by_month(conn, starts[0], as_of + timedelta(days=1))}
-    usage = daily_active_users_by_month(conn, Period(starts[0], as_of + timedelta(days=1)))
+@dataclass
+class Trends:
+    points: list[MonthPoint]  # oldest month first
+    version: BookVersion  # the book version they belong to
+    computed: list[tuple[MonthPoint, date]]  # those computed now (not stored), with their period's end
+
+
+def month_json(point: MonthPoint) -> str:
+    return json.dumps({**asdict(point), "bands": {band.value: n for band, n in point.bands.items()}})
+
+
+def month_from_json(text: str) -> MonthPoint:
+    values = json.loads(text)
+    return MonthPoint(**{**values, "bands": {Band(band): n for band, n in values["bands"].items()}})
+
+
+def trends(conn: Conn, as_of: date, months: int, progress: Callable[[list[MonthPoint]], None] | None = None) -> Trends:
+    """Portfolio figures for each of the last `months` months (the current one up to as_of).
+
+    A month's stored figures are reused while no change since touched a fact dated before the
+    month's end (`derived.earliest_touched`); only the others are computed, newest first, and
+    `progress` is given the newest months known so far after each one (charts grow as they come).
+    """
+    with derived.reading(conn):
+        version = derived.book_version(conn)
+        starts = month_starts(as_of, months)
+        points = _stored_months(conn, as_of, starts, version)
+        missing = [s for s in reversed(starts) if s.isoformat()[:7] not in points]
+        computed = []
+        for point, end in _compute_months(conn, as_of, missing):
+            computed.append((point, end))
+            points[point.month] = point
+            if progress is not None and len(computed) < len(missing):
+                progress(_newest_run(points, starts))
+        return Trends([points[s.isoformat()[:7]] for s in starts], version, computed)
+
+
+def _newest_run(points: dict[str, MonthPoint], starts: list[date]) -> list[MonthPoint]:
+    """The known months from the newest back to the first one still missing, oldest first."""
+    run = []
+    for start in reversed(starts):
+        point = points.get(start.isoformat()[:7])
+        if point is None:
+            break
+        run.append(point)
+    return run[::-1]
+
+
+def _period_end(start: date, as_of: date) -> date:
+    return min(next_month(start), as_of + timedelta(days=1))
+
+
+def _stored_months(conn: Conn, as_of: date, starts: list[date], version: BookVersion) -> dict[str, MonthPoint]:
+    """The stored months that are still valid: same period, and nothing dated before its end changed."""
+    stored = derived.load_months(conn)
+    touched: dict[BookVersion, date | None] = {}
+    valid = {}
     for start in starts:
-        end = min(next_month(start), as_of + timedelta(days=1))
+        month, end = start.isoformat()[:7], _period_end(start, as_of)
+        row = stored.get(month)
+        if row is None or row.version is None or row.end_day != end.isoformat():
+            continue
+        if row.version not in touched:
+            touched[row.version] = derived.earliest_touched(conn, row.version, version)
+        earliest = touched[row.version]
+        if earliest is not None and earliest < end:
+            continue
+        try:
+            valid[month] = month_from_json(row.body)
+        except (ValueError, TypeError, KeyError):
+            continue
+    return valid
+
+
+def _compute_months(conn: Conn, as_of: date, starts: list[date]) -> Iterator[tuple[MonthPoint, date]]:
+    """The figures of the given months, in the order given, each yielded as soon as it is computed;
+    the month still running scores its accounts through `current_scores` (today's snapshot, when
+    it is current)."""
+    if not starts:
+        return
+    first = min(starts)
+    moods = {m.month: m.mean for m in sentiment_by_month(conn, first, as_of + timedelta(days=1))}
+    usage = daily_active_users_by_month(conn, Period(first, as_of + timedelta(days=1)))
+    for start in starts:
+        end = _period_end(start, as_of)
         period = Period(start, end)
         stats = survey_stats(conn, period)
         month = start.isoformat()[:7]
-        points.append(
-            MonthPoint(
-                month,
-                stats.nps,
-                stats.csat,
-                stats.ces,
-                logo_counts(conn, period).churn_rate,
-                revenue_retention(conn, period).nrr,
-                total_mrr(conn, end),
-                usage.get(month),
-                band_counts(health_for_accounts(conn, end - timedelta(days=1))),
-                moods.get(month),
-            )
+        last_day = end - timedelta(days=1)
+        if last_day == as_of:
+            bands = _band_counts(band for _, band in current_scores(conn, as_of).values())
+        else:
+            bands = band_counts(health_for_accounts(conn, last_day))
+        point = MonthPoint(
+            month,
+            stats.nps,
+            stats.csat,
+            stats.ces,
+            logo_counts(conn, period).churn_rate,
+            revenue_retention(conn, period).nrr,
+            total_mrr(conn, end),
+            usage.get(month),
+            bands,
+            moods.get(month),
         )
-    return points
+        yield point, end
+
+
+def _band_counts(bands: Iterable[Band]) -> dict[Band, int]:
+    """Accounts per scored band, as `band_counts` counts breakdowns."""
+    counts = dict.fromkeys(SCORED, 0)
+    for band in bands:
+        if band in counts:
+            counts[band] += 1
+    return counts

@@ -25,6 +25,8 @@ DATE_COLUMNS = {
     "import_profiles": ("saved_on",),
     "playbook_runs": ("started_on", "anchor_date"),
     "renewal_calls": ("renewal_date", "called_on"),
+    "derived_figures": ("as_of",),
+    "snapshot_versions": ("as_of",),
 }
 DATE_GUARD_STEP = "0008_date_guards"
 _PREFIX = "date_guard_"

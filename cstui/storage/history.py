@@ -25,7 +25,10 @@ from cstui.errors import UserError
 
 TRIGGER_PREFIX = "cstui_history_"
 # Never recorded: the history itself, derived data (snapshots are recomputed), bookkeeping.
-UNTRACKED_TABLES = frozenset({"changes", "history", "open_change", "health_snapshots", "_sqlite_migrations"})
+UNTRACKED_TABLES = frozenset(
+    {"changes", "history", "open_change", "health_snapshots", "_sqlite_migrations"}
+    | {"derived_figures", "month_figures", "snapshot_versions"}  # stored figures (cstui/storage/derived.py)
+)
 SOURCES = ("cli", "tui", "import", "demo")
 _default_source = "cli"
 

@@ -286,7 +286,13 @@ def daily_backup(conn: sqlite3.Connection, book: Path, day: date, keep: int = DA
         return None
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
-    backup_to(conn, target)
+    # Copied under another name, then renamed: the app quit (or killed) half-way through copying a
+    # large book must not leave a partial file that counts as the day's backup.
+    partial = directory / f".{target.name}.partial"
+    for leftover in (partial, Path(f"{partial}-journal")):
+        leftover.unlink(missing_ok=True)
+    backup_to(conn, partial)
+    os.replace(partial, target)
     for old in sorted(directory.glob(f"{book.stem}-*.db"))[:-keep]:
         old.unlink()
     return target

@@ -61,3 +61,25 @@ def latest_scores_before(conn: sqlite3.Connection, before: date) -> dict[int, tu
         [before.isoformat()],
     )
     return {account: (day, score) for account, day, score in rows}
+
+
+def replace_day(db: Database, day: date, rows: Iterable[SnapshotRow]) -> int:
+    """Make `rows` the whole of the day's snapshot (an account off the books since loses its row)."""
+    with write_transaction(db):
+        db.execute("DELETE FROM health_snapshots WHERE as_of = ?", [day.isoformat()])
+        return save_snapshots(db, rows)
+
+
+def day_rows(conn: sqlite3.Connection, day: date, accounts: Iterable[int] | None = None) -> list[SnapshotRow]:
+    """The day's stored rows (of the given accounts only, when named: one indexed lookup each)."""
+    sql = "SELECT account_id, as_of, score, band, components FROM health_snapshots WHERE as_of = ?"
+    if accounts is None:
+        return [SnapshotRow(*row) for row in conn.execute(sql, [day.isoformat()])]
+    found = (conn.execute(sql + " AND account_id = ?", [day.isoformat(), a]).fetchone() for a in accounts)
+    return [SnapshotRow(*row) for row in found if row is not None]
+
+
+def day_scores(conn: sqlite3.Connection, day: date) -> dict[int, tuple[float | None, str]]:
+    """Account -> (score, band) of the day's snapshot, without reading the breakdowns."""
+    rows = conn.execute("SELECT account_id, score, band FROM health_snapshots WHERE as_of = ?", [day.isoformat()])
+    return {account: (score, band) for account, score, band in rows}

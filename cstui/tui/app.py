@@ -167,16 +167,16 @@ class CstuiApp(App):
             daily_backup(conn, self.book_path, date.today())
 
     def on_dashboard_screen_scored(self, message: DashboardScreen.Scored) -> None:
-        """Store today's health snapshot, if there is none yet, from the breakdowns the dashboard
-        has just computed (so opening the app scores the book once, not twice). Written by the UI
-        thread's connection in one write transaction, like every other write of the app."""
-        if not self.snapshot_on_open or message.as_of != self.as_of:
+        """Keep the figures the dashboard has just computed, with today's health snapshot rewritten
+        from the same breakdowns (so opening the app scores the book once, and opening it again on
+        an unchanged book scores nothing). Written by the UI thread's connection in one write
+        transaction, like every other write of the app."""
+        data = message.data
+        if not self.snapshot_on_open or message.as_of != self.as_of or data.health is None or data.version is None:
             return
-        from cstui.metrics.health import take_snapshot
-        from cstui.storage.snapshots import has_snapshot
+        from cstui.readmodels.stored_figures import store_scored
 
-        if not has_snapshot(self.book.conn, self.as_of):
-            self.write(take_snapshot, self.as_of, message.breakdowns)
+        self.write(store_scored, self.as_of, data.version, data.report, data.health)
 
     def write(self, change: Callable[..., T], *args, **kwargs) -> T | None:
         """Run one write on the book; if another process holds it past the busy timeout (a long

@@ -61,8 +61,13 @@ class BookScreen(Screen[None], Generic[DataT]):
         self._load()
 
     @property
-    def is_current(self) -> bool:
-        """True once what is shown comes from the latest load (tests wait on this)."""
+    def is_loaded(self) -> bool:
+        """True once what is shown comes from the latest load (tests wait on this).
+
+        Not named `is_current`: Textual's `Screen.is_current` (is this the app's active screen?)
+        decides whether the compositor paints the screen at all; overriding it kept the first frame
+        (and every frame during a reload) off the terminal until the worker's data arrived.
+        """
         return self.shown_version == self.loaded_version
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)

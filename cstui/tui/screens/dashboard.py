@@ -20,7 +20,6 @@ from cstui.tui.widgets.figure import Figure
 from cstui.tui.widgets.text import book_text, number
 
 if TYPE_CHECKING:
-    from cstui.metrics.health import Breakdown
     from cstui.metrics.report import PortfolioReport, RenewalFigures
     from cstui.readmodels.views import Dashboard
 
@@ -125,18 +124,19 @@ class DashboardScreen(BookScreen["Dashboard"]):
         self.app.push_screen(BacktestScreen())
 
     class Scored(Message):
-        """The book has been scored as of a date (the app stores the day's snapshot from it)."""
+        """The book has been scored as of a date: the app stores the figures and the day's snapshot."""
 
-        def __init__(self, as_of: date, breakdowns: "dict[int, Breakdown]") -> None:
+        def __init__(self, as_of: date, data: "Dashboard") -> None:
             super().__init__()
             self.as_of = as_of
-            self.breakdowns = breakdowns
+            self.data = data
 
     def fetch(self, conn: Conn) -> "Dashboard":
         from cstui.readmodels import views  # the engine loads in the worker, off the first paint
 
         data = views.dashboard(conn, self.app.as_of)
-        self.post_message(self.Scored(self.app.as_of, data.health))
+        if data.health is not None:  # computed now, not read from the store
+            self.post_message(self.Scored(self.app.as_of, data))
         return data
 
     def show(self, data: "Dashboard") -> None:

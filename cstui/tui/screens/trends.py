@@ -3,6 +3,7 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from cstui.metrics.bands import Band
@@ -15,7 +16,7 @@ RANGES = {"3": 3, "6": 6, "1": 12, "2": 24}
 WIDE = 160  # at this width and more, the charts sit in a 4 x 2 grid
 
 
-class TrendsScreen(BookScreen[list[views.MonthPoint]]):
+class TrendsScreen(BookScreen[views.Trends]):
     """Health distribution, NPS, CSAT/CES, churn, NRR, MRR, usage and sentiment by month.
 
     The charts sit in one focusable scrolling list: `tab` goes chart by chart (the list scrolls to
@@ -62,13 +63,44 @@ class TrendsScreen(BookScreen[list[views.MonthPoint]]):
         self.months = months
         self.reload()
 
-    def fetch(self, conn: Conn) -> list[views.MonthPoint]:
-        return views.trends(conn, self.app.as_of, self.months)
+    class Computed(Message):
+        """Months were computed (not read from the store): the app keeps them for the next time."""
 
-    def show(self, points: list[views.MonthPoint]) -> None:
-        self.points = points
+        def __init__(self, trends: views.Trends) -> None:
+            super().__init__()
+            self.trends = trends
+
+    def fetch(self, conn: Conn) -> views.Trends:
+        version = self.loaded_version
+        data = views.trends(conn, self.app.as_of, self.months, lambda ready: self._progress(ready, version))
+        if data.computed:
+            self.post_message(self.Computed(data))
+        return data
+
+    def on_trends_screen_computed(self, message: Computed) -> None:
+        """Store the computed months through the app's writer (never from the worker or `show`)."""
+        if self.app.book.read_only:
+            return
+        from cstui.readmodels.stored_figures import store_months
+
+        months = [(p.month, end, views.month_json(p)) for p, end in message.trends.computed]
+        self.app.write(store_months, message.trends.version, months)
+
+    def _progress(self, ready: list[views.MonthPoint], version: int) -> None:
+        """From the worker: draw the newest months computed so far while the older ones are computed."""
+        self.app.call_from_thread(self._draw_partial, ready, version)
+
+    def _draw_partial(self, ready: list[views.MonthPoint], version: int) -> None:
+        if version == self.loaded_version:
+            self._draw(ready, f"computing: {len(ready)} of {self.months} months so far")
+
+    def show(self, data: views.Trends) -> None:
+        self.points = data.points
+        self._draw(data.points, "range: 3, 6, 1=12, 2=24 · tab: next chart")
+
+    def _draw(self, points: list[views.MonthPoint], note: str) -> None:
         self.query_one("#trends-title", Static).update(
-            f"Last {self.months} months to {self.app.as_of.isoformat()} · range: 3, 6, 1=12, 2=24 · tab: next chart"
+            f"Last {self.months} months to {self.app.as_of.isoformat()} · {note}"
         )
         months = [p.month for p in points]
         health = self.query_one("#chart-health", Chart)

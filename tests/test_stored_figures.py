@@ -1,0 +1,259 @@
+"""Stored figures (issue 15): the dashboard, today's health and the trends' months are computed once
+per book version and reused, and what is reused always equals what the engine computes now."""
+
+import subprocess
+import sys
+import tempfile
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cstui.errors import UserError
+from cstui.metrics.health import health_for_accounts
+from cstui.metrics.months import month_starts
+from cstui.metrics.report import portfolio_report
+from cstui.readmodels import views
+from cstui.readmodels.health_cache import current_health, current_scores
+from cstui.readmodels.stored_figures import report_from_json, report_json, store_months, store_scored
+from cstui.storage import derived, history, records, writes
+from cstui.storage.connection import connect
+from cstui.storage.importer import import_path
+from cstui.tui.app import CstuiApp
+from cstui.tui.screens.base import BookScreen
+from cstui.tui.screens.dashboard import DashboardScreen
+from cstui.tui.widgets.figure import Figure
+from tests.conftest import DEMO_DATE
+from tests.test_history import _step
+from tests.tui_helpers import settle
+
+TODAY = date(2026, 11, 24)
+ROOT = Path(__file__).parent.parent
+MONTHS = 6
+
+
+def store_all(db, as_of: date = TODAY) -> None:
+    """What opening the app and the trends screen keep: the dashboard's figures and the months."""
+    data = views.dashboard(db.conn, as_of)
+    if data.health is not None:
+        assert store_scored(db, as_of, data.version, data.report, data.health)
+    trends = views.trends(db.conn, as_of, MONTHS)
+    store_months(db, trends.version, [(p.month, end, views.month_json(p)) for p, end in trends.computed])
+
+
+def assert_cached_equals_fresh(db, as_of: date = TODAY) -> None:
+    fresh_health = health_for_accounts(db.conn, as_of)
+    assert views.dashboard(db.conn, as_of).report == portfolio_report(db.conn, as_of, health=fresh_health)
+    assert current_health(db.conn, as_of) == fresh_health
+    assert current_scores(db.conn, as_of) == {a: (b.score, b.band) for a, b in fresh_health.items()}
+    fresh_months = [p for p, _ in views._compute_months(db.conn, as_of, month_starts(as_of, MONTHS))]
+    assert views.trends(db.conn, as_of, MONTHS).points == fresh_months
+
+
+def small_book(db, tmp: Path) -> None:
+    for key, start in (("acme", "2026-02-01"), ("beta", "2025-06-01")):
+        records.add_account(db, key, records.AccountFields(name=key, start_date=start), today=TODAY)
+    import_csv(db, tmp, "mrr_history.csv", "account_key,effective_date,mrr\nacme,2026-02-01,100\nbeta,2025-06-01,250\n")
+    usage = "".join(f"acme,{d},3,40\nbeta,{d},1,10\n" for d in ("2026-06-03", "2026-09-14", "2026-11-20"))
+    import_csv(db, tmp, "usage_daily.csv", "account_key,day,active_users,minutes\n" + usage)
+
+
+def import_csv(db, tmp: Path, name: str, text: str) -> None:
+    folder = tmp / f"import-{len(list(tmp.iterdir()))}"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    import_path(db, folder)
+
+
+days = st.dates(date(2026, 4, 1), TODAY).map(date.isoformat)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_cached_figures_equal_recomputed_ones_after_random_writes_undo_and_imports(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        db = connect(Path(tmp) / "book.db", create=True)
+        try:
+            small_book(db, Path(tmp))
+            store_all(db)
+            for _ in range(data.draw(st.integers(1, 6))):
+                action = data.draw(st.sampled_from(["write", "write", "undo", "import", "import_usage", "store"]))
+                try:
+                    if action == "write":
+                        _step(db, data)
+                    elif action == "undo":
+                        history.undo(db)
+                    elif action == "import":
+                        score, day = data.draw(st.integers(0, 10)), data.draw(days)
+                        import_csv(
+                            db,
+                            Path(tmp),
+                            "surveys.csv",
+                            f"account_key,kind,score,responded_on\nbeta,nps,{score},{day}\n",
+                        )
+                    elif action == "import_usage":
+                        day = data.draw(days)
+                        import_csv(
+                            db, Path(tmp), "usage_daily.csv", f"account_key,day,active_users,minutes\nbeta,{day},2,30\n"
+                        )
+                    else:
+                        store_all(db)
+                except UserError:  # a refused step (nothing to undo, a bad id) changes nothing
+                    pass
+                assert_cached_equals_fresh(db)
+        finally:
+            db.conn.close()
+
+
+def test_the_report_comes_back_from_json_typed_and_equal(demo):
+    report = portfolio_report(demo.conn, DEMO_DATE)
+    assert report_from_json(report_json(report)) == report
+
+
+def recomputed_months(db) -> list[str]:
+    trends = views.trends(db.conn, TODAY, MONTHS)
+    store_months(db, trends.version, [(p.month, end, views.month_json(p)) for p, end in trends.computed])
+    return sorted(p.month for p, _ in trends.computed)
+
+
+def test_a_back_dated_fact_makes_its_months_recompute_and_todays_note_keeps_them(book, tmp_path):
+    small_book(book, tmp_path)
+    store_all(book)
+    before = derived.book_version(book.conn)
+    records.add_task(book, "acme", "call back", "2026-12-01", today=TODAY)  # a task feeds no figure
+    assert derived.earliest_touched(book.conn, before, derived.book_version(book.conn)) is None
+    assert recomputed_months(book) == []
+    entry, errors = writes.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"})
+    assert not errors
+    writes.save_feedback(book, entry)
+    assert recomputed_months(book) == ["2026-11"]
+    before = derived.book_version(book.conn)
+    import_csv(book, tmp_path, "surveys.csv", "account_key,kind,score,responded_on\nbeta,nps,2,2026-08-10\n")
+    assert derived.earliest_touched(book.conn, before, derived.book_version(book.conn)) == date(2026, 8, 10)
+    assert recomputed_months(book) == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    assert recomputed_months(book) == []
+
+
+def test_a_write_outside_cstui_is_seen_by_its_inserts(book, tmp_path):
+    small_book(book, tmp_path)
+    store_all(book)
+    book.conn.execute("INSERT INTO surveys (account_id, kind, score, responded_on) VALUES (1, 'nps', 0, '2026-07-01')")
+    assert views.dashboard(book.conn, TODAY).health is not None  # recomputed
+    assert len(views.trends(book.conn, TODAY, MONTHS).computed) == MONTHS
+
+
+# --- the app ---------------------------------------------------------------------------------------
+
+
+async def open_dashboard(path: Path) -> tuple[dict[str, str], DashboardScreen]:
+    app = CstuiApp(path, as_of=DEMO_DATE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.failure is None
+        cards = {str(card.id): card.value for card in screen.query(Figure)}
+    return cards, screen
+
+
+async def test_opening_an_unchanged_book_shows_the_stored_figures_without_the_engine(demo_path, monkeypatch):
+    first, _ = await open_dashboard(demo_path)  # computes, stores the figures and today's snapshot
+
+    def engine(*args, **kwargs):
+        raise AssertionError("the engine ran on an unchanged book")
+
+    monkeypatch.setattr(views, "health_for_accounts", engine)
+    monkeypatch.setattr(views, "portfolio_report", engine)
+    monkeypatch.setattr("cstui.readmodels.health_cache.health_for_accounts", engine)
+    again, screen = await open_dashboard(demo_path)
+    assert again == first and screen.data.health is None
+    db = connect(demo_path)
+    try:
+        assert derived.snapshot_version(db.conn, DEMO_DATE) == derived.book_version(db.conn)
+    finally:
+        db.conn.close()
+
+
+async def test_a_write_makes_the_dashboard_recompute_and_rewrite_todays_snapshot(demo_path, monkeypatch):
+    await open_dashboard(demo_path)
+    db = connect(demo_path)
+    try:
+        account = db.execute("SELECT id FROM accounts WHERE churn_date IS NULL ORDER BY id LIMIT 1").fetchone()[0]
+        key = db.execute("SELECT key FROM accounts WHERE id = ?", [account]).fetchone()[0]
+        records.edit_account(db, key, records.AccountFields(plan="a new plan"))
+        runs = []
+        real = views.health_for_accounts
+        monkeypatch.setattr(views, "health_for_accounts", lambda *a, **k: runs.append(1) or real(*a, **k))
+        cards, screen = await open_dashboard(demo_path)
+        assert runs and screen.data.health is not None
+        fresh = portfolio_report(db.conn, DEMO_DATE)
+        assert cards["fig-arr"] == f"{fresh.arr:,.0f}"
+        assert derived.snapshot_version(db.conn, DEMO_DATE) == derived.book_version(db.conn)
+        assert current_health(db.conn, DEMO_DATE) == health_for_accounts(db.conn, DEMO_DATE)
+    finally:
+        db.conn.close()
+
+
+async def test_the_dashboard_frame_is_painted_while_its_figures_load(demo_path, monkeypatch):
+    """Textual paints only a screen whose `is_current` is true: a data screen must not redefine it."""
+    assert "is_current" not in vars(BookScreen)
+    release = threading.Event()
+    real = DashboardScreen.fetch
+
+    def slow(self, conn):
+        release.wait(10)
+        return real(self, conn)
+
+    monkeypatch.setattr(DashboardScreen, "fetch", slow)
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.is_current and not screen.is_loaded
+        release.set()
+        await settle(pilot)
+        assert screen.is_loaded
+
+
+def test_the_version_moves_with_every_recorded_change_and_not_with_stored_figures(book, tmp_path):
+    small_book(book, tmp_path)
+    before = derived.book_version(book.conn)
+    store_all(book)
+    assert derived.book_version(book.conn) == before
+    records.edit_account(book, "acme", records.AccountFields(plan="gold"))
+    assert derived.book_version(book.conn).history_id > before.history_id
+    # the stored report is as of one day: opening the book as of another day recomputes
+    assert views.dashboard(book.conn, TODAY - timedelta(days=1)).health is not None
+
+
+def test_opening_the_book_does_not_import_numpy():
+    """sqlite-utils would import numpy (~0.3 s of every start) to map column types cstui never writes."""
+    code = "import sys, cstui.storage.connection, sqlite_utils; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"
+
+
+def test_trends_hand_over_the_newest_months_as_they_are_computed(book, tmp_path):
+    small_book(book, tmp_path)
+    seen: list[list[str]] = []
+    trends = views.trends(book.conn, TODAY, MONTHS, lambda ready: seen.append([p.month for p in ready]))
+    months = [p.month for p in trends.points]
+    assert seen == [months[-n:] for n in range(1, MONTHS)]  # the last one comes with the result
+
+
+def test_a_daily_backup_cut_short_does_not_count_as_the_day_s(book_path):
+    """Quitting the app while it copies a large book left a partial file that later runs took as done."""
+    from cstui.storage.maintenance import backup_dir, daily_backup
+
+    db = connect(book_path, create=True)
+    try:
+        backup_dir(book_path).mkdir()
+        (backup_dir(book_path) / ".book-2026-11-24.db.partial").write_bytes(b"half a copy")
+        copy = daily_backup(db.conn, book_path, TODAY)
+        assert copy is not None and [p.name for p in backup_dir(book_path).iterdir()] == ["book-2026-11-24.db"]
+        restored = connect(copy)
+        assert restored.execute("SELECT count(*) FROM accounts").fetchone() == (0,)
+        restored.conn.close()
+    finally:
+        db.conn.close()
