@@ -48,7 +48,7 @@ async def settle(pilot, done=None) -> None:
     while time.perf_counter() < deadline:
         await pilot.pause()
         stack = pilot.app.screen_stack
-        if all(s.is_current for s in stack if isinstance(s, BookScreen)) and (done is None or done()):
+        if all(s.is_loaded for s in stack if isinstance(s, BookScreen)) and (done is None or done()):
             await pilot.pause()
             return
         await asyncio.sleep(0.001)

@@ -64,7 +64,7 @@ class CstuiApp(App):
     """A CSM's book of business in the terminal."""
 
     TITLE = "cstui"
-    # Absolute, so that subclasses elsewhere (bench/startup_probe.py) find the styles too.
+    # Absolute, so the app finds its styles wherever it is started from (the bench runs it from bench/).
     CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
     MODES = {
         "dashboard": DashboardScreen,
