@@ -2,24 +2,12 @@
 
 import sqlite3
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cstui.cli import (
-    book_commands,
-    brief_commands,
-    capture_commands,
-    care_commands,
-    checkin_commands,
-    ingest_commands,
-    playbook_commands,
-    record_commands,
-    renewal_commands,
-    report_commands,
-    search_commands,
-)
 from cstui.cli.common import DbOption
 from cstui.errors import UserError
 
@@ -74,17 +62,57 @@ def launch(conn, db_path: Path, as_of) -> None:
     CstuiApp(db_path, as_of=as_of).run()
 
 
-book_commands.register(app)
-capture_commands.register(app)
-report_commands.register(app)
-care_commands.register(app)
-checkin_commands.register(app)
-ingest_commands.register(app)
-brief_commands.register(app)
-search_commands.register(app)
-record_commands.register(app)
-playbook_commands.register(app)
-renewal_commands.register(app)
+# The app's own options: a command line of only these opens the app.
+APP_OPTIONS = ("--db", "--as-of")
+
+
+def opens_the_app(args: list[str]) -> bool:
+    """Whether `args` name no command (and no --help), only the app's options with their values."""
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        if word.split("=", 1)[0] not in APP_OPTIONS:
+            return False
+        if "=" not in word and not rest:
+            return False  # an option without its value: let typer say so
+        if "=" not in word:
+            rest.pop(0)
+    return True
+
+
+@cache
+def with_commands() -> typer.Typer:
+    """The CLI with every command registered. Bare `cstui` skips this: the command modules import
+    the metric engine and more, and the app should not wait for what it does not use."""
+    from cstui.cli import (
+        book_commands,
+        brief_commands,
+        capture_commands,
+        care_commands,
+        checkin_commands,
+        ingest_commands,
+        playbook_commands,
+        record_commands,
+        renewal_commands,
+        report_commands,
+        search_commands,
+    )
+
+    for commands in (
+        book_commands,
+        capture_commands,
+        report_commands,
+        care_commands,
+        checkin_commands,
+        ingest_commands,
+        brief_commands,
+        search_commands,
+        record_commands,
+        playbook_commands,
+        renewal_commands,
+    ):
+        commands.register(app)
+    return app
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -94,7 +122,9 @@ def main(argv: list[str] | None = None) -> None:
     common.tolerant_output()
     common.opened.clear()
     try:
-        code = app(args=argv, standalone_mode=False)  # returns the code of a typer.Exit
+        args = sys.argv[1:] if argv is None else argv
+        cli = app if opens_the_app(args) else with_commands()
+        code = cli(args=argv, standalone_mode=False)  # returns the code of a typer.Exit
         if isinstance(code, int) and code:
             sys.exit(code)
     except UserError as error:
