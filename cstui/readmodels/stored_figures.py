@@ -39,7 +39,8 @@ def report_from_json(text: str) -> PortfolioReport:
         "renewals": {k: RenewalFigures(**v) for k, v in values["renewals"].items()},
         "sentiment_by_month": [MonthMood(**m) for m in values["sentiment_by_month"]],
     }
-    return PortfolioReport(**{f.name: nested.get(f.name, values.get(f.name)) for f in fields(PortfolioReport)})
+    typed: dict[str, Any] = {f.name: nested.get(f.name, values.get(f.name)) for f in fields(PortfolioReport)}
+    return PortfolioReport(**typed)
 
 
 def current_report(conn: Conn, as_of: date, version: derived.BookVersion) -> PortfolioReport | None:

@@ -10,7 +10,8 @@ if not any(name in sys.modules for name in (*_HIDDEN, "sqlite_utils")):
     # sqlite-utils imports numpy and pandas when installed (~0.3-0.5 s at every start) only to map their
     # column types, which cstui never writes: hide them for that one import. Imported later by
     # anything else, they load as usual.
-    sys.modules.update(dict.fromkeys(_HIDDEN))  # None: `import numpy` raises ImportError
+    for _name in _HIDDEN:
+        sys.modules[_name] = None  # type: ignore[assignment]  # None: `import numpy` raises ImportError
     try:
         import sqlite_utils.db  # noqa: F401
     finally:
