@@ -3,8 +3,10 @@ removes its account and can be undone with the cursor kept, and tomorrow brings 
 
 import json
 from datetime import timedelta
+from functools import partial
 
 from cstui.metrics.checkin import checkin_queue
+from cstui.readmodels.health_cache import current_scores
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.checkin import CheckinScreen
 from cstui.tui.screens.feedback import FeedbackScreen
@@ -38,7 +40,7 @@ async def select(pilot, screen: CheckinScreen, rule: str):
 
 
 async def test_the_queue_holds_a_morning_and_says_how_many_more_wait(demo_path, demo):
-    everyone = checkin_queue(demo.conn, DEMO_DATE)
+    everyone = checkin_queue(demo.conn, DEMO_DATE, partial(current_scores, demo.conn))
     app = CstuiApp(demo_path, as_of=DEMO_DATE)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "c")

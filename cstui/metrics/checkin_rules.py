@@ -6,6 +6,10 @@ with `@rule(...)` and one migration row; tests/test_checkin_rules.py checks that
 for one, and a row with no function is reported by the check-in rather than skipped in silence.
 Each function finds its accounts for every account at once (one query, or the health already read).
 
+Rules read the health as scores and bands only (no rule reads a component), passed in by the caller
+(`ScoresOn`: today's from the health cache; health_drop asks for the day 14 days before), and share
+the usage facts they need through `RuleInputs`, each read once, set-based, when a rule first asks.
+
 A rule is of a kind - a risk to head off, or an opportunity to take (issue 12, from the seeds) - and
 says in one line what to do. Each finding names its object (the follow-up, the survey, the metric)
 and a severity, higher is worse: the check-in fingerprints a review with them, so a reviewed account
@@ -16,25 +20,72 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from cstui.metrics.bands import Band
-from cstui.metrics.base import Conn, pct, trailing
+from cstui.metrics.base import Conn, Period, pct, trailing
 from cstui.metrics.dates import book_date
-from cstui.metrics.health import Breakdown, health_for_accounts
+from cstui.metrics.health import account_health
 from cstui.metrics.mood import negative_notes
 from cstui.metrics.relationships import champion_silence, threads
-from cstui.metrics.usage import AccountUsage
 from cstui.storage import predicates, reads
+
+Score = tuple[float | None, Band]
+# The accounts on the books after a day, each with its health score and band as of that day.
+ScoresOn = Callable[[date], dict[int, Score]]
+HEALTH_DROP_DAYS = 14  # health_drop compares today's score with the one so many days before
+
+
+@dataclass(frozen=True, slots=True)
+class UsageSums:
+    """One account's usage in a window: what usage_decline and expansion_signal compare."""
+
+    users: int  # daily active users, summed over the days
+    minutes: float
+    peak_users: int  # the most daily active users on one day
+
+
+def usage_sums(conn: Conn, window: Period) -> dict[int, UsageSums]:
+    """Accounts with usage in the window: one range seek per account in the covering index
+    (account_id, day, active_users, minutes), grouped in index order without a sort."""
+    rows = conn.execute(
+        """
+        SELECT a.id, sum(u.active_users), sum(u.minutes), max(u.active_users)
+        FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day >= :s AND u.day < :e GROUP BY a.id""",
+        {"s": window.s, "e": window.e},
+    )
+    return {a: UsageSums(users, minutes, peak) for a, users, minutes, peak in rows}
 
 
 @dataclass(frozen=True)
 class RuleInputs:
-    """What every rule may read: the book, the day, and the health and 30-day usage already computed."""
+    """What every rule may read: the book, the day, today's health scores, and shared facts that
+    are read once (set-based, for every account) when the first rule asks for them."""
 
     conn: Conn
     day: date
-    health: dict[int, Breakdown]  # the active accounts' breakdowns
-    usage: dict[int, AccountUsage]
+    scores: dict[int, Score]  # the active accounts' (score, band) on the day
+    scores_on: ScoresOn  # the same on another day
+
+    @cached_property
+    def newest_usage(self) -> dict[int, str]:
+        """Account -> its last usage day up to the day (accounts with no usage left out)."""
+        rows = self.conn.execute(
+            """
+            SELECT a.id, (SELECT max(u.day) FROM usage_daily u WHERE u.account_id = a.id AND u.day < :e)
+            FROM accounts a""",
+            {"e": (self.day + timedelta(days=1)).isoformat()},
+        )
+        return {a: newest for a, newest in rows if newest is not None}
+
+    @cached_property
+    def usage_last_30(self) -> dict[int, UsageSums]:
+        return usage_sums(self.conn, trailing(self.day, 30))
+
+    @cached_property
+    def usage_prior_30(self) -> dict[int, UsageSums]:
+        """The 30 days before the last 30."""
+        return usage_sums(self.conn, trailing(self.day - timedelta(days=30), 30))
 
 
 class RuleKind(StrEnum):
@@ -91,7 +142,7 @@ def rule(
 
 @rule("band_red", None, "health band is red", action="Find out why and agree a rescue plan", weight=3)
 def _band_red(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    return [Finding(a, f"health {b.score:.1f} is red") for a, b in inputs.health.items() if b.band == Band.RED]
+    return [Finding(a, f"health {score:.1f} is red") for a, (score, band) in inputs.scores.items() if band == Band.RED]
 
 
 @rule(
@@ -103,12 +154,17 @@ def _band_red(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     weight=2,
 )
 def _health_drop(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    earlier = health_for_accounts(inputs.conn, inputs.day - timedelta(days=14), accounts=list(inputs.health))
-    for a, b in inputs.health.items():
+    """Today's active accounts against their scores 14 days before (from `scores_on`); an account
+    that was not yet on the books then is scored on that day on its own (a handful, if any)."""
+    then = inputs.day - timedelta(days=HEALTH_DROP_DAYS)
+    earlier = {a: score for a, (score, _) in inputs.scores_on(then).items()}
+    for a in inputs.scores.keys() - earlier.keys():
+        earlier[a] = account_health(inputs.conn, a, then).score
+    for a, (score, _) in inputs.scores.items():
         before = earlier.get(a)
-        if b.score is not None and before and before.score is not None and before.score - b.score >= threshold:
-            fell = before.score - b.score
-            text = f"health fell {fell:.1f} points in 14 days ({before.score:.1f} -> {b.score:.1f})"
+        if score is not None and before is not None and before - score >= threshold:
+            fell = before - score
+            text = f"health fell {fell:.1f} points in 14 days ({before:.1f} -> {score:.1f})"
             yield Finding(a, text, severity=int(fell // 5))  # worse in steps of 5 points
 
 
@@ -147,11 +203,11 @@ def _unresolved_detractor(inputs: RuleInputs, threshold: float) -> Iterable[Find
     weight=2,
 )
 def _renewal_at_risk(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    health = inputs.health
+    scores = inputs.scores
     return [
-        Finding(a, f"renews {renewal} and is {health[a].band}", f"renewal {renewal}", URGENCY_SEVERITY[health[a].band])
+        Finding(a, f"renews {renewal} and is {band}", f"renewal {renewal}", URGENCY_SEVERITY[band])
         for a, renewal in _renewals_within(inputs, threshold)
-        if a in health and health[a].band != Band.GREEN
+        if a in scores and (band := scores[a][1]) != Band.GREEN
     ]
 
 
@@ -172,7 +228,7 @@ def _renewals_within(inputs: RuleInputs, threshold: float) -> list[tuple[int, st
 @rule("no_contact", 30, "no logged contact in THRESHOLD days", "days", action="Check in with the champion")
 def _no_contact(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     last = reads.last_contacts(inputs.conn, inputs.day)
-    for a in inputs.health:
+    for a in inputs.scores:
         since = (inputs.day - book_date(last[a], "interactions.occurred_on")).days if a in last else None
         if since is None or since >= int(threshold):
             yield Finding(a, "no logged contact yet" if since is None else f"no contact for {since} days")
@@ -238,20 +294,22 @@ def _follow_up_due(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     action="Read the notes and ask the champion how things really are",
 )
 def _green_but_negative(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    scores = inputs.scores
+    if not any(band == Band.GREEN for _, band in scores.values()):
+        return []
     moods = negative_notes(inputs.conn, inputs.day, days=int(threshold))
-    health = inputs.health
     return [
         Finding(a, f"green, but recent notes read negative ({mood:+.1f})")
         for a, mood in moods.items()
-        if a in health and health[a].band == Band.GREEN
+        if a in scores and scores[a][1] == Band.GREEN
     ]
 
 
 @rule("stale_usage", 14, "no usage data for THRESHOLD days", "days", action="Check the usage feed, then the account")
 def _stale_usage(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    for a, u in inputs.usage.items():
-        if u.newest_usage and (inputs.day - book_date(u.newest_usage, "usage_daily.day")).days >= int(threshold):
-            yield Finding(a, f"no usage data since {u.newest_usage}")
+    for a, newest in inputs.newest_usage.items():
+        if a in inputs.scores and (inputs.day - book_date(newest, "usage_daily.day")).days >= int(threshold):
+            yield Finding(a, f"no usage data since {newest}")
 
 
 # --- opportunities (issue 12: the seeds' "celebrate promoters", usage decline, training, expansion) ---
@@ -298,20 +356,13 @@ def _usage_decline(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Sums of daily active users and of minutes over the last 30 days against the 30 before; the
     finding names each metric that fell by at least the threshold (severity: the worst fall in
     steps of 10 %; its object: which metrics fell)."""
-    now, before = trailing(inputs.day, 30), trailing(inputs.day - timedelta(days=30), 30)
-    rows = inputs.conn.execute(
-        """
-        SELECT account_id,
-               sum(CASE WHEN day >= :now THEN active_users ELSE 0 END),
-               sum(CASE WHEN day < :now THEN active_users ELSE 0 END),
-               sum(CASE WHEN day >= :now THEN minutes ELSE 0 END),
-               sum(CASE WHEN day < :now THEN minutes ELSE 0 END)
-        FROM usage_daily WHERE day >= :s AND day < :e GROUP BY account_id""",
-        {"now": now.s, "s": before.s, "e": now.e},
-    )
-    for a, users, users_before, minutes, minutes_before in rows:
-        if a not in inputs.health:
+    now, prior = inputs.usage_last_30, inputs.usage_prior_30
+    none = UsageSums(0, 0, 0)
+    for a in sorted(now.keys() | prior.keys()):
+        if a not in inputs.scores:
             continue
+        users, minutes = now.get(a, none).users, now.get(a, none).minutes
+        users_before, minutes_before = prior.get(a, none).users, prior.get(a, none).minutes
         fell = {
             metric: (drop, previous, value)
             for metric, value, previous in (("active users", users, users_before), ("minutes", minutes, minutes_before))
@@ -333,18 +384,26 @@ def _usage_decline(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 def _key_feature_unused(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Key features (`features.is_key`) with no `feature_usage` row up to the day, for accounts that
     use the product (usage in the last 30 days): an account with no usage at all is another problem."""
-    rows = inputs.conn.execute(
-        """
-        SELECT a.id, f.name FROM accounts a JOIN features f ON f.is_key = 1
-        WHERE NOT EXISTS (SELECT 1 FROM feature_usage u WHERE u.account_id = a.id AND u.feature_id = f.id
-                          AND u.day <= :d)
-        ORDER BY a.id, f.name""",
-        {"d": inputs.day.isoformat()},
-    )
+    conn = inputs.conn
+    keys = conn.execute("SELECT id, name FROM features WHERE is_key = 1 ORDER BY name, id").fetchall()
+    if not keys:
+        return []
+    # The key features each account used up to the day, read in the primary key's order (no sort).
+    used = {
+        a: {int(f) for f in ids.split(",")}
+        for a, ids in conn.execute(
+            """
+            SELECT u.account_id, group_concat(DISTINCT u.feature_id) FROM feature_usage u
+            WHERE u.day <= :d AND u.feature_id IN (SELECT id FROM features WHERE is_key = 1) GROUP BY u.account_id""",
+            {"d": inputs.day.isoformat()},
+        )
+    }
+    nothing: set[int] = set()
     unused: dict[int, list[str]] = {}
-    for a, name in rows:
-        if a in inputs.usage and inputs.usage[a].has_usage:
-            unused.setdefault(a, []).append(name)
+    for a in sorted(inputs.newest_usage):
+        names = [name for f, name in keys if f not in used.get(a, nothing)]
+        if names:
+            unused[a] = names
     return [
         Finding(
             a, f"key {'features' if len(names) > 1 else 'feature'} never used: {', '.join(names)}", severity=len(names)
@@ -364,17 +423,17 @@ def _key_feature_unused(inputs: RuleInputs, threshold: float) -> Iterable[Findin
 def _expansion_signal(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Active users = the most daily active users on one day of the last 30 days (the peak is what
     meets the seat limit), against `accounts.seats`; accounts without seats are not judged."""
-    window = trailing(inputs.day, 30)
-    rows = inputs.conn.execute(
-        """
-        SELECT a.id, a.seats, max(u.active_users) FROM accounts a JOIN usage_daily u ON u.account_id = a.id
-        WHERE a.seats > 0 AND u.day >= :s AND u.day < :e GROUP BY a.id""",
-        {"s": window.s, "e": window.e},
-    )
-    for a, seats, peak in rows:
-        share = pct(peak, seats)
-        if a in inputs.health and share is not None and share >= threshold:
-            yield Finding(a, f"{peak} active users of {seats} seats ({share:.0f}%)")
+    seats = inputs.conn.execute("SELECT id, seats FROM accounts WHERE seats > 0 ORDER BY id").fetchall()
+    if not seats:  # no account has seats: nothing to judge, and no usage to read
+        return
+    usage = inputs.usage_last_30
+    for a, held in seats:
+        if a not in usage:
+            continue
+        peak = usage[a].peak_users
+        share = pct(peak, held)
+        if a in inputs.scores and share is not None and share >= threshold:
+            yield Finding(a, f"{peak} active users of {held} seats ({share:.0f}%)")
 
 
 @rule(
@@ -389,22 +448,20 @@ def _expansion_signal(inputs: RuleInputs, threshold: float) -> Iterable[Finding]
 def _renewal_no_call(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """A renewal call = an interaction of kind call or meeting whose summary or notes mention
     "renew", on or after the day THRESHOLD days before the renewal date, up to today."""
-    renewals = _renewals_within(inputs, threshold)
-    called = {
-        a
-        for (a,) in inputs.conn.execute(
-            """
-            SELECT DISTINCT i.account_id FROM interactions i JOIN accounts a ON a.id = i.account_id
-            WHERE i.kind IN ('call', 'meeting') AND i.occurred_on <= :d
-              AND i.occurred_on >= date(a.renewal_date, :back)
-              AND (instr(lower(i.summary), 'renew') > 0 OR instr(lower(coalesce(i.notes, '')), 'renew') > 0)""",
-            {"d": inputs.day.isoformat(), "back": f"-{int(threshold)} days"},
-        )
-    }
+    horizon = (inputs.day + timedelta(days=int(threshold))).isoformat()
+    rows = inputs.conn.execute(
+        """
+        SELECT a.id, a.renewal_date FROM accounts a WHERE a.renewal_date >= :d AND a.renewal_date <= :h
+          AND NOT EXISTS (
+            SELECT 1 FROM interactions i WHERE i.account_id = a.id AND i.kind IN ('call', 'meeting')
+              AND i.occurred_on <= :d AND i.occurred_on >= date(a.renewal_date, :back)
+              AND (instr(lower(i.summary), 'renew') > 0 OR instr(lower(coalesce(i.notes, '')), 'renew') > 0))""",
+        {"d": inputs.day.isoformat(), "h": horizon, "back": f"-{int(threshold)} days"},
+    )
     return [
         Finding(a, f"renews {renewal}, no renewal call recorded", f"renewal {renewal}")
-        for a, renewal in renewals
-        if a in inputs.health and a not in called
+        for a, renewal in rows
+        if a in inputs.scores
     ]
 
 
@@ -424,7 +481,7 @@ def _single_threaded(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Judged on accounts with at least MIN_THREAD_CONTACTS interactions naming a contact in 90 days."""
     for a, held in threads(inputs.conn, inputs.day).items():
         share = 100 * held.top_share
-        if a in inputs.health and held.interactions >= MIN_THREAD_CONTACTS and share >= threshold:
+        if a in inputs.scores and held.interactions >= MIN_THREAD_CONTACTS and share >= threshold:
             text = f"single-threaded: {share:.0f}% of {held.interactions} contacts in 90 days with {held.top_email}"
             yield Finding(a, text, held.top_email)
 
@@ -438,7 +495,7 @@ def _single_threaded(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 )
 def _champion_silent(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     for silent in champion_silence(inputs.conn, inputs.day):
-        if silent.account_id not in inputs.health:
+        if silent.account_id not in inputs.scores:
             continue
         if silent.days is None:
             yield Finding(silent.account_id, f"champion {silent.champion_email} never contacted", silent.champion_email)

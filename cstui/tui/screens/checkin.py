@@ -4,9 +4,13 @@ r reviews, s snoozes, f logs feedback and x completes a follow-up (both also mar
 reviewed): the account leaves the queue and the cursor stays on the same row. Every one of these is
 one change in the book's history; u (or ctrl+z) undoes the last one made here and puts the cursor
 back on its account. m shows (or hides) the accounts waiting beyond the day's capacity.
+
+The health comes from the health cache; a long list (the waiting accounts of a large book) is drawn
+a page first and the rest after each refresh, so the screen never waits for thousands of rows.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -20,6 +24,7 @@ from cstui.errors import UserError
 from cstui.formatting import date_or_missing, figure
 from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason, checkin_queue
 from cstui.metrics.checkin_rules import RuleKind
+from cstui.readmodels.health_cache import current_scores
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
@@ -40,6 +45,8 @@ RULE_PLAYBOOK = {
     "usage_decline": "usage decline",
 }
 KIND_MARK = {RuleKind.RISK: Text("!", style="bold red"), RuleKind.OPPORTUNITY: Text("+", style="bold cyan")}
+FIRST_PAGE = 100  # rows drawn at once (more than a screen); the rest follow in chunks
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.undo_stack: list[Done] = []
         self.keep_account: int | None = None  # put the cursor on this account at the next show
         self.keep_row = 0  # else on this row
+        self.drawing = 0  # which `show` the chunks being added belong to (a newer show stops them)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,7 +125,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         super().on_mount()
 
     def fetch(self, conn: Conn) -> CheckinQueue:
-        return checkin_queue(conn, self.app.as_of)
+        return checkin_queue(conn, self.app.as_of, partial(current_scores, conn))
 
     @property
     def table(self) -> DataTable:
@@ -142,6 +150,30 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.items = items = queue.items + (queue.waiting if self.show_waiting else [])
         table = self.table
         table.clear()
+        self._show_progress(queue)
+        keep, self.keep_account = self.keep_account, None
+        index = next((i for i, item in enumerate(items) if item.account_id == keep), None)
+        if index is None:
+            index = min(self.keep_row, len(items) - 1)
+        self.drawing += 1
+        first = max(FIRST_PAGE, index + 1)
+        self._add_rows(items[:first])
+        if index >= 0:
+            table.move_cursor(row=index)
+        self.show_reasons()
+        if len(items) > first:
+            self.call_after_refresh(self._add_more, items, first, self.drawing)
+
+    def _add_more(self, items: list[CheckinItem], start: int, drawing: int) -> None:
+        """The next chunk of a long list, unless a newer `show` has redrawn the table since."""
+        if drawing != self.drawing:
+            return
+        self._add_rows(items[start : start + CHUNK])
+        if start + CHUNK < len(items):
+            self.call_after_refresh(self._add_more, items, start + CHUNK, drawing)
+
+    def _add_rows(self, items: list[CheckinItem]) -> None:
+        table = self.table
         for item in items:
             first = reason_text(item.reasons[0]) if item.reasons else Text("resolved", style="green")
             if len(item.reasons) > 1:
@@ -156,14 +188,6 @@ class CheckinScreen(BookScreen[CheckinQueue]):
                 first,
                 key=str(item.account_id),
             )
-        self._show_progress(queue)
-        keep, self.keep_account = self.keep_account, None
-        index = next((i for i, item in enumerate(items) if item.account_id == keep), None)
-        if index is None:
-            index = min(self.keep_row, len(items) - 1)
-        if index >= 0:
-            table.move_cursor(row=index)
-        self.show_reasons()
 
     def _show_progress(self, queue: CheckinQueue) -> None:
         reviewed, snoozed, total = self.progress()
@@ -175,7 +199,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             + f"  (capacity {queue.settings.capacity} a day)"
             + (f"\nNot checked: rules in the book with no code in this cstui: {unknown}" if unknown else "")
         )
-        waiting = len(queue.waiting)
+        waiting = queue.waiting_count
         self.query_one("#checkin-waiting", Static).update(
             ""
             if not waiting
