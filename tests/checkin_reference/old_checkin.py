@@ -28,11 +28,11 @@ from typing import Any
 
 from cstui.metrics.bands import URGENCY, Band
 from cstui.metrics.base import Conn
-from tests.checkin_reference.old_rules import RULES, RuleInputs, RuleKind
 from cstui.metrics.health import Breakdown, health_for_accounts
 from cstui.metrics.revenue import mrr_by_account
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
 from cstui.storage import reads
+from tests.checkin_reference.old_rules import RULES, RuleInputs, RuleKind
 
 DEFAULT_CAPACITY = 12
 DEFAULT_RETURN_AFTER_DAYS = 7
