@@ -38,11 +38,10 @@ HEALTH_DROP_DAYS = 14  # health_drop compares today's score with the one so many
 
 @dataclass(frozen=True, slots=True)
 class UsageSums:
-    """One account's usage in a window: what usage_decline and expansion_signal compare."""
+    """One account's usage in a window: what usage_decline compares."""
 
     users: int  # daily active users, summed over the days
     minutes: float
-    peak_users: int  # the most daily active users on one day
 
 
 def usage_sums(conn: Conn, window: Period) -> dict[int, UsageSums]:
@@ -50,11 +49,11 @@ def usage_sums(conn: Conn, window: Period) -> dict[int, UsageSums]:
     (account_id, day, active_users, minutes), grouped in index order without a sort."""
     rows = conn.execute(
         """
-        SELECT a.id, sum(u.active_users), sum(u.minutes), max(u.active_users)
+        SELECT a.id, sum(u.active_users), sum(u.minutes)
         FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day >= :s AND u.day < :e GROUP BY a.id""",
         {"s": window.s, "e": window.e},
     )
-    return {a: UsageSums(users, minutes, peak) for a, users, minutes, peak in rows}
+    return {a: UsageSums(users, minutes) for a, users, minutes in rows}
 
 
 @dataclass(frozen=True)
@@ -239,16 +238,15 @@ def _no_contact(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 )
 def _overdue_invoice(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """One finding per account naming its oldest overdue invoice; severity: how many are overdue."""
+    # The oldest by (due date, number): due dates are all YYYY-MM-DD, so the concatenation orders the same.
+    # With one min() in a GROUP BY, SQLite takes the bare columns from the row holding the minimum.
     rows = inputs.conn.execute(
         f"""
-        SELECT account_id, n, total, invoice_no, due_date FROM (
-            SELECT account_id, invoice_no, due_date, count(*) OVER w AS n, sum(amount) OVER w AS total,
-                   row_number() OVER (PARTITION BY account_id ORDER BY due_date, invoice_no) AS r
-            FROM invoices WHERE {predicates.overdue_invoice("d")} WINDOW w AS (PARTITION BY account_id))
-        WHERE r = 1""",
+        SELECT account_id, count(*), sum(amount), invoice_no, due_date, min(due_date || invoice_no) FROM invoices
+        WHERE {predicates.overdue_invoice("d")} GROUP BY account_id""",
         {"d": inputs.day.isoformat()},
     )
-    for a, n, amount, number, due in rows:
+    for a, n, amount, number, due, _ in rows:
         if n == 1:
             yield Finding(a, f"overdue invoice {number} due {due} ({amount:,.0f})", severity=n)
         else:
@@ -264,16 +262,15 @@ def _overdue_invoice(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 )
 def _urgent_ticket(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """One finding per account naming its oldest open high/urgent ticket; severity: how many are open."""
+    # The oldest by (opened, id) as in overdue_invoice; a plain scan beats walking an index for a few rows.
     rows = inputs.conn.execute(
         f"""
-        SELECT account_id, n, severity, subject, opened_on FROM (
-            SELECT account_id, severity, subject, opened_on, count(*) OVER (PARTITION BY account_id) AS n,
-                   row_number() OVER (PARTITION BY account_id ORDER BY opened_on, id) AS r
-            FROM tickets WHERE severity IN ('high', 'urgent') AND {predicates.open_ticket("d")})
-        WHERE r = 1""",
+        SELECT account_id, count(*), severity, subject, opened_on, min(opened_on || printf('%020d', id))
+        FROM tickets NOT INDEXED WHERE severity IN ('high', 'urgent') AND {predicates.open_ticket("d")}
+        GROUP BY account_id""",
         {"d": inputs.day.isoformat()},
     )
-    for a, n, severity, subject, opened in rows:
+    for a, n, severity, subject, opened, _ in rows:
         more = f" (+{n - 1} more)" if n > 1 else ""
         yield Finding(a, f"{severity} ticket '{subject or 'no subject'}' open since {opened}{more}", severity=n)
 
@@ -357,7 +354,7 @@ def _usage_decline(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     finding names each metric that fell by at least the threshold (severity: the worst fall in
     steps of 10 %; its object: which metrics fell)."""
     now, prior = inputs.usage_last_30, inputs.usage_prior_30
-    none = UsageSums(0, 0, 0)
+    none = UsageSums(0, 0)
     for a in sorted(now.keys() | prior.keys()):
         if a not in inputs.scores:
             continue
@@ -389,27 +386,31 @@ def _key_feature_unused(inputs: RuleInputs, threshold: float) -> Iterable[Findin
     if not keys:
         return []
     # The key features each account used up to the day, read in the primary key's order (no sort).
-    used = {
-        a: {int(f) for f in ids.split(",")}
-        for a, ids in conn.execute(
+    used: dict[int, str] = dict(
+        conn.execute(
             """
             SELECT u.account_id, group_concat(DISTINCT u.feature_id) FROM feature_usage u
             WHERE u.day <= :d AND u.feature_id IN (SELECT id FROM features WHERE is_key = 1) GROUP BY u.account_id""",
             {"d": inputs.day.isoformat()},
-        )
-    }
-    nothing: set[int] = set()
-    unused: dict[int, list[str]] = {}
+        ).fetchall()
+    )
+    said: dict[str, tuple[str, int] | None] = {}  # used feature ids as read -> (text, severity): few distinct sets
+
+    def unused(ids: str) -> tuple[str, int] | None:
+        done = {int(f) for f in ids.split(",")} if ids else set()
+        names = [name for f, name in keys if f not in done]
+        if not names:
+            return None
+        return f"key {'features' if len(names) > 1 else 'feature'} never used: {', '.join(names)}", len(names)
+
+    findings = []
     for a in sorted(inputs.newest_usage):
-        names = [name for f, name in keys if f not in used.get(a, nothing)]
-        if names:
-            unused[a] = names
-    return [
-        Finding(
-            a, f"key {'features' if len(names) > 1 else 'feature'} never used: {', '.join(names)}", severity=len(names)
-        )
-        for a, names in unused.items()
-    ]
+        ids = used.get(a, "")
+        if ids not in said:
+            said[ids] = unused(ids)
+        if (answer := said[ids]) is not None:
+            findings.append(Finding(a, answer[0], severity=answer[1]))
+    return findings
 
 
 @rule(
@@ -423,14 +424,14 @@ def _key_feature_unused(inputs: RuleInputs, threshold: float) -> Iterable[Findin
 def _expansion_signal(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Active users = the most daily active users on one day of the last 30 days (the peak is what
     meets the seat limit), against `accounts.seats`; accounts without seats are not judged."""
-    seats = inputs.conn.execute("SELECT id, seats FROM accounts WHERE seats > 0 ORDER BY id").fetchall()
-    if not seats:  # no account has seats: nothing to judge, and no usage to read
-        return
-    usage = inputs.usage_last_30
-    for a, held in seats:
-        if a not in usage:
-            continue
-        peak = usage[a].peak_users
+    window = trailing(inputs.day, 30)
+    rows = inputs.conn.execute(
+        """
+        SELECT a.id, a.seats, max(u.active_users) FROM accounts a JOIN usage_daily u ON u.account_id = a.id
+        WHERE a.seats > 0 AND u.day >= :s AND u.day < :e GROUP BY a.id""",
+        {"s": window.s, "e": window.e},
+    )
+    for a, held, peak in rows:
         share = pct(peak, held)
         if a in inputs.scores and share is not None and share >= threshold:
             yield Finding(a, f"{peak} active users of {held} seats ({share:.0f}%)")
