@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from cstui.metrics.bands import URGENCY, Band
 from cstui.metrics.base import Conn
-from cstui.metrics.checkin_rules import RULES, RuleInputs, RuleKind, Score, ScoresOn
+from cstui.metrics.checkin_rules import RULES, Finding, RuleInputs, RuleKind, Score, ScoresOn
 from cstui.metrics.revenue import mrr_by_account
 
 DEFAULT_CAPACITY = 12
@@ -189,6 +189,33 @@ def unknown_rules(conn: Conn) -> list[str]:
     return sorted(name for name in load_rules(conn) if name not in RULES)
 
 
+Found = tuple[str, Finding]  # a rule's name and what it found
+
+
+def _findings(conn: Conn, day: date, scores_on: ScoresOn, scores: dict[int, Score]) -> dict[int, list[Found]]:
+    """What every enabled rule finds on `day`, by active account, in the registry's order."""
+    rows = load_rules(conn)
+    inputs = RuleInputs(conn, day, scores, scores_on)
+    found: dict[int, list[Found]] = {}
+    for name, definition in RULES.items():
+        row = rows.get(name)
+        if row is None or not row.enabled:
+            continue
+        threshold = row.threshold if row.threshold is not None else (definition.default_threshold or 0.0)
+        for finding in definition.find(inputs, threshold):
+            if finding.account in scores:
+                if (listed := found.get(finding.account)) is None:
+                    found[finding.account] = [(name, finding)]
+                else:
+                    listed.append((name, finding))
+    return found
+
+
+def _reason(name: str, finding: Finding, new: bool = True) -> Reason:
+    definition = RULES[name]
+    return Reason(name, finding.text, definition.kind, definition.action, finding.object, finding.severity, new)
+
+
 def account_reasons(
     conn: Conn, day: date, scores_on: ScoresOn, scores: dict[int, Score] | None = None
 ) -> dict[int, list[Reason]]:
@@ -197,24 +224,9 @@ def account_reasons(
     Rules run in the registry's order, each as its book row sets it (on/off, threshold).
     `scores_on` gives the health scores and bands on a day; `scores` may pass in the day's.
     """
-    rows = load_rules(conn)
     scores = scores if scores is not None else scores_on(day)
-    inputs = RuleInputs(conn, day, scores, scores_on)
-    reasons: dict[int, list[Reason]] = {}
-    for name, definition in RULES.items():
-        row = rows.get(name)
-        if row is None or not row.enabled:
-            continue
-        threshold = row.threshold if row.threshold is not None else (definition.default_threshold or 0.0)
-        kind, action = definition.kind, definition.action
-        for found in definition.find(inputs, threshold):
-            if found.account in scores:
-                reason = Reason(name, found.text, kind, action, found.object, found.severity)
-                if found.account in reasons:
-                    reasons[found.account].append(reason)
-                else:
-                    reasons[found.account] = [reason]
-    return {a: reasons[a] for a in scores if a in reasons}
+    found = _findings(conn, day, scores_on, scores)
+    return {a: [_reason(name, finding) for name, finding in found[a]] for a in scores if a in found}
 
 
 @dataclass(frozen=True)
@@ -237,17 +249,35 @@ def _latest_states(conn: Conn, day: date) -> dict[int, _State]:
     return {a: _State(d, Status(action), until, _seen(fp)) for a, d, action, until, fp in rows}
 
 
-def _changed(reasons: list[Reason], seen: dict[str, int]) -> bool:
-    """A reason the last review did not see, or one worse than it was then."""
-    return any(r.key not in seen or r.severity > seen[r.key] for r in reasons)
+def _news(found: list[Found], seen: dict[str, int]) -> list[bool]:
+    """For each finding: new to the last review (a key it did not see), or worse than it was then."""
+    news = []
+    for name, finding in found:
+        key = f"{name}:{finding.object}"
+        news.append(key not in seen or finding.severity > seen[key])
+    return news
 
 
-def _still_away(state: _State, reasons: list[Reason], day: date, settings: CheckinSettings) -> bool:
-    if _changed(reasons, state.seen):
+def _still_away(state: _State, changed: bool, day: date, settings: CheckinSettings) -> bool:
+    if changed:
         return False
     if state.action is Status.SNOOZED:
         return state.snoozed_until is not None and state.snoozed_until > day.isoformat()
     return (day - date.fromisoformat(state.day)).days < settings.return_after_days
+
+
+class _Renewals:
+    """The renewal weight of RENEWAL_STAKE on a day, by comparing dates as text (the book's dates are
+    all YYYY-MM-DD): thousands of accounts are weighed without parsing a date each."""
+
+    def __init__(self, day: date) -> None:
+        self.today = day.isoformat()
+        self.limits = [((day + timedelta(days=within)).isoformat(), weight) for within, weight in RENEWAL_STAKE]
+
+    def weight(self, renewal: str | None) -> float:
+        if renewal is None or renewal <= self.today:
+            return 1.0
+        return next((weight for limit, weight in self.limits if renewal <= limit), 1.0)
 
 
 def _renewal_weight(renewal: str | None, day: date) -> float:
@@ -257,14 +287,11 @@ def _renewal_weight(renewal: str | None, day: date) -> float:
     return next((weight for within, weight in RENEWAL_STAKE if days <= within), 1.0)
 
 
-def _stake(arr: float, band: Band, renewal: str | None, reasons: list[Reason], day: date) -> float:
-    weights = sum(RULES[r.rule].weight * (2 if r.new else 1) for r in reasons if r.rule in RULES)
-    return max(arr, 1.0) * BAND_STAKE.get(band, 0.5) * _renewal_weight(renewal, day) * weights
-
-
 def stake(item: CheckinItem, day: date) -> float:
     """ARR at risk x urgency (see the module's docstring)."""
-    return _stake(item.arr, item.band, item.renewal_date, item.reasons, day)
+    reasons = sum(RULES[r.rule].weight * (2 if r.new else 1) for r in item.reasons if r.rule in RULES)
+    band = BAND_STAKE.get(item.band, 0.5)
+    return max(item.arr, 1.0) * band * _renewal_weight(item.renewal_date, day) * reasons
 
 
 def _order(item: CheckinItem) -> tuple[float, int, str]:
@@ -276,7 +303,8 @@ class _Ranked(NamedTuple):
 
     order: tuple[float, int, str]  # as `_order` of its item
     account_id: int
-    reasons: list[Reason]
+    found: list[Found]
+    news: list[bool] | None  # None: no earlier review, every finding is new
     state: _State | None
 
 
@@ -290,40 +318,36 @@ def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
     """Today's queue: the open accounts the most at stake first, cut at the capacity, and what was done today.
 
     `scores_on` gives the health scores and bands on a day (the health cache's `current_scores`):
-    the queue asks for its day, the health_drop rule for 14 days before.
+    the queue asks for its day, the health_drop rule for 14 days before. The stake is `stake` of
+    the item, computed before the item exists; items (and their reasons) are built for the shown.
     """
     settings = load_settings(conn)
     scores = scores_on(day)
-    reasons = account_reasons(conn, day, scores_on, scores)
+    found = _findings(conn, day, scores_on, scores)
     states = _latest_states(conn, day)
     arr = mrr_by_account(conn, day + timedelta(days=1))
     facts = _account_facts(conn)
+    weights = {name: definition.weight for name, definition in RULES.items()}
+    renewals = _Renewals(day)
     today = day.isoformat()
     open_ranked, done_ranked = [], []
-    for a in reasons.keys() | {a for a, s in states.items() if s.day == today}:
+    for a in found.keys() | {a for a, s in states.items() if s.day == today}:
         if a not in scores:
             continue
         state = states.get(a)
-        found = reasons.get(a, [])
-        if state is not None:
-            if state.day != today and _still_away(state, found, day, settings):
+        mine = found.get(a, [])
+        news = None
+        if state is None:
+            weight = sum(2 * weights[name] for name, _ in mine)
+        else:
+            news = _news(mine, state.seen)
+            if state.day != today and _still_away(state, any(news), day, settings):
                 continue
-            seen = state.seen
-            found = [
-                Reason(
-                    r.rule,
-                    r.text,
-                    r.kind,
-                    r.action,
-                    r.object,
-                    r.severity,
-                    r.key not in seen or r.severity > seen[r.key],
-                )
-                for r in found
-            ]  # without a state every reason is new, as built
+            weight = sum(weights[name] * (2 if new else 1) for (name, _), new in zip(mine, news))
         band = scores[a][1]
-        at_stake = _stake(12 * arr.get(a, 0.0), band, facts[a][2], found, day)
-        ranked = _Ranked((-at_stake, URGENCY.get(band, 2), facts[a][0]), a, found, state)
+        key, _, renewal = facts[a]
+        at_stake = max(12 * arr.get(a, 0.0), 1.0) * BAND_STAKE.get(band, 0.5) * renewals.weight(renewal) * weight
+        ranked = _Ranked((-at_stake, URGENCY.get(band, 2), key), a, mine, news, state)
         (done_ranked if state is not None and state.day == today else open_ranked).append(ranked)
     open_ranked.sort(key=itemgetter(0))  # by `order`: unique, since account keys are
     done_ranked.sort(key=itemgetter(0))
@@ -331,10 +355,10 @@ def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
     def build(ranked: _Ranked) -> CheckinItem:
         key, name, renewal = facts[ranked.account_id]
         score, band = scores[ranked.account_id]
-        item = CheckinItem(
-            ranked.account_id, key, name, band, score, 12 * arr.get(ranked.account_id, 0.0), renewal, ranked.reasons
-        )
-        item.stake = -ranked.order[0]
+        news = ranked.news or [True] * len(ranked.found)
+        reasons = [_reason(rule, finding, new) for (rule, finding), new in zip(ranked.found, news)]
+        item = CheckinItem(ranked.account_id, key, name, band, score, 12 * arr.get(ranked.account_id, 0.0), renewal)
+        item.reasons, item.stake = reasons, -ranked.order[0]
         if ranked.state is not None and ranked.state.day == today:
             item.status, item.snoozed_until = ranked.state.action, ranked.state.snoozed_until
         return item
