@@ -229,10 +229,22 @@ def _renewals_within(inputs: RuleInputs, threshold: float) -> list[tuple[int, st
 @rule("no_contact", 30, "no logged contact in THRESHOLD days", "days", action="Check in with the champion")
 def _no_contact(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     last = reads.last_contacts(inputs.conn, inputs.day)
+    cutoff = _days_before(inputs.day, int(threshold))
     for a in inputs.scores:
-        since = (inputs.day - book_date(last[a], "interactions.occurred_on")).days if a in last else None
-        if since is None or since >= int(threshold):
-            yield Finding(a, "no logged contact yet" if since is None else f"no contact for {since} days")
+        if a not in last:
+            yield Finding(a, "no logged contact yet")
+        elif last[a] <= cutoff:
+            since = (inputs.day - book_date(last[a], "interactions.occurred_on")).days
+            yield Finding(a, f"no contact for {since} days")
+
+
+def _days_before(day: date, days: int) -> str:
+    """`day - days` as the book writes dates, so that `value <= it` says "at least `days` days before
+    `day`" for thousands of accounts without parsing each date; a date out of range says never or always."""
+    try:
+        return (day - timedelta(days=days)).isoformat()
+    except OverflowError:
+        return "" if days > 0 else "A"  # "" is before every date, "A" after every one
 
 
 @rule(
@@ -306,8 +318,10 @@ def _green_but_negative(inputs: RuleInputs, threshold: float) -> Iterable[Findin
 
 @rule("stale_usage", 14, "no usage data for THRESHOLD days", "days", action="Check the usage feed, then the account")
 def _stale_usage(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    cutoff = _days_before(inputs.day, int(threshold))
     for a, newest in inputs.newest_usage.items():
-        if a in inputs.scores and (inputs.day - book_date(newest, "usage_daily.day")).days >= int(threshold):
+        if newest <= cutoff and a in inputs.scores:
+            book_date(newest, "usage_daily.day")  # a value that is not a date is named, as everywhere
             yield Finding(a, f"no usage data since {newest}")
 
 
