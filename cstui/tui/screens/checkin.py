@@ -9,6 +9,7 @@ The health comes from the health cache; a long list (the waiting accounts of a l
 a page first and the rest after each refresh, so the screen never waits for thousands of rows.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from cstui.readmodels.health_cache import current_scores
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
+from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
 from cstui.tui.widgets.text import band, book_text, number
@@ -45,8 +47,6 @@ RULE_PLAYBOOK = {
     "usage_decline": "usage decline",
 }
 KIND_MARK = {RuleKind.RISK: Text("!", style="bold red"), RuleKind.OPPORTUNITY: Text("+", style="bold cyan")}
-FIRST_PAGE = 100  # rows drawn at once (more than a screen); the rest follow in chunks
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.undo_stack: list[Done] = []
         self.keep_account: int | None = None  # put the cursor on this account at the next show
         self.keep_row = 0  # else on this row
-        self.drawing = 0  # which `show` the chunks being added belong to (a newer show stops them)
+        self.pager = RowPager(self)  # a long list (the waiting accounts) a page first
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -155,24 +155,12 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         index = next((i for i, item in enumerate(items) if item.account_id == keep), None)
         if index is None:
             index = min(self.keep_row, len(items) - 1)
-        self.drawing += 1
-        first = max(FIRST_PAGE, index + 1)
-        self._add_rows(items[:first])
+        self.pager.fill(items, self._add_rows, at_least=index + 1)
         if index >= 0:
             table.move_cursor(row=index)
         self.show_reasons()
-        if len(items) > first:
-            self.call_after_refresh(self._add_more, items, first, self.drawing)
 
-    def _add_more(self, items: list[CheckinItem], start: int, drawing: int) -> None:
-        """The next chunk of a long list, unless a newer `show` has redrawn the table since."""
-        if drawing != self.drawing:
-            return
-        self._add_rows(items[start : start + CHUNK])
-        if start + CHUNK < len(items):
-            self.call_after_refresh(self._add_more, items, start + CHUNK, drawing)
-
-    def _add_rows(self, items: list[CheckinItem]) -> None:
+    def _add_rows(self, items: Sequence[CheckinItem]) -> None:
         table = self.table
         for item in items:
             first = reason_text(item.reasons[0]) if item.reasons else Text("resolved", style="green")
