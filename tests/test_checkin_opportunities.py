@@ -99,6 +99,24 @@ def test_key_features_never_used_are_named(book):
     }  # an account without usage in 30 days is not judged on features
 
 
+def test_key_features_beyond_one_bit_mask_are_named_the_same_way(book, monkeypatch):
+    """More key features than fit in one SQLite integer are read as lists: the same findings."""
+    from cstui.metrics import checkin_rules
+
+    make = BookMaker(book)
+    features = [make.feature(f"f{n:02d}") for n in range(checkin_rules.MASK_BITS + 1)]
+    used, fresh = make.account("USED", "2024-01-01"), make.account("FRESH", "2024-01-01")
+    for account in (used, fresh):
+        make.usage(account, ago(2), 3, 30.0)
+    for feature in features[:-1]:
+        make.feature_use(used, ago(1), feature)
+    listed = texts(book, "key_feature_unused")
+    assert listed[used] == f"key feature never used: f{checkin_rules.MASK_BITS:02d}"
+    assert listed[fresh] == "key features never used: " + ", ".join(f"f{n:02d}" for n in range(len(features)))
+    monkeypatch.setattr(checkin_rules, "MASK_BITS", len(features))  # the bit-mask read gives the same
+    assert texts(book, "key_feature_unused") == listed
+
+
 def test_expansion_signal_at_the_share_of_seats(book):
     make = BookMaker(book)
     at, below, unknown = (make.account(k, "2024-01-01") for k in ("AT", "BELOW", "NOSEATS"))

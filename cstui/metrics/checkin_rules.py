@@ -401,35 +401,60 @@ def _key_feature_unused(inputs: RuleInputs, threshold: float) -> Iterable[Findin
     keys = conn.execute("SELECT id, name FROM features WHERE is_key = 1 ORDER BY name, id").fetchall()
     if not keys:
         return []
-    # The key features each account used up to the day, read in the primary key's order (no sort).
-    used: dict[int, str] = dict(
-        conn.execute(
+    used = _key_features_used(conn, inputs.day, [f for f, _ in keys])
+    # One answer (text, severity) per set of used key features: there are few sets, many accounts.
+    answers: dict[frozenset[int], tuple[str, int] | None] = {}
+    findings = []
+    for a in sorted(inputs.newest_usage):
+        done = used.get(a, frozenset())
+        if done not in answers:
+            names = [name for f, name in keys if f not in done]
+            text = f"key {'features' if len(names) > 1 else 'feature'} never used: {', '.join(names)}"
+            answers[done] = (text, len(names)) if names else None
+        if (answer := answers[done]) is not None:
+            findings.append(Finding(a, answer[0], severity=answer[1]))
+    return findings
+
+
+MASK_BITS = 62  # key features that fit in one SQLite integer used as a bit mask
+
+
+def _key_features_used(conn: Conn, day: date, key_ids: list[int]) -> dict[int, frozenset[int]]:
+    """Account -> the key features it used up to the day, read in one pass over `feature_usage`.
+
+    Each account's set comes as a bit mask (bit i: the i-th key feature by id) while the key
+    features fit in one, so the few distinct sets are decoded once each; else as a list of ids."""
+    params = {"d": day.isoformat()}
+    if len(key_ids) <= MASK_BITS:
+        ordered = sorted(key_ids)
+        rows = conn.execute(
+            """
+            WITH keys(id, bit) AS (SELECT id, 1 << (row_number() OVER (ORDER BY id) - 1) FROM features WHERE is_key = 1)
+            SELECT u.account_id, sum(DISTINCT k.bit) FROM feature_usage u JOIN keys k ON k.id = u.feature_id
+            WHERE u.day <= :d GROUP BY u.account_id""",
+            params,
+        )
+
+        def decode(mask: int) -> frozenset[int]:
+            return frozenset(f for i, f in enumerate(ordered) if mask >> i & 1)
+    else:
+        rows = conn.execute(
             """
             SELECT u.account_id, group_concat(DISTINCT u.feature_id) FROM feature_usage u
             WHERE u.day <= :d AND u.feature_id IN (SELECT id FROM features WHERE is_key = 1) GROUP BY u.account_id""",
-            {"d": inputs.day.isoformat()},
-        ).fetchall()
-    )
-    # One answer (text, severity) per set of used key features: there are few sets, many accounts.
-    by_set: dict[frozenset[str], tuple[str, int] | None] = {}
-    by_text: dict[str, tuple[str, int] | None] = {}  # the same, by the ids as read (in any order)
+            params,
+        )
 
-    def unused(ids: str) -> tuple[str, int] | None:
-        done = frozenset(ids.split(",")) if ids else frozenset()
-        if done not in by_set:
-            names = [name for f, name in keys if str(f) not in done]
-            text = f"key {'features' if len(names) > 1 else 'feature'} never used: {', '.join(names)}"
-            by_set[done] = (text, len(names)) if names else None
-        return by_set[done]
+        def decode(ids: str) -> frozenset[int]:
+            return frozenset(int(f) for f in ids.split(","))
 
-    findings = []
-    for a in sorted(inputs.newest_usage):
-        ids = used.get(a, "")
-        if ids not in by_text:
-            by_text[ids] = unused(ids)
-        if (answer := by_text[ids]) is not None:
-            findings.append(Finding(a, answer[0], severity=answer[1]))
-    return findings
+    decoded: dict[object, frozenset[int]] = {}
+    used = {}
+    for a, token in rows:
+        if token not in decoded:
+            decoded[token] = decode(token)
+        used[a] = decoded[token]
+    return used
 
 
 @rule(
