@@ -338,7 +338,9 @@ def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
         mine = found.get(a, [])
         news = None
         if state is None:
-            weight = sum(2 * weights[name] for name, _ in mine)
+            weight = 0
+            for name, _ in mine:
+                weight += 2 * weights[name]
         else:
             news = _news(mine, state.seen)
             if state.day != today and _still_away(state, any(news), day, settings):

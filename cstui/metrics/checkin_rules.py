@@ -376,6 +376,8 @@ def _usage_decline(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
             continue
         users, minutes = now.get(a, none).users, now.get(a, none).minutes
         users_before, minutes_before = prior.get(a, none).users, prior.get(a, none).minutes
+        if threshold > 0 and users >= users_before and minutes >= minutes_before:
+            continue  # nothing fell, so nothing fell by a positive threshold (most accounts)
         fell = {
             metric: (drop, previous, value)
             for metric, value, previous in (("active users", users, users_before), ("minutes", minutes, minutes_before))
