@@ -330,7 +330,8 @@ def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
     weights = {name: definition.weight for name, definition in RULES.items()}
     renewals = _Renewals(day)
     today = day.isoformat()
-    open_ranked, done_ranked = [], []
+    open_ranked: list[_Ranked] = []
+    done_ranked: list[_Ranked] = []
     for a in found.keys() | {a for a, s in states.items() if s.day == today}:
         if a not in scores:
             continue

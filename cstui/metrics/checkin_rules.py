@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn, Period, pct, trailing
@@ -437,8 +437,8 @@ def _key_features_used(conn: Conn, day: date, key_ids: list[int]) -> dict[int, f
             params,
         )
 
-        def decode(mask: int) -> frozenset[int]:
-            return frozenset(f for i, f in enumerate(ordered) if mask >> i & 1)
+        def decode(token: Any) -> frozenset[int]:  # a bit mask
+            return frozenset(f for i, f in enumerate(ordered) if token >> i & 1)
     else:
         rows = conn.execute(
             """
@@ -447,8 +447,8 @@ def _key_features_used(conn: Conn, day: date, key_ids: list[int]) -> dict[int, f
             params,
         )
 
-        def decode(ids: str) -> frozenset[int]:
-            return frozenset(int(f) for f in ids.split(","))
+        def decode(token: Any) -> frozenset[int]:  # ids separated by commas
+            return frozenset(int(f) for f in token.split(","))
 
     decoded: dict[object, frozenset[int]] = {}
     used = {}
