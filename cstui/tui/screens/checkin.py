@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import getters
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -125,7 +125,10 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         super().on_mount()
 
     def fetch(self, conn: Conn) -> CheckinQueue:
-        return checkin_queue(conn, self.app.as_of, partial(current_scores, conn))
+        queue = checkin_queue(conn, self.app.as_of, partial(current_scores, conn))
+        if self.show_waiting:
+            queue.waiting  # noqa: B018 - built here, in the worker, not by `show` on the UI thread
+        return queue
 
     @property
     def table(self) -> DataTable:
@@ -335,8 +338,20 @@ class CheckinScreen(BookScreen[CheckinQueue]):
 
     def action_more(self) -> None:
         self.show_waiting = not self.show_waiting
-        if self.queue is not None:
+        if self.queue is not None and self.show_waiting:
+            self._build_waiting(self.queue)
+        elif self.queue is not None:
             self.show(self.queue)
+
+    @work(thread=True, exclusive=True, group="waiting", exit_on_error=False)
+    def _build_waiting(self, queue: CheckinQueue) -> None:
+        """The waiting accounts' items (thousands on a large book) are built off the UI thread."""
+        queue.waiting  # noqa: B018 - a cached property: this builds it
+        self.app.call_from_thread(self._show_waiting, queue)
+
+    def _show_waiting(self, queue: CheckinQueue) -> None:
+        if queue is self.queue and self.show_waiting:
+            self.show(queue)
 
     def action_open(self) -> None:
         from cstui.tui.screens.account import AccountScreen
