@@ -210,3 +210,18 @@ async def test_an_undo_the_book_refuses_is_said_and_changes_nothing(demo_path, d
         assert "was changed since" in message and options["severity"] == "error"
         assert reviewed.account_id not in shown(screen) and app.is_running
         assert state(demo, reviewed.account_id) == ("reviewed", "{}")
+
+
+async def test_a_handled_account_leaves_the_list_at_once_so_a_quick_second_key_acts_on_the_next(
+    demo_path, demo, monkeypatch
+):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "c")
+        screen = app.screen
+        first, second = screen.items[0], screen.items[1]
+        monkeypatch.setattr(screen, "reload", lambda: None)  # the reload after each write has not arrived yet
+        await pilot.press("r", "r")
+        assert state(demo, first.account_id)[0] == "reviewed" and state(demo, second.account_id)[0] == "reviewed"
+        assert first.account_id not in shown(screen) and second.account_id not in shown(screen)
+        assert screen.table.row_count == len(screen.items) and screen.table.cursor_row == 0

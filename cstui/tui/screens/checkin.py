@@ -158,7 +158,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         index = next((i for i, item in enumerate(items) if item.account_id == keep), None)
         if index is None:
             index = min(self.keep_row, len(items) - 1)
-        self.pager.fill(items, self._add_rows, at_least=index + 1)
+        self.pager.fill(list(items), self._add_rows, at_least=index + 1)  # a copy: `done` drops from items
         if index >= 0:
             table.move_cursor(row=index)
         self.show_reasons()
@@ -229,7 +229,19 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.undo_stack.append(Done(change_id, item.account_id, label))
         self.keep_row = self.table.cursor_row
         self.keep_account = -1  # not the account just handled: it leaves the queue
+        self._drop(item)
         self.app.book_changed()
+
+    def _drop(self, item: CheckinItem) -> None:
+        """The handled account leaves the list at once, not when the reload arrives: a key pressed
+        meanwhile (r r) acts on the next account, not on the one already handled."""
+        index = next((i for i, shown in enumerate(self.items) if shown is item), None)
+        if index is None:
+            return
+        del self.items[index]
+        if index < self.table.row_count:
+            self.table.remove_row(str(item.account_id))
+        self.show_reasons()
 
     def action_reviewed(self) -> None:
         item = self.current
