@@ -1,14 +1,16 @@
 """`cstui checkin`: the day's queue for scripts, the same as the screen's."""
 
 import json
+from functools import partial
 
 from cstui.metrics.checkin import checkin_queue
+from cstui.readmodels.health_cache import current_scores
 from tests.bookmaker import BookMaker
 from tests.conftest import DEMO_DATE
 
 
 def test_the_queue_as_text_and_json_matches_the_engine(demo_path, demo, cli):
-    queue = checkin_queue(demo.conn, DEMO_DATE)
+    queue = checkin_queue(demo.conn, DEMO_DATE, partial(current_scores, demo.conn))
     text = cli("checkin", "--as-of", DEMO_DATE.isoformat(), "--db", str(demo_path))
     assert text.code == 0, text.err
     lines = text.out.splitlines()

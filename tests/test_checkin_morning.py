@@ -3,8 +3,10 @@ removes its account and can be undone with the cursor kept, and tomorrow brings 
 
 import json
 from datetime import timedelta
+from functools import partial
 
 from cstui.metrics.checkin import checkin_queue
+from cstui.readmodels.health_cache import current_scores
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.checkin import CheckinScreen
 from cstui.tui.screens.feedback import FeedbackScreen
@@ -38,7 +40,7 @@ async def select(pilot, screen: CheckinScreen, rule: str):
 
 
 async def test_the_queue_holds_a_morning_and_says_how_many_more_wait(demo_path, demo):
-    everyone = checkin_queue(demo.conn, DEMO_DATE)
+    everyone = checkin_queue(demo.conn, DEMO_DATE, partial(current_scores, demo.conn))
     app = CstuiApp(demo_path, as_of=DEMO_DATE)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "c")
@@ -208,3 +210,18 @@ async def test_an_undo_the_book_refuses_is_said_and_changes_nothing(demo_path, d
         assert "was changed since" in message and options["severity"] == "error"
         assert reviewed.account_id not in shown(screen) and app.is_running
         assert state(demo, reviewed.account_id) == ("reviewed", "{}")
+
+
+async def test_a_handled_account_leaves_the_list_at_once_so_a_quick_second_key_acts_on_the_next(
+    demo_path, demo, monkeypatch
+):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "c")
+        screen = app.screen
+        first, second = screen.items[0], screen.items[1]
+        monkeypatch.setattr(screen, "reload", lambda: None)  # the reload after each write has not arrived yet
+        await pilot.press("r", "r")
+        assert state(demo, first.account_id)[0] == "reviewed" and state(demo, second.account_id)[0] == "reviewed"
+        assert first.account_id not in shown(screen) and second.account_id not in shown(screen)
+        assert screen.table.row_count == len(screen.items) and screen.table.cursor_row == 0

@@ -1,13 +1,13 @@
 """The opportunity rules on hand-made books, each at its threshold and one below it."""
 
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
 from cstui.metrics.checkin import account_reasons
 from cstui.metrics.checkin_rules import RULES, Finding, RuleInputs, RuleKind
-from cstui.metrics.health import health_for_accounts
-from cstui.metrics.usage import usage_by_account, usage_window
+from cstui.readmodels.health_cache import current_scores
 from tests.bookmaker import BookMaker
 
 DAY = date(2026, 6, 15)
@@ -24,10 +24,11 @@ def ahead(days: int) -> str:
 
 def found(book, rule: str) -> list[Finding]:
     """What `rule` finds on DAY at its default threshold (the migration row's)."""
-    usage = usage_by_account(book.conn, usage_window(DAY))
-    health = health_for_accounts(book.conn, DAY, usage=usage)
+    scores_on = partial(current_scores, book.conn)
     definition = RULES[rule]
-    return list(definition.find(RuleInputs(book.conn, DAY, health, usage), definition.default_threshold or 0.0))
+    return list(
+        definition.find(RuleInputs(book.conn, DAY, scores_on(DAY), scores_on), definition.default_threshold or 0.0)
+    )
 
 
 def texts(book, rule: str) -> dict[int, str]:
@@ -98,6 +99,24 @@ def test_key_features_never_used_are_named(book):
     }  # an account without usage in 30 days is not judged on features
 
 
+def test_key_features_beyond_one_bit_mask_are_named_the_same_way(book, monkeypatch):
+    """More key features than fit in one SQLite integer are read as lists: the same findings."""
+    from cstui.metrics import checkin_rules
+
+    make = BookMaker(book)
+    features = [make.feature(f"f{n:02d}") for n in range(checkin_rules.MASK_BITS + 1)]
+    used, fresh = make.account("USED", "2024-01-01"), make.account("FRESH", "2024-01-01")
+    for account in (used, fresh):
+        make.usage(account, ago(2), 3, 30.0)
+    for feature in features[:-1]:
+        make.feature_use(used, ago(1), feature)
+    listed = texts(book, "key_feature_unused")
+    assert listed[used] == f"key feature never used: f{checkin_rules.MASK_BITS:02d}"
+    assert listed[fresh] == "key features never used: " + ", ".join(f"f{n:02d}" for n in range(len(features)))
+    monkeypatch.setattr(checkin_rules, "MASK_BITS", len(features))  # the bit-mask read gives the same
+    assert texts(book, "key_feature_unused") == listed
+
+
 def test_expansion_signal_at_the_share_of_seats(book):
     make = BookMaker(book)
     at, below, unknown = (make.account(k, "2024-01-01") for k in ("AT", "BELOW", "NOSEATS"))
@@ -144,6 +163,6 @@ def test_a_rule_turned_off_in_the_book_finds_nothing(book, rule):
     make.feature("sso")
     make.survey(account, "nps", 10, ago(1))
     _usage(make, account, now=(1, 1.0), before=(10, 100.0))
-    reasons = {r.rule for r in account_reasons(book.conn, DAY)[account]}
+    reasons = {r.rule for r in account_reasons(book.conn, DAY, partial(current_scores, book.conn))[account]}
     assert rule not in reasons
     assert set(OPPORTUNITIES) - {rule} <= reasons  # the others all see this account

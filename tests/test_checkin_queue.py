@@ -2,9 +2,11 @@
 or the configured days have passed; the stake is ARR x band x renewal x reasons."""
 
 from datetime import date, timedelta
+from functools import partial
 
 from cstui.metrics.bands import Band
 from cstui.metrics.checkin import CheckinItem, Reason, checkin_queue, stake
+from cstui.readmodels.health_cache import current_scores
 from cstui.storage import checkin_writes
 from tests.bookmaker import BookMaker
 
@@ -16,7 +18,7 @@ def later(days: int) -> date:
 
 
 def queued(book, day: date) -> dict[int, CheckinItem]:
-    queue = checkin_queue(book.conn, day)
+    queue = checkin_queue(book.conn, day, partial(current_scores, book.conn))
     return {item.account_id: item for item in queue.items + queue.waiting}
 
 
@@ -55,7 +57,7 @@ def test_a_snooze_holds_until_its_date(book):
     quiet = BookMaker(book).account("Q", "2024-01-01")
     item = queued(book, DAY)[quiet]
     checkin_writes.snooze(book, quiet, DAY.isoformat(), later(3).isoformat(), item.fingerprint)
-    today = checkin_queue(book.conn, DAY)
+    today = checkin_queue(book.conn, DAY, partial(current_scores, book.conn))
     assert [i.account_id for i in today.done] == [quiet] and today.snoozed == 1
     assert quiet not in queued(book, later(2))
     assert quiet in queued(book, later(3))
@@ -79,11 +81,11 @@ def test_the_queue_is_cut_at_the_capacity_by_stake(book):
         make.mrr(account, "2024-01-01", 100.0 * (i + 1))
     with book.conn:
         book.execute("UPDATE health_config SET value = 2 WHERE name = 'checkin.capacity'")
-    queue = checkin_queue(book.conn, DAY)
+    queue = checkin_queue(book.conn, DAY, partial(current_scores, book.conn))
     assert [i.key for i in queue.items] == ["K4", "K3"]
     assert [i.key for i in queue.waiting] == ["K2", "K1", "K0"]
     review(book, accounts[4])
-    queue = checkin_queue(book.conn, DAY)
+    queue = checkin_queue(book.conn, DAY, partial(current_scores, book.conn))
     assert [i.key for i in queue.items] == ["K3"]  # what was done today counts against the day's capacity
     assert [i.key for i in queue.done] == ["K4"]
 
@@ -111,5 +113,9 @@ def test_the_demo_book_shows_every_rule(demo):
     from cstui.metrics.checkin_rules import RULES
     from tests.conftest import DEMO_DATE
 
-    fired = {reason.rule for reasons in account_reasons(demo.conn, DEMO_DATE).values() for reason in reasons}
+    fired = {
+        reason.rule
+        for reasons in account_reasons(demo.conn, DEMO_DATE, partial(current_scores, demo.conn)).values()
+        for reason in reasons
+    }
     assert fired == set(RULES)  # promoters, a usage decline, seat-limit accounts, ... all on day one

@@ -1,10 +1,12 @@
 """The extension points are registries that agree with the book: check-in rules and health components."""
 
 from datetime import date
+from functools import partial
 
 from cstui.metrics.checkin import checkin_queue, load_rules
 from cstui.metrics.checkin_rules import RULES
 from cstui.metrics.health import REGISTRY, load_config
+from cstui.readmodels.health_cache import current_scores
 from cstui.tui.app import CstuiApp
 from tests.tui_helpers import press
 
@@ -38,7 +40,7 @@ def _add_unknown_rule(book) -> None:
 
 def test_an_unknown_rule_row_is_reported_not_ignored(book):
     _add_unknown_rule(book)
-    assert checkin_queue(book.conn, DAY).unknown_rules == ["mystery"]
+    assert checkin_queue(book.conn, DAY, partial(current_scores, book.conn)).unknown_rules == ["mystery"]
 
 
 async def test_the_check_in_screen_says_which_rule_rows_it_cannot_check(book, book_path):

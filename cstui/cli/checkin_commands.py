@@ -24,7 +24,10 @@ def checkin(
     db: DbOption = None,
 ) -> None:
     """The day's check-in: rank, account, reasons (risk or opportunity) and what to do, the most at stake first."""
+    from functools import partial
+
     from cstui.metrics.checkin import checkin_queue
+    from cstui.readmodels.health_cache import current_scores
     from cstui.storage.connection import default_book_path
 
     day = as_of_date(as_of)
@@ -32,7 +35,7 @@ def checkin(
     if not path.exists():  # a read command never creates a book
         raise UserError(f"{visible(path, one_line=True)}: no book here; create one with `cstui demo` or `cstui import`")
     book = open_book(path)
-    queue = checkin_queue(book.conn, day)
+    queue = checkin_queue(book.conn, day, partial(current_scores, book.conn))
     if as_json:
         typer.echo(json.dumps(queue.to_json(include_waiting=show_all), indent=2))
         return
@@ -47,7 +50,7 @@ def checkin(
         )
         for reason in item.reasons:
             typer.echo(f"     {reason.kind:<11}  {visible(reason.text, one_line=True)}  -> {reason.action}")
-    if queue.waiting and not show_all:
-        typer.echo(f"{len(queue.waiting)} more waiting (--all lists them)")
+    if queue.waiting_count and not show_all:
+        typer.echo(f"{queue.waiting_count} more waiting (--all lists them)")
     for name in queue.unknown_rules:
         typer.echo(f"not checked (no code for this rule in this cstui): {visible(name, one_line=True)}")

@@ -16,21 +16,26 @@ The account stays away until one of its reasons is new (a key not in the fingerp
 higher severity), or until `checkin.return_after_days` days (default 7) have passed since the
 review, or the snooze date. What the CSM did today stays in the queue's `done`, so progress
 survives a restart.
+
+The health comes from the caller (`scores_on`: the health cache's scores and bands on a day), so
+the check-in itself only runs the rules, one set-based query each, and ranks the accounts they
+found; an item object is built for the day's queue and for what was done today, and for the
+accounts waiting beyond the capacity only when they are asked for.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from functools import cached_property
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from cstui.metrics.bands import URGENCY, Band
 from cstui.metrics.base import Conn
-from cstui.metrics.checkin_rules import RULES, RuleInputs, RuleKind
-from cstui.metrics.health import Breakdown, health_for_accounts
+from cstui.metrics.checkin_rules import RULES, Finding, RuleInputs, RuleKind, Score, ScoresOn
 from cstui.metrics.revenue import mrr_by_account
-from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
-from cstui.storage import reads
 
 DEFAULT_CAPACITY = 12
 DEFAULT_RETURN_AFTER_DAYS = 7
@@ -114,9 +119,16 @@ class CheckinQueue:
     day: date
     settings: CheckinSettings
     items: list[CheckinItem]  # today's open accounts, the most at stake first, at most the capacity left
-    waiting: list[CheckinItem]  # the open accounts beyond the capacity, in the same order
     done: list[CheckinItem]  # handled today (reviewed or snoozed)
     unknown_rules: list[str]  # rule rows in the book that no code evaluates (shown, not skipped silently)
+    waiting_count: int = 0  # the open accounts beyond the capacity
+    # Builds the waiting accounts' items, the most at stake first (only when asked: there may be thousands).
+    build_waiting: Callable[[], list[CheckinItem]] = list
+
+    @cached_property
+    def waiting(self) -> list[CheckinItem]:
+        """The open accounts beyond the capacity, in the same order as `items`."""
+        return self.build_waiting()
 
     @property
     def reviewed(self) -> int:
@@ -134,7 +146,7 @@ class CheckinQueue:
             "capacity": self.settings.capacity,
             "reviewed_today": self.reviewed,
             "snoozed_today": self.snoozed,
-            "waiting": len(self.waiting),
+            "waiting": self.waiting_count,
             "queue": [_item_json(rank, item) for rank, item in enumerate(listed, 1)],
             "unknown_rules": self.unknown_rules,
         }
@@ -177,31 +189,44 @@ def unknown_rules(conn: Conn) -> list[str]:
     return sorted(name for name in load_rules(conn) if name not in RULES)
 
 
-def account_reasons(
-    conn: Conn, day: date, health: dict[int, Breakdown] | None = None, usage: dict[int, AccountUsage] | None = None
-) -> dict[int, list[Reason]]:
-    """Every active account's reasons to be looked at on `day` (accounts with none are left out).
+Found = tuple[str, Finding]  # a rule's name and what it found
 
-    Rules run in the registry's order, each as its book row sets it (on/off, threshold).
-    `health` and `usage` (trailing 30 days) may be passed in when the caller has computed them.
-    """
+
+def _findings(conn: Conn, day: date, scores_on: ScoresOn, scores: dict[int, Score]) -> dict[int, list[Found]]:
+    """What every enabled rule finds on `day`, by active account, in the registry's order."""
     rows = load_rules(conn)
-    if usage is None:
-        usage = usage_by_account(conn, usage_window(day))
-    health = health if health is not None else health_for_accounts(conn, day, usage=usage)
-    inputs = RuleInputs(conn, day, health, usage)
-    reasons: dict[int, list[Reason]] = {a: [] for a in health}
+    inputs = RuleInputs(conn, day, scores, scores_on)
+    found: dict[int, list[Found]] = {}
     for name, definition in RULES.items():
         row = rows.get(name)
         if row is None or not row.enabled:
             continue
         threshold = row.threshold if row.threshold is not None else (definition.default_threshold or 0.0)
-        for found in definition.find(inputs, threshold):
-            if found.account in reasons:
-                reasons[found.account].append(
-                    Reason(name, found.text, definition.kind, definition.action, found.object, found.severity)
-                )
-    return {a: r for a, r in reasons.items() if r}
+        for finding in definition.find(inputs, threshold):
+            if finding.account in scores:
+                if (listed := found.get(finding.account)) is None:
+                    found[finding.account] = [(name, finding)]
+                else:
+                    listed.append((name, finding))
+    return found
+
+
+def _reason(name: str, finding: Finding, new: bool = True) -> Reason:
+    definition = RULES[name]
+    return Reason(name, finding.text, definition.kind, definition.action, finding.object, finding.severity, new)
+
+
+def account_reasons(
+    conn: Conn, day: date, scores_on: ScoresOn, scores: dict[int, Score] | None = None
+) -> dict[int, list[Reason]]:
+    """Every active account's reasons to be looked at on `day` (accounts with none are left out).
+
+    Rules run in the registry's order, each as its book row sets it (on/off, threshold).
+    `scores_on` gives the health scores and bands on a day; `scores` may pass in the day's.
+    """
+    scores = scores if scores is not None else scores_on(day)
+    found = _findings(conn, day, scores_on, scores)
+    return {a: [_reason(name, finding) for name, finding in found[a]] for a in scores if a in found}
 
 
 @dataclass(frozen=True)
@@ -224,17 +249,35 @@ def _latest_states(conn: Conn, day: date) -> dict[int, _State]:
     return {a: _State(d, Status(action), until, _seen(fp)) for a, d, action, until, fp in rows}
 
 
-def _changed(reasons: list[Reason], seen: dict[str, int]) -> bool:
-    """A reason the last review did not see, or one worse than it was then."""
-    return any(r.key not in seen or r.severity > seen[r.key] for r in reasons)
+def _news(found: list[Found], seen: dict[str, int]) -> list[bool]:
+    """For each finding: new to the last review (a key it did not see), or worse than it was then."""
+    news = []
+    for name, finding in found:
+        key = f"{name}:{finding.object}"
+        news.append(key not in seen or finding.severity > seen[key])
+    return news
 
 
-def _still_away(state: _State, reasons: list[Reason], day: date, settings: CheckinSettings) -> bool:
-    if _changed(reasons, state.seen):
+def _still_away(state: _State, changed: bool, day: date, settings: CheckinSettings) -> bool:
+    if changed:
         return False
     if state.action is Status.SNOOZED:
         return state.snoozed_until is not None and state.snoozed_until > day.isoformat()
     return (day - date.fromisoformat(state.day)).days < settings.return_after_days
+
+
+class _Renewals:
+    """The renewal weight of RENEWAL_STAKE on a day, by comparing dates as text (the book's dates are
+    all YYYY-MM-DD): thousands of accounts are weighed without parsing a date each."""
+
+    def __init__(self, day: date) -> None:
+        self.today = day.isoformat()
+        self.limits = [((day + timedelta(days=within)).isoformat(), weight) for within, weight in RENEWAL_STAKE]
+
+    def weight(self, renewal: str | None) -> float:
+        if renewal is None or renewal <= self.today:
+            return 1.0
+        return next((weight for limit, weight in self.limits if renewal <= limit), 1.0)
 
 
 def _renewal_weight(renewal: str | None, day: date) -> float:
@@ -255,41 +298,82 @@ def _order(item: CheckinItem) -> tuple[float, int, str]:
     return (-item.stake, URGENCY.get(item.band, 2), item.key)
 
 
-def checkin_queue(conn: Conn, day: date) -> CheckinQueue:
-    """Today's queue: the open accounts the most at stake first, cut at the capacity, and what was done today."""
+class _Ranked(NamedTuple):
+    """An account found today, ranked, before its item is built (only the shown ones are)."""
+
+    order: tuple[float, int, str]  # as `_order` of its item
+    account_id: int
+    found: list[Found]
+    news: list[bool] | None  # None: no earlier review, every finding is new
+    state: _State | None
+
+
+def _account_facts(conn: Conn) -> dict[int, tuple[str, str, str | None]]:
+    """Account -> (key, name, renewal date): what ranks and labels an item."""
+    rows = conn.execute("SELECT id, key, name, renewal_date FROM accounts")
+    return {a: (key, name, renewal) for a, key, name, renewal in rows}
+
+
+def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
+    """Today's queue: the open accounts the most at stake first, cut at the capacity, and what was done today.
+
+    `scores_on` gives the health scores and bands on a day (the health cache's `current_scores`):
+    the queue asks for its day, the health_drop rule for 14 days before. The stake is `stake` of
+    the item, computed before the item exists; items (and their reasons) are built for the shown.
+    """
     settings = load_settings(conn)
-    usage = usage_by_account(conn, usage_window(day))
-    health = health_for_accounts(conn, day, usage=usage)
-    reasons = account_reasons(conn, day, health, usage)
+    scores = scores_on(day)
+    found = _findings(conn, day, scores_on, scores)
     states = _latest_states(conn, day)
     arr = mrr_by_account(conn, day + timedelta(days=1))
-    info = reads.accounts(conn)
-    open_items, done = [], []
-    for a in sorted(set(reasons) | {a for a, s in states.items() if s.day == day.isoformat()}):
-        if a not in health:
+    facts = _account_facts(conn)
+    weights = {name: definition.weight for name, definition in RULES.items()}
+    renewals = _Renewals(day)
+    today = day.isoformat()
+    open_ranked: list[_Ranked] = []
+    done_ranked: list[_Ranked] = []
+    for a in found.keys() | {a for a, s in states.items() if s.day == today}:
+        if a not in scores:
             continue
         state = states.get(a)
-        found = reasons.get(a, [])
-        if state is not None and state.day != day.isoformat() and _still_away(state, found, day, settings):
-            continue
-        seen = state.seen if state is not None else {}
-        found = [
-            Reason(
-                r.rule, r.text, r.kind, r.action, r.object, r.severity, r.key not in seen or r.severity > seen[r.key]
-            )
-            for r in found
-        ]
-        who = info[a]
-        item = CheckinItem(
-            a, who.key, who.name, health[a].band, health[a].score, 12 * arr.get(a, 0.0), who.renewal_date, found
-        )
-        item.stake = stake(item, day)
-        if state is not None and state.day == day.isoformat():
-            item.status, item.snoozed_until = state.action, state.snoozed_until
-            done.append(item)
+        mine = found.get(a, [])
+        news = None
+        if state is None:
+            weight = 0
+            for name, _ in mine:
+                weight += 2 * weights[name]
         else:
-            open_items.append(item)
-    open_items.sort(key=_order)
-    done.sort(key=_order)
-    room = max(0, settings.capacity - len(done))
-    return CheckinQueue(day, settings, open_items[:room], open_items[room:], done, unknown_rules(conn))
+            news = _news(mine, state.seen)
+            if state.day != today and _still_away(state, any(news), day, settings):
+                continue
+            weight = sum(weights[name] * (2 if new else 1) for (name, _), new in zip(mine, news))
+        band = scores[a][1]
+        key, _, renewal = facts[a]
+        at_stake = max(12 * arr.get(a, 0.0), 1.0) * BAND_STAKE.get(band, 0.5) * renewals.weight(renewal) * weight
+        ranked = _Ranked((-at_stake, URGENCY.get(band, 2), key), a, mine, news, state)
+        (done_ranked if state is not None and state.day == today else open_ranked).append(ranked)
+    open_ranked.sort(key=itemgetter(0))  # by `order`: unique, since account keys are
+    done_ranked.sort(key=itemgetter(0))
+
+    def build(ranked: _Ranked) -> CheckinItem:
+        key, name, renewal = facts[ranked.account_id]
+        score, band = scores[ranked.account_id]
+        news = ranked.news or [True] * len(ranked.found)
+        reasons = [_reason(rule, finding, new) for (rule, finding), new in zip(ranked.found, news)]
+        item = CheckinItem(ranked.account_id, key, name, band, score, 12 * arr.get(ranked.account_id, 0.0), renewal)
+        item.reasons, item.stake = reasons, -ranked.order[0]
+        if ranked.state is not None and ranked.state.day == today:
+            item.status, item.snoozed_until = ranked.state.action, ranked.state.snoozed_until
+        return item
+
+    room = max(0, settings.capacity - len(done_ranked))
+    waiting = open_ranked[room:]
+    return CheckinQueue(
+        day,
+        settings,
+        [build(r) for r in open_ranked[:room]],
+        [build(r) for r in done_ranked],
+        unknown_rules(conn),
+        len(waiting),
+        lambda: [build(r) for r in waiting],
+    )

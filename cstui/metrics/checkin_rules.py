@@ -6,6 +6,10 @@ with `@rule(...)` and one migration row; tests/test_checkin_rules.py checks that
 for one, and a row with no function is reported by the check-in rather than skipped in silence.
 Each function finds its accounts for every account at once (one query, or the health already read).
 
+Rules read the health as scores and bands only (no rule reads a component), passed in by the caller
+(`ScoresOn`: today's from the health cache; health_drop asks for the day 14 days before), and share
+the usage facts they need through `RuleInputs`, each read once, set-based, when a rule first asks.
+
 A rule is of a kind - a risk to head off, or an opportunity to take (issue 12, from the seeds) - and
 says in one line what to do. Each finding names its object (the follow-up, the survey, the metric)
 and a severity, higher is worse: the check-in fingerprints a review with them, so a reviewed account
@@ -16,25 +20,72 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from cstui.metrics.bands import Band
-from cstui.metrics.base import Conn, pct, trailing
+from cstui.metrics.base import Conn, Period, pct, trailing
 from cstui.metrics.dates import book_date
-from cstui.metrics.health import Breakdown, health_for_accounts
+from cstui.metrics.health import account_health
 from cstui.metrics.mood import negative_notes
 from cstui.metrics.relationships import champion_silence, threads
-from cstui.metrics.usage import AccountUsage
 from cstui.storage import predicates, reads
+
+Score = tuple[float | None, Band]
+# The accounts on the books after a day, each with its health score and band as of that day.
+ScoresOn = Callable[[date], dict[int, Score]]
+HEALTH_DROP_DAYS = 14  # health_drop compares today's score with the one so many days before
+
+
+@dataclass(frozen=True, slots=True)
+class UsageSums:
+    """One account's usage in a window: what usage_decline compares."""
+
+    users: int  # daily active users, summed over the days
+    minutes: float
+
+
+def usage_sums(conn: Conn, window: Period) -> dict[int, UsageSums]:
+    """Accounts with usage in the window: one range seek per account in the covering index
+    (account_id, day, active_users, minutes), grouped in index order without a sort."""
+    rows = conn.execute(
+        """
+        SELECT a.id, sum(u.active_users), sum(u.minutes)
+        FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day >= :s AND u.day < :e GROUP BY a.id""",
+        {"s": window.s, "e": window.e},
+    )
+    return {a: UsageSums(users, minutes) for a, users, minutes in rows}
 
 
 @dataclass(frozen=True)
 class RuleInputs:
-    """What every rule may read: the book, the day, and the health and 30-day usage already computed."""
+    """What every rule may read: the book, the day, today's health scores, and shared facts that
+    are read once (set-based, for every account) when the first rule asks for them."""
 
     conn: Conn
     day: date
-    health: dict[int, Breakdown]  # the active accounts' breakdowns
-    usage: dict[int, AccountUsage]
+    scores: dict[int, Score]  # the active accounts' (score, band) on the day
+    scores_on: ScoresOn  # the same on another day
+
+    @cached_property
+    def newest_usage(self) -> dict[int, str]:
+        """Account -> its last usage day up to the day (accounts with no usage left out)."""
+        rows = self.conn.execute(
+            """
+            SELECT a.id, (SELECT max(u.day) FROM usage_daily u WHERE u.account_id = a.id AND u.day < :e)
+            FROM accounts a""",
+            {"e": (self.day + timedelta(days=1)).isoformat()},
+        )
+        return {a: newest for a, newest in rows if newest is not None}
+
+    @cached_property
+    def usage_last_30(self) -> dict[int, UsageSums]:
+        return usage_sums(self.conn, trailing(self.day, 30))
+
+    @cached_property
+    def usage_prior_30(self) -> dict[int, UsageSums]:
+        """The 30 days before the last 30."""
+        return usage_sums(self.conn, trailing(self.day - timedelta(days=30), 30))
 
 
 class RuleKind(StrEnum):
@@ -42,9 +93,10 @@ class RuleKind(StrEnum):
     OPPORTUNITY = "opportunity"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One reason an account is in the queue: what it is about (`object`) and how bad (`severity`)."""
+class Finding(NamedTuple):
+    """One reason an account is in the queue: what it is about (`object`) and how bad (`severity`).
+
+    A named tuple: rules make tens of thousands of these on a large book, and a tuple is made fastest."""
 
     account: int
     text: str  # names its object: "follow-up 'Send SSO guide' due 2026-11-16"
@@ -91,7 +143,7 @@ def rule(
 
 @rule("band_red", None, "health band is red", action="Find out why and agree a rescue plan", weight=3)
 def _band_red(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    return [Finding(a, f"health {b.score:.1f} is red") for a, b in inputs.health.items() if b.band == Band.RED]
+    return [Finding(a, f"health {score:.1f} is red") for a, (score, band) in inputs.scores.items() if band == Band.RED]
 
 
 @rule(
@@ -103,12 +155,17 @@ def _band_red(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     weight=2,
 )
 def _health_drop(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    earlier = health_for_accounts(inputs.conn, inputs.day - timedelta(days=14), accounts=list(inputs.health))
-    for a, b in inputs.health.items():
+    """Today's active accounts against their scores 14 days before (from `scores_on`); an account
+    that was not yet on the books then is scored on that day on its own (a handful, if any)."""
+    then = inputs.day - timedelta(days=HEALTH_DROP_DAYS)
+    earlier = {a: score for a, (score, _) in inputs.scores_on(then).items()}
+    for a in inputs.scores.keys() - earlier.keys():
+        earlier[a] = account_health(inputs.conn, a, then).score
+    for a, (score, _) in inputs.scores.items():
         before = earlier.get(a)
-        if b.score is not None and before and before.score is not None and before.score - b.score >= threshold:
-            fell = before.score - b.score
-            text = f"health fell {fell:.1f} points in 14 days ({before.score:.1f} -> {b.score:.1f})"
+        if score is not None and before is not None and before - score >= threshold:
+            fell = before - score
+            text = f"health fell {fell:.1f} points in 14 days ({before:.1f} -> {score:.1f})"
             yield Finding(a, text, severity=int(fell // 5))  # worse in steps of 5 points
 
 
@@ -147,11 +204,11 @@ def _unresolved_detractor(inputs: RuleInputs, threshold: float) -> Iterable[Find
     weight=2,
 )
 def _renewal_at_risk(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    health = inputs.health
+    scores = inputs.scores
     return [
-        Finding(a, f"renews {renewal} and is {health[a].band}", f"renewal {renewal}", URGENCY_SEVERITY[health[a].band])
+        Finding(a, f"renews {renewal} and is {band}", f"renewal {renewal}", URGENCY_SEVERITY[band])
         for a, renewal in _renewals_within(inputs, threshold)
-        if a in health and health[a].band != Band.GREEN
+        if a in scores and (band := scores[a][1]) != Band.GREEN
     ]
 
 
@@ -172,10 +229,22 @@ def _renewals_within(inputs: RuleInputs, threshold: float) -> list[tuple[int, st
 @rule("no_contact", 30, "no logged contact in THRESHOLD days", "days", action="Check in with the champion")
 def _no_contact(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     last = reads.last_contacts(inputs.conn, inputs.day)
-    for a in inputs.health:
-        since = (inputs.day - book_date(last[a], "interactions.occurred_on")).days if a in last else None
-        if since is None or since >= int(threshold):
-            yield Finding(a, "no logged contact yet" if since is None else f"no contact for {since} days")
+    cutoff = _days_before(inputs.day, int(threshold))
+    for a in inputs.scores:
+        if a not in last:
+            yield Finding(a, "no logged contact yet")
+        elif last[a] <= cutoff:
+            since = (inputs.day - book_date(last[a], "interactions.occurred_on")).days
+            yield Finding(a, f"no contact for {since} days")
+
+
+def _days_before(day: date, days: int) -> str:
+    """`day - days` as the book writes dates, so that `value <= it` says "at least `days` days before
+    `day`" for thousands of accounts without parsing each date; a date out of range says never or always."""
+    try:
+        return (day - timedelta(days=days)).isoformat()
+    except OverflowError:
+        return "" if days > 0 else "A"  # "" is before every date, "A" after every one
 
 
 @rule(
@@ -183,16 +252,15 @@ def _no_contact(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 )
 def _overdue_invoice(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """One finding per account naming its oldest overdue invoice; severity: how many are overdue."""
+    # The oldest by (due date, number): due dates are all YYYY-MM-DD, so the concatenation orders the same.
+    # With one min() in a GROUP BY, SQLite takes the bare columns from the row holding the minimum.
     rows = inputs.conn.execute(
         f"""
-        SELECT account_id, n, total, invoice_no, due_date FROM (
-            SELECT account_id, invoice_no, due_date, count(*) OVER w AS n, sum(amount) OVER w AS total,
-                   row_number() OVER (PARTITION BY account_id ORDER BY due_date, invoice_no) AS r
-            FROM invoices WHERE {predicates.overdue_invoice("d")} WINDOW w AS (PARTITION BY account_id))
-        WHERE r = 1""",
+        SELECT account_id, count(*), sum(amount), invoice_no, due_date, min(due_date || invoice_no) FROM invoices
+        WHERE {predicates.overdue_invoice("d")} GROUP BY account_id""",
         {"d": inputs.day.isoformat()},
     )
-    for a, n, amount, number, due in rows:
+    for a, n, amount, number, due, _ in rows:
         if n == 1:
             yield Finding(a, f"overdue invoice {number} due {due} ({amount:,.0f})", severity=n)
         else:
@@ -208,16 +276,15 @@ def _overdue_invoice(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 )
 def _urgent_ticket(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """One finding per account naming its oldest open high/urgent ticket; severity: how many are open."""
+    # The oldest by (opened, id) as in overdue_invoice; a plain scan beats walking an index for a few rows.
     rows = inputs.conn.execute(
         f"""
-        SELECT account_id, n, severity, subject, opened_on FROM (
-            SELECT account_id, severity, subject, opened_on, count(*) OVER (PARTITION BY account_id) AS n,
-                   row_number() OVER (PARTITION BY account_id ORDER BY opened_on, id) AS r
-            FROM tickets WHERE severity IN ('high', 'urgent') AND {predicates.open_ticket("d")})
-        WHERE r = 1""",
+        SELECT account_id, count(*), severity, subject, opened_on, min(opened_on || printf('%020d', id))
+        FROM tickets NOT INDEXED WHERE severity IN ('high', 'urgent') AND {predicates.open_ticket("d")}
+        GROUP BY account_id""",
         {"d": inputs.day.isoformat()},
     )
-    for a, n, severity, subject, opened in rows:
+    for a, n, severity, subject, opened, _ in rows:
         more = f" (+{n - 1} more)" if n > 1 else ""
         yield Finding(a, f"{severity} ticket '{subject or 'no subject'}' open since {opened}{more}", severity=n)
 
@@ -238,20 +305,24 @@ def _follow_up_due(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     action="Read the notes and ask the champion how things really are",
 )
 def _green_but_negative(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    scores = inputs.scores
+    if not any(band == Band.GREEN for _, band in scores.values()):
+        return []
     moods = negative_notes(inputs.conn, inputs.day, days=int(threshold))
-    health = inputs.health
     return [
         Finding(a, f"green, but recent notes read negative ({mood:+.1f})")
         for a, mood in moods.items()
-        if a in health and health[a].band == Band.GREEN
+        if a in scores and scores[a][1] == Band.GREEN
     ]
 
 
 @rule("stale_usage", 14, "no usage data for THRESHOLD days", "days", action="Check the usage feed, then the account")
 def _stale_usage(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    for a, u in inputs.usage.items():
-        if u.newest_usage and (inputs.day - book_date(u.newest_usage, "usage_daily.day")).days >= int(threshold):
-            yield Finding(a, f"no usage data since {u.newest_usage}")
+    cutoff = _days_before(inputs.day, int(threshold))
+    for a, newest in inputs.newest_usage.items():
+        if newest <= cutoff and a in inputs.scores:
+            book_date(newest, "usage_daily.day")  # a value that is not a date is named, as everywhere
+            yield Finding(a, f"no usage data since {newest}")
 
 
 # --- opportunities (issue 12: the seeds' "celebrate promoters", usage decline, training, expansion) ---
@@ -298,20 +369,15 @@ def _usage_decline(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Sums of daily active users and of minutes over the last 30 days against the 30 before; the
     finding names each metric that fell by at least the threshold (severity: the worst fall in
     steps of 10 %; its object: which metrics fell)."""
-    now, before = trailing(inputs.day, 30), trailing(inputs.day - timedelta(days=30), 30)
-    rows = inputs.conn.execute(
-        """
-        SELECT account_id,
-               sum(CASE WHEN day >= :now THEN active_users ELSE 0 END),
-               sum(CASE WHEN day < :now THEN active_users ELSE 0 END),
-               sum(CASE WHEN day >= :now THEN minutes ELSE 0 END),
-               sum(CASE WHEN day < :now THEN minutes ELSE 0 END)
-        FROM usage_daily WHERE day >= :s AND day < :e GROUP BY account_id""",
-        {"now": now.s, "s": before.s, "e": now.e},
-    )
-    for a, users, users_before, minutes, minutes_before in rows:
-        if a not in inputs.health:
+    now, prior = inputs.usage_last_30, inputs.usage_prior_30
+    none = UsageSums(0, 0)
+    for a in sorted(now.keys() | prior.keys()):
+        if a not in inputs.scores:
             continue
+        users, minutes = now.get(a, none).users, now.get(a, none).minutes
+        users_before, minutes_before = prior.get(a, none).users, prior.get(a, none).minutes
+        if threshold > 0 and users >= users_before and minutes >= minutes_before:
+            continue  # nothing fell, so nothing fell by a positive threshold (most accounts)
         fell = {
             metric: (drop, previous, value)
             for metric, value, previous in (("active users", users, users_before), ("minutes", minutes, minutes_before))
@@ -333,24 +399,64 @@ def _usage_decline(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 def _key_feature_unused(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Key features (`features.is_key`) with no `feature_usage` row up to the day, for accounts that
     use the product (usage in the last 30 days): an account with no usage at all is another problem."""
-    rows = inputs.conn.execute(
-        """
-        SELECT a.id, f.name FROM accounts a JOIN features f ON f.is_key = 1
-        WHERE NOT EXISTS (SELECT 1 FROM feature_usage u WHERE u.account_id = a.id AND u.feature_id = f.id
-                          AND u.day <= :d)
-        ORDER BY a.id, f.name""",
-        {"d": inputs.day.isoformat()},
-    )
-    unused: dict[int, list[str]] = {}
-    for a, name in rows:
-        if a in inputs.usage and inputs.usage[a].has_usage:
-            unused.setdefault(a, []).append(name)
-    return [
-        Finding(
-            a, f"key {'features' if len(names) > 1 else 'feature'} never used: {', '.join(names)}", severity=len(names)
+    conn = inputs.conn
+    keys = conn.execute("SELECT id, name FROM features WHERE is_key = 1 ORDER BY name, id").fetchall()
+    if not keys:
+        return []
+    used = _key_features_used(conn, inputs.day, [f for f, _ in keys])
+    # One answer (text, severity) per set of used key features: there are few sets, many accounts.
+    answers: dict[frozenset[int], tuple[str, int] | None] = {}
+    findings = []
+    for a in sorted(inputs.newest_usage):
+        done = used.get(a, frozenset())
+        if done not in answers:
+            names = [name for f, name in keys if f not in done]
+            text = f"key {'features' if len(names) > 1 else 'feature'} never used: {', '.join(names)}"
+            answers[done] = (text, len(names)) if names else None
+        if (answer := answers[done]) is not None:
+            findings.append(Finding(a, answer[0], severity=answer[1]))
+    return findings
+
+
+MASK_BITS = 62  # key features that fit in one SQLite integer used as a bit mask
+
+
+def _key_features_used(conn: Conn, day: date, key_ids: list[int]) -> dict[int, frozenset[int]]:
+    """Account -> the key features it used up to the day, read in one pass over `feature_usage`.
+
+    Each account's set comes as a bit mask (bit i: the i-th key feature by id) while the key
+    features fit in one, so the few distinct sets are decoded once each; else as a list of ids."""
+    params = {"d": day.isoformat()}
+    if len(key_ids) <= MASK_BITS:
+        ordered = sorted(key_ids)
+        rows = conn.execute(
+            """
+            WITH keys(id, bit) AS (SELECT id, 1 << (row_number() OVER (ORDER BY id) - 1) FROM features WHERE is_key = 1)
+            SELECT u.account_id, sum(DISTINCT k.bit) FROM feature_usage u JOIN keys k ON k.id = u.feature_id
+            WHERE u.day <= :d GROUP BY u.account_id""",
+            params,
         )
-        for a, names in unused.items()
-    ]
+
+        def decode(token: Any) -> frozenset[int]:  # a bit mask
+            return frozenset(f for i, f in enumerate(ordered) if token >> i & 1)
+    else:
+        rows = conn.execute(
+            """
+            SELECT u.account_id, group_concat(DISTINCT u.feature_id) FROM feature_usage u
+            WHERE u.day <= :d AND u.feature_id IN (SELECT id FROM features WHERE is_key = 1) GROUP BY u.account_id""",
+            params,
+        )
+
+        def decode(token: Any) -> frozenset[int]:  # ids separated by commas
+            return frozenset(int(f) for f in token.split(","))
+
+    decoded: dict[object, frozenset[int]] = {}
+    used = {}
+    for a, token in rows:
+        if token not in decoded:
+            decoded[token] = decode(token)
+        used[a] = decoded[token]
+    return used
 
 
 @rule(
@@ -371,10 +477,10 @@ def _expansion_signal(inputs: RuleInputs, threshold: float) -> Iterable[Finding]
         WHERE a.seats > 0 AND u.day >= :s AND u.day < :e GROUP BY a.id""",
         {"s": window.s, "e": window.e},
     )
-    for a, seats, peak in rows:
-        share = pct(peak, seats)
-        if a in inputs.health and share is not None and share >= threshold:
-            yield Finding(a, f"{peak} active users of {seats} seats ({share:.0f}%)")
+    for a, held, peak in rows:
+        share = pct(peak, held)
+        if a in inputs.scores and share is not None and share >= threshold:
+            yield Finding(a, f"{peak} active users of {held} seats ({share:.0f}%)")
 
 
 @rule(
@@ -389,22 +495,20 @@ def _expansion_signal(inputs: RuleInputs, threshold: float) -> Iterable[Finding]
 def _renewal_no_call(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """A renewal call = an interaction of kind call or meeting whose summary or notes mention
     "renew", on or after the day THRESHOLD days before the renewal date, up to today."""
-    renewals = _renewals_within(inputs, threshold)
-    called = {
-        a
-        for (a,) in inputs.conn.execute(
-            """
-            SELECT DISTINCT i.account_id FROM interactions i JOIN accounts a ON a.id = i.account_id
-            WHERE i.kind IN ('call', 'meeting') AND i.occurred_on <= :d
-              AND i.occurred_on >= date(a.renewal_date, :back)
-              AND (instr(lower(i.summary), 'renew') > 0 OR instr(lower(coalesce(i.notes, '')), 'renew') > 0)""",
-            {"d": inputs.day.isoformat(), "back": f"-{int(threshold)} days"},
-        )
-    }
+    horizon = (inputs.day + timedelta(days=int(threshold))).isoformat()
+    rows = inputs.conn.execute(
+        """
+        SELECT a.id, a.renewal_date FROM accounts a WHERE a.renewal_date >= :d AND a.renewal_date <= :h
+          AND NOT EXISTS (
+            SELECT 1 FROM interactions i WHERE i.account_id = a.id AND i.kind IN ('call', 'meeting')
+              AND i.occurred_on <= :d AND i.occurred_on >= date(a.renewal_date, :back)
+              AND (instr(lower(i.summary), 'renew') > 0 OR instr(lower(coalesce(i.notes, '')), 'renew') > 0))""",
+        {"d": inputs.day.isoformat(), "h": horizon, "back": f"-{int(threshold)} days"},
+    )
     return [
         Finding(a, f"renews {renewal}, no renewal call recorded", f"renewal {renewal}")
-        for a, renewal in renewals
-        if a in inputs.health and a not in called
+        for a, renewal in rows
+        if a in inputs.scores
     ]
 
 
@@ -424,7 +528,7 @@ def _single_threaded(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Judged on accounts with at least MIN_THREAD_CONTACTS interactions naming a contact in 90 days."""
     for a, held in threads(inputs.conn, inputs.day).items():
         share = 100 * held.top_share
-        if a in inputs.health and held.interactions >= MIN_THREAD_CONTACTS and share >= threshold:
+        if a in inputs.scores and held.interactions >= MIN_THREAD_CONTACTS and share >= threshold:
             text = f"single-threaded: {share:.0f}% of {held.interactions} contacts in 90 days with {held.top_email}"
             yield Finding(a, text, held.top_email)
 
@@ -438,7 +542,7 @@ def _single_threaded(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 )
 def _champion_silent(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     for silent in champion_silence(inputs.conn, inputs.day):
-        if silent.account_id not in inputs.health:
+        if silent.account_id not in inputs.scores:
             continue
         if silent.days is None:
             yield Finding(silent.account_id, f"champion {silent.champion_email} never contacted", silent.champion_email)

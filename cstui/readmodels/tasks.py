@@ -29,7 +29,8 @@ class TaskList:
     counts: DueCounts
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+        shown = {"as_of": self.as_of, "tasks": [t._asdict() for t in self.tasks], "counts": asdict(self.counts)}
+        return json.dumps(shown, indent=2, ensure_ascii=False)
 
 
 def task_list(conn: Conn, as_of: date, due: DueFilter | None = None) -> TaskList:

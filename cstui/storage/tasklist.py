@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from cstui.storage import predicates as rule
 
@@ -36,8 +37,9 @@ def _due(at: str) -> str:
     return f"CASE WHEN t.due_on < :{day} THEN 'overdue' WHEN t.due_on = :{day} THEN 'today' ELSE 'later' END"
 
 
-@dataclass(frozen=True)
-class OpenTask:
+class OpenTask(NamedTuple):
+    """One open follow-up (a named tuple: a large book lists tens of thousands at a time)."""
+
     task_id: int
     account_id: int
     account_key: str
@@ -52,7 +54,10 @@ class OpenTask:
 
 
 def open_tasks(conn: sqlite3.Connection, day: date, due_by: date | None = None) -> list[OpenTask]:
-    """Every open follow-up (due by `due_by` when given), overdue first, then by due date."""
+    """Every open follow-up (due by `due_by` when given), overdue first, then by due date.
+
+    Overdue first is due-date order (an overdue task is due before the day), so the rows come in
+    the order of the index `tasks_open_due` (due date, id) without a sort."""
     rows = conn.execute(
         f"""
         SELECT t.id, a.id, a.key, a.name, t.title, t.due_on, t.created_on, {_due("d")},
@@ -62,12 +67,13 @@ def open_tasks(conn: sqlite3.Connection, day: date, due_by: date | None = None) 
         FROM tasks t JOIN accounts a ON a.id = t.account_id
         LEFT JOIN playbook_runs r ON r.id = t.playbook_run_id
         WHERE {rule.open_follow_up("t")} AND (:until IS NULL OR t.due_on <= :until)
-        ORDER BY t.due_on < :d DESC, t.due_on, t.id""",
+        ORDER BY t.due_on, t.id""",
         {"d": day.isoformat(), "until": due_by.isoformat() if due_by else None},
     )
+    due, origin = {d.value: d for d in Due}, {o.value: o for o in Origin}  # an enum call per row is slow
     return [
-        OpenTask(task, account, key, name, title, due_on, created, Due(due), Origin(origin), playbook, by_rule)
-        for task, account, key, name, title, due_on, created, due, origin, playbook, by_rule in rows
+        OpenTask(task, account, key, name, title, due_on, created, due[when], origin[came], playbook, by_rule)
+        for task, account, key, name, title, due_on, created, when, came, playbook, by_rule in rows
     ]
 
 

@@ -4,13 +4,18 @@ r reviews, s snoozes, f logs feedback and x completes a follow-up (both also mar
 reviewed): the account leaves the queue and the cursor stays on the same row. Every one of these is
 one change in the book's history; u (or ctrl+z) undoes the last one made here and puts the cursor
 back on its account. m shows (or hides) the accounts waiting beyond the day's capacity.
+
+The health comes from the health cache; a long list (the waiting accounts of a large book) is drawn
+a page first and the rest after each refresh, so the screen never waits for thousands of rows.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import getters
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,9 +25,11 @@ from cstui.errors import UserError
 from cstui.formatting import date_or_missing, figure
 from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason, checkin_queue
 from cstui.metrics.checkin_rules import RuleKind
+from cstui.readmodels.health_cache import current_scores
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
+from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
 from cstui.tui.widgets.text import band, book_text, number
@@ -101,6 +108,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.undo_stack: list[Done] = []
         self.keep_account: int | None = None  # put the cursor on this account at the next show
         self.keep_row = 0  # else on this row
+        self.pager = RowPager(self)  # a long list (the waiting accounts) a page first
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,7 +125,10 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         super().on_mount()
 
     def fetch(self, conn: Conn) -> CheckinQueue:
-        return checkin_queue(conn, self.app.as_of)
+        queue = checkin_queue(conn, self.app.as_of, partial(current_scores, conn))
+        if self.show_waiting:
+            queue.waiting  # noqa: B018 - built here, in the worker, not by `show` on the UI thread
+        return queue
 
     @property
     def table(self) -> DataTable:
@@ -142,6 +153,18 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.items = items = queue.items + (queue.waiting if self.show_waiting else [])
         table = self.table
         table.clear()
+        self._show_progress(queue)
+        keep, self.keep_account = self.keep_account, None
+        index = next((i for i, item in enumerate(items) if item.account_id == keep), None)
+        if index is None:
+            index = min(self.keep_row, len(items) - 1)
+        self.pager.fill(list(items), self._add_rows, at_least=index + 1)  # a copy: `done` drops from items
+        if index >= 0:
+            table.move_cursor(row=index)
+        self.show_reasons()
+
+    def _add_rows(self, items: Sequence[CheckinItem]) -> None:
+        table = self.table
         for item in items:
             first = reason_text(item.reasons[0]) if item.reasons else Text("resolved", style="green")
             if len(item.reasons) > 1:
@@ -156,14 +179,6 @@ class CheckinScreen(BookScreen[CheckinQueue]):
                 first,
                 key=str(item.account_id),
             )
-        self._show_progress(queue)
-        keep, self.keep_account = self.keep_account, None
-        index = next((i for i, item in enumerate(items) if item.account_id == keep), None)
-        if index is None:
-            index = min(self.keep_row, len(items) - 1)
-        if index >= 0:
-            table.move_cursor(row=index)
-        self.show_reasons()
 
     def _show_progress(self, queue: CheckinQueue) -> None:
         reviewed, snoozed, total = self.progress()
@@ -175,7 +190,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             + f"  (capacity {queue.settings.capacity} a day)"
             + (f"\nNot checked: rules in the book with no code in this cstui: {unknown}" if unknown else "")
         )
-        waiting = len(queue.waiting)
+        waiting = queue.waiting_count
         self.query_one("#checkin-waiting", Static).update(
             ""
             if not waiting
@@ -214,7 +229,19 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.undo_stack.append(Done(change_id, item.account_id, label))
         self.keep_row = self.table.cursor_row
         self.keep_account = -1  # not the account just handled: it leaves the queue
+        self._drop(item)
         self.app.book_changed()
+
+    def _drop(self, item: CheckinItem) -> None:
+        """The handled account leaves the list at once, not when the reload arrives: a key pressed
+        meanwhile (r r) acts on the next account, not on the one already handled."""
+        index = next((i for i, shown in enumerate(self.items) if shown is item), None)
+        if index is None:
+            return
+        del self.items[index]
+        if index < self.table.row_count:
+            self.table.remove_row(str(item.account_id))
+        self.show_reasons()
 
     def action_reviewed(self) -> None:
         item = self.current
@@ -323,8 +350,20 @@ class CheckinScreen(BookScreen[CheckinQueue]):
 
     def action_more(self) -> None:
         self.show_waiting = not self.show_waiting
-        if self.queue is not None:
+        if self.queue is not None and self.show_waiting:
+            self._build_waiting(self.queue)
+        elif self.queue is not None:
             self.show(self.queue)
+
+    @work(thread=True, exclusive=True, group="waiting", exit_on_error=False)
+    def _build_waiting(self, queue: CheckinQueue) -> None:
+        """The waiting accounts' items (thousands on a large book) are built off the UI thread."""
+        queue.waiting  # noqa: B018 - a cached property: this builds it
+        self.app.call_from_thread(self._show_waiting, queue)
+
+    def _show_waiting(self, queue: CheckinQueue) -> None:
+        if queue is self.queue and self.show_waiting:
+            self.show(queue)
 
     def action_open(self) -> None:
         from cstui.tui.screens.account import AccountScreen

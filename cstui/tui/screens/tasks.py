@@ -5,7 +5,7 @@ Writes go through `storage.records` (the same checks and history as `cstui task 
 undoable with `cstui undo`; the cursor stays on the same row number after the list reloads.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,6 +17,7 @@ from cstui.readmodels.tasks import TaskList, origin_label, task_list
 from cstui.storage import records
 from cstui.storage.access import Conn
 from cstui.storage.tasklist import Due, OpenTask
+from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.task_form import TaskChange, TaskFormScreen
 from cstui.tui.widgets.text import book_text
@@ -37,6 +38,7 @@ class TasksScreen(BookScreen[TaskList]):
     def __init__(self) -> None:
         super().__init__()
         self.tasks: list[OpenTask] = []
+        self.pager = RowPager(self)  # thousands of open tasks: a page first
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,7 +62,13 @@ class TasksScreen(BookScreen[TaskList]):
         table = self.query_one("#tasks", DataTable)
         row = table.cursor_row
         table.clear()
-        for t in data.tasks:
+        self.pager.fill(data.tasks, self._add_rows, at_least=row + 1)
+        if data.tasks:
+            table.move_cursor(row=min(row, len(data.tasks) - 1))
+
+    def _add_rows(self, tasks: Sequence[OpenTask]) -> None:
+        table = self.query_one("#tasks", DataTable)
+        for t in tasks:
             table.add_row(
                 Text(t.due_on, style=DUE_STYLE[t.due]),
                 book_text(t.account_key),
@@ -69,8 +77,6 @@ class TasksScreen(BookScreen[TaskList]):
                 book_text(origin_label(t), "dim"),
                 key=str(t.task_id),
             )
-        if data.tasks:
-            table.move_cursor(row=min(row, len(data.tasks) - 1))
 
     def _current(self) -> OpenTask | None:
         table = self.query_one("#tasks", DataTable)
