@@ -227,6 +227,44 @@ def test_the_version_moves_with_every_recorded_change_and_not_with_stored_figure
     assert views.dashboard(book.conn, TODAY - timedelta(days=1)).health is not None
 
 
+def test_a_check_in_review_or_a_task_leaves_todays_figures_current(book, tmp_path, monkeypatch):
+    """Only changes to the tables the figures read move the version: reviewing accounts in the
+    check-in (each review a recorded change) does not make every reload run the engine again."""
+    from cstui.storage import checkin_writes
+
+    small_book(book, tmp_path)
+    store_all(book)
+    before = derived.book_version(book.conn)
+    acme = book.execute("SELECT id FROM accounts WHERE key = 'acme'").fetchone()[0]
+    checkin_writes.mark_reviewed(book, acme, TODAY.isoformat(), "fingerprint")
+    records.add_task(book, "acme", "send the deck", (TODAY + timedelta(days=3)).isoformat(), today=TODAY)
+    assert derived.book_version(book.conn) == before
+    monkeypatch.setattr("cstui.readmodels.health_cache.health_for_accounts", _engine_must_not_run)
+    assert current_scores(book.conn, TODAY)  # from today's snapshot, still current
+    assert views.dashboard(book.conn, TODAY).health is None  # the stored report, not recomputed
+
+
+def test_scores_of_a_past_day_are_computed_once_per_version(book, tmp_path, monkeypatch):
+    """The check-in's "14 days ago" has no current snapshot: computed once, then reused until a fact changes."""
+    small_book(book, tmp_path)
+    past = TODAY - timedelta(days=14)
+    runs = []
+
+    def counted(conn, as_of):
+        runs.append(as_of)
+        return health_for_accounts(conn, as_of)
+
+    monkeypatch.setattr("cstui.readmodels.health_cache.health_for_accounts", counted)
+    first = current_scores(book.conn, past)
+    assert current_scores(book.conn, past) == first and runs == [past]
+    records.edit_account(book, "acme", records.AccountFields(plan="gold"))
+    assert current_scores(book.conn, past) == first and runs == [past, past]
+
+
+def _engine_must_not_run(*args, **kwargs):
+    raise AssertionError("the engine ran although the book's figures were current")
+
+
 def test_opening_the_book_does_not_import_numpy():
     """sqlite-utils would import numpy (~0.3 s of every start) to map column types cstui never writes."""
     code = "import sys, cstui.storage.connection, sqlite_utils; print('numpy' in sys.modules)"

@@ -2,9 +2,11 @@
 
 The book version: every change made through cstui (a form, a command, an import, an undo) goes
 through `write_transaction(change=...)`, whose triggers copy each row it wrote into `history`, so
-`max(history.id)` moves with every recorded write. With the newest schema step, the engine's
-formula version (`ENGINE_VERSION`, bumped when a formula changes) and a fingerprint of the
-figures' input tables (each one's `max(rowid)`, O(1)), it names the state figures came from.
+the newest `history.id` of a row of an input table (FIGURE_INPUTS) moves with every recorded write
+that can change a figure; a check-in review, a task or a playbook run does not move it. With the
+newest schema step, the engine's formula version (`ENGINE_VERSION`, bumped when a formula
+changes) and a fingerprint of the figures' input tables (each one's `max(rowid)`, O(1)), it
+names the state figures came from.
 
 A write made outside cstui (sqlite3 shell, Datasette, a script) records no history. The
 fingerprint catches its inserts (a table's max rowid beyond what the recorded changes inserted);
@@ -45,7 +47,12 @@ FIGURE_INPUTS = (
     "tickets",
     "usage_daily",
 )
-# One statement, built only from the constant names above.
+# One statement each, built only from the constant names above.
+_NEWEST_CHANGE_SQL = (
+    "SELECT max("
+    + ", ".join("(SELECT coalesce(max(id), 0) FROM history WHERE table_name = ?)" for _ in FIGURE_INPUTS)
+    + ")"
+)
 _FINGERPRINT_SQL = "SELECT " + ", ".join(f"(SELECT coalesce(max(rowid), 0) FROM {t})" for t in FIGURE_INPUTS)
 EVERYTHING = date.min  # "every date is touched": a change without a date, a new schema or engine
 
@@ -79,7 +86,7 @@ class BookVersion:
 
 def book_version(conn: sqlite3.Connection) -> BookVersion:
     """The book's version now: a handful of O(1) lookups."""
-    history_id = conn.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0]
+    history_id = conn.execute(_NEWEST_CHANGE_SQL, FIGURE_INPUTS).fetchone()[0]
     schema = conn.execute("SELECT max(name) FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])
     fingerprint = tuple(int(v) for v in conn.execute(_FINGERPRINT_SQL).fetchone())
     return BookVersion(int(history_id), str(schema.fetchone()[0]), ENGINE_VERSION, fingerprint)
