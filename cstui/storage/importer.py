@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.sentiment import text_sentiment
+from cstui.storage import history
 from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import (
     FORMAT_BY_TABLE,
@@ -199,7 +200,7 @@ def import_path(
         plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
     run = _Run(db, progress)
     try:
-        with write_transaction(db, change=f"import {target}", source="import"):
+        with write_transaction(db, change=f"import {target}", source="import"), history.bulk_inserts(db):
             # Counted inside the transaction: another writer's rows must not pass for this run's.
             before = {fmt.table: db[fmt.table].count for fmt, _, _ in plan}
             problems: list[str] = []
@@ -468,7 +469,10 @@ class _Writer:
     def write(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
+        # The run's change is bulk: its new rows are recorded as ranges, not row by row.
+        after = history.last_rowid(self.db, self.fmt.table)
         self.run.changes[self.fmt.table] += self.db.conn.executemany(self.sql, rows).rowcount
+        history.record_inserts(self.db, self.fmt.table, after)
         if self.fmt.table == "accounts":
             self.accounts = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
         elif self.fmt.table == "features":
