@@ -231,23 +231,36 @@ def index_inserts(conn: sqlite3.Connection, table: str, after: int) -> None:
     )
 
 
+# The best `limit` matches first, then the words around the match for those rows only: snippet()
+# in the ranking query ran for every match (every note under `re*`), before LIMIT cut them.
+_BEST = """
+    WITH best AS MATERIALIZED (
+        SELECT rowid AS id, bm25(search_index, 0, 0, 0, 0, 2.0, 1.0) AS score, day
+          FROM search_index
+         WHERE search_index MATCH :match
+           AND (:account IS NULL OR account_id = :account)
+           AND (:kind IS NULL OR kind = :kind)
+           AND EXISTS (SELECT 1 FROM accounts WHERE accounts.id = search_index.account_id)
+         ORDER BY score, day DESC
+         LIMIT :limit
+    )
+    SELECT s.kind, s.account_id, a.key, a.name, s.record_id, s.day, ifnull(s.title, ''),
+           instr(ifnull(s.title, '') || ifnull(s.body, ''), :open) = 0
+               AND instr(ifnull(s.title, '') || ifnull(s.body, ''), :close) = 0 AS unmarked,
+           CASE WHEN instr(ifnull(s.title, '') || ifnull(s.body, ''), :open) = 0
+                     AND instr(ifnull(s.title, '') || ifnull(s.body, ''), :close) = 0
+                THEN snippet(search_index, -1, :open, :close, :more, :tokens)
+                ELSE snippet(search_index, -1, '', '', :more, :tokens) END
+      FROM best
+     CROSS JOIN search_index AS s ON s.rowid = best.id
+      JOIN accounts a ON a.id = s.account_id
+     WHERE search_index MATCH :match
+     ORDER BY best.score, best.day DESC"""
+
+
 def _run(conn: sqlite3.Connection, match: str, account_id: int | None, kind: str | None, limit: int) -> list[Hit]:
     rows = conn.execute(
-        """
-        SELECT search_index.kind, search_index.account_id, a.key, a.name, record_id, day, ifnull(title, ''),
-               instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
-                   AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0 AS unmarked,
-               CASE WHEN instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
-                         AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0
-                    THEN snippet(search_index, -1, :open, :close, :more, :tokens)
-                    ELSE snippet(search_index, -1, '', '', :more, :tokens) END
-          FROM search_index
-          JOIN accounts a ON a.id = search_index.account_id
-         WHERE search_index MATCH :match
-           AND (:account IS NULL OR search_index.account_id = :account)
-           AND (:kind IS NULL OR search_index.kind = :kind)
-         ORDER BY bm25(search_index, 0, 0, 0, 0, 2.0, 1.0), day DESC
-         LIMIT :limit""",
+        _BEST,
         {
             "match": match,
             "account": account_id,
