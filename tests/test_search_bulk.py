@@ -2,6 +2,7 @@
 bulk change): the index must hold exactly what the triggers would have written row by row."""
 
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 import pytest
 
@@ -77,3 +78,43 @@ def test_writes_outside_an_import_are_still_indexed_row_by_row(book, source):
     with write_transaction(book, change="by hand", source=source):
         book.execute("INSERT INTO accounts (key, name, start_date) VALUES ('yak', 'Yak Inside', '2026-01-01')")
     assert sorted(hit.account_key for hit in search.search(book.conn, "outside OR inside")) == ["yak", "zed"]
+
+
+# The single query search ran before it ranked first and wrote snippets for the shown rows only:
+# the order and the rows must be the same, ties at the cut included.
+REFERENCE = """
+    SELECT record_id FROM search_index JOIN accounts a ON a.id = search_index.account_id
+     WHERE search_index MATCH :match AND (:account IS NULL OR search_index.account_id = :account)
+       AND (:kind IS NULL OR search_index.kind = :kind)
+     ORDER BY bm25(search_index, 0, 0, 0, 0, 2.0, 1.0), day DESC LIMIT :limit"""
+
+
+def test_ranking_first_keeps_the_order_and_rows_of_one_ranked_query(book):
+    book.execute("INSERT INTO accounts (key, name, start_date) VALUES ('acme', 'Acme', '2026-01-01')")
+    book.execute("INSERT INTO accounts (key, name, start_date) VALUES ('beta', 'Beta renewal', '2026-01-01')")
+    # Many equal scores (same text) on distinct days, some longer texts; an account has no day.
+    for n in range(40):
+        notes = "renewal pricing" if n % 3 else "renewal pricing and a much longer body about exports and renewal"
+        book.execute(
+            "INSERT INTO interactions (account_id, occurred_on, kind, summary, notes) VALUES (?, ?, 'call', ?, ?)",
+            [
+                1 + n % 2,
+                (date(2026, 1, 1) + timedelta(days=7 * n % 40)).isoformat(),
+                "Renewal call" if n % 4 else "Check-in",
+                notes,
+            ],
+        )
+    book.conn.commit()
+    for match, account, kind in [
+        ("renewal", None, None),
+        ("pricing", None, None),
+        ("ren*", 2, None),
+        ("renewal", None, "note"),
+        ('"renewal pricing"', None, None),
+    ]:
+        for limit in (1, 5, 13, 14, 27, 100):
+            params = {"match": match, "account": account, "kind": kind, "limit": limit}
+            expected = [r for (r,) in book.execute(REFERENCE, params)]
+            key = {1: "acme", 2: "beta"}.get(account)
+            got = [hit.record_id for hit in search.search(book.conn, match, account=key, kind=kind, limit=limit)]
+            assert got == expected, (match, account, kind, limit)

@@ -12,10 +12,13 @@ Each hit carries the raw snippet and the offsets of the matched words in it;
 moved to match, so the CLI and the TUI highlight words in text that is safe to show.
 """
 
+import heapq
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import itemgetter
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
@@ -231,52 +234,73 @@ def index_inserts(conn: sqlite3.Connection, table: str, after: int) -> None:
     )
 
 
-# The best `limit` matches first, then the words around the match for those rows only: snippet()
-# in the ranking query ran for every match (every note under `re*`), before LIMIT cut them.
-_BEST = """
-    WITH best AS MATERIALIZED (
-        SELECT rowid AS id, bm25(search_index, 0, 0, 0, 0, 2.0, 1.0) AS score, day
-          FROM search_index
-         WHERE search_index MATCH :match
-           AND (:account IS NULL OR account_id = :account)
-           AND (:kind IS NULL OR kind = :kind)
-           AND EXISTS (SELECT 1 FROM accounts WHERE accounts.id = search_index.account_id)
-         ORDER BY score, day DESC
-         LIMIT :limit
-    )
-    SELECT s.kind, s.account_id, a.key, a.name, s.record_id, s.day, ifnull(s.title, ''),
-           instr(ifnull(s.title, '') || ifnull(s.body, ''), :open) = 0
-               AND instr(ifnull(s.title, '') || ifnull(s.body, ''), :close) = 0 AS unmarked,
-           CASE WHEN instr(ifnull(s.title, '') || ifnull(s.body, ''), :open) = 0
-                     AND instr(ifnull(s.title, '') || ifnull(s.body, ''), :close) = 0
+# Ranking reads only each match's rowid and bm25 score (a headline match weighs twice a body
+# match); `day`, the tie-break, is read for the rows tied at the cut only, and the text around the
+# match (snippet) for the rows shown only. Reading `day` and writing a snippet for every match
+# (every note under `the` or `re*`) cost ten times the ranking itself.
+_SCORED = """
+    SELECT rowid, bm25(search_index, 0, 0, 0, 0, 2.0, 1.0)
+      FROM search_index
+     WHERE search_index MATCH :match
+       AND (:account IS NULL OR account_id = :account)
+       AND (:kind IS NULL OR kind = :kind)"""
+_DAYS = "SELECT rowid, day FROM search_index WHERE rowid IN (SELECT value FROM json_each(:ids))"
+# The shown rows, read in one pass over the matches between the first and last shown rowid (`+rowid`
+# keeps the list out of FTS5's hands: it would run the query again for each rowid).
+_SHOWN = """
+    SELECT search_index.rowid, search_index.kind, search_index.account_id, a.key, a.name, record_id, day,
+           ifnull(title, ''),
+           instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
+               AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0 AS unmarked,
+           CASE WHEN instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
+                     AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0
                 THEN snippet(search_index, -1, :open, :close, :more, :tokens)
                 ELSE snippet(search_index, -1, '', '', :more, :tokens) END
-      FROM best
-     CROSS JOIN search_index AS s ON s.rowid = best.id
-      JOIN accounts a ON a.id = s.account_id
+      FROM search_index
+      JOIN accounts a ON a.id = search_index.account_id
      WHERE search_index MATCH :match
-     ORDER BY best.score, best.day DESC"""
+       AND search_index.rowid BETWEEN :first AND :last
+       AND +search_index.rowid IN (SELECT value FROM json_each(:ids))"""
+
+
+def _best(conn: sqlite3.Connection, params: dict[str, object], limit: int) -> list[int]:
+    """The rowids of the best `limit` matches: lowest bm25 first, the newest day first among equals."""
+    scored = conn.execute(_SCORED, params).fetchall()
+    if limit <= 0:
+        return []
+    if len(scored) > limit:
+        cut = heapq.nsmallest(limit, scored, key=itemgetter(1))[-1][1]
+        scored = [row for row in scored if row[1] <= cut]  # every row tied at the cut competes on day
+    days = dict(conn.execute(_DAYS, {"ids": json.dumps([rowid for rowid, _ in scored])}).fetchall())
+    # Sorted by day descending (NULL last, as SQLite orders), then stably by score ascending.
+    scored.sort(key=lambda row: days[row[0]] or "", reverse=True)
+    scored.sort(key=itemgetter(1))
+    return [rowid for rowid, _ in scored[:limit]]
 
 
 def _run(conn: sqlite3.Connection, match: str, account_id: int | None, kind: str | None, limit: int) -> list[Hit]:
-    rows = conn.execute(
-        _BEST,
+    params: dict[str, object] = {"match": match, "account": account_id, "kind": kind}
+    best = _best(conn, params, limit)
+    if not best:
+        return []
+    shown = conn.execute(
+        _SHOWN,
         {
-            "match": match,
-            "account": account_id,
-            "kind": kind,
-            "limit": limit,
+            **params,
+            "ids": json.dumps(best),
+            "first": min(best),
+            "last": max(best),
             "open": OPEN,
             "close": CLOSE,
             "more": ELLIPSIS,
             "tokens": SNIPPET_TOKENS,
         },
     )
-    hits = []
-    for kind_value, acc_id, key, name, record_id, day, title, unmarked, snippet in rows:
+    hits = {}
+    for rowid, kind_value, acc_id, key, name, record_id, day, title, unmarked, snippet in shown:
         text, spans = _unmark(snippet) if unmarked else (snippet, ())
-        hits.append(Hit(Kind(kind_value), acc_id, key, name, record_id, day, title, text, spans))
-    return hits
+        hits[rowid] = Hit(Kind(kind_value), acc_id, key, name, record_id, day, title, text, spans)
+    return [hits[rowid] for rowid in best if rowid in hits]
 
 
 def _unmark(marked: str) -> tuple[str, tuple[Span, ...]]:
