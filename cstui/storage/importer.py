@@ -41,6 +41,7 @@ Progress = Callable[[str, int, int], None]
 BATCH = 5_000
 MAX_PROBLEMS = 1000
 MOVES_LISTED = 20
+IMPORT_CACHE_KIB = -65_536  # the page cache during an import: 64 MiB (negative: KiB, as SQLite reads it)
 
 # The unique index a re-imported row meets, in stored column names (contacts' email may be empty;
 # an event row's id is optional).
@@ -204,6 +205,19 @@ def import_path(
         plain = profile or ImportProfile(FORMATS[0].table, mapped=False)
         plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
     run = _Run(db, progress)
+    # A big table's indexes take inserts all over their pages: with SQLite's default 2 MB page cache
+    # every evicted dirty page is written to the WAL again, and read back for the next insert.
+    cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    try:
+        return _import(db, target, plan, run, dry_run)
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def _import(
+    db: Database, target: Path, plan: list[tuple[FileFormat, Path, ImportProfile]], run: "_Run", dry_run: bool
+) -> ImportResult:
     try:
         with write_transaction(db, change=f"import {target}", source="import"), history.bulk_inserts(db):
             # Counted inside the transaction: another writer's rows must not pass for this run's.
