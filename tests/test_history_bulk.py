@@ -3,12 +3,14 @@ rows), and undo/redo of an import still restore the book exactly; REAL infinitie
 
 import json
 import math
+import shutil
+from contextlib import contextmanager
 
 import pytest
 
 from cstui.errors import UserError
-from cstui.storage import history, records
-from cstui.storage.connection import write_transaction
+from cstui.storage import history, migrations, records, search
+from cstui.storage.connection import connect, write_transaction
 from cstui.storage.importer import import_path
 from tests.test_history import TODAY, add_account, data_dump
 
@@ -26,7 +28,7 @@ SURVEYS = (
 
 def write_source(tmp_path, **files: str):
     source = tmp_path / "in"
-    source.mkdir(exist_ok=True)
+    source.mkdir(parents=True, exist_ok=True)
     for table, text in files.items():
         (source / f"{table}.csv").write_text(text, encoding="utf-8")
     return source
@@ -139,3 +141,48 @@ def test_real_infinities_are_recorded_as_valid_json_and_come_back(book):
     history.redo(book)
     values = book.execute("SELECT value FROM measures ORDER BY id").fetchall()
     assert values == [(math.inf,), (-math.inf,), (None,), (1e308,)]
+
+
+@pytest.fixture
+def steps(tmp_path, monkeypatch):
+    """A copy of migrations/ that a test may change, used by `connect`."""
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrations.data_dir("migrations"), folder)
+    monkeypatch.setattr(migrations, "data_dir", lambda name: folder)
+    migrations.migration_set.cache_clear()
+    yield folder
+    migrations.migration_set.cache_clear()
+
+
+@contextmanager
+def row_by_row(db):
+    yield
+
+
+def test_step_0016_reaches_a_book_made_before_it_and_its_old_history_still_undoes(steps, book_path, tmp_path):
+    step = steps / "0016_bulk_history.sql"
+    text = step.read_text(encoding="utf-8")
+    step.unlink()
+    migrations.migration_set.cache_clear()
+    db = connect(book_path, create=True)
+    with pytest.MonkeyPatch.context() as older:  # the importer as it was before the step: row by row
+        older.setattr(history, "bulk_inserts", row_by_row)
+        older.setattr(history, "record_inserts", lambda *args: None)
+        older.setattr(search, "index_inserts", lambda *args: None)
+        import_path(db, write_source(tmp_path, accounts=ACCOUNTS))
+    db.conn.close()
+    step.write_text(text, encoding="utf-8")
+    migrations.migration_set.cache_clear()
+    db = connect(book_path)
+    old = history.list_changes(db, limit=1)[0].rows[0]
+    assert (old.new["key"], old.last_row_id) == ("acme", None)  # recorded row by row, values and all
+    triggers = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    assert "open_change WHERE bulk = 0" in triggers["cstui_history_surveys_insert"]
+    assert "open_change WHERE bulk = 1" in triggers["search_surveys_insert"]
+    assert "bulk" not in triggers["cstui_history_surveys_update"] + triggers["search_surveys_update"]
+    import_path(db, write_source(tmp_path / "more", surveys=SURVEYS))
+    assert {row.last_row_id for row in history.list_changes(db, limit=1)[0].rows} == {3, 5, 6}
+    history.undo(db)
+    history.undo(db)  # the import made before the step, undone from its row-by-row history
+    assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0
+    db.conn.close()
