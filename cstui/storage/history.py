@@ -2,18 +2,24 @@
 
 A change (`changes` row) is one user action: a CLI command, a TUI form, an import run, an undo.
 While it is open, AFTER triggers on every tracked table copy each inserted, updated or deleted row
-into `history` with its old and new values as JSON. The triggers list columns, so they are
+into `history` with its old and new values as JSON. An import marks its change `bulk`: the insert
+triggers stay silent and the importer records its new rows as ranges of rowids (`record_inserts`),
+one history row per account and run of consecutive rows, without copying their values (undo
+deletes the range, which records the deleted values, so a redo still puts back every byte). The
+triggers list columns, so they are
 regenerated from the live schema after every migration (`refresh_history_triggers`): a column a
 later step adds is recorded from then on. Undo replays a change's rows backwards, in one
 transaction that is itself a recorded change (so it can be redone, and shows in the history).
 
 Values are JSON with REAL numbers written by SQLite's `quote()` (which round-trips exactly, unlike
-json_object's 15 digits) and BLOBs as `{"blob": "HEX"}`, so an undo puts back the same bytes.
+json_object's 15 digits), infinities (which JSON cannot write) as `{"real": "Inf"}` / `{"real": "-Inf"}`
+and BLOBs as `{"blob": "HEX"}`, so an undo puts back the same bytes. (SQLite stores a NaN as NULL.)
 """
 
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -73,32 +79,60 @@ def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
     return not row[0]
 
 
+# The largest finite double: a REAL outside +-this is an infinity, which JSON has no number for.
+_FINITE = "1.7976931348623157e308"
+
+
 def _json_values(row: str, columns: list[str]) -> str:
     def encoded(column: str) -> str:
         value = f"{row}.{_ident(column)}"
+        real = (
+            f"CASE WHEN {value} BETWEEN -{_FINITE} AND {_FINITE} THEN json(quote({value}))"
+            f" ELSE json_object('real', quote({value})) END"
+        )
         return (
-            f"CASE typeof({value}) WHEN 'real' THEN json(quote({value}))"
+            f"CASE typeof({value}) WHEN 'real' THEN {real}"
             f" WHEN 'blob' THEN json_object('blob', hex({value})) ELSE {value} END"
         )
 
     return "json_object(" + ", ".join(f"{_literal(c)}, {encoded(c)}" for c in columns) + ")"
 
 
+def _owner(table: str, columns: list[str]) -> str | None:
+    """The column naming the account a row belongs to (for `history.account_id`), if any."""
+    return "id" if table == "accounts" else "account_id" if "account_id" in columns else None
+
+
+def _has_bulk_flag(conn: sqlite3.Connection) -> bool:
+    """Whether `open_change` has its `bulk` column (schema step 0016 on)."""
+    return conn.execute("SELECT 1 FROM pragma_table_info('open_change') WHERE name = 'bulk'").fetchone() is not None
+
+
 def _trigger_sql(conn: sqlite3.Connection, table: str) -> list[str]:
     columns = _columns(conn, table)
     rowid = _has_rowid(conn, table)
-    owner = "id" if table == "accounts" else "account_id" if "account_id" in columns else None
+    owner = _owner(table, columns)
     changed = " OR ".join(f"OLD.{_ident(c)} IS NOT NEW.{_ident(c)}" for c in columns)
+    # An import records its inserts itself, as ranges (`record_inserts`); only rowid tables can be.
+    quiet = " WHERE bulk = 0" if rowid and _has_bulk_flag(conn) else ""
     statements = []
-    for op, event, row, old, new, extra in (
-        ("insert", "INSERT", "NEW", "NULL", _json_values("NEW", columns), ""),
-        ("update", "UPDATE", "NEW", _json_values("OLD", columns), _json_values("NEW", columns), f" AND ({changed})"),
-        ("delete", "DELETE", "OLD", _json_values("OLD", columns), "NULL", ""),
+    for op, event, row, old, new, extra, marker in (
+        ("insert", "INSERT", "NEW", "NULL", _json_values("NEW", columns), "", quiet),
+        (
+            "update",
+            "UPDATE",
+            "NEW",
+            _json_values("OLD", columns),
+            _json_values("NEW", columns),
+            f" AND ({changed})",
+            "",
+        ),
+        ("delete", "DELETE", "OLD", _json_values("OLD", columns), "NULL", "", ""),
     ):
         account = f"{row}.{_ident(owner)}" if owner else "NULL"
         statements.append(
             f"CREATE TRIGGER {_ident(TRIGGER_PREFIX + table + '_' + op)} AFTER {event} ON {_ident(table)}"
-            f" WHEN EXISTS (SELECT 1 FROM open_change){extra} BEGIN"
+            f" WHEN EXISTS (SELECT 1 FROM open_change{marker}){extra} BEGIN"
             " INSERT INTO history (change_id, table_name, row_id, account_id, op, old_values, new_values)"
             f" SELECT change_id, {_literal(table)}, {row + '.rowid' if rowid else 'NULL'}, {account},"
             f" {_literal(op)}, {old}, {new} FROM open_change; END"
@@ -162,6 +196,39 @@ def open_change(
     return change_id
 
 
+@contextmanager
+def bulk_inserts(db: Database) -> Iterator[None]:
+    """Within the open change, insert triggers stay silent: the caller records every row it inserts
+    with `record_inserts` (the importer, after each batch). Other tables' inserts made meanwhile
+    would go unrecorded, so nothing else may insert inside this block."""
+    db.execute("UPDATE open_change SET bulk = 1")
+    yield
+    db.execute("UPDATE open_change SET bulk = 0")
+
+
+def last_rowid(db: Database, table: str) -> int:
+    """The highest rowid of `table` (0 when empty): rows inserted after it get higher ones."""
+    return db.execute(f"SELECT ifnull(max(rowid), 0) FROM {_ident(table)}").fetchone()[0]
+
+
+def record_inserts(db: Database, table: str, after: int) -> None:
+    """Record the rows of `table` with a rowid above `after` as inserted by the open change: one
+    history row per account and run of consecutive rowids (`row_id` .. `last_row_id`), values not
+    copied (`new_values` is JSON null). New rows get rowid max+1, so inside the change's write
+    transaction every row above `after` is one it inserted."""
+    owner = _owner(table, _columns(db.conn, table))
+    account = _ident(owner) if owner else "NULL"
+    db.execute(
+        "INSERT INTO history (change_id, table_name, row_id, last_row_id, account_id, op, old_values, new_values)"
+        " SELECT (SELECT change_id FROM open_change), ?, min(rowid), max(rowid), owner, 'insert', NULL, 'null'"
+        f" FROM (SELECT rowid, {account} AS owner,"
+        f" rowid - row_number() OVER (PARTITION BY {account} ORDER BY rowid) AS run"
+        f" FROM {_ident(table)} WHERE rowid > ?)"
+        " GROUP BY owner, run ORDER BY min(rowid)",
+        [table, after],
+    )
+
+
 def close_change(db: Database, change_id: int) -> None:
     """Stop recording; a change that touched no row is not kept (nothing to list or undo)."""
     db.execute("DELETE FROM open_change")
@@ -174,7 +241,10 @@ def close_change(db: Database, change_id: int) -> None:
 
 @dataclass(frozen=True)
 class RowChange:
-    """One row a change inserted, updated or deleted; values are None where the row did not exist."""
+    """One row a change inserted, updated or deleted; values are None where the row did not exist.
+
+    An import's inserts are ranges: rows `row_id` .. `last_row_id` of one account, `new` None (the
+    values are the rows themselves). `last_row_id` is None for a single row."""
 
     id: int
     table: str
@@ -182,6 +252,14 @@ class RowChange:
     op: str
     old: dict[str, Any] | None
     new: dict[str, Any] | None
+    last_row_id: int | None = None
+
+    @property
+    def size(self) -> int:
+        """How many rows this stands for."""
+        if self.last_row_id is None or self.row_id is None:
+            return 1
+        return self.last_row_id - self.row_id + 1
 
 
 @dataclass(frozen=True)
@@ -197,20 +275,28 @@ class Change:
     rows: list[RowChange] = field(default_factory=list)
 
 
+def _decoded(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    return float(value["real"]) if "real" in value else bytes.fromhex(value["blob"])
+
+
 def _decode(text: str | None) -> dict[str, Any] | None:
-    if text is None:
+    values = None if text is None else json.loads(text)
+    if values is None:  # no row, or a range's values (not copied)
         return None
-    values = json.loads(text)
-    return {k: bytes.fromhex(v["blob"]) if isinstance(v, dict) else v for k, v in values.items()}
+    return {k: _decoded(v) for k, v in values.items()}
 
 
 def _rows(db: Database, change_id: int, account: int | None = None) -> list[RowChange]:
     where = "change_id = ?" + (" AND account_id = ?" if account is not None else "")
     params = [change_id] + ([account] if account is not None else [])
     rows = db.execute(
-        f"SELECT id, table_name, row_id, op, old_values, new_values FROM history WHERE {where} ORDER BY id", params
+        "SELECT id, table_name, row_id, op, old_values, new_values, last_row_id"
+        f" FROM history WHERE {where} ORDER BY id",
+        params,
     )
-    return [RowChange(i, t, r, op, _decode(old), _decode(new)) for i, t, r, op, old, new in rows]
+    return [RowChange(i, t, r, op, _decode(old), _decode(new), last) for i, t, r, op, old, new, last in rows]
 
 
 _CHANGE_COLUMNS = (
@@ -274,6 +360,31 @@ class _Shape:
     keys: list[str]
 
 
+def _revert_range(db: Database, row: RowChange, target: Change) -> None:
+    """Delete the rows of an imported range. Their values were not copied, so instead of comparing
+    them the undo refuses when a row is gone or a later change still in force wrote to one; the
+    delete records every row's values, so a redo puts back exactly what was there."""
+    table = _ident(row.table)
+    present = db.execute(f"SELECT count(*) FROM {table} WHERE rowid BETWEEN ? AND ?", [row.row_id, row.last_row_id])
+    if (
+        present.fetchone()[0] != row.size
+        or db.execute(_LATER_IN_FORCE, [target.id, row.table, row.row_id, row.last_row_id]).fetchone()
+    ):
+        raise UserError(
+            f"{row.table} rows {row.row_id}..{row.last_row_id} were changed since (by a later change, or outside"
+            " cstui); nothing was undone"
+        )
+    db.execute(f"DELETE FROM {table} WHERE rowid BETWEEN ? AND ?", [row.row_id, row.last_row_id])
+
+
+# A later change or redo, not undone, that wrote one of the rows in a range.
+_LATER_IN_FORCE = (
+    "SELECT 1 FROM history h JOIN changes c ON c.id = h.change_id"
+    " WHERE h.change_id > ? AND h.table_name = ? AND h.row_id BETWEEN ? AND ? AND c.kind IN ('change', 'redo')"
+    " AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.reverts = c.id AND u.kind = 'undo') LIMIT 1"
+)
+
+
 def _revert_row(db: Database, row: RowChange, shape: _Shape) -> None:
     """Put one row back as it was before `row`; refuse if it has changed since (outside cstui)."""
     live, keys = shape.columns, shape.keys
@@ -319,6 +430,9 @@ def _revert(db: Database, target: Change, kind: str, source: str | None) -> Chan
     new_id = open_change(db, f"{kind} {described.id}: {described.description}", source, kind=kind, reverts=target.id)
     shapes: dict[str, _Shape] = {}
     for row in reversed(target.rows):
+        if row.last_row_id is not None:
+            _revert_range(db, row, target)
+            continue
         if row.table not in shapes:
             shapes[row.table] = _Shape(frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table))
         _revert_row(db, row, shapes[row.table])
@@ -331,11 +445,16 @@ def _refuse_knock_on(db: Database, new_id: int, target: Change) -> None:
     """Each replayed row records one history row; more means the book cascaded into rows written
     later (a task of a re-deleted note, say). Refuse rather than change what the user did not ask."""
     written = db.execute("SELECT count(*) FROM history WHERE change_id = ?", [new_id]).fetchone()[0]
-    if written == len(target.rows):
+    if written == sum(row.size for row in target.rows):
         return
     knock_on = db.execute("SELECT table_name, row_id FROM history WHERE change_id = ? ORDER BY id", [new_id]).fetchall()
-    own = {(row.table, row.row_id) for row in target.rows}
-    others = ", ".join(f"{table} {row_id}" for table, row_id in knock_on if (table, row_id) not in own)
+    own = {(row.table, row.row_id) for row in target.rows if row.last_row_id is None}
+    ranges = [(row.table, row.row_id, row.last_row_id) for row in target.rows if row.last_row_id is not None]
+
+    def owned(table: str, row_id: int) -> bool:
+        return (table, row_id) in own or any(t == table and first <= row_id <= last for t, first, last in ranges)
+
+    others = ", ".join(f"{table} {row_id}" for table, row_id in knock_on if not owned(table, row_id))
     raise UserError(
         f"change {target.id} cannot be reverted alone: it would also change rows written since ({others});"
         " revert the later changes first. Nothing was changed."
@@ -398,7 +517,9 @@ def redo(db: Database, source: str | None = None) -> Change:
 def iter_rows_text(change: Change) -> Iterator[str]:
     """Each row of a change in words: `tasks 12 update: done_on None -> 2026-11-20`."""
     for row in change.rows:
-        if row.op == "update":
+        if row.last_row_id is not None:
+            yield f"{row.table} {row.row_id}..{row.last_row_id} insert: {row.size} rows (imported)"
+        elif row.op == "update":
             assert row.old is not None and row.new is not None
             diff = [f"{c} {row.old.get(c)!r} -> {v!r}" for c, v in row.new.items() if row.old.get(c) != v]
             yield f"{row.table} {row.row_id} update: {', '.join(diff)}"

@@ -11,6 +11,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from sqlite_utils import Database
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.sentiment import text_sentiment
+from cstui.storage import history, search
 from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import (
     FORMAT_BY_TABLE,
@@ -39,6 +41,7 @@ Progress = Callable[[str, int, int], None]
 BATCH = 5_000
 MAX_PROBLEMS = 1000
 MOVES_LISTED = 20
+IMPORT_CACHE_KIB = -65_536  # the page cache during an import: 64 MiB (negative: KiB, as SQLite reads it)
 
 # The unique index a re-imported row meets, in stored column names (contacts' email may be empty;
 # an event row's id is optional).
@@ -78,6 +81,10 @@ KNOWN_NAMES = {
     "health_config": "SELECT name FROM health_config",
     "checkin_rules": "SELECT name FROM checkin_rules",
 }
+
+
+# VADER takes ~0.3 ms a text; exports repeat short comments ("Love it") and templated notes a lot.
+_sentiment = lru_cache(maxsize=65_536)(text_sentiment)
 
 
 def _stored(column: str) -> str:
@@ -198,8 +205,21 @@ def import_path(
         plain = profile or ImportProfile(FORMATS[0].table, mapped=False)
         plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
     run = _Run(db, progress)
+    # A big table's indexes take inserts all over their pages: with SQLite's default 2 MB page cache
+    # every evicted dirty page is written to the WAL again, and read back for the next insert.
+    cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
     try:
-        with write_transaction(db, change=f"import {target}", source="import"):
+        return _import(db, target, plan, run, dry_run)
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def _import(
+    db: Database, target: Path, plan: list[tuple[FileFormat, Path, ImportProfile]], run: "_Run", dry_run: bool
+) -> ImportResult:
+    try:
+        with write_transaction(db, change=f"import {target}", source="import"), history.bulk_inserts(db):
             # Counted inside the transaction: another writer's rows must not pass for this run's.
             before = {fmt.table: db[fmt.table].count for fmt, _, _ in plan}
             problems: list[str] = []
@@ -454,7 +474,7 @@ class _Writer:
         if "feature_id" in stored:
             stored["feature_id"] = self.features[row["feature"]]
         if self.fmt.table in SENTIMENT_SOURCES:
-            stored["text_sentiment"] = text_sentiment(*(row.get(c) for c in SENTIMENT_SOURCES[self.fmt.table]))
+            stored["text_sentiment"] = _sentiment(*(row.get(c) for c in SENTIMENT_SOURCES[self.fmt.table]))
         return stored
 
     def repeats(self) -> list[str]:
@@ -468,7 +488,11 @@ class _Writer:
     def write(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
+        # The run's change is bulk: its new rows are recorded as ranges, not row by row.
+        after = history.last_rowid(self.db, self.fmt.table)
         self.run.changes[self.fmt.table] += self.db.conn.executemany(self.sql, rows).rowcount
+        history.record_inserts(self.db, self.fmt.table, after)
+        search.index_inserts(self.db.conn, self.fmt.table, after)
         if self.fmt.table == "accounts":
             self.accounts = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
         elif self.fmt.table == "features":

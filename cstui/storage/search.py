@@ -12,10 +12,13 @@ Each hit carries the raw snippet and the offsets of the matched words in it;
 moved to match, so the CLI and the TUI highlight words in text that is safe to show.
 """
 
+import heapq
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import itemgetter
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
@@ -204,39 +207,100 @@ def _is_query_error(error: sqlite3.OperationalError, match: str) -> bool:
     return message.startswith(QUERY_ERRORS)
 
 
+# What each searchable table puts in the index, as the insert triggers of migrations 0009/0016 do:
+# (rowid, kind, account_id, record_id, day, title, body) and which rows have text to index.
+_INDEXED = {
+    "accounts": ("id * 8 + 1, 'account', id, id, NULL, name, key", "1"),
+    "contacts": ("id * 8 + 2, 'contact', account_id, id, NULL, name, NULL", "1"),
+    "interactions": ("id * 8 + 3, 'note', account_id, id, occurred_on, summary, notes", "1"),
+    "surveys": ("id * 8 + 4, 'survey', account_id, id, responded_on, NULL, comment", "trim(ifnull(comment, '')) <> ''"),
+    "tickets": ("id * 8 + 5, 'ticket', account_id, id, opened_on, subject, NULL", "trim(ifnull(subject, '')) <> ''"),
+    "tasks": ("id * 8 + 6, 'task', account_id, id, due_on, title, NULL", "1"),
+}
+
+
+def index_inserts(conn: sqlite3.Connection, table: str, after: int) -> None:
+    """Index the rows of `table` with an id above `after`, in one statement: what the insert
+    triggers do row by row, for a bulk change (an import), where they stay silent. An FTS5 insert
+    from a trigger writes an index segment per row; one INSERT ... SELECT writes one per batch.
+    OR REPLACE: a row an update trigger already indexed is written once."""
+    if table not in _INDEXED:
+        return
+    columns, has_text = _INDEXED[table]
+    conn.execute(
+        "INSERT OR REPLACE INTO search_index (rowid, kind, account_id, record_id, day, title, body)"
+        f" SELECT {columns} FROM {table} WHERE id > ? AND {has_text}",
+        [after],
+    )
+
+
+# Ranking reads only each match's rowid and bm25 score (a headline match weighs twice a body
+# match); `day`, the tie-break, is read for the rows tied at the cut only, and the text around the
+# match (snippet) for the rows shown only. Reading `day` and writing a snippet for every match
+# (every note under `the` or `re*`) cost ten times the ranking itself.
+_SCORED = """
+    SELECT rowid, bm25(search_index, 0, 0, 0, 0, 2.0, 1.0)
+      FROM search_index
+     WHERE search_index MATCH :match
+       AND (:account IS NULL OR account_id = :account)
+       AND (:kind IS NULL OR kind = :kind)"""
+_DAYS = "SELECT rowid, day FROM search_index WHERE rowid IN (SELECT value FROM json_each(:ids))"
+# The shown rows, read in one pass over the matches between the first and last shown rowid (`+rowid`
+# keeps the list out of FTS5's hands: it would run the query again for each rowid).
+_SHOWN = """
+    SELECT search_index.rowid, search_index.kind, search_index.account_id, a.key, a.name, record_id, day,
+           ifnull(title, ''),
+           instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
+               AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0 AS unmarked,
+           CASE WHEN instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
+                     AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0
+                THEN snippet(search_index, -1, :open, :close, :more, :tokens)
+                ELSE snippet(search_index, -1, '', '', :more, :tokens) END
+      FROM search_index
+      JOIN accounts a ON a.id = search_index.account_id
+     WHERE search_index MATCH :match
+       AND search_index.rowid BETWEEN :first AND :last
+       AND +search_index.rowid IN (SELECT value FROM json_each(:ids))"""
+
+
+def _best(conn: sqlite3.Connection, params: dict[str, object], limit: int) -> list[int]:
+    """The rowids of the best `limit` matches: lowest bm25 first, the newest day first among equals."""
+    scored = conn.execute(_SCORED, params).fetchall()
+    if limit <= 0:
+        return []
+    if len(scored) > limit:
+        cut = heapq.nsmallest(limit, scored, key=itemgetter(1))[-1][1]
+        scored = [row for row in scored if row[1] <= cut]  # every row tied at the cut competes on day
+    days = dict(conn.execute(_DAYS, {"ids": json.dumps([rowid for rowid, _ in scored])}).fetchall())
+    # Sorted by day descending (NULL last, as SQLite orders), then stably by score ascending.
+    scored.sort(key=lambda row: days[row[0]] or "", reverse=True)
+    scored.sort(key=itemgetter(1))
+    return [rowid for rowid, _ in scored[:limit]]
+
+
 def _run(conn: sqlite3.Connection, match: str, account_id: int | None, kind: str | None, limit: int) -> list[Hit]:
-    rows = conn.execute(
-        """
-        SELECT search_index.kind, search_index.account_id, a.key, a.name, record_id, day, ifnull(title, ''),
-               instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
-                   AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0 AS unmarked,
-               CASE WHEN instr(ifnull(title, '') || ifnull(body, ''), :open) = 0
-                         AND instr(ifnull(title, '') || ifnull(body, ''), :close) = 0
-                    THEN snippet(search_index, -1, :open, :close, :more, :tokens)
-                    ELSE snippet(search_index, -1, '', '', :more, :tokens) END
-          FROM search_index
-          JOIN accounts a ON a.id = search_index.account_id
-         WHERE search_index MATCH :match
-           AND (:account IS NULL OR search_index.account_id = :account)
-           AND (:kind IS NULL OR search_index.kind = :kind)
-         ORDER BY bm25(search_index, 0, 0, 0, 0, 2.0, 1.0), day DESC
-         LIMIT :limit""",
+    params: dict[str, object] = {"match": match, "account": account_id, "kind": kind}
+    best = _best(conn, params, limit)
+    if not best:
+        return []
+    shown = conn.execute(
+        _SHOWN,
         {
-            "match": match,
-            "account": account_id,
-            "kind": kind,
-            "limit": limit,
+            **params,
+            "ids": json.dumps(best),
+            "first": min(best),
+            "last": max(best),
             "open": OPEN,
             "close": CLOSE,
             "more": ELLIPSIS,
             "tokens": SNIPPET_TOKENS,
         },
     )
-    hits = []
-    for kind_value, acc_id, key, name, record_id, day, title, unmarked, snippet in rows:
+    hits = {}
+    for rowid, kind_value, acc_id, key, name, record_id, day, title, unmarked, snippet in shown:
         text, spans = _unmark(snippet) if unmarked else (snippet, ())
-        hits.append(Hit(Kind(kind_value), acc_id, key, name, record_id, day, title, text, spans))
-    return hits
+        hits[rowid] = Hit(Kind(kind_value), acc_id, key, name, record_id, day, title, text, spans)
+    return [hits[rowid] for rowid in best if rowid in hits]
 
 
 def _unmark(marked: str) -> tuple[str, tuple[Span, ...]]:
