@@ -514,3 +514,18 @@ def test_thread_concentration_and_champion_silence_by_hand():
     assert threads(db.conn, as_of) == {a1: Threads(a1, 4, 2, "ana@acme.com", 0.75)}
     silence = {s.champion_email: (s.last_contact, s.days) for s in champion_silence(db.conn, as_of)}
     assert silence == {"ana@acme.com": (date(2026, 11, 25), 5), "bo@beta.org": (None, None)}
+
+
+def test_an_ingest_is_one_change_in_the_history_and_undo_takes_it_back(acme_book, cli, tmp_path):
+    """What an ingest stores (meetings, mails, domains filled in) is recorded like any import: listed, undoable."""
+    cal = tmp_path / "cal.ics"
+    cal.write_bytes(ics(SERIES, MOVED))
+    domains = one(acme_book, "SELECT key, domain FROM accounts ORDER BY key")
+    assert run(cli, acme_book, str(cal)).code == 0
+    assert rows(acme_book)
+    listed = cli("history", "--db", str(acme_book))
+    assert "ingest cal.ics" in listed.out, listed.out
+    undone = cli("undo", "--db", str(acme_book))
+    assert undone.code == 0, undone.err
+    assert rows(acme_book) == []
+    assert one(acme_book, "SELECT key, domain FROM accounts ORDER BY key") == domains  # filled ones go back too

@@ -110,7 +110,8 @@ def store(db: Database, items: dict[Path, list[Item]], me: str | None, *, add_co
     """Classify and write every item in one transaction; see the module docstring."""
     result = IngestResult(contacts_added=add_contacts)
     offered: dict[tuple[str, str], NewContact] = {}
-    with write_transaction(db):
+    files = ", ".join(sorted(path.name for path in items)) or "nothing"
+    with write_transaction(db, change=f"ingest {files[:100]}", source="import"):  # listed in history, undoable
         fill_account_domains(db)
         directory, ids = load_directory(db)
         for path, found in items.items():
