@@ -357,6 +357,17 @@ def _relationship_components(inputs: ComponentInputs) -> dict[int, Component]:
     return result
 
 
+class Scored(dict[int, Breakdown]):
+    """What `health_for_accounts` returns: the breakdowns by account, plus the usage facts they were
+    scored from, so `portfolio_report(..., health=...)` does not read the book's usage a second time."""
+
+    def __init__(self, breakdowns: dict[int, Breakdown], as_of: date, scope: Scope, usage: dict[int, AccountUsage]):
+        super().__init__(breakdowns)
+        self.as_of = as_of
+        self.scope = scope
+        self.usage = usage  # usage_by_account over the trailing 30 days to as_of, for the accounts in scope
+
+
 def health_for_accounts(
     conn: Conn,
     as_of: date,
@@ -367,6 +378,7 @@ def health_for_accounts(
     """Breakdowns as of `as_of` for the given accounts (default: those on the books after it).
 
     `usage` may pass in `usage_by_account` for the trailing 30 days when the caller has read it.
+    The result is a `Scored` (a dict that also carries the usage it was scored from).
     """
     config = load_config(conn)
     if accounts is None:
@@ -383,7 +395,7 @@ def health_for_accounts(
             age = _days_between(c.newest, as_of, NEWEST_FROM[c.key])
             c.stale = c.score is not None and limit is not None and age is not None and age > limit
         result[account] = combine(account, as_of, components, config)
-    return result
+    return Scored(result, as_of, scope, usage)
 
 
 def account_health(conn: Conn, account_id: int, as_of: date) -> Breakdown:
