@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -183,8 +184,11 @@ def component(
     return register
 
 
-def _days_between(earlier: str | None, later: date, where: str) -> int | None:
-    return None if earlier is None else (later - book_date(earlier, where)).days
+@lru_cache(maxsize=4096)
+def _days_since(earlier: str, later: date, where: str) -> int:
+    """Days from a fact's date (read from `where`) to `later`. Cached: a book has few distinct dates, and
+    scoring every account asks for each of them thousands of times (a bad date still raises every time)."""
+    return (later - book_date(earlier, where)).days
 
 
 def _usage_component(u: AccountUsage | None) -> Component:
@@ -347,7 +351,7 @@ def _relationship_components(inputs: ComponentInputs) -> dict[int, Component]:
     result = {}
     for account, last in last_contacts(conn, as_of, scope).items():
         mood = moods.get(account)
-        days = (as_of - book_date(last, NEWEST_FROM["relationship"])).days
+        days = _days_since(last, as_of, NEWEST_FROM["relationship"])
         parts = [recency_score(days)]
         raw = f"last contact {days}d ago"
         if mood is not None:
@@ -386,14 +390,17 @@ def health_for_accounts(
     if usage is None:
         usage = usage_by_account(conn, usage_window(as_of), scope)
     inputs = ComponentInputs(conn, as_of, scope, usage)
-    scored = {key: definition.compute(inputs) for key, definition in REGISTRY.items()}
+    scored = [(definition, definition.compute(inputs), NEWEST_FROM[key]) for key, definition in REGISTRY.items()]
     result = {}
     for account in accounts:
-        components = [scored[key].get(account) or definition.missing() for key, definition in REGISTRY.items()]
-        for c in components:
-            limit = REGISTRY[c.key].stale_after
-            age = _days_between(c.newest, as_of, NEWEST_FROM[c.key])
-            c.stale = c.score is not None and limit is not None and age is not None and age > limit
+        components = []
+        for definition, by_account, where in scored:
+            c = by_account.get(account) or definition.missing()
+            if c.newest is not None:  # every newest date is read as a date, stale or not (a bad one stops here)
+                age = _days_since(c.newest, as_of, where)
+                limit = definition.stale_after
+                c.stale = c.score is not None and limit is not None and age > limit
+            components.append(c)
         result[account] = combine(account, as_of, components, config)
     return Scored(result, as_of, scope, usage)
 
