@@ -15,7 +15,9 @@ from cstui.metrics.base import EVERYONE, Scope
 from cstui.metrics.health import Scored, health_for_accounts
 from cstui.metrics.logos import active_account_ids
 from cstui.metrics.report import portfolio_report
+from cstui.metrics.revenue import renewals_due, renewals_within
 from cstui.metrics.usage import AccountUsage, feature_adoption, usage_by_account, usage_window
+from cstui.storage.reads import account_keys
 from tests.bookmaker import BookMaker, memory_book
 from tests.conftest import DEMO_DATE
 
@@ -160,3 +162,17 @@ def test_usage_and_feature_adoption_match_the_old_queries(usage, features, key_f
     active = active_account_ids(make.conn, window.end)
     assert feature_adoption(make.conn, window, active) == old_feature_adoption(make.conn, window, active)
     assert feature_adoption(make.conn, window, accounts[:2]) == old_feature_adoption(make.conn, window, accounts[:2])
+
+
+@pytest.mark.parametrize("day", [DEMO_DATE, DEMO_DATE + timedelta(days=20), DEMO_DATE + timedelta(days=45)])
+def test_renewals_within_are_each_horizon_s_own_list(demo, day):
+    lists = renewals_within(demo.conn, day, (30, 60, 90))
+    assert lists == {days: renewals_due(demo.conn, day, days) for days in (30, 60, 90)}
+    assert len(lists[30]) < len(lists[90])  # the horizons differ on the demo book: the check is not vacuous
+
+
+def test_account_keys_of_some_accounts_are_those_of_all(demo):
+    every = account_keys(demo.conn)
+    some = sorted(every)[3:9]
+    assert account_keys(demo.conn, some) == {a: every[a] for a in some}
+    assert account_keys(demo.conn, []) == {}

@@ -26,7 +26,6 @@ from cstui.metrics.logos import active_account_ids
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
 from cstui.storage import predicates as rule
 from cstui.storage import snapshots
-from cstui.storage.reads import last_contacts
 
 SURVEY_DAYS = 180
 SENTIMENT_DAYS = 90
@@ -340,17 +339,19 @@ def _relationship_components(inputs: ComponentInputs) -> dict[int, Component]:
     conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
     clause, params = scope.where()
     mood_window = trailing(as_of, SENTIMENT_DAYS)
-    moods = dict(
-        conn.execute(
-            f"""
-        SELECT account_id, avg(coalesce(sentiment, text_sentiment))
-        FROM interactions WHERE occurred_on >= :s AND occurred_on < :e{clause} GROUP BY account_id""",
-            {"s": mood_window.s, "e": mood_window.e, **params},
-        ).fetchall()
+    in_window = "occurred_on >= :s AND occurred_on < :e"
+    # The last contact (the rule of `reads.last_contacts`) and the window's mood, in one pass.
+    rows = conn.execute(
+        f"""
+        SELECT account_id, max(CASE WHEN {rule.contact_by("d")} THEN occurred_on END),
+            avg(CASE WHEN {in_window} THEN coalesce(sentiment, text_sentiment) END)
+        FROM interactions WHERE ({rule.contact_by("d")} OR ({in_window})){clause} GROUP BY account_id""",
+        {"d": as_of.isoformat(), "s": mood_window.s, "e": mood_window.e, **params},
     )
     result = {}
-    for account, last in last_contacts(conn, as_of, scope).items():
-        mood = moods.get(account)
+    for account, last, mood in rows:
+        if last is None:
+            continue
         days = _days_since(last, as_of, NEWEST_FROM["relationship"])
         parts = [recency_score(days)]
         raw = f"last contact {days}d ago"

@@ -19,7 +19,7 @@ from cstui.metrics.health import Breakdown, Scored, account_health, band_counts,
 from cstui.metrics.logos import logo_counts
 from cstui.metrics.months import month_starts
 from cstui.metrics.mood import MonthMood, negative_notes, sentiment_by_month
-from cstui.metrics.revenue import cltv, mrr_by_account, projected_cltv, renewals_due, revenue_retention, total_mrr
+from cstui.metrics.revenue import cltv, mrr_by_account, projected_cltv, renewals_within, revenue_retention, total_mrr
 from cstui.metrics.support import support_counts
 from cstui.metrics.surveys import SurveyStats, survey_stats
 from cstui.metrics.usage import AccountUsage, portfolio_usage, usage_by_account, usage_window
@@ -262,8 +262,7 @@ def portfolio_report(
     mrr_now = mrr_by_account(conn, d + timedelta(days=1), scope)
     mrr = sum(mrr_now.values())
     renewals = {}
-    for days in RENEWAL_HORIZONS:
-        due = renewals_due(conn, d, days, scope)
+    for days, due in renewals_within(conn, d, RENEWAL_HORIZONS, scope).items():
         at_risk = [r for r in due if r.account_id in health and health[r.account_id].band != Band.GREEN]
         renewals[f"{days}d"] = RenewalFigures(
             len(due), sum(r.arr for r in due), len(at_risk), sum(r.arr for r in at_risk)
@@ -273,8 +272,8 @@ def portfolio_report(
         if b.band in arr_by_band:
             arr_by_band[b.band] += 12 * mrr_now.get(b.account_id, 0.0)
     counts = band_counts(health)
-    keys = account_keys(conn)
     green_but_negative = [a for a in negative_notes(conn, d, scope) if a in health and health[a].band == Band.GREEN]
+    keys = account_keys(conn, green_but_negative)
     return PortfolioReport(
         as_of=d.isoformat(),
         windows=_windows(w),
