@@ -121,15 +121,14 @@ class Breakdown:
 
 def combine(account_id: int, as_of: date, components: list[Component], config: HealthConfig) -> Breakdown:
     """Weight the components into the score; no-data components give their weight to the rest."""
-    total = sum(config.weights[c.key] for c in components if c.score is not None)
-    score = None
+    weights = config.weights
+    total = sum([weights[c.key] for c in components if c.score is not None])
     for c in components:
-        c.weight = config.weights[c.key]
+        c.weight = weight = weights[c.key]
         if c.score is not None and total > 0:
-            c.share = 100.0 * c.weight / total
-            c.points = c.share * c.score / 100.0
-    if total > 0:
-        score = sum(c.points for c in components)
+            c.share = share = 100.0 * weight / total
+            c.points = share * c.score / 100.0
+    score = sum([c.points for c in components]) if total > 0 else None
     return Breakdown(account_id, as_of.isoformat(), score, config.band(score), components)
 
 
@@ -193,13 +192,14 @@ def _days_since(earlier: str, later: date, where: str) -> int:
 def _usage_component(u: AccountUsage | None) -> Component:
     if u is None or not u.has_usage:
         return REGISTRY["usage"].missing()
+    growth_pct = u.growth_pct
     growth = (
         "new usage"
         if u.previous_minutes == 0 and u.minutes > 0
         else (
             "no minutes either window"
-            if u.growth_pct is None
-            else f"minutes {u.growth_pct:+.0f}% vs prior {u.window_days}d"
+            if growth_pct is None
+            else f"minutes {growth_pct:+.0f}% vs prior {u.window_days}d"
         )
     )
     raw = f"{u.active_days}/{u.window_days} active days, {growth}"
@@ -207,10 +207,11 @@ def _usage_component(u: AccountUsage | None) -> Component:
 
 
 def _adoption_component(u: AccountUsage | None) -> Component:
-    if u is None or u.adoption is None:
+    adoption = None if u is None else u.adoption
+    if u is None or adoption is None:
         return REGISTRY["adoption"].missing()
     raw = f"{u.key_features_used}/{u.key_features} key features used in {u.window_days} days"
-    return Component("adoption", REGISTRY["adoption"].label, raw, u.adoption, newest=u.newest_feature_use)
+    return Component("adoption", REGISTRY["adoption"].label, raw, adoption, newest=u.newest_feature_use)
 
 
 @component(
@@ -392,13 +393,16 @@ def health_for_accounts(
         usage = usage_by_account(conn, usage_window(as_of), scope)
     inputs = ComponentInputs(conn, as_of, scope, usage)
     scored = [(definition, definition.compute(inputs), NEWEST_FROM[key]) for key, definition in REGISTRY.items()]
+    ages: dict[str, int] = {}  # newest-fact date -> days to as_of, each date read once
     result = {}
     for account in accounts:
         components = []
         for definition, by_account, where in scored:
             c = by_account.get(account) or definition.missing()
-            if c.newest is not None:  # every newest date is read as a date, stale or not (a bad one stops here)
-                age = _days_since(c.newest, as_of, where)
+            if (newest := c.newest) is not None:  # every newest date is read as a date (a bad one stops here)
+                age = ages.get(newest)
+                if age is None:
+                    age = ages[newest] = _days_since(newest, as_of, where)
                 limit = definition.stale_after
                 c.stale = c.score is not None and limit is not None and age > limit
             components.append(c)

@@ -63,9 +63,10 @@ class AccountUsage:
     @property
     def engagement(self) -> float | None:
         """PES: mean of adoption, stickiness and growth; None without any usage data."""
-        if not self.has_usage and self.adoption is None:
+        adoption = self.adoption
+        if not self.has_usage and adoption is None:
             return None
-        return mean([self.adoption, self.stickiness, self.growth])
+        return mean([adoption, self.stickiness, self.growth])
 
     @property
     def minutes_per_active_user(self) -> float | None:
