@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -25,7 +26,6 @@ from cstui.metrics.logos import active_account_ids
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
 from cstui.storage import predicates as rule
 from cstui.storage import snapshots
-from cstui.storage.reads import last_contacts
 
 SURVEY_DAYS = 180
 SENTIMENT_DAYS = 90
@@ -121,15 +121,14 @@ class Breakdown:
 
 def combine(account_id: int, as_of: date, components: list[Component], config: HealthConfig) -> Breakdown:
     """Weight the components into the score; no-data components give their weight to the rest."""
-    total = sum(config.weights[c.key] for c in components if c.score is not None)
-    score = None
+    weights = config.weights
+    total = sum([weights[c.key] for c in components if c.score is not None])
     for c in components:
-        c.weight = config.weights[c.key]
+        c.weight = weight = weights[c.key]
         if c.score is not None and total > 0:
-            c.share = 100.0 * c.weight / total
-            c.points = c.share * c.score / 100.0
-    if total > 0:
-        score = sum(c.points for c in components)
+            c.share = share = 100.0 * weight / total
+            c.points = share * c.score / 100.0
+    score = sum([c.points for c in components]) if total > 0 else None
     return Breakdown(account_id, as_of.isoformat(), score, config.band(score), components)
 
 
@@ -183,20 +182,24 @@ def component(
     return register
 
 
-def _days_between(earlier: str | None, later: date, where: str) -> int | None:
-    return None if earlier is None else (later - book_date(earlier, where)).days
+@lru_cache(maxsize=4096)
+def _days_since(earlier: str, later: date, where: str) -> int:
+    """Days from a fact's date (read from `where`) to `later`. Cached: a book has few distinct dates, and
+    scoring every account asks for each of them thousands of times (a bad date still raises every time)."""
+    return (later - book_date(earlier, where)).days
 
 
 def _usage_component(u: AccountUsage | None) -> Component:
     if u is None or not u.has_usage:
         return REGISTRY["usage"].missing()
+    growth_pct = u.growth_pct
     growth = (
         "new usage"
         if u.previous_minutes == 0 and u.minutes > 0
         else (
             "no minutes either window"
-            if u.growth_pct is None
-            else f"minutes {u.growth_pct:+.0f}% vs prior {u.window_days}d"
+            if growth_pct is None
+            else f"minutes {growth_pct:+.0f}% vs prior {u.window_days}d"
         )
     )
     raw = f"{u.active_days}/{u.window_days} active days, {growth}"
@@ -204,10 +207,11 @@ def _usage_component(u: AccountUsage | None) -> Component:
 
 
 def _adoption_component(u: AccountUsage | None) -> Component:
-    if u is None or u.adoption is None:
+    adoption = None if u is None else u.adoption
+    if u is None or adoption is None:
         return REGISTRY["adoption"].missing()
     raw = f"{u.key_features_used}/{u.key_features} key features used in {u.window_days} days"
-    return Component("adoption", REGISTRY["adoption"].label, raw, u.adoption, newest=u.newest_feature_use)
+    return Component("adoption", REGISTRY["adoption"].label, raw, adoption, newest=u.newest_feature_use)
 
 
 @component(
@@ -336,18 +340,20 @@ def _relationship_components(inputs: ComponentInputs) -> dict[int, Component]:
     conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
     clause, params = scope.where()
     mood_window = trailing(as_of, SENTIMENT_DAYS)
-    moods = dict(
-        conn.execute(
-            f"""
-        SELECT account_id, avg(coalesce(sentiment, text_sentiment))
-        FROM interactions WHERE occurred_on >= :s AND occurred_on < :e{clause} GROUP BY account_id""",
-            {"s": mood_window.s, "e": mood_window.e, **params},
-        ).fetchall()
+    in_window = "occurred_on >= :s AND occurred_on < :e"
+    # The last contact (the rule of `reads.last_contacts`) and the window's mood, in one pass.
+    rows = conn.execute(
+        f"""
+        SELECT account_id, max(CASE WHEN {rule.contact_by("d")} THEN occurred_on END),
+            avg(CASE WHEN {in_window} THEN coalesce(sentiment, text_sentiment) END)
+        FROM interactions WHERE ({rule.contact_by("d")} OR ({in_window})){clause} GROUP BY account_id""",
+        {"d": as_of.isoformat(), "s": mood_window.s, "e": mood_window.e, **params},
     )
     result = {}
-    for account, last in last_contacts(conn, as_of, scope).items():
-        mood = moods.get(account)
-        days = (as_of - book_date(last, NEWEST_FROM["relationship"])).days
+    for account, last, mood in rows:
+        if last is None:
+            continue
+        days = _days_since(last, as_of, NEWEST_FROM["relationship"])
         parts = [recency_score(days)]
         raw = f"last contact {days}d ago"
         if mood is not None:
@@ -355,6 +361,17 @@ def _relationship_components(inputs: ComponentInputs) -> dict[int, Component]:
             raw += f", mood {mood:+.1f} of ±2 ({SENTIMENT_DAYS}d)"
         result[account] = Component("relationship", REGISTRY["relationship"].label, raw, mean(parts), newest=last)
     return result
+
+
+class Scored(dict[int, Breakdown]):
+    """What `health_for_accounts` returns: the breakdowns by account, plus the usage facts they were
+    scored from, so `portfolio_report(..., health=...)` does not read the book's usage a second time."""
+
+    def __init__(self, breakdowns: dict[int, Breakdown], as_of: date, scope: Scope, usage: dict[int, AccountUsage]):
+        super().__init__(breakdowns)
+        self.as_of = as_of
+        self.scope = scope
+        self.usage = usage  # usage_by_account over the trailing 30 days to as_of, for the accounts in scope
 
 
 def health_for_accounts(
@@ -367,6 +384,7 @@ def health_for_accounts(
     """Breakdowns as of `as_of` for the given accounts (default: those on the books after it).
 
     `usage` may pass in `usage_by_account` for the trailing 30 days when the caller has read it.
+    The result is a `Scored` (a dict that also carries the usage it was scored from).
     """
     config = load_config(conn)
     if accounts is None:
@@ -374,16 +392,22 @@ def health_for_accounts(
     if usage is None:
         usage = usage_by_account(conn, usage_window(as_of), scope)
     inputs = ComponentInputs(conn, as_of, scope, usage)
-    scored = {key: definition.compute(inputs) for key, definition in REGISTRY.items()}
+    scored = [(definition, definition.compute(inputs), NEWEST_FROM[key]) for key, definition in REGISTRY.items()]
+    ages: dict[str, int] = {}  # newest-fact date -> days to as_of, each date read once
     result = {}
     for account in accounts:
-        components = [scored[key].get(account) or definition.missing() for key, definition in REGISTRY.items()]
-        for c in components:
-            limit = REGISTRY[c.key].stale_after
-            age = _days_between(c.newest, as_of, NEWEST_FROM[c.key])
-            c.stale = c.score is not None and limit is not None and age is not None and age > limit
+        components = []
+        for definition, by_account, where in scored:
+            c = by_account.get(account) or definition.missing()
+            if (newest := c.newest) is not None:  # every newest date is read as a date (a bad one stops here)
+                age = ages.get(newest)
+                if age is None:
+                    age = ages[newest] = _days_since(newest, as_of, where)
+                limit = definition.stale_after
+                c.stale = c.score is not None and limit is not None and age > limit
+            components.append(c)
         result[account] = combine(account, as_of, components, config)
-    return result
+    return Scored(result, as_of, scope, usage)
 
 
 def account_health(conn: Conn, account_id: int, as_of: date) -> Breakdown:

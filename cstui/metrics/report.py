@@ -15,14 +15,14 @@ from typing import Any, Generic, TypeVar
 
 from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import EVERYONE, Conn, Period, Scope, trailing
-from cstui.metrics.health import Breakdown, account_health, band_counts, health_for_accounts
+from cstui.metrics.health import Breakdown, Scored, account_health, band_counts, health_for_accounts
 from cstui.metrics.logos import logo_counts
 from cstui.metrics.months import month_starts
 from cstui.metrics.mood import MonthMood, negative_notes, sentiment_by_month
-from cstui.metrics.revenue import cltv, mrr_by_account, projected_cltv, renewals_due, revenue_retention, total_mrr
+from cstui.metrics.revenue import cltv, mrr_by_account, projected_cltv, renewals_within, revenue_retention, total_mrr
 from cstui.metrics.support import support_counts
 from cstui.metrics.surveys import SurveyStats, survey_stats
-from cstui.metrics.usage import portfolio_usage, usage_by_account, usage_window
+from cstui.metrics.usage import AccountUsage, portfolio_usage, usage_by_account, usage_window
 from cstui.storage.reads import account, account_keys
 
 N = TypeVar("N", int, float)
@@ -229,6 +229,13 @@ def sentiment_trend(conn: Conn, as_of: date, scope: Scope = EVERYONE, months: in
     return sentiment_by_month(conn, first, as_of + timedelta(days=1), scope)
 
 
+def _usage_read_with(health: dict[int, Breakdown] | None, as_of: date, scope: Scope) -> dict[int, AccountUsage] | None:
+    """The trailing-30-day usage the breakdowns were scored from, when it covers this report's accounts."""
+    if isinstance(health, Scored) and health.as_of == as_of and health.scope in (EVERYONE, scope):
+        return health.usage
+    return None
+
+
 def portfolio_report(
     conn: Conn,
     as_of: date | None = None,
@@ -245,7 +252,9 @@ def portfolio_report(
     logos = logo_counts(conn, w["retention"], scope)
     revenue = revenue_retention(conn, w["retention"], scope)
     value = cltv(conn, d, scope)
-    per_account = usage_by_account(conn, w["usage"], scope)
+    per_account = _usage_read_with(health, d, scope) if period is None else None
+    if per_account is None:
+        per_account = usage_by_account(conn, w["usage"], scope)
     usage = portfolio_usage(conn, w["usage"], scope, per_account)
     if health is None:  # health reads the trailing-30-day usage; share it when that is the window
         shared = per_account if period is None else None
@@ -253,8 +262,7 @@ def portfolio_report(
     mrr_now = mrr_by_account(conn, d + timedelta(days=1), scope)
     mrr = sum(mrr_now.values())
     renewals = {}
-    for days in RENEWAL_HORIZONS:
-        due = renewals_due(conn, d, days, scope)
+    for days, due in renewals_within(conn, d, RENEWAL_HORIZONS, scope).items():
         at_risk = [r for r in due if r.account_id in health and health[r.account_id].band != Band.GREEN]
         renewals[f"{days}d"] = RenewalFigures(
             len(due), sum(r.arr for r in due), len(at_risk), sum(r.arr for r in at_risk)
@@ -264,8 +272,8 @@ def portfolio_report(
         if b.band in arr_by_band:
             arr_by_band[b.band] += 12 * mrr_now.get(b.account_id, 0.0)
     counts = band_counts(health)
-    keys = account_keys(conn)
     green_but_negative = [a for a in negative_notes(conn, d, scope) if a in health and health[a].band == Band.GREEN]
+    keys = account_keys(conn, green_but_negative)
     return PortfolioReport(
         as_of=d.isoformat(),
         windows=_windows(w),

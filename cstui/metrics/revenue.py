@@ -137,3 +137,14 @@ def renewals_due(conn: Conn, as_of: date, days: int, scope: Scope = EVERYONE) ->
         **params,
     }
     return [Renewal(*row) for row in conn.execute(sql, named)]
+
+
+def renewals_within(
+    conn: Conn, as_of: date, horizons: tuple[int, ...], scope: Scope = EVERYONE
+) -> dict[int, list[Renewal]]:
+    """`renewals_due` for several horizons from one query: the longest horizon's list (in renewal order),
+    cut at each horizon's last day, so each list is exactly what its own call returns."""
+    longest = renewals_due(conn, as_of, max(horizons), scope)
+    return {
+        days: [r for r in longest if r.renewal_date <= (as_of + timedelta(days=days)).isoformat()] for days in horizons
+    }

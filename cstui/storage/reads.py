@@ -4,6 +4,7 @@ The screens, the CLI and the engine ask these through named functions so each qu
 written once; the rules they apply come from `cstui.storage.predicates`.
 """
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -26,9 +27,12 @@ class AccountInfo:
     churn_date: str | None
 
 
-def account_keys(conn: sqlite3.Connection) -> dict[int, str]:
-    """Account id -> the CSM's own key, for every account."""
-    return dict(conn.execute("SELECT id, key FROM accounts").fetchall())
+def account_keys(conn: sqlite3.Connection, ids: list[int] | None = None) -> dict[int, str]:
+    """Account id -> the CSM's own key, for every account (or only those of `ids`)."""
+    if ids is None:
+        return dict(conn.execute("SELECT id, key FROM accounts").fetchall())
+    rows = conn.execute("SELECT id, key FROM accounts WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+    return dict(rows.fetchall())
 
 
 def accounts(conn: sqlite3.Connection) -> dict[int, AccountInfo]:
