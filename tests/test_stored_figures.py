@@ -16,7 +16,7 @@ from cstui.metrics.health import health_for_accounts
 from cstui.metrics.months import month_starts
 from cstui.metrics.report import portfolio_report
 from cstui.readmodels import views
-from cstui.readmodels.health_cache import current_health, current_scores
+from cstui.readmodels.health_cache import RememberedScores, current_health, current_scores
 from cstui.readmodels.stored_figures import report_from_json, report_json, store_months, store_scored
 from cstui.storage import derived, history, records, writes
 from cstui.storage.connection import connect
@@ -134,6 +134,12 @@ def test_a_back_dated_fact_makes_its_months_recompute_and_todays_note_keeps_them
     assert derived.earliest_touched(book.conn, before, derived.book_version(book.conn)) == date(2026, 8, 10)
     assert recomputed_months(book) == ["2026-08", "2026-09", "2026-10", "2026-11"]
     assert recomputed_months(book) == []
+    # an imported account (recorded as a range of rows, without values): dated by its earliest date,
+    # its empty churn date skipped
+    before = derived.book_version(book.conn)
+    import_csv(book, tmp_path, "accounts.csv", "key,name,start_date,renewal_date\ngamma,Gamma,2026-10-05,2027-10-05\n")
+    assert derived.earliest_touched(book.conn, before, derived.book_version(book.conn)) == date(2026, 10, 5)
+    assert recomputed_months(book) == ["2026-10", "2026-11"]
 
 
 def test_a_write_outside_cstui_is_seen_by_its_inserts(book, tmp_path):
@@ -246,6 +252,8 @@ def test_a_check_in_review_or_a_task_leaves_todays_figures_current(book, tmp_pat
 
 def test_scores_of_a_past_day_are_computed_once_per_version(book, tmp_path, monkeypatch):
     """The check-in's "14 days ago" has no current snapshot: computed once, then reused until a fact changes."""
+    from cstui.storage import checkin_writes
+
     small_book(book, tmp_path)
     past = TODAY - timedelta(days=14)
     runs = []
@@ -255,10 +263,13 @@ def test_scores_of_a_past_day_are_computed_once_per_version(book, tmp_path, monk
         return health_for_accounts(conn, as_of)
 
     monkeypatch.setattr("cstui.readmodels.health_cache.health_for_accounts", counted)
-    first = current_scores(book.conn, past)
-    assert current_scores(book.conn, past) == first and runs == [past]
+    scores = RememberedScores()  # the app keeps one for its book
+    first = scores(book.conn, past)
+    assert scores(book.conn, past) == first and runs == [past]
+    checkin_writes.mark_reviewed(book, 1, TODAY.isoformat(), "fingerprint")  # not a fact: kept
+    assert scores(book.conn, past) == first and runs == [past]
     records.edit_account(book, "acme", records.AccountFields(plan="gold"))
-    assert current_scores(book.conn, past) == first and runs == [past, past]
+    assert scores(book.conn, past) == first and runs == [past, past]
 
 
 def _engine_must_not_run(*args, **kwargs):

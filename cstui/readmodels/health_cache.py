@@ -33,28 +33,32 @@ def current_health(conn: Conn, as_of: date) -> dict[int, Breakdown]:
 
 
 Scores = dict[int, tuple[float | None, Band]]
-# Scores computed for a day with no current snapshot (the check-in's "14 days ago"), kept for this
-# process by (book file, day) with the version they came from: reloading the check-in after a review
-# does not run the engine again while nothing that feeds a score has changed.
-_computed: dict[tuple[str, date], tuple[derived.BookVersion, Scores]] = {}
-
-
-def _book_file(conn: Conn) -> str:
-    return str(conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()[0])
 
 
 def current_scores(conn: Conn, as_of: date) -> Scores:
-    """All active accounts' (score, band) as of `as_of`; cheap when the day's snapshot is current,
-    or when this process computed them for the same book version."""
+    """All active accounts' (score, band) as of `as_of`; cheap when the day's snapshot is current."""
     if _snapshot_is_current(conn, as_of):
         return {account: (score, Band(band)) for account, (score, band) in snapshots.day_scores(conn, as_of).items()}
-    version, key = derived.book_version(conn), (_book_file(conn), as_of)
-    kept = _computed.get(key)
-    if kept is not None and kept[0] == version:
+    return {account: (b.score, b.band) for account, b in health_for_accounts(conn, as_of).items()}
+
+
+class RememberedScores:
+    """`current_scores` for one open book (the app's), remembering the days it had to compute with
+    the book version they came from: the check-in's "14 days ago" has no current snapshot, and
+    reloading the check-in after each review must not run the engine again while no fact changed.
+    Kept by the app, never shared between books (two books can be at equal versions)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[date, tuple[derived.BookVersion, Scores]] = {}
+
+    def __call__(self, conn: Conn, as_of: date) -> Scores:
+        if _snapshot_is_current(conn, as_of):
+            return current_scores(conn, as_of)
+        version = derived.book_version(conn)
+        kept = self._kept.get(as_of)
+        if kept is None or kept[0] != version:
+            kept = self._kept[as_of] = (version, current_scores(conn, as_of))
         return dict(kept[1])
-    scores = {account: (b.score, b.band) for account, b in health_for_accounts(conn, as_of).items()}
-    _computed[key] = (version, scores)
-    return dict(scores)
 
 
 def current_breakdowns(conn: Conn, as_of: date, accounts: Iterable[int]) -> dict[int, Breakdown]:

@@ -120,17 +120,42 @@ def _earliest_in(conn: sqlite3.Connection, table: str, history_id: int) -> date 
     params: list[object] = [p for path in paths for p in (path, path)]
     earliest, undated, rows = conn.execute(
         f"SELECT min(d), count(*) - count(d), count(*) FROM (SELECT {row_min} AS d FROM history"
-        " WHERE id > ? AND table_name = ?)",
+        " WHERE id > ? AND table_name = ? AND last_row_id IS NULL)",
         [*params, history_id, table],
     ).fetchone()
+    found = [earliest] if rows else []
+    for first, last in conn.execute(
+        "SELECT row_id, last_row_id FROM history WHERE id > ? AND table_name = ? AND last_row_id IS NOT NULL",
+        [history_id, table],
+    ):
+        rows += 1
+        in_range = _earliest_in_rows(conn, table, first, last)
+        undated += in_range is None
+        found.append(in_range)
     if not rows:
         return None
     if undated:
         return EVERYTHING
     try:
-        return date.fromisoformat(earliest)
+        return min(date.fromisoformat(d) for d in found)
     except (TypeError, ValueError):
         return EVERYTHING
+
+
+def _earliest_in_rows(conn: sqlite3.Connection, table: str, first: int, last: int) -> str | None:
+    """The earliest date of rows `first`..`last` of `table` (an import's inserts are recorded as such
+    a range, without their values); None when a row of it has no date, or the rows are gone."""
+    columns = DATE_COLUMNS.get(table, ())
+    if not columns:
+        return None
+    # Identifiers from the constant lists above and date_guards.DATE_COLUMNS, never from input.
+    lowest = ", ".join(f"min({c})" for c in columns)  # aggregate min: a column's NULLs are skipped
+    undated = f"sum(coalesce({', '.join(columns)}, NULL) IS NULL)"  # rows with no date at all
+    *earliest, missing, count = conn.execute(
+        f"SELECT {lowest}, {undated}, count(*) FROM {table} WHERE rowid BETWEEN ? AND ?", [first, last]
+    ).fetchone()
+    dated = [d for d in earliest if d is not None]
+    return None if not count or missing or not dated else str(min(dated))
 
 
 def earliest_touched(conn: sqlite3.Connection, since: BookVersion, now: BookVersion) -> date | None:

@@ -208,7 +208,7 @@ def bulk_inserts(db: Database) -> Iterator[None]:
 
 def last_rowid(db: Database, table: str) -> int:
     """The highest rowid of `table` (0 when empty): rows inserted after it get higher ones."""
-    return db.execute(f"SELECT ifnull(max(rowid), 0) FROM {_ident(table)}").fetchone()[0]
+    return int(db.execute(f"SELECT ifnull(max(rowid), 0) FROM {_ident(table)}").fetchone()[0])
 
 
 def record_inserts(db: Database, table: str, after: int) -> None:
@@ -449,7 +449,11 @@ def _refuse_knock_on(db: Database, new_id: int, target: Change) -> None:
         return
     knock_on = db.execute("SELECT table_name, row_id FROM history WHERE change_id = ? ORDER BY id", [new_id]).fetchall()
     own = {(row.table, row.row_id) for row in target.rows if row.last_row_id is None}
-    ranges = [(row.table, row.row_id, row.last_row_id) for row in target.rows if row.last_row_id is not None]
+    ranges = [
+        (row.table, row.row_id, row.last_row_id)
+        for row in target.rows
+        if row.row_id is not None and row.last_row_id is not None
+    ]
 
     def owned(table: str, row_id: int) -> bool:
         return (table, row_id) in own or any(t == table and first <= row_id <= last for t, first, last in ranges)

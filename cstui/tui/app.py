@@ -3,8 +3,9 @@
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
+from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,6 +20,9 @@ from cstui.storage.connection import connect
 from cstui.tui.commands import AccountCommands
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
+
+if TYPE_CHECKING:
+    from cstui.readmodels.health_cache import RememberedScores
 
 T = TypeVar("T")
 
@@ -142,6 +146,14 @@ class CstuiApp(App):
             self.book.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if say:
             self.notify(visible(str(gone)), severity="error", timeout=30, markup=False)
+
+    @cached_property
+    def scores(self) -> "RememberedScores":
+        """Health scores by day for this app's book, remembered per book version (the check-in's
+        "14 days ago"); made on first use, so the engine is not imported before the first frame."""
+        from cstui.readmodels.health_cache import RememberedScores
+
+        return RememberedScores()
 
     def on_mount(self) -> None:
         if self.book.read_only:

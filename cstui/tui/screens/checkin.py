@@ -25,7 +25,6 @@ from cstui.errors import UserError
 from cstui.formatting import date_or_missing, figure
 from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason, checkin_queue
 from cstui.metrics.checkin_rules import RuleKind
-from cstui.readmodels.health_cache import current_scores
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
@@ -125,7 +124,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         super().on_mount()
 
     def fetch(self, conn: Conn) -> CheckinQueue:
-        queue = checkin_queue(conn, self.app.as_of, partial(current_scores, conn))
+        queue = checkin_queue(conn, self.app.as_of, partial(self.app.scores, conn))
         if self.show_waiting:
             queue.waiting  # noqa: B018 - built here, in the worker, not by `show` on the UI thread
         return queue
