@@ -231,3 +231,30 @@ async def test_help_on_the_accounts_list_shows_its_keys_not_the_table_widget_s(d
         assert not textual_own & set(actions)
         assert not {"Focus Next", "Focus Previous", "Copy selected text"} & set(actions)
         assert len(rows) == len(set(rows)) and actions.count("Add account") == 1  # "n,plus" shows as "n", once
+
+
+async def test_enter_pressed_while_the_list_loads_opens_its_first_account(demo_path, monkeypatch):
+    """The frame is drawn before the rows arrive; a quick `a` `enter` must not be lost meanwhile."""
+    import threading
+
+    gate = threading.Event()
+    fetch = AccountsScreen.fetch
+
+    def slow_fetch(self, conn):
+        gate.wait(10)
+        return fetch(self, conn)
+
+    monkeypatch.setattr(AccountsScreen, "fetch", slow_fetch)
+    app = app_on(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountsScreen) and "loading…" in status(app)
+        await pilot.press("enter")
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        listed = app.screen_stack[-2]
+        assert isinstance(listed, AccountsScreen)
+        assert app.screen.account_id == listed.table.rows_shown[0].account_id  # the row under the cursor

@@ -126,8 +126,8 @@ class AccountTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", show=False),
         Binding("home,ctrl+home", "first", show=False),
         Binding("end,ctrl+end", "last", show=False),
-        Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
-        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
+        Binding("right_square_bracket", "page(1)", "Screen down", key_display="]"),
+        Binding("left_square_bracket", "page(-1)", "Screen up", key_display="["),
     ]
 
     class Selected(Message):
@@ -150,6 +150,8 @@ class AccountTable(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.rows_shown: list[AccountRow] = []
+        self.loaded = False  # the first rows have arrived (the frame is drawn before them)
+        self.open_when_loaded = False  # `enter` pressed before they had: open the first one then
         self.cursor_row = 0
         self.shown_columns: tuple[Column, ...] = COLUMNS
         self._cells: dict[int, tuple[AccountRow, list[Segment]]] = {}  # id(row) -> (row, its cells)
@@ -164,6 +166,9 @@ class AccountTable(ScrollView, can_focus=True):
         if self._set_columns():
             self.refresh()
         self._tell_scrolled()
+        if self.open_when_loaded:
+            self.open_when_loaded = False
+            self.action_select()
 
     def _set_columns(self) -> bool:
         """Full columns on a wide terminal, compact ones on a narrow one; True when they changed."""
@@ -208,6 +213,7 @@ class AccountTable(ScrollView, can_focus=True):
         the cursor on the account it was on (else on its line) and the rows drawn so far forgotten."""
         selected = self.selected
         self.rows_shown = rows
+        self.loaded = True
         self._set_virtual_size()
         if reloaded:
             self._cells.clear()
@@ -220,6 +226,9 @@ class AccountTable(ScrollView, can_focus=True):
             self.scroll_to(x=self.scroll_x, y=0, animate=False, immediate=True)
         self.refresh()
         self._tell_scrolled()
+        if self.open_when_loaded:
+            self.open_when_loaded = False
+            self.action_select()
 
     @property
     def selected(self) -> AccountRow | None:
@@ -234,6 +243,8 @@ class AccountTable(ScrollView, can_focus=True):
 
     def status(self) -> str:
         """Which rows are in view, as "1-35 of 10,000"."""
+        if not self.loaded:
+            return "loading…"
         if not self.rows_shown:
             return "no accounts match"
         start = min(self.first_shown(), len(self.rows_shown) - 1)
@@ -277,6 +288,9 @@ class AccountTable(ScrollView, can_focus=True):
         self.move_cursor(len(self.rows_shown) - 1)
 
     def action_select(self) -> None:
+        if not self.loaded:
+            self.open_when_loaded = True  # a quick `a` `enter` is not lost while the list loads
+            return
         if self.selected is not None:
             self.post_message(self.Selected(self.selected))
 
