@@ -29,6 +29,7 @@ import tempfile
 import time
 import traceback
 from datetime import datetime, timedelta
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -209,6 +210,7 @@ def bench_engine(book: Path, repeat: int) -> dict:
     from cstui.metrics.checkin import checkin_queue
     from cstui.metrics.health import account_health, health_for_accounts
     from cstui.metrics.report import portfolio_report
+    from cstui.readmodels.health_cache import current_scores
     from cstui.readmodels.tasks import task_list
     from cstui.readmodels.views import account_detail
 
@@ -229,7 +231,7 @@ def bench_engine(book: Path, repeat: int) -> dict:
         "report_and_health_s": statistics.median(engine),
         "breakdown_s": median_time(lambda: account_health(conn, account, AS_OF), repeat * 5),
         "account_screen_data_s": median_time(lambda: account_detail(conn, account, AS_OF), repeat),
-        "checkin_queue_fn_s": median_time(lambda: checkin_queue(conn, AS_OF), repeat),
+        "checkin_queue_fn_s": median_time(lambda: checkin_queue(conn, AS_OF, partial(current_scores, conn)), repeat),
         "task_list_fn_s": median_time(lambda: task_list(conn, AS_OF), repeat),
     }
     result["report_vs_floor"] = result["report_and_health_s"] / result["fair_floor_s"]
