@@ -218,7 +218,7 @@ async def test_help_on_the_accounts_list_shows_its_keys_not_the_table_widget_s(d
         actions = [action for _, action in rows]
         for key, action in (
             ("⏎", "Open the account"),
-            ("]", "Next page"),
+            ("]", "Screen down"),
             ("/", "Search"),
             ("s", "Sort next column"),
             ("S", "Reverse sort"),
