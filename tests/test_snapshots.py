@@ -51,6 +51,7 @@ CASES = {
     "help_on_accounts": ((120, 40), steps("a", "question_mark")),
     "backtest": ((120, 40), steps("b")),
     "tasks": ((120, 40), steps("T")),  # issue 12
+    "tasks_80x24": ((80, 24), steps("T")),  # issue 15: the line-API list fits its columns to the width
     "renewals": ((120, 40), steps("R")),
     "account_playbook_chooser": ((120, 40), steps("p", account="ACC-1007")),
     "accounts_80x24": ((80, 24), steps("a")),

@@ -4,13 +4,18 @@ import json
 from datetime import date
 
 import pytest
+from textual.widgets import DataTable
 
+from cstui.safe_text import visible
 from cstui.storage.connection import connect
 from cstui.storage.playbooks import apply_playbook
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen
+from cstui.tui.screens.help import HelpScreen
 from cstui.tui.screens.task_form import TaskFormScreen
 from cstui.tui.screens.tasks import TasksScreen
+from cstui.tui.widgets.line_list import fit_widths
+from cstui.tui.widgets.task_table import TaskTable
 from tests.bookmaker import BookMaker
 from tests.conftest import dump
 from tests.tui_helpers import cells, press, settle
@@ -151,3 +156,85 @@ def test_a_playbook_applied_from_a_check_in_rule_has_the_rule_as_origin(tasks_bo
     ruled = [t for t in task_list(db.conn, DAY).tasks if t.playbook == "detractor recovery"]
     assert len(ruled) == 4 and {t.origin.value for t in ruled} == {"rule"}
     assert origin_label(ruled[0]) == "rule: nps_detractor (detractor recovery)"
+
+
+def test_columns_give_up_room_widest_first_the_task_keeping_twice_the_room():
+    # 10 + 20 + 40 = 70 in 50 cells: name and task (weight 2) cut one cell at a time, widest (per
+    # weight) first, ties to the left: 20 cuts end at name 13, task 27; the date keeps its 10.
+    assert fit_widths([10, 20, 40], [10, 5, 5], [1, 1, 2], 50) == [10, 13, 27]
+    assert fit_widths([10, 20, 40], [10, 5, 5], [1, 1, 2], 70) == [10, 20, 40]  # it fits: untouched
+    assert fit_widths([10, 20, 40], [10, 5, 5], [1, 1, 2], 12) == [10, 5, 5]  # never under the least
+
+
+def drawn(table: TaskTable) -> list[str]:
+    """The list's lines as the terminal gets them (header first)."""
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+async def test_at_80x24_every_column_is_in_view_and_a_long_text_ends_in_an_ellipsis(tasks_book):
+    db = connect(tasks_book)
+    db.conn.execute("UPDATE tasks SET title = ? WHERE id = 1", ["Send the pricing sheet" + " and more" * 10])
+    db.conn.commit()
+    db.conn.close()
+    app = CstuiApp(tasks_book, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "T")
+        table = app.screen.query_one("#tasks", TaskTable)
+        lines = drawn(table)
+        assert lines[0].split() == ["Due", "Account", "Name", "Task", "Origin"]
+        assert table.table_width <= table.scrollable_content_region.width and table.max_scroll_x == 0
+        first = lines[1]
+        assert "Send the pricing sheet" in first and "… " in first and first.rstrip().endswith("call")
+        assert cells(table)[0][3].endswith("and more")  # the task itself is whole
+
+
+HOSTILE = "[b]x[/]\x1b[2J\u202eevil"
+
+
+async def test_book_text_in_the_list_is_drawn_literally(tasks_book):
+    db = connect(tasks_book)
+    db.conn.execute("UPDATE tasks SET title = ? WHERE id = 1", [HOSTILE])
+    db.conn.execute("UPDATE accounts SET name = ? WHERE key = 'acme'", ["[i]Acme[/i]"])
+    db.conn.commit()
+    db.conn.close()
+    app = CstuiApp(tasks_book, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "T")
+        line = drawn(app.screen.query_one("#tasks", TaskTable))[1]
+        assert visible(HOSTILE, one_line=True) in line and "[i]Acme[/i]" in line
+        assert "\x1b" not in line and "\u202e" not in line and app.is_running
+
+
+async def test_cursor_keys_a_click_and_a_write_on_the_last_row(tasks_book):
+    app = CstuiApp(tasks_book, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "T", "end")
+        table = app.screen.query_one("#tasks", TaskTable)
+        assert table.cursor_row == 4 and table.selected.title == "Re-run training for the new champion's team"
+        await press(pilot, "x")  # done: the list is one shorter, the cursor on its new last row
+        assert table.row_count == 4 and table.cursor_row == 3
+        await press(pilot, "home", "pagedown")
+        assert table.cursor_row == 3
+        await press(pilot, "pageup", "down")
+        assert table.cursor_row == 1
+        await pilot.click(TaskTable, offset=(3, 3))  # the third row: the cursor goes there
+        await settle(pilot)
+        assert table.cursor_row == 2 and isinstance(app.screen, TasksScreen)
+        await pilot.click(TaskTable, offset=(3, 3))  # again: its account opens
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen) and "Bolt Ltd" in str(
+            app.screen.query_one("#account-title").render()
+        )
+
+
+async def test_help_on_the_task_list_shows_its_keys_not_the_list_widget_s(tasks_book):
+    app = CstuiApp(tasks_book, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "T", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        rows = [tuple(r) for r in cells(app.screen.query_one("#help-keys", DataTable))]
+        for key, action in (("x", "Done"), ("s", "Re-date"), ("e", "Edit"), ("⏎", "Open account")):
+            assert (key, action) in rows
+        actions = {action for _, action in rows}
+        assert not {"Cursor up", "Cursor down", "Page Left", "Select", "Top", "Bottom", "Screen down"} & actions
+        assert len(rows) == len(set(rows))

@@ -3,29 +3,36 @@
 `x` marks the task under the cursor done, `s` re-dates it, `e` edits it, `enter` opens its account.
 Writes go through `storage.records` (the same checks and history as `cstui task ...`), so each is
 undoable with `cstui undo`; the cursor stays on the same row number after the list reloads.
+Thousands of open tasks are one line-API list (`TaskTable`): only the rows in view are drawn.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from cstui.errors import UserError
-from cstui.readmodels.tasks import TaskList, origin_label, task_list
+from cstui.readmodels.tasks import TaskList, task_list
 from cstui.storage import records
 from cstui.storage.access import Conn
-from cstui.storage.tasklist import Due, OpenTask
-from cstui.tui.paging import RowPager
+from cstui.storage.tasklist import OpenTask
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.task_form import TaskChange, TaskFormScreen
-from cstui.tui.widgets.text import book_text
-
-DUE_STYLE = {Due.OVERDUE: "bold red", Due.TODAY: "bold yellow", Due.LATER: ""}
+from cstui.tui.widgets.task_table import TaskTable, natural_widths
 
 
-class TasksScreen(BookScreen[TaskList]):
+@dataclass(frozen=True)
+class TaskRows:
+    """One load: the open tasks, and the width each column needs (measured in the worker, not on the UI thread)."""
+
+    data: TaskList
+    widths: tuple[int, ...]
+
+
+class TasksScreen(BookScreen[TaskRows]):
     """Every open follow-up in the book."""
 
     BINDINGS = [
@@ -38,51 +45,32 @@ class TasksScreen(BookScreen[TaskList]):
     def __init__(self) -> None:
         super().__init__()
         self.tasks: list[OpenTask] = []
-        self.pager = RowPager(self)  # thousands of open tasks: a page first
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("…", id="tasks-summary", markup=False)
-        yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+        yield TaskTable(id="tasks")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#tasks", DataTable).add_columns("Due", "Account", "Name", "Task", "Origin")
-        super().on_mount()
+    @property
+    def table(self) -> TaskTable:
+        return self.query_one("#tasks", TaskTable)
 
-    def fetch(self, conn: Conn) -> TaskList:
-        return task_list(conn, self.app.as_of)
+    def fetch(self, conn: Conn) -> TaskRows:
+        data = task_list(conn, self.app.as_of)
+        return TaskRows(data, natural_widths(data.tasks))
 
-    def show(self, data: TaskList) -> None:
+    def show(self, rows: TaskRows) -> None:
+        data = rows.data
         self.tasks = data.tasks
         summary = Text(f"{len(data.tasks)} open follow-ups  ·  ")
         summary.append(f"{data.counts.overdue} overdue", style="bold red" if data.counts.overdue else "")
         summary.append(f"  ·  {data.counts.today} due today")
         self.query_one("#tasks-summary", Static).update(summary)
-        table = self.query_one("#tasks", DataTable)
-        row = table.cursor_row
-        table.clear()
-        self.pager.fill(data.tasks, self._add_rows, at_least=row + 1)
-        if data.tasks:
-            table.move_cursor(row=min(row, len(data.tasks) - 1))
-
-    def _add_rows(self, tasks: Sequence[OpenTask]) -> None:
-        table = self.query_one("#tasks", DataTable)
-        for t in tasks:
-            table.add_row(
-                Text(t.due_on, style=DUE_STYLE[t.due]),
-                book_text(t.account_key),
-                book_text(t.account_name),
-                book_text(t.title),
-                book_text(origin_label(t), "dim"),
-                key=str(t.task_id),
-            )
+        self.table.show_tasks(data.tasks, rows.widths, cursor=self.table.cursor_row)
 
     def _current(self) -> OpenTask | None:
-        table = self.query_one("#tasks", DataTable)
-        if not self.tasks or not 0 <= table.cursor_row < len(self.tasks):
-            return None
-        return self.tasks[table.cursor_row]
+        return self.table.selected
 
     def _write(self, change: Callable[..., object], *args: object, **kwargs: object) -> bool:
         """One records write; a refused one is a message, not a crash. True when it was saved."""
@@ -125,5 +113,5 @@ class TasksScreen(BookScreen[TaskList]):
 
             self.app.push_screen(AccountScreen(task.account_id))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_task_table_selected(self, event: TaskTable.Selected) -> None:
         self.action_open_account()

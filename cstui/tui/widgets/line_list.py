@@ -11,6 +11,7 @@ a click on the cursor row selects the row. What a row shows comes from its colum
 which turn book text into `Text` (through `visible()`), never markup.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -45,6 +46,31 @@ class ListColumn(Protocol[RowContraT]):
     def width(self) -> int: ...
 
     def render(self, row: RowContraT, /) -> Text: ...
+
+
+@dataclass(frozen=True)
+class LineColumn(Generic[RowT]):
+    """A column that only draws (a list that does not sort by it)."""
+
+    label: str
+    width: int
+    render: Callable[[RowT], Text]
+
+
+def fit_widths(natural: Sequence[int], least: Sequence[int], weight: Sequence[int], room: int) -> list[int]:
+    """Column widths that fit `room` cells: each column's `natural` width, the widest (by width over
+    `weight`: a column of weight 2 keeps twice the room) cut by one cell at a time, none under `least`.
+
+    Wider than `room` only when every column is at its least (the list then scrolls sideways)."""
+    widths = list(natural)
+    excess = sum(widths) - room
+    while excess > 0:
+        cuttable = [i for i, width in enumerate(widths) if width > least[i]]
+        if not cuttable:
+            break
+        widths[max(cuttable, key=lambda i: widths[i] / weight[i])] -= 1
+        excess -= 1
+    return widths
 
 
 def cell_segments(text: Text, width: int, console: Console) -> list[Segment]:
