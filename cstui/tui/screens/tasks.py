@@ -16,7 +16,6 @@ from textual.widgets import Footer, Header, Static
 
 from cstui.errors import UserError
 from cstui.readmodels.tasks import TaskList, task_list
-from cstui.storage import records
 from cstui.storage.access import Conn
 from cstui.storage.tasklist import OpenTask
 from cstui.tui.screens.base import BookScreen
@@ -84,6 +83,8 @@ class TasksScreen(BookScreen[TaskRows]):
         return saved
 
     def action_done(self) -> None:
+        from cstui.storage import records  # the write path (history, CSV checks): loaded at the first write
+
         task = self._current()
         done = self.app.as_of.isoformat()
         if task is not None and self._write(records.set_task_done, task.task_id, done, today=self.app.as_of):
@@ -95,6 +96,8 @@ class TasksScreen(BookScreen[TaskRows]):
             return
 
         def save(change: TaskChange | None) -> None:
+            from cstui.storage import records
+
             if change is not None and (change.title is not None or change.due_on is not None):
                 self._write(records.edit_task, task.task_id, title=change.title, due_on=change.due_on)
 
