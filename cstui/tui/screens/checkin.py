@@ -7,6 +7,9 @@ back on its account. m shows (or hides) the accounts waiting beyond the day's ca
 
 The health comes from the health cache; a long list (the waiting accounts of a large book) is drawn
 a page first and the rest after each refresh, so the screen never waits for thousands of rows.
+The day's findings are remembered by the screen and kept in the book per book version
+(cstui/readmodels/checkin_day.py): a reload after a review, a snooze or a task does not run the
+rules again, and a new process finds them there.
 """
 
 from collections.abc import Sequence
@@ -19,15 +22,18 @@ from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.errors import UserError
 from cstui.formatting import date_or_missing, figure
-from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason, checkin_queue
+from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason
 from cstui.metrics.checkin_rules import RuleKind
+from cstui.readmodels import checkin_day
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
+from cstui.storage.checkin_findings import Row
 from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
@@ -108,6 +114,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.keep_account: int | None = None  # put the cursor on this account at the next show
         self.keep_row = 0  # else on this row
         self.pager = RowPager(self)  # a long list (the waiting accounts) a page first
+        self.kept: checkin_day.Kept | None = None  # the day's findings of the latest load
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -123,11 +130,26 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.table.add_columns("", "Band", "Account", "Name", "ARR", "Renewal", "Reasons")
         super().on_mount()
 
+    class Found(Message):
+        """The day's findings were computed now: the screen keeps them in the book."""
+
+        def __init__(self, kept: checkin_day.Kept, rows: list[Row]) -> None:
+            super().__init__()
+            self.kept = kept
+            self.rows = rows  # `checkin_day.to_rows` of them, made in the worker
+
     def fetch(self, conn: Conn) -> CheckinQueue:
-        queue = checkin_queue(conn, self.app.as_of, partial(self.app.scores, conn))
+        queue, kept = checkin_day.checkin(conn, self.app.as_of, partial(self.app.scores, conn), self.kept)
+        self.kept = kept
+        if kept.fresh and self.app.snapshot_on_open:  # the app keeps derived data (not a read-only look)
+            self.post_message(self.Found(kept, checkin_day.to_rows(kept.findings)))
         if self.show_waiting:
             queue.waiting  # noqa: B018 - built here, in the worker, not by `show` on the UI thread
         return queue
+
+    def on_checkin_screen_found(self, message: Found) -> None:
+        """Store the findings through the app's one writer (a stale version is not stored)."""
+        self.app.write(checkin_day.store_findings, message.kept, message.rows)
 
     @property
     def table(self) -> DataTable:
