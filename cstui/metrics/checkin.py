@@ -363,6 +363,11 @@ class DayFindings:
     ranked: list[int]  # the accounts with findings, in `_entry_order`
     found_of: Callable[[int], list[Found]]  # an account's findings ([] if none), in the registry's order
 
+    @cached_property
+    def scores(self) -> dict[int, Score]:
+        """The day's scores and bands, as the rules take them (made once, for the live rules)."""
+        return {a: (e.score, e.band) for a, e in self.entries.items()}
+
 
 def day_findings(conn: Conn, day: date, scores_on: ScoresOn) -> DayFindings:
     """Run the rules on `day` (all but LIVE_RULES) and weigh every active account."""
@@ -392,8 +397,12 @@ def _other_day(day: date) -> dict[int, Score]:
 
 def _live_findings(conn: Conn, found: DayFindings) -> dict[int, list[Found]]:
     """What LIVE_RULES find on the day, by active account."""
-    scores = {a: (e.score, e.band) for a, e in found.entries.items()}
-    return _findings(conn, found.day, _other_day, scores, only=LIVE_RULES, active=found.entries)
+    return _findings(conn, found.day, _other_day, found.scores, only=LIVE_RULES, active=found.entries)
+
+
+def _with_live(found: list[Found], live: list[Found] | None) -> list[Found]:
+    """An account's kept findings with its live ones, in the registry's order (a rule's own order kept)."""
+    return found if not live else sorted(found + live, key=lambda f: _RULE_ORDER[f[0]])
 
 
 def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
@@ -423,22 +432,19 @@ def queue_from(conn: Conn, day_found: DayFindings) -> CheckinQueue:
         if entry is None:
             continue
         state = states.get(a)
-        mine = day_found.found_of(a)
-        if a in live:
-            mine = sorted(mine + live[a], key=lambda found: _RULE_ORDER[found[0]])  # stable: a rule's own order
-        done = state is not None and state.day == today
+        if state is None:  # found live only: every finding new, the kept ones read when its item is built
+            weight = entry.weight + sum(2 * weights[name] for name, _ in live[a])
+            order = (-(entry.base * weight), URGENCY.get(entry.band, 2), entry.key)
+            open_ranked.append(_Ranked(order, a, None, None, None))
+            continue
+        mine = _with_live(day_found.found_of(a), live.get(a))
+        done = state.day == today
         if not mine and not done:
             continue
-        news = None
-        if state is None:
-            weight = 0
-            for name, _ in mine:
-                weight += 2 * weights[name]
-        else:
-            news = _news(mine, state.seen)
-            if not done and _still_away(state, any(news), day, settings):
-                continue
-            weight = sum(weights[name] * (2 if new else 1) for (name, _), new in zip(mine, news))
+        news = _news(mine, state.seen)
+        if not done and _still_away(state, any(news), day, settings):
+            continue
+        weight = sum(weights[name] * (2 if new else 1) for (name, _), new in zip(mine, news))
         order = (-(entry.base * weight), URGENCY.get(entry.band, 2), entry.key)
         (done_ranked if done else open_ranked).append(_Ranked(order, a, mine, news, state))
     open_ranked.sort(key=itemgetter(0))  # by `order`: unique, since account keys are
@@ -454,7 +460,7 @@ def queue_from(conn: Conn, day_found: DayFindings) -> CheckinQueue:
     def build(ranked: _Ranked) -> CheckinItem:
         a = ranked.account_id
         e = entries[a]
-        found = ranked.found if ranked.found is not None else day_found.found_of(a)
+        found = ranked.found if ranked.found is not None else _with_live(day_found.found_of(a), live.get(a))
         news = ranked.news or [True] * len(found)
         reasons = [_reason(rule, finding, new) for (rule, finding), new in zip(found, news)]
         item = CheckinItem(a, e.key, e.name, e.band, e.score, e.arr, e.renewal)

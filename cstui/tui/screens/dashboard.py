@@ -137,6 +137,9 @@ class DashboardScreen(BookScreen["Dashboard"]):
         data = views.dashboard(conn, self.app.as_of)
         if data.health is not None:  # computed now, not read from the store
             self.post_message(self.Scored(self.app.as_of, data))
+
+        if data.health is not None and data.version is not None:  # issue 15: the check-in's scores of today
+            self.app.scores.remember(self.app.as_of, data.version, data.health)
         return data
 
     def show(self, data: "Dashboard") -> None:
