@@ -32,14 +32,16 @@ class Kept:
 
 
 def current_findings(conn: Conn, day: date, scores_on: ScoresOn, kept: Kept | None = None) -> Kept:
-    """The day's findings at the book's present version: `kept` if it is at it, else the book's, else computed."""
-    version = checkin_findings.findings_version(conn)
-    if kept is not None and kept.version == version and kept.findings.day == day:
-        return kept
-    rows = checkin_findings.load(conn, day.isoformat(), version)
-    if rows is not None:
-        return Kept(version, from_rows(day, rows), fresh=False)
-    return Kept(version, day_findings(conn, day, scores_on), fresh=True)
+    """The day's findings at the book's present version: `kept` if it is at it, else the book's, else
+    computed (in one read transaction, joining the caller's)."""
+    with derived.reading(conn):
+        version = checkin_findings.findings_version(conn)
+        if kept is not None and kept.version == version and kept.findings.day == day:
+            return kept
+        rows = checkin_findings.load(conn, day.isoformat(), version)
+        if rows is not None:
+            return Kept(version, from_rows(day, rows), fresh=False)
+        return Kept(version, day_findings(conn, day, scores_on), fresh=True)
 
 
 def checkin(conn: Conn, day: date, scores_on: ScoresOn, kept: Kept | None = None) -> tuple[CheckinQueue, Kept]:

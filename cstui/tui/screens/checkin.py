@@ -12,14 +12,18 @@ The day's findings are remembered by the screen and kept in the book per book ve
 rules again, and a new process finds them there.
 """
 
+import threading
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual import getters, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
@@ -31,7 +35,7 @@ from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason
 from cstui.metrics.checkin_rules import RuleKind
 from cstui.readmodels import checkin_day
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import checkin_writes, history, reads, writes
+from cstui.storage import access, checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
 from cstui.storage.checkin_findings import Row
 from cstui.tui.paging import RowPager
@@ -40,6 +44,7 @@ from cstui.tui.screens.feedback import FeedbackScreen
 from cstui.tui.widgets.text import band, book_text, number
 
 if TYPE_CHECKING:
+    from cstui.readmodels.views import Dashboard
     from cstui.tui.app import CstuiApp
 
 KIND_STYLE = {RuleKind.RISK: "", RuleKind.OPPORTUNITY: "cyan"}
@@ -61,6 +66,69 @@ class Done:
     change_id: int
     account_id: int
     label: str
+
+
+@dataclass
+class _Held:
+    """The app's findings of the day (one holder per app), and the lock that makes the screen wait
+    for a check-in being prepared ahead instead of computing it a second time."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    kept: checkin_day.Kept | None = None
+
+
+_held: "WeakKeyDictionary[App[object], _Held]" = WeakKeyDictionary()
+_held_lock = threading.Lock()
+IDLE_S = 0.3  # the app must have shown every screen's data for this long before the check-in is prepared
+
+
+def held(app: App[object]) -> _Held:
+    with _held_lock:
+        return _held.setdefault(app, _Held())
+
+
+def checkin_ahead(app: "CstuiApp", data: "Dashboard") -> None:
+    """Called by the dashboard's worker when it has just computed today's figures (a new book
+    version): the app remembers today's scores, and the day's check-in is prepared in a worker of
+    its own once the app is idle, so that `c` finds it ready (a later write moves the version, and
+    the prepared findings are then not used)."""
+    if data.health is None or data.version is None:
+        return
+    app.scores.remember(app.as_of, data.version, data.health)
+    app.call_from_thread(
+        app.run_worker, partial(_prepare, app), thread=True, group="checkin-ahead", exclusive=True, exit_on_error=False
+    )
+
+
+def _idle(app: App[object]) -> bool:
+    return all(s.is_loaded for s in app.screen_stack if isinstance(s, BookScreen))
+
+
+def _prepare(app: "CstuiApp") -> None:
+    from textual.worker import get_current_worker
+
+    worker = get_current_worker()
+    quiet_since = None
+    while quiet_since is None or time.monotonic() - quiet_since < IDLE_S:  # not while a screen loads
+        if worker.is_cancelled:
+            return
+        quiet_since = (quiet_since or time.monotonic()) if _idle(app) else None
+        time.sleep(0.05)
+    holder = held(app)
+    with holder.lock, app.reader() as conn:
+        kept = checkin_day.current_findings(conn, app.as_of, partial(app.scores, conn), holder.kept)
+        if kept.fresh and app.snapshot_on_open:
+            app.call_from_thread(store_quietly, app, kept, checkin_day.to_rows(kept.findings))
+            kept = replace(kept, fresh=False)
+        holder.kept = kept
+
+
+def store_quietly(app: "CstuiApp", kept: checkin_day.Kept, rows: list[Row]) -> None:
+    """Keep computed findings through the UI thread's connection (one write transaction). Derived
+    data: a busy, read-only or lost book only means they are computed again, so nothing is said
+    (the CSM did not save anything; the next save of theirs reports the book's state)."""
+    with suppress(access.Error, UserError):
+        checkin_day.store_findings(app.book, kept, rows)
 
 
 def reason_text(reason: Reason, with_action: bool = False) -> Text:
@@ -114,7 +182,6 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.keep_account: int | None = None  # put the cursor on this account at the next show
         self.keep_row = 0  # else on this row
         self.pager = RowPager(self)  # a long list (the waiting accounts) a page first
-        self.kept: checkin_day.Kept | None = None  # the day's findings of the latest load
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,17 +206,20 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             self.rows = rows  # `checkin_day.to_rows` of them, made in the worker
 
     def fetch(self, conn: Conn) -> CheckinQueue:
-        queue, kept = checkin_day.checkin(conn, self.app.as_of, partial(self.app.scores, conn), self.kept)
-        self.kept = kept
-        if kept.fresh and self.app.snapshot_on_open:  # the app keeps derived data (not a read-only look)
-            self.post_message(self.Found(kept, checkin_day.to_rows(kept.findings)))
+        holder = held(self.app)
+        with holder.lock:  # a check-in being prepared ahead is waited for
+            queue, kept = checkin_day.checkin(conn, self.app.as_of, partial(self.app.scores, conn), holder.kept)
+            if kept.fresh and self.app.snapshot_on_open:  # the app keeps derived data (not a read-only look)
+                self.post_message(self.Found(kept, checkin_day.to_rows(kept.findings)))
+                kept = replace(kept, fresh=False)
+            holder.kept = kept
         if self.show_waiting:
             queue.waiting  # noqa: B018 - built here, in the worker, not by `show` on the UI thread
         return queue
 
     def on_checkin_screen_found(self, message: Found) -> None:
-        """Store the findings through the app's one writer (a stale version is not stored)."""
-        self.app.write(checkin_day.store_findings, message.kept, message.rows)
+        """Store the findings (a stale version is not stored)."""
+        store_quietly(self.app, message.kept, message.rows)
 
     @property
     def table(self) -> DataTable:

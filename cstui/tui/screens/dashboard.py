@@ -138,8 +138,9 @@ class DashboardScreen(BookScreen["Dashboard"]):
         if data.health is not None:  # computed now, not read from the store
             self.post_message(self.Scored(self.app.as_of, data))
 
-        if data.health is not None and data.version is not None:  # issue 15: the check-in's scores of today
-            self.app.scores.remember(self.app.as_of, data.version, data.health)
+        from cstui.tui.screens.checkin import checkin_ahead  # issue 15: the day's check-in prepared ahead
+
+        checkin_ahead(self.app, data)
         return data
 
     def show(self, data: "Dashboard") -> None:
