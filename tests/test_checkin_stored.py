@@ -183,3 +183,53 @@ async def test_the_screen_stores_its_findings_and_a_review_does_not_run_the_rule
         await press(pilot, "u")
         assert runs == [1]
         assert first.account_id in {i.account_id for i in app.screen.queue.items}
+
+
+def test_fourteen_days_ago_comes_from_that_day_s_snapshot_while_no_earlier_fact_changed(book, tmp_path, monkeypatch):
+    from cstui.metrics.health import health_for_accounts
+    from cstui.readmodels import views
+    from cstui.readmodels.stored_figures import store_scored
+
+    small_book(book, tmp_path)
+    past = TODAY - timedelta(days=14)
+    data = views.dashboard(book.conn, past)  # the app opened that day stored its snapshot
+    assert store_scored(book, past, data.version, data.report, data.health)
+    fresh = {a: (b.score, b.band) for a, b in health_for_accounts(book.conn, past).items()}
+    runs = []
+
+    def counted(conn, as_of):
+        runs.append(as_of)
+        return health_for_accounts(conn, as_of)
+
+    monkeypatch.setattr("cstui.readmodels.health_cache.health_for_accounts", counted)
+    entry, errors = writes.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"})
+    assert not errors
+    writes.save_feedback(book, entry)  # a fact dated today: the snapshot of 14 days ago still holds
+    assert RememberedScores()(book.conn, past) == fresh and runs == []
+    import_csv(
+        book, tmp_path, "surveys.csv", f"account_key,kind,score,responded_on\nbeta,nps,2,{past - timedelta(days=3)}\n"
+    )
+    recomputed = RememberedScores()(book.conn, past)  # a fact dated before it: computed again
+    assert runs == [past]
+    assert recomputed == {a: (b.score, b.band) for a, b in health_for_accounts(book.conn, past).items()}
+
+
+async def test_the_check_in_is_prepared_after_the_dashboard_and_c_finds_it_ready(demo_path, monkeypatch):
+    from tests.conftest import DEMO_DATE
+
+    runs = []
+    compute = checkin_day.day_findings
+
+    def counted(*args, **kwargs):
+        runs.append(1)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(checkin_day, "day_findings", counted)
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)  # the dashboard, then the check-in prepared (settle waits for every worker)
+        assert runs == [1]
+        assert app.book.execute("SELECT checkin_day FROM checkin_days").fetchall() == [(DEMO_DATE.isoformat(),)]
+        await press(pilot, "c")
+        assert runs == [1] and app.screen.queue.items
+        assert_same(app.screen.queue, checkin_queue(app.book.conn, DEMO_DATE, partial(current_scores, app.book.conn)))

@@ -210,9 +210,10 @@ def _findings(
     scores: dict[int, Score],
     only: Collection[str] | None = None,
     active: Mapping[int, object] | None = None,
+    between: Callable[[], None] | None = None,
 ) -> dict[int, list[Found]]:
     """What every enabled rule (of `only`, if given) finds on `day`, by active account (`active`,
-    default the scored accounts), in the registry's order."""
+    default the scored accounts), in the registry's order; `between` is called before each rule."""
     rows = load_rules(conn)
     inputs = RuleInputs(conn, day, scores, scores_on)
     active = scores if active is None else active
@@ -222,6 +223,8 @@ def _findings(
         if row is None or not row.enabled or (only is not None and name not in only):
             continue
         threshold = row.threshold if row.threshold is not None else (definition.default_threshold or 0.0)
+        if between is not None:
+            between()
         for finding in definition.find(inputs, threshold):
             if finding.account in active:
                 if (listed := found.get(finding.account)) is None:
@@ -369,10 +372,11 @@ class DayFindings:
         return {a: (e.score, e.band) for a, e in self.entries.items()}
 
 
-def day_findings(conn: Conn, day: date, scores_on: ScoresOn) -> DayFindings:
-    """Run the rules on `day` (all but LIVE_RULES) and weigh every active account."""
+def day_findings(conn: Conn, day: date, scores_on: ScoresOn, between: Callable[[], None] | None = None) -> DayFindings:
+    """Run the rules on `day` (all but LIVE_RULES) and weigh every active account. `between` is
+    called before each rule (a worker preparing the check-in ahead waits there while the app is busy)."""
     scores = scores_on(day)
-    found = _findings(conn, day, scores_on, scores, only=RULES.keys() - LIVE_RULES)
+    found = _findings(conn, day, scores_on, scores, only=RULES.keys() - LIVE_RULES, between=between)
     arr = mrr_by_account(conn, day + timedelta(days=1))
     facts = _account_facts(conn)
     weights = {name: definition.weight for name, definition in RULES.items()}

@@ -9,6 +9,7 @@ ones in the book. Whichever it is, the queue equals `metrics.checkin.checkin_que
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,7 +32,13 @@ class Kept:
     fresh: bool  # computed now (not read from the book)
 
 
-def current_findings(conn: Conn, day: date, scores_on: ScoresOn, kept: Kept | None = None) -> Kept:
+def current_findings(
+    conn: Conn,
+    day: date,
+    scores_on: ScoresOn,
+    kept: Kept | None = None,
+    between: Callable[[], None] | None = None,
+) -> Kept:
     """The day's findings at the book's present version: `kept` if it is at it, else the book's, else
     computed (in one read transaction, joining the caller's)."""
     with derived.reading(conn):
@@ -41,7 +48,7 @@ def current_findings(conn: Conn, day: date, scores_on: ScoresOn, kept: Kept | No
         rows = checkin_findings.load(conn, day.isoformat(), version)
         if rows is not None:
             return Kept(version, from_rows(day, rows), fresh=False)
-        return Kept(version, day_findings(conn, day, scores_on), fresh=True)
+        return Kept(version, day_findings(conn, day, scores_on, between), fresh=True)
 
 
 def checkin(conn: Conn, day: date, scores_on: ScoresOn, kept: Kept | None = None) -> tuple[CheckinQueue, Kept]:

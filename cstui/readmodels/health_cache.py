@@ -65,9 +65,24 @@ class RememberedScores:
             touched = derived.earliest_touched(conn, kept[0], version)
             kept = (version, kept[1]) if touched is None or touched > as_of else None
         if kept is None:
-            kept = (version, current_scores(conn, as_of))
+            kept = (version, _valid_snapshot(conn, as_of, version) or current_scores(conn, as_of))
         self._kept[as_of] = kept
         return dict(kept[1])
+
+
+def _valid_snapshot(conn: Conn, as_of: date, version: derived.BookVersion) -> Scores | None:
+    """The scores of the day's stored snapshot (the check-in's "14 days ago", taken that day) while no
+    fact dated on or before the day has changed since it was taken; else None."""
+    taken = derived.snapshot_version(conn, as_of)
+    if taken is None:
+        return None
+    if (
+        taken != version
+        and (touched := derived.earliest_touched(conn, taken, version)) is not None
+        and touched <= as_of
+    ):
+        return None
+    return {account: (score, Band(band)) for account, (score, band) in snapshots.day_scores(conn, as_of).items()}
 
 
 def current_breakdowns(conn: Conn, as_of: date, accounts: Iterable[int]) -> dict[int, Breakdown]:

@@ -79,7 +79,7 @@ class _Held:
 
 _held: "WeakKeyDictionary[App[object], _Held]" = WeakKeyDictionary()
 _held_lock = threading.Lock()
-IDLE_S = 0.3  # the app must have shown every screen's data for this long before the check-in is prepared
+IDLE_S = 1.0  # every screen must have shown its data for this long before each step of preparing the check-in
 
 
 def held(app: App[object]) -> _Held:
@@ -101,26 +101,41 @@ def checkin_ahead(app: "CstuiApp", data: "Dashboard") -> None:
 
 
 def _idle(app: App[object]) -> bool:
-    return all(s.is_loaded for s in app.screen_stack if isinstance(s, BookScreen))
+    """Every screen shows its data, but for the check-in (which waits for the one being prepared)."""
+    return all(s.is_loaded or isinstance(s, CheckinScreen) for s in app.screen_stack if isinstance(s, BookScreen))
 
 
 def _prepare(app: "CstuiApp") -> None:
     from textual.worker import get_current_worker
 
     worker = get_current_worker()
-    quiet_since = None
-    while quiet_since is None or time.monotonic() - quiet_since < IDLE_S:  # not while a screen loads
-        if worker.is_cancelled:
-            return
-        quiet_since = (quiet_since or time.monotonic()) if _idle(app) else None
-        time.sleep(0.05)
+
+    def wait_until_idle() -> None:
+        """Until every screen has shown its data for IDLE_S: the list a CSM opens goes first."""
+        quiet_since = None
+        while quiet_since is None or time.monotonic() - quiet_since < IDLE_S:
+            if worker.is_cancelled:
+                raise _Cancelled
+            quiet_since = (quiet_since or time.monotonic()) if _idle(app) else None
+            time.sleep(0.05)
+
     holder = held(app)
-    with holder.lock, app.reader() as conn:
-        kept = checkin_day.current_findings(conn, app.as_of, partial(app.scores, conn), holder.kept)
+    try:
+        wait_until_idle()
+        with holder.lock, app.reader() as conn:
+            scores = partial(app.scores, conn)  # health_drop's "14 days ago" is a step of its own
+            kept = checkin_day.current_findings(conn, app.as_of, scores, holder.kept, between=wait_until_idle)
+    except _Cancelled:
+        return
+    with holder.lock:
         if kept.fresh and app.snapshot_on_open:
             app.call_from_thread(store_quietly, app, kept, checkin_day.to_rows(kept.findings))
             kept = replace(kept, fresh=False)
         holder.kept = kept
+
+
+class _Cancelled(Exception):
+    """The app is closing: the check-in is not prepared."""
 
 
 def store_quietly(app: "CstuiApp", kept: checkin_day.Kept, rows: list[Row]) -> None:
