@@ -79,7 +79,7 @@ class _Held:
 
 _held: "WeakKeyDictionary[App[object], _Held]" = WeakKeyDictionary()
 _held_lock = threading.Lock()
-IDLE_S = 1.0  # every screen must have shown its data for this long before each step of preparing the check-in
+IDLE_S = 1.0  # no screen may have loaded for this long before a step of preparing the check-in
 
 
 def held(app: App[object]) -> _Held:
@@ -100,23 +100,27 @@ def checkin_ahead(app: "CstuiApp", data: "Dashboard") -> None:
     )
 
 
-def _idle(app: App[object]) -> bool:
-    """Every screen shows its data, but for the check-in (which waits for the one being prepared)."""
-    return all(s.is_loaded or isinstance(s, CheckinScreen) for s in app.screen_stack if isinstance(s, BookScreen))
-
-
 def _prepare(app: "CstuiApp") -> None:
     from textual.worker import get_current_worker
 
     worker = get_current_worker()
 
+    busy = [time.monotonic()]  # when a screen was last seen loading
+
     def wait_until_idle() -> None:
-        """Until every screen has shown its data for IDLE_S: the list a CSM opens goes first."""
-        quiet_since = None
-        while quiet_since is None or time.monotonic() - quiet_since < IDLE_S:
+        """Until no screen has loaded for IDLE_S (a list the CSM opens goes first), or at once when
+        the check-in screen itself waits for what is being prepared."""
+        while True:
             if worker.is_cancelled:
                 raise _Cancelled
-            quiet_since = (quiet_since or time.monotonic()) if _idle(app) else None
+            stack = app.screen_stack
+            if any(isinstance(s, CheckinScreen) for s in stack):
+                return
+            now = time.monotonic()
+            if not all(s.is_loaded for s in stack if isinstance(s, BookScreen)):
+                busy[0] = now
+            elif now - busy[0] >= IDLE_S:
+                return
             time.sleep(0.05)
 
     holder = held(app)
