@@ -129,13 +129,12 @@ def _prepare(app: "CstuiApp") -> None:
         with holder.lock, app.reader() as conn:
             scores = partial(app.scores, conn)  # health_drop's "14 days ago" is a step of its own
             kept = checkin_day.current_findings(conn, app.as_of, scores, holder.kept, between=wait_until_idle)
+            if kept.fresh and app.snapshot_on_open:
+                app.call_from_thread(store_quietly, app, kept, checkin_day.to_rows(kept.findings))
+                kept = replace(kept, fresh=False)
+            holder.kept = kept  # under the lock: the screen waiting for it finds it
     except _Cancelled:
         return
-    with holder.lock:
-        if kept.fresh and app.snapshot_on_open:
-            app.call_from_thread(store_quietly, app, kept, checkin_day.to_rows(kept.findings))
-            kept = replace(kept, fresh=False)
-        holder.kept = kept
 
 
 class _Cancelled(Exception):
