@@ -7,9 +7,10 @@ back on its account. m shows (or hides) the accounts waiting beyond the day's ca
 
 The health comes from the health cache; a long list (the waiting accounts of a large book) is drawn
 a page first and the rest after each refresh, so the screen never waits for thousands of rows.
-The day's findings are remembered by the screen and kept in the book per book version
+The day's findings are held for the app and kept in the book per book version
 (cstui/readmodels/checkin_day.py): a reload after a review, a snooze or a task does not run the
-rules again, and a new process finds them there.
+rules again, and a new process finds them there. After the dashboard computes a new version's
+figures they are prepared ahead in a worker (`checkin_ahead`) while the app is idle.
 """
 
 import threading
