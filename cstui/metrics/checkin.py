@@ -21,14 +21,22 @@ The health comes from the caller (`scores_on`: the health cache's scores and ban
 the check-in itself only runs the rules, one set-based query each, and ranks the accounts they
 found; an item object is built for the day's queue and for what was done today, and for the
 accounts waiting beyond the capacity only when they are asked for.
+
+The work is in two steps (issue 15): `day_findings` runs the rules that read the book's facts and
+weighs every active account (`DayFindings`, which cstui/readmodels/checkin_day.py keeps in the book
+per book version and day); `queue_from` adds what a check-in action changes - the follow-ups due
+(LIVE_RULES: tasks) and each account's latest review or snooze - and ranks. Only the accounts
+those touch are ranked again; the others keep the order stored with the findings.
 """
 
+import heapq
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
+from itertools import islice
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -37,6 +45,9 @@ from cstui.metrics.base import Conn
 from cstui.metrics.checkin_rules import RULES, Finding, RuleInputs, RuleKind, Score, ScoresOn
 from cstui.metrics.revenue import mrr_by_account
 
+# Rules that read what a check-in action writes (tasks: x completes a follow-up): found at every
+# load, never kept with the day's findings.
+LIVE_RULES = frozenset({"follow_up_due"})
 DEFAULT_CAPACITY = 12
 DEFAULT_RETURN_AFTER_DAYS = 7
 BAND_STAKE = {Band.RED: 1.0, Band.YELLOW: 0.6, Band.NO_DATA: 0.5, Band.GREEN: 0.3}
@@ -192,18 +203,30 @@ def unknown_rules(conn: Conn) -> list[str]:
 Found = tuple[str, Finding]  # a rule's name and what it found
 
 
-def _findings(conn: Conn, day: date, scores_on: ScoresOn, scores: dict[int, Score]) -> dict[int, list[Found]]:
-    """What every enabled rule finds on `day`, by active account, in the registry's order."""
+def _findings(
+    conn: Conn,
+    day: date,
+    scores_on: ScoresOn,
+    scores: dict[int, Score],
+    only: Collection[str] | None = None,
+    active: Mapping[int, object] | None = None,
+    between: Callable[[], None] | None = None,
+) -> dict[int, list[Found]]:
+    """What every enabled rule (of `only`, if given) finds on `day`, by active account (`active`,
+    default the scored accounts), in the registry's order; `between` is called before each rule."""
     rows = load_rules(conn)
     inputs = RuleInputs(conn, day, scores, scores_on)
+    active = scores if active is None else active
     found: dict[int, list[Found]] = {}
     for name, definition in RULES.items():
         row = rows.get(name)
-        if row is None or not row.enabled:
+        if row is None or not row.enabled or (only is not None and name not in only):
             continue
         threshold = row.threshold if row.threshold is not None else (definition.default_threshold or 0.0)
+        if between is not None:
+            between()
         for finding in definition.find(inputs, threshold):
-            if finding.account in scores:
+            if finding.account in active:
                 if (listed := found.get(finding.account)) is None:
                     found[finding.account] = [(name, finding)]
                 else:
@@ -303,7 +326,7 @@ class _Ranked(NamedTuple):
 
     order: tuple[float, int, str]  # as `_order` of its item
     account_id: int
-    found: list[Found]
+    found: list[Found] | None  # None: the day's findings as stored (read when its item is built)
     news: list[bool] | None  # None: no earlier review, every finding is new
     state: _State | None
 
@@ -314,6 +337,78 @@ def _account_facts(conn: Conn) -> dict[int, tuple[str, str, str | None]]:
     return {a: (key, name, renewal) for a, key, name, renewal in rows}
 
 
+class Entry(NamedTuple):
+    """An active account on the day as the kept rules left it: what labels its item and ranks it."""
+
+    account_id: int
+    key: str
+    name: str
+    renewal: str | None
+    score: float | None
+    band: Band
+    arr: float  # 12 x MRR at the start of the next day
+    base: float  # the stake before the reasons' weight: max(ARR, 1) x band x renewal
+    weight: int  # the findings' weight when every one is new (0: nothing found)
+
+
+def _entry_order(entry: Entry) -> tuple[float, int, str]:
+    """`_order` of the account's item when every finding is new and no other reason is added."""
+    return (-(entry.base * entry.weight), URGENCY.get(entry.band, 2), entry.key)
+
+
+@dataclass
+class DayFindings:
+    """What the rules that read the book's facts found on a day, for every active account, with
+    what ranks them: the part of the check-in that only a change to those facts can change."""
+
+    day: date
+    entries: dict[int, Entry]  # every account on the books after the day
+    ranked: list[int]  # the accounts with findings, in `_entry_order`
+    found_of: Callable[[int], list[Found]]  # an account's findings ([] if none), in the registry's order
+
+    @cached_property
+    def scores(self) -> dict[int, Score]:
+        """The day's scores and bands, as the rules take them (made once, for the live rules)."""
+        return {a: (e.score, e.band) for a, e in self.entries.items()}
+
+
+def day_findings(conn: Conn, day: date, scores_on: ScoresOn, between: Callable[[], None] | None = None) -> DayFindings:
+    """Run the rules on `day` (all but LIVE_RULES) and weigh every active account. `between` is
+    called before each rule (a worker preparing the check-in ahead waits there while the app is busy)."""
+    scores = scores_on(day)
+    found = _findings(conn, day, scores_on, scores, only=RULES.keys() - LIVE_RULES, between=between)
+    arr = mrr_by_account(conn, day + timedelta(days=1))
+    facts = _account_facts(conn)
+    weights = {name: definition.weight for name, definition in RULES.items()}
+    renewals = _Renewals(day)
+    entries = {}
+    for a, (score, band) in scores.items():
+        key, name, renewal = facts[a]
+        held = 12 * arr.get(a, 0.0)
+        base = max(held, 1.0) * BAND_STAKE.get(band, 0.5) * renewals.weight(renewal)
+        weight = sum(2 * weights[rule] for rule, _ in found.get(a, ()))
+        entries[a] = Entry(a, key, name, renewal, score, band, held, base, weight)
+    ranked = sorted((a for a, e in entries.items() if e.weight), key=lambda a: _entry_order(entries[a]))
+    return DayFindings(day, entries, ranked, lambda a: found.get(a, []))
+
+
+_RULE_ORDER = {name: n for n, name in enumerate(RULES)}
+
+
+def _other_day(day: date) -> dict[int, Score]:
+    raise RuntimeError("the live rules read the day's scores only")
+
+
+def _live_findings(conn: Conn, found: DayFindings) -> dict[int, list[Found]]:
+    """What LIVE_RULES find on the day, by active account."""
+    return _findings(conn, found.day, _other_day, found.scores, only=LIVE_RULES, active=found.entries)
+
+
+def _with_live(found: list[Found], live: list[Found] | None) -> list[Found]:
+    """An account's kept findings with its live ones, in the registry's order (a rule's own order kept)."""
+    return found if not live else sorted(found + live, key=lambda f: _RULE_ORDER[f[0]])
+
+
 def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
     """Today's queue: the open accounts the most at stake first, cut at the capacity, and what was done today.
 
@@ -321,59 +416,70 @@ def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
     the queue asks for its day, the health_drop rule for 14 days before. The stake is `stake` of
     the item, computed before the item exists; items (and their reasons) are built for the shown.
     """
+    return queue_from(conn, day_findings(conn, day, scores_on))
+
+
+def queue_from(conn: Conn, day_found: DayFindings) -> CheckinQueue:
+    """The day's queue from its findings: the follow-ups due and the accounts' latest reviews and
+    snoozes are read now; the accounts they touch are ranked again, the others keep their order."""
+    day, entries = day_found.day, day_found.entries
     settings = load_settings(conn)
-    scores = scores_on(day)
-    found = _findings(conn, day, scores_on, scores)
+    live = _live_findings(conn, day_found)
     states = _latest_states(conn, day)
-    arr = mrr_by_account(conn, day + timedelta(days=1))
-    facts = _account_facts(conn)
     weights = {name: definition.weight for name, definition in RULES.items()}
-    renewals = _Renewals(day)
     today = day.isoformat()
+    touched = live.keys() | states.keys()
     open_ranked: list[_Ranked] = []
     done_ranked: list[_Ranked] = []
-    for a in found.keys() | {a for a, s in states.items() if s.day == today}:
-        if a not in scores:
+    for a in touched:
+        entry = entries.get(a)
+        if entry is None:
             continue
         state = states.get(a)
-        mine = found.get(a, [])
-        news = None
-        if state is None:
-            weight = 0
-            for name, _ in mine:
-                weight += 2 * weights[name]
-        else:
-            news = _news(mine, state.seen)
-            if state.day != today and _still_away(state, any(news), day, settings):
-                continue
-            weight = sum(weights[name] * (2 if new else 1) for (name, _), new in zip(mine, news))
-        band = scores[a][1]
-        key, _, renewal = facts[a]
-        at_stake = max(12 * arr.get(a, 0.0), 1.0) * BAND_STAKE.get(band, 0.5) * renewals.weight(renewal) * weight
-        ranked = _Ranked((-at_stake, URGENCY.get(band, 2), key), a, mine, news, state)
-        (done_ranked if state is not None and state.day == today else open_ranked).append(ranked)
+        if state is None:  # found live only: every finding new, the kept ones read when its item is built
+            weight = entry.weight + sum(2 * weights[name] for name, _ in live[a])
+            order = (-(entry.base * weight), URGENCY.get(entry.band, 2), entry.key)
+            open_ranked.append(_Ranked(order, a, None, None, None))
+            continue
+        mine = _with_live(day_found.found_of(a), live.get(a))
+        done = state.day == today
+        if not mine and not done:
+            continue
+        news = _news(mine, state.seen)
+        if not done and _still_away(state, any(news), day, settings):
+            continue
+        weight = sum(weights[name] * (2 if new else 1) for (name, _), new in zip(mine, news))
+        order = (-(entry.base * weight), URGENCY.get(entry.band, 2), entry.key)
+        (done_ranked if done else open_ranked).append(_Ranked(order, a, mine, news, state))
     open_ranked.sort(key=itemgetter(0))  # by `order`: unique, since account keys are
     done_ranked.sort(key=itemgetter(0))
+    kept = [a for a in day_found.ranked if a not in touched]  # in order already: every finding new
+
+    def as_ranked(a: int) -> _Ranked:
+        return _Ranked(_entry_order(entries[a]), a, None, None, None)
+
+    def ranked() -> Iterator[_Ranked]:
+        return heapq.merge(map(as_ranked, kept), open_ranked, key=itemgetter(0))
 
     def build(ranked: _Ranked) -> CheckinItem:
-        key, name, renewal = facts[ranked.account_id]
-        score, band = scores[ranked.account_id]
-        news = ranked.news or [True] * len(ranked.found)
-        reasons = [_reason(rule, finding, new) for (rule, finding), new in zip(ranked.found, news)]
-        item = CheckinItem(ranked.account_id, key, name, band, score, 12 * arr.get(ranked.account_id, 0.0), renewal)
+        a = ranked.account_id
+        e = entries[a]
+        found = ranked.found if ranked.found is not None else _with_live(day_found.found_of(a), live.get(a))
+        news = ranked.news or [True] * len(found)
+        reasons = [_reason(rule, finding, new) for (rule, finding), new in zip(found, news)]
+        item = CheckinItem(a, e.key, e.name, e.band, e.score, e.arr, e.renewal)
         item.reasons, item.stake = reasons, -ranked.order[0]
         if ranked.state is not None and ranked.state.day == today:
             item.status, item.snoozed_until = ranked.state.action, ranked.state.snoozed_until
         return item
 
     room = max(0, settings.capacity - len(done_ranked))
-    waiting = open_ranked[room:]
     return CheckinQueue(
         day,
         settings,
-        [build(r) for r in open_ranked[:room]],
+        [build(r) for r in islice(ranked(), room)],
         [build(r) for r in done_ranked],
         unknown_rules(conn),
-        len(waiting),
-        lambda: [build(r) for r in waiting],
+        max(0, len(kept) + len(open_ranked) - room),
+        lambda: [build(r) for r in islice(ranked(), room, None)],
     )

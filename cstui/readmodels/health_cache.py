@@ -46,19 +46,43 @@ class RememberedScores:
     """`current_scores` for one open book (the app's), remembering the days it had to compute with
     the book version they came from: the check-in's "14 days ago" has no current snapshot, and
     reloading the check-in after each review must not run the engine again while no fact changed.
-    Kept by the app, never shared between books (two books can be at equal versions)."""
+    Scores of a day stay valid while the book's changes since touched no fact dated on or before
+    it (`derived.earliest_touched`): a note logged today keeps "14 days ago". The dashboard hands in
+    what it computed (`remember`). Kept by the app, never shared between books (two books can be at
+    equal versions)."""
 
     def __init__(self) -> None:
         self._kept: dict[date, tuple[derived.BookVersion, Scores]] = {}
 
+    def remember(self, as_of: date, version: derived.BookVersion, health: dict[int, Breakdown]) -> None:
+        """Keep the scores of breakdowns computed elsewhere at `version` (the dashboard's, today's)."""
+        self._kept[as_of] = (version, {a: (b.score, b.band) for a, b in health.items()})
+
     def __call__(self, conn: Conn, as_of: date) -> Scores:
-        if _snapshot_is_current(conn, as_of):
-            return current_scores(conn, as_of)
         version = derived.book_version(conn)
         kept = self._kept.get(as_of)
-        if kept is None or kept[0] != version:
-            kept = self._kept[as_of] = (version, current_scores(conn, as_of))
+        if kept is not None and kept[0] != version:
+            touched = derived.earliest_touched(conn, kept[0], version)
+            kept = (version, kept[1]) if touched is None or touched > as_of else None
+        if kept is None:
+            kept = (version, _valid_snapshot(conn, as_of, version) or current_scores(conn, as_of))
+        self._kept[as_of] = kept
         return dict(kept[1])
+
+
+def _valid_snapshot(conn: Conn, as_of: date, version: derived.BookVersion) -> Scores | None:
+    """The scores of the day's stored snapshot (the check-in's "14 days ago", taken that day) while no
+    fact dated on or before the day has changed since it was taken; else None."""
+    taken = derived.snapshot_version(conn, as_of)
+    if taken is None:
+        return None
+    if (
+        taken != version
+        and (touched := derived.earliest_touched(conn, taken, version)) is not None
+        and touched <= as_of
+    ):
+        return None
+    return {account: (score, Band(band)) for account, (score, band) in snapshots.day_scores(conn, as_of).items()}
 
 
 def current_breakdowns(conn: Conn, as_of: date, accounts: Iterable[int]) -> dict[int, Breakdown]:

@@ -34,6 +34,7 @@ TRIGGER_PREFIX = "cstui_history_"
 UNTRACKED_TABLES = frozenset(
     {"changes", "history", "open_change", "health_snapshots", "_sqlite_migrations"}
     | {"derived_figures", "month_figures", "snapshot_versions"}  # stored figures (cstui/storage/derived.py)
+    | {"checkin_days", "checkin_findings"}  # the check-in's stored findings (cstui/storage/checkin_findings.py)
 )
 SOURCES = ("cli", "tui", "import", "demo")
 _default_source = "cli"

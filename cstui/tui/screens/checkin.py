@@ -7,33 +7,45 @@ back on its account. m shows (or hides) the accounts waiting beyond the day's ca
 
 The health comes from the health cache; a long list (the waiting accounts of a large book) is drawn
 a page first and the rest after each refresh, so the screen never waits for thousands of rows.
+The day's findings are held for the app and kept in the book per book version
+(cstui/readmodels/checkin_day.py): a reload after a review, a snooze or a task does not run the
+rules again, and a new process finds them there. After the dashboard computes a new version's
+figures they are prepared ahead in a worker (`checkin_ahead`) while the app is idle.
 """
 
+import threading
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual import getters, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.errors import UserError
 from cstui.formatting import date_or_missing, figure
-from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason, checkin_queue
+from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason
 from cstui.metrics.checkin_rules import RuleKind
+from cstui.readmodels import checkin_day
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import checkin_writes, history, reads, writes
+from cstui.storage import access, checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
+from cstui.storage.checkin_findings import Row
 from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
 from cstui.tui.widgets.text import band, book_text, number
 
 if TYPE_CHECKING:
+    from cstui.readmodels.views import Dashboard
     from cstui.tui.app import CstuiApp
 
 KIND_STYLE = {RuleKind.RISK: "", RuleKind.OPPORTUNITY: "cyan"}
@@ -55,6 +67,87 @@ class Done:
     change_id: int
     account_id: int
     label: str
+
+
+@dataclass
+class _Held:
+    """The app's findings of the day (one holder per app), and the lock that makes the screen wait
+    for a check-in being prepared ahead instead of computing it a second time."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    kept: checkin_day.Kept | None = None
+
+
+_held: "WeakKeyDictionary[App[object], _Held]" = WeakKeyDictionary()
+_held_lock = threading.Lock()
+IDLE_S = 1.0  # no screen may have loaded for this long before a step of preparing the check-in
+
+
+def held(app: App[object]) -> _Held:
+    with _held_lock:
+        return _held.setdefault(app, _Held())
+
+
+def checkin_ahead(app: "CstuiApp", data: "Dashboard") -> None:
+    """Called by the dashboard's worker when it has just computed today's figures (a new book
+    version): the app remembers today's scores, and the day's check-in is prepared in a worker of
+    its own once the app is idle, so that `c` finds it ready (a later write moves the version, and
+    the prepared findings are then not used)."""
+    if data.health is None or data.version is None:
+        return
+    app.scores.remember(app.as_of, data.version, data.health)
+    app.call_from_thread(
+        app.run_worker, partial(_prepare, app), thread=True, group="checkin-ahead", exclusive=True, exit_on_error=False
+    )
+
+
+def _prepare(app: "CstuiApp") -> None:
+    from textual.worker import get_current_worker
+
+    worker = get_current_worker()
+
+    busy = [time.monotonic()]  # when a screen was last seen loading
+
+    def wait_until_idle() -> None:
+        """Until no screen has loaded for IDLE_S (a list the CSM opens goes first), or at once when
+        the check-in screen itself waits for what is being prepared."""
+        while True:
+            if worker.is_cancelled:
+                raise _Cancelled
+            stack = app.screen_stack
+            if any(isinstance(s, CheckinScreen) for s in stack):
+                return
+            now = time.monotonic()
+            if not all(s.is_loaded for s in stack if isinstance(s, BookScreen)):
+                busy[0] = now
+            elif now - busy[0] >= IDLE_S:
+                return
+            time.sleep(0.05)
+
+    holder = held(app)
+    try:
+        wait_until_idle()
+        with holder.lock, app.reader() as conn:
+            scores = partial(app.scores, conn)  # health_drop's "14 days ago" is a step of its own
+            kept = checkin_day.current_findings(conn, app.as_of, scores, holder.kept, between=wait_until_idle)
+            if kept.fresh and app.snapshot_on_open:
+                app.call_from_thread(store_quietly, app, kept, checkin_day.to_rows(kept.findings))
+                kept = replace(kept, fresh=False)
+            holder.kept = kept  # under the lock: the screen waiting for it finds it
+    except _Cancelled:
+        return
+
+
+class _Cancelled(Exception):
+    """The app is closing: the check-in is not prepared."""
+
+
+def store_quietly(app: "CstuiApp", kept: checkin_day.Kept, rows: list[Row]) -> None:
+    """Keep computed findings through the UI thread's connection (one write transaction). Derived
+    data: a busy, read-only or lost book only means they are computed again, so nothing is said
+    (the CSM did not save anything; the next save of theirs reports the book's state)."""
+    with suppress(access.Error, UserError):
+        checkin_day.store_findings(app.book, kept, rows)
 
 
 def reason_text(reason: Reason, with_action: bool = False) -> Text:
@@ -123,11 +216,29 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.table.add_columns("", "Band", "Account", "Name", "ARR", "Renewal", "Reasons")
         super().on_mount()
 
+    class Found(Message):
+        """The day's findings were computed now: the screen keeps them in the book."""
+
+        def __init__(self, kept: checkin_day.Kept, rows: list[Row]) -> None:
+            super().__init__()
+            self.kept = kept
+            self.rows = rows  # `checkin_day.to_rows` of them, made in the worker
+
     def fetch(self, conn: Conn) -> CheckinQueue:
-        queue = checkin_queue(conn, self.app.as_of, partial(self.app.scores, conn))
+        holder = held(self.app)
+        with holder.lock:  # a check-in being prepared ahead is waited for
+            queue, kept = checkin_day.checkin(conn, self.app.as_of, partial(self.app.scores, conn), holder.kept)
+            if kept.fresh and self.app.snapshot_on_open:  # the app keeps derived data (not a read-only look)
+                self.post_message(self.Found(kept, checkin_day.to_rows(kept.findings)))
+                kept = replace(kept, fresh=False)
+            holder.kept = kept
         if self.show_waiting:
             queue.waiting  # noqa: B018 - built here, in the worker, not by `show` on the UI thread
         return queue
+
+    def on_checkin_screen_found(self, message: Found) -> None:
+        """Store the findings (a stale version is not stored)."""
+        store_quietly(self.app, message.kept, message.rows)
 
     @property
     def table(self) -> DataTable:

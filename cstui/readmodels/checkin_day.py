@@ -1,0 +1,90 @@
+"""The check-in of a day from its findings kept per book version, so that reopening it after a review,
+a snooze, a task or a playbook run applies only those (issue 15).
+
+`checkin` gives the day's queue and the findings it came from (`Kept`): the caller's own (a screen
+remembers the last ones), else the book's while they are at the present version
+(cstui/storage/checkin_findings.py), else computed by the rules; `store_findings` keeps computed
+ones in the book. Whichever it is, the queue equals `metrics.checkin.checkin_queue` computed now
+(tests/test_checkin_stored.py).
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from cstui.metrics.bands import Band
+from cstui.metrics.base import Conn
+from cstui.metrics.checkin import CheckinQueue, DayFindings, Entry, Found, day_findings, queue_from
+from cstui.metrics.checkin_rules import Finding, ScoresOn
+from cstui.storage import checkin_findings, derived
+from cstui.storage.checkin_findings import Row
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A day's findings and the version of the book they came from."""
+
+    version: str  # `checkin_findings.findings_version` when they were computed
+    findings: DayFindings
+    fresh: bool  # computed now (not read from the book)
+
+
+def current_findings(
+    conn: Conn,
+    day: date,
+    scores_on: ScoresOn,
+    kept: Kept | None = None,
+    between: Callable[[], None] | None = None,
+) -> Kept:
+    """The day's findings at the book's present version: `kept` if it is at it, else the book's, else
+    computed (in one read transaction, joining the caller's)."""
+    with derived.reading(conn):
+        version = checkin_findings.findings_version(conn)
+        if kept is not None and kept.version == version and kept.findings.day == day:
+            return kept
+        rows = checkin_findings.load(conn, day.isoformat(), version)
+        if rows is not None:
+            return Kept(version, from_rows(day, rows), fresh=False)
+        return Kept(version, day_findings(conn, day, scores_on, between), fresh=True)
+
+
+def checkin(conn: Conn, day: date, scores_on: ScoresOn, kept: Kept | None = None) -> tuple[CheckinQueue, Kept]:
+    """The day's queue and the findings it came from, both read in one read transaction."""
+    with derived.reading(conn):
+        kept = current_findings(conn, day, scores_on, kept)
+        return queue_from(conn, kept.findings), kept
+
+
+def to_rows(findings: DayFindings) -> list[Row]:
+    """The findings as `checkin_findings` rows (the day left out)."""
+    rank = {a: n for n, a in enumerate(findings.ranked)}
+    rows = []
+    for a, e in findings.entries.items():
+        found = findings.found_of(a)
+        text = json.dumps([[rule, f.text, f.object, f.severity] for rule, f in found]) if found else "[]"
+        order = rank.get(a, -1)
+        rows.append(Row(a, e.key, e.name, e.renewal, e.score, str(e.band), e.arr, e.base, e.weight, order, text))
+    return rows
+
+
+def from_rows(day: date, rows: list[Row]) -> DayFindings:
+    """The findings `to_rows` wrote; each account's reasons are decoded when its item is built."""
+    entries = {r.account_id: Entry(*r[:5], Band(r.band), r.arr, r.base, r.weight) for r in rows}
+    ranked = [r.account_id for r in sorted((r for r in rows if r.weight), key=lambda r: r.rank)]
+    texts = {r.account_id: r.found for r in rows if r.weight}
+
+    def found_of(account: int) -> list[Found]:
+        text = texts.get(account)
+        if text is None:
+            return []
+        return [(rule, Finding(account, said, about, severity)) for rule, said, about, severity in json.loads(text)]
+
+    return DayFindings(day, entries, ranked, found_of)
+
+
+def store_findings(db: Database, kept: Kept, rows: list[Row]) -> bool:
+    """Keep computed findings (`rows`: `to_rows` of them) in the book, if it is still at their version."""
+    return checkin_findings.save(db, kept.findings.day.isoformat(), kept.version, rows)
