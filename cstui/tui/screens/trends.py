@@ -1,5 +1,7 @@
 """Trends: the portfolio month by month, over 3, 6, 12 or 24 months."""
 
+import time
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -14,6 +16,9 @@ from cstui.tui.widgets.charts import Chart, headline
 
 RANGES = {"3": 3, "6": 6, "1": 12, "2": 24}
 WIDE = 160  # at this width and more, the charts sit in a 4 x 2 grid
+# While months are computed, the charts are redrawn with the months so far at most this often:
+# drawing eight charts takes the UI thread longer than computing a month takes the worker.
+PARTIAL_EVERY = 1.0  # seconds
 
 
 class TrendsScreen(BookScreen[views.Trends]):
@@ -33,6 +38,9 @@ class TrendsScreen(BookScreen[views.Trends]):
     def __init__(self) -> None:
         super().__init__()
         self.months = 12
+        self._partial_at = 0.0  # when the worker last handed over the months so far (time.monotonic)
+        self._fetches = 0  # loads started; the months so far of an older or already shown load are not drawn
+        self._shown_fetch = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,8 +79,9 @@ class TrendsScreen(BookScreen[views.Trends]):
             self.trends = trends
 
     def fetch(self, conn: Conn) -> views.Trends:
-        version = self.loaded_version
-        data = views.trends(conn, self.app.as_of, self.months, lambda ready: self._progress(ready, version))
+        self._fetches += 1
+        fetch = self._fetches
+        data = views.trends(conn, self.app.as_of, self.months, lambda ready: self._progress(ready, fetch))
         if data.computed:
             self.post_message(self.Computed(data))
         return data
@@ -86,15 +95,32 @@ class TrendsScreen(BookScreen[views.Trends]):
         months = [(p.month, end, views.month_json(p)) for p, end in message.trends.computed]
         self.app.write(store_months, message.trends.version, months)
 
-    def _progress(self, ready: list[views.MonthPoint], version: int) -> None:
-        """From the worker: draw the newest months computed so far while the older ones are computed."""
-        self.app.call_from_thread(self._draw_partial, ready, version)
+    class Partial(Message):
+        """The newest months computed so far, while the worker computes the older ones."""
 
-    def _draw_partial(self, ready: list[views.MonthPoint], version: int) -> None:
-        if version == self.loaded_version:
-            self._draw(ready, f"computing: {len(ready)} of {self.months} months so far")
+        def __init__(self, ready: list[views.MonthPoint], fetch: int) -> None:
+            super().__init__()
+            self.ready = ready
+            self.fetch = fetch
+
+    def _progress(self, ready: list[views.MonthPoint], fetch: int) -> None:
+        """From the worker: hand over the months so far (the first at once, then at most every
+        PARTIAL_EVERY seconds), without waiting for them to be drawn: the worker goes on computing
+        inside SQLite, which releases the GIL, while the UI thread draws."""
+        now = time.monotonic()
+        if len(ready) > 1 and now - self._partial_at < PARTIAL_EVERY:
+            return
+        self._partial_at = now
+        self.post_message(self.Partial(ready, fetch))
+
+    def on_trends_screen_partial(self, message: Partial) -> None:
+        """Drawn only while it is the latest load's and that load's result is not on screen yet (the
+        result comes through another queue and may overtake it)."""
+        if message.fetch == self._fetches and self._shown_fetch < message.fetch:
+            self._draw(message.ready, f"computing: {len(message.ready)} of {self.months} months so far")
 
     def show(self, data: views.Trends) -> None:
+        self._shown_fetch = self._fetches
         self.points = data.points
         self._draw(data.points, "range: 3, 6, 1=12, 2=24 · tab: next chart")
 
