@@ -5,11 +5,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from cstui.formatting import figure, money_short
 from cstui.metrics.bands import SCORED
@@ -176,6 +178,23 @@ class DashboardScreen(BookScreen["Dashboard"]):
                 Text(m.driver),
                 key=str(m.account_id),
             )
+
+        self.keep_months()
+
+    def keep_months(self) -> None:
+        """With the figures on screen, compute the trends' missing months in the background and store
+        them, so the trends open at once later. Only where the app keeps what it computes (not on a
+        read-only book or with `snapshot_on_open=False`)."""
+        if self.app.snapshot_on_open:
+            self._keep_months()
+
+    @work(thread=True, exclusive=True, group="months", exit_on_error=False)
+    def _keep_months(self) -> None:
+        from cstui.readmodels.stored_figures import keep_months
+
+        worker = get_current_worker()
+        with self.app.reader() as conn:
+            keep_months(conn, self.app.as_of, lambda: worker.is_cancelled)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from cstui.tui.screens.account import AccountScreen

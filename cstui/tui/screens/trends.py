@@ -21,7 +21,7 @@ WIDE = 160  # at this width and more, the charts sit in a 4 x 2 grid
 PARTIAL_EVERY = 1.0  # seconds
 
 
-class TrendsScreen(BookScreen[views.Trends]):
+class TrendsScreen(BookScreen[tuple[int, views.Trends]]):
     """Health distribution, NPS, CSAT/CES, churn, NRR, MRR, usage and sentiment by month.
 
     The charts sit in one focusable scrolling list: `tab` goes chart by chart (the list scrolls to
@@ -39,8 +39,10 @@ class TrendsScreen(BookScreen[views.Trends]):
         super().__init__()
         self.months = 12
         self._partial_at = 0.0  # when the worker last handed over the months so far (time.monotonic)
-        self._fetches = 0  # loads started; the months so far of an older or already shown load are not drawn
-        self._shown_fetch = 0
+        # Loads started (a range change is one, at the same book version) and the one on screen: the
+        # months so far of an older or already shown load are not drawn, and `is_loaded` waits for it.
+        self._loads = 0
+        self._shown_load = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,6 +69,18 @@ class TrendsScreen(BookScreen[views.Trends]):
     def _fit(self) -> None:
         self.query_one("#charts").set_class(self.app.size.width >= WIDE, "wide")
 
+    def reload(self) -> None:
+        self._loads += 1
+        super().reload()
+
+    @property
+    def is_loaded(self) -> bool:
+        return super().is_loaded and self._shown_load == self._loads
+
+    def _fail(self, error: BaseException, version: int) -> None:
+        self._shown_load = self._loads
+        super()._fail(error, version)
+
     def action_range(self, months: int) -> None:
         self.months = months
         self.reload()
@@ -78,13 +92,15 @@ class TrendsScreen(BookScreen[views.Trends]):
             super().__init__()
             self.trends = trends
 
-    def fetch(self, conn: Conn) -> views.Trends:
-        self._fetches += 1
-        fetch = self._fetches
-        data = views.trends(conn, self.app.as_of, self.months, lambda ready: self._progress(ready, fetch))
+    def fetch(self, conn: Conn) -> tuple[int, views.Trends]:
+        from cstui.readmodels.stored_figures import MONTHS_LOCK
+
+        load = self._loads
+        with MONTHS_LOCK:  # months computed in the background meanwhile are stored when it is taken
+            data = views.trends(conn, self.app.as_of, self.months, lambda ready: self._progress(ready, load))
         if data.computed:
             self.post_message(self.Computed(data))
-        return data
+        return load, data
 
     def on_trends_screen_computed(self, message: Computed) -> None:
         """Store the computed months through the app's writer (never from the worker or `show`)."""
@@ -98,12 +114,12 @@ class TrendsScreen(BookScreen[views.Trends]):
     class Partial(Message):
         """The newest months computed so far, while the worker computes the older ones."""
 
-        def __init__(self, ready: list[views.MonthPoint], fetch: int) -> None:
+        def __init__(self, ready: list[views.MonthPoint], load: int) -> None:
             super().__init__()
             self.ready = ready
-            self.fetch = fetch
+            self.load = load
 
-    def _progress(self, ready: list[views.MonthPoint], fetch: int) -> None:
+    def _progress(self, ready: list[views.MonthPoint], load: int) -> None:
         """From the worker: hand over the months so far (the first at once, then at most every
         PARTIAL_EVERY seconds), without waiting for them to be drawn: the worker goes on computing
         inside SQLite, which releases the GIL, while the UI thread draws."""
@@ -111,16 +127,16 @@ class TrendsScreen(BookScreen[views.Trends]):
         if len(ready) > 1 and now - self._partial_at < PARTIAL_EVERY:
             return
         self._partial_at = now
-        self.post_message(self.Partial(ready, fetch))
+        self.post_message(self.Partial(ready, load))
 
     def on_trends_screen_partial(self, message: Partial) -> None:
         """Drawn only while it is the latest load's and that load's result is not on screen yet (the
         result comes through another queue and may overtake it)."""
-        if message.fetch == self._fetches and self._shown_fetch < message.fetch:
+        if message.load == self._loads and self._shown_load < message.load:
             self._draw(message.ready, f"computing: {len(message.ready)} of {self.months} months so far")
 
-    def show(self, data: views.Trends) -> None:
-        self._shown_fetch = self._fetches
+    def show(self, loaded: tuple[int, views.Trends]) -> None:
+        self._shown_load, data = loaded
         self.points = data.points
         self._draw(data.points, "range: 3, 6, 1=12, 2=24 · tab: next chart")
 
