@@ -18,7 +18,7 @@ from cstui.metrics.base import Conn
 from cstui.metrics.health import Breakdown
 from cstui.metrics.mood import MonthMood
 from cstui.metrics.report import PerBand, PortfolioReport, RenewalFigures, SurveyFigures, Windows
-from cstui.storage import derived, snapshots
+from cstui.storage import access, derived, snapshots
 from cstui.storage.connection import write_transaction
 
 PORTFOLIO = "portfolio"  # derived_figures.name of the dashboard's report
@@ -95,8 +95,9 @@ def keep_months(conn: Conn, as_of: date, stop: Callable[[], bool]) -> int:
     """Compute the trends' missing months of the last KEPT_MONTHS and store them, so a later visit
     of the trends reads them: run once the dashboard's figures are on screen, from a worker with
     its own connection. The months are scored inside SQLite (`metrics/month_ends.py`), which
-    releases the GIL, so the UI stays responsive meanwhile. Returns how many months were stored;
-    `stop()` is asked between months (a quitting app does not wait for all of them)."""
+    releases the GIL, so the UI stays responsive meanwhile. Returns how many months were stored:
+    none when the book is busy (an import in another process, say: nothing is said, the CSM did not
+    ask for them). `stop()` is asked between months (a quitting app does not wait for all of them)."""
     from cstui.readmodels import views  # views reads this module's stored report
 
     def between_months(_: object) -> None:
@@ -111,4 +112,9 @@ def keep_months(conn: Conn, as_of: date, stop: Callable[[], bool]) -> int:
         if not trends.computed:
             return 0
         months = [(p.month, end, views.month_json(p)) for p, end in trends.computed]
-        return len(months) if store_months(Database(conn), trends.version, months) else 0
+        try:
+            return len(months) if store_months(Database(conn), trends.version, months) else 0
+        except access.OperationalError as error:  # another process holds the book: the trends compute them
+            if not access.is_busy(error):
+                raise
+            return 0

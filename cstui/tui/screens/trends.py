@@ -16,9 +16,10 @@ from cstui.tui.widgets.charts import Chart, headline
 
 RANGES = {"3": 3, "6": 6, "1": 12, "2": 24}
 WIDE = 160  # at this width and more, the charts sit in a 4 x 2 grid
-# While months are computed, the charts are redrawn with the months so far at most this often:
-# drawing eight charts takes the UI thread longer than computing a month takes the worker.
-PARTIAL_EVERY = 1.0  # seconds
+# While months are computed, the charts are redrawn with the months so far at most this often, and
+# never while the last such drawing waits: drawing eight charts takes the UI thread longer than
+# computing a month takes the worker.
+PARTIAL_EVERY = 2.0  # seconds
 
 
 class TrendsScreen(BookScreen[tuple[int, views.Trends]]):
@@ -39,6 +40,7 @@ class TrendsScreen(BookScreen[tuple[int, views.Trends]]):
         super().__init__()
         self.months = 12
         self._partial_at = 0.0  # when the worker last handed over the months so far (time.monotonic)
+        self._partial_waits = False  # months so far handed over and not drawn yet
         # Loads started (a range change is one, at the same book version) and the one on screen: the
         # months so far of an older or already shown load are not drawn, and `is_loaded` waits for it.
         self._loads = 0
@@ -124,14 +126,16 @@ class TrendsScreen(BookScreen[tuple[int, views.Trends]]):
         PARTIAL_EVERY seconds), without waiting for them to be drawn: the worker goes on computing
         inside SQLite, which releases the GIL, while the UI thread draws."""
         now = time.monotonic()
-        if len(ready) > 1 and now - self._partial_at < PARTIAL_EVERY:
+        if self._partial_waits or (len(ready) > 1 and now - self._partial_at < PARTIAL_EVERY):
             return
         self._partial_at = now
+        self._partial_waits = True
         self.post_message(self.Partial(ready, load))
 
     def on_trends_screen_partial(self, message: Partial) -> None:
         """Drawn only while it is the latest load's and that load's result is not on screen yet (the
         result comes through another queue and may overtake it)."""
+        self._partial_waits = False
         if message.load == self._loads and self._shown_load < message.load:
             self._draw(message.ready, f"computing: {len(message.ready)} of {self.months} months so far")
 
