@@ -9,9 +9,10 @@ import json
 from collections.abc import Iterable
 from datetime import date
 
-from cstui.metrics.bands import Band
+from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import Conn
 from cstui.metrics.health import Breakdown, Component, account_health, health_for_accounts
+from cstui.metrics.month_ends import band_counts_at
 from cstui.storage import derived, snapshots
 
 
@@ -40,6 +41,18 @@ def current_scores(conn: Conn, as_of: date) -> Scores:
     if _snapshot_is_current(conn, as_of):
         return {account: (score, Band(band)) for account, (score, band) in snapshots.day_scores(conn, as_of).items()}
     return {account: (b.score, b.band) for account, b in health_for_accounts(conn, as_of).items()}
+
+
+def current_band_counts(conn: Conn, day: date) -> dict[Band, int]:
+    """Accounts per scored band as of `day`: counted from the day's snapshot when current, else
+    scored inside SQLite (`month_ends.band_counts_at`, equal to the engine's, no breakdowns built)."""
+    if not _snapshot_is_current(conn, day):
+        return band_counts_at(conn, day)
+    counts = dict.fromkeys(SCORED, 0)
+    for _, band in snapshots.day_scores(conn, day).values():
+        if band in counts:
+            counts[Band(band)] += 1
+    return counts
 
 
 class RememberedScores:

@@ -5,30 +5,29 @@ them free of widgets lets the pilot tests compare what is shown with what the en
 """
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from cstui.metrics.bands import SCORED, Band
+from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn, Period, Scope, trailing
 from cstui.metrics.health import (
     Breakdown,
     HealthChange,
     account_health,
-    band_counts,
     health_for_accounts,
     previous_snapshot,
     previous_snapshots,
     what_changed,
 )
 from cstui.metrics.logos import logo_counts
+from cstui.metrics.month_ends import active_users_by_month
 from cstui.metrics.months import month_ends, month_starts, next_month
 from cstui.metrics.mood import sentiment_by_month
 from cstui.metrics.report import PortfolioReport, portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
-from cstui.metrics.usage import daily_active_users_by_month
-from cstui.readmodels.health_cache import current_breakdowns, current_scores
+from cstui.readmodels.health_cache import current_band_counts, current_breakdowns, current_scores
 from cstui.readmodels.stored_figures import current_report
 from cstui.storage import derived, queries, reads
 from cstui.storage.derived import BookVersion
@@ -292,17 +291,13 @@ def _compute_months(conn: Conn, as_of: date, starts: list[date]) -> Iterator[tup
         return
     first = min(starts)
     moods = {m.month: m.mean for m in sentiment_by_month(conn, first, as_of + timedelta(days=1))}
-    usage = daily_active_users_by_month(conn, Period(first, as_of + timedelta(days=1)))
+    usage = active_users_by_month(conn, Period(first, as_of + timedelta(days=1)))
     for start in starts:
         end = _period_end(start, as_of)
         period = Period(start, end)
         stats = survey_stats(conn, period)
         month = start.isoformat()[:7]
-        last_day = end - timedelta(days=1)
-        if last_day == as_of:
-            bands = _band_counts(band for _, band in current_scores(conn, as_of).values())
-        else:
-            bands = band_counts(health_for_accounts(conn, last_day))
+        bands = current_band_counts(conn, end - timedelta(days=1))
         point = MonthPoint(
             month,
             stats.nps,
@@ -316,12 +311,3 @@ def _compute_months(conn: Conn, as_of: date, starts: list[date]) -> Iterator[tup
             moods.get(month),
         )
         yield point, end
-
-
-def _band_counts(bands: Iterable[Band]) -> dict[Band, int]:
-    """Accounts per scored band, as `band_counts` counts breakdowns."""
-    counts = dict.fromkeys(SCORED, 0)
-    for band in bands:
-        if band in counts:
-            counts[band] += 1
-    return counts

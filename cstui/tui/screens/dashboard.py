@@ -1,15 +1,20 @@
 """The dashboard: the portfolio at a glance, each figure with its window."""
 
+import os
+import threading
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from cstui.formatting import figure, money_short
 from cstui.metrics.bands import SCORED
@@ -43,6 +48,7 @@ SAMPLES: dict[str, "Callable[[PortfolioReport], int]"] = {
     "csat": lambda r: r.surveys.csat_responses,
     "ces": lambda r: r.surveys.ces_responses,
 }
+BACKGROUND_NICENESS = 10  # the months computed ahead yield the CPU to the UI (os.setpriority, Linux)
 LOW_SAMPLE = 5  # fewer responses than this: the figure is dimmed and its count shown
 # What the cards' short labels mean, in words (a card is 10 characters wide at 80 columns).
 FIGURES_NOTE = (
@@ -180,6 +186,39 @@ class DashboardScreen(BookScreen["Dashboard"]):
                 Text(m.driver),
                 key=str(m.account_id),
             )
+
+        self.keep_months()
+
+    def keep_months(self) -> None:
+        """With the figures on screen, compute the trends' missing months in the background and store
+        them, so the trends open at once later. Only where the app keeps what it computes (not on a
+        read-only book or with `snapshot_on_open=False`)."""
+        if self.app.snapshot_on_open:
+            self._keep_months()
+
+    @work(thread=True, exclusive=True, group="months", exit_on_error=False)
+    def _keep_months(self) -> None:
+        """In a thread of its own at a lower OS priority (the scoring runs inside SQLite without the GIL,
+        so only the CPU is shared: on a busy machine the UI thread goes first). Waits for it."""
+        from cstui.readmodels.stored_figures import keep_months
+
+        worker = get_current_worker()
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            with suppress(AttributeError, OSError):  # not on every system: then at the usual priority
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+            try:
+                with self.app.reader() as conn:
+                    keep_months(conn, self.app.as_of, lambda: worker.is_cancelled)
+            except BaseException as error:  # handed to the worker, which reports it as its own
+                failed.append(error)
+
+        thread = threading.Thread(target=run, name="cstui-months", daemon=True)
+        thread.start()
+        thread.join()
+        if failed:
+            raise failed[0]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from cstui.tui.screens.account import AccountScreen

@@ -1,5 +1,7 @@
 """Trends: the portfolio month by month, over 3, 6, 12 or 24 months."""
 
+import time
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -14,9 +16,13 @@ from cstui.tui.widgets.charts import Chart, headline
 
 RANGES = {"3": 3, "6": 6, "1": 12, "2": 24}
 WIDE = 160  # at this width and more, the charts sit in a 4 x 2 grid
+# While months are computed, the charts are redrawn with the months so far at most this often, and
+# never while the last such drawing waits: drawing eight charts takes the UI thread longer than
+# computing a month takes the worker.
+PARTIAL_EVERY = 2.0  # seconds
 
 
-class TrendsScreen(BookScreen[views.Trends]):
+class TrendsScreen(BookScreen[tuple[int, views.Trends]]):
     """Health distribution, NPS, CSAT/CES, churn, NRR, MRR, usage and sentiment by month.
 
     The charts sit in one focusable scrolling list: `tab` goes chart by chart (the list scrolls to
@@ -33,6 +39,12 @@ class TrendsScreen(BookScreen[views.Trends]):
     def __init__(self) -> None:
         super().__init__()
         self.months = 12
+        self._partial_at = 0.0  # when the worker last handed over the months so far (time.monotonic)
+        self._partial_waits = False  # months so far handed over and not drawn yet
+        # Loads started (a range change is one, at the same book version) and the one on screen: the
+        # months so far of an older or already shown load are not drawn, and `is_loaded` waits for it.
+        self._loads = 0
+        self._shown_load = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,6 +71,18 @@ class TrendsScreen(BookScreen[views.Trends]):
     def _fit(self) -> None:
         self.query_one("#charts").set_class(self.app.size.width >= WIDE, "wide")
 
+    def reload(self) -> None:
+        self._loads += 1
+        super().reload()
+
+    @property
+    def is_loaded(self) -> bool:
+        return super().is_loaded and self._shown_load == self._loads
+
+    def _fail(self, error: BaseException, version: int) -> None:
+        self._shown_load = self._loads
+        super()._fail(error, version)
+
     def action_range(self, months: int) -> None:
         self.months = months
         self.reload()
@@ -70,12 +94,15 @@ class TrendsScreen(BookScreen[views.Trends]):
             super().__init__()
             self.trends = trends
 
-    def fetch(self, conn: Conn) -> views.Trends:
-        version = self.loaded_version
-        data = views.trends(conn, self.app.as_of, self.months, lambda ready: self._progress(ready, version))
+    def fetch(self, conn: Conn) -> tuple[int, views.Trends]:
+        from cstui.readmodels.stored_figures import MONTHS_LOCK
+
+        load = self._loads
+        with MONTHS_LOCK:  # months computed in the background meanwhile are stored when it is taken
+            data = views.trends(conn, self.app.as_of, self.months, lambda ready: self._progress(ready, load))
         if data.computed:
             self.post_message(self.Computed(data))
-        return data
+        return load, data
 
     def on_trends_screen_computed(self, message: Computed) -> None:
         """Store the computed months through the app's writer (never from the worker or `show`)."""
@@ -86,15 +113,34 @@ class TrendsScreen(BookScreen[views.Trends]):
         months = [(p.month, end, views.month_json(p)) for p, end in message.trends.computed]
         self.app.write(store_months, message.trends.version, months)
 
-    def _progress(self, ready: list[views.MonthPoint], version: int) -> None:
-        """From the worker: draw the newest months computed so far while the older ones are computed."""
-        self.app.call_from_thread(self._draw_partial, ready, version)
+    class Partial(Message):
+        """The newest months computed so far, while the worker computes the older ones."""
 
-    def _draw_partial(self, ready: list[views.MonthPoint], version: int) -> None:
-        if version == self.loaded_version:
-            self._draw(ready, f"computing: {len(ready)} of {self.months} months so far")
+        def __init__(self, ready: list[views.MonthPoint], load: int) -> None:
+            super().__init__()
+            self.ready = ready
+            self.load = load
 
-    def show(self, data: views.Trends) -> None:
+    def _progress(self, ready: list[views.MonthPoint], load: int) -> None:
+        """From the worker: hand over the months so far (the first at once, then at most every
+        PARTIAL_EVERY seconds), without waiting for them to be drawn: the worker goes on computing
+        inside SQLite, which releases the GIL, while the UI thread draws."""
+        now = time.monotonic()
+        if self._partial_waits or (len(ready) > 1 and now - self._partial_at < PARTIAL_EVERY):
+            return
+        self._partial_at = now
+        self._partial_waits = True
+        self.post_message(self.Partial(ready, load))
+
+    def on_trends_screen_partial(self, message: Partial) -> None:
+        """Drawn only while it is the latest load's and that load's result is not on screen yet (the
+        result comes through another queue and may overtake it)."""
+        self._partial_waits = False
+        if message.load == self._loads and self._shown_load < message.load:
+            self._draw(message.ready, f"computing: {len(message.ready)} of {self.months} months so far")
+
+    def show(self, loaded: tuple[int, views.Trends]) -> None:
+        self._shown_load, data = loaded
         self.points = data.points
         self._draw(data.points, "range: 3, 6, 1=12, 2=24 · tab: next chart")
 

@@ -7,7 +7,9 @@ Charts are textual-plotext `PlotextPlot` widgets: they follow the app's theme by
 import calendar
 import math
 from collections.abc import Callable
+from typing import Any
 
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from cstui.metrics.bands import Band
@@ -75,10 +77,31 @@ class Chart(PlotextPlot):
         self.title = title
         self.points_drawn = 0  # what the tests can check without reading pixels
         self._redraw: Callable[[], None] | None = None  # the last draw, replayed when the chart is resized
+        self._drawn: tuple[Any, ...] | None = None  # what the last draw was given, with the title and width
+        self.draws = 0  # how many times the plot was drawn anew (the tests check that a same draw is skipped)
+        self._rendered: tuple[tuple[Any, ...], RenderResult] | None = None
 
     def on_resize(self) -> None:
         if self._redraw is not None:
             self._redraw()
+
+    def _changed(self, *inputs: Any) -> bool:
+        """Whether a draw with these inputs would show something new: a screen reloaded with the same
+        months (or a resize that keeps the width) redraws nothing, since building a plot is the slow part."""
+        key = (self.title, self.size.width, inputs)
+        if key == self._drawn:
+            return False
+        self._drawn = key
+        self.draws += 1
+        return True
+
+    def render(self) -> RenderResult:
+        """The plot, built once per draw and size: plotext builds the whole plot as ANSI text, which is
+        then decoded again, on every refresh (a focus change, say) unless kept."""
+        key = (self.size, self.app.theme, self.theme, self.draws)
+        if self._rendered is None or self._rendered[0] != key:
+            self._rendered = (key, super().render())
+        return self._rendered[1]
 
     def _tick_step(self, count: int) -> int:
         """Label every n-th point so labels never overlap: plotext's order for overlapping labels
@@ -111,6 +134,8 @@ class Chart(PlotextPlot):
     ) -> None:
         """One line per series over the labels; gaps where a value is undefined."""
         self._redraw = lambda: self.draw_lines(labels, series, ylim=ylim)
+        if not self._changed("lines", labels, series, ylim):
+            return
         self._start()
         plt = self.plt
         xs: list[float] = [i for i in range(len(labels))]
@@ -135,6 +160,8 @@ class Chart(PlotextPlot):
     ) -> None:
         """Step curves (a survival curve, say), each series its own (x, y) points."""
         self._redraw = lambda: self.draw_steps(series, xlabel=xlabel, ylim=ylim)
+        if not self._changed("steps", series, xlabel, ylim):
+            return
         self._start()
         plt = self.plt
         self.points_drawn = 0
@@ -152,6 +179,8 @@ class Chart(PlotextPlot):
     def draw_bands(self, labels: list[str], bands: list[dict[Band, int]]) -> None:
         """Stacked bars of green/yellow/red account counts per label."""
         self._redraw = lambda: self.draw_bands(labels, bands)
+        if not self._changed("bands", labels, bands):
+            return
         self._start()
         plt = self.plt
         # Numeric positions and explicit ticks: plotext places string categories through a set,
