@@ -4,6 +4,7 @@ line when there is no terminal to run in."""
 import importlib
 import os
 import pty
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cstui.errors import UserError
+from cstui.storage.migrations import known_steps
 from tests.test_hostile_safety import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,3 +160,57 @@ def test_the_terminal_check_asks_stdin_and_the_stream_textual_draws_on(tmp_path,
 def test_the_app_s_options_are_read_as_typer_reads_them(args, options):
     assert cli_main.opens_the_app(args)
     assert cli_main.app_options(args) == options
+
+
+async def test_the_dashboard_s_frame_is_painted_before_any_worker_starts(demo_path, monkeypatch):
+    """The loads (the figures, the time panel) and the daily backup run in threads that would take turns
+    with painting the first frame (the GIL); they start once it is painted."""
+    from textual.screen import Screen
+
+    from cstui.tui.app import CstuiApp
+    from cstui.tui.widgets.figure import Figure
+    from tests.conftest import DEMO_DATE
+    from tests.tui_helpers import settle
+
+    workers_at_first_paint: list[list[str]] = []
+    paint = Screen._compositor_refresh
+
+    def first_paint_seen(screen: Screen) -> None:
+        if not workers_at_first_paint:
+            workers_at_first_paint.append(sorted(worker.name for worker in screen.app.workers))
+        paint(screen)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", first_paint_seen)
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#fig-nps", Figure).value not in ("", "…")  # then the loads ran
+    assert workers_at_first_paint == [[]]
+
+
+def _newer(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cstui', '9999_later', 'x')")
+    conn.commit()
+    conn.close()
+    return f"cstui: {path}: this book was written by a newer cstui (schema steps unknown here: 9999_later)."
+
+
+def _read_only_and_behind(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [known_steps()[-1]])
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    os.chmod(path, 0o400)
+    return f"cstui: {path}: the book is read-only (its mode is 400;"
+
+
+@pytest.mark.parametrize("spoil", [_newer, _read_only_and_behind])
+def test_bare_cstui_refuses_such_a_book_in_one_line_before_asking_for_a_terminal(spoil, demo_path, cli):
+    expected = spoil(demo_path)
+    before = fingerprint(demo_path)[:4]  # the file itself: bytes, mode, size, time
+    result = cli("--db", str(demo_path), "--as-of", "2026-11-24")
+    assert result.code == 1 and len(result.err.splitlines()) == 1
+    assert result.err.startswith(expected), result.err
+    assert fingerprint(demo_path)[:4] == before

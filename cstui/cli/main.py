@@ -69,12 +69,14 @@ def launch(conn: "Connection | None", db_path: Path, as_of: date) -> None:
 
     The book is opened here once and handed to the app, so every refusal (not a book, a newer book) is
     said before the terminal is asked for. Textual is imported here only, never by the batch commands."""
-    from cstui.storage.connection import open_connection
+    from cstui.storage.connection import bring_up_to_date, open_connection
 
     if conn is not None:
         conn.close()
     opened = open_connection(db_path)
     try:
+        if opened.read_only:
+            bring_up_to_date(opened)  # writes nothing: refuses a read-only book that lacks schema steps
         need_a_terminal(db_path)
         from cstui.tui.app import CstuiApp
 
