@@ -1,66 +1,23 @@
-"""The typer application and its error handling: one clear line and exit 1 for user mistakes."""
+"""The `cstui` command and its error handling: one clear line and exit 1 for user mistakes.
 
+Bare `cstui [--db X] [--as-of D]` opens the app straight from here: the app's first frame does not
+wait for typer, the command modules, sqlite-utils or the engine. Every other command line (a
+command, `--help`, a mistake typer must name) goes to the typer application in `cstui.cli.typer_app`.
+"""
+
+import os
+import shlex
 import sqlite3
 import sys
-from functools import cache
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING
 
-import typer
-
-from cstui.cli.common import DbOption
+from cstui.cli import args as cli_args
 from cstui.errors import UserError
 
-try:  # typer >= 0.26 vendors click; its exceptions live there
-    from typer._click.exceptions import NoArgsIsHelpError, UsageError
-except ImportError:  # pragma: no cover - older typer on plain click
-    from click.exceptions import UsageError  # type: ignore[assignment]
-
-    class NoArgsIsHelpError(UsageError):  # type: ignore[no-redef]  # never raised by plain click
-        pass
-
-
-app = typer.Typer(
-    name="cstui",
-    help="A keyboard-driven terminal app for a Customer Success Manager's book of business.",
-    no_args_is_help=False,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-
-
-@app.callback(invoke_without_command=True)
-def open_app(
-    ctx: typer.Context,
-    db: DbOption = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Open the book as of this date.")] = None,
-) -> None:
-    """Bare `cstui` opens the app on the book."""
-    if ctx.invoked_subcommand is None:
-        from cstui.cli.common import as_of_date, book_path, open_book
-        from cstui.storage.book_file import FileKind, classify
-
-        path = book_path(db)
-        if classify(path) is FileKind.MISSING:  # the app never creates a book
-            option = f" --db {path}" if db else ""
-            raise UserError(
-                f"no book at {path} yet: `cstui init{option}` creates an empty one, "
-                f"`cstui demo` builds a demo book to try the app on"
-            )
-        day = as_of_date(as_of)
-        book = open_book(db)
-        launch(book.conn, path, day)
-
-
-def launch(conn, db_path: Path, as_of) -> None:
-    """Start the TUI; Textual is imported here only, never by the batch commands."""
-    from cstui.storage.history import set_default_source
-    from cstui.tui.app import CstuiApp
-
-    conn.close()
-    set_default_source("tui")  # changes made in the app are recorded as such
-    CstuiApp(db_path, as_of=as_of).run()
-
+if TYPE_CHECKING:
+    from sqlite3 import Connection
 
 # The app's own options: a command line of only these opens the app.
 APP_OPTIONS = ("--db", "--as-of")
@@ -80,61 +37,81 @@ def opens_the_app(args: list[str]) -> bool:
     return True
 
 
-@cache
-def with_commands() -> typer.Typer:
-    """The CLI with every command registered. Bare `cstui` skips this: the command modules import
-    the metric engine and more, and the app should not wait for what it does not use."""
-    from cstui.cli import (
-        book_commands,
-        brief_commands,
-        capture_commands,
-        care_commands,
-        checkin_commands,
-        ingest_commands,
-        playbook_commands,
-        record_commands,
-        renewal_commands,
-        report_commands,
-        search_commands,
-    )
+def app_options(args: list[str]) -> dict[str, str]:
+    """The values of the app's options in a command line `opens_the_app` accepted; as in typer, the
+    last of a repeated option wins."""
+    values: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        name, equals, value = rest.pop(0).partition("=")
+        values[name] = value if equals else rest.pop(0)
+    return values
 
-    for commands in (
-        book_commands,
-        capture_commands,
-        report_commands,
-        care_commands,
-        checkin_commands,
-        ingest_commands,
-        brief_commands,
-        search_commands,
-        record_commands,
-        playbook_commands,
-        renewal_commands,
-    ):
-        commands.register(app)
-    return app
+
+def open_app(db: Path | None, as_of: str | None) -> None:
+    """Bare `cstui` opens the app on the book (a missing book is named, never created)."""
+    from cstui.storage.book_file import FileKind, classify
+
+    path = cli_args.book_path(db)
+    if classify(path) is FileKind.MISSING:  # the app never creates a book
+        option = f" --db {path}" if db else ""
+        raise UserError(
+            f"no book at {path} yet: `cstui init{option}` creates an empty one, "
+            f"`cstui demo` builds a demo book to try the app on"
+        )
+    day = cli_args.as_of_date(as_of)
+    cli_args.opened.append(path)
+    launch(None, path, day)
+
+
+def launch(conn: "Connection | None", db_path: Path, as_of: date) -> None:
+    """Start the TUI on the book at `db_path` (closing `conn`, a command's own connection to it, first).
+
+    The book is opened here once and handed to the app, so every refusal (not a book, a newer book) is
+    said before the terminal is asked for. Textual is imported here only, never by the batch commands."""
+    from cstui.storage.connection import bring_up_to_date, open_connection
+
+    if conn is not None:
+        conn.close()
+    opened = open_connection(db_path)
+    try:
+        if opened.read_only:
+            bring_up_to_date(opened)  # writes nothing: refuses a read-only book that lacks schema steps
+        need_a_terminal(db_path)
+        from cstui.tui.app import CstuiApp
+
+        app = CstuiApp(db_path, as_of=as_of, records_as="tui", opened=opened)  # changes recorded as the app's
+    except BaseException:
+        opened.conn.close()
+        raise
+    app.run()
+
+
+def need_a_terminal(db_path: Path) -> None:
+    """The app reads keys from stdin and draws on stderr (Textual's driver): without a terminal on both
+    it would draw into a pipe or a file and its input thread would spin on end-of-file. Say so instead."""
+    if all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__)):
+        return
+    raise UserError(
+        f"the app needs a terminal, and stdin or stderr is not one; to open {db_path}, "
+        f"run `cstui --db {shlex.quote(os.fspath(db_path))}` in a terminal"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run one command; every user mistake or unlucky machine ends in one line on stderr and exit 1."""
-    from cstui.cli import common
-
-    common.tolerant_output()
-    common.opened.clear()
+    cli_args.tolerant_output()
+    cli_args.opened.clear()
     try:
         args = sys.argv[1:] if argv is None else argv
-        cli = app if opens_the_app(args) else with_commands()
-        code = cli(args=argv, standalone_mode=False)  # returns the code of a typer.Exit
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        if opens_the_app(args):
+            options = app_options(args)
+            db = options.get("--db")
+            open_app(Path(db) if db is not None else None, options.get("--as-of"))
+        else:
+            _run_command(args)
     except UserError as error:
         _fail(str(error))
-    except NoArgsIsHelpError as error:
-        print(error.ctx.get_help() if error.ctx else error.format_message())
-        sys.exit(0)
-    except UsageError as error:
-        hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
-        _fail(f"{error.format_message()}{hint}")
     except sqlite3.IntegrityError:
         raise  # a constraint the checks before every write missed: a bug, not the user's doing
     except sqlite3.DatabaseError as error:  # met after the book opened: name the real cause
@@ -144,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
             raise  # a query the code got wrong: a bug with its traceback
         if cause_of(error) is Cause.BUSY:
             _fail(explain(error))
-        where = f"{common.opened[-1]}: " if common.opened else ""
+        where = f"{cli_args.opened[-1]}: " if cli_args.opened else ""
         _fail(f"{where}{error}: {explain(error)}")
     except UnicodeEncodeError as error:  # argv decoded by an ASCII locale (LC_ALL=C, PYTHONUTF8=0)
         _fail(
@@ -152,11 +129,37 @@ def main(argv: list[str] | None = None) -> None:
             f"({sys.getfilesystemencoding()}); nothing was saved. Run cstui with a UTF-8 locale (LC_ALL=C.UTF-8)"
         )
     except UnicodeDecodeError as error:  # text in the book that is not UTF-8: damage
-        where = f"{common.opened[-1]}: " if common.opened else ""
+        where = f"{cli_args.opened[-1]}: " if cli_args.opened else ""
         _fail(f"{where}the book holds text that is not UTF-8 ({error.reason}); `cstui doctor` checks it")
     except OSError as error:  # a file the command reads or writes: missing, forbidden, disk full
-        name = error.filename or (common.opened[-1] if common.opened else "")
+        name = error.filename or (cli_args.opened[-1] if cli_args.opened else "")
         _fail(f"{name}: {error.strerror or error}")
+
+
+def _run_command(args: list[str]) -> None:
+    """A command line for typer; its own outcomes (help, usage mistakes, abort, exit codes) are told here."""
+    import typer
+
+    from cstui.cli.typer_app import with_commands
+
+    try:  # typer >= 0.26 vendors click; its exceptions live there
+        from typer._click.exceptions import NoArgsIsHelpError, UsageError
+    except ImportError:  # pragma: no cover - older typer on plain click
+        from click.exceptions import UsageError  # type: ignore[assignment]
+
+        class NoArgsIsHelpError(UsageError):  # type: ignore[no-redef]  # never raised by plain click
+            pass
+
+    try:
+        code = with_commands()(args=args, standalone_mode=False)  # returns the code of a typer.Exit
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except NoArgsIsHelpError as error:
+        print(error.ctx.get_help() if error.ctx else error.format_message())
+        sys.exit(0)
+    except UsageError as error:
+        hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
+        _fail(f"{error.format_message()}{hint}")
     except typer.Abort:
         print("cstui: aborted", file=sys.stderr)
         sys.exit(130)

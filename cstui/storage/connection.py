@@ -5,22 +5,30 @@ timeout), the file and its -wal/-shm are private to the user (0600), and pending
 applied after a backup taken with SQLite's online backup API. A book written by a newer cstui, a
 file that is not a cstui book, and a missing file (unless asked to create one) are refused before
 anything is written; a read-only book is opened read-only.
+
+`open_connection()` does all of that on a plain `sqlite3` connection; `connect()` wraps it in a
+`Book` (sqlite-utils, `cstui.storage.book`) for the code that writes. This module imports neither
+sqlite-utils nor the history, so the app's first frame waits only for the checks and the pragmas.
 """
 
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from cstui.errors import UserError
-from cstui.storage import history
-from cstui.storage.book_file import APPLICATION_ID, BookIdentity, BookReadOnly, FileKind, classify, read_only_reason
+from cstui.storage.book_file import APPLICATION_ID, BookIdentity, FileKind, classify, read_only_reason
 from cstui.storage.errors import explain
-from cstui.storage.migrations import MIGRATION_SET, known_steps, migration_set
+from cstui.storage.migrations import MIGRATION_SET, known_steps
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from cstui.storage.book import Book
 
 BUSY_TIMEOUT_MS = 10_000
 PRIVATE = 0o600
@@ -111,26 +119,6 @@ def _backup_before_migrating(conn: sqlite3.Connection, path: Path, step: str) ->
     return backup_to(conn, path.with_name(f"{path.name}.before-{step}-{stamp}.bak"))
 
 
-class Book(Database):
-    """A connection to one cstui book that remembers which file it opened and whether it may write.
-
-    `write_transaction` asks it before every write (`check_writable`), and the app before every
-    load (`identity.check()`), so a book moved, deleted, replaced or made read-only is never
-    written blindly and never re-created empty at its old path.
-    """
-
-    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: str | None):
-        super().__init__(conn)
-        self.path = path
-        self.identity = BookIdentity.of(path)
-        self.read_only = read_only  # why the book is read-only, or None
-
-    def check_writable(self) -> None:
-        if self.read_only:
-            raise BookReadOnly(f"{self.path}: the book is open read-only ({self.read_only}); nothing was saved")
-        self.identity.check()
-
-
 def _create_file(path: Path) -> None:
     """Create an empty, private book file (and its folders): only for `init`, `demo`, `import`, `restore`."""
     try:
@@ -158,14 +146,20 @@ def _open_sqlite(path: Path, read_only: str | None) -> sqlite3.Connection:
     return conn
 
 
-def connect(path: Path | str | None = None, *, migrate: bool = True, create: bool = False) -> Book:
-    """Open the cstui book at `path` with cstui's pragmas and an up-to-date schema.
+@dataclass(frozen=True)
+class Opened:
+    """A plain connection to a checked book, with what `connect()` and the app need to know of it."""
 
-    Only `create=True` (for `init`, `demo`, `import`, `restore`) makes a new book, at a missing
-    path or in an empty file; everything else at a missing path is a UserError, and a file that is
-    not a cstui book is refused untouched. A read-only file, or one in a read-only folder, is
-    opened read-only: reads work, writes are refused with a message.
-    """
+    conn: sqlite3.Connection
+    path: Path
+    read_only: str | None  # why the book is open read-only, or None
+    identity: BookIdentity  # the file opened, so a move, deletion or replacement is noticed
+    existed: bool  # a book before this open (not made by it): its schema steps are backed up first
+
+
+def open_connection(path: Path | str | None = None, *, create: bool = False) -> Opened:
+    """Open the cstui book at `path` with cstui's pragmas, refusing what `connect()` refuses; the
+    schema is not brought up to date here (`bring_up_to_date`), and no sqlite-utils is involved."""
     path = Path(path).expanduser() if path is not None else default_book_path()
     kind = classify(path)
     if kind is FileKind.MISSING and not create:
@@ -184,23 +178,63 @@ def connect(path: Path | str | None = None, *, migrate: bool = True, create: boo
         conn = _open_sqlite(path, read_only)
     except sqlite3.DatabaseError as error:
         raise UserError(f"{path}: cannot open the book ({error}); {_cause(error)}") from None
+    return Opened(conn, path, read_only, BookIdentity.of(path), existed)
+
+
+def bring_up_to_date(opened: Opened, book: "Database | None" = None) -> None:
+    """Apply the schema steps the book lacks (a read-only book that lacks some is refused). Which
+    steps are lacking is read with plain SQL; sqlite-utils is loaded only to apply them (through
+    `book`, or a `Book` made on the same connection). Errors close the connection."""
+    path, conn = opened.path, opened.conn
     try:
-        db = Book(conn, path, read_only)
-        if migrate and read_only and pending_steps(db):
+        if not pending_of(conn):
+            return
+        if opened.read_only:
             raise UserError(
-                f"{path}: the book is read-only ({read_only}) and needs schema steps this cstui applies first; "
-                "nothing was changed"
+                f"{path}: the book is read-only ({opened.read_only}) and needs schema steps this cstui applies "
+                "first; nothing was changed"
             )
-        if migrate and not read_only:
-            apply_pending(db, path, backup=existed)
+        if book is None:
+            from cstui.storage.book import Book
+
+            book = Book(opened)
+        apply_pending(book, path, backup=opened.existed)
     except sqlite3.DatabaseError as error:
         conn.close()
         raise UserError(f"{path}: cannot open the book ({error}); {_cause(error)}") from None
     except BaseException:
         conn.close()
         raise
-    if not read_only:
-        _make_private(path)
+
+
+def finish_opening(opened: Opened) -> None:
+    """After the schema steps: the book and its side files private again (a new -wal, a step's backup)."""
+    if not opened.read_only:
+        _make_private(opened.path)
+
+
+def connect(path: Path | str | None = None, *, migrate: bool = True, create: bool = False) -> "Book":
+    """Open the cstui book at `path` with cstui's pragmas and an up-to-date schema.
+
+    Only `create=True` (for `init`, `demo`, `import`, `restore`) makes a new book, at a missing
+    path or in an empty file; everything else at a missing path is a UserError, and a file that is
+    not a cstui book is refused untouched. A read-only file, or one in a read-only folder, is
+    opened read-only: reads work, writes are refused with a message.
+    """
+    opened = open_connection(path, create=create)
+    try:
+        from cstui.storage.book import Book
+
+        db = Book(opened)
+    except sqlite3.DatabaseError as error:
+        opened.conn.close()
+        raise UserError(f"{opened.path}: cannot open the book ({error}); {_cause(error)}") from None
+    except BaseException:
+        opened.conn.close()
+        raise
+    if migrate:
+        bring_up_to_date(opened, db)
+    finish_opening(opened)
     return db
 
 
@@ -210,7 +244,7 @@ def _cause(error: sqlite3.DatabaseError) -> str:
 
 
 @contextmanager
-def write_transaction(db: Database, change: str | None = None, source: str | None = None) -> Iterator[Database]:
+def write_transaction(db: "Database", change: str | None = None, source: str | None = None) -> "Iterator[Database]":
     """One write transaction that takes the write lock up front (BEGIN IMMEDIATE).
 
     A deferred transaction that reads first and writes later fails at once with "database is
@@ -227,6 +261,9 @@ def write_transaction(db: Database, change: str | None = None, source: str | Non
     whether its path is still the file it opened: a moved, deleted or replaced book raises
     `BookGone` and nothing is written.
     """
+    from cstui.storage import history
+    from cstui.storage.book import Book
+
     if db.conn.in_transaction:
         with db.atomic():
             opened = history.open_change(db, change, source) if change and not history.change_is_open(db) else None
@@ -254,12 +291,21 @@ def write_transaction(db: Database, change: str | None = None, source: str | Non
         raise
 
 
-def pending_steps(db: Database) -> list[str]:
-    return [m.name for m in migration_set().pending(db)]
+def pending_of(conn: sqlite3.Connection) -> list[str]:
+    """The schema steps this cstui knows and the book lacks, oldest first: the steps' file names
+    against the book's `_sqlite_migrations` rows, without sqlite-utils or the steps' SQL."""
+    applied = set(applied_steps(conn))
+    return [name for name in known_steps() if name not in applied]
 
 
-def apply_pending(db: Database, path: Path, *, backup: bool = True) -> Path | None:
+def pending_steps(db: "Database") -> list[str]:
+    return pending_of(db.conn)
+
+
+def apply_pending(db: "Database", path: Path, *, backup: bool = True) -> Path | None:
     """Apply pending schema steps, first backing up a book that already holds data."""
+    from cstui.storage.migrations import migration_set
+
     pending = pending_steps(db)
     if not pending:
         return None

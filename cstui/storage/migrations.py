@@ -3,15 +3,21 @@
 Each file is one named step of the `cstui` migration set. A step's statements run one at a time
 inside the transaction sqlite-utils opens for it (`executescript` would commit half-way), so a
 failed or interrupted step leaves the book at the previous version.
+
+Which steps a book still needs is told by the step files' names alone (`known_steps`); sqlite-utils
+and the step files' contents are loaded only to apply them (`migration_set`), so opening an
+up-to-date book (the app's start) does not wait for either.
 """
 
 import sqlite3
 from collections.abc import Callable
 from functools import cache
-
-from sqlite_utils import Database, Migrations
+from typing import TYPE_CHECKING
 
 from cstui.resources import data_dir
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "cstui"
 
@@ -32,7 +38,7 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-def _step(statements: list[str]) -> Callable[[Database], None]:
+def _step(statements: list[str]) -> "Callable[[Database], None]":
     """One step, with the history triggers (and missing date guards) regenerated in the step's transaction.
 
     The triggers list every column of the tables they watch: they are dropped first (so no step
@@ -42,7 +48,7 @@ def _step(statements: list[str]) -> Callable[[Database], None]:
     from cstui.storage.date_guards import refresh_date_guards
     from cstui.storage.history import drop_history_triggers, refresh_history_triggers
 
-    def apply(db: Database) -> None:
+    def apply(db: "Database") -> None:
         drop_history_triggers(db.conn)
         for statement in statements:
             db.execute(statement)
@@ -53,8 +59,10 @@ def _step(statements: list[str]) -> Callable[[Database], None]:
 
 
 @cache
-def migration_set() -> Migrations:
+def migration_set() -> "Migrations":
     """The `cstui` migration set built from the step files (cached: the files ship with the code)."""
+    from sqlite_utils import Migrations
+
     migrations = Migrations(MIGRATION_SET)
     for path in sorted(data_dir("migrations").glob("*.sql")):
         migrations(name=path.stem)(_step(split_statements(path.read_text(encoding="utf-8"))))

@@ -13,16 +13,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cstui.safe_text import visible
-from cstui.storage import access, history, reads
+from cstui.storage import access, reads
 from cstui.storage.access import Conn
 from cstui.storage.book_file import BookGone, BookReadOnly
-from cstui.storage.connection import connect
+from cstui.storage.connection import Opened, bring_up_to_date, finish_opening, open_connection
 from cstui.tui.commands import AccountCommands
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
     from cstui.readmodels.health_cache import RememberedScores
+    from cstui.storage import history
+    from cstui.storage.book import Book
 
 T = TypeVar("T")
 
@@ -96,17 +98,43 @@ class CstuiApp(App):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, book_path: Path, as_of: date | None = None, snapshot_on_open: bool = True):
-        """`snapshot_on_open=False` skips the daily backup and snapshot (for read-only looks and tests)."""
+    def __init__(
+        self,
+        book_path: Path,
+        as_of: date | None = None,
+        snapshot_on_open: bool = True,
+        records_as: str | None = None,
+        opened: Opened | None = None,
+    ):
+        """`snapshot_on_open=False` skips the daily backup and snapshot (for read-only looks and tests);
+        `records_as` names where this process's changes come from ("tui" when `cstui` started the app);
+        `opened` is the book's connection if the caller has opened it already (`cstui` has).
+
+        The book is opened once, and every refusal (not a book, a newer book, a read-only book that
+        needs schema steps) is raised here, before the app runs."""
         super().__init__()
         self.book_path = Path(book_path)
         self.as_of = as_of or date.today()
-        self.book = connect(self.book_path)  # the UI thread's connection, for the CSM's writes
+        self.opened = opened or open_connection(self.book_path)  # the UI thread's connection, pragmas set
+        bring_up_to_date(self.opened)
+        finish_opening(self.opened)
+        self.records_as = records_as
         self.book_version = 0  # bumped after every write, so screens know to reload
-        self.snapshot_on_open = snapshot_on_open and not self.book.read_only
+        self.snapshot_on_open = snapshot_on_open and not self.opened.read_only
         self.lost: BookGone | None = None  # set once the book's path no longer leads to the opened file
-        read_only = " - READ-ONLY" if self.book.read_only else ""
+        read_only = " - READ-ONLY" if self.opened.read_only else ""
         self.sub_title = f"{visible(self.book_path.name, one_line=True)} - as of {self.as_of.isoformat()}{read_only}"
+
+    @cached_property
+    def book(self) -> "Book":
+        """The UI thread's connection as a `Book`, for the CSM's writes. Made on first use (a write, a
+        form), so sqlite-utils is not imported before the first frame; the connection is the one opened."""
+        from cstui.storage import history
+        from cstui.storage.book import Book
+
+        if self.records_as is not None:
+            history.set_default_source(self.records_as)
+        return Book(self.opened)
 
     @contextmanager
     def reader(self) -> Iterator[Conn]:
@@ -116,18 +144,19 @@ class CstuiApp(App):
         or replaced book is reported (`BookGone`), never re-created or swapped for another file.
         """
         try:
-            self.book.identity.check()
-            db = connect(self.book_path, migrate=False)
-            if db.identity != self.book.identity:  # replaced between the check and the open
-                db.conn.close()
-                self.book.identity.check()
+            self.opened.identity.check()
+            opened = open_connection(self.book_path)
+            finish_opening(opened)
+            if opened.identity != self.opened.identity:  # replaced between the check and the open
+                opened.conn.close()
+                self.opened.identity.check()
         except BookGone as gone:
             self._report_lost(gone)
             raise
         try:
-            yield db.conn
+            yield opened.conn
         finally:
-            db.conn.close()
+            opened.conn.close()
 
     def _report_lost(self, gone: BookGone, say: bool = True) -> None:
         """Once, from any thread: put the saves already made into the moved file now (a WAL checkpoint
@@ -143,7 +172,7 @@ class CstuiApp(App):
 
     def _book_lost(self, gone: BookGone, say: bool) -> None:
         with suppress(access.Error):
-            self.book.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.opened.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if say:
             self.notify(visible(str(gone)), severity="error", timeout=30, markup=False)
 
@@ -156,16 +185,18 @@ class CstuiApp(App):
         return RememberedScores()
 
     def on_mount(self) -> None:
-        if self.book.read_only:
+        if self.opened.read_only:
             self.notify(
-                visible(f"{self.book_path} is open read-only ({self.book.read_only}): you can look, nothing is saved."),
+                visible(
+                    f"{self.book_path} is open read-only ({self.opened.read_only}): you can look, nothing is saved."
+                ),
                 severity="warning",
                 timeout=10,
                 markup=False,
             )
         if self.snapshot_on_open:
-            self.daily_upkeep()
-        if reads.is_empty(self.book.conn):
+            self.call_after_refresh(self.daily_upkeep)  # after the first frame, not competing with it
+        if reads.is_empty(self.opened.conn):
             from cstui.tui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(self.book_path.name))
@@ -223,12 +254,16 @@ class CstuiApp(App):
 
     def action_undo(self) -> None:
         """Revert the newest change in the book's history (ctrl+z), and say what it was."""
+        from cstui.storage import history
+
         self._revert(history.undo, "Undone")
 
     def action_redo(self) -> None:
+        from cstui.storage import history
+
         self._revert(history.redo, "Redone")
 
-    def _revert(self, revert: Callable[..., history.Change], verb: str) -> None:
+    def _revert(self, revert: "Callable[..., history.Change]", verb: str) -> None:
         from cstui.errors import UserError
 
         try:

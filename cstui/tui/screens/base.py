@@ -50,9 +50,14 @@ class BookScreen(Screen[None], Generic[DataT]):
     failure: str | None = None  # the text of the error panel, while one is shown
 
     def on_mount(self) -> None:
-        self.reload()
+        self.call_after_refresh(self._reload_if_stale)
 
     def on_screen_resume(self) -> None:
+        self.call_after_refresh(self._reload_if_stale)
+
+    def _reload_if_stale(self) -> None:
+        """Load once the screen's frame is drawn: the worker's imports and reads would otherwise take
+        turns (the GIL) with composing and painting it, and the frame would wait for the data."""
         if self.loaded_version != self.app.book_version:
             self.reload()
 
