@@ -12,6 +12,7 @@ from cstui.tui.screens.trends import TrendsScreen
 from cstui.tui.screens.welcome import WelcomeScreen
 from cstui.tui.widgets.account_columns import COLUMNS
 from cstui.tui.widgets.charts import Chart, headline, month_label, nice_ticks, tick_label
+from cstui.tui.widgets.figure import Figure
 from tests.conftest import DEMO_DATE
 from tests.tui_helpers import press, settle
 
@@ -173,8 +174,8 @@ async def test_dashboard_figures_say_their_sample_and_the_renewals_have_headers(
     app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        nps_window = str(app.screen.query_one("#fig-nps .figure-window", Static).render())
-        assert nps_window == f"n={report.surveys.nps_responses}, 90d"
+        nps_card = str(app.screen.query_one("#fig-nps", Figure).render())
+        assert nps_card.splitlines()[2] == f"n={report.surveys.nps_responses}, 90d"
         renewals = str(app.screen.query_one("#renewals", Static).render())
         assert renewals.splitlines()[0].split() == ["due", "accts", "ARR", "not", "green", "ARR"]
         note = str(app.screen.query_one("#figures-note", Static).render())
