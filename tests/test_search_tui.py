@@ -3,13 +3,14 @@
 import sqlite3
 
 from textual.command import CommandList, CommandPalette
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import DataTable, Input
 
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.accounts import AccountsScreen
 from cstui.tui.screens.record import RecordScreen
 from cstui.tui.screens.search import SearchScreen
+from cstui.tui.widgets.result_list import ResultList
 from tests.conftest import DEMO_DATE
 from tests.tui_helpers import press, record_notifications, settle
 
@@ -31,8 +32,8 @@ def add_note(path, key: str, summary: str, notes: str) -> tuple[int, int]:
 
 
 def prompts(screen: SearchScreen) -> list[str]:
-    results = screen.query_one("#search-results", OptionList)
-    return [str(getattr(results.get_option_at_index(i).prompt, "plain", "")) for i in range(results.option_count)]
+    results = screen.query_one("#search-results", ResultList)
+    return [results.prompt(i).plain for i in range(results.row_count)]
 
 
 async def results_for(pilot, text: str) -> None:
@@ -63,9 +64,9 @@ async def test_ctrl_f_finds_a_word_in_one_note_and_enter_opens_its_account(demo_
             "  note    2026-11-20  Roadmap call · They want a xylophone integration soon",
         ]
         assert str(screen.query_one("#search-status").render()) == "1 matches in 1 accounts"
-        target = screen.targets[screen.query_one("#search-results", OptionList).highlighted]
+        target = screen.targets[screen.query_one("#search-results", ResultList).highlighted]
         assert (target.account_id, target.hit.record_id) == (account_id, note_id)
-        line = screen.query_one("#search-results", OptionList).get_option_at_index(1).prompt
+        line = screen.query_one("#search-results", ResultList).prompt(1)
         marked = [line.plain[span.start : span.end] for span in line.spans if "reverse" in str(span.style)]
         assert marked == ["xylophone"]
         await press(pilot, "enter")
@@ -106,7 +107,7 @@ async def test_ctrl_f_works_from_a_text_field_and_down_enters_the_results(demo_p
         await type_query(pilot, "iron")
         assert prompts(app.screen)[0] == "ACC-1008  Iron Media"
         await press(pilot, "down")
-        assert isinstance(app.focused, OptionList)
+        assert isinstance(app.focused, ResultList)
         await press(pilot, "up", "enter")  # the account's own line
         assert isinstance(app.screen, AccountScreen)
 
