@@ -5,7 +5,9 @@ import sqlite3
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input
 
+from cstui.storage import search
 from cstui.tui.app import CstuiApp
+from cstui.tui.screens import search as search_screen
 from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.accounts import AccountsScreen
 from cstui.tui.screens.record import RecordScreen
@@ -249,3 +251,73 @@ async def test_a_record_the_account_screen_does_not_show_is_named_in_a_notificat
         await press(pilot, "enter")
         assert isinstance(app.screen, AccountScreen)
         assert seen[-1][0] == f"This note {old_id} is older than the 200 newest timeline entries shown here."
+
+
+async def test_typing_a_common_word_shows_its_last_entered_matches_drawing_only_the_lines_in_view(
+    demo_path, monkeypatch
+):
+    monkeypatch.setattr(search, "COMMON", 100)  # "pricing" is in 475 records of the demo book
+    conn = sqlite3.connect(demo_path)
+    last = conn.execute(
+        "SELECT rowid, kind, record_id, day FROM search_index WHERE search_index MATCH 'pricing' "
+        "ORDER BY rowid DESC LIMIT 200"
+    ).fetchall()
+    conn.close()
+    newest = max(last, key=lambda row: (row[3] or "", row[0]))  # the newest day among the last 200 entered
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+f")
+        results = app.screen.query_one("#search-results", ResultList)
+        drawn = []
+        draw = results.draw
+        results.draw = lambda target: drawn.append(target) or draw(target)
+        await type_query(pilot, "pricing")  # one key at a time
+        screen = app.screen
+        assert 0 < len(drawn) <= results.size.height  # the lines in view, not the 200 results
+        status = str(screen.query_one("#search-status").render())
+        accounts = sum(target.hit is None for target in screen.targets)
+        assert status == f"100+ matches: the last 200 entered, newest first, in {accounts} accounts"
+        assert results.row_count == 200 + accounts
+        best = screen.targets[results.highlighted].hit
+        assert (best.kind.value, best.record_id, best.day) == newest[1:]
+        assert prompts(screen)[1].startswith(f"  {newest[1]:<8}{newest[3]}")
+        drawn.clear()
+        await press(pilot, "down", "end")  # the last result scrolls into view and is drawn then
+        assert results.highlighted == results.row_count - 1 and screen.targets[-1] in drawn
+
+
+async def test_a_key_typed_while_a_query_runs_interrupts_it(demo_path, monkeypatch):
+    """The stale query stops at once (sqlite3 interrupt), so the newer one does not wait for it."""
+    calls = []
+    real_find = search_screen.find
+
+    def find(conn, query, **options):
+        if query == "slow":
+            calls.append("started")
+            try:  # a query that would run for many seconds
+                conn.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
+                    "SELECT count(*) FROM n"
+                ).fetchall()
+                calls.append("finished")
+            except sqlite3.OperationalError as error:
+                calls.append(str(error))
+                raise
+        return real_find(conn, query, **options)
+
+    monkeypatch.setattr(search_screen, "find", find)
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+f")
+        await pilot.press(*"slow")
+        while not calls:
+            await pilot.pause(0.01)
+        await pilot.press("s")
+        for _ in range(500):
+            if app.screen.shown == ("slows", app.book_version):
+                break
+            await pilot.pause(0.01)
+        assert calls == ["started", "interrupted"]
+        assert app.screen.shown == ("slows", app.book_version)

@@ -106,6 +106,7 @@ class Found:
 
     hits: list[Hit]
     order: Order
+    counted: int = 0  # the matches counted, up to COMMON (the query has at least this many); 0 if not counted
 
 
 @dataclass(frozen=True)
@@ -352,15 +353,16 @@ def _newest(conn: sqlite3.Connection, params: dict[str, object], limit: int) -> 
 def _run(conn: sqlite3.Connection, match: str, account_id: int | None, kind: Kind | None, limit: int) -> Found:
     code = KIND_CODES[kind] if kind is not None else None
     params: dict[str, object] = {"match": match, "account": account_id, "code": code}
-    # Within one account there are never many matches (its records are few), and counting them would
-    # read the stored row of every match in the book: they are ranked.
-    count = _count(conn, params) if account_id is None else None
-    if count == 0:
-        return Found([], Order.BEST)
-    order = Order.NEWEST if count is not None and count >= COMMON else Order.BEST
+    if account_id is None:
+        count = _count(conn, params)
+        if not count:
+            return Found([], Order.BEST)
+    else:  # one account has few matches, and counting them would read the stored row of every match: ranked
+        count = 0
+    order = Order.NEWEST if count >= COMMON else Order.BEST
     chosen = _newest(conn, params, limit) if order is Order.NEWEST else _best(conn, params, limit)
     if not chosen:
-        return Found([], order)
+        return Found([], order, count)
     shown = conn.execute(
         _SHOWN,
         {
@@ -378,7 +380,7 @@ def _run(conn: sqlite3.Connection, match: str, account_id: int | None, kind: Kin
     for rowid, kind_value, acc_id, key, name, record_id, day, title, unmarked, snippet in shown:
         text, spans = _unmark(snippet) if unmarked else (snippet, ())
         hits[rowid] = Hit(Kind(kind_value), acc_id, key, name, record_id, day, title, text, spans)
-    return Found([hits[rowid] for rowid in chosen if rowid in hits], order)
+    return Found([hits[rowid] for rowid in chosen if rowid in hits], order, count)
 
 
 def _unmark(marked: str) -> tuple[str, tuple[Span, ...]]:

@@ -14,6 +14,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters, work
 from textual.app import ComposeResult
@@ -26,7 +27,7 @@ from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage.access import Conn
 from cstui.storage.book_file import BookGone
-from cstui.storage.search import COMMON, Found, Hit, Kind, Order, by_account, find
+from cstui.storage.search import Found, Hit, Kind, Order, by_account, find
 from cstui.tui.screens.account_records import RowRef
 from cstui.tui.widgets.result_list import ResultList
 
@@ -78,6 +79,7 @@ class SearchScreen(Screen[None]):
         self._conn: Conn | None = None  # the workers' connection, one query at a time (`_querying`)
         self._open = ExitStack()
         self._querying = threading.Lock()
+        self._said = HINT  # the status line's text
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -147,14 +149,25 @@ class SearchScreen(Screen[None]):
         status = self.query_one("#search-status", Static)
         status.set_class(error is not None, "error-text")
         groups = by_account(found.hits)
-        self.targets = []
+        targets = []
         for group in groups:
-            self.targets.append(Target(group.account_id, group.account_key, group.account_name, None))
-            self.targets.extend(Target(hit.account_id, hit.account_key, hit.account_name, hit) for hit in group.hits)
-        # The best (or newest) hit, under its account.
-        highlighted = (1 if len(self.targets) > 1 else 0) if self.targets else None
-        self.query_one("#search-results", ResultList).show(self.targets, highlighted)
-        status.update(error or (status_text(found, len(groups)) if query.strip() else HINT))
+            targets.append(Target(group.account_id, group.account_key, group.account_name, None))
+            targets.extend(Target(hit.account_id, hit.account_key, hit.account_name, hit) for hit in group.hits)
+        if targets != self.targets:  # a space typed after a word finds the same: the list stays as it is
+            self.targets = targets
+            # The best (or newest) hit, under its account.
+            highlighted = (1 if len(targets) > 1 else 0) if targets else None
+            self.query_one("#search-results", ResultList).show(targets, highlighted)
+        self._say(error or (status_text(found, len(groups)) if query.strip() else HINT))
+
+    def _say(self, text: str) -> None:
+        """Put `text` in the status line; the screen is laid out again only when it takes more lines
+        than one, or took more (a layout pass repaints the whole screen)."""
+        status = self.query_one("#search-status", Static)
+        width = status.content_region.width
+        one_line = cell_len(text) <= width and cell_len(self._said) <= width
+        self._said = text
+        status.update(text, layout=not one_line)
 
     def action_results(self) -> None:
         self.query_one("#search-results", ResultList).focus()
@@ -175,15 +188,13 @@ class SearchScreen(Screen[None]):
 
 
 def status_text(found: Found, accounts: int) -> str:
-    """How many matches, in how many accounts, and how they were chosen when there were too many to rank."""
+    """How many matches, in how many accounts, and how they were chosen when there were too many to rank
+    (a word the user adds narrows them, and brings the ranking back)."""
     hits = len(found.hits)
     if not hits:
         return "no matches"
     if found.order is Order.NEWEST:
-        return (
-            f"{COMMON:,}+ matches, too many to rank: the {hits} last entered, in {accounts} accounts, "
-            "newest first (more words rank the best first)"
-        )
+        return f"{found.counted:,}+ matches: the last {hits} entered, newest first, in {accounts} accounts"
     more = f" (the first {LIMIT})" if hits == LIMIT else ""
     return f"{hits} matches in {accounts} accounts{more}"
 

@@ -29,11 +29,12 @@ class ResultList(ScrollView, Generic[RowT], can_focus=True):
 
     COMPONENT_CLASSES = {"result-list--highlighted"}
 
-    # OptionList's look.
+    # OptionList's look; the scrollbar always there, so results that come or go do not lay the screen out again.
     DEFAULT_CSS = """
     ResultList {
         color: $foreground;
         overflow-x: hidden;
+        overflow-y: scroll;
         border: tall $border-blurred;
         padding: 0 1;
         background: $surface;
