@@ -277,7 +277,7 @@ async def test_typing_a_common_word_shows_its_last_entered_matches_drawing_only_
         assert 0 < len(drawn) <= results.size.height  # the lines in view, not the 200 results
         status = str(screen.query_one("#search-status").render())
         accounts = sum(target.hit is None for target in screen.targets)
-        assert status == f"100+ matches: the last 200 entered, newest first, in {accounts} accounts"
+        assert status == f"200 matches in {accounts} accounts: the last entered of 100+, newest first"
         assert results.row_count == 200 + accounts
         best = screen.targets[results.highlighted].hit
         assert (best.kind.value, best.record_id, best.day) == newest[1:]

@@ -194,7 +194,7 @@ def status_text(found: Found, accounts: int) -> str:
     if not hits:
         return "no matches"
     if found.order is Order.NEWEST:
-        return f"{found.counted:,}+ matches: the last {hits} entered, newest first, in {accounts} accounts"
+        return f"{hits} matches in {accounts} accounts: the last entered of {found.counted:,}+, newest first"
     more = f" (the first {LIMIT})" if hits == LIMIT else ""
     return f"{hits} matches in {accounts} accounts{more}"
 
