@@ -88,6 +88,9 @@ class SearchScreen(Screen[None]):
         yield ResultList(target_line, id="search-results")
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.reload()  # the empty query: opens the connection before the first key needs it
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self.reload()
 
