@@ -163,7 +163,7 @@ class ResultList(ScrollView, Generic[RowT], can_focus=True):
         return segments
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the scrollbar, so a line's "…" is not under it
         index = int(self.scroll_offset.y) + y
         base = self.rich_style
         if index >= len(self.rows):
