@@ -3,13 +3,16 @@
 import sqlite3
 
 from textual.command import CommandList, CommandPalette
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import DataTable, Input
 
+from cstui.storage import search
 from cstui.tui.app import CstuiApp
+from cstui.tui.screens import search as search_screen
 from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.accounts import AccountsScreen
 from cstui.tui.screens.record import RecordScreen
 from cstui.tui.screens.search import SearchScreen
+from cstui.tui.widgets.result_list import ResultList
 from tests.conftest import DEMO_DATE
 from tests.tui_helpers import press, record_notifications, settle
 
@@ -31,8 +34,8 @@ def add_note(path, key: str, summary: str, notes: str) -> tuple[int, int]:
 
 
 def prompts(screen: SearchScreen) -> list[str]:
-    results = screen.query_one("#search-results", OptionList)
-    return [str(getattr(results.get_option_at_index(i).prompt, "plain", "")) for i in range(results.option_count)]
+    results = screen.query_one("#search-results", ResultList)
+    return [results.prompt(i).plain for i in range(results.row_count)]
 
 
 async def results_for(pilot, text: str) -> None:
@@ -63,9 +66,9 @@ async def test_ctrl_f_finds_a_word_in_one_note_and_enter_opens_its_account(demo_
             "  note    2026-11-20  Roadmap call · They want a xylophone integration soon",
         ]
         assert str(screen.query_one("#search-status").render()) == "1 matches in 1 accounts"
-        target = screen.targets[screen.query_one("#search-results", OptionList).highlighted]
+        target = screen.targets[screen.query_one("#search-results", ResultList).highlighted]
         assert (target.account_id, target.hit.record_id) == (account_id, note_id)
-        line = screen.query_one("#search-results", OptionList).get_option_at_index(1).prompt
+        line = screen.query_one("#search-results", ResultList).prompt(1)
         marked = [line.plain[span.start : span.end] for span in line.spans if "reverse" in str(span.style)]
         assert marked == ["xylophone"]
         await press(pilot, "enter")
@@ -106,7 +109,7 @@ async def test_ctrl_f_works_from_a_text_field_and_down_enters_the_results(demo_p
         await type_query(pilot, "iron")
         assert prompts(app.screen)[0] == "ACC-1008  Iron Media"
         await press(pilot, "down")
-        assert isinstance(app.focused, OptionList)
+        assert isinstance(app.focused, ResultList)
         await press(pilot, "up", "enter")  # the account's own line
         assert isinstance(app.screen, AccountScreen)
 
@@ -248,3 +251,73 @@ async def test_a_record_the_account_screen_does_not_show_is_named_in_a_notificat
         await press(pilot, "enter")
         assert isinstance(app.screen, AccountScreen)
         assert seen[-1][0] == f"This note {old_id} is older than the 200 newest timeline entries shown here."
+
+
+async def test_typing_a_common_word_shows_its_last_entered_matches_drawing_only_the_lines_in_view(
+    demo_path, monkeypatch
+):
+    monkeypatch.setattr(search, "COMMON", 100)  # "pricing" is in 475 records of the demo book
+    conn = sqlite3.connect(demo_path)
+    last = conn.execute(
+        "SELECT rowid, kind, record_id, day FROM search_index WHERE search_index MATCH 'pricing' "
+        "ORDER BY rowid DESC LIMIT 200"
+    ).fetchall()
+    conn.close()
+    newest = max(last, key=lambda row: (row[3] or "", row[0]))  # the newest day among the last 200 entered
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+f")
+        results = app.screen.query_one("#search-results", ResultList)
+        drawn = []
+        draw = results.draw
+        results.draw = lambda target: drawn.append(target) or draw(target)
+        await type_query(pilot, "pricing")  # one key at a time
+        screen = app.screen
+        assert 0 < len(drawn) <= results.size.height  # the lines in view, not the 200 results
+        status = str(screen.query_one("#search-status").render())
+        accounts = sum(target.hit is None for target in screen.targets)
+        assert status == f"200 matches in {accounts} accounts: the last entered of 100+, newest first"
+        assert results.row_count == 200 + accounts
+        best = screen.targets[results.highlighted].hit
+        assert (best.kind.value, best.record_id, best.day) == newest[1:]
+        assert prompts(screen)[1].startswith(f"  {newest[1]:<8}{newest[3]}")
+        drawn.clear()
+        await press(pilot, "down", "end")  # the last result scrolls into view and is drawn then
+        assert results.highlighted == results.row_count - 1 and screen.targets[-1] in drawn
+
+
+async def test_a_key_typed_while_a_query_runs_interrupts_it(demo_path, monkeypatch):
+    """The stale query stops at once (sqlite3 interrupt), so the newer one does not wait for it."""
+    calls = []
+    real_find = search_screen.find
+
+    def find(conn, query, **options):
+        if query == "slow":
+            calls.append("started")
+            try:  # a query that would run for many seconds
+                conn.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
+                    "SELECT count(*) FROM n"
+                ).fetchall()
+                calls.append("finished")
+            except sqlite3.OperationalError as error:
+                calls.append(str(error))
+                raise
+        return real_find(conn, query, **options)
+
+    monkeypatch.setattr(search_screen, "find", find)
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+f")
+        await pilot.press(*"slow")
+        while not calls:
+            await pilot.pause(0.01)
+        await pilot.press("s")
+        for _ in range(500):
+            if app.screen.shown == ("slows", app.book_version):
+                break
+            await pilot.pause(0.01)
+        assert calls == ["started", "interrupted"]
+        assert app.screen.shown == ("slows", app.book_version)

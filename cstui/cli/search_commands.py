@@ -8,7 +8,7 @@ import typer
 
 from cstui.cli.common import DbOption, open_book
 from cstui.safe_text import visible
-from cstui.storage.search import DEFAULT_LIMIT, Hit, Kind, by_account, search
+from cstui.storage.search import DEFAULT_LIMIT, Hit, Kind, Order, by_account, find
 
 KINDS = "|".join(kind.value for kind in Kind)
 
@@ -25,9 +25,13 @@ def search_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Search account names and keys, contacts, call notes, survey comments, tickets and tasks."""
+    """Search account names and keys, contacts, call notes, survey comments, tickets and tasks.
+
+    The best matches come first; a query with thousands of matches is not ranked: the last entered
+    come first, newest day first (the last line says so)."""
     book = open_book(db)
-    hits = search(book.conn, text, account=account, kind=kind, limit=limit)
+    found = find(book.conn, text, account=account, kind=kind, limit=limit)
+    hits = found.hits
     if as_json:
         # ASCII only: a C1 control or a bidi override in book text stays an escape, even in JSON.
         typer.echo(json.dumps([asdict(hit) for hit in hits], indent=2))
@@ -40,6 +44,12 @@ def search_command(
         typer.echo(typer.style(visible(f"{group.account_key}  {group.account_name}", one_line=True), bold=True))
         for hit in group.hits:
             typer.echo(f"  {hit.kind.value:<8}{hit.day or '':<12}{_match_line(hit)}")
+    if found.order is Order.NEWEST:
+        typer.echo(
+            f"{len(hits)} matches in {len(groups)} accounts, the last entered of {found.counted:,}+, newest first "
+            "(too many to rank: narrow with more words, --account or --kind)"
+        )
+        return
     more = f" (the first {limit}: narrow with --account or --kind)" if len(hits) == limit else ""
     typer.echo(f"{len(hits)} matches in {len(groups)} accounts{more}")
 

@@ -7,6 +7,12 @@ is quoted as a phrase and the query is tried again, keeping the operators and pa
 query that is wrong either way (an unbalanced quote or parenthesis, an operator with nothing on
 one side) is a `UserError`, named in one line; an FTS5 traceback never reaches the user.
 
+A query with many matches (a common word) is not ranked: scoring every match with bm25 grows with the
+book (a whole word like "renewal" matches a tenth of a large book). Up to `COMMON` matches, counted with
+a bounded count, they are ranked by bm25; past it the last entered `limit` matches are taken (FTS5
+reads its index newest rowid first and stops at the limit) and shown newest day first. `find` says
+which (`Order`), so the screen and the CLI can tell the user.
+
 Each hit carries the raw snippet and the offsets of the matched words in it;
 `Hit.shown()` gives the same with control characters written out (`safe_text.visible`), the offsets
 moved to match, so the CLI and the TUI highlight words in text that is safe to show.
@@ -25,6 +31,11 @@ from cstui.safe_text import visible
 from cstui.storage import resolve
 
 DEFAULT_LIMIT = 100
+# A query with at least this many matches is common: the last entered matches are taken instead of the
+# best by bm25. Measured on the bench book (10,000 accounts, 362,000 indexed records): ranking a word in
+# 1,000 records costs about what taking the last entered does (counting, days and 200 snippets), a word in
+# 2,000 twice that, in 35,000 ten to twenty times; see docs/book.md.
+COMMON = 1_000
 SNIPPET_TOKENS = 12
 # Marks around matched words in snippet(); a record whose text holds them itself is shown unmarked.
 OPEN, CLOSE = "\x02", "\x03"
@@ -47,6 +58,18 @@ class Kind(StrEnum):
     SURVEY = "survey"
     TICKET = "ticket"
     TASK = "task"
+
+
+# The code of each kind in the index's rowid (record id * 8 + code, migration 0009): filtering on the rowid
+# needs no read of the stored row, as `kind = ?` does for every match.
+KIND_CODES = {Kind.ACCOUNT: 1, Kind.CONTACT: 2, Kind.NOTE: 3, Kind.SURVEY: 4, Kind.TICKET: 5, Kind.TASK: 6}
+
+
+class Order(StrEnum):
+    """How the hits of a query were chosen and ordered."""
+
+    BEST = "best"  # by bm25 (a headline match weighs twice a body match), the newest day first among equals
+    NEWEST = "newest"  # a common query: the last entered matches, newest day first
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,15 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Found:
+    """The hits of a query and how they were chosen (`Order.NEWEST`: more matches than were ranked)."""
+
+    hits: list[Hit]
+    order: Order
+    counted: int = 0  # the matches counted, up to COMMON (the query has at least this many); 0 if not counted
+
+
+@dataclass(frozen=True)
 class AccountHits:
     """The hits of one account, best first; accounts come in the order of their best hit."""
 
@@ -105,7 +137,19 @@ def search(
     kind: Kind | str | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> list[Hit]:
-    """The records matching `query` (FTS5 syntax, or plain words), best match first.
+    """The records matching `query` (FTS5 syntax, or plain words), as `find` chooses and orders them."""
+    return find(conn, query, account, kind, limit).hits
+
+
+def find(
+    conn: sqlite3.Connection,
+    query: str,
+    account: str | None = None,
+    kind: Kind | str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Found:
+    """The records matching `query` (FTS5 syntax, or plain words): the best by bm25 first, or, for a
+    query with `COMMON` matches or more (outside one account), the last entered, newest day first.
 
     `account` is an account key (any case), `kind` one of `Kind`. An empty query finds nothing.
     """
@@ -113,7 +157,7 @@ def search(
     kind_value = _check_kind(kind)
     account_id = _account_id(conn, account) if account is not None else None
     if not text:
-        return []
+        return Found([], Order.BEST)
     _check_balanced(text)
     try:
         return _run(conn, text, account_id, kind_value, limit)
@@ -122,7 +166,7 @@ def search(
             raise
     quoted = quote_words(text)
     if not quoted:
-        return []
+        return Found([], Order.BEST)
     try:
         return _run(conn, quoted, account_id, kind_value, limit)
     except sqlite3.OperationalError as error:
@@ -166,11 +210,11 @@ def quote_words(query: str) -> str:
     return " ".join(parts)
 
 
-def _check_kind(kind: Kind | str | None) -> str | None:
+def _check_kind(kind: Kind | str | None) -> Kind | None:
     if kind is None:
         return None
     try:
-        return Kind(str(kind).lower()).value
+        return Kind(str(kind).lower())
     except ValueError:
         raise UserError(
             f"search: kind '{visible(kind, one_line=True)}' is not one of {', '.join(k.value for k in Kind)}"
@@ -234,16 +278,28 @@ def index_inserts(conn: sqlite3.Connection, table: str, after: int) -> None:
     )
 
 
+# The filters every query below shares: the kind by its code in the rowid, the account by the stored
+# row (read only when an account is asked for).
+_FILTERS = """
+       AND (:code IS NULL OR search_index.rowid % 8 = :code)
+       AND (:account IS NULL OR search_index.account_id = :account)"""
+# At most :common matches counted: enough to tell a common query from a rare one, at any book size.
+_COUNT = f"""
+    SELECT count(*) FROM (
+        SELECT 1 FROM search_index WHERE search_index MATCH :match {_FILTERS} LIMIT :common)"""
+# The last entered matches: FTS5 reads its index from the highest rowid and stops at the limit,
+# scoring nothing.
+_NEWEST = f"""
+    SELECT rowid FROM search_index WHERE search_index MATCH :match {_FILTERS}
+     ORDER BY rowid DESC LIMIT :limit"""
 # Ranking reads only each match's rowid and bm25 score (a headline match weighs twice a body
 # match); `day`, the tie-break, is read for the rows tied at the cut only, and the text around the
 # match (snippet) for the rows shown only. Reading `day` and writing a snippet for every match
 # (every note under `the` or `re*`) cost ten times the ranking itself.
-_SCORED = """
+_SCORED = f"""
     SELECT rowid, bm25(search_index, 0, 0, 0, 0, 2.0, 1.0)
       FROM search_index
-     WHERE search_index MATCH :match
-       AND (:account IS NULL OR account_id = :account)
-       AND (:kind IS NULL OR kind = :kind)"""
+     WHERE search_index MATCH :match {_FILTERS}"""
 _DAYS = "SELECT rowid, day FROM search_index WHERE rowid IN (SELECT value FROM json_each(:ids))"
 # The shown rows, read in one pass over the matches between the first and last shown rowid (`+rowid`
 # keeps the list out of FTS5's hands: it would run the query again for each rowid).
@@ -263,6 +319,16 @@ _SHOWN = """
        AND +search_index.rowid IN (SELECT value FROM json_each(:ids))"""
 
 
+def _count(conn: sqlite3.Connection, params: dict[str, object]) -> int:
+    """How many matches the query has, counted up to `COMMON`."""
+    (count,) = conn.execute(_COUNT, {**params, "common": COMMON}).fetchall()[0]
+    return int(count)
+
+
+def _days(conn: sqlite3.Connection, rowids: list[int]) -> dict[int, str | None]:
+    return dict(conn.execute(_DAYS, {"ids": json.dumps(rowids)}).fetchall())
+
+
 def _best(conn: sqlite3.Connection, params: dict[str, object], limit: int) -> list[int]:
     """The rowids of the best `limit` matches: lowest bm25 first, the newest day first among equals."""
     scored = conn.execute(_SCORED, params).fetchall()
@@ -271,36 +337,51 @@ def _best(conn: sqlite3.Connection, params: dict[str, object], limit: int) -> li
     if len(scored) > limit:
         cut = heapq.nsmallest(limit, scored, key=itemgetter(1))[-1][1]
         scored = [row for row in scored if row[1] <= cut]  # every row tied at the cut competes on day
-    days = dict(conn.execute(_DAYS, {"ids": json.dumps([rowid for rowid, _ in scored])}).fetchall())
+    days = _days(conn, [rowid for rowid, _ in scored])
     # Sorted by day descending (NULL last, as SQLite orders), then stably by score ascending.
     scored.sort(key=lambda row: days[row[0]] or "", reverse=True)
     scored.sort(key=itemgetter(1))
     return [rowid for rowid, _ in scored[:limit]]
 
 
-def _run(conn: sqlite3.Connection, match: str, account_id: int | None, kind: str | None, limit: int) -> list[Hit]:
-    params: dict[str, object] = {"match": match, "account": account_id, "kind": kind}
-    best = _best(conn, params, limit)
-    if not best:
-        return []
+def _newest(conn: sqlite3.Connection, params: dict[str, object], limit: int) -> list[int]:
+    """The rowids of the last entered `limit` matches, the newest day first (NULL last), then the last entered."""
+    rowids = [rowid for (rowid,) in conn.execute(_NEWEST, {**params, "limit": max(limit, 0)}).fetchall()]
+    days = _days(conn, rowids)
+    return sorted(rowids, key=lambda rowid: (days[rowid] or "", rowid), reverse=True)
+
+
+def _run(conn: sqlite3.Connection, match: str, account_id: int | None, kind: Kind | None, limit: int) -> Found:
+    code = KIND_CODES[kind] if kind is not None else None
+    params: dict[str, object] = {"match": match, "account": account_id, "code": code}
+    if account_id is None:
+        count = _count(conn, params)
+        if not count:
+            return Found([], Order.BEST)
+    else:  # one account has few matches, and counting them would read the stored row of every match: ranked
+        count = 0
+    order = Order.NEWEST if count >= COMMON else Order.BEST
+    chosen = _newest(conn, params, limit) if order is Order.NEWEST else _best(conn, params, limit)
+    if not chosen:
+        return Found([], order, count)
     shown = conn.execute(
         _SHOWN,
         {
-            **params,
-            "ids": json.dumps(best),
-            "first": min(best),
-            "last": max(best),
+            "match": match,
+            "ids": json.dumps(chosen),
+            "first": min(chosen),
+            "last": max(chosen),
             "open": OPEN,
             "close": CLOSE,
             "more": ELLIPSIS,
             "tokens": SNIPPET_TOKENS,
         },
-    )
+    ).fetchall()
     hits = {}
     for rowid, kind_value, acc_id, key, name, record_id, day, title, unmarked, snippet in shown:
         text, spans = _unmark(snippet) if unmarked else (snippet, ())
         hits[rowid] = Hit(Kind(kind_value), acc_id, key, name, record_id, day, title, text, spans)
-    return [hits[rowid] for rowid in best if rowid in hits]
+    return Found([hits[rowid] for rowid in chosen if rowid in hits], order, count)
 
 
 def _unmark(marked: str) -> tuple[str, tuple[Span, ...]]:

@@ -1,26 +1,35 @@
 """Search everything (`ctrl+f`): results as you type, grouped by account, `enter` opens the account.
 
-The query runs in an exclusive thread worker with a connection of its own, so typing never waits
-for SQLite; a result that arrives after the query changed again is dropped. Book text is shown as
-`Text(visible(...))` and the matched words are styled by offset, never by markup.
+The query runs in an exclusive thread worker, so typing never waits for SQLite. The screen keeps one
+reading connection while it is open (opening one costs more than a query) and a key typed while a
+query runs interrupts it (`sqlite3.Connection.interrupt`): a fast typist never waits for a stale
+query, and a result that arrives after the query changed again is dropped. The result list draws
+only the lines in view. Book text is shown as `Text(visible(...))` and the matched words are styled
+by offset, never by markup.
 """
 
+import sqlite3
+import threading
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.search import Hit, Kind, by_account, search
+from cstui.storage.access import Conn
+from cstui.storage.book_file import BookGone
+from cstui.storage.search import Found, Hit, Kind, Order, by_account, find
 from cstui.tui.screens.account_records import RowRef
+from cstui.tui.widgets.result_list import ResultList
 
 if TYPE_CHECKING:
     from cstui.tui.app import CstuiApp
@@ -40,9 +49,12 @@ HINT = 'Words, "a phrase", prefix*, AND / OR / NOT  ·  enter opens the account 
 
 @dataclass(frozen=True)
 class Target:
-    """What an option in the result list opens: the account, and the record when it is one."""
+    """A line of the result list: an account's header (no hit) or one of its hits; it opens the
+    account, at the record when it is one."""
 
     account_id: int
+    account_key: str
+    account_name: str
     hit: Hit | None
 
 
@@ -64,13 +76,20 @@ class SearchScreen(Screen[None]):
         self.searched_version = -1  # the book version the latest query was started on
         # The query and book version whose results are on screen (tests wait on them).
         self.shown: tuple[str, int] | None = None
+        self._conn: Conn | None = None  # the workers' connection, one query at a time (`_querying`)
+        self._open = ExitStack()
+        self._querying = threading.Lock()
+        self._said = HINT  # the status line's text
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="search notes, comments, tickets, tasks, contacts, accounts", id="search-query")
         yield Static(HINT, id="search-status", classes="hint", markup=False)
-        yield OptionList(id="search-results")
+        yield ResultList(target_line, id="search-results")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()  # the empty query: opens the connection before the first key needs it
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.reload()
@@ -79,66 +98,115 @@ class SearchScreen(Screen[None]):
         if self.searched_version != self.app.book_version:
             self.reload()  # a note logged on the account screen opened from here is found on the way back
 
+    def on_unmount(self) -> None:
+        self._interrupt()
+        with self._querying:
+            self._open.close()
+            self._conn = None
+
     def reload(self) -> None:
         """Run the query (again); the app calls this on the current screen after every write."""
         self.searched_version = self.app.book_version
+        self._interrupt()  # the query still running is stale: its worker gives up
         self.run_query(self.query_one("#search-query", Input).value, self.searched_version)
+
+    def _interrupt(self) -> None:
+        conn = self._conn
+        if conn is not None and self._querying.locked():
+            conn.interrupt()
+
+    def _connection(self) -> Conn:
+        """The screen's reading connection, opened by the app (which checks the book is still the file
+        it opened); checked again before each query, as the app checks before each load."""
+        if self._conn is not None:
+            try:
+                self.app.book.identity.check()
+                return self._conn
+            except BookGone:
+                self._open.close()
+                self._conn = None
+        self._conn = self._open.enter_context(self.app.reader())  # BookGone (named to the user) if gone
+        return self._conn
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_query(self, query: str, version: int) -> None:
-        try:
-            with self.app.reader() as conn:
-                hits, error = search(conn, query, limit=LIMIT), None
-        except UserError as problem:
-            hits, error = [], str(problem)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_results, query, version, hits, error)
+        worker = get_current_worker()
+        with self._querying:
+            if worker.is_cancelled:
+                return  # a newer key was typed while this one waited
+            try:
+                found, error = find(self._connection(), query, limit=LIMIT), None
+            except UserError as problem:
+                found, error = Found([], Order.BEST), str(problem)
+            except sqlite3.OperationalError as problem:
+                if str(problem) == "interrupted":
+                    return  # by `_interrupt`: a newer query is on its way, or the screen is closing
+                raise
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_results, query, version, found, error)
 
-    def show_results(self, query: str, version: int, hits: list[Hit], error: str | None) -> None:
+    def show_results(self, query: str, version: int, found: Found, error: str | None) -> None:
         if query != self.query_one("#search-query", Input).value:
             return  # typing went on; the worker for the newer query will report
         self.shown = (query, version)
         status = self.query_one("#search-status", Static)
         status.set_class(error is not None, "error-text")
-        results = self.query_one("#search-results", OptionList)
-        results.clear_options()
-        self.targets = []
-        groups = by_account(hits)
+        groups = by_account(found.hits)
+        targets = []
         for group in groups:
-            header = Text(visible(f"{group.account_key}  {group.account_name}", one_line=True), style="bold")
-            self._add(results, header, Target(group.account_id, None))
-            for hit in group.hits:
-                self._add(results, hit_line(hit), Target(hit.account_id, hit))
-        if error:
-            status.update(error)
-        elif not query.strip():
-            status.update(HINT)
-        else:
-            more = f" (the first {LIMIT})" if len(hits) == LIMIT else ""
-            status.update(f"{len(hits)} matches in {len(groups)} accounts{more}" if hits else "no matches")
-        if self.targets:
-            results.highlighted = 1 if len(self.targets) > 1 else 0  # the best hit, under its account
+            targets.append(Target(group.account_id, group.account_key, group.account_name, None))
+            targets.extend(Target(hit.account_id, hit.account_key, hit.account_name, hit) for hit in group.hits)
+        if targets != self.targets:  # a space typed after a word finds the same: the list stays as it is
+            self.targets = targets
+            # The best (or newest) hit, under its account.
+            highlighted = (1 if len(targets) > 1 else 0) if targets else None
+            self.query_one("#search-results", ResultList).show(targets, highlighted)
+        self._say(error or (status_text(found, len(groups)) if query.strip() else HINT))
 
-    def _add(self, results: OptionList, prompt: Text, target: Target) -> None:
-        results.add_option(Option(prompt))
-        self.targets.append(target)
+    def _say(self, text: str) -> None:
+        """Put `text` in the status line; the screen is laid out again only when it takes more lines
+        than one, or took more (a layout pass repaints the whole screen)."""
+        status = self.query_one("#search-status", Static)
+        width = status.content_region.width
+        one_line = cell_len(text) <= width and cell_len(self._said) <= width
+        self._said = text
+        status.update(text, layout=not one_line)
 
     def action_results(self) -> None:
-        self.query_one("#search-results", OptionList).focus()
+        self.query_one("#search-results", ResultList).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        highlighted = self.query_one("#search-results", OptionList).highlighted
+        highlighted = self.query_one("#search-results", ResultList).highlighted
         if highlighted is not None and highlighted < len(self.targets):
             self.open(self.targets[highlighted])
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.open(self.targets[event.option_index])
+    def on_result_list_selected(self, event: ResultList.Selected) -> None:
+        self.open(self.targets[event.index])
 
     def open(self, target: Target) -> None:
         """Open the account, at the hit's record when it is one (an account's own line opens it at the top)."""
         from cstui.tui.screens.account import AccountScreen
 
         self.app.push_screen(AccountScreen(target.account_id, focus=row_ref(target.hit) if target.hit else None))
+
+
+def status_text(found: Found, accounts: int) -> str:
+    """How many matches, in how many accounts, and how they were chosen when there were too many to rank
+    (a word the user adds narrows them, and brings the ranking back)."""
+    hits = len(found.hits)
+    if not hits:
+        return "no matches"
+    if found.order is Order.NEWEST:
+        return f"{hits} matches in {accounts} accounts: the last entered of {found.counted:,}+, newest first"
+    more = f" (the first {LIMIT})" if hits == LIMIT else ""
+    return f"{hits} matches in {accounts} accounts{more}"
+
+
+def target_line(target: Target) -> Text:
+    """A line of the result list: the account's key and name in bold, or a hit under it."""
+    if target.hit is None:
+        return Text(visible(f"{target.account_key}  {target.account_name}", one_line=True), style="bold")
+    return hit_line(target.hit)
 
 
 def row_ref(hit: Hit) -> RowRef | None:
