@@ -169,7 +169,9 @@ TARGETS = (
         lambda e: (
             f"t (12 months) {sec(get(e, 'features', 'trends_12_first_net_s'))} + 2 (24 months) "
             f"{sec(get(e, 'features', 'trends_24_first_net_s'))}; 24 months again "
-            f"{sec(get(e, 'features', 'trends_24_again_net_s'))}"
+            f"{sec(get(e, 'features', 'trends_24_again_net_s'))}; the months prepared in the background, "
+            f"done {sec(get(e, 'features', 'prepared_s'))} after start; t then 2 pressed as soon as the figures "
+            f"show: {sec(get(e, 'features', 'at_once_trends_t_then_2_net_s'))}"
         ),
     ),
     Target(
@@ -202,7 +204,9 @@ TARGETS = (
             f"{count(get(e, 'features', 'checkin_queued'))} queued, "
             f"{count(get(e, 'features', 'checkin_waiting'))} waiting; again after a write "
             f"{ms(get(e, 'features', 'checkin_again_net_s'))}; `checkin_queue()` alone "
-            f"{ms(get(e, 'engine', 'checkin_queue_fn_s'))}"
+            f"{ms(get(e, 'engine', 'checkin_queue_fn_s'))}; c pressed as soon as the figures show: "
+            f"{ms(get(e, 'features', 'at_once_checkin_first_net_s'))}, again after a write "
+            f"{ms(get(e, 'features', 'at_once_checkin_again_net_s'))}"
         ),
     ),
     Target(
@@ -218,7 +222,8 @@ TARGETS = (
         lambda e: (
             f"{count(get(e, 'features', 'tasks_open'))} open tasks; "
             f"again {ms(get(e, 'features', 'tasks_again_net_s'))}"
-            f"; `task_list()` alone {ms(get(e, 'engine', 'task_list_fn_s'))}"
+            f"; `task_list()` alone {ms(get(e, 'engine', 'task_list_fn_s'))}; Textual's own new screen "
+            f"(header, a line, footer; net) {ms(get(e, 'features', 'bare_new_screen_net_s'))}"
         ),
     ),
     Target(
@@ -266,12 +271,15 @@ CURVE = (
     ("second open: figures (pty)", "startup", "second_open_figures_s", sec),
     ("frame vs bare", "startup", "frame_vs_bare", times),
     ("dashboard loaded (pilot)", "features", "dashboard_loaded_s", sec),
+    ("background preparation done (pilot)", "features", "prepared_s", sec),
     ("account list built (a)", "features", "list_built_s", sec),
     ("sort change, net", "features", "sort_change_net_s", ms),
     ("filter keystroke, net", "features", "filter_keystroke_net_s", ms),
     ("check-in built (c), net", "features", "checkin_first_net_s", ms),
     ("task list built (T), net", "features", "tasks_first_net_s", ms),
     ("trends t then 2, net", "features", "trends_t_then_2_net_s", sec),
+    ("c at once, net", "features", "at_once_checkin_first_net_s", ms),
+    ("t then 2 at once, net", "features", "at_once_trends_t_then_2_net_s", sec),
     ("search keystroke, net", "features", "search_keystroke_net_s", ms),
     ("search() per prefix", "search", "search_fn_per_keystroke_median_s", ms),
     ("peak RSS (dash, list, check-in)", "features", "peak_rss_mb_dashboard_list_checkin", mb),
@@ -289,8 +297,8 @@ CHART = (
     ("R", "report + health", "engine", "report_and_health_s"),
     ("F", "fair floor", "engine", "fair_floor_s"),
     ("S", "figures on screen, first open", "startup", "first_open_figures_s"),
-    ("C", "check-in built (c)", "features", "checkin_first_net_s"),
-    ("T", "trends t then 2", "features", "trends_t_then_2_net_s"),
+    ("C", "check-in built (c), at once", "features", "at_once_checkin_first_net_s"),
+    ("T", "trends t then 2, at once", "features", "at_once_trends_t_then_2_net_s"),
 )
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

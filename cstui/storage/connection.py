@@ -85,7 +85,8 @@ def _inspect_read_only(path: Path) -> list[str]:
 
 
 def _refuse_newer(path: Path, applied: list[str]) -> None:
-    unknown = [name for name in applied if name not in set(known_steps())]
+    known = set(known_steps())
+    unknown = [name for name in applied if name not in known]
     if unknown:
         raise UserError(
             f"{path}: this book was written by a newer cstui (schema steps unknown here: "
