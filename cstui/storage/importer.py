@@ -11,7 +11,6 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.sentiment import text_sentiment
+from cstui.sentiment import Scorer
 from cstui.storage import history, search
 from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import (
@@ -81,10 +80,6 @@ KNOWN_NAMES = {
     "health_config": "SELECT name FROM health_config",
     "checkin_rules": "SELECT name FROM checkin_rules",
 }
-
-
-# VADER takes ~0.3 ms a text; exports repeat short comments ("Love it") and templated notes a lot.
-_sentiment = lru_cache(maxsize=65_536)(text_sentiment)
 
 
 def _stored(column: str) -> str:
@@ -212,6 +207,7 @@ def import_path(
     try:
         return _import(db, target, plan, run, dry_run)
     finally:
+        run.scorer.close()
         db.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
@@ -275,6 +271,8 @@ class _Run:
         # Keys accounts.csv and features.csv name, even on bad rows: a file referring to one is not
         # told "unknown account" when the real cause (the bad row) is already reported.
         self.declared: dict[str, set[str]] = {table: set() for table in DECLARING}
+        # Notes and comments are scored in worker processes while the next rows are parsed.
+        self.scorer = Scorer()
 
     def import_file(self, fmt: FileFormat, path: Path, profile: ImportProfile) -> list[str]:
         name = path.name
@@ -306,7 +304,7 @@ class _Run:
                 if counts.read % BATCH == 0:
                     writer.keys.flush()
                     if not problems:
-                        writer.write(batch)
+                        writer.queue(batch)
                     batch = []
                     if self.progress:
                         self.progress(fmt.table, counts.read, expected)
@@ -315,7 +313,8 @@ class _Run:
                     break
             problems += writer.repeats()
             if not problems:
-                writer.write(batch)
+                writer.queue(batch)
+                writer.drain()
             if self.progress:
                 self.progress(fmt.table, counts.read, counts.read)
         except CellError as error:
@@ -342,6 +341,7 @@ class _Writer:
         self.features: dict[str, int] = dict(self.db.execute("SELECT name, id FROM features").fetchall())
         self.sql = self._statement()
         self.keys = RepeatedKeys(self.db)
+        self.pending: tuple[list[dict[str, Any]], Callable[[], list[float | None]] | None] | None = None
         # The columns a row without an id is compared on (every column of the format but the id).
         self.content = [c for c in fmt.names if c not in fmt.key] if fmt.counted else []
         self.content_defaults = [(_stored(c), fmt.column(c).default) for c in self.content]
@@ -474,7 +474,7 @@ class _Writer:
         if "feature_id" in stored:
             stored["feature_id"] = self.features[row["feature"]]
         if self.fmt.table in SENTIMENT_SOURCES:
-            stored["text_sentiment"] = _sentiment(*(row.get(c) for c in SENTIMENT_SOURCES[self.fmt.table]))
+            stored["text_sentiment"] = None  # scored per batch (`queue`)
         return stored
 
     def repeats(self) -> list[str]:
@@ -485,9 +485,29 @@ class _Writer:
             for repeat in self.keys.repeats()
         ]
 
-    def write(self, rows: list[dict[str, Any]]) -> None:
+    def queue(self, rows: list[dict[str, Any]]) -> None:
+        """Write the batch queued before and queue this one: its texts are scored meanwhile."""
         if not rows:
             return
+        scores = None
+        if self.fmt.table in SENTIMENT_SOURCES:
+            sources = SENTIMENT_SOURCES[self.fmt.table]
+            scores = self.run.scorer.submit([tuple(row.get(c) for c in sources) for row in rows])
+        self.drain()
+        self.pending = (rows, scores)
+
+    def drain(self) -> None:
+        """Write the queued batch, if any."""
+        if self.pending is None:
+            return
+        rows, scores = self.pending
+        self.pending = None
+        if scores is not None:
+            for row, score in zip(rows, scores()):
+                row["text_sentiment"] = score
+        self.write(rows)
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
         # The run's change is bulk: its new rows are recorded as ranges, not row by row.
         after = history.last_rowid(self.db, self.fmt.table)
         self.run.changes[self.fmt.table] += self.db.conn.executemany(self.sql, rows).rowcount
