@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 # ASCII only: Python's int() and float() also take other scripts' digits ("٣"), "1_000" and
 # "nan", which the format does not allow (the book must hold what the file plainly says).
@@ -24,6 +25,8 @@ class CellError(ValueError):
     """A cell that does not parse; the message says why, in the user's terms."""
 
 
+# A big file names few distinct days (a usage file has a row per account and day): each is checked once.
+@lru_cache(maxsize=8192)
 def parse_date(text: str) -> str:
     if not _DATE.fullmatch(text):
         raise CellError(f"'{text}' is not a date (expected YYYY-MM-DD)")

@@ -9,10 +9,10 @@ module returns that quotes a file has passed through `visible()`: it is safe to 
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.sentiment import text_sentiment
+from cstui.sentiment import Scorer
 from cstui.storage import history, search
 from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import (
@@ -81,10 +81,8 @@ KNOWN_NAMES = {
     "health_config": "SELECT name FROM health_config",
     "checkin_rules": "SELECT name FROM checkin_rules",
 }
-
-
-# VADER takes ~0.3 ms a text; exports repeat short comments ("Love it") and templated notes a lot.
-_sentiment = lru_cache(maxsize=65_536)(text_sentiment)
+# Tables with checks across the cells of a row (beyond the account and feature named).
+ROW_CHECKED = frozenset({"surveys", "accounts", "invoices", "tickets", "checkin_state"} | set(KNOWN_NAMES))
 
 
 def _stored(column: str) -> str:
@@ -212,6 +210,7 @@ def import_path(
     try:
         return _import(db, target, plan, run, dry_run)
     finally:
+        run.scorer.close()
         db.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
@@ -275,6 +274,8 @@ class _Run:
         # Keys accounts.csv and features.csv name, even on bad rows: a file referring to one is not
         # told "unknown account" when the real cause (the bad row) is already reported.
         self.declared: dict[str, set[str]] = {table: set() for table in DECLARING}
+        # Notes and comments are scored in worker processes while the next rows are parsed.
+        self.scorer = Scorer()
 
     def import_file(self, fmt: FileFormat, path: Path, profile: ImportProfile) -> list[str]:
         name = path.name
@@ -306,7 +307,7 @@ class _Run:
                 if counts.read % BATCH == 0:
                     writer.keys.flush()
                     if not problems:
-                        writer.write(batch)
+                        writer.queue(batch)
                     batch = []
                     if self.progress:
                         self.progress(fmt.table, counts.read, expected)
@@ -315,7 +316,8 @@ class _Run:
                     break
             problems += writer.repeats()
             if not problems:
-                writer.write(batch)
+                writer.queue(batch)
+                writer.drain()
             if self.progress:
                 self.progress(fmt.table, counts.read, counts.read)
         except CellError as error:
@@ -333,6 +335,10 @@ class _Writer:
         self.name = name
         self.header = header
         self.file_columns = [fmt.column(column) for column in header]
+        self.cell_plan = [(c.name, c.parse, c.parse is parse_text, c.required, c.default) for c in self.file_columns]
+        # Which row checks apply (a check of a column the file does not have would only cost time).
+        self.has_account = "account_key" in header
+        self.has_feature = "feature" in header
         self.file_stored = [_stored(c.name) for c in self.file_columns]
         stored = list(self.file_stored)
         if fmt.table in SENTIMENT_SOURCES:
@@ -341,7 +347,9 @@ class _Writer:
         self.accounts: dict[str, int] = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
         self.features: dict[str, int] = dict(self.db.execute("SELECT name, id FROM features").fetchall())
         self.sql = self._statement()
+        self.values = itemgetter(*self.stored) if len(self.stored) > 1 else lambda row: (row[self.stored[0]],)
         self.keys = RepeatedKeys(self.db)
+        self.pending: tuple[list[dict[str, Any]], Callable[[], list[float | None]] | None] | None = None
         # The columns a row without an id is compared on (every column of the format but the id).
         self.content = [c for c in fmt.names if c not in fmt.key] if fmt.counted else []
         self.content_defaults = [(_stored(c), fmt.column(c).default) for c in self.content]
@@ -355,7 +363,8 @@ class _Writer:
         fixed = {_stored(c) for c in self.fmt.key}
         updates = [c for c in self.stored if c not in fixed]
         columns = ", ".join(self.stored)
-        values = ", ".join(f":{c}" for c in self.stored)
+        # Bound by position: a named parameter is looked up by a new string per row and column.
+        values = ", ".join("?" for _ in self.stored)
         if target is None:
             return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values})"
         if not updates:
@@ -393,18 +402,19 @@ class _Writer:
             return None, [f"{name}:{line}: -: row has {len(cells)} cells, the header has {len(self.header)}"]
         row: dict[str, object] = {}
         problems = []
-        for column, cell in zip(self.file_columns, cells):
+        # The loop every cell of a big file goes through: each column's parts are read once, in __init__.
+        for (column, parse, free_text, required, default), cell in zip(self.cell_plan, cells):
             # Free text keeps its spaces (a round trip must be lossless); other cells are trimmed.
-            text = cell if column.parse is parse_text else cell.strip()
-            if not text.strip():
-                if column.required:
-                    problems.append(f"{name}:{line}: {column.name}: required value is empty")
-                row[column.name] = column.default
+            text = cell if free_text else cell.strip()
+            if not (text.strip() if free_text else text):
+                if required:
+                    problems.append(f"{name}:{line}: {column}: required value is empty")
+                row[column] = default
                 continue
             try:
-                row[column.name] = column.parse(text)
+                row[column] = parse(text)
             except CellError as error:
-                problems.append(f"{name}:{line}: {column.name}: {error}")
+                problems.append(f"{name}:{line}: {column}: {error}")
         declares = DECLARING.get(self.fmt.table)
         if declares and row.get(declares) is not None:
             self.run.declared[self.fmt.table].add(str(row[declares]))
@@ -414,38 +424,45 @@ class _Writer:
             return None, problems
         return self._accept(line, row), []
 
-    def _check_row(self, row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    def _check_row(self, row: dict[str, Any]) -> list[tuple[str, str]]:
+        found = []
         table = self.fmt.table
-        account = row.get("account_key")
-        if account is not None and account not in self.accounts and account not in self.run.declared["accounts"]:
-            yield "account_key", f"unknown account '{account}' (not in the book or accounts.csv)"
-        feature = row.get("feature")
-        if feature is not None and feature not in self.features and feature not in self.run.declared["features"]:
-            yield "feature", f"unknown feature '{feature}' (add it to features.csv)"
+        if self.has_account:
+            account = row["account_key"]
+            if account is not None and account not in self.accounts and account not in self.run.declared["accounts"]:
+                found.append(("account_key", f"unknown account '{account}' (not in the book or accounts.csv)"))
+        if self.has_feature:
+            feature = row["feature"]
+            if feature is not None and feature not in self.features and feature not in self.run.declared["features"]:
+                found.append(("feature", f"unknown feature '{feature}' (add it to features.csv)"))
+        if table not in ROW_CHECKED:
+            return found
         if table == "surveys":
             low, high = SURVEY_SCALES[row["kind"]]
             if not low <= row["score"] <= high:
-                yield "score", f"{row['score']} is outside the {row['kind'].upper()} scale {low}..{high}"
+                found.append(("score", f"{row['score']} is outside the {row['kind'].upper()} scale {low}..{high}"))
         if table == "accounts" and row.get("churn_date") and row["churn_date"] < row["start_date"]:
-            yield "churn_date", f"{row['churn_date']} is before start_date {row['start_date']}"
+            found.append(("churn_date", f"{row['churn_date']} is before start_date {row['start_date']}"))
         if table == "invoices" and row["due_date"] < row["issued_date"]:
-            yield "due_date", f"{row['due_date']} is before issued_date {row['issued_date']}"
+            found.append(("due_date", f"{row['due_date']} is before issued_date {row['issued_date']}"))
         if table == "tickets" and row.get("closed_on") and row["closed_on"] < row["opened_on"]:
-            yield "closed_on", f"{row['closed_on']} is before opened_on {row['opened_on']}"
+            found.append(("closed_on", f"{row['closed_on']} is before opened_on {row['opened_on']}"))
         if table in KNOWN_NAMES and row["name"] not in self.known_names:
-            yield "name", f"unknown setting '{row['name']}' (the book has: {', '.join(sorted(self.known_names))})"
+            known = ", ".join(sorted(self.known_names))
+            found.append(("name", f"unknown setting '{row['name']}' (the book has: {known})"))
         if (
             table == "checkin_state"
             and row["action"] == "snoozed"
             and not (row.get("snoozed_until") or "") > row["day"]
         ):
-            yield "snoozed_until", f"a snooze needs a date after day {row['day']}"
+            found.append(("snoozed_until", f"a snooze needs a date after day {row['day']}"))
+        return found
 
     def _waits_for_a_bad_row(self, row: dict[str, Any]) -> bool:
         """Whether the row names an account or feature that a rejected row of this run declares:
         the run fails on that row's own message, so this one adds no second message."""
-        return (row.get("account_key") is not None and row["account_key"] not in self.accounts) or (
-            row.get("feature") is not None and row["feature"] not in self.features
+        return (self.has_account and row["account_key"] is not None and row["account_key"] not in self.accounts) or (
+            self.has_feature and row["feature"] is not None and row["feature"] not in self.features
         )
 
     def _accept(self, line: int, row: dict[str, Any]) -> dict[str, Any] | None:
@@ -474,7 +491,7 @@ class _Writer:
         if "feature_id" in stored:
             stored["feature_id"] = self.features[row["feature"]]
         if self.fmt.table in SENTIMENT_SOURCES:
-            stored["text_sentiment"] = _sentiment(*(row.get(c) for c in SENTIMENT_SOURCES[self.fmt.table]))
+            stored["text_sentiment"] = None  # scored per batch (`queue`)
         return stored
 
     def repeats(self) -> list[str]:
@@ -485,12 +502,32 @@ class _Writer:
             for repeat in self.keys.repeats()
         ]
 
-    def write(self, rows: list[dict[str, Any]]) -> None:
+    def queue(self, rows: list[dict[str, Any]]) -> None:
+        """Write the batch queued before and queue this one: its texts are scored meanwhile."""
         if not rows:
             return
+        scores = None
+        if self.fmt.table in SENTIMENT_SOURCES:
+            sources = SENTIMENT_SOURCES[self.fmt.table]
+            scores = self.run.scorer.submit([tuple(row.get(c) for c in sources) for row in rows])
+        self.drain()
+        self.pending = (rows, scores)
+
+    def drain(self) -> None:
+        """Write the queued batch, if any."""
+        if self.pending is None:
+            return
+        rows, scores = self.pending
+        self.pending = None
+        if scores is not None:
+            for row, score in zip(rows, scores()):
+                row["text_sentiment"] = score
+        self.write(rows)
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
         # The run's change is bulk: its new rows are recorded as ranges, not row by row.
         after = history.last_rowid(self.db, self.fmt.table)
-        self.run.changes[self.fmt.table] += self.db.conn.executemany(self.sql, rows).rowcount
+        self.run.changes[self.fmt.table] += self.db.conn.executemany(self.sql, map(self.values, rows)).rowcount
         history.record_inserts(self.db, self.fmt.table, after)
         search.index_inserts(self.db.conn, self.fmt.table, after)
         if self.fmt.table == "accounts":
