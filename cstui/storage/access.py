@@ -14,3 +14,8 @@ OperationalError = sqlite3.OperationalError  # raised when the book is locked pa
 def is_busy(error: sqlite3.OperationalError) -> bool:
     """True when the error says another connection holds the book (locked or busy)."""
     return "locked" in str(error) or "busy" in str(error)
+
+
+def is_interrupted(error: sqlite3.OperationalError) -> bool:
+    """True when the query was stopped by `Connection.interrupt` (a newer one superseded it)."""
+    return str(error) == "interrupted"

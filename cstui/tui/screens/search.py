@@ -8,7 +8,6 @@ only the lines in view. Book text is shown as `Text(visible(...))` and the match
 by offset, never by markup.
 """
 
-import sqlite3
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from textual.worker import get_current_worker
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
+from cstui.storage import access
 from cstui.storage.access import Conn
 from cstui.storage.book_file import BookGone
 from cstui.storage.search import Found, Hit, Kind, Order, by_account, find
@@ -138,8 +138,8 @@ class SearchScreen(Screen[None]):
                 found, error = find(self._connection(), query, limit=LIMIT), None
             except UserError as problem:
                 found, error = Found([], Order.BEST), str(problem)
-            except sqlite3.OperationalError as problem:
-                if str(problem) == "interrupted":
+            except access.OperationalError as problem:
+                if access.is_interrupted(problem):
                     return  # by `_interrupt`: a newer query is on its way, or the screen is closing
                 raise
         if not worker.is_cancelled:
