@@ -4,6 +4,7 @@ import os
 import threading
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -151,7 +152,9 @@ class DashboardScreen(BookScreen["Dashboard"]):
 
     def show(self, data: "Dashboard") -> None:
         report = data.report
-        self.data = data
+        # Every account's breakdown went to the app to be stored as today's snapshot; the screen keeps
+        # only what it shows (at 30,000 accounts the breakdowns are tens of MB held for nothing).
+        self.data = replace(data, health=None)
         for fid, _, window, value, pattern in FIGURES:
             card = self.query_one(f"#fig-{fid}", Figure)
             responses = SAMPLES[fid](report) if fid in SAMPLES else None
