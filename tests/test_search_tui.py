@@ -321,3 +321,21 @@ async def test_a_key_typed_while_a_query_runs_interrupts_it(demo_path, monkeypat
             await pilot.pause(0.01)
         assert calls == ["started", "interrupted"]
         assert app.screen.shown == ("slows", app.book_version)
+
+
+async def test_leaving_the_search_does_not_wait_for_a_running_query(demo_path):
+    """The screen closes at once while a query holds its connection (that worker may be waiting for the
+    UI thread, to report a lost book); the query's worker closes the connection when it ends."""
+    app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+f")
+        screen = app.screen
+        assert isinstance(screen, search_screen.SearchScreen)
+        screen._querying.acquire()  # as a running query does
+        try:
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is not screen and screen._closing
+        finally:
+            screen._querying.release()

@@ -144,10 +144,11 @@ class DashboardScreen(BookScreen["Dashboard"]):
         data = views.dashboard(conn, self.app.as_of)
         if data.health is not None:  # computed now, not read from the store
             self.post_message(self.Scored(self.app.as_of, data))
+            # issue 15: the day's check-in prepared ahead (only for a new version: the check-in's modules
+            # are not loaded on the way to an unchanged book's figures)
+            from cstui.tui.screens.checkin import checkin_ahead
 
-        from cstui.tui.screens.checkin import checkin_ahead  # issue 15: the day's check-in prepared ahead
-
-        checkin_ahead(self.app, data)
+            checkin_ahead(self.app, data)
         return data
 
     def show(self, data: "Dashboard") -> None:

@@ -79,6 +79,7 @@ class SearchScreen(Screen[None]):
         self._conn: Conn | None = None  # the workers' connection, one query at a time (`_querying`)
         self._open = ExitStack()
         self._querying = threading.Lock()
+        self._closing = False  # the screen is gone: whoever holds `_querying` last closes the connection
         self._said = HINT  # the status line's text
 
     def compose(self) -> ComposeResult:
@@ -99,10 +100,19 @@ class SearchScreen(Screen[None]):
             self.reload()  # a note logged on the account screen opened from here is found on the way back
 
     def on_unmount(self) -> None:
+        """Close the screen's connection, without waiting for a running query: its worker may itself be
+        waiting for the UI thread (to report a lost book), so the worker closes it when it ends."""
+        self._closing = True
         self._interrupt()
-        with self._querying:
-            self._open.close()
-            self._conn = None
+        if self._querying.acquire(blocking=False):
+            try:
+                self._close()
+            finally:
+                self._querying.release()
+
+    def _close(self) -> None:
+        self._open.close()
+        self._conn = None
 
     def reload(self) -> None:
         """Run the query (again); the app calls this on the current screen after every write."""
@@ -120,7 +130,7 @@ class SearchScreen(Screen[None]):
         it opened); checked again before each query, as the app checks before each load."""
         if self._conn is not None:
             try:
-                self.app.book.identity.check()
+                self.app.opened.identity.check()
                 return self._conn
             except BookGone:
                 self._open.close()
@@ -132,16 +142,20 @@ class SearchScreen(Screen[None]):
     def run_query(self, query: str, version: int) -> None:
         worker = get_current_worker()
         with self._querying:
-            if worker.is_cancelled:
-                return  # a newer key was typed while this one waited
             try:
-                found, error = find(self._connection(), query, limit=LIMIT), None
-            except UserError as problem:
-                found, error = Found([], Order.BEST), str(problem)
-            except access.OperationalError as problem:
-                if access.is_interrupted(problem):
-                    return  # by `_interrupt`: a newer query is on its way, or the screen is closing
-                raise
+                if worker.is_cancelled or self._closing:
+                    return  # a newer key was typed while this one waited, or the screen is gone
+                try:
+                    found, error = find(self._connection(), query, limit=LIMIT), None
+                except UserError as problem:
+                    found, error = Found([], Order.BEST), str(problem)
+                except access.OperationalError as problem:
+                    if access.is_interrupted(problem):
+                        return  # by `_interrupt`: a newer query is on its way, or the screen is closing
+                    raise
+            finally:
+                if self._closing:
+                    self._close()
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_results, query, version, found, error)
 
