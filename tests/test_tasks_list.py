@@ -238,3 +238,15 @@ async def test_help_on_the_task_list_shows_its_keys_not_the_list_widget_s(tasks_
         actions = {action for _, action in rows}
         assert not {"Cursor up", "Cursor down", "Page Left", "Select", "Top", "Bottom", "Screen down"} & actions
         assert len(rows) == len(set(rows))
+
+
+def test_a_column_is_as_wide_as_its_text_is_drawn():
+    """A control character is drawn written out (`visible`), so the column is measured on that, not on
+    the raw text: such a title is not cut while there is room."""
+    from cstui.storage.tasklist import Due, OpenTask, Origin
+    from cstui.tui.widgets.task_table import FIELDS, natural_widths
+
+    title = "Call\x1b[31m back"  # drawn as 'Call\x1b[31m back' with the escape written out
+    task = OpenTask(1, 1, "ACC-1", "Acme", title, "2026-11-26", "2026-11-20", Due.TODAY, Origin.MANUAL, None, None)
+    widths = dict(zip([f.label for f in FIELDS], natural_widths([task]), strict=True))
+    assert widths["Task"] == len(visible(title, one_line=True)) > len(title)

@@ -46,10 +46,15 @@ FIELDS = (
 )
 
 
+def shown(text: str) -> str:
+    """A cell's text as drawn (control characters written out), so widths fit what is on screen."""
+    return book_text(text).plain
+
+
 def natural_widths(tasks: list[OpenTask]) -> tuple[int, ...]:
-    """Each column's width for its longest text (or its label), at most the column's most."""
+    """Each column's width for its longest text as drawn (or its label), at most the column's most."""
     return tuple(
-        min(field.most, max([cell_len(field.label), *(cell_len(s) for s in {field.text(t) for t in tasks})]))
+        min(field.most, max([cell_len(field.label), *(cell_len(s) for s in {shown(field.text(t)) for t in tasks})]))
         for field in FIELDS
     )
 
