@@ -116,6 +116,18 @@ def joined_blanks(segments: list[Segment]) -> list[Segment]:
     return joined
 
 
+# The cursor keys of a line-API list (this one and the search results): hidden from the footer and help,
+# which list only the keys a screen declares.
+CURSOR_BINDINGS = [
+    Binding("up", "cursor(-1)", show=False),
+    Binding("down", "cursor(1)", show=False),
+    Binding("pageup", "page(-1)", show=False),
+    Binding("pagedown", "page(1)", show=False),
+    Binding("home,ctrl+home", "first", show=False),
+    Binding("end,ctrl+end", "last", show=False),
+]
+
+
 class LineList(ScrollView, Generic[RowT], can_focus=True):
     """The rows passed to `show_rows`, scrolled as one list under a fixed header.
 
@@ -169,15 +181,7 @@ class LineList(ScrollView, Generic[RowT], can_focus=True):
     }
     """
 
-    BINDINGS = [
-        Binding("enter", "select", show=False),
-        Binding("up", "cursor(-1)", show=False),
-        Binding("down", "cursor(1)", show=False),
-        Binding("pageup", "page(-1)", show=False),
-        Binding("pagedown", "page(1)", show=False),
-        Binding("home,ctrl+home", "first", show=False),
-        Binding("end,ctrl+end", "last", show=False),
-    ]
+    BINDINGS = [Binding("enter", "select", show=False), *CURSOR_BINDINGS]
 
     class Selected(Message):
         """`enter`, or a click on the cursor row: this row is chosen."""

@@ -21,6 +21,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from cstui.tui.widgets.line_list import CURSOR_BINDINGS
+
 RowT = TypeVar("RowT")
 
 
@@ -55,15 +57,7 @@ class ResultList(ScrollView, Generic[RowT], can_focus=True):
     }
     """
 
-    BINDINGS = [
-        Binding("enter", "select", "Open", show=False),
-        Binding("up", "cursor(-1)", show=False),
-        Binding("down", "cursor(1)", show=False),
-        Binding("pageup", "page(-1)", show=False),
-        Binding("pagedown", "page(1)", show=False),
-        Binding("home", "first", show=False),
-        Binding("end", "last", show=False),
-    ]
+    BINDINGS = [Binding("enter", "select", "Open", show=False), *CURSOR_BINDINGS]
 
     class Selected(Message):
         """`enter` or a click on a row: open the row at `index`."""
