@@ -60,29 +60,43 @@ def _look_inside(path: Path) -> tuple[int, int, bool]:
     POSIX lock this process holds on it, including those of the app's own live connections.
     """
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            if app_id != 0:
-                return app_id, 0, False
-            objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            has_log = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
-            ).fetchone()
-            ours = bool(has_log) and bool(
-                conn.execute(
-                    "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? LIMIT 1", [MIGRATION_SET]
-                ).fetchone()
-            )
-            return app_id, objects, ours
-        finally:
-            conn.close()
+        return _read_inside(f"{path.resolve().as_uri()}?mode=ro&immutable=1")
     except sqlite3.DatabaseError as error:
-        what = "not an SQLite database" if "not a database" in str(error) else f"SQLite cannot read it: {error}"
-        raise UserError(
-            f"{path}: not a cstui book ({what}); cstui left it untouched. "
-            f"If it was your book, `cstui doctor --db {path}` checks it."
-        ) from None
+        if not path.with_name(path.name + "-wal").exists():
+            raise _not_a_book(path, error) from None
+    # A crash during a checkpoint leaves the main file readable only with its WAL, which `immutable`
+    # ignores: read it once more through a plain read-only handle, which applies the WAL (rare: only
+    # after such a crash, and before this process has the book open).
+    try:
+        return _read_inside(f"{path.resolve().as_uri()}?mode=ro")
+    except sqlite3.DatabaseError as error:
+        raise _not_a_book(path, error) from None
+
+
+def _not_a_book(path: Path, error: sqlite3.DatabaseError) -> UserError:
+    what = "not an SQLite database" if "not a database" in str(error) else f"SQLite cannot read it: {error}"
+    return UserError(
+        f"{path}: not a cstui book ({what}); cstui left it untouched. "
+        f"If it was your book, `cstui doctor --db {path}` checks it."
+    )
+
+
+def _read_inside(uri: str) -> tuple[int, int, bool]:
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != 0:
+            return app_id, 0, False
+        objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        has_log = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+        ).fetchone()
+        ours = bool(has_log) and bool(
+            conn.execute("SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? LIMIT 1", [MIGRATION_SET]).fetchone()
+        )
+        return app_id, objects, ours
+    finally:
+        conn.close()
 
 
 def classify(path: Path) -> FileKind:
