@@ -62,6 +62,7 @@ def test_kill_9_while_saving_1000_notes_loses_no_acknowledged_note(book_path):
         acknowledged += [int(line) for line in child.stdout.read().split()]
         child.stdout.close()
         child.wait()
+        assert child.returncode in (0, -signal.SIGKILL), "the saver could not reopen the book after a kill"
         kills += child.returncode == -signal.SIGKILL
     db = connect(book_path)
     stored = {i for (i,) in db.execute("SELECT id FROM interactions")}
