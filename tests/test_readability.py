@@ -140,7 +140,18 @@ def test_cli_takes_account_keys_and_segments_in_any_case(cli, demo_path):
     assert smb.code == small.code == 0 and small.out == smb.out
     assert cli("history", "--account", "acc-1047", "--db", str(demo_path)).code == 0
     added = cli(
-        "task", "add", "--account", "acc-1047", "--title", "Call back", "--due", "2026-12-01", "--db", str(demo_path)
+        "task",
+        "add",
+        "--account",
+        "acc-1047",
+        "--title",
+        "Call back",
+        "--due",
+        "2026-12-01",
+        "--db",
+        str(demo_path),
+        "--as-of",
+        "2026-11-24",
     )
     assert added.code == 0, added.err
 

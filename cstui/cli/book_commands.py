@@ -1,13 +1,13 @@
 """Commands that create and fill the book: init, demo, import, migrate."""
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cstui.cli import import_commands
-from cstui.cli.common import AsOfOption, DbOption, as_of_date, book_path, open_book
+from cstui.cli.common import AsOfOption, DbOption, as_of_date, book_path, db_option, open_book
 from cstui.errors import UserError
 from cstui.storage import connection
 from cstui.storage.book_file import FileKind, classify
@@ -32,12 +32,7 @@ def init(db: DbOption = None) -> None:
     typer.echo(f"book ready: {path} ({len(applied_steps(book.conn))} schema steps)")
 
 
-DemoDbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", help="Where to build the demo book (default: demo.db in cstui's data dir).", show_default=False
-    ),
-]
+DemoDbOption = Annotated[Path | None, db_option("Where to build the demo book (default: demo.db in cstui's data dir).")]
 
 
 def demo(
@@ -68,7 +63,7 @@ def demo(
         return
     from cstui.cli.main import launch
 
-    launch(book.conn, path, today if as_of else date.today())
+    launch(book.conn, path, today)
 
 
 def _set_aside_demo_book(path: Path) -> None:

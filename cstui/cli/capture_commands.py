@@ -1,10 +1,10 @@
 """Quick capture from the shell or a script: `cstui survey add` and `cstui note add`."""
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
+from cstui import clock
 from cstui.cli.common import DbOption, open_book
 from cstui.errors import UserError
 from cstui.storage import writes
@@ -36,7 +36,7 @@ def survey_add(
     book = open_book(db)
     try:
         new_id = writes.add_survey(
-            book, account, kind.lower(), score, on or date.today().isoformat(), comment=comment, contact_email=contact
+            book, account, kind.lower(), score, on or clock.today().isoformat(), comment=comment, contact_email=contact
         )
     except writes.FieldError as error:
         if error.field_name != "date":

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cstui import clock
 from cstui.cli import args as cli_args
 from cstui.errors import UserError
 
@@ -102,11 +103,14 @@ def main(argv: list[str] | None = None) -> None:
     """Run one command; every user mistake or unlucky machine ends in one line on stderr and exit 1."""
     cli_args.tolerant_output()
     cli_args.opened.clear()
+    cli_args.given.db = cli_args.given.as_of = None
+    clock.pin(None)
     try:
-        args = sys.argv[1:] if argv is None else argv
+        args = cli_args.hoist_book_options(sys.argv[1:] if argv is None else argv)
         if opens_the_app(args):
             options = app_options(args)
             db = options.get("--db")
+            cli_args.pin_today(options.get("--as-of"))
             open_app(Path(db) if db is not None else None, options.get("--as-of"))
         else:
             _run_command(args)
@@ -134,6 +138,8 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as error:  # a file the command reads or writes: missing, forbidden, disk full
         name = error.filename or (cli_args.opened[-1] if cli_args.opened else "")
         _fail(f"{name}: {error.strerror or error}")
+    finally:  # one command's day ends with it (tests and the app run many in one process)
+        clock.pin(None)
 
 
 def _run_command(args: list[str]) -> None:

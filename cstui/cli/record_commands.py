@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cstui import clock
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.readmodels import tasks
 from cstui.readmodels.tasks import DueFilter
@@ -180,9 +181,7 @@ def task_done(
     db: DbOption = None,
 ) -> None:
     """Mark a task done."""
-    from datetime import date
-
-    task = records.set_task_done(open_book(db), task_id, on or date.today().isoformat())
+    task = records.set_task_done(open_book(db), task_id, on or clock.today().isoformat())
     _show(task, as_json, f"task {task.id} done on {task.done_on}")
 
 

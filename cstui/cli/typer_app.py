@@ -24,9 +24,15 @@ app = typer.Typer(
 def open_app(
     ctx: typer.Context,
     db: DbOption = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Open the book as of this date.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Open the book, or run the command, as of this date.")
+    ] = None,
 ) -> None:
-    """Bare `cstui` opens the app on the book."""
+    """Bare `cstui` opens the app on the book; before a command, the book and the day for that command."""
+    from cstui.cli.args import given, pin_today
+
+    given.db, given.as_of = (str(db) if db is not None else None), as_of
+    pin_today(as_of)
     if ctx.invoked_subcommand is None:
         from cstui.cli.main import open_app as open_the_app
 

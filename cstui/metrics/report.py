@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
+from cstui import clock
 from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import EVERYONE, Conn, Period, Scope, trailing
 from cstui.metrics.health import Breakdown, Scored, account_health, band_counts, health_for_accounts
@@ -220,7 +221,7 @@ def _windows(w: dict[str, Period]) -> Windows:
 def report_date(as_of: date | None, period: Period | None) -> date:
     if period is not None:
         return period.end - timedelta(days=1)
-    return as_of or date.today()
+    return as_of or clock.today()
 
 
 def sentiment_trend(conn: Conn, as_of: date, scope: Scope = EVERYONE, months: int = 12) -> list[MonthMood]:

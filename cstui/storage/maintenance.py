@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from cstui import clock
 from cstui.errors import UserError
 from cstui.metrics.config_rules import config_problems
 from cstui.safe_text import visible
@@ -218,7 +219,7 @@ def checkup(path: Path, today: date | None = None) -> Checkup:
         conn = _read_only(path)
         conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged text is shown, not fatal
         try:
-            result.problems += value_problems(conn, path, today or date.today())
+            result.problems += value_problems(conn, path, today or clock.today())
         except sqlite3.DatabaseError as error:
             result.problems.append(f"SQLite could not read every value of the book ({error})")
         finally:

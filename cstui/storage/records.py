@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cstui import clock
 from cstui.errors import UserError
 from cstui.sentiment import text_sentiment
 from cstui.storage.connection import write_transaction
@@ -293,7 +294,7 @@ def add_account(db: Database, key: str, fields: AccountFields, today: date | Non
     values = {"key": key, **_account_values(fields)}
     if "name" not in values:
         raise UserError("name: an account needs a name")
-    values.setdefault("start_date", (today or date.today()).isoformat())
+    values.setdefault("start_date", (today or clock.today()).isoformat())
     _check_churn(values["start_date"], values.get("churn_date"))
     with write_transaction(db, change=f"account {key} added"):
         if db.execute("SELECT 1 FROM accounts WHERE key = ?", [key]).fetchone():
@@ -367,7 +368,7 @@ def edit_note(db: Database, note_id: int, fields: NoteFields, today: date | None
     """Change a logged conversation; its text sentiment is recomputed when its words change, and
     the scores given on the call move with its date."""
     current = get_note(db, note_id)
-    today = today or date.today()
+    today = today or clock.today()
     values: dict[str, Any] = {}
     if fields.occurred_on is not None:
         values["occurred_on"] = _not_future("date", fields.occurred_on, today)
@@ -427,7 +428,7 @@ def edit_survey(db: Database, survey_id: int, fields: SurveyFields, today: date 
         values["kind"] = kind
         values["score"] = check_score(kind, current.score if fields.score is None else fields.score)
     if fields.responded_on is not None:
-        values["responded_on"] = _not_future("date", fields.responded_on, today or date.today())
+        values["responded_on"] = _not_future("date", fields.responded_on, today or clock.today())
     if fields.comment is not None:
         values["comment"] = _optional(fields.comment)
         values["text_sentiment"] = text_sentiment(values["comment"])
@@ -451,7 +452,7 @@ def delete_survey(db: Database, survey_id: int) -> SurveyResponse:
 
 def add_task(db: Database, account_key: str, title: str, due_on: str, today: date | None = None) -> Task:
     """A follow-up created today (the day it is typed), due today or later."""
-    today = today or date.today()
+    today = today or clock.today()
     title = _required("title", title)
     due = check_date("due date", due_on)
     if due < today.isoformat():
@@ -491,7 +492,7 @@ def set_task_done(db: Database, task_id: int, done_on: str | None, today: date |
     else:
         if current.done_on is not None:
             raise UserError(f"task {task_id}: already done on {current.done_on} (`cstui task undone {task_id}`)")
-        done_on = _not_future("done date", done_on, today or date.today())
+        done_on = _not_future("done date", done_on, today or clock.today())
         change = f"task {task_id} done"
     with write_transaction(db, change=change):
         db.execute("UPDATE tasks SET done_on = ? WHERE id = ?", [done_on, task_id])

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlite_utils import Database
 
+from cstui import clock
 from cstui.errors import UserError
 from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import CellError, parse_amount
@@ -63,7 +64,7 @@ def set_call(
     today: date | None = None,
 ) -> RenewalCall:
     """Record the call on the account's next renewal (its renewal date, today or later)."""
-    today = today or date.today()
+    today = today or clock.today()
     account = get_account(db, account_key)
     chosen = parse_call(call)
     if account.churn_date is not None and account.churn_date < today.isoformat():

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from sqlite_utils import Database
 
+from cstui import clock
 from cstui.errors import UserError
 from cstui.sentiment import text_sentiment
 from cstui.storage import resolve
@@ -105,7 +106,7 @@ class Feedback:
     scores: dict[str, int] = field(default_factory=dict)  # kind -> score given on the call
     follow_up_title: str | None = None
     follow_up_on: str | None = None
-    typed_on: str = field(default_factory=lambda: date.today().isoformat())  # the follow-up's created date
+    typed_on: str = field(default_factory=lambda: clock.today().isoformat())  # the follow-up's created date
 
 
 def parse_feedback(
@@ -115,7 +116,7 @@ def parse_feedback(
 
     A conversation is dated today or earlier, and its follow-up is due on or after its date.
     """
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict[str, str] = {}
     value = {k: (v or "").strip() for k, v in fields.items()}
 
@@ -251,7 +252,7 @@ def add_survey(
 ) -> int:
     """Record one survey response that arrived outside a call, dated today or earlier."""
     score = check_score(kind, score)
-    responded_on = check_date("date", responded_on, not_after=today or date.today())
+    responded_on = check_date("date", responded_on, not_after=today or clock.today())
     contact_email = check_email("contact email", contact_email)
     with write_transaction(db, change=f"survey added for {account_key}: {kind.upper()} {score}"):
         acct = account_id(db, account_key)
