@@ -28,9 +28,22 @@ def book_path(tmp_path) -> Path:
     return tmp_path / "book.db"
 
 
+@pytest.fixture(scope="session")
+def empty_master(tmp_path_factory) -> Path:
+    """One empty book with every schema step applied: migrating a fresh book per test cost 0.35-0.6 s."""
+    path = tmp_path_factory.mktemp("empty") / "empty.db"
+    db = connect(path, create=True)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
 @pytest.fixture
-def book(book_path):
-    db = connect(book_path, create=True)
+def book(book_path, empty_master):
+    """A private empty book (a copy of `empty_master`, as `cstui init` would have made it)."""
+    shutil.copyfile(empty_master, book_path)
+    os.chmod(book_path, 0o600)
+    db = connect(book_path)
     yield db
     db.conn.close()
 

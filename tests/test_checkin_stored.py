@@ -115,8 +115,10 @@ def test_a_review_keeps_the_findings_and_a_new_fact_is_seen(book, tmp_path, monk
     scores_on = partial(current_scores, book.conn)
     queue, kept = checkin_day.checkin(book.conn, TODAY, scores_on)
     assert kept.fresh
-    store(book, kept)
     changes = book.execute("SELECT count(*) FROM changes").fetchone()[0]
+    stored = book.execute("SELECT count(*) FROM checkin_findings").fetchone()[0]
+    store(book, kept)
+    assert book.execute("SELECT count(*) FROM checkin_findings").fetchone()[0] > stored  # the findings were kept
     assert changes == book.execute("SELECT count(*) FROM changes").fetchone()[0]  # derived: no change recorded
 
     def rules_must_not_run(*args, **kwargs):

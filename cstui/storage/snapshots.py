@@ -34,13 +34,6 @@ def save_snapshots(db: Database, rows: Iterable[SnapshotRow]) -> int:
     return len(values)
 
 
-def has_snapshot(conn: sqlite3.Connection, day: date) -> bool:
-    """Whether any account has a snapshot stored for `day`."""
-    return (
-        conn.execute("SELECT 1 FROM health_snapshots WHERE as_of = ? LIMIT 1", [day.isoformat()]).fetchone() is not None
-    )
-
-
 def latest_before(conn: sqlite3.Connection, account_id: int, before: date) -> SnapshotRow | None:
     """The latest stored snapshot of an account dated before `before`."""
     row = conn.execute(

@@ -14,7 +14,6 @@ from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart, headline
 
-RANGES = {"3": 3, "6": 6, "1": 12, "2": 24}
 WIDE = 160  # at this width and more, the charts sit in a 4 x 2 grid
 # While months are computed, the charts are redrawn with the months so far at most this often, and
 # never while the last such drawing waits: drawing eight charts takes the UI thread longer than
