@@ -8,13 +8,20 @@ file needs on top of it:
   answers with a list of every occurrence: 34 million for a FREQ=SECONDLY rule over a year. Here
   each rule is walked lazily from its first occurrence instead, and a series stops with `Runaway`
   after `MAX_OCCURRENCES` in the window or `MAX_STEPS` walked to reach its end.
+- **A deadline.** A rule whose parts never meet (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) yields
+  nothing, so no count stops it: dateutil walks it day by day to the year 9999 (17 s for DAILY,
+  36 s for SECONDLY). A series still expanding after `MAX_SECONDS` is given up, by a timer signal
+  (the CLI expands on its main thread; elsewhere signals cannot be used and the counts alone apply).
 - **The instance.** Every occurrence is identified by its series' UID and its RECURRENCE-ID, the
   start the rule gave it before any edit. The expander's occurrences carry the RECURRENCE-ID of the
   component they were made from, which for every occurrence after a THISANDFUTURE edit is the
   edit's own: they would all share one key. `Instance.instance` is the start before the edit's move.
 """
 
+import signal
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from recurring_ical_events.adapters.event import EventAdapter
@@ -23,6 +30,7 @@ from recurring_ical_events.series import Series
 
 MAX_OCCURRENCES = 1_000  # per series, in the window asked for
 MAX_STEPS = 50_000  # occurrences walked from a series' first one to the window's end
+MAX_SECONDS = 5  # a rule whose parts never meet (30 February) yields nothing: dateutil walks to 9999
 
 
 class Runaway(Exception):
@@ -74,12 +82,32 @@ class _Series(Series):
         return Instance(adapter, start, end, sequence=self.sequence)
 
 
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise `Runaway` in the block after `seconds` (on the main thread; elsewhere, no deadline)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def give_up(signum, frame) -> None:
+        raise Runaway(f"still expanding after {seconds:g} s (the cap per series)")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def expand(events: list, start: datetime, stop: datetime) -> list[Instance]:
     """The occurrences of one series (every VEVENT of one UID) from `start` to `stop`.
 
     Raises `Runaway` past the caps, and whatever the expander raises on a series it cannot read."""
-    series = _Series([EventAdapter(event) for event in events])
-    rules = getattr(series.recurrence, "rrules", None)
-    if rules is not None:  # a series of edits alone has no rules
-        series.recurrence.rrules = [_Bounded(rule) for rule in rules]
-    return [occurrence for occurrence in series.between(start, stop) if isinstance(occurrence, Instance)]
+    with _deadline(MAX_SECONDS):
+        series = _Series([EventAdapter(event) for event in events])
+        rules = getattr(series.recurrence, "rrules", None)
+        if rules is not None:  # a series of edits alone has no rules
+            series.recurrence.rrules = [_Bounded(rule) for rule in rules]
+        return [occurrence for occurrence in series.between(start, stop) if isinstance(occurrence, Instance)]
