@@ -330,3 +330,12 @@ def test_a_rule_that_never_matches_is_given_up_in_seconds(acme_book, cli, tmp_pa
     assert "cal.ics: event never: still expanding after 5 s (the cap per series), not stored" in result.err
     assert time.monotonic() - began < 15
     assert one(acme_book, "SELECT summary FROM interactions") == [("Good call",)]
+
+
+def test_an_event_dated_outside_the_range_is_listed_not_stored(acme_book, cli, tmp_path):
+    cal = tmp_path / "cal.ics"
+    cal.write_bytes(ics(GOOD, event("far", "DTSTART:36090630T100000Z", None, "Far away", ME, ANA)))
+    result = run(cli, acme_book, str(cal))
+    assert result.code == 2, result.err
+    assert "cal.ics: event far: dated 3609-06-30, outside the dates cstui works with" in result.err
+    assert one(acme_book, "SELECT summary FROM interactions") == [("Good call",)]
