@@ -10,15 +10,10 @@ from datetime import date
 from pathlib import Path
 
 from cstui import clock
+from cstui.date_range import EARLIEST_DATE, LATEST_DATE  # every date the CLI accepts lies here
 from cstui.errors import UserError
 from cstui.storage.connection import default_book_path
 from cstui.storage.csv_format import CellError, parse_date
-
-# Every date the CLI accepts (--as-of, --period, --date ...) lies in this range: wide enough for
-# any book, narrow enough that the engine's date arithmetic (windows, horizons, month-ends) never
-# overflows Python's date and no computation runs over thousands of years.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2199, 12, 31)
 
 opened: list[Path] = []  # the books this command opened, so an error met later can name the book
 

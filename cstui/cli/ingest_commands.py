@@ -16,7 +16,8 @@ from cstui.safe_text import visible
 if TYPE_CHECKING:
     from cstui.storage.ingest_store import IngestResult
 
-SHOWN = 20  # internal and unmatched items listed per kind unless --all
+SHOWN = 20  # internal, unmatched and skipped items listed per kind unless --all
+SKIPPED_EXIT = 2  # the exit status of a run that stored what it could read and skipped the rest
 
 
 def register(app: typer.Typer) -> None:
@@ -64,7 +65,10 @@ def ingest(
     show_all: Annotated[bool, typer.Option("--all", help="List every internal and unmatched item.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Turn calendar meetings and mail into interactions, matched to accounts; all-or-nothing."""
+    """Turn calendar meetings and mail into interactions, matched to accounts.
+
+    An event or message that cannot be read is skipped and listed, the rest stored (exit status 2);
+    a path or file that cannot be read rejects the run (exit status 1, the book unchanged)."""
     from cstui.ingest.files import ReadOptions
     from cstui.storage.ingest_store import ingest_paths
 
@@ -79,14 +83,18 @@ def ingest(
     book = open_book(db)
     result = ingest_paths(book, paths, options, me.strip().lower() if me else None, add_contacts=add_contacts)
     _report(result, paths, show_all)
+    _skipped(result, show_all)
 
 
 def _report(result: "IngestResult", paths: list[Path], show_all: bool) -> None:
     for path, n in result.files.items():
+        skipped = f", {n.skipped} skipped" if n.skipped else ""
         typer.echo(
             f"{visible(path, one_line=True)}: {n.meetings} meetings, {n.emails} emails stored, "
-            f"{n.already} already there, {n.internal} internal, {n.unmatched} unmatched"
+            f"{n.already} already there, {n.internal} internal, {n.unmatched} unmatched{skipped}"
         )
+    for note in result.notes:  # a library's warning, said once, in plain words
+        typer.echo(visible(note, one_line=True))
     for title, matches in (("internal, not stored", result.internal), ("unmatched, not stored", result.unmatched)):
         if not matches:
             continue
@@ -111,6 +119,20 @@ def _report(result: "IngestResult", paths: list[Path], show_all: bool) -> None:
         if not result.contacts_added:
             again = " ".join(shlex.quote(os.fspath(p)) for p in paths)
             typer.echo(visible(f"add them with: cstui ingest {again} --add-contacts", one_line=True))
+
+
+def _skipped(result: "IngestResult", show_all: bool) -> None:
+    """The items left out, on stderr, then exit 2: the rest is stored, and scripts can tell."""
+    if not result.skipped:
+        return
+    typer.echo("skipped, not stored:", err=True)
+    for problem in result.skipped if show_all else result.skipped[:SHOWN]:
+        typer.echo(visible(f"  {problem}", one_line=True), err=True)
+    if not show_all and len(result.skipped) > SHOWN:
+        typer.echo(f"  ... and {len(result.skipped) - SHOWN} more (--all lists every one)", err=True)
+    count = len(result.skipped)
+    typer.echo(f"cstui: {count} {'item' if count == 1 else 'items'} skipped; everything else is stored", err=True)
+    raise typer.Exit(SKIPPED_EXIT)
 
 
 TIME_DAYS = 90  # the default period: the trailing 90 days

@@ -1,7 +1,7 @@
 """The typed records a parsed file yields, shared by the parsers, the matcher and the store."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -47,7 +47,7 @@ class Item:
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a file (or one item in it) cannot be ingested."""
+    """Why a file (or one item in it) cannot be ingested, or a note about it."""
 
     path: Path
     item: str
@@ -55,6 +55,27 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.item}: {self.reason}"
+
+
+@dataclass
+class FileRead:
+    """What one file gave: its items, the items skipped (each with why), notes (library warnings,
+    one line each), or `refused` when the file itself cannot be read, which rejects the run."""
+
+    items: list[Item] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    refused: Problem | None = None
+
+
+def without_nul(text: str) -> str:
+    """`text` without NUL characters, which SQLite tools and terminals cut text at."""
+    return text.replace("\x00", "")
+
+
+def one_line(text: str) -> str:
+    """A summary or a name: NULs dropped, runs of white space made one space."""
+    return " ".join(without_nul(text).split())
 
 
 def stable_hash(*parts: str) -> str:
@@ -66,8 +87,8 @@ def unique_people(people: list[Person]) -> tuple[Person, ...]:
     """Each address once (case-insensitive), the first display name seen kept."""
     seen: dict[str, Person] = {}
     for person in people:
-        email = person.email.strip().lower()
+        email = one_line(person.email).lower()
         if "@" not in email or email in seen:
             continue
-        seen[email] = Person(email, (person.name or "").strip() or None)
+        seen[email] = Person(email, one_line(person.name or "") or None)
     return tuple(seen.values())

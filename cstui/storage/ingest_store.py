@@ -13,7 +13,7 @@ from typing import cast
 from sqlite_utils import Database
 
 from cstui.ingest.files import IngestFailed, ReadOptions, read_paths
-from cstui.ingest.items import Item, ItemKind, Person
+from cstui.ingest.items import Item, ItemKind, Person, Problem
 from cstui.ingest.match import COMMON_PROVIDERS, Directory, Match, Verdict, classify
 from cstui.sentiment import text_sentiment
 from cstui.storage.connection import write_transaction
@@ -26,6 +26,7 @@ class FileCounts:
     already: int = 0
     internal: int = 0
     unmatched: int = 0
+    skipped: int = 0  # items of the file that could not be read: not stored, listed
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class IngestResult:
     unmatched: list[Match] = field(default_factory=list)
     new_contacts: list[NewContact] = field(default_factory=list)
     contacts_added: bool = False
+    skipped: list[Problem] = field(default_factory=list)  # file: item: why, for each item left out
+    notes: list[Problem] = field(default_factory=list)  # the parsers' warnings, one line each
 
 
 def fill_account_domains(db: Database) -> None:
@@ -145,8 +148,16 @@ def store(db: Database, items: dict[Path, list[Item]], me: str | None, *, add_co
 def ingest_paths(
     db: Database, paths: list[Path], options: ReadOptions, me: str | None, *, add_contacts: bool = False
 ) -> IngestResult:
-    """Read every file, then store; any problem rejects the whole run before anything is written."""
-    items, problems = read_paths(paths, options)
+    """Read every file, then store every item that could be read, in one change.
+
+    A path or file that cannot be read rejects the whole run before anything is written; an event
+    or message that cannot be read is left out and listed in `skipped`, the rest stored."""
+    reads, problems = read_paths(paths, options)
     if problems:
         raise IngestFailed(problems)
-    return store(db, items, me, add_contacts=add_contacts)
+    result = store(db, {path: read.items for path, read in reads.items()}, me, add_contacts=add_contacts)
+    for path, read in reads.items():
+        result.files[path].skipped = len(read.skipped)
+        result.skipped += read.skipped
+        result.notes += read.notes
+    return result
