@@ -11,6 +11,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -34,7 +35,7 @@ from cstui.storage.csv_format import (
 from cstui.storage.csv_source import SourceFile, open_source
 from cstui.storage.import_keys import Copies, RepeatedKeys
 from cstui.storage.import_profile import ImportProfile
-from cstui.storage.mapping import MappedFile
+from cstui.storage.mapping import AccountLookups, MappedFile, normal_name
 
 # Progress callback: (table, rows done, rows expected).
 Progress = Callable[[str, int, int], None]
@@ -108,11 +109,32 @@ class TableCounts:
     # What the reading layer detected and which source columns it left out, said in the summary.
     detected: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # Rows the profile's filters left out, by filter; rows refused into the reject file; aliases kept.
+    skipped: Counter[str] = field(default_factory=Counter)
+    rejected: int = 0
+    aliases: int = 0
 
     @property
     def unchanged(self) -> int:
         """Rows the book already held as they are (a re-import's rows, copies already counted)."""
-        return max(0, self.read - self.new - self.updated)
+        return max(0, self.read - self.new - self.updated - self.rejected)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A row refused by `--skip-bad-rows`: its source cells as the file holds them, and why."""
+
+    line: int
+    cells: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Rejects:
+    """The refused rows of a run, for the reject file (the file's header, then each row and its reasons)."""
+
+    header: tuple[str, ...] = ()
+    rows: list[Rejected] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -134,6 +156,10 @@ class ImportResult:
     # A dry run keeps its problems here instead of raising, and writes nothing.
     dry_run: bool = False
     problems: list[str] = field(default_factory=list)
+    # With `--skip-bad-rows`: the refused rows (None when the run is all-or-nothing).
+    rejects: Rejects | None = None
+    # The built-in profile the file was recognised as (said in the summary).
+    recognised: str | None = None
 
     def lines(self) -> list[str]:
         """The run's summary, one line per table and per moved row, safe to print."""
@@ -149,7 +175,13 @@ class ImportResult:
                 continue
             updated = f", {counts.updated:,} updated" if counts.updated else ""
             unchanged = f", {counts.unchanged:,} unchanged" if counts.unchanged else ""
-            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}{unchanged}")
+            refused = f", {counts.rejected:,} refused" if counts.rejected else ""
+            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}{unchanged}{refused}")
+            if counts.skipped:
+                why = ", ".join(f"{visible(k, one_line=True)}: {n:,}" for k, n in counts.skipped.most_common())
+                shown.append(f"{table}: {counts.skipped.total():,} rows left out ({why})")
+            if counts.aliases:
+                shown.append(f"{table}: {counts.aliases:,} account ids kept as aliases")
         for move in self.moves[:MOVES_LISTED]:
             shown.append(
                 f"{move.table}: {visible(move.key, one_line=True)} moved from account "
@@ -187,13 +219,17 @@ def import_path(
     progress: Progress | None = None,
     profile: ImportProfile | None = None,
     dry_run: bool = False,
+    today: date | None = None,
+    skip_bad_rows: bool = False,
 ) -> ImportResult:
     """Import a directory of CSV files or one CSV file into the book, atomically.
 
     With a mapped `profile`, `target` is one file of any name read through that mapping; with
     none or a plain one (reading options only), the files are the contract's own. A `dry_run`
     does all the work and rolls it back: the result holds the summary and the problems, and the
-    book is byte for byte as it was."""
+    book is byte for byte as it was. With `skip_bad_rows`, a row that fails its checks is kept
+    out and listed in `result.rejects` instead of refusing the run; `today` is the import's day
+    (for `--default start_date=first-seen`)."""
     if profile is not None and profile.mapped:
         if not target.is_file():
             raise UserError(f"{visible(target, one_line=True)}: no such file (a mapping reads one file)")
@@ -202,7 +238,9 @@ def import_path(
         # A plain profile (reading options only) applies to each of the contract's files.
         plain = profile or ImportProfile(FORMATS[0].table, mapped=False)
         plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
-    run = _Run(db, progress)
+    run = _Run(db, progress, today or date.today())
+    if skip_bad_rows:
+        run.result.rejects = Rejects()
     # A big table's indexes take inserts all over their pages: with SQLite's default 2 MB page cache
     # every evicted dirty page is written to the WAL again, and read back for the next insert.
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
@@ -254,6 +292,50 @@ def _import(
     return run.result
 
 
+def account_lookups(db: Database, profile: ImportProfile, today: date) -> AccountLookups:
+    """What `profile` finds accounts by, read from the book (only what it uses)."""
+    from cstui.storage.import_profile import AccountBy, FIRST_SEEN
+
+    found = AccountLookups(today=today.isoformat())
+    if profile.account_from_email:
+        found.domains = account_domains(db)
+    if profile.account_by is AccountBy.ALIAS:
+        sql = (
+            "SELECT account_aliases.external_id, accounts.key FROM account_aliases "
+            "JOIN accounts ON accounts.id = account_aliases.account_id WHERE account_aliases.source = ?"
+        )
+        found.aliases = dict(db.execute(sql, [profile.source]).fetchall())
+    if profile.account_by is AccountBy.NAME:
+        for key, name in db.execute("SELECT key, name FROM accounts ORDER BY key"):
+            found.names.setdefault(normal_name(name), []).append(key)
+    if profile.account_by is AccountBy.CONTACT:
+        sql = (
+            "SELECT DISTINCT lower(trim(contacts.email)), accounts.key FROM contacts "
+            "JOIN accounts ON accounts.id = contacts.account_id WHERE contacts.email IS NOT NULL ORDER BY 2"
+        )
+        for email, key in db.execute(sql):
+            found.contacts.setdefault(email, []).append(key)
+    if any(d.value == FIRST_SEEN for d in profile.defaults):
+        found.start_dates = dict(db.execute("SELECT key, start_date FROM accounts").fetchall())
+    return found
+
+
+def keep_aliases(db: Database, source: str, pairs: list[tuple[str, str]]) -> int:
+    """Keep each (external id, account key) as an alias of `source`; an id seen before moves to the
+    account named now. Inside the import's change, so undo takes them back with it."""
+    after = history.last_rowid(db, "account_aliases")
+    before = db.conn.total_changes
+    db.conn.executemany(
+        "INSERT INTO account_aliases (source, external_id, account_id) "
+        "SELECT ?, ?, id FROM accounts WHERE key = ? "
+        "ON CONFLICT (source, external_id) DO UPDATE SET account_id = excluded.account_id "
+        "WHERE account_id IS NOT excluded.account_id",
+        [(source, external_id, key) for external_id, key in pairs if external_id],
+    )
+    history.record_inserts(db, "account_aliases", after)
+    return db.conn.total_changes - before
+
+
 def account_domains(db: Database) -> dict[str, list[str]]:
     """Account keys by email domain (the accounts' `domain` column), for `--account-from-email`."""
     domains: dict[str, list[str]] = {}
@@ -266,8 +348,9 @@ def account_domains(db: Database) -> dict[str, list[str]]:
 class _Run:
     """One import run: the files' writers, what they declared and what they changed."""
 
-    def __init__(self, db: Database, progress: Progress | None):
+    def __init__(self, db: Database, progress: Progress | None, today: date):
         self.db = db
+        self.today = today
         self.progress = progress
         self.result = ImportResult()
         self.changes: Counter[str] = Counter()
@@ -284,8 +367,7 @@ class _Run:
         counts = self.result.tables.setdefault(fmt.table, TableCounts())
         try:
             source = open_source(path, profile.encoding, profile.delimiter)
-            domains = account_domains(self.db) if profile.account_from_email else {}
-            mapped = MappedFile(source, profile, domains)
+            mapped = MappedFile(source, profile, account_lookups(self.db, profile, self.today))
             counts.detected, counts.ignored = mapped.notes, mapped.ignored
             if profile.mapped and not mapped.problems and not mapped.empty:
                 self.result.resolved[fmt.table] = mapped.resolved()
@@ -293,17 +375,30 @@ class _Run:
                 return [f"{name}:1: -: the file is empty (a header row is required)"]
             if mapped.problems:
                 return mapped.problems
+            rejects = self.result.rejects
+            if rejects is not None:
+                rejects.header = tuple(mapped.source_header)
+            alias_at = mapped.alias_index()
+            aliases: list[tuple[str, str]] = []
             writer = _Writer(self, fmt, name, mapped.header)
             batch: list[dict[str, Any]] = []
-            for line, cells, cell_problems in mapped.rows():
-                problems += cell_problems
+            for line, cells, cell_problems, raw in mapped.rows():
+                row_problems = list(cell_problems)
                 row = None
                 if cells is not None:
-                    row, row_problems = writer.parse(line, cells)
-                    problems += row_problems
+                    row, more = writer.parse(line, cells)
+                    row_problems += more
                 counts.read += 1
+                if rejects is not None and row_problems:
+                    counts.rejected += 1
+                    rejects.rows.append(Rejected(line, tuple(raw), tuple(row_problems)))
+                    writer.forget(cells)
+                    row_problems = []
+                problems += row_problems
                 if row is not None and not problems:
                     batch.append(row)
+                    if alias_at is not None:
+                        aliases.append((raw[alias_at].strip(), str(row["key"])))
                 if counts.read % BATCH == 0:
                     writer.keys.flush()
                     if not problems:
@@ -315,9 +410,12 @@ class _Run:
                     problems.append(f"{name}: stopped checking after {MAX_PROBLEMS} problems")
                     break
             problems += writer.repeats()
+            counts.skipped = mapped.skipped
             if not problems:
                 writer.queue(batch)
                 writer.drain()
+                if aliases and profile.source:
+                    counts.aliases = keep_aliases(self.db, profile.source, aliases)
             if self.progress:
                 self.progress(fmt.table, counts.read, counts.read)
         except CellError as error:
@@ -423,6 +521,16 @@ class _Writer:
         if problems or self._waits_for_a_bad_row(row):
             return None, problems
         return self._accept(line, row), []
+
+    def forget(self, cells: list[str] | None) -> None:
+        """A refused row (`--skip-bad-rows`) declares nothing: a row naming its account is then
+        refused as naming an unknown one, instead of waiting for it."""
+        declares = DECLARING.get(self.fmt.table)
+        if cells is None or not declares or declares not in self.header:
+            return
+        key = cells[self.header.index(declares)].strip()
+        if key not in {str(k) for k in self.accounts} | set(self.features):
+            self.run.declared[self.fmt.table].discard(key)
 
     def _check_row(self, row: dict[str, Any]) -> list[tuple[str, str]]:
         found = []
@@ -567,8 +675,7 @@ def preview_file(
     read with the profile's encoding and separator (the screen keeps it between keys)."""
     try:
         source = source or open_source(path, profile.encoding, profile.delimiter)
-        domains = account_domains(db) if profile.account_from_email else {}
-        mapped = MappedFile(source, profile, domains)
+        mapped = MappedFile(source, profile, account_lookups(db, profile, date.today()))
         raw = [tuple(cells) for _, cells in islice(source.rows(), limit + 1)]
     except CellError as error:
         return Preview((), (), (), (), (str(error),), (), ())
@@ -576,10 +683,10 @@ def preview_file(
         refused = ("the file is empty",) if mapped.empty else tuple(mapped.problems)
         sources = tuple(mapped.sources.items())
         return Preview(raw[0] if raw else (), tuple(raw[1:]), (), (), refused, tuple(mapped.notes), (), sources)
-    writer = _Writer(_Run(db, None), profile.format, source.name, mapped.header)
+    writer = _Writer(_Run(db, None, date.today()), profile.format, source.name, mapped.header)
     rows = []
     try:
-        for line, cells, problems in islice(mapped.rows(), limit):
+        for line, cells, problems, _ in islice(mapped.rows(), limit):
             if cells is not None:
                 problems = problems + writer.parse(line, cells)[1]
             rows.append(PreviewRow(line, tuple(cells or ()), tuple(visible(p, one_line=True) for p in problems)))
