@@ -324,8 +324,7 @@ def keep_aliases(db: Database, source: str, pairs: list[tuple[str, str]]) -> int
     """Keep each (external id, account key) as an alias of `source`; an id seen before moves to the
     account named now. Inside the import's change, so undo takes them back with it."""
     after = history.last_rowid(db, "account_aliases")
-    before = db.conn.total_changes
-    db.conn.executemany(
+    cursor = db.conn.executemany(
         "INSERT INTO account_aliases (source, external_id, account_id) "
         "SELECT ?, ?, id FROM accounts WHERE key = ? "
         "ON CONFLICT (source, external_id) DO UPDATE SET account_id = excluded.account_id "
@@ -333,7 +332,7 @@ def keep_aliases(db: Database, source: str, pairs: list[tuple[str, str]]) -> int
         [(source, external_id, key) for external_id, key in pairs if external_id],
     )
     history.record_inserts(db, "account_aliases", after)
-    return db.conn.total_changes - before
+    return int(cursor.rowcount)
 
 
 def account_domains(db: Database) -> dict[str, list[str]]:
