@@ -205,7 +205,10 @@ def files_to_import(target: Path) -> list[tuple[FileFormat, Path]]:
         raise UserError(f"{visible(target, one_line=True)}: no such file or directory")
     fmt = FORMAT_BY_TABLE.get(target.stem) if target.suffix == ".csv" else None
     if fmt is None:
-        raise UserError(f"{visible(target, one_line=True)}: not an importable file name (expected one of {names})")
+        raise UserError(
+            f"{visible(target, one_line=True)}: not an importable file name (expected one of {names}) and not "
+            "a known export (`cstui profile list`); give --table and --map, or --profile"
+        )
     return [(fmt, target)]
 
 
