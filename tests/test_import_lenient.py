@@ -65,7 +65,16 @@ def test_skip_when_filters_rows_and_only_when_keeps_a_close_date_of_solved_ticke
 
 def test_an_account_name_is_found_without_case_or_accents_and_an_ambiguous_one_is_refused(tmp_path, loaded, cli):
     export = write(tmp_path, "Company,Opened\nacmé,2026-03-01\n")
-    args = ("--table", "tickets", "--account-by-name", "Company", "--map", "Opened=opened_on", "--set", "channel=assisted")
+    args = (
+        "--table",
+        "tickets",
+        "--account-by-name",
+        "Company",
+        "--map",
+        "Opened=opened_on",
+        "--set",
+        "channel=assisted",
+    )
     assert cli("import", str(export), *args, "--db", str(loaded)).code == 0
     assert rows(loaded, "SELECT a.key FROM tickets t JOIN accounts a ON a.id = t.account_id") == [("ACME",)]
     twice = write(tmp_path, "Company,Opened\nBolt,2026-03-02\n", "twice.csv")
@@ -75,7 +84,9 @@ def test_an_account_name_is_found_without_case_or_accents_and_an_ambiguous_one_i
 
 
 def test_a_refund_column_reduces_the_amount_and_a_refund_above_it_is_refused(tmp_path, loaded, cli):
-    export = write(tmp_path, "No,Org,Date,Amount,Refunded\nI-1,ACME,2026-03-01,100.00,25.50\nI-2,ACME,2026-03-01,10,20\n")
+    export = write(
+        tmp_path, "No,Org,Date,Amount,Refunded\nI-1,ACME,2026-03-01,100.00,25.50\nI-2,ACME,2026-03-01,10,20\n"
+    )
     args = ("--table", "invoices", "--map", "No=invoice_no", "--map", "Org=account_key", "--map", "Date=issued_date")
     args += ("--default", "due_date=@Date", "--map", "Amount=amount", "--minus", "Refunded")
     result = cli("import", str(export), *args, "--db", str(loaded))

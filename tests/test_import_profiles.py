@@ -288,8 +288,12 @@ def ready(tmp_path, book_path, cli) -> Path:
     assert cli("import", str(folder), "--db", str(book_path)).code == 0
     for source, (acme, bolt) in IDS.items():
         ids = tmp_path / f"{source}-ids.csv"
-        ids.write_text(f"key,name,start_date,ext\nACME,Acme Société,2025-01-01,{acme}\nBOLT,Bolt Ltd,2025-02-01,{bolt}\n")
-        result = cli("import", str(ids), "--table", "accounts", "--alias", "ext", "--source", source, "--db", str(book_path))
+        ids.write_text(
+            f"key,name,start_date,ext\nACME,Acme Société,2025-01-01,{acme}\nBOLT,Bolt Ltd,2025-02-01,{bolt}\n"
+        )
+        result = cli(
+            "import", str(ids), "--table", "accounts", "--alias", "ext", "--source", source, "--db", str(book_path)
+        )
         assert result.code == 0, result.out
         assert "accounts: 2 account ids kept as aliases" in result.out
     return book_path

@@ -68,18 +68,23 @@ EmailOption = Annotated[
 SkipOption = Annotated[Texts, _option("--skip-when", 'Leave out rows where "Status=deleted" (or "Status=a,b").')]
 SkipEmptyOption = Annotated[Texts, _option("--skip-when-empty", "Leave out rows where this column is empty.")]
 DefaultOption = Annotated[
-    Texts, _option("--default", 'A value for a missing column or empty cell: "start_date=first-seen", "due_date=@Date".')
+    Texts,
+    _option("--default", 'A value for a missing column or empty cell: "start_date=first-seen", "due_date=@Date".'),
 ]
 OnlyWhenOption = Annotated[Texts, _option("--only-when", 'Keep a column only on some rows: "closed_on:Status=solved".')]
 AccountIdOption = Annotated[
     str | None, _option("--account-by-id", "A column of the source system's account ids (kept with --alias).")
 ]
-AccountNameOption = Annotated[str | None, _option("--account-by-name", "A column of account names (case, accents ignored).")]
+AccountNameOption = Annotated[
+    str | None, _option("--account-by-name", "A column of account names (case, accents ignored).")
+]
 AccountContactOption = Annotated[str | None, _option("--account-by-contact", "A column of contacts' email addresses.")]
 SourceOption = Annotated[str | None, _option("--source", "The system the file comes from (stripe, hubspot...).")]
 AliasOption = Annotated[str | None, _option("--alias", "Accounts: keep this column's id as the account's --source id.")]
 MinusOption = Annotated[str | None, _option("--minus", "A column subtracted from the amount (refunded, credited).")]
-TzOption = Annotated[str | None, _option("--tz", "Timestamps are UTC: store the day in this zone (e.g. Europe/Berlin).")]
+TzOption = Annotated[
+    str | None, _option("--tz", "Timestamps are UTC: store the day in this zone (e.g. Europe/Berlin).")
+]
 RejectOption = Annotated[
     Path | None, _option("--skip-bad-rows", "Import the good rows; write each refused row and why to this CSV file.")
 ]
@@ -111,17 +116,18 @@ def import_files(
     minus: MinusOption = None,
     tz: TzOption = None,
     skip_bad_rows: RejectOption = None,
-    profile: Annotated[str | None, _option("--profile", "Read the file through this profile (saved or built-in).")] = None,
+    profile: Annotated[
+        str | None, _option("--profile", "Read the file through this profile (saved or built-in).")
+    ] = None,
     save_profile: Annotated[str | None, _option("--save-profile", "Save the mapping as a profile.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     interactive: Annotated[bool, typer.Option("--interactive", help="Map the file's columns on a screen.")] = False,
 ) -> None:
     """Load CSV files: the contract's own, or any export through a mapping; all-or-nothing, every bad row listed."""
+    from cstui.storage.builtin_profiles import recognise_file
     from cstui.storage.importer import import_path
     from cstui.storage.profiles import load_profile
     from cstui.storage.profiles import save_profile as store_profile
-
-    from cstui.storage.builtin_profiles import recognise_file
 
     if skip_bad_rows is not None:
         _check_reject_file(skip_bad_rows)
@@ -227,7 +233,9 @@ def _write_rejects(path: Path, rejects) -> None:
     except OSError as error:
         raise UserError(f"--skip-bad-rows: cannot write {visible(path, one_line=True)} ({error.strerror})") from None
     count = len(rejects.rows)
-    typer.echo(f"{count} row{'s' if count != 1 else ''} refused, written with the reasons to {visible(path, one_line=True)}")
+    typer.echo(
+        f"{count} row{'s' if count != 1 else ''} refused, written with the reasons to {visible(path, one_line=True)}"
+    )
 
 
 def _reading_options(date_format, decimal, encoding, delimiter) -> dict:
@@ -291,10 +299,8 @@ def _interactive(book, source: Path, chosen: ImportProfile | None, db: Path | No
 
 def profile_list(db: DbOption = None) -> None:
     """List the saved import profiles."""
-    from cstui.storage.profiles import list_profiles
-
     from cstui.storage.builtin_profiles import BUILTIN
-    from cstui.storage.profiles import BUILT_IN
+    from cstui.storage.profiles import BUILT_IN, list_profiles
 
     for item in list_profiles(open_book(db)):
         if item.saved_on == BUILT_IN:

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from cstui.storage.csv_format import CellError
 from cstui.storage.csv_source import open_source
-
 from cstui.storage.import_profile import (
     AccountBy,
     ColumnMap,
@@ -85,7 +84,12 @@ _register(
     ImportProfile(
         "tickets",
         columns=_cols(
-            ticket_id="Id", opened_on="Created at", closed_on="Solved at", subject="Subject", severity="Priority", channel="Via"
+            ticket_id="Id",
+            opened_on="Created at",
+            closed_on="Solved at",
+            subject="Subject",
+            severity="Priority",
+            channel="Via",
         ),
         values=_values(
             "channel",
@@ -165,7 +169,9 @@ _register(
     ("Conversation Number", "Customer Email", "Created At"),
     ImportProfile(
         "tickets",
-        columns=_cols(ticket_id="Conversation Number", opened_on="Created At", closed_on="Closed At", subject="Subject"),
+        columns=_cols(
+            ticket_id="Conversation Number", opened_on="Created At", closed_on="Closed At", subject="Subject"
+        ),
         constants=(Constant("channel", "assisted"),),
         source="helpscout",
         account_by=AccountBy.CONTACT,
@@ -357,7 +363,11 @@ _register(
     ImportProfile(
         "invoices",
         columns=_cols(
-            invoice_no="Invoice Number", issued_date="Invoice Date", due_date="Due Date", amount="Total", paid_date="Paid On"
+            invoice_no="Invoice Number",
+            issued_date="Invoice Date",
+            due_date="Due Date",
+            amount="Total",
+            paid_date="Paid On",
         ),
         source="chargebee",
         account_by=AccountBy.ALIAS,
@@ -422,7 +432,10 @@ _register(
     ImportProfile(
         "surveys",
         columns=_cols(
-            response_id="#", responded_on="Submit Date (UTC)", score="How likely are you to recommend*", contact_email="email"
+            response_id="#",
+            responded_on="Submit Date (UTC)",
+            score="How likely are you to recommend*",
+            contact_email="email",
         ),
         constants=(Constant("kind", "nps"),),
         source="typeform",
@@ -442,7 +455,11 @@ _register(
     ImportProfile(
         "surveys",
         columns=_cols(
-            response_id="Response ID", responded_on="Created At", kind="Survey Type", comment="Comment", contact_email="Email"
+            response_id="Response ID",
+            responded_on="Created At",
+            kind="Survey Type",
+            comment="Comment",
+            contact_email="Email",
         ),
         values=_values("kind", nps=("Net Promoter Score", "NPS"), csat=("CSAT",), ces=("CES", "Customer Effort Score")),
         source="delighted",
@@ -462,7 +479,9 @@ _register(
     ("ResponseId", "RecordedDate", "DistributionChannel"),
     ImportProfile(
         "surveys",
-        columns=_cols(response_id="ResponseId", responded_on="RecordedDate", score="Q1", contact_email="RecipientEmail"),
+        columns=_cols(
+            response_id="ResponseId", responded_on="RecordedDate", score="Q1", contact_email="RecipientEmail"
+        ),
         constants=(Constant("kind", "nps"),),
         source="qualtrics",
         account_by=AccountBy.CONTACT,

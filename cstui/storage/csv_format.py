@@ -150,7 +150,9 @@ def _opt(name: str, parse: Callable[[str], object] = parse_text, default: object
     return Column(name, parse, default=default)
 
 
-def _whole(name: str, low: int = -MAX_INT, high: int = MAX_INT, *, required: bool = False, default: object = None) -> Column:
+def _whole(
+    name: str, low: int = -MAX_INT, high: int = MAX_INT, *, required: bool = False, default: object = None
+) -> Column:
     return Column(name, lambda t: parse_int(t, low, high), required=required, default=default, whole=True)
 
 

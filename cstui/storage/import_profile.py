@@ -194,7 +194,9 @@ class ImportProfile:
         if self.account_by is AccountBy.ALIAS and not self.source:
             raise UserError("--account-by-id: name the system the ids come from with --source (e.g. --source stripe)")
         if self.alias_column and (self.table != "accounts" or not self.source):
-            raise UserError("--alias: only an accounts file keeps aliases, and it needs --source (e.g. --source hubspot)")
+            raise UserError(
+                "--alias: only an accounts file keeps aliases, and it needs --source (e.g. --source hubspot)"
+            )
         for default in self.defaults:
             if default.column not in fmt.names:
                 raise UserError(f"--default: '{default.column}' is not a column of {self.table}")
@@ -365,7 +367,7 @@ def _account_by(value: object, where: str) -> AccountBy | None:
     if value is None:
         return None
     try:
-        return AccountBy(value)
+        return AccountBy(str(value))
     except ValueError:
         raise UserError(f"{where}: account_by is one of {', '.join(a.value for a in AccountBy)}") from None
 
@@ -417,7 +419,9 @@ def parse_only_when(text: str) -> OnlyWhen:
     """`--only-when "closed_on:Status=solved,closed"`."""
     target, sep, rest = text.partition(":")
     if not sep or not target.strip():
-        raise UserError(f"--only-when: '{text}' is not COLUMN:SOURCE=WORD (e.g. --only-when \"closed_on:Status=solved\")")
+        raise UserError(
+            f"--only-when: '{text}' is not COLUMN:SOURCE=WORD (e.g. --only-when \"closed_on:Status=solved\")"
+        )
     column, words = _pair("--only-when", rest, "COLUMN:SOURCE=WORD", "closed_on:Status=solved", last=True)
     return OnlyWhen(target.strip(), RowTest(column, tuple(w.strip() for w in words.split(",") if w.strip())))
 

@@ -297,7 +297,7 @@ def _import(
 
 def account_lookups(db: Database, profile: ImportProfile, today: date) -> AccountLookups:
     """What `profile` finds accounts by, read from the book (only what it uses)."""
-    from cstui.storage.import_profile import AccountBy, FIRST_SEEN
+    from cstui.storage.import_profile import FIRST_SEEN, AccountBy
 
     found = AccountLookups(today=today.isoformat())
     if profile.account_from_email:

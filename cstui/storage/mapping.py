@@ -37,7 +37,8 @@ Getter = Callable[[list[str]], str]
 _WHOLE = re.compile(r"([+-]?[0-9]+)\.0*")
 # An ISO timestamp: date, time, optional fraction, optional zone (Z, +02:00, " UTC").
 _TIMESTAMP = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)\s*(Z|UTC|[+-][0-9]{2}:?[0-9]{2})?"
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)"
+    r"\s*(Z|UTC|[+-][0-9]{2}:?[0-9]{2})?"
 )
 
 
@@ -317,7 +318,9 @@ class MappedFile:
         def found(cells: list[str]) -> str:
             keys = names.get(normal_name(cells[index]), [])
             if len(keys) > 1:
-                raise CellError(f"the name '{cells[index].strip()}' belongs to {len(keys)} accounts ({', '.join(keys[:3])})")
+                raise CellError(
+                    f"the name '{cells[index].strip()}' belongs to {len(keys)} accounts ({', '.join(keys[:3])})"
+                )
             return keys[0] if keys else key(cells)
 
         return found

@@ -12,7 +12,6 @@ from cstui.storage.builtin_profiles import BUILTIN
 from cstui.storage.connection import write_transaction
 from cstui.storage.import_profile import ImportProfile
 
-
 BUILT_IN = "built-in"
 
 
