@@ -162,3 +162,35 @@ def test_an_unrecognised_file_is_refused_and_profile_names_a_built_in_one(tmp_pa
     assert result.code == 1 and "not a known export (`cstui profile list`)" in result.err
     override = cli("import", str(plain), "--profile", "zendesk-tickets", "--db", str(loaded))
     assert override.code == 1 and "Id: no such column" in override.err
+
+
+def test_amounts_in_another_currency_are_converted_with_the_rates_file(tmp_path, loaded, cli):
+    export = write(tmp_path, "No,Org,Date,Amount,Cur\nI-1,ACME,2026-03-01,100.00,eur\nI-2,ACME,2026-03-01,100.00,USD\n")
+    args = ("--table", "invoices", "--map", "No=invoice_no", "--map", "Org=account_key", "--map", "Date=issued_date")
+    args += ("--default", "due_date=@Date", "--map", "Amount=amount", "--currency-column", "Cur")
+    first = cli("import", str(export), *args, "--db", str(loaded))
+    assert first.code == 1 and "say once which currency the book keeps its amounts in" in first.err
+    no_rate = cli("import", str(export), *args, "--book-currency", "EUR", "--db", str(loaded))
+    assert no_rate.code == 1 and "USD is not the book's currency (EUR) and --rates gives no rate for it" in no_rate.err
+    rates = write(tmp_path, "currency,rate\nUSD,0.9\n", "rates.csv")
+    assert (
+        cli("import", str(export), *args, "--book-currency", "EUR", "--rates", str(rates), "--db", str(loaded)).code
+        == 0
+    )
+    assert rows(loaded, "SELECT invoice_no, amount FROM invoices ORDER BY 1") == [("I-1", 100.0), ("I-2", 90.0)]
+    assert rows(loaded, "SELECT value FROM book_facts WHERE name = 'currency'") == [("EUR",)]
+    other = cli("import", str(export), *args, "--book-currency", "USD", "--db", str(loaded))
+    assert other.code == 1 and "the book's amounts are in EUR, not USD" in other.err
+
+
+def test_a_saved_profile_keeps_the_new_mapping_fields(tmp_path, loaded, cli):
+    export = write(tmp_path, "Company,Opened,Status\nacme,2026-03-01 23:30:00,open\nacme,2026-03-01,deleted\n")
+    args = ("--table", "tickets", "--account-by-name", "Company", "--map", "Opened=opened_on")
+    args += ("--default", "channel=assisted", "--skip-when", "Status=deleted", "--tz", "Asia/Tokyo")
+    assert cli("import", str(export), *args, "--save-profile", "desk", "--db", str(loaded)).code == 0
+    shown = cli("profile", "show", "desk", "--db", str(loaded)).out
+    for field in ('"account_by": "name"', '"skip"', '"tz": "Asia/Tokyo"', '"defaults"'):
+        assert field in shown
+    again = write(tmp_path, "Company,Opened,Status\nACME,2026-03-05 23:30:00,open\n", "again.csv")
+    assert cli("import", str(again), "--profile", "desk", "--db", str(loaded)).code == 0
+    assert rows(loaded, "SELECT opened_on FROM tickets ORDER BY 1") == [("2026-03-02",), ("2026-03-06",)]

@@ -85,6 +85,13 @@ MinusOption = Annotated[str | None, _option("--minus", "A column subtracted from
 TzOption = Annotated[
     str | None, _option("--tz", "Timestamps are UTC: store the day in this zone (e.g. Europe/Berlin).")
 ]
+CurrencyOption = Annotated[
+    str | None, _option("--currency-column", "A column of currency codes: amounts in another one are converted.")
+]
+BookCurrencyOption = Annotated[str | None, _option("--book-currency", "The book's currency, said once (e.g. EUR).")]
+RatesOption = Annotated[
+    Path | None, _option("--rates", "A CSV of currency,rate: one unit of that currency in the book's currency.")
+]
 RejectOption = Annotated[
     Path | None, _option("--skip-bad-rows", "Import the good rows; write each refused row and why to this CSV file.")
 ]
@@ -115,6 +122,9 @@ def import_files(
     alias: AliasOption = None,
     minus: MinusOption = None,
     tz: TzOption = None,
+    currency_column: CurrencyOption = None,
+    book_currency: BookCurrencyOption = None,
+    rates: RatesOption = None,
     skip_bad_rows: RejectOption = None,
     profile: Annotated[
         str | None, _option("--profile", "Read the file through this profile (saved or built-in).")
@@ -125,9 +135,11 @@ def import_files(
 ) -> None:
     """Load CSV files: the contract's own, or any export through a mapping; all-or-nothing, every bad row listed."""
     from cstui.storage.builtin_profiles import recognise_file
-    from cstui.storage.importer import import_path
+    from cstui.storage.importer import Money, import_path, read_rates
     from cstui.storage.profiles import load_profile
     from cstui.storage.profiles import save_profile as store_profile
+
+    money = Money(book_currency, read_rates(rates) if rates else {})
 
     if skip_bad_rows is not None:
         _check_reject_file(skip_bad_rows)
@@ -149,6 +161,7 @@ def import_files(
         "alias_column": alias,
         "minus": minus,
         "tz": tz,
+        "currency_column": currency_column,
     }
     recognised = None
     if not (profile or table or interactive or source.is_dir() or source.stem in FORMAT_BY_TABLE):
@@ -173,7 +186,14 @@ def import_files(
         typer.echo(f"recognised: {recognised.title} (profile {recognised.name}; --profile NAME to use another)")
     with _progress_bar() as progress:
         result = import_path(
-            book, source, progress, chosen, dry_run=dry_run, today=date.today(), skip_bad_rows=bool(skip_bad_rows)
+            book,
+            source,
+            progress,
+            chosen,
+            dry_run=dry_run,
+            today=date.today(),
+            skip_bad_rows=bool(skip_bad_rows),
+            money=money,
         )
     if dry_run:
         typer.echo("dry run: nothing was written")

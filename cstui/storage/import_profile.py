@@ -23,6 +23,8 @@ PROFILE_FILE_VERSION = 1
 PREFIX = "*"
 # A default naming a source column: `--default "due_date=@Date (UTC)"` (an invoice due when issued).
 FROM_COLUMN = "@"
+# The columns that hold money (converted into the book's currency with `--currency-column`).
+MONEY_COLUMNS = ("amount", "mrr")
 # `--default start_date=first-seen`: the stored start date of an account the book has, else the import's day.
 FIRST_SEEN = "first-seen"
 
@@ -127,6 +129,7 @@ class ImportProfile:
     minus: str | None = None  # a source column subtracted from the amount (refunds, credits)
     tz: str | None = None  # timestamps are UTC; the date is taken in this zone
     joins: tuple[Join, ...] = ()
+    currency_column: str | None = None  # each row's currency; amounts in another one are converted
     # Set for a profile the user gave (a lenient header: unmapped columns are ignored, not refused).
     mapped: bool = field(default=True, compare=False)
 
@@ -208,6 +211,8 @@ class ImportProfile:
         for join in self.joins:
             if join.target not in fmt.names or join.target in targets:
                 raise UserError(f"join: '{join.target}' is not a free column of {self.table}")
+        if self.currency_column and not (set(MONEY_COLUMNS) & set(fmt.names)):
+            raise UserError(f"--currency-column: {self.table} has no amount")
         if self.minus and "amount" not in fmt.names:
             raise UserError(f"--minus: {self.table} has no amount column")
         if self.tz:
@@ -236,7 +241,7 @@ class ImportProfile:
             body["cents"] = list(self.cents)
         if self.paid_when:
             body["paid_when"] = asdict(self.paid_when)
-        for name in ("source", "account_column", "alias_column", "minus", "tz"):
+        for name in ("source", "account_column", "alias_column", "minus", "tz", "currency_column"):
             if getattr(self, name) is not None:
                 body[name] = getattr(self, name)
         if self.account_by:
@@ -261,7 +266,7 @@ class ImportProfile:
         known = {"table", "columns", "values", "date_format", "decimal", "encoding", "delimiter"}
         known |= {"set", "cents", "paid_when", "account_from_email", "name", "cstui_import_profile"}
         known |= {"source", "account_by", "account_column", "alias_column", "skip", "only_when", "defaults"}
-        known |= {"minus", "tz", "join"}
+        known |= {"minus", "tz", "join", "currency_column"}
         unknown = sorted(set(body) - known)
         if unknown:
             raise UserError(f"{where}: unknown field {unknown[0]!r} (fields: {', '.join(sorted(known))})")
@@ -293,6 +298,7 @@ class ImportProfile:
             defaults=tuple(Constant(c, v) for c, v in _mapping(body.get("defaults", {}), "defaults", where)),
             minus=_optional(body, "minus", where),
             tz=_optional(body, "tz", where),
+            currency_column=_optional(body, "currency_column", where),
             joins=tuple(
                 Join(target, tuple(_texts(sources, f"join.{target}", where)))
                 for target, sources in _dict(body.get("join", {}), "join", where).items()

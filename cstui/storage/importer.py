@@ -7,11 +7,13 @@ an id are counted, not merged (see `import_keys`), so a re-import adds nothing. 
 module returns that quotes a file has passed through `visible()`: it is safe to print.
 """
 
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -22,7 +24,7 @@ from sqlite_utils import Database
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.sentiment import Scorer
-from cstui.storage import history, search
+from cstui.storage import facts, history, search
 from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import (
     FORMAT_BY_TABLE,
@@ -147,6 +149,15 @@ class Move:
     to_account: str
 
 
+@dataclass(frozen=True)
+class Money:
+    """The run's currency options: the book's currency when it has none yet (`--book-currency`), and
+    the rates into it (`--rates`: units of the book's currency per unit of another)."""
+
+    book_currency: str | None = None
+    rates: dict[str, Decimal] = field(default_factory=dict)
+
+
 @dataclass
 class ImportResult:
     tables: dict[str, TableCounts] = field(default_factory=dict)
@@ -224,6 +235,7 @@ def import_path(
     dry_run: bool = False,
     today: date | None = None,
     skip_bad_rows: bool = False,
+    money: Money | None = None,
 ) -> ImportResult:
     """Import a directory of CSV files or one CSV file into the book, atomically.
 
@@ -242,6 +254,7 @@ def import_path(
         plain = profile or ImportProfile(FORMATS[0].table, mapped=False)
         plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
     run = _Run(db, progress, today or date.today())
+    run.money = money or Money()
     if skip_bad_rows:
         run.result.rejects = Rejects()
     # A big table's indexes take inserts all over their pages: with SQLite's default 2 MB page cache
@@ -259,21 +272,11 @@ def _import(
     db: Database, target: Path, plan: list[tuple[FileFormat, Path, ImportProfile]], run: "_Run", dry_run: bool
 ) -> ImportResult:
     try:
-        with write_transaction(db, change=f"import {target}", source="import"), history.bulk_inserts(db):
-            # Counted inside the transaction: another writer's rows must not pass for this run's.
-            before = {fmt.table: db[fmt.table].count for fmt, _, _ in plan}
-            problems: list[str] = []
-            for fmt, path, file_profile in plan:
-                problems += run.import_file(fmt, path, file_profile)
-            if problems:
-                raise ImportFailed(problems)
-            for fmt, _, _ in plan:
-                counts = run.result.tables[fmt.table]
-                counts.new = db[fmt.table].count - before[fmt.table]
-                counts.updated = run.changes[fmt.table] - counts.new
-            db.execute("DROP TABLE IF EXISTS temp.import_keys")
-            if dry_run:
-                raise _DryRun
+        with write_transaction(db, change=f"import {target}", source="import"):
+            if any(p.currency_column for _, _, p in plan):
+                run.currency = _book_currency(db, run.money)
+            with history.bulk_inserts(db):
+                _import_all(db, plan, run, dry_run)
     except sqlite3.IntegrityError as error:  # a constraint the row checks did not foresee
         failed = ImportFailed([f"{target}: rejected by the book's constraints: {error}"])
         if not dry_run:
@@ -293,6 +296,66 @@ def _import(
     # reader wade through them (best effort: a reader elsewhere may keep part of the WAL alive).
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return run.result
+
+
+def _import_all(db: Database, plan: list[tuple[FileFormat, Path, ImportProfile]], run: "_Run", dry_run: bool) -> None:
+    """Every file of the run, inside its change; raises ImportFailed, or _DryRun after a dry run's work."""
+    # Counted inside the transaction: another writer's rows must not pass for this run's.
+    before = {fmt.table: db[fmt.table].count for fmt, _, _ in plan}
+    problems: list[str] = []
+    for fmt, path, file_profile in plan:
+        problems += run.import_file(fmt, path, file_profile)
+    if problems:
+        raise ImportFailed(problems)
+    for fmt, _, _ in plan:
+        counts = run.result.tables[fmt.table]
+        counts.new = db[fmt.table].count - before[fmt.table]
+        counts.updated = run.changes[fmt.table] - counts.new
+    db.execute("DROP TABLE IF EXISTS temp.import_keys")
+    if dry_run:
+        raise _DryRun
+
+
+def _book_currency(db: Database, money: Money) -> str:
+    """The book's currency, written in this change the first time an import names it."""
+    stored = facts.book_currency(db)
+    given = money.book_currency.strip().upper() if money.book_currency else None
+    if stored and given and stored != given:
+        raise UserError(f"--book-currency: the book's amounts are in {stored}, not {visible(given, one_line=True)}")
+    if stored:
+        return stored
+    if not given:
+        raise UserError(
+            "--currency-column: say once which currency the book keeps its amounts in (--book-currency EUR)"
+        )
+    if not re.fullmatch(r"[A-Z]{3}", given):
+        raise UserError(f"--book-currency: '{visible(given, one_line=True)}' is not a currency code like EUR or USD")
+    facts.record_book_currency(db, given)
+    return given
+
+
+def read_rates(path: Path) -> dict[str, Decimal]:
+    """A rates file: `currency,rate` rows, each the value of one unit of that currency in the book's."""
+    where = visible(path, one_line=True)
+    try:
+        source = open_source(path)
+        rows = list(source.rows())
+    except (OSError, CellError) as error:
+        raise UserError(f"--rates: {where}: cannot read ({error})") from None
+    if not rows or [c.strip().casefold() for c in rows[0][1]] != ["currency", "rate"]:
+        raise UserError(f"--rates: {where}:1: the header must be currency,rate")
+    rates: dict[str, Decimal] = {}
+    for line, cells in rows[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        try:
+            code, rate = cells[0].strip().upper(), Decimal(cells[1].strip())
+        except (IndexError, InvalidOperation):
+            raise UserError(f"--rates: {where}:{line}: expected a currency code and a number") from None
+        if not re.fullmatch(r"[A-Z]{3}", code) or not rate.is_finite() or rate <= 0:
+            raise UserError(f"--rates: {where}:{line}: expected a currency code and a positive number")
+        rates[code] = rate
+    return rates
 
 
 def account_lookups(db: Database, profile: ImportProfile, today: date) -> AccountLookups:
@@ -353,6 +416,8 @@ class _Run:
     def __init__(self, db: Database, progress: Progress | None, today: date):
         self.db = db
         self.today = today
+        self.money = Money()
+        self.currency = ""
         self.progress = progress
         self.result = ImportResult()
         self.changes: Counter[str] = Counter()
@@ -369,7 +434,9 @@ class _Run:
         counts = self.result.tables.setdefault(fmt.table, TableCounts())
         try:
             source = open_source(path, profile.encoding, profile.delimiter)
-            mapped = MappedFile(source, profile, account_lookups(self.db, profile, self.today))
+            lookups = account_lookups(self.db, profile, self.today)
+            lookups.currency, lookups.rates = self.currency, self.money.rates
+            mapped = MappedFile(source, profile, lookups)
             counts.detected, counts.ignored = mapped.notes, mapped.ignored
             if profile.mapped and not mapped.problems and not mapped.empty:
                 self.result.resolved[fmt.table] = mapped.resolved()

@@ -28,7 +28,15 @@ from cstui.storage.csv_source import (
     cents_to_units,
     to_plain_number,
 )
-from cstui.storage.import_profile import FIRST_SEEN, FROM_COLUMN, PREFIX, AccountBy, ImportProfile, RowTest
+from cstui.storage.import_profile import (
+    FIRST_SEEN,
+    FROM_COLUMN,
+    MONEY_COLUMNS,
+    PREFIX,
+    AccountBy,
+    ImportProfile,
+    RowTest,
+)
 
 # A file whose first rows hold only ISO dates and plain numbers is not scanned further.
 DETECT_SAMPLE = 1000
@@ -55,6 +63,10 @@ class AccountLookups:
     contacts: dict[str, list[str]] = field(default_factory=dict)
     start_dates: dict[str, str] = field(default_factory=dict)
     today: str = ""
+    # The book's currency and the rates into it (units of the book's currency per unit), for
+    # `--currency-column`.
+    currency: str = ""
+    rates: dict[str, Decimal] = field(default_factory=dict)
 
 
 def normal_name(text: str) -> str:
@@ -259,6 +271,33 @@ class MappedFile:
             if index is not None:
                 plan["amount"] = self._net(plan["amount"], index)
                 used.add(headers[index])
+        if profile.currency_column:
+            index = self._find(profile.currency_column, "--currency-column")
+            if index is not None:
+                used.add(headers[index])
+                for column in MONEY_COLUMNS:
+                    if column in plan:
+                        plan[column] = self._in_book_currency(plan[column], index)
+
+    def _in_book_currency(self, amount: Getter, index: int) -> Getter:
+        """The amount in the book's currency: as it is when the row's currency is the book's (or
+        empty), else times the rate from `--rates` (exact decimals, rounded to the cent)."""
+        book, rates = self.lookups.currency, self.lookups.rates
+
+        def converted(cells: list[str]) -> str:
+            text, code = amount(cells), cells[index].strip().upper()
+            if not code or code == book or not text.strip():
+                return text
+            rate = rates.get(code)
+            if rate is None:
+                raise CellError(f"{code} is not the book's currency ({book}) and --rates gives no rate for it")
+            try:
+                value = Decimal(to_plain_number(text.strip(), self.decimal))
+            except InvalidOperation:
+                return text
+            return str((value * rate).quantize(Decimal("0.01")))
+
+        return converted
 
     def alias_index(self) -> int | None:
         """The source column whose ids become aliases of the rows' accounts (an accounts file)."""
