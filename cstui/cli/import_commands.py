@@ -311,7 +311,12 @@ def _interactive(book, source: Path, chosen: ImportProfile | None, db: Path | No
     if not source.is_file():
         raise UserError(f"{visible(source, one_line=True)}: --interactive maps one file")
     book.conn.close()
-    mapping_app(db or default_book_path(), source, chosen, date.today()).run()
+    result = mapping_app(db or default_book_path(), source, chosen, date.today()).run()
+    if result is None:
+        typer.echo("nothing imported")
+        return
+    for line in result.lines():
+        typer.echo(line)
 
 
 # --- cstui profile ... ---
