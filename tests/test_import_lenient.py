@@ -194,3 +194,10 @@ def test_a_saved_profile_keeps_the_new_mapping_fields(tmp_path, loaded, cli):
     again = write(tmp_path, "Company,Opened,Status\nACME,2026-03-05 23:30:00,open\n", "again.csv")
     assert cli("import", str(again), "--profile", "desk", "--db", str(loaded)).code == 0
     assert rows(loaded, "SELECT opened_on FROM tickets ORDER BY 1") == [("2026-03-02",), ("2026-03-06",)]
+
+
+def test_profile_show_says_where_a_built_in_profile_s_columns_come_from(tmp_path, loaded, cli):
+    shown = cli("profile", "show", "stripe-payments", "--db", str(loaded))
+    assert shown.code == 0
+    assert '"minus": "Amount Refunded"' in shown.out
+    assert "columns from: Stripe Dashboard exports" in shown.err

@@ -142,6 +142,8 @@ def import_files(
     money = Money(book_currency, read_rates(rates) if rates else {})
 
     if skip_bad_rows is not None:
+        if source.is_dir():
+            raise UserError("--skip-bad-rows: give one file (a folder's files each have their own columns)")
         _check_reject_file(skip_bad_rows)
     reading = _reading_options(date_format, decimal, encoding, delimiter)
     account_by = _account_by(account_by_id, account_by_name, account_by_contact)
@@ -338,10 +340,15 @@ def profile_list(db: DbOption = None) -> None:
 
 
 def profile_show(name: Annotated[str, typer.Argument(help="The profile's name.")], db: DbOption = None) -> None:
-    """Print a profile as the JSON file `profile export` writes."""
-    from cstui.storage.profiles import load_profile
+    """Print a profile as the JSON file `profile export` writes (a built-in one says where its columns come from)."""
+    from cstui.storage.builtin_profiles import BUILTIN
+    from cstui.storage.profiles import BUILT_IN, load_profile
 
     saved = load_profile(open_book(db), name)
+    if saved.saved_on == BUILT_IN:
+        # Where its columns come from, on stderr: stdout stays the JSON `profile export` writes.
+        built = BUILTIN[saved.name]
+        typer.echo(f"built-in: {built.title}\ncolumns from: {built.documented}", err=True)
     typer.echo(visible(profile_file_body(saved.name, saved.profile)), nl=False)
 
 

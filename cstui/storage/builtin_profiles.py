@@ -16,8 +16,7 @@ a payment with no invoice) are left out and counted.
 from dataclasses import dataclass
 from pathlib import Path
 
-from cstui.storage.csv_format import CellError
-from cstui.storage.csv_source import open_source
+from cstui.storage.csv_source import read_header
 from cstui.storage.import_profile import (
     AccountBy,
     ColumnMap,
@@ -514,8 +513,7 @@ def recognise_file(path: Path, encoding: str | None = None, delimiter: str | Non
     """The built-in profile `path`'s header names, or None (also for a file that cannot be read:
     the import then says why)."""
     try:
-        source = open_source(path, encoding, delimiter)
-        first = next(source.rows(), None)
-    except (CellError, OSError):
+        headers = read_header(path, encoding, delimiter)
+    except OSError:
         return None
-    return recognise(first[1]) if first else None
+    return recognise(headers) if headers else None

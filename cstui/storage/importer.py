@@ -44,6 +44,7 @@ Progress = Callable[[str, int, int], None]
 BATCH = 5_000
 MAX_PROBLEMS = 1000
 MOVES_LISTED = 20
+RATES_MAX_BYTES = 1_000_000  # a rates file holds a line per currency
 IMPORT_CACHE_KIB = -65_536  # the page cache during an import: 64 MiB (negative: KiB, as SQLite reads it)
 
 # The unique index a re-imported row meets, in stored column names (contacts' email may be empty;
@@ -337,6 +338,8 @@ def _book_currency(db: Database, money: Money) -> str:
 def read_rates(path: Path) -> dict[str, Decimal]:
     """A rates file: `currency,rate` rows, each the value of one unit of that currency in the book's."""
     where = visible(path, one_line=True)
+    if not path.is_file() or path.stat().st_size > RATES_MAX_BYTES:
+        raise UserError(f"--rates: {where}: not a rates file (a CSV file of currency,rate, at most 1 MB)")
     try:
         source = open_source(path)
         rows = list(source.rows())
@@ -744,7 +747,9 @@ def preview_file(
     read with the profile's encoding and separator (the screen keeps it between keys)."""
     try:
         source = source or open_source(path, profile.encoding, profile.delimiter)
-        mapped = MappedFile(source, profile, account_lookups(db, profile, date.today()))
+        lookups = account_lookups(db, profile, date.today())
+        lookups.currency = facts.book_currency(db) or ""
+        mapped = MappedFile(source, profile, lookups)
         raw = [tuple(cells) for _, cells in islice(source.rows(), limit + 1)]
     except CellError as error:
         return Preview((), (), (), (), (str(error),), (), ())
