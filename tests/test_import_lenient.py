@@ -201,3 +201,41 @@ def test_profile_show_says_where_a_built_in_profile_s_columns_come_from(tmp_path
     assert shown.code == 0
     assert '"minus": "Amount Refunded"' in shown.out
     assert "columns from: Stripe Dashboard exports" in shown.err
+
+
+def test_the_readme_help_desk_example_in_one_command_and_its_reject_file(tmp_path, book_path, cli):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "accounts.csv").write_text(
+        "key,name,start_date\nACME,Acme Société,2025-01-01\nBETA,Beta Ltd,2025-02-01\n"
+    )
+    assert cli("import", str(tmp_path / "in"), "--db", str(book_path)).code == 0
+    export = write(
+        tmp_path,
+        "Id,Requester,Organization,Subject,Status,Priority,Via,Created at,Solved at\n"
+        "101,Ann,Acme Société,Login broken,solved,High,Email,2026-03-01 23:30:00,2026-03-02 08:00:00\n"
+        "102,Bob,Beta Ltd,Bulk export,open,,Web form,2026-03-02 10:00:00,\n"
+        "103,Cy,Beta Ltd,spam,deleted,Low,Email,2026-03-02 10:00:00,\n"
+        "104,Di,Nobody Inc,Hello,open,Urgent,Email,2026-03-02 10:00:00,\n",
+        "zendesk-tickets.csv",
+    )
+    rejects = tmp_path / "rejects.csv"
+    result = cli(
+        "import", str(export), "--tz", "Europe/Berlin", "--skip-bad-rows", str(rejects), "--db", str(book_path)
+    )
+    assert result.out.splitlines() == [
+        "recognised: Zendesk Support tickets (Admin Center > Reports > Export, CSV) (profile zendesk-tickets; "
+        "--profile NAME to use another)",
+        "tickets: detected: times read as UTC, days in Europe/Berlin",
+        "tickets: ignored columns (not mapped): Requester",
+        "tickets: 3 rows read, 2 new, 1 refused",
+        "tickets: 1 rows left out (Status=deleted: 1)",
+        f"1 row refused, written with the reasons to {rejects}",
+    ]
+    assert rejects.read_text().splitlines()[1] == (
+        "104,Di,Nobody Inc,Hello,open,Urgent,Email,2026-03-02 10:00:00,,"
+        "zendesk-tickets.csv:5: account_key: no account has the name 'Nobody Inc'"
+    )
+    assert rows(book_path, "SELECT external_id, opened_on FROM tickets ORDER BY 1") == [
+        ("101", "2026-03-02"),  # 23:30 UTC on March 1 is March 2 in Berlin
+        ("102", "2026-03-02"),
+    ]

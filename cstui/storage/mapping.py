@@ -417,6 +417,8 @@ class MappedFile:
             self.problems.append(str(error))
             return
         said = self.dates.describe() if date_at else None
+        if said and self.profile.tz:
+            said = said.replace("times of day dropped", f"times read as UTC, days in {self.profile.tz}")
         if said:
             self.notes.append(said)
         if self.decimal == "," and self.profile.decimal is None:
