@@ -202,6 +202,17 @@ CASES = [
         "invoices: 1 rows left out (Status=Voided,Pending: 1)",
     ),
     Case(
+        "chargebee-transactions",
+        "Transaction Id,Customer Id,Type,Date,Amount,Amount Unused,Status,Invoice Number\n"
+        "txn_1,cb_B,payment,2026-03-04,99.00,0.00,success,CB-7\n"
+        "txn_2,cb_B,refund,2026-03-05,20.00,0.00,success,CB-7\n"
+        "txn_3,cb_A,payment,2026-03-05,10.00,0.00,failure,CB-8\n",
+        (),
+        "SELECT i.invoice_no, a.key, i.amount, i.paid_date FROM invoices i JOIN accounts a ON a.id = i.account_id",
+        [("CB-7", "BOLT", 99.0, "2026-03-04")],
+        "invoices: 2 rows left out (Type=refund,authorization: 1, Status=failure,voided: 1)",
+    ),
+    Case(
         "chargebee-subscriptions",
         "Subscription Id,Customer Id,Plan Id,Status,MRR,Started At\n"
         "s1,cb_B,growth,active,300.0,2026-02-01\n"

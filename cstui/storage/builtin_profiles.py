@@ -378,6 +378,30 @@ _register(
 )
 
 _register(
+    "chargebee-transactions",
+    "Chargebee payments (Export > Transactions)",
+    _CHARGEBEE_DOC + "Transaction fields id, customer_id, type (payment/refund/authorization), date, "
+    "amount, amount_unused, status (success/failure/voided), linked invoice. A successful payment is stored as "
+    "its invoice, paid that day; refund rows are left out (the invoices export carries them as "
+    "Amount Adjusted), as are failed payments and payments linked to no invoice.",
+    ("Transaction Id", "Customer Id", "Type", "Invoice Number"),
+    ImportProfile(
+        "invoices",
+        columns=_cols(invoice_no="Invoice Number", issued_date="Date", amount="Amount"),
+        source="chargebee",
+        account_by=AccountBy.ALIAS,
+        account_column="Customer Id",
+        minus="Amount Unused",
+        defaults=(Constant("due_date", "@Date"), Constant("paid_date", "@Date")),
+        skip=(
+            RowTest("Invoice Number"),
+            _skip("Type", "refund", "authorization"),
+            _skip("Status", "failure", "voided"),
+        ),
+    ),
+)
+
+_register(
     "chargebee-subscriptions",
     "Chargebee subscriptions (Export > Subscriptions)",
     _CHARGEBEE_DOC + "The MRR is Chargebee's own monthly figure from the start date.",
