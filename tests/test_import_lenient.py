@@ -239,3 +239,14 @@ def test_the_readme_help_desk_example_in_one_command_and_its_reject_file(tmp_pat
         ("101", "2026-03-02"),  # 23:30 UTC on March 1 is March 2 in Berlin
         ("102", "2026-03-02"),
     ]
+
+
+def test_undo_of_an_accounts_import_takes_its_aliases_back(tmp_path, loaded, cli):
+    ids = write(tmp_path, "key,name,start_date,ext\nACME,Acme,2025-01-01,cus_A\n", "ids.csv")
+    args = ("--table", "accounts", "--alias", "ext", "--source", "stripe", "--db", str(loaded))
+    assert "accounts: 1 account ids kept as aliases" in cli("import", str(ids), *args).out
+    assert rows(loaded, "SELECT source, external_id FROM account_aliases") == [("stripe", "cus_A")]
+    assert cli("undo", "--db", str(loaded)).code == 0
+    assert rows(loaded, "SELECT count(*) FROM account_aliases") == [(0,)]
+    assert cli("redo", "--db", str(loaded)).code == 0
+    assert rows(loaded, "SELECT source, external_id FROM account_aliases") == [("stripe", "cus_A")]

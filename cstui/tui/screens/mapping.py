@@ -195,7 +195,7 @@ class MappingScreen(Screen[ImportResult | None]):
 
     def action_account_by(self) -> None:
         """The source column under the cursor finds the account: by contact email, by email domain,
-        by account name, then not at all."""
+        by account name, by the source system's id (a profile naming its source), then not at all."""
         source = self._source_column()
         if self.profile is None or not source or self.profile.table == "accounts":
             return
@@ -206,13 +206,16 @@ class MappingScreen(Screen[ImportResult | None]):
             if self.profile.account_by and self.profile.account_column == source
             else None
         )
+        # By the source system's id too, once the profile names that system (a built-in one does).
         following = {None: "contact", "contact": "domain", "domain": "name"}.get(current)
+        if current == "name" and self.profile.source:
+            following = "id"
         columns = tuple(m for m in self.profile.columns if m.target != "account_key")
         self._change(
             columns=columns,
             account_from_email=source if following == "domain" else None,
-            account_by=AccountBy(following) if following in ("contact", "name") else None,
-            account_column=source if following in ("contact", "name") else None,
+            account_by=AccountBy(following) if following in ("contact", "name", "id") else None,
+            account_column=source if following in ("contact", "name", "id") else None,
         )
 
     def action_constant(self) -> None:
