@@ -250,3 +250,27 @@ def test_undo_of_an_accounts_import_takes_its_aliases_back(tmp_path, loaded, cli
     assert rows(loaded, "SELECT count(*) FROM account_aliases") == [(0,)]
     assert cli("redo", "--db", str(loaded)).code == 0
     assert rows(loaded, "SELECT source, external_id FROM account_aliases") == [("stripe", "cus_A")]
+
+
+def test_first_seen_is_the_stored_start_date_or_the_import_s_day(tmp_path, loaded):
+    from datetime import date
+
+    from cstui.storage.connection import connect
+    from cstui.storage.import_profile import ColumnMap, Constant, ImportProfile
+    from cstui.storage.importer import import_path
+
+    export = write(tmp_path, "Id,Company\nACME,Acme\nNEW,Newco\n")
+    profile = ImportProfile(
+        "accounts",
+        columns=(ColumnMap("Id", "key"), ColumnMap("Company", "name")),
+        defaults=(Constant("start_date", "first-seen"),),
+    ).check()
+    book = connect(loaded)
+    try:
+        import_path(book, export, profile=profile, today=date(2026, 3, 5))
+    finally:
+        book.conn.close()
+    assert rows(loaded, "SELECT key, start_date FROM accounts WHERE key IN ('ACME', 'NEW') ORDER BY 1") == [
+        ("ACME", "2025-01-01"),
+        ("NEW", "2026-03-05"),
+    ]
