@@ -740,14 +740,19 @@ class Preview:
 
 
 def preview_file(
-    db: Database, path: Path, profile: ImportProfile, limit: int = 20, source: SourceFile | None = None
+    db: Database,
+    path: Path,
+    profile: ImportProfile,
+    limit: int = 20,
+    source: SourceFile | None = None,
+    today: date | None = None,
 ) -> Preview:
     """What an import of `path` through `profile` would read, for the mapping screen; writes nothing
     to the book (the repeated-key bookkeeping lives in a TEMP table). `source` is the file already
     read with the profile's encoding and separator (the screen keeps it between keys)."""
     try:
         source = source or open_source(path, profile.encoding, profile.delimiter)
-        lookups = account_lookups(db, profile, date.today())
+        lookups = account_lookups(db, profile, today or date.today())
         lookups.currency = facts.book_currency(db) or ""
         mapped = MappedFile(source, profile, lookups)
         raw = [tuple(cells) for _, cells in islice(source.rows(), limit + 1)]
@@ -757,7 +762,7 @@ def preview_file(
         refused = ("the file is empty",) if mapped.empty else tuple(mapped.problems)
         sources = tuple(mapped.sources.items())
         return Preview(raw[0] if raw else (), tuple(raw[1:]), (), (), refused, tuple(mapped.notes), (), sources)
-    writer = _Writer(_Run(db, None, date.today()), profile.format, source.name, mapped.header)
+    writer = _Writer(_Run(db, None, today or date.today()), profile.format, source.name, mapped.header)
     rows = []
     try:
         for line, cells, problems, _ in islice(mapped.rows(), limit):

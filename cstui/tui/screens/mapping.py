@@ -340,7 +340,9 @@ class MappingScreen(Screen[ImportResult | None]):
             except CellError:
                 self._decoded = None  # the preview reads the file again and names the problem
         source = self._decoded[1] if self._decoded else None
-        self.preview = preview = preview_file(self.app.book, self.path, self.profile, source=source)
+        self.preview = preview = preview_file(
+            self.app.book, self.path, self.profile, source=source, today=self.app.as_of
+        )
         self._show_source(preview)
         self._show_targets(preview)
         self._show_rows(preview)
