@@ -123,7 +123,7 @@ def test_a_word_without_a_value_mapping_names_the_option(tmp_path, loaded, cli):
     result = cli("import", str(path), *TICKET_MAP, "--db", str(loaded))
     assert result.err.splitlines()[1:] == [
         "tickets-export.csv:5: channel: 'Chat' is not one of self_service, assisted "
-        '(map it: --value "channel:Chat=self_service")'
+        '(map it to one: --value "channel:Chat=VALUE")'  # no allowed value is close: none is proposed
     ]
     assert rows(loaded, "SELECT count(*) FROM tickets") == [(0,)]
 
@@ -295,7 +295,7 @@ def test_a_hand_edited_profile_with_a_wrong_column_is_one_clear_line(tmp_path, l
 
 def test_an_unknown_profile_and_a_file_without_a_table_are_refused(tmp_path, loaded, cli):
     assert cli("import", str(billing_file(tmp_path)), "--profile", "nope", "--db", str(loaded)).err == (
-        "cstui: no import profile named 'nope' (profiles: none saved yet)\n"
+        "cstui: no import profile named 'nope' (saved: none saved yet; `cstui profile list` shows the built-in ones too)\n"
     )
     assert (
         "--table: which table does rechnungen.csv fill?"
@@ -405,9 +405,11 @@ def test_profiles_are_listed_and_deleted_and_a_dry_run_saves_none(tmp_path, load
     assert cli("import", path, *BILLING, "--dry-run", "--save-profile", "x", "--db", str(loaded)).out.splitlines()[
         -1
     ] == ("profile 'x' not saved (dry run)")
-    assert cli("profile", "list", "--db", str(loaded)).out.startswith("no import profiles yet")
+    built_in = cli("profile", "list", "--db", str(loaded)).out
+    assert "  saved " not in built_in  # only the built-in profiles
     assert cli("import", path, *BILLING, "--save-profile", "billing", "--db", str(loaded)).code == 0
-    assert cli("profile", "list", "--db", str(loaded)).out == "billing  invoices  6 mapped columns  saved " + (
+    listed = cli("profile", "list", "--db", str(loaded)).out
+    assert listed == built_in + "billing  invoices  6 mapped columns  saved " + (
         rows(loaded, "SELECT saved_on FROM import_profiles")[0][0] + "\n"
     )
     assert cli("profile", "delete", "billing", "--db", str(loaded)).out == "deleted profile 'billing'\n"

@@ -4,6 +4,7 @@ The options build one typed `ImportProfile`; the importer reads the file through
 the rows exactly as it checks a file in the contract's format.
 """
 
+import csv
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,10 +19,15 @@ from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage.csv_format import FORMAT_BY_TABLE, FORMATS
 from cstui.storage.import_profile import (
+    AccountBy,
     ImportProfile,
+    RowTest,
     parse_column_map,
     parse_constant,
+    parse_default,
+    parse_only_when,
     parse_paid_when,
+    parse_skip_when,
     parse_value_map,
     profile_file_body,
 )
@@ -30,6 +36,8 @@ if TYPE_CHECKING:
     from rich.progress import TaskID
 
 PROBLEMS_SHOWN = 20
+# The last column of a reject file: why its row was refused (a reject file may be written over).
+REJECT_COLUMN = "cstui_problem"
 
 
 def register(app: typer.Typer) -> None:
@@ -57,6 +65,38 @@ EmailOption = Annotated[
 ]
 
 
+SkipOption = Annotated[Texts, _option("--skip-when", 'Leave out rows where "Status=deleted" (or "Status=a,b").')]
+SkipEmptyOption = Annotated[Texts, _option("--skip-when-empty", "Leave out rows where this column is empty.")]
+DefaultOption = Annotated[
+    Texts,
+    _option("--default", 'A value for a missing column or empty cell: "start_date=first-seen", "due_date=@Date".'),
+]
+OnlyWhenOption = Annotated[Texts, _option("--only-when", 'Keep a column only on some rows: "closed_on:Status=solved".')]
+AccountIdOption = Annotated[
+    str | None, _option("--account-by-id", "A column of the source system's account ids (kept with --alias).")
+]
+AccountNameOption = Annotated[
+    str | None, _option("--account-by-name", "A column of account names (case, accents ignored).")
+]
+AccountContactOption = Annotated[str | None, _option("--account-by-contact", "A column of contacts' email addresses.")]
+SourceOption = Annotated[str | None, _option("--source", "The system the file comes from (stripe, hubspot...).")]
+AliasOption = Annotated[str | None, _option("--alias", "Accounts: keep this column's id as the account's --source id.")]
+MinusOption = Annotated[str | None, _option("--minus", "A column subtracted from the amount (refunded, credited).")]
+TzOption = Annotated[
+    str | None, _option("--tz", "Timestamps are UTC: store the day in this zone (e.g. Europe/Berlin).")
+]
+CurrencyOption = Annotated[
+    str | None, _option("--currency-column", "A column of currency codes: amounts in another one are converted.")
+]
+BookCurrencyOption = Annotated[str | None, _option("--book-currency", "The book's currency, said once (e.g. EUR).")]
+RatesOption = Annotated[
+    Path | None, _option("--rates", "A CSV of currency,rate: one unit of that currency in the book's currency.")
+]
+RejectOption = Annotated[
+    Path | None, _option("--skip-bad-rows", "Import the good rows; write each refused row and why to this CSV file.")
+]
+
+
 def import_files(
     source: Annotated[Path, typer.Argument(help="A directory of CSV files, or one CSV file.")],
     db: DbOption = None,
@@ -71,19 +111,42 @@ def import_files(
     cents: CentsOption = None,
     paid_when: Annotated[str | None, _option("--paid-when", 'Keep paid_date only where "Status=paid".')] = None,
     account_from_email: EmailOption = None,
-    profile: Annotated[str | None, _option("--profile", "Read the file through this saved profile.")] = None,
+    skip_when: SkipOption = None,
+    skip_when_empty: SkipEmptyOption = None,
+    defaults: DefaultOption = None,
+    only_when: OnlyWhenOption = None,
+    account_by_id: AccountIdOption = None,
+    account_by_name: AccountNameOption = None,
+    account_by_contact: AccountContactOption = None,
+    source_name: SourceOption = None,
+    alias: AliasOption = None,
+    minus: MinusOption = None,
+    tz: TzOption = None,
+    currency_column: CurrencyOption = None,
+    book_currency: BookCurrencyOption = None,
+    rates: RatesOption = None,
+    skip_bad_rows: RejectOption = None,
+    profile: Annotated[
+        str | None, _option("--profile", "Read the file through this profile (saved or built-in).")
+    ] = None,
     save_profile: Annotated[str | None, _option("--save-profile", "Save the mapping as a profile.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     interactive: Annotated[bool, typer.Option("--interactive", help="Map the file's columns on a screen.")] = False,
 ) -> None:
     """Load CSV files: the contract's own, or any export through a mapping; all-or-nothing, every bad row listed."""
-    from cstui.storage.importer import import_path
+    from cstui.storage.builtin_profiles import recognise_file
+    from cstui.storage.importer import Money, import_path, read_rates
     from cstui.storage.profiles import load_profile
     from cstui.storage.profiles import save_profile as store_profile
 
-    book = open_book(db, create=True)  # import is one of the three commands that may create a book
-    chosen = load_profile(book, profile).profile if profile else None
+    money = Money(book_currency, read_rates(rates) if rates else {})
+
+    if skip_bad_rows is not None:
+        if source.is_dir():
+            raise UserError("--skip-bad-rows: give one file (a folder's files each have their own columns)")
+        _check_reject_file(skip_bad_rows)
     reading = _reading_options(date_format, decimal, encoding, delimiter)
+    account_by = _account_by(account_by_id, account_by_name, account_by_contact)
     mapping = {
         "columns": tuple(parse_column_map(m) for m in maps or ()),
         "values": tuple(parse_value_map(v) for v in values or ()),
@@ -91,7 +154,23 @@ def import_files(
         "cents": tuple(cents or ()),
         "paid_when": parse_paid_when(paid_when) if paid_when else None,
         "account_from_email": account_from_email,
+        "skip": tuple(parse_skip_when(t) for t in skip_when or ()) + tuple(RowTest(c) for c in skip_when_empty or ()),
+        "defaults": tuple(parse_default(d) for d in defaults or ()),
+        "only_when": tuple(parse_only_when(o) for o in only_when or ()),
+        "account_by": account_by[0] if account_by else None,
+        "account_column": account_by[1] if account_by else None,
+        "source": source_name,
+        "alias_column": alias,
+        "minus": minus,
+        "tz": tz,
+        "currency_column": currency_column,
     }
+    recognised = None
+    if not (profile or table or interactive or source.is_dir() or source.stem in FORMAT_BY_TABLE):
+        recognised = recognise_file(source, reading["encoding"], reading["delimiter"])
+        profile = recognised.name if recognised else None
+    book = open_book(db, create=True)  # import is one of the three commands that may create a book
+    chosen = load_profile(book, profile).profile if profile else None
     if interactive and chosen is None and not table:
         # The screen picks the table from the headers; the reading options given stay.
         _interactive(book, source, ImportProfile(FORMATS[0].table, mapped=False).with_options(**reading), db)
@@ -105,8 +184,19 @@ def import_files(
     if interactive:
         _interactive(book, source, chosen, db)
         return
+    if recognised:
+        typer.echo(f"recognised: {recognised.title} (profile {recognised.name}; --profile NAME to use another)")
     with _progress_bar() as progress:
-        result = import_path(book, source, progress, chosen, dry_run=dry_run)
+        result = import_path(
+            book,
+            source,
+            progress,
+            chosen,
+            dry_run=dry_run,
+            today=date.today(),
+            skip_bad_rows=bool(skip_bad_rows),
+            money=money,
+        )
     if dry_run:
         typer.echo("dry run: nothing was written")
     for line in result.lines():
@@ -119,11 +209,55 @@ def import_files(
         if len(result.problems) > PROBLEMS_SHOWN:
             typer.echo(f"... and {len(result.problems) - PROBLEMS_SHOWN} more")
         raise typer.Exit(1)
+    if skip_bad_rows is not None and result.rejects is not None:
+        _write_rejects(skip_bad_rows, result.rejects)
     if save_profile and dry_run:
         typer.echo(f"profile '{visible(save_profile, one_line=True)}' not saved (dry run)")
     elif save_profile and chosen is not None:
         store_profile(book, save_profile, result.resolved.get(chosen.table, chosen), date.today())
         typer.echo(f"saved the mapping as profile '{visible(save_profile, one_line=True)}'")
+
+
+def _account_by(by_id: str | None, by_name: str | None, by_contact: str | None) -> tuple[AccountBy, str] | None:
+    given = [(how, column) for how, column in ((AccountBy.ALIAS, by_id), (AccountBy.NAME, by_name)) if column]
+    given += [(AccountBy.CONTACT, by_contact)] if by_contact else []
+    if len(given) > 1:
+        raise UserError("give one of --account-by-id, --account-by-name, --account-by-contact")
+    return given[0] if given else None
+
+
+def _check_reject_file(path: Path) -> None:
+    """The reject file may be new or a reject file written before; nothing else is written over."""
+    if path.is_dir() or (path.exists() and not path.is_file()):
+        raise UserError(f"--skip-bad-rows: {visible(path, one_line=True)} is not a file")
+    if path.is_file() and path.stat().st_size:
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        if not header or header[-1] != REJECT_COLUMN:
+            raise UserError(
+                f"--skip-bad-rows: {visible(path, one_line=True)} exists and is not a reject file; give a new name"
+            )
+
+
+def _write_rejects(path: Path, rejects) -> None:
+    """The refused rows as the file had them, each with its reasons in a last column: fix, import again."""
+    if not rejects.rows:
+        typer.echo("no row was refused")
+        if path.is_file():
+            path.unlink()
+        return
+    try:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*rejects.header, REJECT_COLUMN])
+            for row in rejects.rows:
+                writer.writerow([*row.cells, "; ".join(row.reasons)])
+    except OSError as error:
+        raise UserError(f"--skip-bad-rows: cannot write {visible(path, one_line=True)} ({error.strerror})") from None
+    count = len(rejects.rows)
+    typer.echo(
+        f"{count} row{'s' if count != 1 else ''} refused, written with the reasons to {visible(path, one_line=True)}"
+    )
 
 
 def _reading_options(date_format, decimal, encoding, delimiter) -> dict:
@@ -179,7 +313,12 @@ def _interactive(book, source: Path, chosen: ImportProfile | None, db: Path | No
     if not source.is_file():
         raise UserError(f"{visible(source, one_line=True)}: --interactive maps one file")
     book.conn.close()
-    mapping_app(db or default_book_path(), source, chosen, date.today()).run()
+    result = mapping_app(db or default_book_path(), source, chosen, date.today()).run()
+    if result is None:
+        typer.echo("nothing imported")
+        return
+    for line in result.lines():
+        typer.echo(line)
 
 
 # --- cstui profile ... ---
@@ -187,23 +326,29 @@ def _interactive(book, source: Path, chosen: ImportProfile | None, db: Path | No
 
 def profile_list(db: DbOption = None) -> None:
     """List the saved import profiles."""
-    from cstui.storage.profiles import list_profiles
+    from cstui.storage.builtin_profiles import BUILTIN
+    from cstui.storage.profiles import BUILT_IN, list_profiles
 
-    saved = list_profiles(open_book(db))
-    if not saved:
-        typer.echo("no import profiles yet (save one with `cstui import FILE --table T --map ... --save-profile NAME`)")
-    for item in saved:
-        typer.echo(
-            f"{visible(item.name, one_line=True)}  {item.profile.table}  "
-            f"{len(item.profile.columns)} mapped columns  saved {item.saved_on}"
-        )
+    for item in list_profiles(open_book(db)):
+        if item.saved_on == BUILT_IN:
+            typer.echo(f"{item.name}  {item.profile.table}  built-in: {BUILTIN[item.name].title}")
+        else:
+            typer.echo(
+                f"{visible(item.name, one_line=True)}  {item.profile.table}  "
+                f"{len(item.profile.columns)} mapped columns  saved {item.saved_on}"
+            )
 
 
 def profile_show(name: Annotated[str, typer.Argument(help="The profile's name.")], db: DbOption = None) -> None:
-    """Print a profile as the JSON file `profile export` writes."""
-    from cstui.storage.profiles import load_profile
+    """Print a profile as the JSON file `profile export` writes (a built-in one says where its columns come from)."""
+    from cstui.storage.builtin_profiles import BUILTIN
+    from cstui.storage.profiles import BUILT_IN, load_profile
 
     saved = load_profile(open_book(db), name)
+    if saved.saved_on == BUILT_IN:
+        # Where its columns come from, on stderr: stdout stays the JSON `profile export` writes.
+        built = BUILTIN[saved.name]
+        typer.echo(f"built-in: {built.title}\ncolumns from: {built.documented}", err=True)
     typer.echo(visible(profile_file_body(saved.name, saved.profile)), nl=False)
 
 

@@ -114,6 +114,8 @@ class Column:
     parse: Callable[[str], object]
     required: bool = False
     default: object = None
+    # A whole number: a mapped file's "2.0" (how spreadsheets and exports write integers) is read as 2.
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,12 @@ def _opt(name: str, parse: Callable[[str], object] = parse_text, default: object
     return Column(name, parse, default=default)
 
 
+def _whole(
+    name: str, low: int = -MAX_INT, high: int = MAX_INT, *, required: bool = False, default: object = None
+) -> Column:
+    return Column(name, lambda t: parse_int(t, low, high), required=required, default=default, whole=True)
+
+
 # In dependency order: a file may refer to accounts and features loaded before it in the same run.
 FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
@@ -158,7 +166,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("start_date", parse_date),
             _opt("segment"),
             _opt("plan"),
-            _opt("seats", lambda t: parse_int(t, 0)),
+            _whole("seats", 0),
             _opt("renewal_date", parse_date),
             _opt("churn_date", parse_date),
             _opt("churn_reason"),
@@ -204,7 +212,7 @@ FORMATS: tuple[FileFormat, ...] = (
         (
             _req("account_key"),
             _req("kind", one_of(*SURVEY_SCALES)),
-            _req("score", parse_int),
+            _whole("score", required=True),
             _req("responded_on", parse_date),
             _opt("contact_email"),
             _opt("comment"),
@@ -218,9 +226,9 @@ FORMATS: tuple[FileFormat, ...] = (
         (
             _req("account_key"),
             _req("day", parse_date),
-            _req("active_users", lambda t: parse_int(t, 0)),
+            _whole("active_users", 0, required=True),
             _req("minutes", parse_amount),
-            _opt("sessions", lambda t: parse_int(t, 0)),
+            _whole("sessions", 0),
         ),
         key=("account_key", "day"),
     ),
@@ -230,7 +238,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("account_key"),
             _req("day", parse_date),
             _req("feature"),
-            _opt("events", lambda t: parse_int(t, 0), 1),
+            _whole("events", 0, default=1),
         ),
         key=("account_key", "day", "feature"),
     ),
@@ -257,7 +265,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("summary"),
             _opt("contact_email"),
             _opt("notes"),
-            _opt("sentiment", lambda t: parse_int(t, -2, 2)),
+            _whole("sentiment", -2, 2),
             _opt("follow_up_on", parse_date),
             _opt("interaction_id"),
         ),

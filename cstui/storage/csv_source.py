@@ -88,6 +88,26 @@ def open_source(path: Path, encoding: str | None = None, delimiter: str | None =
     return source
 
 
+HEAD_BYTES = 65_536
+
+
+def read_header(path: Path, encoding: str | None = None, delimiter: str | None = None) -> list[str]:
+    """The header row of `path`, read from its first 64 KiB only (to recognise an export without
+    decoding a big file twice); [] when it cannot be read. Regular files only."""
+    if not path.is_file():
+        return []
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if len(head) == HEAD_BYTES and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    try:
+        text, _ = _decode(path.name, head, encoding)
+        first = next(SourceFile(path.name, text, delimiter or _sniff(text)).rows(), None)
+    except CellError:
+        return []
+    return first[1] if first else []
+
+
 def _decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str | None]:
     """The text and what to say about its encoding (None for UTF-8 or one the user gave)."""
     if encoding:

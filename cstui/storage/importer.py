@@ -7,10 +7,13 @@ an id are counted, not merged (see `import_keys`), so a re-import adds nothing. 
 module returns that quotes a file has passed through `visible()`: it is safe to print.
 """
 
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -21,7 +24,7 @@ from sqlite_utils import Database
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.sentiment import Scorer
-from cstui.storage import history, search
+from cstui.storage import facts, history, search
 from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import (
     FORMAT_BY_TABLE,
@@ -34,13 +37,14 @@ from cstui.storage.csv_format import (
 from cstui.storage.csv_source import SourceFile, open_source
 from cstui.storage.import_keys import Copies, RepeatedKeys
 from cstui.storage.import_profile import ImportProfile
-from cstui.storage.mapping import MappedFile
+from cstui.storage.mapping import AccountLookups, MappedFile, normal_name
 
 # Progress callback: (table, rows done, rows expected).
 Progress = Callable[[str, int, int], None]
 BATCH = 5_000
 MAX_PROBLEMS = 1000
 MOVES_LISTED = 20
+RATES_MAX_BYTES = 1_000_000  # a rates file holds a line per currency
 IMPORT_CACHE_KIB = -65_536  # the page cache during an import: 64 MiB (negative: KiB, as SQLite reads it)
 
 # The unique index a re-imported row meets, in stored column names (contacts' email may be empty;
@@ -108,11 +112,32 @@ class TableCounts:
     # What the reading layer detected and which source columns it left out, said in the summary.
     detected: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # Rows the profile's filters left out, by filter; rows refused into the reject file; aliases kept.
+    skipped: Counter[str] = field(default_factory=Counter)
+    rejected: int = 0
+    aliases: int = 0
 
     @property
     def unchanged(self) -> int:
         """Rows the book already held as they are (a re-import's rows, copies already counted)."""
-        return max(0, self.read - self.new - self.updated)
+        return max(0, self.read - self.new - self.updated - self.rejected)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A row refused by `--skip-bad-rows`: its source cells as the file holds them, and why."""
+
+    line: int
+    cells: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Rejects:
+    """The refused rows of a run, for the reject file (the file's header, then each row and its reasons)."""
+
+    header: tuple[str, ...] = ()
+    rows: list[Rejected] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,6 +150,15 @@ class Move:
     to_account: str
 
 
+@dataclass(frozen=True)
+class Money:
+    """The run's currency options: the book's currency when it has none yet (`--book-currency`), and
+    the rates into it (`--rates`: units of the book's currency per unit of another)."""
+
+    book_currency: str | None = None
+    rates: dict[str, Decimal] = field(default_factory=dict)
+
+
 @dataclass
 class ImportResult:
     tables: dict[str, TableCounts] = field(default_factory=dict)
@@ -134,6 +168,10 @@ class ImportResult:
     # A dry run keeps its problems here instead of raising, and writes nothing.
     dry_run: bool = False
     problems: list[str] = field(default_factory=list)
+    # With `--skip-bad-rows`: the refused rows (None when the run is all-or-nothing).
+    rejects: Rejects | None = None
+    # The built-in profile the file was recognised as (said in the summary).
+    recognised: str | None = None
 
     def lines(self) -> list[str]:
         """The run's summary, one line per table and per moved row, safe to print."""
@@ -149,7 +187,13 @@ class ImportResult:
                 continue
             updated = f", {counts.updated:,} updated" if counts.updated else ""
             unchanged = f", {counts.unchanged:,} unchanged" if counts.unchanged else ""
-            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}{unchanged}")
+            refused = f", {counts.rejected:,} refused" if counts.rejected else ""
+            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}{unchanged}{refused}")
+            if counts.skipped:
+                why = ", ".join(f"{visible(k, one_line=True)}: {n:,}" for k, n in counts.skipped.most_common())
+                shown.append(f"{table}: {counts.skipped.total():,} rows left out ({why})")
+            if counts.aliases:
+                shown.append(f"{table}: {counts.aliases:,} account ids kept as aliases")
         for move in self.moves[:MOVES_LISTED]:
             shown.append(
                 f"{move.table}: {visible(move.key, one_line=True)} moved from account "
@@ -173,7 +217,10 @@ def files_to_import(target: Path) -> list[tuple[FileFormat, Path]]:
         raise UserError(f"{visible(target, one_line=True)}: no such file or directory")
     fmt = FORMAT_BY_TABLE.get(target.stem) if target.suffix == ".csv" else None
     if fmt is None:
-        raise UserError(f"{visible(target, one_line=True)}: not an importable file name (expected one of {names})")
+        raise UserError(
+            f"{visible(target, one_line=True)}: not an importable file name (expected one of {names}) and not "
+            "a known export (`cstui profile list`); give --table and --map, or --profile"
+        )
     return [(fmt, target)]
 
 
@@ -187,13 +234,18 @@ def import_path(
     progress: Progress | None = None,
     profile: ImportProfile | None = None,
     dry_run: bool = False,
+    today: date | None = None,
+    skip_bad_rows: bool = False,
+    money: Money | None = None,
 ) -> ImportResult:
     """Import a directory of CSV files or one CSV file into the book, atomically.
 
     With a mapped `profile`, `target` is one file of any name read through that mapping; with
     none or a plain one (reading options only), the files are the contract's own. A `dry_run`
     does all the work and rolls it back: the result holds the summary and the problems, and the
-    book is byte for byte as it was."""
+    book is byte for byte as it was. With `skip_bad_rows`, a row that fails its checks is kept
+    out and listed in `result.rejects` instead of refusing the run; `today` is the import's day
+    (for `--default start_date=first-seen`)."""
     if profile is not None and profile.mapped:
         if not target.is_file():
             raise UserError(f"{visible(target, one_line=True)}: no such file (a mapping reads one file)")
@@ -202,7 +254,10 @@ def import_path(
         # A plain profile (reading options only) applies to each of the contract's files.
         plain = profile or ImportProfile(FORMATS[0].table, mapped=False)
         plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
-    run = _Run(db, progress)
+    run = _Run(db, progress, today or date.today())
+    run.money = money or Money()
+    if skip_bad_rows:
+        run.result.rejects = Rejects()
     # A big table's indexes take inserts all over their pages: with SQLite's default 2 MB page cache
     # every evicted dirty page is written to the WAL again, and read back for the next insert.
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
@@ -218,21 +273,11 @@ def _import(
     db: Database, target: Path, plan: list[tuple[FileFormat, Path, ImportProfile]], run: "_Run", dry_run: bool
 ) -> ImportResult:
     try:
-        with write_transaction(db, change=f"import {target}", source="import"), history.bulk_inserts(db):
-            # Counted inside the transaction: another writer's rows must not pass for this run's.
-            before = {fmt.table: db[fmt.table].count for fmt, _, _ in plan}
-            problems: list[str] = []
-            for fmt, path, file_profile in plan:
-                problems += run.import_file(fmt, path, file_profile)
-            if problems:
-                raise ImportFailed(problems)
-            for fmt, _, _ in plan:
-                counts = run.result.tables[fmt.table]
-                counts.new = db[fmt.table].count - before[fmt.table]
-                counts.updated = run.changes[fmt.table] - counts.new
-            db.execute("DROP TABLE IF EXISTS temp.import_keys")
-            if dry_run:
-                raise _DryRun
+        with write_transaction(db, change=f"import {target}", source="import"):
+            if any(p.currency_column for _, _, p in plan):
+                run.currency = _book_currency(db, run.money)
+            with history.bulk_inserts(db):
+                _import_all(db, plan, run, dry_run)
     except sqlite3.IntegrityError as error:  # a constraint the row checks did not foresee
         failed = ImportFailed([f"{target}: rejected by the book's constraints: {error}"])
         if not dry_run:
@@ -254,6 +299,111 @@ def _import(
     return run.result
 
 
+def _import_all(db: Database, plan: list[tuple[FileFormat, Path, ImportProfile]], run: "_Run", dry_run: bool) -> None:
+    """Every file of the run, inside its change; raises ImportFailed, or _DryRun after a dry run's work."""
+    # Counted inside the transaction: another writer's rows must not pass for this run's.
+    before = {fmt.table: db[fmt.table].count for fmt, _, _ in plan}
+    problems: list[str] = []
+    for fmt, path, file_profile in plan:
+        problems += run.import_file(fmt, path, file_profile)
+    if problems:
+        raise ImportFailed(problems)
+    for fmt, _, _ in plan:
+        counts = run.result.tables[fmt.table]
+        counts.new = db[fmt.table].count - before[fmt.table]
+        counts.updated = run.changes[fmt.table] - counts.new
+    db.execute("DROP TABLE IF EXISTS temp.import_keys")
+    if dry_run:
+        raise _DryRun
+
+
+def _book_currency(db: Database, money: Money) -> str:
+    """The book's currency, written in this change the first time an import names it."""
+    stored = facts.book_currency(db)
+    given = money.book_currency.strip().upper() if money.book_currency else None
+    if stored and given and stored != given:
+        raise UserError(f"--book-currency: the book's amounts are in {stored}, not {visible(given, one_line=True)}")
+    if stored:
+        return stored
+    if not given:
+        raise UserError(
+            "--currency-column: say once which currency the book keeps its amounts in (--book-currency EUR)"
+        )
+    if not re.fullmatch(r"[A-Z]{3}", given):
+        raise UserError(f"--book-currency: '{visible(given, one_line=True)}' is not a currency code like EUR or USD")
+    facts.record_book_currency(db, given)
+    return given
+
+
+def read_rates(path: Path) -> dict[str, Decimal]:
+    """A rates file: `currency,rate` rows, each the value of one unit of that currency in the book's."""
+    where = visible(path, one_line=True)
+    if not path.is_file() or path.stat().st_size > RATES_MAX_BYTES:
+        raise UserError(f"--rates: {where}: not a rates file (a CSV file of currency,rate, at most 1 MB)")
+    try:
+        source = open_source(path)
+        rows = list(source.rows())
+    except (OSError, CellError) as error:
+        raise UserError(f"--rates: {where}: cannot read ({error})") from None
+    if not rows or [c.strip().casefold() for c in rows[0][1]] != ["currency", "rate"]:
+        raise UserError(f"--rates: {where}:1: the header must be currency,rate")
+    rates: dict[str, Decimal] = {}
+    for line, cells in rows[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        try:
+            code, rate = cells[0].strip().upper(), Decimal(cells[1].strip())
+        except (IndexError, InvalidOperation):
+            raise UserError(f"--rates: {where}:{line}: expected a currency code and a number") from None
+        if not re.fullmatch(r"[A-Z]{3}", code) or not rate.is_finite() or rate <= 0:
+            raise UserError(f"--rates: {where}:{line}: expected a currency code and a positive number")
+        rates[code] = rate
+    return rates
+
+
+def account_lookups(db: Database, profile: ImportProfile, today: date) -> AccountLookups:
+    """What `profile` finds accounts by, read from the book (only what it uses)."""
+    from cstui.storage.import_profile import FIRST_SEEN, AccountBy
+
+    found = AccountLookups(today=today.isoformat())
+    if profile.account_from_email:
+        found.domains = account_domains(db)
+    if profile.account_by is AccountBy.ALIAS:
+        sql = (
+            "SELECT account_aliases.external_id, accounts.key FROM account_aliases "
+            "JOIN accounts ON accounts.id = account_aliases.account_id WHERE account_aliases.source = ?"
+        )
+        found.aliases = dict(db.execute(sql, [profile.source]).fetchall())
+    if profile.account_by is AccountBy.NAME:
+        for key, name in db.execute("SELECT key, name FROM accounts ORDER BY key"):
+            found.names.setdefault(normal_name(name), []).append(key)
+    if profile.account_by is AccountBy.CONTACT:
+        sql = (
+            "SELECT DISTINCT lower(trim(contacts.email)), accounts.key FROM contacts "
+            "JOIN accounts ON accounts.id = contacts.account_id WHERE contacts.email IS NOT NULL ORDER BY 2"
+        )
+        for email, key in db.execute(sql):
+            found.contacts.setdefault(email, []).append(key)
+    if any(d.value == FIRST_SEEN for d in profile.defaults):
+        found.start_dates = dict(db.execute("SELECT key, start_date FROM accounts").fetchall())
+    return found
+
+
+def keep_aliases(db: Database, source: str, pairs: list[tuple[str, str]]) -> int:
+    """Keep each (external id, account key) as an alias of `source`; an id seen before moves to the
+    account named now. Inside the import's change, so undo takes them back with it."""
+    after = history.last_rowid(db, "account_aliases")
+    cursor = db.conn.executemany(
+        "INSERT INTO account_aliases (source, external_id, account_id) "
+        "SELECT ?, ?, id FROM accounts WHERE key = ? "
+        "ON CONFLICT (source, external_id) DO UPDATE SET account_id = excluded.account_id "
+        "WHERE account_id IS NOT excluded.account_id",
+        [(source, external_id, key) for external_id, key in pairs if external_id],
+    )
+    history.record_inserts(db, "account_aliases", after)
+    return int(cursor.rowcount)
+
+
 def account_domains(db: Database) -> dict[str, list[str]]:
     """Account keys by email domain (the accounts' `domain` column), for `--account-from-email`."""
     domains: dict[str, list[str]] = {}
@@ -266,8 +416,11 @@ def account_domains(db: Database) -> dict[str, list[str]]:
 class _Run:
     """One import run: the files' writers, what they declared and what they changed."""
 
-    def __init__(self, db: Database, progress: Progress | None):
+    def __init__(self, db: Database, progress: Progress | None, today: date):
         self.db = db
+        self.today = today
+        self.money = Money()
+        self.currency = ""
         self.progress = progress
         self.result = ImportResult()
         self.changes: Counter[str] = Counter()
@@ -284,8 +437,9 @@ class _Run:
         counts = self.result.tables.setdefault(fmt.table, TableCounts())
         try:
             source = open_source(path, profile.encoding, profile.delimiter)
-            domains = account_domains(self.db) if profile.account_from_email else {}
-            mapped = MappedFile(source, profile, domains)
+            lookups = account_lookups(self.db, profile, self.today)
+            lookups.currency, lookups.rates = self.currency, self.money.rates
+            mapped = MappedFile(source, profile, lookups)
             counts.detected, counts.ignored = mapped.notes, mapped.ignored
             if profile.mapped and not mapped.problems and not mapped.empty:
                 self.result.resolved[fmt.table] = mapped.resolved()
@@ -293,17 +447,30 @@ class _Run:
                 return [f"{name}:1: -: the file is empty (a header row is required)"]
             if mapped.problems:
                 return mapped.problems
+            rejects = self.result.rejects
+            if rejects is not None:
+                rejects.header = tuple(mapped.source_header)
+            alias_at = mapped.alias_index()
+            aliases: list[tuple[str, str]] = []
             writer = _Writer(self, fmt, name, mapped.header)
             batch: list[dict[str, Any]] = []
-            for line, cells, cell_problems in mapped.rows():
-                problems += cell_problems
+            for line, cells, cell_problems, raw in mapped.rows():
+                row_problems = list(cell_problems)
                 row = None
                 if cells is not None:
-                    row, row_problems = writer.parse(line, cells)
-                    problems += row_problems
+                    row, more = writer.parse(line, cells)
+                    row_problems += more
                 counts.read += 1
+                if rejects is not None and row_problems:
+                    counts.rejected += 1
+                    rejects.rows.append(Rejected(line, tuple(raw), tuple(row_problems)))
+                    writer.forget(cells)
+                    row_problems = []
+                problems += row_problems
                 if row is not None and not problems:
                     batch.append(row)
+                    if alias_at is not None:
+                        aliases.append((raw[alias_at].strip(), str(row["key"])))
                 if counts.read % BATCH == 0:
                     writer.keys.flush()
                     if not problems:
@@ -315,9 +482,12 @@ class _Run:
                     problems.append(f"{name}: stopped checking after {MAX_PROBLEMS} problems")
                     break
             problems += writer.repeats()
+            counts.skipped = mapped.skipped
             if not problems:
                 writer.queue(batch)
                 writer.drain()
+                if aliases and profile.source:
+                    counts.aliases = keep_aliases(self.db, profile.source, aliases)
             if self.progress:
                 self.progress(fmt.table, counts.read, counts.read)
         except CellError as error:
@@ -423,6 +593,16 @@ class _Writer:
         if problems or self._waits_for_a_bad_row(row):
             return None, problems
         return self._accept(line, row), []
+
+    def forget(self, cells: list[str] | None) -> None:
+        """A refused row (`--skip-bad-rows`) declares nothing: a row naming its account is then
+        refused as naming an unknown one, instead of waiting for it."""
+        declares = DECLARING.get(self.fmt.table)
+        if cells is None or not declares or declares not in self.header:
+            return
+        key = cells[self.header.index(declares)].strip()
+        if key not in {str(k) for k in self.accounts} | set(self.features):
+            self.run.declared[self.fmt.table].discard(key)
 
     def _check_row(self, row: dict[str, Any]) -> list[tuple[str, str]]:
         found = []
@@ -560,15 +740,21 @@ class Preview:
 
 
 def preview_file(
-    db: Database, path: Path, profile: ImportProfile, limit: int = 20, source: SourceFile | None = None
+    db: Database,
+    path: Path,
+    profile: ImportProfile,
+    limit: int = 20,
+    source: SourceFile | None = None,
+    today: date | None = None,
 ) -> Preview:
     """What an import of `path` through `profile` would read, for the mapping screen; writes nothing
     to the book (the repeated-key bookkeeping lives in a TEMP table). `source` is the file already
     read with the profile's encoding and separator (the screen keeps it between keys)."""
     try:
         source = source or open_source(path, profile.encoding, profile.delimiter)
-        domains = account_domains(db) if profile.account_from_email else {}
-        mapped = MappedFile(source, profile, domains)
+        lookups = account_lookups(db, profile, today or date.today())
+        lookups.currency = facts.book_currency(db) or ""
+        mapped = MappedFile(source, profile, lookups)
         raw = [tuple(cells) for _, cells in islice(source.rows(), limit + 1)]
     except CellError as error:
         return Preview((), (), (), (), (str(error),), (), ())
@@ -576,10 +762,10 @@ def preview_file(
         refused = ("the file is empty",) if mapped.empty else tuple(mapped.problems)
         sources = tuple(mapped.sources.items())
         return Preview(raw[0] if raw else (), tuple(raw[1:]), (), (), refused, tuple(mapped.notes), (), sources)
-    writer = _Writer(_Run(db, None), profile.format, source.name, mapped.header)
+    writer = _Writer(_Run(db, None, today or date.today()), profile.format, source.name, mapped.header)
     rows = []
     try:
-        for line, cells, problems in islice(mapped.rows(), limit):
+        for line, cells, problems, _ in islice(mapped.rows(), limit):
             if cells is not None:
                 problems = problems + writer.parse(line, cells)[1]
             rows.append(PreviewRow(line, tuple(cells or ()), tuple(visible(p, one_line=True) for p in problems)))

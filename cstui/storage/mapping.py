@@ -9,9 +9,15 @@ identity mapping with a strict header (an unknown column is refused, as the cont
 """
 
 import difflib
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from itertools import islice
+from zoneinfo import ZoneInfo
 
 from cstui.storage.csv_format import CellError, Column, FileFormat, OneOf, parse_amount, parse_date, parse_score
 from cstui.storage.csv_source import (
@@ -22,11 +28,52 @@ from cstui.storage.csv_source import (
     cents_to_units,
     to_plain_number,
 )
-from cstui.storage.import_profile import ImportProfile
+from cstui.storage.import_profile import (
+    FIRST_SEEN,
+    FROM_COLUMN,
+    MONEY_COLUMNS,
+    PREFIX,
+    AccountBy,
+    ImportProfile,
+    RowTest,
+)
 
 # A file whose first rows hold only ISO dates and plain numbers is not scanned further.
 DETECT_SAMPLE = 1000
 Getter = Callable[[list[str]], str]
+# "2.0", "3.00": a whole number as spreadsheets and exports write them.
+_WHOLE = re.compile(r"([+-]?[0-9]+)\.0*")
+# An ISO timestamp: date, time, optional fraction, optional zone (Z, +02:00, " UTC").
+_TIMESTAMP = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)"
+    r"\s*(Z|UTC|[+-][0-9]{2}:?[0-9]{2})?"
+)
+
+
+@dataclass
+class AccountLookups:
+    """What the book knows that a mapping finds accounts by, read once per file by the importer:
+    keys by email domain, by the source system's id (`account_aliases` of the profile's source), by
+    normalised name and by contact email; the stored start dates (for `first-seen`), and the day
+    of the import."""
+
+    domains: dict[str, list[str]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)
+    contacts: dict[str, list[str]] = field(default_factory=dict)
+    start_dates: dict[str, str] = field(default_factory=dict)
+    today: str = ""
+    # The book's currency and the rates into it (units of the book's currency per unit), for
+    # `--currency-column`.
+    currency: str = ""
+    rates: dict[str, Decimal] = field(default_factory=dict)
+
+
+def normal_name(text: str) -> str:
+    """A name as compared for `--account-by-name`: without case, accents or repeated spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
 
 
 def suggestions(target: str, headers: list[str], n: int = 3) -> list[str]:
@@ -51,12 +98,16 @@ class MappedFile:
     """One source file read through a profile. `problems` holds header problems (the file is then
     not read further); `notes` what was detected or ignored, for the summary."""
 
-    def __init__(self, source: SourceFile, profile: ImportProfile, domains: dict[str, list[str]]):
+    def __init__(self, source: SourceFile, profile: ImportProfile, lookups: AccountLookups | None = None):
         self.source = source
         self.profile = profile
         self.fmt: FileFormat = profile.format
         self.name = source.name
-        self.domains = domains
+        self.lookups = lookups or AccountLookups()
+        self.domains = self.lookups.domains
+        # Rows left out by the profile's filters, by the filter that left them out (for the summary).
+        self.skipped: Counter[str] = Counter()
+        self._skips: list[tuple[int, RowTest]] = []
         self.problems: list[str] = []
         self.notes: list[str] = list(source.notes)
         self.ignored: list[str] = []
@@ -99,6 +150,9 @@ class MappedFile:
         for index, header in enumerate(headers):
             column = by_norm.get(_norm(header))
             if column and column not in plan and header not in used:
+                if [_norm(h) for h in headers].count(_norm(header)) > 1:
+                    self.problems.append(f"{self.name}:1: {header}: {self._twice(header)}; rename one, or --map it")
+                    continue
                 plan[column] = _cell(index)
                 used.add(header)
         for constant in profile.constants:
@@ -117,6 +171,7 @@ class MappedFile:
             if index is not None:
                 plan["paid_date"] = _paid_only(plan["paid_date"], index, profile.paid_when.equals)
                 used.add(headers[index])
+        self._plan_more(plan, used)
         for column in fmt.required:
             if column not in plan:
                 close = suggestions(column, [h for h in headers if h not in used])
@@ -131,20 +186,189 @@ class MappedFile:
             self.sources[constant.column] = f"= {constant.value}"
         if profile.account_from_email:
             self.sources["account_key"] = f"domain of {profile.account_from_email}"
+        if profile.account_by and profile.account_column:
+            self.sources["account_key" if fmt.table != "accounts" else "key"] = (
+                f"account by {profile.account_by.value} of {profile.account_column}"
+            )
         # In the format's order, so the summary and the preview read like a contract file.
         self.header = [c for c in fmt.names if c in plan]
         self._getters = [plan[c] for c in self.header]
 
+    def _twice(self, header: str) -> str:
+        at = [str(i) for i, h in enumerate(self.source_header, start=1) if _norm(h) == _norm(header)]
+        return f"the file has this column {len(at)} times (columns {', '.join(at)})"
+
     def _find(self, header: str, option: str) -> int | None:
         headers = self.source_header
+        folded = [h.casefold() for h in headers]
+        if folded.count(header.casefold()) > 1:
+            # First-wins would be a silent guess at which one the user meant.
+            self.problems.append(f"{self.name}:1: {header}: {self._twice(header)}; rename one")
+            return None
         if header in headers:
             return headers.index(header)
-        folded = [h.casefold() for h in headers]
         if header.casefold() in folded:
             return folded.index(header.casefold())
+        if header.endswith(PREFIX) and len(header) > 1:
+            start = header[: -len(PREFIX)].casefold()
+            starting = [i for i, h in enumerate(folded) if h.startswith(start)]
+            if len(starting) == 1:
+                return starting[0]
+            if starting:
+                self.problems.append(f"{self.name}:1: {header}: {len(starting)} columns start so; --map one")
+                return None
         close = suggestions(header, headers)
         named = f" (closest: {', '.join(repr(c) for c in close)})" if close else ""
         self.problems.append(f"{self.name}:1: {header}: no such column for {option}{named}")
+        return None
+
+    def _plan_more(self, plan: dict[str, Getter], used: set[str]) -> None:
+        """Row filters, account lookups, conditional values, defaults and net amounts."""
+        profile, headers = self.profile, self.source_header
+        for test in profile.skip:
+            index = self._find(test.column, "--skip-when")
+            if index is not None:
+                self._skips.append((index, test))
+                used.add(headers[index])
+        if profile.account_by and profile.account_column:
+            index = self._find(profile.account_column, f"--account-by-{profile.account_by.value}")
+            if index is not None:
+                used.add(headers[index])
+                if self.fmt.table == "accounts":
+                    if "key" in plan:
+                        plan["key"] = self._key_by_name(index, plan["key"])
+                else:
+                    plan["account_key"] = self._account_lookup(profile.account_by, index)
+        if profile.alias_column:
+            index = self._find(profile.alias_column, "--alias")
+            if index is not None:
+                used.add(headers[index])
+        for join in profile.joins:
+            found = [self._find(source, f"join {join.target}") for source in join.sources]
+            indexes = [i for i in found if i is not None]
+            if len(indexes) == len(found):
+                plan[join.target] = _joined(indexes)
+                used.update(headers[i] for i in indexes)
+        for default in profile.defaults:
+            if default.value == FIRST_SEEN:
+                key = plan.get("key")
+                fill = self._first_seen(key) if key else _constant(self.lookups.today)
+            elif default.value.startswith(FROM_COLUMN):
+                index = self._find(default.value[len(FROM_COLUMN) :], "--default")
+                if index is None:
+                    continue
+                fill = _cell(index)
+            else:
+                fill = _constant(default.value)
+            plan[default.column] = _defaulted(plan.get(default.column), fill)
+        for only in profile.only_when:
+            index = self._find(only.test.column, "--only-when")
+            if index is not None and only.target in plan:
+                plan[only.target] = _only_when(plan[only.target], index, only.test)
+                used.add(headers[index])
+        if profile.minus and "amount" in plan:
+            index = self._find(profile.minus, "--minus")
+            if index is not None:
+                plan["amount"] = self._net(plan["amount"], index)
+                used.add(headers[index])
+        if profile.currency_column:
+            index = self._find(profile.currency_column, "--currency-column")
+            if index is not None:
+                used.add(headers[index])
+                for column in MONEY_COLUMNS:
+                    if column in plan:
+                        plan[column] = self._in_book_currency(plan[column], index)
+
+    def _in_book_currency(self, amount: Getter, index: int) -> Getter:
+        """The amount in the book's currency: as it is when the row's currency is the book's (or
+        empty), else times the rate from `--rates` (exact decimals, rounded to the cent)."""
+        book, rates = self.lookups.currency, self.lookups.rates
+
+        def converted(cells: list[str]) -> str:
+            text, code = amount(cells), cells[index].strip().upper()
+            if not code or code == book or not text.strip():
+                return text
+            rate = rates.get(code)
+            if rate is None:
+                raise CellError(f"{code} is not the book's currency ({book}) and --rates gives no rate for it")
+            try:
+                value = Decimal(to_plain_number(text.strip(), self.decimal))
+            except InvalidOperation:
+                return text
+            return str((value * rate).quantize(Decimal("0.01")))
+
+        return converted
+
+    def alias_index(self) -> int | None:
+        """The source column whose ids become aliases of the rows' accounts (an accounts file)."""
+        if not self.profile.alias_column:
+            return None
+        folded = [h.casefold() for h in self.source_header]
+        wanted = self.profile.alias_column.casefold()
+        return folded.index(wanted) if wanted in folded else None
+
+    def _first_seen(self, key: Getter) -> Getter:
+        starts, today = self.lookups.start_dates, self.lookups.today
+        return lambda cells: starts.get(key(cells).strip(), today)
+
+    def _net(self, amount: Getter, index: int) -> Getter:
+        """The amount less the refunded or credited part (`--minus`): what is still owed."""
+
+        def net(cells: list[str]) -> str:
+            text, minus = amount(cells), cells[index].strip()
+            if not minus or not text.strip():
+                return text
+            try:
+                whole = Decimal(to_plain_number(text.strip(), self.decimal))
+                less = abs(Decimal(to_plain_number(minus, self.decimal)))
+            except InvalidOperation:
+                raise CellError(f"'{text}' less '{minus}' ({self.profile.minus}) is not a number") from None
+            if less > whole:
+                raise CellError(f"the refund {minus} ({self.profile.minus}) is more than the amount {text}")
+            return str(whole - less)
+
+        return net
+
+    def _account_lookup(self, how: AccountBy, index: int) -> Getter:
+        lookups, source = self.lookups, self.profile.source or ""
+
+        def account(cells: list[str]) -> str:
+            text = cells[index].strip()
+            if not text:
+                return ""
+            if how is AccountBy.ALIAS:
+                key = lookups.aliases.get(text)
+                if key is None:
+                    raise CellError(
+                        f"no account has the {source} id '{text}' (import the {source} accounts file with "
+                        "--alias, or give an account that id)"
+                    )
+                return key
+            if how is AccountBy.NAME:
+                return _one(lookups.names.get(normal_name(text), []), f"the name '{text}'")
+            return _one(lookups.contacts.get(text.casefold(), []), f"a contact with the email '{text}'")
+
+        return account
+
+    def _key_by_name(self, index: int, key: Getter) -> Getter:
+        """An accounts file's key: the book's account of that name when there is one, else the file's."""
+        names = self.lookups.names
+
+        def found(cells: list[str]) -> str:
+            keys = names.get(normal_name(cells[index]), [])
+            if len(keys) > 1:
+                raise CellError(
+                    f"the name '{cells[index].strip()}' belongs to {len(keys)} accounts ({', '.join(keys[:3])})"
+                )
+            return keys[0] if keys else key(cells)
+
+        return found
+
+    def skipped_by(self, cells: list[str]) -> str | None:
+        """The filter that leaves this row out, in words, or None."""
+        for index, test in self._skips:
+            if test.matches(cells[index]):
+                return f"{test.column}={','.join(test.words)}" if test.words else f"{test.column} empty"
         return None
 
     def _account_by_domain(self, index: int) -> Getter:
@@ -193,6 +417,8 @@ class MappedFile:
             self.problems.append(str(error))
             return
         said = self.dates.describe() if date_at else None
+        if said and self.profile.tz:
+            said = said.replace("times of day dropped", f"times read as UTC, days in {self.profile.tz}")
         if said:
             self.notes.append(said)
         if self.decimal == "," and self.profile.decimal is None:
@@ -218,8 +444,9 @@ class MappedFile:
 
     # --- the rows ---
 
-    def rows(self) -> Iterator[tuple[int, list[str] | None, list[str]]]:
-        """(line, cells in `header` order or None, problems) for each non-blank record."""
+    def rows(self) -> Iterator[tuple[int, list[str] | None, list[str], list[str]]]:
+        """(line, cells in `header` order or None, problems, the source cells) for each non-blank
+        record the profile's filters keep (the others are counted in `skipped`)."""
         name, width = self.name, len(self.source_header)
         columns = [self.fmt.column(c) for c in self.header]
         # Free text with no words to map is passed as it is (most cells of a big file).
@@ -228,7 +455,11 @@ class MappedFile:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != width:
-                yield line, None, [f"{name}:{line}: -: row has {len(cells)} cells, the header has {width}"]
+                yield line, None, [f"{name}:{line}: -: row has {len(cells)} cells, the header has {width}"], cells
+                continue
+            skipped = self.skipped_by(cells) if self._skips else None
+            if skipped:
+                self.skipped[skipped] += 1
                 continue
             out, problems = [], []
             for column, getter, convert in zip(columns, self._getters, converts):
@@ -237,13 +468,14 @@ class MappedFile:
                 except CellError as error:
                     problems.append(f"{name}:{line}: {column.name}: {error}")
                     out.append("")
-            yield line, (None if problems else out), problems
+            yield line, (None if problems else out), problems, cells
 
     def _needs_converting(self, column: Column) -> bool:
         return (
             any(v.column == column.name for v in self.profile.values)
             or column.parse in (parse_date, parse_amount, parse_score)
             or (isinstance(column.parse, OneOf) and self.profile.mapped)
+            or (column.whole and self.profile.mapped)
         )
 
     def _convert(self, column: Column, text: str) -> str:
@@ -254,15 +486,19 @@ class MappedFile:
         if not bare:
             return text
         if column.parse is parse_date:
+            if self.profile.tz:
+                local = _local_date(bare, self.profile.tz)
+                if local:
+                    return local
             return self.dates.to_iso(bare)
+        if column.whole and self.profile.mapped:
+            whole = _WHOLE.fullmatch(bare)
+            return whole.group(1) if whole else bare
         if column.parse in (parse_amount, parse_score):
             number = to_plain_number(bare, self.decimal)
             return cents_to_units(number) if column.name in self.profile.cents else number
         if isinstance(column.parse, OneOf) and self.profile.mapped and bare not in column.parse.choices:
-            raise CellError(
-                f"'{bare}' is not one of {', '.join(column.parse.choices)} "
-                f'(map it: --value "{column.name}:{bare}={column.parse.choices[0]}")'
-            )
+            return _allowed(column, bare)
         return text
 
 
@@ -312,6 +548,68 @@ def _closest(column: str, close: list[str]) -> str:
     if not close:
         return f' (map one with --map "SOURCE={column}")'
     return f' (closest: {", ".join(repr(c) for c in close)}; map one with --map "{close[0]}={column}")'
+
+
+def _allowed(column: Column, bare: str) -> str:
+    """An allowed value written in another case is that value; else the closest one is proposed, or
+    none when none is close (never the first: following the hint must not store a wrong value)."""
+    assert isinstance(column.parse, OneOf)
+    choices = column.parse.choices
+    by_fold = {c.casefold(): c for c in choices}
+    folded = " ".join(bare.split()).casefold()
+    if folded in by_fold:
+        return by_fold[folded]
+    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.6)
+    if close:
+        hint = f'map it: --value "{column.name}:{bare}={by_fold[close[0]]}"'
+    else:
+        hint = f'map it to one: --value "{column.name}:{bare}=VALUE"'
+    raise CellError(f"'{bare}' is not one of {', '.join(choices)} ({hint})")
+
+
+def _local_date(text: str, zone: str) -> str | None:
+    """The day, in `zone`, of a timestamp written in UTC (or with its own offset); None if `text`
+    is not a timestamp."""
+    found = _TIMESTAMP.fullmatch(text)
+    if not found:
+        return None
+    day, time, offset = found.groups()
+    if not offset or offset in ("Z", "UTC"):
+        offset = "+00:00"
+    elif ":" not in offset:
+        offset = f"{offset[:3]}:{offset[3:]}"
+    try:
+        moment = datetime.fromisoformat(f"{day}T{time.zfill(len(time) + (time.index(':') == 1))}{offset}")
+    except ValueError:
+        raise CellError(f"'{text}' is not a real date and time") from None
+    return moment.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+def _one(keys: list[str], what: str) -> str:
+    if not keys:
+        raise CellError(f"no account has {what}")
+    if len(keys) > 1:
+        raise CellError(f"{what} belongs to {len(keys)} accounts ({', '.join(keys[:3])}); give the account another way")
+    return keys[0]
+
+
+def _joined(indexes: list[int]) -> Getter:
+    return lambda cells: " ".join(cells[i].strip() for i in indexes if cells[i].strip())
+
+
+def _only_when(value: Getter, index: int, test: RowTest) -> Getter:
+    return lambda cells: value(cells) if test.matches(cells[index]) else ""
+
+
+def _defaulted(value: Getter | None, fill: Getter) -> Getter:
+    if value is None:
+        return fill
+
+    def defaulted(cells: list[str]) -> str:
+        text = value(cells)
+        return text if text.strip() else fill(cells)
+
+    return defaulted
 
 
 def _constant(value: str) -> Getter:

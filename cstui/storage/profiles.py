@@ -8,8 +8,11 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
+from cstui.storage.builtin_profiles import BUILTIN
 from cstui.storage.connection import write_transaction
 from cstui.storage.import_profile import ImportProfile
+
+BUILT_IN = "built-in"
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,8 @@ def save_profile(db: Database, name: str, profile: ImportProfile, today: date) -
     if not name.strip():
         raise UserError("a profile needs a name")
     body = json.dumps(profile.to_json(), ensure_ascii=False, sort_keys=True)
-    with write_transaction(db):
+    # A change of its own in the history: `undo` takes back this save, not the change before it.
+    with write_transaction(db, change=f"import profile {visible(name.strip(), one_line=True)} saved"):
         db.execute(
             "INSERT INTO import_profiles (name, body, saved_on) VALUES (?, ?, ?) "
             "ON CONFLICT (name) DO UPDATE SET body = excluded.body, saved_on = excluded.saved_on",
@@ -33,10 +37,21 @@ def save_profile(db: Database, name: str, profile: ImportProfile, today: date) -
 
 
 def load_profile(db: Database, name: str) -> SavedProfile:
+    """A saved profile of that name, else the built-in one (`saved_on` then reads "built-in")."""
+    row = db.execute("SELECT name, body, saved_on FROM import_profiles WHERE name = ?", [name]).fetchone()
+    if row is None and name in BUILTIN:
+        return SavedProfile(name, BUILTIN[name].profile, BUILT_IN)
+    return load_saved(db, name)
+
+
+def load_saved(db: Database, name: str) -> SavedProfile:
     row = db.execute("SELECT name, body, saved_on FROM import_profiles WHERE name = ?", [name]).fetchone()
     if row is None:
         known = ", ".join(visible(n, one_line=True) for n in profile_names(db)) or "none saved yet"
-        raise UserError(f"no import profile named '{visible(name, one_line=True)}' (profiles: {known})")
+        raise UserError(
+            f"no import profile named '{visible(name, one_line=True)}' (saved: {known}; "
+            "`cstui profile list` shows the built-in ones too)"
+        )
     return SavedProfile(row[0], ImportProfile.from_json(json.loads(row[1]), f"profile {visible(row[0])}"), row[2])
 
 
@@ -45,10 +60,14 @@ def profile_names(db: Database) -> list[str]:
 
 
 def list_profiles(db: Database) -> list[SavedProfile]:
-    return [load_profile(db, name) for name in profile_names(db)]
+    """The built-in profiles, then the saved ones (a saved one may shadow a built-in name)."""
+    saved = [load_saved(db, name) for name in profile_names(db)]
+    shadowed = {item.name for item in saved}
+    built = [SavedProfile(b.name, b.profile, BUILT_IN) for b in BUILTIN.values() if b.name not in shadowed]
+    return built + saved
 
 
 def delete_profile(db: Database, name: str) -> None:
-    load_profile(db, name)
-    with write_transaction(db):
+    load_saved(db, name)
+    with write_transaction(db, change=f"import profile {visible(name, one_line=True)} deleted"):
         db.execute("DELETE FROM import_profiles WHERE name = ?", [name])

@@ -24,7 +24,14 @@ from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage.csv_format import FORMATS, CellError
 from cstui.storage.csv_source import DAY_FIRST, MONTH_FIRST, SourceFile, open_source
-from cstui.storage.import_profile import ColumnMap, ImportProfile
+from cstui.storage.import_profile import (
+    AccountBy,
+    ColumnMap,
+    Constant,
+    ImportProfile,
+    RowTest,
+    ValueMap,
+)
 from cstui.storage.importer import ImportResult, Preview, import_path, preview_file
 from cstui.storage.mapping import guess_table, suggestions
 from cstui.tui.widgets.field_errors import FieldErrors
@@ -62,6 +69,11 @@ class MappingScreen(Screen[ImportResult | None]):
         Binding("t", "next_table", "Next table"),
         Binding("f", "date_order", "Date order"),
         Binding("m", "decimal_mark", "Decimal mark"),
+        Binding("p", "next_profile", "Next profile"),
+        Binding("k", "account_by", "Find account by"),
+        Binding("equals_sign", "constant", "Set constant"),
+        Binding("v", "value_map", "Map a word"),
+        Binding("w", "skip_when", "Leave rows out"),
         Binding("ctrl+s", "run_import", "Import", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
@@ -71,6 +83,8 @@ class MappingScreen(Screen[ImportResult | None]):
         self.path = path
         self.profile = profile
         self.preview: Preview | None = None
+        # The built-in or saved profile shown (p steps through them), or None for one made here.
+        self.profile_name: str | None = None
         self.field_errors = FieldErrors(self, {"file": ("mapping-file", "mapping-file-error")})
         # The decoded file, kept while its encoding and separator stay (each key re-reads only the rows).
         self._decoded: tuple[tuple[Path, str | None, str | None], SourceFile] | None = None
@@ -90,6 +104,10 @@ class MappingScreen(Screen[ImportResult | None]):
         with Vertical(classes="box", id="mapping-preview-box"):
             yield Static("Preview: the first 20 rows as they would be stored", classes="box-title")
             yield DataTable(id="mapping-preview", zebra_stripes=True)
+        yield Input(
+            placeholder="entry for = (a constant), v (WORD=VALUE), w (words; empty: rows with no value)",
+            id="mapping-entry",
+        )
         yield Input(placeholder="save as profile (name, optional) - ctrl+s imports", id="mapping-profile-name")
         yield Footer()
 
@@ -120,6 +138,20 @@ class MappingScreen(Screen[ImportResult | None]):
 
     def open_file(self, path: Path) -> None:
         self.path = path
+        base = self.profile
+        recognised = None
+        if base is None or not base.mapped:
+            from cstui.storage.builtin_profiles import recognise_file
+
+            found = recognise_file(path, base.encoding if base else None, base.delimiter if base else None)
+            if found is not None:
+                recognised = found.name
+                self.profile = replace(
+                    found.profile,
+                    encoding=base.encoding if base else None,
+                    delimiter=base.delimiter if base else None,
+                )
+        self.profile_name = recognised
         if self.profile is None or not self.profile.mapped:
             # No table chosen yet: the one the headers name best; reading options given stay.
             base = self.profile or ImportProfile(TABLES[0].table)
@@ -133,6 +165,81 @@ class MappingScreen(Screen[ImportResult | None]):
         self.refresh_preview()
 
     # --- what the keys change ---
+
+    def _entry(self) -> str:
+        return self.query_one("#mapping-entry", Input).value.strip()
+
+    def _change(self, **changes: object) -> None:
+        """Lay `changes` over the profile; a change the profile refuses is said, not made."""
+        assert self.profile is not None
+        try:
+            self.profile = replace(self.profile, **changes).check()  # type: ignore[arg-type]
+        except UserError as error:
+            self.say(str(error), error=True)
+            return
+        self.refresh_preview()
+
+    def action_next_profile(self) -> None:
+        """The built-in and saved profiles in turn (the file's own reading options stay)."""
+        from cstui.storage.profiles import list_profiles
+
+        if self.profile is None:
+            return
+        profiles = list_profiles(self.app.book)
+        names = [item.name for item in profiles]
+        at = names.index(self.profile_name) + 1 if self.profile_name in names else 0
+        chosen = profiles[at % len(profiles)]
+        self.profile_name = chosen.name
+        self.profile = replace(chosen.profile, encoding=self.profile.encoding, delimiter=self.profile.delimiter)
+        self.refresh_preview()
+
+    def action_account_by(self) -> None:
+        """The source column under the cursor finds the account: by contact email, by email domain,
+        by account name, by the source system's id (a profile naming its source), then not at all."""
+        source = self._source_column()
+        if self.profile is None or not source or self.profile.table == "accounts":
+            return
+        current = (
+            "domain"
+            if self.profile.account_from_email == source
+            else self.profile.account_by.value
+            if self.profile.account_by and self.profile.account_column == source
+            else None
+        )
+        # By the source system's id too, once the profile names that system (a built-in one does).
+        following = {None: "contact", "contact": "domain", "domain": "name"}.get(current)
+        if current == "name" and self.profile.source:
+            following = "id"
+        columns = tuple(m for m in self.profile.columns if m.target != "account_key")
+        self._change(
+            columns=columns,
+            account_from_email=source if following == "domain" else None,
+            account_by=AccountBy(following) if following in ("contact", "name", "id") else None,
+            account_column=source if following in ("contact", "name", "id") else None,
+        )
+
+    def action_constant(self) -> None:
+        target, value = self._target(), self._entry()
+        if self.profile is None or not target:
+            return
+        kept = tuple(c for c in self.profile.constants if c.column != target)
+        columns = tuple(m for m in self.profile.columns if m.target != target)
+        self._change(columns=columns, constants=(*kept, Constant(target, value)) if value else kept)
+
+    def action_value_map(self) -> None:
+        target, typed = self._target(), self._entry()
+        word, sep, value = typed.rpartition("=")
+        if self.profile is None or not target or not sep or not word.strip() or not value.strip():
+            self.say("type WORD=VALUE in the entry line, then v on the column", error=True)
+            return
+        self._change(values=(*self.profile.values, ValueMap(target, word.strip(), value.strip())))
+
+    def action_skip_when(self) -> None:
+        source = self._source_column()
+        if self.profile is None or not source:
+            return
+        words = tuple(w.strip() for w in self._entry().split(",") if w.strip())
+        self._change(skip=(*self.profile.skip, RowTest(source, words)))
 
     def _target(self) -> str | None:
         table = self.query_one("#mapping-targets", DataTable)
@@ -233,22 +340,29 @@ class MappingScreen(Screen[ImportResult | None]):
             except CellError:
                 self._decoded = None  # the preview reads the file again and names the problem
         source = self._decoded[1] if self._decoded else None
-        self.preview = preview = preview_file(self.app.book, self.path, self.profile, source=source)
+        self.preview = preview = preview_file(
+            self.app.book, self.path, self.profile, source=source, today=self.app.as_of
+        )
         self._show_source(preview)
         self._show_targets(preview)
         self._show_rows(preview)
         reading = self.profile
+        named = f"profile: {self.profile_name} (p: next)" if self.profile_name else "profile: none (p: built-in, saved)"
         notes = [
+            named,
             "dates: "
             + {None: "detected", DAY_FIRST: "DD/MM/YYYY", MONTH_FIRST: "MM/DD/YYYY"}.get(
                 reading.date_format, reading.date_format or ""
             )
             + " (f), decimal mark: "
             + {None: "detected", ",": "comma", ".": "point"}[reading.decimal]
-            + " (m)"
+            + " (m)",
         ]
         if preview.detected:
             notes.append(visible("detected: " + ", ".join(preview.detected), one_line=True))
+        if reading.skip:
+            words = ", ".join(f"{t.column}={','.join(t.words) or '(empty)'}" for t in reading.skip)
+            notes.append(visible(f"rows left out when: {words} (w)", one_line=True))
         if preview.ignored:
             notes.append(visible("ignored: " + ", ".join(preview.ignored), one_line=True))
         bad = sum(1 for row in preview.rows if row.problems)
@@ -308,7 +422,7 @@ class MappingScreen(Screen[ImportResult | None]):
         if self.path is None or self.profile is None:
             return
         try:
-            result = self.app.write(import_path, self.path, None, self.profile)
+            result = self.app.write(import_path, self.path, None, self.profile, today=self.app.as_of)
         except UserError as error:
             lines = str(error).splitlines()
             self.say("\n".join(visible(line, one_line=True) for line in lines[:6]), error=True)
@@ -345,6 +459,7 @@ def mapping_app(book_path: Path, path: Path, profile: ImportProfile | None, as_o
     class MappingApp(CstuiApp):
         def on_mount(self) -> None:
             super().on_mount()
-            self.push_screen(MappingScreen(path, profile))
+            # Done (imported or cancelled): back to the shell, which prints the import's summary.
+            self.push_screen(MappingScreen(path, profile), callback=self.exit)
 
     return MappingApp(book_path, as_of=as_of)
