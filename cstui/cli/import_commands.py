@@ -8,13 +8,13 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cstui.cli.common import DbOption, open_book
+from cstui import clock
+from cstui.cli.common import DbOption, book_path, open_book
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage.csv_format import FORMAT_BY_TABLE, FORMATS
@@ -193,7 +193,7 @@ def import_files(
             progress,
             chosen,
             dry_run=dry_run,
-            today=date.today(),
+            today=clock.today(),
             skip_bad_rows=bool(skip_bad_rows),
             money=money,
         )
@@ -214,7 +214,7 @@ def import_files(
     if save_profile and dry_run:
         typer.echo(f"profile '{visible(save_profile, one_line=True)}' not saved (dry run)")
     elif save_profile and chosen is not None:
-        store_profile(book, save_profile, result.resolved.get(chosen.table, chosen), date.today())
+        store_profile(book, save_profile, result.resolved.get(chosen.table, chosen), clock.today())
         typer.echo(f"saved the mapping as profile '{visible(save_profile, one_line=True)}'")
 
 
@@ -307,13 +307,12 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 
 def _interactive(book, source: Path, chosen: ImportProfile | None, db: Path | None) -> None:
     """Open the app on the mapping screen for `source`; Textual is imported here only."""
-    from cstui.storage.connection import default_book_path
     from cstui.tui.screens.mapping import mapping_app
 
     if not source.is_file():
         raise UserError(f"{visible(source, one_line=True)}: --interactive maps one file")
     book.conn.close()
-    result = mapping_app(db or default_book_path(), source, chosen, date.today()).run()
+    result = mapping_app(book_path(db), source, chosen, clock.today()).run()
     if result is None:
         typer.echo("nothing imported")
         return
@@ -391,7 +390,7 @@ def profile_import(
     book = open_book(db)
     if chosen in profile_names(book) and not replace_existing:
         raise UserError(f"a profile named '{visible(chosen, one_line=True)}' exists; pass --replace to replace it")
-    save_profile(book, chosen, profile, date.today())
+    save_profile(book, chosen, profile, clock.today())
     typer.echo(f"imported profile '{visible(chosen, one_line=True)}' ({profile.table})")
 
 

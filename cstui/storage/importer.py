@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cstui import clock
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.sentiment import Scorer
@@ -254,7 +255,7 @@ def import_path(
         # A plain profile (reading options only) applies to each of the contract's files.
         plain = profile or ImportProfile(FORMATS[0].table, mapped=False)
         plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
-    run = _Run(db, progress, today or date.today())
+    run = _Run(db, progress, today or clock.today())
     run.money = money or Money()
     if skip_bad_rows:
         run.result.rejects = Rejects()
@@ -752,7 +753,7 @@ def preview_file(
     read with the profile's encoding and separator (the screen keeps it between keys)."""
     try:
         source = source or open_source(path, profile.encoding, profile.delimiter)
-        lookups = account_lookups(db, profile, today or date.today())
+        lookups = account_lookups(db, profile, today or clock.today())
         lookups.currency = facts.book_currency(db) or ""
         mapped = MappedFile(source, profile, lookups)
         raw = [tuple(cells) for _, cells in islice(source.rows(), limit + 1)]
@@ -762,7 +763,7 @@ def preview_file(
         refused = ("the file is empty",) if mapped.empty else tuple(mapped.problems)
         sources = tuple(mapped.sources.items())
         return Preview(raw[0] if raw else (), tuple(raw[1:]), (), (), refused, tuple(mapped.notes), (), sources)
-    writer = _Writer(_Run(db, None, today or date.today()), profile.format, source.name, mapped.header)
+    writer = _Writer(_Run(db, None, today or clock.today()), profile.format, source.name, mapped.header)
     rows = []
     try:
         for line, cells, problems, _ in islice(mapped.rows(), limit):
