@@ -4,12 +4,13 @@ rule's edges against hand-computed values, in the engine, in the month-ends' SQL
 the check-in, in `health explain` and in the account screen."""
 
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
 from cstui.metrics.backtest import evaluate, observe
 from cstui.metrics.bands import Band
-from cstui.metrics.checkin import BAND_STAKE
+from cstui.metrics.checkin import BAND_STAKE, checkin_queue
 from cstui.metrics.health import (
     COMPONENTS,
     Component,
@@ -25,6 +26,7 @@ from cstui.metrics.health import (
 )
 from cstui.metrics.month_ends import band_counts_at, health_scores
 from cstui.metrics.report import account_report, portfolio_report
+from cstui.readmodels.health_cache import current_scores
 from tests.bookmaker import BookMaker
 
 D = date(2026, 6, 30)
@@ -158,8 +160,14 @@ def test_the_snapshot_stores_it_without_a_band(make):
     assert rows[2][2] == "green"
 
 
-def test_the_checkin_stakes_it_as_an_account_without_a_score_never_as_green():
-    assert BAND_STAKE[Band.NO_DATA] > BAND_STAKE[Band.GREEN]
+def test_the_checkin_ranks_it_as_an_account_without_a_score_never_as_green(make):
+    """Never contacted, so queued: with no score yet, not green, and staked above a green account."""
+    new = make.account("NEW", "2026-06-29")
+    queue = checkin_queue(make.conn, D, partial(current_scores, make.conn))
+    item = next(i for i in queue.items + queue.waiting if i.account_id == new)
+    assert (item.band, item.score) == (Band.NO_DATA, None)
+    assert BAND_STAKE[item.band] > BAND_STAKE[Band.GREEN]
+    assert queue.to_json(include_waiting=True)["queue"][0]["band"] == "no score yet"
 
 
 def test_the_backtest_leaves_it_out_whatever_the_weights(make):

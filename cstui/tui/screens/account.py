@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from cstui.formatting import date_or_missing, figure
 from cstui.metrics.health import is_new
 from cstui.readmodels import views
+from cstui.safe_text import visible
 from cstui.storage.access import Conn
 from cstui.tui.screens.account_records import RowRef, delete_record, edit_account, edit_record, open_record
 from cstui.tui.screens.base import BookScreen
@@ -109,13 +110,11 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         if d.change:
             said = f"Since the snapshot of {d.change.before.as_of}: {d.change.summary()}"
         elif is_new(info.start_date, self.app.as_of):
-            said = f"New account (started {info.start_date}): no earlier health to compare with."
+            said = f"New account (started {visible(info.start_date)}): no earlier health to compare with."
         else:
             said = "No earlier snapshot to compare with yet."
         why = b.why_no_score()
-        self.query_one("#account-change", Static).update(
-            book_text(f"{why[:1].upper()}{why[1:]}. {said}" if why else said)
-        )
+        self.query_one("#account-change", Static).update(f"{why[:1].upper()}{why[1:]}. {said}" if why else said)
         table = self.query_one("#breakdown", DataTable)
         table.clear()
         for c, points in zip(b.components, b.rounded_points()):
