@@ -168,7 +168,7 @@ def _item_json(rank: int, item: CheckinItem) -> dict[str, Any]:
         "rank": rank,
         "account": item.key,
         "name": item.name,
-        "band": item.band.label,
+        "band": str(item.band),
         "score": item.score,
         "arr": item.arr,
         "renewal_date": item.renewal_date,
