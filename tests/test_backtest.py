@@ -77,6 +77,7 @@ def synthetic(perfect: bool, seed: int = 1) -> list[Observation]:
                         "payment": None,
                         "relationship": None,
                     },
+                    True,  # usage and surveys: two components with facts
                     date(2025, 12, 1) if churner else None,
                     churns_soon,
                 )

@@ -124,8 +124,15 @@ def test_weights_and_bands_come_from_the_book(make, account):
 
 def test_what_changed_names_the_biggest_driver_first():
     config = HealthConfig({"usage": 50, "surveys": 50})
-    before = combine(1, D, [Component("usage", "Usage", "", 80.0), Component("surveys", "Surveys", "", 60.0)], config)
-    after = combine(1, D, [Component("usage", "Usage", "", 40.0), Component("surveys", "Surveys", "", 70.0)], config)
+
+    def parts(usage: float, surveys: float) -> list[Component]:
+        return [
+            Component("usage", "Usage", "", usage, newest="2026-06-01"),
+            Component("surveys", "Surveys", "", surveys, newest="2026-06-01"),
+        ]
+
+    before = combine(1, D, parts(80.0, 60.0), config)
+    after = combine(1, D, parts(40.0, 70.0), config)
     change = what_changed(before, after)
     assert change.delta == pytest.approx(-15.0)
     assert [(c.key, round(c.delta, 1)) for c in change.changes] == [("usage", -20.0), ("surveys", 5.0)]

@@ -71,7 +71,9 @@ weights = st.lists(st.floats(0, 100), min_size=len(COMPONENTS), max_size=len(COM
 
 
 def score_of(scores, config):
-    return combine(1, D, [Component(k, k, "", s) for k, s in zip(COMPONENTS, scores)], config)
+    """Every score given is a component scored from facts (dated D)."""
+    facts = [Component(k, k, "", s, newest=None if s is None else D.isoformat()) for k, s in zip(COMPONENTS, scores)]
+    return combine(1, D, facts, config)
 
 
 @settings(max_examples=300)

@@ -98,10 +98,13 @@ def test_month_end_scores_equal_the_engines_on_random_books(spec, key_features, 
 
 
 def test_a_score_on_a_band_threshold_takes_the_band_the_engine_gives(book):
-    """Support alone (no other data): 100 less 10 per open ticket, so 70.0 and 40.0 exactly."""
+    """Support (100 less 10 per open ticket) and one NPS response (score x 10), weighted half and half:
+    70.0 and 40.0 exactly. (Support alone is one component: no score yet.)"""
     make = BookMaker(book)
+    make.weights(surveys=50, support=50)
     for n, tickets in enumerate((3, 6, 7)):
         account = make.account(f"A{n}", "2026-01-01")
+        make.survey(account, "nps", 10 - tickets, "2026-06-01")
         for _ in range(tickets):
             make.ticket(account, "2026-06-01")
     engine = health_for_accounts(book.conn, D)

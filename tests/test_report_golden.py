@@ -3,6 +3,9 @@
 The files in tests/golden/ were printed by cstui at commit ad7026b (the report as a dict) on the demo
 book as of DEMO_DATE. A change to a figure's name, order or value shows here as a diff. One intended change
 since: a renewal due on the report date is in the 30/60/90-day windows (issue 11), one more demo account.
+And (issue 23) `health_no_score`, the accounts with no score yet: 0 as of DEMO_DATE; in the period
+report (as of 2026-03-31) ACC-1066, started 2026-03-30 with one day of usage, was yellow (69.8 from
+usage and support's default 100) and has no score yet.
 """
 
 from pathlib import Path

@@ -1,7 +1,6 @@
 """Read commands over the metric engine: `cstui report` and `cstui health ...`."""
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -128,6 +127,7 @@ def _print_report(result: "PortfolioReport | AccountReport") -> None:
             table.add_row(label, fmt(value(result), kind), result.windows.of(window))
         h = result.health
         table.add_row("Health green / yellow / red", f"{h.green} / {h.yellow} / {h.red}", "as of report date")
+        table.add_row("Health: no score yet", str(result.health_no_score), "too few facts for a score")
         for horizon, r in result.renewals.items():
             table.add_row(
                 f"Renewals in {horizon}",
@@ -138,7 +138,7 @@ def _print_report(result: "PortfolioReport | AccountReport") -> None:
         return
     for label, kind, window, figure in ACCOUNT_ROWS:
         table.add_row(label, fmt(figure(result), kind), result.windows.of(window))
-    table.add_row("Health", f"{fmt(result.health_score)} {result.health_band}", "as of report date")
+    table.add_row("Health", f"{fmt(result.health_score)} {result.health_band.label}", "as of report date")
     Console().print(table)
     parts = result.health_components
     shown = shown_points(result.health_score, [c.points for c in parts], [c.share for c in parts])
@@ -183,7 +183,8 @@ def health_explain(
     db: DbOption = None,
 ) -> None:
     """Print an account's health breakdown and what changed since its last snapshot."""
-    from cstui.metrics.health import account_health, previous_snapshot, what_changed
+    from cstui.metrics.health import NEW_DAYS, account_health, baseline, what_changed
+    from cstui.storage.reads import account
 
     book = open_book(db)
     day = as_of_date(as_of)
@@ -193,9 +194,13 @@ def health_explain(
         (c.label, c.raw, c.score, c.share, p, c.newest, c.stale)
         for c, p in zip(breakdown.components, breakdown.rounded_points())
     ]
-    typer.echo(f"{visible(key, one_line=True)}: health {fmt(breakdown.score)} ({breakdown.band}) as of {day}")
+    typer.echo(f"{visible(key, one_line=True)}: health {fmt(breakdown.score)} ({breakdown.band.label}) as of {day}")
     _print_components(rows)
-    before = previous_snapshot(book.conn, acct, day) or account_health(book.conn, acct, day - timedelta(days=30))
-    change = what_changed(before, breakdown)
-    if change.delta is not None:
-        typer.echo(f"since {before.as_of}: {change.delta:+.1f} points; {change.explanation()}")
+    if why := breakdown.why_no_score():
+        typer.echo(why)
+    before = baseline(book.conn, acct, day, fallback_days=NEW_DAYS)
+    if before is None:
+        started = account(book.conn, acct).start_date
+        typer.echo(f"new account (started {visible(started)}): no earlier health to compare with")
+    else:
+        typer.echo(f"since {before.as_of}: {what_changed(before, breakdown).summary()}")

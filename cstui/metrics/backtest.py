@@ -22,6 +22,7 @@ from cstui.metrics.health import (
     Component,
     HealthConfig,
     combine,
+    enough_facts,
     health_for_accounts,
     load_config,
 )
@@ -38,6 +39,7 @@ class Observation:
     account_id: int
     as_of: date
     scores: dict[str, float | None]  # component -> normalised score (None = no data)
+    facts: bool  # enough components scored from its own facts for a score (`health.enough_facts`)
     churn_date: date | None  # the account's churn date, if it ever churned (up to the report date)
     churned_within: bool  # churned within the horizon after as_of
 
@@ -63,6 +65,7 @@ def observe(conn: Conn, as_of: date, horizon: int = 90) -> list[Observation]:
                     account,
                     day,
                     {c.key: c.score for c in breakdown.components},
+                    enough_facts(breakdown.components),
                     churned,
                     churned is not None and day < churned <= day + timedelta(days=horizon),
                 )
@@ -116,7 +119,7 @@ class BacktestResult:
 
 def _breakdown(obs: Observation, config: HealthConfig) -> Breakdown:
     components = [Component(key, label, "", obs.scores.get(key)) for key, label in COMPONENTS.items()]
-    return combine(obs.account_id, obs.as_of, components, config)
+    return combine(obs.account_id, obs.as_of, components, config, obs.facts)
 
 
 def evaluate(observations: list[Observation], config: HealthConfig) -> BacktestResult:

@@ -3,7 +3,9 @@
 Each component is normalised to 0-100 from the account's dated facts up to the report date
 (docs/metrics.md gives each rule with an example). A component with no data is shown as such and
 its weight is shared out over the others in proportion, so `score = sum(points)` always holds:
-points = score_i x weight_i / sum(weights of components with data).
+points = score_i x weight_i / sum(weights of components with data). An account has no score yet
+(score None, no band) until at least MIN_COMPONENTS components are scored from its own facts:
+support's 100 without an open ticket is a default, and alone it made a brand-new account green.
 
 Every component is computed for all accounts with one GROUP BY query, so scoring the whole book as
 of a date is a handful of queries.
@@ -18,18 +20,23 @@ from functools import lru_cache
 from sqlite_utils import Database
 
 from cstui.errors import UserError
-from cstui.metrics.bands import SCORED, Band
+from cstui.metrics.bands import NO_SCORE_LABEL, SCORED, Band
 from cstui.metrics.base import EVERYONE, Conn, Scope, mean, trailing
 from cstui.metrics.config_rules import config_problems
 from cstui.metrics.dates import book_date
 from cstui.metrics.logos import active_account_ids
 from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
 from cstui.storage import predicates as rule
-from cstui.storage import snapshots
+from cstui.storage import reads, snapshots
 
 SURVEY_DAYS = 180
 SENTIMENT_DAYS = 90
 LATE_DAYS_WINDOW = 365
+# A score needs this many components scored from the account's own facts (docs/metrics.md).
+MIN_COMPONENTS = 2
+# `health explain` compares with the health this many days ago when no snapshot is older; an account
+# that started since is new: nothing earlier to compare with.
+NEW_DAYS = 30
 # Where each component's newest fact comes from (named when that value is not a date).
 NEWEST_FROM = {
     "usage": "usage_daily.day",
@@ -78,6 +85,12 @@ class Component:
     newest: str | None = None  # date of the newest fact it used
     stale: bool = False
 
+    @property
+    def has_facts(self) -> bool:
+        """Scored from the account's own facts: every such score has the date of its newest fact; a
+        default (support's 100 when no ticket is open) has none."""
+        return self.score is not None and self.newest is not None
+
 
 def shown_points(score: float | None, points: list[float], shares: list[float]) -> list[float]:
     """Points to 0.1 that add up to the score shown (largest-remainder rounding).
@@ -118,11 +131,33 @@ class Breakdown:
     def to_json(self) -> str:
         return json.dumps([asdict(c) for c in self.components])
 
+    def why_no_score(self) -> str | None:
+        """Why the account has no score yet, in words (None when it has one, or when its components
+        with facts all weigh 0: a matter of settings, not of facts)."""
+        known = [c.label for c in self.components if c.has_facts]
+        if self.score is not None or len(known) >= MIN_COMPONENTS:
+            return None
+        have = f"only {known[0]} has" if known else "none has"
+        return f"no score yet: a score needs facts from at least {MIN_COMPONENTS} components; {have} facts of its own"
 
-def combine(account_id: int, as_of: date, components: list[Component], config: HealthConfig) -> Breakdown:
-    """Weight the components into the score; no-data components give their weight to the rest."""
+
+def enough_facts(components: list[Component]) -> bool:
+    """Whether an account has a score yet: MIN_COMPONENTS components scored from its own facts
+    (whatever their weights: the rule says what is known of the account, the weights what counts)."""
+    return sum(1 for c in components if c.has_facts) >= MIN_COMPONENTS
+
+
+def combine(
+    account_id: int, as_of: date, components: list[Component], config: HealthConfig, facts: bool | None = None
+) -> Breakdown:
+    """Weight the components into the score; no-data components give their weight to the rest.
+
+    Too few components with facts (`enough_facts`, or `facts` when the caller counted them: the
+    backtest re-weighs scores observed earlier): no score yet (None, no band); each component still
+    shows its raw value and score, and carries no share or points."""
     weights = config.weights
-    total = sum([weights[c.key] for c in components if c.score is not None])
+    scored = enough_facts(components) if facts is None else facts
+    total = sum([weights[c.key] for c in components if c.score is not None]) if scored else 0.0
     for c in components:
         c.weight = weight = weights[c.key]
         if c.score is not None and total > 0:
@@ -463,6 +498,16 @@ class HealthChange:
             if (ch.score_before is None) != (ch.score_after is None)
         ]
 
+    def summary(self) -> str:
+        """The change in points and its driver; in words when either side has no score yet."""
+        delta = self.delta
+        if delta is not None:
+            return f"{delta:+.1f} points; {self.explanation()}"
+        if self.before.score is None and self.after.score is None:
+            return "no score yet, then or now"
+        then, now = (NO_SCORE_LABEL if s is None else f"{s:.1f}" for s in (self.before.score, self.after.score))
+        return f"{then} then, {now} now"
+
     def explanation(self) -> str:
         """The driver and any re-sharing of weights, in words, for the account screen and the CLI."""
         driver = self.driver
@@ -511,13 +556,32 @@ def previous_snapshot(conn: Conn, account_id: int, before: date) -> Breakdown | 
     return Breakdown(row.account_id, row.as_of, row.score, Band(row.band), components)
 
 
+def is_new(started: str, as_of: date) -> bool:
+    """Started within the last NEW_DAYS days: what changed is not asked of it before it existed."""
+    return started > (as_of - timedelta(days=NEW_DAYS)).isoformat()
+
+
+def baseline(conn: Conn, account_id: int, as_of: date, fallback_days: int | None = None) -> Breakdown | None:
+    """What a score's change is explained against: the latest snapshot before `as_of`, else (with
+    `fallback_days`) the account's health that many days before. Never a day before the account
+    started (its start date comes after it): a new account has nothing to compare with (None)."""
+    started = reads.account(conn, account_id).start_date
+    old = previous_snapshot(conn, account_id, as_of)
+    if old is not None and old.as_of >= started:
+        return old
+    if fallback_days is None:
+        return None
+    then = as_of - timedelta(days=fallback_days)
+    return account_health(conn, account_id, then) if then.isoformat() >= started else None
+
+
 def previous_snapshots(conn: Conn, before: date) -> dict[int, tuple[str, float | None]]:
     """For every account, its latest snapshot (date, score) before `before`."""
     return snapshots.latest_scores_before(conn, before)
 
 
 def band_counts(breakdowns: dict[int, Breakdown]) -> dict[Band, int]:
-    """Accounts per scored band (accounts with no data are not counted)."""
+    """Accounts per scored band (accounts with no score yet are not counted)."""
     counts = dict.fromkeys(SCORED, 0)
     for b in breakdowns.values():
         if b.band in counts:

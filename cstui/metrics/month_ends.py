@@ -3,8 +3,9 @@
 The trends chart the number of accounts per health band at each month's end. `health_for_accounts`
 gets there through a breakdown per account (six components with their words, dates, staleness),
 which the chart never reads; 24 month-ends were 24 full engine runs. This module scores the same
-accounts with the same formulas (`health.py`: each component, then `combine` and `HealthConfig.band`)
-as one SQL statement per day and returns only the counts, so
+accounts with the same formulas (`health.py`: each component, then `combine` and `HealthConfig.band`,
+with its rule for an account that has no score yet) as one SQL statement per day and returns only the
+counts, so
 
 - Python builds no object per account (and holds the GIL for a few microseconds: SQLite runs the
   statement with the GIL released, so a worker computing month-ends does not slow the UI), and
@@ -25,7 +26,7 @@ from typing import Any
 
 from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import Conn, Period, trailing
-from cstui.metrics.health import LATE_DAYS_WINDOW, SENTIMENT_DAYS, SURVEY_DAYS, load_config
+from cstui.metrics.health import LATE_DAYS_WINDOW, MIN_COMPONENTS, SENTIMENT_DAYS, SURVEY_DAYS, load_config
 from cstui.metrics.months import next_month
 from cstui.metrics.usage import key_feature_count, usage_window
 from cstui.storage import predicates as rule
@@ -66,10 +67,9 @@ WITH usage AS MATERIALIZED (
             FROM surveys s
             WHERE s.account_id = usage.account AND s.responded_on >= :survey_start AND s.responded_on < :e
             ORDER BY s.responded_on, s.kind, s.score, s.text_sentiment, s.id)) AS surveys,
-        coalesce((
-            SELECT max(0.0, 100.0 - 10 * sum(t.severity IN ('low', 'normal'))
+        (SELECT max(0.0, 100.0 - 10 * sum(t.severity IN ('low', 'normal'))
                 - 25 * sum(t.severity IN ('high', 'urgent')))
-            FROM tickets t WHERE t.account_id = usage.account AND {rule.open_ticket("d", "t")}), 100.0) AS support,
+            FROM tickets t WHERE t.account_id = usage.account AND {rule.open_ticket("d", "t")}) AS open_tickets,
         (SELECT max(0.0, 100.0 - 25 * sum({rule.overdue_invoice("d", "i")}) - min(50.0, coalesce(avg(
                 CASE WHEN i.paid_date >= :late_start AND i.paid_date <= :d
                 THEN max(0, julianday(i.paid_date) - julianday(i.due_date)) END), 0.0)))
@@ -82,7 +82,8 @@ WITH usage AS MATERIALIZED (
 ), components AS MATERIALIZED (
     SELECT account,
         CASE WHEN growth IS NULL THEN stickiness / 1 ELSE (stickiness + growth) / 2 END AS usage,
-        adoption, surveys, support, payment,
+        adoption, surveys, payment,
+        coalesce(open_tickets, 100.0) AS support, open_tickets IS NOT NULL AS support_facts,
         CASE WHEN last_contact IS NOT NULL THEN
             CASE WHEN mood IS NULL THEN recency / 1 ELSE (recency + (mood + 2) * 25.0) / 2 END
         END AS relationship
@@ -95,10 +96,12 @@ WITH usage AS MATERIALIZED (
         + (CASE WHEN surveys IS NOT NULL THEN :w_surveys ELSE 0 END)
         + (CASE WHEN support IS NOT NULL THEN :w_support ELSE 0 END)
         + (CASE WHEN payment IS NOT NULL THEN :w_payment ELSE 0 END)
-        + (CASE WHEN relationship IS NOT NULL THEN :w_relationship ELSE 0 END) AS total
+        + (CASE WHEN relationship IS NOT NULL THEN :w_relationship ELSE 0 END) AS total,
+        (usage IS NOT NULL) + (adoption IS NOT NULL) + (surveys IS NOT NULL) + support_facts
+        + (payment IS NOT NULL) + (relationship IS NOT NULL) AS with_facts
     FROM components
 ), scored AS MATERIALIZED (
-    SELECT account, CASE WHEN total > 0 THEN
+    SELECT account, CASE WHEN with_facts >= :min_components AND total > 0 THEN
         coalesce(100.0 * :w_usage / total * usage / 100.0, 0.0)
         + coalesce(100.0 * :w_adoption / total * adoption / 100.0, 0.0)
         + coalesce(100.0 * :w_surveys / total * surveys / 100.0, 0.0)
@@ -133,6 +136,7 @@ def _params(conn: Conn, day: date) -> dict[str, Any]:
         "survey_start": trailing(day, SURVEY_DAYS).s,
         "mood_start": trailing(day, SENTIMENT_DAYS).s,
         "late_start": trailing(day, LATE_DAYS_WINDOW).s,
+        "min_components": MIN_COMPONENTS,
         "green": config.green,
         "yellow": config.yellow,
         **{f"w_{key}": weight for key, weight in config.weights.items()},
@@ -140,7 +144,7 @@ def _params(conn: Conn, day: date) -> dict[str, Any]:
 
 
 def health_scores(conn: Conn, day: date) -> dict[int, float | None]:
-    """Every account on the books after `day`: its health score as of `day` (None: no data),
+    """Every account on the books after `day`: its health score as of `day` (None: no score yet),
     equal to `health_for_accounts(conn, day)[account].score`."""
     return dict(conn.execute(_SCORES_SQL, _params(conn, day)).fetchall())
 

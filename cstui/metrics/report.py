@@ -45,6 +45,8 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
+    if isinstance(value, Band):
+        return value.label  # "no score yet", as every screen says it
     return value
 
 
@@ -157,6 +159,7 @@ class PortfolioReport(JsonReport):
     arr: float
     health: PerBand[int]
     health_arr: PerBand[float]
+    health_no_score: int  # active accounts with no score yet (docs/metrics.md): in no band
     green_but_negative: list[str]
     renewals: dict[str, RenewalFigures]  # "30d", "60d", "90d"
     sentiment_by_month: list[MonthMood]
@@ -304,6 +307,7 @@ def portfolio_report(
         arr=12 * mrr,
         health=PerBand(counts[Band.GREEN], counts[Band.YELLOW], counts[Band.RED]),
         health_arr=PerBand(arr_by_band[Band.GREEN], arr_by_band[Band.YELLOW], arr_by_band[Band.RED]),
+        health_no_score=len(health) - sum(counts.values()),
         green_but_negative=sorted(keys[a] for a in green_but_negative),
         renewals=renewals,
         sentiment_by_month=sentiment_trend(conn, d, scope),

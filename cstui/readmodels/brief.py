@@ -10,7 +10,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from cstui.formatting import figure
-from cstui.metrics.health import account_health, previous_snapshot, what_changed
+from cstui.metrics.health import account_health, baseline, what_changed
 from cstui.metrics.report import FLATTEN, AccountReport, JsonReport, account_report
 from cstui.safe_text import visible
 from cstui.storage import queries, reads
@@ -51,7 +51,7 @@ def account_brief(db: Database, account_id: int, as_of: date) -> AccountBrief:
     conn = db.conn
     report = account_report(conn, account_id, as_of)
     breakdown = account_health(conn, account_id, as_of)
-    old = previous_snapshot(conn, account_id, as_of)
+    old = baseline(conn, account_id, as_of)  # never a snapshot from before the account started
     change = what_changed(old, breakdown) if old else None
     summary = None
     if change is not None and change.delta is not None:
@@ -80,7 +80,7 @@ def brief_markdown(brief: AccountBrief) -> str:
     lines = [
         f"# {_md(r.name)} ({_md(r.account)})",
         "",
-        f"As of {r.as_of}. Health **{figure(r.health_score, '{:.1f}')}** ({r.health_band}), "
+        f"As of {r.as_of}. Health **{figure(r.health_score, '{:.1f}')}** ({r.health_band.label}), "
         f"ARR {figure(r.arr, '{:,.0f}')}.",
     ]
     change = brief.what_changed

@@ -89,7 +89,8 @@ def precall_brief(conn: Conn, account_id: int, as_of: date) -> PrecallBrief:
     health = account_health(conn, account_id, as_of)
     last_call = precall.last_conversation(conn, account_id, day)
     change = None
-    if last_call is not None and last_call < day:
+    # Never against a day before the account started (a call logged before it came on the books).
+    if last_call is not None and reads.account(conn, account_id).start_date <= last_call < day:
         then = book_date(last_call, "interactions.occurred_on")
         change = what_changed(account_health(conn, account_id, then), health)
     meeting = precall.next_meeting(conn, account_id, day)
@@ -142,7 +143,7 @@ def renewal_line(brief: PrecallBrief) -> str:
 def change_line(brief: PrecallBrief) -> str:
     """Health now, and how far it moved since the last call."""
     health = brief.health
-    line = f"Health {_score(health.score)} ({health.band})"
+    line = f"Health {_score(health.score)} ({health.band.label})"
     if brief.last_call is None:
         return line + "; no call logged yet"
     change = brief.change

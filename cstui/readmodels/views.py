@@ -15,6 +15,7 @@ from cstui.metrics.health import (
     Breakdown,
     HealthChange,
     account_health,
+    baseline,
     health_for_accounts,
     previous_snapshot,
     previous_snapshots,
@@ -177,7 +178,7 @@ def history_days(as_of: date, months: int) -> list[date]:
 def account_detail(conn: Conn, account_id: int, as_of: date, timeline_limit: int = 200) -> AccountDetail:
     info = reads.account(conn, account_id)
     breakdown = account_health(conn, account_id, as_of)
-    old = previous_snapshot(conn, account_id, as_of)
+    old = baseline(conn, account_id, as_of)  # never a snapshot from before the account started
     history = [
         (d.isoformat(), account_health(conn, account_id, d).score)
         for d in history_days(as_of, 12)

@@ -33,7 +33,7 @@ from cstui.storage.connection import write_transaction
 from cstui.storage.date_guards import DATE_COLUMNS
 from cstui.storage.migrations import MIGRATION_SET
 
-ENGINE_VERSION = 1  # bump when a formula of the engine changes: every stored figure is recomputed
+ENGINE_VERSION = 2  # bump when a formula of the engine changes: every stored figure is recomputed (2: no score yet)
 # The tables the stored figures (portfolio report, health, month figures) are computed from.
 FIGURE_INPUTS = (
     "accounts",

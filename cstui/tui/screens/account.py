@@ -8,7 +8,9 @@ from textual.geometry import Region
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.formatting import date_or_missing, figure
+from cstui.metrics.health import is_new
 from cstui.readmodels import views
+from cstui.safe_text import visible
 from cstui.storage.access import Conn
 from cstui.tui.screens.account_records import RowRef, delete_record, edit_account, edit_record, open_record
 from cstui.tui.screens.base import BookScreen
@@ -100,18 +102,19 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         title.append(f"renews {renews}" if renews else f"churned {churned}" if churned else "no renewal date")
         title.append("\nHealth ")
         score = figure(b.score, "{:.1f}")
-        title.append(f"{score} ({b.band})", style=BAND_STYLE.get(b.band, ""))
+        title.append(f"{score} ({b.band.label})", style=BAND_STYLE.get(b.band, ""))
         title.append(" ")
         if d.change and d.change.delta is not None:
             title.append_text(trend(d.change.delta))
         self.query_one("#account-title", Static).update(title)
-        change = self.query_one("#account-change", Static)
-        if d.change and d.change.delta is not None:
-            text = f"Since the snapshot of {d.change.before.as_of}: {d.change.delta:+.1f} points"
-            text += f"; {d.change.explanation()}"
-            change.update(text)
+        if d.change:
+            said = f"Since the snapshot of {d.change.before.as_of}: {d.change.summary()}"
+        elif is_new(info.start_date, self.app.as_of):
+            said = f"New account (started {visible(info.start_date)}): no earlier health to compare with."
         else:
-            change.update("No earlier snapshot to compare with yet.")
+            said = "No earlier snapshot to compare with yet."
+        why = b.why_no_score()
+        self.query_one("#account-change", Static).update(f"{why[:1].upper()}{why[1:]}. {said}" if why else said)
         table = self.query_one("#breakdown", DataTable)
         table.clear()
         for c, points in zip(b.components, b.rounded_points()):

@@ -317,7 +317,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         text = Text()
         if item is not None:
             text.append_text(book_text(f"{item.key} {item.name}", "bold"))
-            text.append(f"  health {figure(item.score, '{:.1f}')} {item.band}")
+            text.append(f"  health {figure(item.score, '{:.1f}')} {item.band.label}")
             for reason in item.reasons:
                 text.append(f"\n{reason.kind:<11} ", style=KIND_STYLE[reason.kind] or "red")
                 text.append("new " if reason.new else "    ", style="bold")  # new or worse since the last review

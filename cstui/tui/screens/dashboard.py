@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from cstui.formatting import figure, money_short
-from cstui.metrics.bands import SCORED
+from cstui.metrics.bands import NO_SCORE_LABEL, SCORED
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.attention_panel import AttentionPanel
@@ -169,6 +169,8 @@ class DashboardScreen(BookScreen["Dashboard"]):
         for band in SCORED:
             health.append(f"{band:<7}", style=f"bold {band}")
             health.append(f"{report.health[band]:>4} accts {money_short(report.health_arr[band]):>7} ARR\n")
+        if report.health_no_score:  # in no band (docs/metrics.md); said only when there are some
+            health.append(f"{NO_SCORE_LABEL}: {report.health_no_score}\n", style="dim")
         if report.green_but_negative:
             health.append(f"{len(report.green_but_negative)} green, notes negative", style="italic")
         tasks = data.tasks  # issue 12: the task list's counts (T opens it)

@@ -13,7 +13,7 @@ from rich.text import Text
 from cstui.formatting import date_or_missing
 from cstui.metrics.bands import Band
 from cstui.readmodels.views import AccountRow
-from cstui.tui.widgets.text import band, book_text, number, trend
+from cstui.tui.widgets.text import book_text, number, short_band, trend
 
 # Sorting by band reads worst to best (reversed: best to worst), the accounts without a score last.
 BAND_ORDER = {Band.RED: 0, Band.YELLOW: 1, Band.GREEN: 2, Band.NO_DATA: 3, Band.CHURNED: 4}
@@ -52,7 +52,7 @@ COLUMNS = (
     Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment), 10),
     Column("ARR", lambda r: r.arr, lambda r: number(r.arr, "{:,.0f}"), 9),
     Column("Health", lambda r: _missing_last(r.score, 0), lambda r: number(r.score), 6),
-    Column("Band", lambda r: BAND_ORDER.get(r.band, 5), lambda r: band(r.band), 7),
+    Column("Band", lambda r: BAND_ORDER.get(r.band, 5), lambda r: short_band(r.band), 7),
     Column("Trend", lambda r: _missing_last(r.trend, 0), lambda r: trend(r.trend), 6),
     Column("NPS", lambda r: _missing_last(r.nps, 0), lambda r: _nps(r), 5),
     Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: _date(r.last_contact), 12),
@@ -65,7 +65,7 @@ BY_LABEL = {column.label: column for column in COLUMNS}
 def _health_and_band(row: AccountRow) -> Text:
     text = number(row.score)
     text.append(" ")
-    text.append_text(band(row.band))
+    text.append_text(short_band(row.band))
     return text
 
 

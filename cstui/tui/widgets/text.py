@@ -26,7 +26,12 @@ def number(value: float | None, fmt: str = "{:,.1f}", style: str = "") -> Text:
 
 
 def band(name: Band) -> Text:
-    return Text(name, style=BAND_STYLE.get(name, ""))
+    return Text(name.label, style=BAND_STYLE.get(name, ""))
+
+
+def short_band(name: Band) -> Text:
+    """A band in a narrow column: "-" for an account with no score yet (it has no band)."""
+    return Text("-", style=BAND_STYLE[name]) if name is Band.NO_DATA else band(name)
 
 
 def trend(delta: float | None) -> Text:
