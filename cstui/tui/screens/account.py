@@ -10,37 +10,39 @@ from textual.widgets import DataTable, Footer, Header, Static
 from cstui.formatting import date_or_missing, figure
 from cstui.readmodels import views
 from cstui.storage.access import Conn
-from cstui.tui.screens.account_records import RowRef, delete_record, edit_account, edit_record, open_record
+from cstui.tui.screens.account_records import (
+    RECORD_NAMES,
+    RowRef,
+    delete_record,
+    edit_account,
+    edit_record,
+    open_record,
+)
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 from cstui.tui.widgets.playbook_panel import PlaybookPanel
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
 
 TIMELINE_LIMIT = 200  # the newest entries the timeline shows
-# What each table's records are called when one is not among the rows shown.
-RECORD_NAMES = {
-    "interactions": "note",
-    "surveys": "survey response",
-    "tickets": "ticket",
-    "invoices": "invoice",
-    "tasks": "follow-up",
-    "contacts": "contact",
-}
 
 
 class AccountScreen(BookScreen[views.AccountDetail]):
     """The per-customer health breakdown and everything behind it."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "app.pop_screen", "Back", show=False),
+        # Shown under `?`: tab goes round the page and its three lists; enter opens a list's row.
+        Binding("tab", "focus_next", "Next: follow-ups, contacts, timeline, page", show=False),
+        Binding("shift+tab", "focus_previous", "Previous list", show=False),
+        Binding("enter", "open_row", "Open the record under the cursor", show=False),
         Binding("f", "feedback", "Log feedback"),
         Binding("n", "survey", "Add survey"),
-        Binding("x", "complete", "Complete follow-up"),
+        Binding("x", "complete", "Complete follow-up", show=False),
         Binding("B", "brief", "Pre-call brief", show=False),
         Binding("e", "edit_row", "Edit row"),
-        Binding("delete", "delete_row", "Delete row"),
+        Binding("delete", "delete_row", "Delete row", show=False),
         Binding("E", "edit_account", "Edit account", show=False),
-        Binding("p", "playbook", "Apply a playbook"),  # issue 12
+        Binding("p", "playbook", "Apply a playbook", show=False),  # issue 12
         Binding("w", "renewal_call", "Renewal call"),  # issue 12
     ]
     DEFAULT_CSS = """
@@ -83,6 +85,9 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         self.query_one("#timeline", DataTable).add_columns("Date", "Kind", "What")
         self.query_one("#follow-ups", DataTable).add_columns("Due", "Follow-up")
         self.query_one("#contacts", DataTable).add_columns("", "Who")
+        # Tab stops: the page (up/down scroll it), the follow-ups, contacts and timeline (row cursors).
+        self.query_one("#breakdown", DataTable).can_focus = False
+        self.query_one("#health-chart", Chart).can_focus = False
         super().on_mount()
 
     def fetch(self, conn: Conn) -> views.AccountDetail:
@@ -236,6 +241,29 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             self.app.notify("No row here to act on", severity="warning")
             return None
         return refs[row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Up/down in a list move its cursor and the page follows it (the lists are taller than 80x24)."""
+        table = event.data_table
+        if table.has_focus and table.id in self.rows:
+            self.call_after_refresh(self._follow_cursor, table)
+
+    def on_descendant_focus(self, event: object) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id in self.rows:
+            self.call_after_refresh(self._follow_cursor, focused)
+
+    def _follow_cursor(self, table: DataTable) -> None:
+        """Scroll the page just enough to show the cursor row of `table`."""
+        body = self.query_one("#account-body", VerticalScroll)
+        header = table.header_height if table.show_header else 0
+        row_y = table.region.y + header + table.cursor_row - round(table.scroll_y)
+        top = row_y - body.region.y + round(body.scroll_y)
+        body.scroll_to_region(Region(0, top, 1, 1), animate=False, immediate=True)
+
+    def action_open_row(self) -> None:
+        if (ref := self._current()) is not None:
+            open_record(self.app, ref)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """`enter` on a row opens its whole record."""
