@@ -32,8 +32,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", show=False),
         # Shown under `?`: tab goes round the page and its three lists; enter opens a list's row.
-        Binding("tab", "focus_next", "Next: follow-ups, contacts, timeline, page", show=False),
-        Binding("shift+tab", "focus_previous", "Previous list", show=False),
+        Binding("tab", "app.focus_next", "Next: follow-ups, contacts, timeline, page", show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous list", show=False),
         Binding("enter", "open_row", "Open the record under the cursor", show=False),
         Binding("f", "feedback", "Log feedback"),
         Binding("n", "survey", "Add survey"),
@@ -262,8 +262,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         body.scroll_to_region(Region(0, top, 1, 1), animate=False, immediate=True)
 
     def action_open_row(self) -> None:
-        if (ref := self._current()) is not None:
-            open_record(self.app, ref)
+        """`enter` with the page focused (a list's own `enter` opens its row): say where rows are."""
+        self.app.notify("tab to the follow-ups, contacts or timeline; enter opens the row under the cursor")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """`enter` on a row opens its whole record."""
