@@ -439,3 +439,13 @@ async def test_history_names_a_reviewed_account_by_its_key(demo_path, demo):
         await press(pilot, "r")
     (newest,) = history.list_changes(demo, limit=1)
     assert newest.description == f"check-in {DEMO_DATE.isoformat()}: account {key} reviewed"
+
+
+async def test_the_health_bands_legend_sits_above_the_bars(demo_path):
+    app = app_on(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "t")
+        lines = screen_text(app).splitlines()
+        legend = [line for line in lines if any(f"██ {band}" in line for band in ("red", "yellow", "green"))]
+        assert len(legend) == 3
+        assert not any("████" in line for line in legend)  # no bar top under a legend line
