@@ -42,7 +42,7 @@ from cstui.storage.checkin_findings import Row
 from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
-from cstui.tui.widgets.text import band, book_text, number
+from cstui.tui.widgets.text import band, book_text, fitted, number
 
 if TYPE_CHECKING:
     from cstui.readmodels.views import Dashboard
@@ -64,13 +64,6 @@ WIDE_COLUMNS = (("", 1), ("Band", 6), ("Account", 10), ("Name", 22), ("ARR", 9),
 NARROW_COLUMNS = (("", 1), ("Band", 6), ("Name", 18), ("ARR", 7))
 CELL_PADDING = 2  # DataTable's one blank cell either side of each column
 SCROLLBAR = 2
-
-
-def fitted(text: Text, width: int) -> Text:
-    """`text` on one line in `width` cells, ending in "…" when cut."""
-    line = text.copy()
-    line.truncate(width, overflow="ellipsis")
-    return line
 
 
 def queue_columns(width: int) -> tuple[tuple[str, int], ...]:

@@ -19,7 +19,7 @@ from cstui.readmodels.renewals import SORTS, RenewalRow, Renewals, Shown, arrang
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.filter_box import FilterBox
-from cstui.tui.widgets.text import band, book_text, number
+from cstui.tui.widgets.text import band, book_text, fitted, number
 
 CALL_STYLE = {"commit": "green", "probable": "cyan", "at_risk": "yellow", "lost": "red"}
 NARROW_BELOW = 110  # under this many columns: no name column, short dates and month sums
@@ -35,12 +35,6 @@ WIDE = (
 )
 NARROW = (("Renews", 7), ("Account", 11), ("ARR", 7), ("Health", 6), ("Call", 8), ("Expected", 8), ("Flag", 17))
 SHOWN = list(Shown)
-
-
-def fitted(text: Text, width: int) -> Text:
-    line = text.copy()
-    line.truncate(width, overflow="ellipsis")
-    return line
 
 
 class RenewalsScreen(BookScreen[Renewals]):
