@@ -384,6 +384,7 @@ async def test_the_accounts_list_at_80_columns_shows_keys_and_tells_similar_name
         assert [c.label for c in table.shown_columns][:2] == ["Key", "Name"]
         names = [r[1] for r in rows]
         assert len(rows) >= 3 and len(set(names)) == len(names)  # "Willow Studios", "... 84", "... 89"
+        assert all(len(r.name) <= 23 for r in table.rows_shown) and names == [r.name for r in table.rows_shown]
         assert all(r[0].startswith("ACC-") for r in rows)
         text = screen_text(app)
         assert all(name in text for name in names)

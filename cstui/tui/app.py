@@ -283,8 +283,12 @@ class CstuiApp(App):
     def action_accounts(self) -> None:
         """`a`, from anywhere: the accounts list itself, not whatever was opened from it (an account
         screen opened from the list, or from the dashboard, is closed on the way)."""
+        from textual.screen import ModalScreen
+
         from cstui.tui.screens.accounts import AccountsScreen
 
+        if isinstance(self.screen, ModalScreen):  # a form or question is open: it is answered first
+            return
         if self.current_mode != "accounts":
             self.switch_mode("accounts")
         while len(self.screen_stack) > 1 and not isinstance(self.screen, AccountsScreen):

@@ -113,7 +113,7 @@ class RenewalsScreen(BookScreen[Renewals]):
         self.query_one("#renewals-summary", Static).update(
             Text(
                 f"{counted(len(rows), 'renewal')} in the next 12 months, ARR {sum(r.arr for r in rows):,.0f}; "
-                f"{called} called, {flagged} flagged (call and health disagree)"
+                f"{called} called, {flagged} flagged"
             )
         )
         self.draw()

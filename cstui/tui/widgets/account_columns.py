@@ -77,18 +77,18 @@ def _cut(value: str) -> Text:
     return text
 
 
-# Under COMPACT_BELOW columns the list keeps the key (every account's own), the name and what a CSM
-# acts on (health and band in one cell, NPS, renewal, open tasks) and drops segment, trend and last
-# contact, so nothing scrolls sideways at 80 columns.
+# Under COMPACT_BELOW columns the list keeps the key (every account's own), the name (23 cells: the
+# names cstui makes and most real ones whole; a longer one ends in "…") and what a CSM acts on (health
+# and band in one cell, NPS, renewal) and drops segment, trend, last contact and open tasks, so nothing
+# scrolls sideways at 80 columns.
 COMPACT_BELOW = 110
 COMPACT_COLUMNS: tuple[Column | LineColumn[AccountRow], ...] = (
     LineColumn("Key", 8, lambda r: _cut(r.key)),
-    Column("Name", BY_LABEL["Name"].sort_key, lambda r: _cut(r.name), 18),
+    Column("Name", BY_LABEL["Name"].sort_key, lambda r: _cut(r.name), 23),
     Column("ARR", BY_LABEL["ARR"].sort_key, BY_LABEL["ARR"].render, 7),
     Column("Health", BY_LABEL["Health"].sort_key, _health_and_band, 11),
     BY_LABEL["NPS"],
     BY_LABEL["Renewal"],
-    BY_LABEL["Tasks"],
 )
 
 
