@@ -56,6 +56,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         self.focus_ref = focus  # until the first show has moved the cursor there
         self.detail: views.AccountDetail | None = None
         self.rows: dict[str, list[RowRef]] = {}  # table id -> the record behind each row
+        self.placing = False  # the next cursor move is `focus_row`'s, which scrolls the page itself
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -191,6 +192,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             row = next((i for i, shown in enumerate(refs) if shown.same_record(ref)), None)
             if row is not None:
                 table = self.query_one(f"#{table_id}", DataTable)
+                self.placing = row != table.cursor_row
                 table.move_cursor(row=row)
                 table.focus(scroll_visible=False)
                 self.call_after_refresh(self._scroll_to_cursor, table)
@@ -245,13 +247,11 @@ class AccountScreen(BookScreen[views.AccountDetail]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Up/down in a list move its cursor and the page follows it (the lists are taller than 80x24)."""
         table = event.data_table
+        if self.placing:  # `focus_row` scrolls to the row it put the cursor on itself
+            self.placing = False
+            return
         if table.has_focus and table.id in self.rows:
             self.call_after_refresh(self._follow_cursor, table)
-
-    def on_descendant_focus(self, event: object) -> None:
-        focused = self.focused
-        if isinstance(focused, DataTable) and focused.id in self.rows:
-            self.call_after_refresh(self._follow_cursor, focused)
 
     def _follow_cursor(self, table: DataTable) -> None:
         """Scroll the page just enough to show the cursor row of `table`."""
