@@ -37,3 +37,8 @@ def money_short(value: float) -> str:
     if abs(value) >= 1e4:
         return f"{value / 1e3:.1f}k"
     return f"{value:,.0f}"
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """A count with its noun in the right number: `1 match`, `2 matches`, `1,200 accounts`."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"

@@ -97,8 +97,8 @@ async def test_accounts_status_follows_the_rows_in_view(demo_path):
         assert total > 2 * height
         status = screen.query_one("#accounts-status", Static)
         assert str(status.render()).startswith(f"1-{height} of {total:,}")
-        await press(pilot, "right_square_bracket", "right_square_bracket")  # the cursor two pages down
-        first = screen.table.cursor_row - height + 2
+        await press(pilot, "right_square_bracket", "right_square_bracket")  # two pages down, rows and cursor
+        first = 2 * height + 1
         assert str(status.render()).startswith(f"{first}-{first + height - 1} of {total:,}")
         await press(pilot, "home")
         assert str(status.render()).startswith(f"1-{height} of {total:,}")
@@ -107,7 +107,7 @@ async def test_accounts_status_follows_the_rows_in_view(demo_path):
 async def test_sorting_by_band_goes_red_yellow_green(demo_path):
     app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "a", "s")  # from Health to Band
+        await press(pilot, "a", "s", "5")  # the sort menu: 5 is Band
         screen = app.screen
         assert COLUMNS[screen.sort_column].label == "Band"
         bands = [r.band for r in screen.table.rows_shown]
@@ -263,11 +263,11 @@ async def test_accounts_list_at_80x24_keeps_the_name_and_the_columns_that_matter
         await press(pilot, "a")
         table = app.screen.table
         labels = [c.label for c in table.shown_columns]
-        assert labels == ["Name", "ARR", "Health", "NPS", "Contact", "Renewal", "Tasks"]
+        assert labels == ["Key", "Name", "ARR", "Health", "NPS", "Renewal"]  # issue 27: the key beside the name
         assert table.table_width <= table.scrollable_content_region.width
         first = table.rows_shown[0]
         row = [str(getattr(cell, "plain", cell)) for cell in table.get_row_at(0)]
-        assert first.name.startswith(row[0][:10]) and row[2].endswith(str(first.band))
+        assert row[:2] == [first.key, first.name] and row[3].endswith(str(first.band))
         await pilot.resize_terminal(140, 40)
         await settle(pilot)
         assert "Segment" in [c.label for c in app.screen.table.shown_columns]

@@ -120,7 +120,7 @@ def test_set_records_and_replaces_the_call(cli, future_book):
     ("args", "message"),
     [
         (["acme", "--call", "maybe"], "call: 'maybe' is not one of"),
-        (["acme", "--call", "commit", "--expected-arr", "lots"], "expected ARR: 'lots' is not a number"),
+        (["acme", "--call", "commit", "--expected-arr", "lots"], "expected ARR: 'lots' is not an amount"),
         (["acme", "--call", "commit", "--expected-arr", "-5"], "expected ARR"),
         (["nodate", "--call", "commit"], "has no renewal date"),
         (["passed", "--call", "commit"], "has passed"),
@@ -144,7 +144,7 @@ async def test_R_shows_months_and_calls(future_book):
         await press(pilot, "R")
         assert isinstance(app.screen, RenewalsScreen)
         rows = cells(app.screen.query_one("#renewals-table"))
-        assert rows[0][:4] == ["2027-01", "1 renewals", "0 without a call", "12,000"]
+        assert rows[0][:4] == ["2027-01", "1 renewal", "", "12,000"] and rows[0][-1] == ""  # all called
         assert rows[1][:2] == ["2027-01-15", "acme"] and rows[1][5:7] == ["commit", "12,000"]
         await press(pilot, "down", "enter")
         assert isinstance(app.screen, AccountScreen)

@@ -280,7 +280,7 @@ def test_cli_filters_account_and_kind(cli, small, book_path):
     assert done.out.splitlines() == [
         "GLOBEX  Globex Café",
         "  survey  2026-02-10  Pricing is too high for what we use",
-        "1 matches in 1 accounts",
+        "1 match in 1 account",
     ]
     assert cli("search", "nothing-like-it", "--db", str(book_path)).out == "no matches for 'nothing-like-it'\n"
 

@@ -107,10 +107,10 @@ def test_cli_says_when_the_matches_were_too_many_to_rank(cli, walruses, book_pat
         "ACME-1  Acme Corp",
         "  note    2026-02-01  Call · one walrus",
         "  note    2026-01-01  Call · walrus again, nothing else of note in here at all",
-        "2 matches in 1 accounts, the last entered of 6+, newest first (too many to rank: narrow with more words, "
+        "2 matches in 1 account, the last entered of 6+, newest first (too many to rank: narrow with more words, "
         "--account or --kind)",
     ]
     monkeypatch.setattr(search, "COMMON", 7)
     assert cli("search", "walrus", "--limit", "2", "--db", str(book_path)).out.splitlines()[-1] == (
-        "2 matches in 1 accounts (the first 2: narrow with --account or --kind)"
+        "2 matches in 1 account (the first 2: narrow with --account or --kind)"
     )

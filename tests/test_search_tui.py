@@ -65,7 +65,7 @@ async def test_ctrl_f_finds_a_word_in_one_note_and_enter_opens_its_account(demo_
             "ACC-1008  Iron Media",
             "  note    2026-11-20  Roadmap call · They want a xylophone integration soon",
         ]
-        assert str(screen.query_one("#search-status").render()) == "1 matches in 1 accounts"
+        assert str(screen.query_one("#search-status").render()) == "1 match in 1 account"
         target = screen.targets[screen.query_one("#search-results", ResultList).highlighted]
         assert (target.account_id, target.hit.record_id) == (account_id, note_id)
         line = screen.query_one("#search-results", ResultList).prompt(1)

@@ -55,6 +55,9 @@ CASES = {
     "renewals": ((120, 40), steps("R")),
     "account_playbook_chooser": ((120, 40), steps("p", account="ACC-1007")),
     "accounts_80x24": ((80, 24), steps("a")),
+    # issue 27: at 80x24 the check-in's reasons are readable (the panel lists every one), the renewals
+    # keep Expected ARR and Flag, the accounts list shows keys beside names that are not cut alike.
+    "renewals_80x24": ((80, 24), steps("R")),
     "account_breakdown_80x24": ((80, 24), steps(account="ACC-1010")),
     "trends_120x40": ((120, 40), steps("t")),
     "trends_mrr_80x24": ((80, 24), steps("t", "tab", "tab", "tab", "tab", "tab")),

@@ -61,7 +61,7 @@ async def test_accounts_list_sorts_filters_and_opens_an_account(demo_path, demo)
         assert scores == sorted(scores)  # worst health first
         await press(pilot, "S")
         assert [r.score for r in app.screen.table.rows_shown] == sorted(scores, reverse=True)
-        await press(pilot, "s")  # next column: band
+        await press(pilot, "s", "5")  # the sort menu: 5 is Band
         assert "sort: Band" in str(app.screen.query_one("#accounts-status").render())
         await press(pilot, "b")  # band filter: red
         assert {r[4] for r in cells(table)} == {"red"}

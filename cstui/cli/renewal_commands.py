@@ -53,7 +53,7 @@ def renewal_list(as_of: AsOfOption = None, as_json: JsonOption = False, db: DbOp
         typer.echo("no renewals in the next 12 months")
     for month in view.months:
         typer.echo(
-            f"{month.month}  {len(month.rows)} renewals  ARR {month.arr:,.0f}  expected {month.expected_arr:,.0f}"
+            f"{month.month}  {len(month.rows)} renewals  ARR {month.arr:,.0f}  expected {month.expected_text}"
             f"  {month.uncalled} without a call"
         )
         for r in month.rows:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from cstui.cli.common import DbOption, open_book
+from cstui.formatting import counted
 from cstui.safe_text import visible
 from cstui.storage.search import DEFAULT_LIMIT, Hit, Kind, Order, by_account, find
 
@@ -44,14 +45,15 @@ def search_command(
         typer.echo(typer.style(visible(f"{group.account_key}  {group.account_name}", one_line=True), bold=True))
         for hit in group.hits:
             typer.echo(f"  {hit.kind.value:<8}{hit.day or '':<12}{_match_line(hit)}")
+    what = f"{counted(len(hits), 'match', 'matches')} in {counted(len(groups), 'account')}"
     if found.order is Order.NEWEST:
         typer.echo(
-            f"{len(hits)} matches in {len(groups)} accounts, the last entered of {found.counted:,}+, newest first "
+            f"{what}, the last entered of {found.counted:,}+, newest first "
             "(too many to rank: narrow with more words, --account or --kind)"
         )
         return
     more = f" (the first {limit}: narrow with --account or --kind)" if len(hits) == limit else ""
-    typer.echo(f"{len(hits)} matches in {len(groups)} accounts{more}")
+    typer.echo(f"{what}{more}")
 
 
 def _match_line(hit: Hit) -> str:

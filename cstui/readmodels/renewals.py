@@ -8,8 +8,11 @@ has passed, whether the account renewed - still on the books with MRR the day af
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
 
 from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn, Scope
@@ -63,6 +66,12 @@ class Month:
     def uncalled(self) -> int:
         return sum(1 for r in self.rows if r.call is None)
 
+    @property
+    def expected_text(self) -> str:
+        """The month's expected ARR as read: "no calls yet" when no renewal of it has a call (its sum
+        of 0 would read as a forecast of losing everything)."""
+        return "no calls yet" if self.uncalled == len(self.rows) else f"{self.expected_arr:,.0f}"
+
 
 @dataclass(frozen=True)
 class Renewals:
@@ -85,6 +94,46 @@ class Renewals:
             for m in self.months
         ]
         return json.dumps({"as_of": self.as_of, "months": months}, indent=2, ensure_ascii=False)
+
+
+class Shown(StrEnum):
+    """Which renewals the view lists (`g` on the renewals screen steps through them)."""
+
+    ALL = "all"
+    UNCALLED = "without a call"
+    FLAGGED = "call and health disagree"
+
+
+CALL_ORDER = {Call.COMMIT: 0, Call.PROBABLE: 1, Call.AT_RISK: 2, Call.LOST: 3}
+# What the renewals view sorts by (within each month): label -> sort key; undefined values last.
+SORTS: dict[str, Callable[[RenewalRow], Any]] = {
+    "Renewal date": lambda r: r.renewal_date,
+    "Account": lambda r: r.key.lower(),
+    "Name": lambda r: r.name.lower(),
+    "ARR": lambda r: r.arr,
+    "Health": lambda r: (r.score is None, r.score or 0.0),
+    "Call": lambda r: CALL_ORDER.get(r.call, 4) if r.call else 4,
+    "Expected ARR": lambda r: (r.expected_arr is None, r.expected_arr or 0.0),
+    "Flag": lambda r: (r.disagreement is None, r.disagreement or ""),
+}
+
+
+def arranged(data: Renewals, sort: str, reverse: bool, needle: str = "", shown: Shown = Shown.ALL) -> list[Month]:
+    """The months with the renewals that `needle` (in key or name, any case) and `shown` keep, each
+    month's sorted by SORTS[sort]; months left empty are dropped."""
+    want = needle.strip().lower()
+    key = SORTS[sort]
+    months = []
+    for month in data.months:
+        rows = [
+            r
+            for r in month.rows
+            if (not want or want in r.key.lower() or want in r.name.lower())
+            and (shown is Shown.ALL or (r.call is None if shown is Shown.UNCALLED else r.disagreement is not None))
+        ]
+        if rows:
+            months.append(Month(month.month, sorted(rows, key=key, reverse=reverse)))
+    return months
 
 
 def renewals(conn: Conn, as_of: date) -> Renewals:

@@ -17,6 +17,12 @@ def _open_change(db: Database) -> int:
     return int(row[0])
 
 
+def _key(db: Database, account: int) -> str:
+    """The account's key, as the history names an account (never its row id)."""
+    row = db.execute("SELECT key FROM accounts WHERE id = ?", [account]).fetchone()
+    return str(row[0]) if row else f"#{account}"
+
+
 def record_review(db: Database, account: int, day: str, fingerprint: str) -> None:
     """Mark the account reviewed on `day`, inside the caller's write transaction (so an action
     that also reviews, like applying a playbook, is one change and one undo)."""
@@ -29,7 +35,7 @@ def record_review(db: Database, account: int, day: str, fingerprint: str) -> Non
 
 
 def mark_reviewed(db: Database, account: int, day: str, fingerprint: str) -> int:
-    with write_transaction(db, change=f"check-in {day}: account {account} reviewed"):
+    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} reviewed"):
         record_review(db, account, day, fingerprint)
         return _open_change(db)
 
@@ -38,7 +44,7 @@ def snooze(db: Database, account: int, day: str, until: str, fingerprint: str) -
     until = writes.check_date("snooze until", until)
     if until <= day:
         raise UserError(f"snooze until: {until} is not after today ({day})")
-    with write_transaction(db, change=f"check-in {day}: account {account} snoozed until {until}"):
+    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} snoozed until {until}"):
         db.execute(
             "INSERT INTO checkin_state (account_id, day, action, snoozed_until, fingerprint)"
             " VALUES (?, ?, 'snoozed', ?, ?) ON CONFLICT (account_id, day) DO UPDATE SET action = 'snoozed',"
@@ -58,7 +64,7 @@ def feedback_reviewed(db: Database, entry: writes.Feedback, account: int, day: s
 
 def follow_up_done_reviewed(db: Database, task_id: int, account: int, day: str, fingerprint: str) -> int:
     """Complete the follow-up and mark the account reviewed, as one change."""
-    with write_transaction(db, change=f"check-in {day}: task {task_id} done, account {account} reviewed"):
+    with write_transaction(db, change=f"check-in {day}: task {task_id} done, account {_key(db, account)} reviewed"):
         writes.complete_task(db, task_id, day)
         record_review(db, account, day, fingerprint)
         return _open_change(db)

@@ -5,6 +5,7 @@ and undo brings it back). The call is tied to the renewal date it was made for, 
 renews and gets its next date, last year's call stays to be scored (`cstui renewal accuracy`).
 """
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,6 @@ from sqlite_utils import Database
 from cstui import clock
 from cstui.errors import UserError
 from cstui.storage.connection import write_transaction
-from cstui.storage.csv_format import CellError, parse_amount
 from cstui.storage.records import get_account
 
 
@@ -42,6 +42,26 @@ def parse_call(text: str) -> Call:
         return Call(cleaned)
     except ValueError:
         raise UserError(f"call: '{text}' is not one of commit, probable, at risk, lost") from None
+
+
+# An amount as a CSM types it: 40000, 40,000, 40000.50, 40k, 1.2m (k = thousand, m = million).
+_AMOUNT = re.compile(r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?P<part>\.[0-9]+)?\s*(?P<unit>[km])?", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1_000, "m": 1_000_000}
+MAX_AMOUNT = 1e15
+
+
+def parse_expected_arr(text: str) -> float:
+    """The expected ARR as typed (`40000`, `40,000`, `40k`, `1.2m`); a UserError naming the field if it
+    is not an amount between 0 and 1e15."""
+    cleaned = text.strip()
+    match = _AMOUNT.fullmatch(cleaned)
+    if match is None or not (match["whole"] or match["part"]):
+        raise UserError(f"expected ARR: '{cleaned}' is not an amount (like 40000, 40,000, 40k or 1.2m)")
+    number = float((match["whole"] or "0").replace(",", "") + (match["part"] or ""))
+    value = number * _UNITS[(match["unit"] or "").lower()]
+    if value > MAX_AMOUNT:
+        raise UserError(f"expected ARR: '{cleaned}' is more than 1e15")
+    return round(value, 2)
 
 
 @dataclass(frozen=True)
@@ -75,12 +95,7 @@ def set_call(
         )
     if account.renewal_date < today.isoformat():
         raise UserError(f"account {account.key}: its renewal date {account.renewal_date} has passed; set the next one")
-    arr = None
-    if expected_arr is not None and expected_arr.strip():
-        try:
-            arr = parse_amount(expected_arr.strip())
-        except CellError as error:
-            raise UserError(f"expected ARR: {error}") from None
+    arr = parse_expected_arr(expected_arr) if expected_arr is not None and expected_arr.strip() else None
     note = (reason or "").strip() or None
     with write_transaction(db, change=f"renewal call for {account.key} ({account.renewal_date}): {chosen.label}"):
         db.execute(

@@ -83,11 +83,13 @@ class CstuiApp(App):
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {AccountCommands}
+    # The footer shows a screen's own keys first and ends with `? Help`; the keys that work everywhere
+    # (d a c t q ...) are listed under `?`, so an 80-column footer is never cut before `?`.
     BINDINGS = [
-        Binding("d", "switch_mode('dashboard')", "Dashboard"),
-        Binding("a", "switch_mode('accounts')", "Accounts"),
-        Binding("c", "switch_mode('checkin')", "Check-in"),
-        Binding("t", "switch_mode('trends')", "Trends"),
+        Binding("d", "switch_mode('dashboard')", "Dashboard", show=False),
+        Binding("a", "accounts", "Accounts", show=False),
+        Binding("c", "switch_mode('checkin')", "Check-in", show=False),
+        Binding("t", "switch_mode('trends')", "Trends", show=False),
         Binding("I", "switch_mode('inbox')", "Inbox review", show=False),
         Binding("T", "switch_mode('tasks')", "Tasks", show=False),
         Binding("R", "switch_mode('renewals')", "Renewals", show=False),
@@ -95,7 +97,7 @@ class CstuiApp(App):
         Binding("ctrl+f", "search", "Search everything", show=False),
         Binding("ctrl+z", "undo", "Undo last change", show=False),
         Binding("ctrl+shift+z,ctrl+y", "redo", "Redo", show=False),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", show=False),
     ]
 
     def __init__(
@@ -121,6 +123,7 @@ class CstuiApp(App):
         self.records_as = records_as
         self.book_version = 0  # bumped after every write, so screens know to reload
         self.snapshot_on_open = snapshot_on_open and not self.opened.read_only
+        self.last_search = ""  # ctrl+f opens with it, selected: typing replaces it, an arrow key keeps it
         self.lost: BookGone | None = None  # set once the book's path no longer leads to the opened file
         read_only = " - READ-ONLY" if self.opened.read_only else ""
         self.sub_title = f"{visible(self.book_path.name, one_line=True)} - as of {self.as_of.isoformat()}{read_only}"
@@ -277,6 +280,20 @@ class CstuiApp(App):
         self.notify(f"{verb}: {visible(what, one_line=True)}", markup=False)
         self.book_changed()
 
+    def action_accounts(self) -> None:
+        """`a`, from anywhere: the accounts list itself, not whatever was opened from it (an account
+        screen opened from the list, or from the dashboard, is closed on the way)."""
+        from textual.screen import ModalScreen
+
+        from cstui.tui.screens.accounts import AccountsScreen
+
+        if isinstance(self.screen, ModalScreen):  # a form or question is open: it is answered first
+            return
+        if self.current_mode != "accounts":
+            self.switch_mode("accounts")
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, AccountsScreen):
+            self.pop_screen()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -289,8 +306,10 @@ class CstuiApp(App):
     def action_search(self) -> None:
         from cstui.tui.screens.search import SearchScreen
 
-        if not isinstance(self.screen, SearchScreen):
-            self.push_screen(SearchScreen())
+        if isinstance(self.screen, SearchScreen):
+            self.screen.select_query()
+        else:
+            self.push_screen(SearchScreen(self.last_search))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen is also a command in the palette (ctrl+p)."""

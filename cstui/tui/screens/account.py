@@ -12,37 +12,39 @@ from cstui.metrics.health import is_new
 from cstui.readmodels import views
 from cstui.safe_text import visible
 from cstui.storage.access import Conn
-from cstui.tui.screens.account_records import RowRef, delete_record, edit_account, edit_record, open_record
+from cstui.tui.screens.account_records import (
+    RECORD_NAMES,
+    RowRef,
+    delete_record,
+    edit_account,
+    edit_record,
+    open_record,
+)
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 from cstui.tui.widgets.playbook_panel import PlaybookPanel
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
 
 TIMELINE_LIMIT = 200  # the newest entries the timeline shows
-# What each table's records are called when one is not among the rows shown.
-RECORD_NAMES = {
-    "interactions": "note",
-    "surveys": "survey response",
-    "tickets": "ticket",
-    "invoices": "invoice",
-    "tasks": "follow-up",
-    "contacts": "contact",
-}
 
 
 class AccountScreen(BookScreen[views.AccountDetail]):
     """The per-customer health breakdown and everything behind it."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "app.pop_screen", "Back", show=False),
+        # Shown under `?`: tab goes round the page and its three lists; enter opens a list's row.
+        Binding("tab", "app.focus_next", "Next: follow-ups, contacts, timeline, page", show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous list", show=False),
+        Binding("enter", "open_row", "Open the record under the cursor", show=False),
         Binding("f", "feedback", "Log feedback"),
         Binding("n", "survey", "Add survey"),
-        Binding("x", "complete", "Complete follow-up"),
+        Binding("x", "complete", "Complete follow-up", show=False),
         Binding("B", "brief", "Pre-call brief", show=False),
         Binding("e", "edit_row", "Edit row"),
-        Binding("delete", "delete_row", "Delete row"),
+        Binding("delete", "delete_row", "Delete row", show=False),
         Binding("E", "edit_account", "Edit account", show=False),
-        Binding("p", "playbook", "Apply a playbook"),  # issue 12
+        Binding("p", "playbook", "Apply a playbook", show=False),  # issue 12
         Binding("w", "renewal_call", "Renewal call"),  # issue 12
     ]
     DEFAULT_CSS = """
@@ -56,6 +58,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         self.focus_ref = focus  # until the first show has moved the cursor there
         self.detail: views.AccountDetail | None = None
         self.rows: dict[str, list[RowRef]] = {}  # table id -> the record behind each row
+        self.placing = False  # the next cursor move is `focus_row`'s, which scrolls the page itself
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,6 +88,9 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         self.query_one("#timeline", DataTable).add_columns("Date", "Kind", "What")
         self.query_one("#follow-ups", DataTable).add_columns("Due", "Follow-up")
         self.query_one("#contacts", DataTable).add_columns("", "Who")
+        # Tab stops: the page (up/down scroll it), the follow-ups, contacts and timeline (row cursors).
+        self.query_one("#breakdown", DataTable).can_focus = False
+        self.query_one("#health-chart", Chart).can_focus = False
         super().on_mount()
 
     def fetch(self, conn: Conn) -> views.AccountDetail:
@@ -189,6 +195,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             row = next((i for i, shown in enumerate(refs) if shown.same_record(ref)), None)
             if row is not None:
                 table = self.query_one(f"#{table_id}", DataTable)
+                self.placing = row != table.cursor_row
                 table.move_cursor(row=row)
                 table.focus(scroll_visible=False)
                 self.call_after_refresh(self._scroll_to_cursor, table)
@@ -239,6 +246,27 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             self.app.notify("No row here to act on", severity="warning")
             return None
         return refs[row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Up/down in a list move its cursor and the page follows it (the lists are taller than 80x24)."""
+        table = event.data_table
+        if self.placing:  # `focus_row` scrolls to the row it put the cursor on itself
+            self.placing = False
+            return
+        if table.has_focus and table.id in self.rows:
+            self.call_after_refresh(self._follow_cursor, table)
+
+    def _follow_cursor(self, table: DataTable) -> None:
+        """Scroll the page just enough to show the cursor row of `table`."""
+        body = self.query_one("#account-body", VerticalScroll)
+        header = table.header_height if table.show_header else 0
+        row_y = table.region.y + header + table.cursor_row - round(table.scroll_y)
+        top = row_y - body.region.y + round(body.scroll_y)
+        body.scroll_to_region(Region(0, top, 1, 1), animate=False, immediate=True)
+
+    def action_open_row(self) -> None:
+        """`enter` with the page focused (a list's own `enter` opens its row): say where rows are."""
+        self.app.notify("tab to the follow-ups, contacts or timeline; enter opens the row under the cursor")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """`enter` on a row opens its whole record."""

@@ -36,6 +36,21 @@ class RowRef:
         return (self.table, self.record_id) == (other.table, other.record_id)
 
 
+EDITABLE = ("interactions", "surveys", "tasks", "contacts")  # tickets and invoices come from imports
+# What a record is called to the CSM (the undo message says "note 12 deleted" too, from storage.records).
+RECORD_NAMES = {
+    "interactions": "note",
+    "surveys": "survey response",
+    "tickets": "ticket",
+    "invoices": "invoice",
+    "tasks": "follow-up",
+    "contacts": "contact",
+}
+# The name `storage.records` gives each record in the book's history, so "Deleted ..." and "Undone: ...
+# deleted" name it the same way.
+HISTORY_NAMES = {"interactions": "note", "surveys": "survey", "tasks": "task"}
+
+
 def _changed(app: "CstuiApp", what: str) -> None:
     app.notify(visible(what, one_line=True), markup=False)
     app.book_changed()
@@ -89,7 +104,7 @@ def open_record(app: "CstuiApp", ref: RowRef) -> None:
         if edit:
             edit_record(app, ref)
 
-    app.push_screen(RecordScreen(title, fields), then)
+    app.push_screen(RecordScreen(title, fields, editable=ref.table in EDITABLE), then)
 
 
 def edit_record(app: "CstuiApp", ref: RowRef) -> None:
@@ -99,7 +114,7 @@ def edit_record(app: "CstuiApp", ref: RowRef) -> None:
 
     def done(saved: bool | None) -> None:
         if saved:
-            _changed(app, f"Saved {ref.table[:-1]} {ref.record_id}")
+            _changed(app, f"Saved {RECORD_NAMES.get(ref.table, ref.table)} {ref.record_id}")
 
     if ref.table == "interactions":
         from cstui.tui.screens.feedback import edit_note
@@ -146,9 +161,11 @@ def delete_record(app: "CstuiApp", ref: RowRef) -> None:
 
     def answer(yes: bool | None) -> None:
         if yes and app.write(delete, ref.record_id) is not None:
-            _changed(app, f"Deleted {ref.table[:-1]} {ref.record_id} (ctrl+z undoes)")
+            _changed(app, f"Deleted {HISTORY_NAMES[ref.table]} {ref.record_id} (ctrl+z undoes)")
 
-    app.push_screen(ConfirmScreen(f"Delete this {ref.table[:-1]}? {visible(ref.text, one_line=True)[:60]}"), answer)
+    app.push_screen(
+        ConfirmScreen(f"Delete this {RECORD_NAMES[ref.table]}? {visible(ref.text, one_line=True)[:60]}"), answer
+    )
 
 
 def edit_account(app: "CstuiApp", key: str) -> None:

@@ -24,13 +24,13 @@ class AccountsScreen(BookScreen[RowOrder]):
 
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/"),
-        Binding("s", "sort(1)", "Sort next column"),
+        Binding("s", "sort_menu", "Sort by"),
         Binding("S", "sort(0)", "Reverse sort", show=False),
         Binding("b", "band", "Band filter"),
-        Binding("g", "segment", "Segment filter"),
-        Binding("h", "churned", "Show churned"),
+        Binding("g", "segment", "Segment filter", show=False),
+        Binding("h", "churned", "Show churned", show=False),
         Binding("f", "feedback", "Log feedback"),
-        Binding("n,plus", "add_account", "Add account", key_display="n"),
+        Binding("n,plus", "add_account", "Add account", key_display="n", show=False),
         Binding("escape", "clear_search", "Back", show=False),
     ]
 
@@ -112,18 +112,28 @@ class AccountsScreen(BookScreen[RowOrder]):
             self.app.switch_mode("dashboard")
 
     def action_sort(self, step: int) -> None:
-        if step:
-            self.sort_column = (self.sort_column + 1) % len(COLUMNS)
-            self.sort_reverse = False
-        else:
-            self.sort_reverse = not self.sort_reverse
+        """`S`: the same column, the other way round."""
+        self.sort_reverse = not self.sort_reverse
         self.apply()
 
-    def on_account_table_header_clicked(self, event: AccountTable.HeaderClicked) -> None:
-        index = [c.label for c in COLUMNS].index(event.column)
+    def action_sort_menu(self) -> None:
+        """`s`: every column in a menu, each a digit away (the current one again reverses)."""
+        from cstui.tui.screens.sort_menu import SortMenu
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.sort_by(index)
+
+        self.app.push_screen(SortMenu([c.label for c in COLUMNS], self.sort_column, self.sort_reverse), chosen)
+
+    def sort_by(self, index: int) -> None:
+        """Sort by COLUMNS[index]; by the column already sorted by: the other way round."""
         self.sort_reverse = not self.sort_reverse if index == self.sort_column else False
         self.sort_column = index
         self.apply()
+
+    def on_account_table_header_clicked(self, event: AccountTable.HeaderClicked) -> None:
+        self.sort_by([c.label for c in COLUMNS].index(event.column))
 
     def action_band(self) -> None:
         self.band_filter = BAND_FILTERS[(BAND_FILTERS.index(self.band_filter) + 1) % len(BAND_FILTERS)]

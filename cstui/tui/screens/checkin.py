@@ -26,7 +26,7 @@ from rich.text import Text
 from textual import getters, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -42,7 +42,7 @@ from cstui.storage.checkin_findings import Row
 from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
-from cstui.tui.widgets.text import band, book_text, number
+from cstui.tui.widgets.text import band, book_text, fitted, number
 
 if TYPE_CHECKING:
     from cstui.readmodels.views import Dashboard
@@ -58,15 +58,30 @@ RULE_PLAYBOOK = {
     "usage_decline": "usage decline",
 }
 KIND_MARK = {RuleKind.RISK: Text("!", style="bold red"), RuleKind.OPPORTUNITY: Text("+", style="bold cyan")}
+NARROW_BELOW = 110  # under this many columns the queue drops the key and the renewal date (the panel has them)
+# The queue's columns but the reasons: (label, width); the reasons take the rest of the width.
+WIDE_COLUMNS = (("", 1), ("Band", 6), ("Account", 10), ("Name", 22), ("ARR", 9), ("Renewal", 10))
+NARROW_COLUMNS = (("", 1), ("Band", 6), ("Name", 18), ("ARR", 7))
+CELL_PADDING = 2  # DataTable's one blank cell either side of each column
+SCROLLBAR = 2
+
+
+def queue_columns(width: int) -> tuple[tuple[str, int], ...]:
+    """The queue's columns for a screen `width` cells wide, the reasons filling what is left."""
+    fixed = NARROW_COLUMNS if width < NARROW_BELOW else WIDE_COLUMNS
+    used = sum(w + CELL_PADDING for _, w in fixed) + CELL_PADDING + SCROLLBAR
+    return (*fixed, ("Reasons", max(12, width - used)))
 
 
 @dataclass(frozen=True)
 class Done:
-    """One action taken on this screen: the change to undo and where the cursor was."""
+    """One action taken on this screen: the change to undo and where the cursor was; `also` are the
+    changes made with it (the playbook applied before the review), undone with it, newest first."""
 
     change_id: int
     account_id: int
     label: str
+    also: tuple[int, ...] = ()
 
 
 @dataclass
@@ -185,11 +200,11 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         Binding("r", "reviewed", "Reviewed"),
         Binding("s", "snooze", "Snooze"),
         Binding("f", "feedback", "Log feedback"),
-        Binding("x", "complete", "Complete follow-up"),
-        Binding("p", "playbook", "Apply a playbook"),
+        Binding("x", "complete", "Complete follow-up", show=False),
+        Binding("p", "playbook", "Apply a playbook", show=False),
         Binding("u,ctrl+z", "undo", "Undo"),
-        Binding("m", "more", "More waiting"),
-        Binding("enter", "open", "Open account"),
+        Binding("m", "more", "More waiting", show=False),
+        Binding("enter", "open", "Open account", show=False),
     ]
 
     def __init__(self) -> None:
@@ -201,20 +216,37 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.keep_account: int | None = None  # put the cursor on this account at the next show
         self.keep_row = 0  # else on this row
         self.pager = RowPager(self)  # a long list (the waiting accounts) a page first
+        self.columns: tuple[tuple[str, int], ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("…", id="checkin-progress", markup=False)
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="checkin-waiting", markup=False)
-        with Vertical(id="reasons-box", classes="box"):
-            yield Static("Why it is here", classes="box-title")
+        with VerticalScroll(id="reasons-box", classes="box", can_focus=False) as box:
+            box.border_title = "Why it is here"
             yield Static("", id="reasons", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.table.add_columns("", "Band", "Account", "Name", "ARR", "Renewal", "Reasons")
+        self._set_columns()
         super().on_mount()
+
+    def _set_columns(self) -> bool:
+        """Columns that fit the screen's width (the reasons column takes the rest, cut with "…");
+        True when they changed (the rows are then drawn again)."""
+        columns = queue_columns(self.app.size.width)
+        if columns == self.columns:
+            return False
+        self.columns = columns
+        self.table.clear(columns=True)
+        for label, width in columns:
+            self.table.add_column(label, width=width)
+        return True
+
+    def on_resize(self) -> None:
+        if self._set_columns() and self.queue is not None:
+            self.show(self.queue)
 
     class Found(Message):
         """The day's findings were computed now: the screen keeps them in the book."""
@@ -275,18 +307,23 @@ class CheckinScreen(BookScreen[CheckinQueue]):
 
     def _add_rows(self, items: Sequence[CheckinItem]) -> None:
         table = self.table
+        widths = dict(self.columns)
         for item in items:
+            more = f" (+{len(item.reasons) - 1})" if len(item.reasons) > 1 else ""
             first = reason_text(item.reasons[0]) if item.reasons else Text("resolved", style="green")
-            if len(item.reasons) > 1:
-                first.append(f" (+{len(item.reasons) - 1})")
+            first = fitted(first, widths["Reasons"] - len(more))
+            first.append(more)
+            cells = {
+                "": KIND_MARK[RuleKind.RISK if item.has_risk or not item.reasons else RuleKind.OPPORTUNITY],
+                "Band": band(item.band),
+                "Account": book_text(item.key),
+                "Name": book_text(item.name),
+                "ARR": number(item.arr, "{:,.0f}"),
+                "Renewal": Text(date_or_missing(item.renewal_date)),
+                "Reasons": first,
+            }
             table.add_row(
-                KIND_MARK[RuleKind.RISK if item.has_risk or not item.reasons else RuleKind.OPPORTUNITY],
-                band(item.band),
-                book_text(item.key),
-                book_text(item.name),
-                number(item.arr, "{:,.0f}"),
-                Text(date_or_missing(item.renewal_date)),
-                first,
+                *(fitted(cells[label], width) if label != "ARR" else cells[label] for label, width in self.columns),
                 key=str(item.account_id),
             )
 
@@ -313,15 +350,21 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.show_reasons()
 
     def show_reasons(self) -> None:
+        """Every reason of the row under the cursor, one line each (its action after it, cut with "…"
+        when the line has no room), under the account's key, name and health."""
         item = self.current
         text = Text()
         if item is not None:
             text.append_text(book_text(f"{item.key} {item.name}", "bold"))
             text.append(f"  health {figure(item.score, '{:.1f}')} {item.band.label}")
+            text.append(f"  ARR {item.arr:,.0f}  renews {date_or_missing(item.renewal_date)}", style="dim")
+            width = max(20, self.query_one("#reasons", Static).content_region.width or self.app.size.width - 4)
             for reason in item.reasons:
-                text.append(f"\n{reason.kind:<11} ", style=KIND_STYLE[reason.kind] or "red")
-                text.append("new " if reason.new else "    ", style="bold")  # new or worse since the last review
-                text.append_text(reason_text(reason, with_action=True))
+                line = KIND_MARK[reason.kind].copy()
+                line.append(" new " if reason.new else "     ", style="bold")  # new or worse since the last review
+                line.append_text(reason_text(reason, with_action=True))
+                text.append("\n")
+                text.append_text(fitted(line, width))
             if not item.reasons:
                 text.append("\nno reason left: resolved today", style="green")
         self.query_one("#reasons", Static).update(text)
@@ -332,11 +375,11 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         else:
             self.table.action_cursor_up()
 
-    def done(self, change_id: int | None, item: CheckinItem, label: str) -> None:
+    def done(self, change_id: int | None, item: CheckinItem, label: str, also: tuple[int, ...] = ()) -> None:
         """After a write from this screen: remember it for undo; the cursor stays on its row."""
         if change_id is None:
             return
-        self.undo_stack.append(Done(change_id, item.account_id, label))
+        self.undo_stack.append(Done(change_id, item.account_id, label, also))
         self.keep_row = self.table.cursor_row
         self.keep_account = -1  # not the account just handled: it leaves the queue
         self._drop(item)
@@ -419,7 +462,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
     def action_playbook(self) -> None:
         """Apply a playbook (the row's rule suggests one); once applied the account counts as reviewed.
 
-        The review is its own change after the playbook's, so undo here takes back the review only."""
+        The review is its own change after the playbook's; undo here takes back both."""
         from cstui.storage.playbooks import Run
         from cstui.tui.screens.playbook_chooser import apply_playbook_from
 
@@ -430,9 +473,12 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         day = self.app.as_of.isoformat()
 
         def applied(run: Run) -> None:
+            newest = history.list_changes(self.app.book, limit=1)
+            made = f"playbook '{run.playbook}' applied to {run.account_key}"  # as `apply_playbook` names it
+            playbook = tuple(c.id for c in newest if c.description == made and c.kind == "change")
             change = self.app.write(checkin_writes.mark_reviewed, item.account_id, day, item.fingerprint)
-            label = f"review after playbook '{visible(run.playbook, one_line=True, limit=ONE_LINE_LIMIT)}'"
-            self.done(change, item, label)
+            label = f"playbook '{visible(run.playbook, one_line=True, limit=ONE_LINE_LIMIT)}' and the review"
+            self.done(change, item, label, also=playbook)
 
         apply_playbook_from(
             self.app,
@@ -446,15 +492,22 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         if not self.undo_stack:
             self.notify("Nothing to undo on this screen", severity="warning")
             return
-        last = self.undo_stack[-1]
-        try:
-            if self.app.write(history.undo, change_id=last.change_id) is None:
-                return
-        except UserError as error:
-            self.notify(visible(str(error)), severity="error", markup=False)
-            return
-        self.undo_stack.pop()
-        self.notify(f"Undone: {last.label}", markup=False)
+        last = self.undo_stack.pop()
+        left = [last.change_id, *last.also]  # newest first: the review, then the playbook applied before it
+        while left:
+            try:
+                undone = self.app.write(history.undo, change_id=left[0])
+            except UserError as error:
+                self.notify(visible(str(error)), severity="error", markup=False)
+                undone = None
+            if undone is None:  # what is left stays to undo (the next `u` tries again)
+                self.undo_stack.append(replace(last, change_id=left[0], also=tuple(left[1:])))
+                break
+            left.pop(0)
+        if len(left) == 1 + len(last.also):
+            return  # nothing was undone
+        if not left:
+            self.notify(f"Undone: {last.label}", markup=False)
         self.keep_account = last.account_id
         self.app.book_changed()
 

@@ -23,6 +23,16 @@ def declared_by_cstui(node: DOMNode, binding: Binding) -> bool:
     return False
 
 
+def screen_bindings(screen: Screen) -> list[Binding]:
+    """The keys the screen's cstui classes declare, whichever widget has focus."""
+    return [
+        binding
+        for cls in type(screen).__mro__
+        if cls.__module__.startswith("cstui.") and "BINDINGS" in cls.__dict__
+        for binding in Binding.make_bindings(cls.__dict__["BINDINGS"])
+    ]
+
+
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
@@ -46,6 +56,11 @@ class HelpScreen(ModalScreen):
                 continue  # Textual's own scrolling, cursor and focus keys: every screen has them
             shown = binding.key_display or self.app.get_key_display(binding)
             if (shown, binding.description) not in seen:  # "n,plus" shows as "n": once
+                seen.add((shown, binding.description))
+                table.add_row(Text(shown, style="bold"), Text(binding.description))
+        for binding in screen_bindings(self.under):  # a focused list's own enter hides the screen's from the chain
+            shown = binding.key_display or self.app.get_key_display(binding)
+            if binding.description and shown not in {key for key, _ in seen}:
                 seen.add((shown, binding.description))
                 table.add_row(Text(shown, style="bold"), Text(binding.description))
         table.add_row(Text("ctrl+p", style="bold"), Text("Command palette"))

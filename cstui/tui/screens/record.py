@@ -24,15 +24,23 @@ class RecordScreen(ModalScreen[bool]):
     """A record's fields, each in full (book text as text), scrollable; escape or enter closes,
     `e` closes asking for the edit form (dismissed with True)."""
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss(False)", "Close"), Binding("e", "dismiss(True)", "Edit")]
+    BINDINGS = [Binding("escape,enter,q", "dismiss(False)", "Close"), Binding("e", "edit", "Edit")]
     DEFAULT_CSS = """
     #record-body { height: auto; max-height: 20; }
     """
 
-    def __init__(self, title: str, fields: list[tuple[str, object]]) -> None:
+    def __init__(self, title: str, fields: list[tuple[str, object]], editable: bool = True) -> None:
+        """`editable=False` (a ticket or invoice, which come from imports): no `e`, and the hint says why."""
         super().__init__()
         self.title_text = title
         self.fields = fields
+        self.editable = editable
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.editable if action == "edit" else True
+
+    def action_edit(self) -> None:
+        self.dismiss(True)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="record-box", classes="modal"):
@@ -43,7 +51,8 @@ class RecordScreen(ModalScreen[bool]):
                 body.append(Text(visible("-" if value is None or value == "" else value)))
                 body.append("\n")
             yield Static(body, id="record-body")
-            yield Static("e edit  ·  escape close", classes="hint")
+            hint = "e edit  ·  escape close" if self.editable else "escape close  ·  imported: change it in the source"
+            yield Static(hint, classes="hint")
 
 
 @dataclass(frozen=True)
@@ -71,12 +80,19 @@ class RecordForm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="record-form", classes="modal"):
             yield Static(Text(visible(self.title_text, one_line=True)), classes="box-title")
-            for f in self.fields:
+            for i, f in enumerate(self.fields):
                 with Horizontal(classes="field"):
                     yield Static(f.label, classes="field-label", markup=False)
-                    yield Input(f.value, placeholder=f.placeholder, id=f"form-{f.name}", compact=True)
+                    yield Input(
+                        f.value, placeholder=f.placeholder, id=f"form-{f.name}", compact=True, select_on_focus=i > 0
+                    )
             yield Static("", id="form-error", classes="error", markup=False)
-            yield Static("ctrl+s save  ·  escape cancel", classes="hint")
+            yield Static("tab next field  ·  ctrl+s save  ·  escape cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        """The cursor starts in the first field (its text not selected): typing there edits it, and the
+        first `tab` goes to the second field instead of selecting the whole first one."""
+        self.query(Input).first().focus()
 
     def changed(self) -> dict[str, str]:
         values = {f.name: self.query_one(f"#form-{f.name}", Input).value for f in self.fields}

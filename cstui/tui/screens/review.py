@@ -42,8 +42,8 @@ class ReviewScreen(BookScreen):
         ),
         Binding("r", "accept", "Accept as is"),
         Binding("f", "feedback", "Edit in form"),
-        Binding("A", "accept_all", "Accept all listed"),
-        Binding("enter", "open", "Open account"),
+        Binding("A", "accept_all", "Accept all listed", show=False),
+        Binding("enter", "open", "Open account", show=False),
     ]
 
     def __init__(self) -> None:

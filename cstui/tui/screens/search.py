@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from cstui.errors import UserError
+from cstui.formatting import counted
 from cstui.safe_text import visible
 from cstui.storage import access
 from cstui.storage.access import Conn
@@ -70,8 +71,10 @@ class SearchScreen(Screen[None]):
         Binding("down", "results", "Results", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, query: str = "") -> None:
+        """`query` (the last search) is put in the box selected: typing replaces it, not extends it."""
         super().__init__()
+        self.first_query = query
         self.targets: list[Target] = []
         self.searched_version = -1  # the book version the latest query was started on
         # The query and book version whose results are on screen (tests wait on them).
@@ -84,15 +87,27 @@ class SearchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="search notes, comments, tickets, tasks, contacts, accounts", id="search-query")
+        yield Input(
+            self.first_query,
+            placeholder="search notes, comments, tickets, tasks, contacts, accounts",
+            id="search-query",
+        )
         yield Static(HINT, id="search-status", classes="hint", markup=False)
         yield ResultList(target_line, id="search-results")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload()  # the empty query: opens the connection before the first key needs it
+        self.reload()  # the first query: opens the connection before the first key needs it
+        self.select_query()
+
+    def select_query(self) -> None:
+        """Focus the query with all of it selected (ctrl+f again, or on opening with the last query)."""
+        query = self.query_one("#search-query", Input)
+        query.focus()
+        query.select_all()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self.app.last_search = event.value
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -210,10 +225,11 @@ def status_text(found: Found, accounts: int) -> str:
     hits = len(found.hits)
     if not hits:
         return "no matches"
+    what = f"{counted(hits, 'match', 'matches')} in {counted(accounts, 'account')}"
     if found.order is Order.NEWEST:
-        return f"{hits} matches in {accounts} accounts: the last entered of {found.counted:,}+, newest first"
+        return f"{what}: the last entered of {found.counted:,}+, newest first"
     more = f" (the first {LIMIT})" if hits == LIMIT else ""
-    return f"{hits} matches in {accounts} accounts{more}"
+    return f"{what}{more}"
 
 
 def target_line(target: Target) -> Text:

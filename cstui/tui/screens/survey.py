@@ -19,6 +19,7 @@ from textual.widgets import Input, Select, Static
 from cstui.errors import UserError
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import reads, records, writes
+from cstui.tui.screens.confirm import ConfirmScreen
 from cstui.tui.widgets.field_errors import FieldErrors
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class SurveyScreen(ModalScreen[bool]):
                         if widget.id in {f"survey-{name}" for name in CHECKED}:
                             yield Static("", id=f"{widget.id}-error", classes="error", markup=False)
             yield Static("", id="survey-error", classes="error", markup=False)
-            yield Static("ctrl+s save  ·  escape cancel", classes="hint")
+            yield Static("tab next field  ·  ctrl+s save  ·  escape cancel", classes="hint")
 
     def on_mount(self) -> None:
         self.initial = self.values()
@@ -175,7 +176,16 @@ class SurveyScreen(ModalScreen[bool]):
         message.set_class(error is not None, "shown")
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        """Close; when something was typed, ask first (as the feedback form does)."""
+        if self.values() == self.initial:
+            self.dismiss(False)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmScreen("Discard what you typed?"), answer)
 
 
 def open_survey(app: "CstuiApp", account_id: int) -> None:

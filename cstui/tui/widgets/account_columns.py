@@ -13,6 +13,7 @@ from rich.text import Text
 from cstui.formatting import date_or_missing
 from cstui.metrics.bands import Band
 from cstui.readmodels.views import AccountRow
+from cstui.tui.widgets.line_list import LineColumn
 from cstui.tui.widgets.text import book_text, number, short_band, trend
 
 # Sorting by band reads worst to best (reversed: best to worst), the accounts without a score last.
@@ -69,17 +70,25 @@ def _health_and_band(row: AccountRow) -> Text:
     return text
 
 
-# Under COMPACT_BELOW columns the list keeps the name and what a CSM acts on (health and band in one
-# cell, NPS, last contact, renewal, open tasks) and drops segment and trend, so nothing scrolls sideways.
+def _cut(value: str) -> Text:
+    """Book text that ends in "…" when its column cuts it (two names cut alike never look the same)."""
+    text = book_text(value)
+    text.overflow = "ellipsis"
+    return text
+
+
+# Under COMPACT_BELOW columns the list keeps the key (every account's own), the name (23 cells: the
+# names cstui makes and most real ones whole; a longer one ends in "…") and what a CSM acts on (health
+# and band in one cell, NPS, renewal) and drops segment, trend, last contact and open tasks, so nothing
+# scrolls sideways at 80 columns.
 COMPACT_BELOW = 110
-COMPACT_COLUMNS = (
-    Column("Name", BY_LABEL["Name"].sort_key, BY_LABEL["Name"].render, 16),
+COMPACT_COLUMNS: tuple[Column | LineColumn[AccountRow], ...] = (
+    LineColumn("Key", 8, lambda r: _cut(r.key)),
+    Column("Name", BY_LABEL["Name"].sort_key, lambda r: _cut(r.name), 23),
     Column("ARR", BY_LABEL["ARR"].sort_key, BY_LABEL["ARR"].render, 7),
     Column("Health", BY_LABEL["Health"].sort_key, _health_and_band, 11),
     BY_LABEL["NPS"],
-    Column("Contact", BY_LABEL["Last contact"].sort_key, BY_LABEL["Last contact"].render, 10, "Last contact"),
     BY_LABEL["Renewal"],
-    BY_LABEL["Tasks"],
 )
 
 

@@ -17,8 +17,8 @@ class AccountTable(LineList[AccountRow]):
 
     BINDINGS = [
         Binding("enter", "select", "Open the account", show=False),
-        Binding("right_square_bracket", "page(1)", "Screen down", key_display="]"),
-        Binding("left_square_bracket", "page(-1)", "Screen up", key_display="["),
+        Binding("right_square_bracket", "page(1)", "Screen down", key_display="]", show=False),
+        Binding("left_square_bracket", "page(-1)", "Screen up", key_display="[", show=False),
     ]
 
     class Selected(LineList.Selected):

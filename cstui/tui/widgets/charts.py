@@ -64,6 +64,9 @@ def tick_label(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
+LEGEND_FRAME = 4  # the lines of a chart that are not plot rows: title, x labels and the frame
+
+
 class Chart(PlotextPlot):
     """A plotext chart with a title; `draw_*` replace what it shows.
 
@@ -176,6 +179,8 @@ class Chart(PlotextPlot):
             plt.ylim(*ylim)
         self.refresh()
 
+    bands_top = 0.0  # the top of the y axis of the band bars (above the tallest, for the legend)
+
     def draw_bands(self, labels: list[str], bands: list[dict[Band, int]]) -> None:
         """Stacked bars of green/yellow/red account counts per label."""
         self._redraw = lambda: self.draw_bands(labels, bands)
@@ -197,7 +202,11 @@ class Chart(PlotextPlot):
         plt.xticks(xs[::step], self._labels(labels)[::step])
         tallest = max((sum(b.get(k, 0) for k in BAND_COLORS) for b in bands), default=0)
         if tallest:  # whole accounts, not 139.0
-            plt.ylim(0, tallest)
-            self._yticks([0, tallest], (0, tallest))
+            # The legend takes the top lines of the plot (one per band): the y axis goes that much higher
+            # than the tallest bar, so the legend sits above the bars instead of over their tops.
+            rows = max(len(BAND_COLORS) + 2, self.size.height - LEGEND_FRAME)
+            self.bands_top = tallest * rows / (rows - len(BAND_COLORS) - 1)
+            plt.ylim(0, self.bands_top)
+            self._yticks([0, tallest], (0, self.bands_top))
         self.points_drawn = len(labels)
         self.refresh()

@@ -306,7 +306,13 @@ class LineList(ScrollView, Generic[RowT], can_focus=True):
         self.move_cursor(self.cursor_row + step)
 
     def action_page(self, step: int) -> None:
-        self.move_cursor(self.cursor_row + step * self.data_height)
+        """A screenful: the rows in view and the cursor both move by one page (from the top, `]` shows the
+        next page with the cursor on the same line of it, not one row further down)."""
+        page = step * self.data_height
+        last_top = max(0, len(self.rows_shown) - self.data_height)
+        top = max(0, min(self.first_shown() + page, last_top))
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.move_cursor(self.cursor_row + page)
 
     def action_first(self) -> None:
         self.move_cursor(0)

@@ -42,3 +42,10 @@ def trend(delta: float | None) -> Text:
     if delta <= -1:
         return Text(f"▼{delta:+.1f}", style="red")
     return Text(f"▶{delta:+.1f}", style="dim")
+
+
+def fitted(text: Text, width: int) -> Text:
+    """`text` on one line in `width` cells, ending in "…" when cut (a cut value never passes for whole)."""
+    line = text.copy()
+    line.truncate(width, overflow="ellipsis")
+    return line
