@@ -18,11 +18,7 @@ NOT_COMPARED = frozenset(
 
 def compared_tables(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name")
-    return [
-        name
-        for (name,) in rows
-        if name not in NOT_COMPARED and not name.startswith(("sqlite_", "search_index"))
-    ]
+    return [name for (name,) in rows if name not in NOT_COMPARED and not name.startswith(("sqlite_", "search_index"))]
 
 
 def book_rows(path: Path) -> dict[str, list[str]]:
@@ -37,10 +33,9 @@ def book_rows(path: Path) -> dict[str, list[str]]:
 
         def canonical(table: str, row: sqlite3.Row) -> tuple[object, ...]:
             values = []
-            for column in row.keys():
+            for column, value in zip(row.keys(), tuple(row)):
                 if column == "id":
                     continue
-                value = row[column]
                 target = links[table].get(column)
                 if target is not None and value is not None:
                     value = linked(target, value)

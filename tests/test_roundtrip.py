@@ -192,7 +192,13 @@ def make_book(db, spec, inbox: Path) -> None:
             ids.append(
                 conn.execute(
                     "INSERT INTO accounts (key, name, start_date, renewal_date, domain) VALUES (?, ?, ?, ?, ?)",
-                    [key, key, "2025-01-01", "2027-01-15" if renews or n == 0 else None, "acme.example" if n == 0 else domain],
+                    [
+                        key,
+                        key,
+                        "2025-01-01",
+                        "2027-01-15" if renews or n == 0 else None,
+                        "acme.example" if n == 0 else domain,
+                    ],
                 ).lastrowid
             )
         contacts = [
@@ -264,7 +270,9 @@ def make_book(db, spec, inbox: Path) -> None:
     if spec["meetings"] or spec["mails"]:
         ingest_paths(db, [inbox], ReadOptions.around(TODAY, UTC), ME)
         with conn:  # one ingested item reviewed, the others still in the inbox
-            conn.execute("UPDATE interactions SET reviewed = 1 WHERE id = (SELECT min(id) FROM interactions WHERE reviewed = 0)")
+            conn.execute(
+                "UPDATE interactions SET reviewed = 1 WHERE id = (SELECT min(id) FROM interactions WHERE reviewed = 0)"
+            )
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -623,9 +623,7 @@ class _Writer:
             if self.fmt.key
             else {}
         )
-        return {
-            ref: by_id[key[0]] if nth == 0 else by_content[key][nth - 1] for ref, key, nth in self.ref_rows
-        }
+        return {ref: by_id[key[0]] if nth == 0 else by_content[key][nth - 1] for ref, key, nth in self.ref_rows}
 
     def _drop_steps_not_in_file(self, in_file: Counter[tuple[object, ...]]) -> None:
         playbooks = {content[0] for content in in_file}
