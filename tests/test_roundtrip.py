@@ -275,10 +275,10 @@ def make_book(db, spec, inbox: Path) -> None:
             )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(books())
 def test_import_of_an_export_is_the_book_for_generated_books(tmp_path_factory, spec):
-    """Pass line: 20 generated books with hostile text, linked and identical notes, deleted rows,
+    """Pass line: 15 generated books with hostile text, linked and identical notes, deleted rows,
     a replaced playbook applied, calls, reviews, profiles and ingested meetings and mail: every
     table's rows equal after export -> init -> import, and the second export is byte-identical."""
     work = tmp_path_factory.mktemp("roundtrip")
