@@ -116,6 +116,7 @@ class TableCounts:
     read: int = 0
     new: int = 0
     updated: int = 0
+    removed: int = 0  # a playbook's steps the file no longer has
     # What the reading layer detected and which source columns it left out, said in the summary.
     detected: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -160,7 +161,8 @@ class ImportResult:
                 continue
             updated = f", {counts.updated:,} updated" if counts.updated else ""
             unchanged = f", {counts.unchanged:,} unchanged" if counts.unchanged else ""
-            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}{unchanged}")
+            removed = f", {counts.removed:,} removed" if counts.removed else ""
+            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}{unchanged}{removed}")
         for move in self.moves[:MOVES_LISTED]:
             shown.append(
                 f"{move.table}: {visible(move.key, one_line=True)} moved from account "
@@ -239,7 +241,7 @@ def _import(
                 raise ImportFailed(problems)
             for fmt, _, _ in plan:
                 counts = run.result.tables[fmt.table]
-                counts.new = db[fmt.table].count - before[fmt.table]
+                counts.new = db[fmt.table].count - before[fmt.table] + counts.removed
                 counts.updated = run.changes[fmt.table] - counts.new
             db.execute("DROP TABLE IF EXISTS temp.import_keys")
             if dry_run:
@@ -638,7 +640,7 @@ class _Writer:
                 if seen[tuple(content)] > in_file[tuple(content)]:
                     extra.append(id_)
         self.db.conn.executemany("DELETE FROM playbook_steps WHERE id = ?", [(id_,) for id_ in extra])
-        self.run.changes[self.fmt.table] += len(extra)
+        self.run.result.tables[self.fmt.table].removed = len(extra)
 
 
 @dataclass(frozen=True)
