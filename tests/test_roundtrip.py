@@ -2,6 +2,7 @@
 for byte; ingesting the same calendar and mailbox again finds nothing new; the import of an export
 is one change `undo` takes back; export never writes into a folder it did not write."""
 
+import sqlite3
 import string
 from datetime import UTC, date
 from pathlib import Path
@@ -74,6 +75,24 @@ def test_ingesting_the_demo_inbox_again_after_the_round_trip_adds_nothing(demo_w
     assert len(stored) == 2 and all(": 0 meetings, 0 emails stored, " in line for line in stored), stored
     assert "153 already there" in stored[0] and "20 already there" in stored[1]
     assert book_rows(fresh) == rows
+
+
+def test_an_export_imported_into_its_book_after_a_review_puts_the_inbox_back(demo_with_inbox, tmp_path, cli):
+    """An ingested row is identified by its ingest key: the export's state updates it (before, the
+    ingest key's unique index rejected the whole import)."""
+    book = tmp_path / "book.db"
+    book.write_bytes(demo_with_inbox[0].read_bytes())
+    assert cli("export", str(tmp_path / "a"), "--db", str(book)).code == 0
+    conn = sqlite3.connect(book)
+    with conn:
+        conn.execute(
+            "UPDATE interactions SET reviewed = 1 WHERE id = (SELECT min(id) FROM interactions WHERE reviewed = 0)"
+        )
+    conn.close()
+    result = cli("import", str(tmp_path / "a"), "--db", str(book))
+    assert result.code == 0, result.err
+    assert "interactions: 3,797 rows read, 0 new, 1 updated, 3,796 unchanged" in result.out.splitlines()
+    assert book_rows(book) == book_rows(demo_with_inbox[0])
 
 
 def test_the_import_of_an_export_folder_is_one_change_undo_takes_back(demo_path, tmp_path, cli):

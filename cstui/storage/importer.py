@@ -79,6 +79,8 @@ STORED_AS = {
     "contact_ref": "contact_id",
     "playbook": "playbook_id",
 }
+# An ingested interaction's own key (calendar UID, Message-ID): unique in the book.
+INGEST_KEY = "ingest_key"
 # A row's number in its exported file (`csv_format`): read to resolve links, never stored.
 REF = "ref"
 # Link columns: the file (of the same run) whose `ref` they name.
@@ -393,15 +395,20 @@ class _Writer:
             return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values})"
         if not updates:
             return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values}) ON CONFLICT {target} DO NOTHING"
+        statement = f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values}) " + self._upsert(target, updates)
+        if self.fmt.table == "interactions" and INGEST_KEY in self.stored:
+            # An ingested row of an export whose state changed since (reviewed, say) updates it.
+            also = [c for c in self.stored if c != INGEST_KEY]
+            statement += f" {self._upsert(f'({INGEST_KEY}) WHERE {INGEST_KEY} IS NOT NULL', also)}"
+        return statement
+
+    def _upsert(self, target: str, updates: list[str]) -> str:
         table = self.fmt.table
         assignments = ", ".join(f"{c} = excluded.{c}" for c in updates)
         # Only a row whose values differ counts as a change, so `updated` means what it says.
         old = ", ".join(f"{table}.{c}" for c in updates)
         new = ", ".join(f"excluded.{c}" for c in updates)
-        return (
-            f"INSERT INTO {table} ({columns}) VALUES ({values}) "
-            f"ON CONFLICT {target} DO UPDATE SET {assignments} WHERE ({old}) IS NOT ({new})"
-        )
+        return f"ON CONFLICT {target} DO UPDATE SET {assignments} WHERE ({old}) IS NOT ({new})"
 
     def _copies_in_book(self) -> Counter[tuple[object, ...]]:
         """How many imported rows without an id the book holds, by content."""
