@@ -40,9 +40,11 @@ def empty_master(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def book(book_path, empty_master):
-    """A private empty book (a copy of `empty_master`, as `cstui init` would have made it)."""
-    shutil.copyfile(empty_master, book_path)
-    os.chmod(book_path, 0o600)
+    """The book at `book_path`: a private empty one (a copy of `empty_master`, as `cstui init` would have
+    made it), unless another fixture already made a book there."""
+    if not book_path.exists():
+        shutil.copyfile(empty_master, book_path)
+        os.chmod(book_path, 0o600)
     db = connect(book_path)
     yield db
     db.conn.close()

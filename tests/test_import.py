@@ -119,7 +119,7 @@ BAD_ROWS = [
     (
         "surveys.csv",
         'account_key,kind,score,responded_on,"x); DROP TABLE accounts;--"\nA1,nps,5,2025-01-01,1\n',
-        "surveys.csv:1: x); DROP TABLE accounts;--: unknown column (allowed: account_key, kind, score, responded_on, contact_email, comment, response_id; or give --table surveys with --map to ignore the rest)",
+        "surveys.csv:1: x); DROP TABLE accounts;--: unknown column (allowed: account_key, kind, score, responded_on, contact_email, comment, response_id, source, note_ref; or give --table surveys with --map to ignore the rest)",
     ),
     (
         "invoices.csv",

@@ -104,6 +104,8 @@ one_of = OneOf
 
 
 SURVEY_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+# Who wrote a survey or interaction row: a file (or ingest) or the CSM in cstui.
+SOURCES = ("import", "entered")
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("renewal_date", parse_date),
             _opt("churn_date", parse_date),
             _opt("churn_reason"),
+            _opt("domain"),
         ),
         key=("key",),
     ),
@@ -183,6 +186,8 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("role"),
             _opt("phone"),
             _opt("is_champion", parse_bool, 0),
+            _opt("left_on", parse_date),
+            _opt("ref"),
         ),
         key=("account_key", "name", "email"),
     ),
@@ -206,20 +211,6 @@ FORMATS: tuple[FileFormat, ...] = (
             _opt("paid_date", parse_date),
         ),
         key=("invoice_no",),
-    ),
-    FileFormat(
-        "surveys",
-        (
-            _req("account_key"),
-            _req("kind", one_of(*SURVEY_SCALES)),
-            _whole("score", required=True),
-            _req("responded_on", parse_date),
-            _opt("contact_email"),
-            _opt("comment"),
-            _opt("response_id"),
-        ),
-        key=("response_id",),
-        counted=True,
     ),
     FileFormat(
         "usage_daily",
@@ -268,12 +259,58 @@ FORMATS: tuple[FileFormat, ...] = (
             _whole("sentiment", -2, 2),
             _opt("follow_up_on", parse_date),
             _opt("interaction_id"),
+            _opt("source", one_of(*SOURCES), "import"),
+            _opt("ref"),
+            _opt("contact_ref"),
+            _opt("ingest_key"),
+            _opt("participants"),
+            _whole("duration_minutes", 0),
+            _opt("reviewed", parse_bool, 1),
         ),
         key=("interaction_id",),
         counted=True,
     ),
+    FileFormat(
+        "surveys",
+        (
+            _req("account_key"),
+            _req("kind", one_of(*SURVEY_SCALES)),
+            _whole("score", required=True),
+            _req("responded_on", parse_date),
+            _opt("contact_email"),
+            _opt("comment"),
+            _opt("response_id"),
+            _opt("source", one_of(*SOURCES), "import"),
+            _opt("note_ref"),
+        ),
+        key=("response_id",),
+        counted=True,
+    ),
     # The files below are the CSM's own records, written by `cstui export` so that importing an
-    # export gives the book back; they are not part of the contract's interchange set.
+    # export gives the book back; they are not part of the contract's interchange set. A `ref` is
+    # the row's number in its exported file; `*_ref` columns name such a row of another file of
+    # the same folder (a task's note and playbook run), so links survive though ids do not.
+    FileFormat("playbooks", (_req("name"), _req("anchor"), _opt("description", default="")), key=("name",)),
+    FileFormat(
+        "playbook_steps",
+        (_req("playbook"), _whole("offset_days", required=True), _req("title")),
+        key=(),
+        counted=True,
+    ),
+    FileFormat(
+        "playbook_runs",
+        (
+            _req("ref"),
+            _req("account_key"),
+            _opt("playbook"),
+            _req("playbook_name"),
+            _req("started_on", parse_date),
+            _req("anchor_date", parse_date),
+            _opt("rule"),
+        ),
+        key=(),
+        counted=True,
+    ),
     FileFormat(
         "tasks",
         (
@@ -282,10 +319,25 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("due_on", parse_date),
             _req("created_on", parse_date),
             _opt("done_on", parse_date),
+            _opt("note_ref"),
+            _opt("run_ref"),
         ),
         key=(),
         counted=True,
     ),
+    FileFormat(
+        "renewal_calls",
+        (
+            _req("account_key"),
+            _req("renewal_date", parse_date),
+            _req("call", one_of("commit", "probable", "at_risk", "lost")),
+            _opt("expected_arr", parse_amount),
+            _opt("reason"),
+            _req("called_on", parse_date),
+        ),
+        key=("account_key", "renewal_date"),
+    ),
+    FileFormat("import_profiles", (_req("name"), _req("body"), _req("saved_on", parse_date)), key=("name",)),
     FileFormat("health_config", (_req("name"), _req("value", parse_amount)), key=("name",)),
     FileFormat(
         "checkin_rules",
@@ -299,6 +351,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("day", parse_date),
             _req("action", one_of("reviewed", "snoozed")),
             _opt("snoozed_until", parse_date),
+            _opt("fingerprint"),
         ),
         key=("account_key", "day"),
     ),
@@ -315,3 +368,8 @@ FORMATS: tuple[FileFormat, ...] = (
     ),
 )
 FORMAT_BY_TABLE = {f.table: f for f in FORMATS}
+# The CSM's own records (and settings), which only `cstui export` writes: not offered for mapping.
+BOOK_RECORDS = frozenset(
+    {"playbooks", "playbook_steps", "playbook_runs", "tasks", "renewal_calls", "import_profiles"}
+    | {"health_config", "checkin_rules", "checkin_state"}
+)

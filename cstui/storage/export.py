@@ -1,6 +1,8 @@
 """Export the book as CSV files in the import format, safe to open in a spreadsheet.
 
-`import(export(book))` reproduces every imported table. Text cells a spreadsheet would run as a
+`import(export(book))` reproduces every table the CSM owns (docs/book.md lists each table and
+what export does with it); links between rows (a task's note and playbook run, a note's contact)
+are written as the linked row's number in its file. Text cells a spreadsheet would run as a
 formula (starting with =, +, -, @, tab or CR) get a leading apostrophe, and so does a cell that
 already starts with apostrophes before such a character; the importer removes exactly one, so
 the round trip is lossless. Files are written 0600, atomically.
@@ -8,27 +10,38 @@ the round trip is lossless. Files are written 0600, atomically.
 
 import csv
 import io
+import json
 import os
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from cstui.errors import UserError
+from cstui.safe_text import visible
 from cstui.storage.csv_format import FORMATS, FORMULA_STARTS, FileFormat, parse_text
 
 PRIVATE = 0o600
-# One fixed SELECT per file, columns in the import format's order.
+# The file that marks a folder as written by `cstui export`: only such a folder (or an empty or new
+# one) is written into, so an export never replaces a user's own files.
+MANIFEST = "cstui-export.json"
+# Each row's number in its file, and the row of another file a link names by that number.
+_REF = "row_number() OVER (ORDER BY {alias}.id)"
+_CONTACT_REFS = "(SELECT id, row_number() OVER (ORDER BY id) AS ref FROM contacts)"
+_NOTE_REFS = "(SELECT id, row_number() OVER (ORDER BY id) AS ref FROM interactions)"
+_RUN_REFS = "(SELECT id, row_number() OVER (ORDER BY id) AS ref FROM playbook_runs)"
+# One fixed SELECT per file, columns in the import format's order. Rows go out in id order (an
+# import into a new book gives them ids in the same order), or by name where ids may differ.
 SELECTS = {
-    "accounts": "SELECT key, name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason "
+    "accounts": "SELECT key, name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason, domain "
     "FROM accounts ORDER BY id",
     "features": "SELECT name, is_key FROM features ORDER BY id",
-    "contacts": "SELECT a.key, c.name, c.email, c.role, c.phone, c.is_champion FROM contacts c "
-    "JOIN accounts a ON a.id = c.account_id ORDER BY c.id",
+    "contacts": "SELECT a.key, c.name, c.email, c.role, c.phone, c.is_champion, c.left_on, "
+    + _REF.format(alias="c")
+    + " FROM contacts c JOIN accounts a ON a.id = c.account_id ORDER BY c.id",
     "mrr_history": "SELECT a.key, m.effective_date, m.mrr FROM mrr_history m "
     "JOIN accounts a ON a.id = m.account_id ORDER BY m.id",
     "invoices": "SELECT a.key, i.invoice_no, i.issued_date, i.due_date, i.amount, i.paid_date FROM invoices i "
     "JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
-    "surveys": "SELECT a.key, s.kind, s.score, s.responded_on, s.contact_email, s.comment, s.external_id "
-    "FROM surveys s JOIN accounts a ON a.id = s.account_id ORDER BY s.id",
     "usage_daily": "SELECT a.key, u.day, u.active_users, u.minutes, u.sessions FROM usage_daily u "
     "JOIN accounts a ON a.id = u.account_id ORDER BY u.account_id, u.day",
     "feature_usage": "SELECT a.key, fu.day, f.name, fu.events FROM feature_usage fu "
@@ -37,12 +50,30 @@ SELECTS = {
     "tickets": "SELECT a.key, t.opened_on, t.channel, t.severity, t.closed_on, t.subject, t.external_id "
     "FROM tickets t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
     "interactions": "SELECT a.key, i.occurred_on, i.kind, i.summary, i.contact_email, i.notes, i.sentiment, "
-    "i.follow_up_on, i.external_id FROM interactions i JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
-    "tasks": "SELECT a.key, t.title, t.due_on, t.created_on, t.done_on FROM tasks t "
-    "JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
+    "i.follow_up_on, i.external_id, i.source, "
+    + _REF.format(alias="i")
+    + ", cr.ref, i.ingest_key, i.participants, i.duration_minutes, i.reviewed "
+    f"FROM interactions i JOIN accounts a ON a.id = i.account_id LEFT JOIN {_CONTACT_REFS} cr "
+    "ON cr.id = i.contact_id ORDER BY i.id",
+    "surveys": "SELECT a.key, s.kind, s.score, s.responded_on, s.contact_email, s.comment, s.external_id, "
+    f"s.source, n.ref FROM surveys s JOIN accounts a ON a.id = s.account_id LEFT JOIN {_NOTE_REFS} n "
+    "ON n.id = s.interaction_id ORDER BY s.id",
+    "playbooks": "SELECT name, anchor, description FROM playbooks ORDER BY name",
+    "playbook_steps": "SELECT p.name, s.offset_days, s.title FROM playbook_steps s "
+    "JOIN playbooks p ON p.id = s.playbook_id ORDER BY p.name, s.offset_days, s.title",
+    "playbook_runs": "SELECT "
+    + _REF.format(alias="r")
+    + ", a.key, p.name, r.playbook_name, r.started_on, r.anchor_date, r.rule FROM playbook_runs r "
+    "JOIN accounts a ON a.id = r.account_id LEFT JOIN playbooks p ON p.id = r.playbook_id ORDER BY r.id",
+    "tasks": "SELECT a.key, t.title, t.due_on, t.created_on, t.done_on, n.ref, r.ref FROM tasks t "
+    f"JOIN accounts a ON a.id = t.account_id LEFT JOIN {_NOTE_REFS} n ON n.id = t.interaction_id "
+    f"LEFT JOIN {_RUN_REFS} r ON r.id = t.playbook_run_id ORDER BY t.id",
+    "renewal_calls": "SELECT a.key, c.renewal_date, c.call, c.expected_arr, c.reason, c.called_on "
+    "FROM renewal_calls c JOIN accounts a ON a.id = c.account_id ORDER BY c.id",
+    "import_profiles": "SELECT name, body, saved_on FROM import_profiles ORDER BY name",
     "health_config": "SELECT name, value FROM health_config ORDER BY name",
     "checkin_rules": "SELECT name, enabled, threshold, description FROM checkin_rules ORDER BY name",
-    "checkin_state": "SELECT a.key, c.day, c.action, c.snoozed_until FROM checkin_state c "
+    "checkin_state": "SELECT a.key, c.day, c.action, c.snoozed_until, c.fingerprint FROM checkin_state c "
     "JOIN accounts a ON a.id = c.account_id ORDER BY c.account_id, c.day",
     "health_snapshots": "SELECT a.key, h.as_of, h.score, h.band, h.components FROM health_snapshots h "
     "JOIN accounts a ON a.id = h.account_id ORDER BY h.account_id, h.as_of",
@@ -93,10 +124,26 @@ def _table_csv(db: Database, fmt: FileFormat) -> tuple[str, int]:
     return buffer.getvalue(), rows
 
 
+def check_export_folder(directory: Path) -> None:
+    """Refuse a folder that holds anything while it is not one `cstui export` wrote (its manifest)."""
+    shown = visible(directory, one_line=True)
+    if directory.exists() and not directory.is_dir():
+        raise UserError(f"{shown}: not a folder (export writes a folder of CSV files)")
+    if directory.is_dir() and not (directory / MANIFEST).is_file() and any(directory.iterdir()):
+        raise UserError(
+            f"{shown}: the folder is not empty and was not written by cstui export (no {MANIFEST});"
+            " nothing was written: export into a new or empty folder"
+        )
+
+
 def export_tables(db: Database, directory: Path) -> dict[str, int]:
-    """Write one CSV per importable table into `directory`; return rows written per table."""
+    """Write one CSV per importable table into `directory`, and the manifest that marks it as an
+    export; return rows written per table. A folder not written by cstui is refused first."""
+    check_export_folder(directory)
     counts = {}
     for fmt in FORMATS:
         text, counts[fmt.table] = _table_csv(db, fmt)
         write_private(directory / f"{fmt.table}.csv", text)
+    manifest = {"cstui_export": 1, "files": {f"{table}.csv": rows for table, rows in counts.items()}}
+    write_private(directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return counts

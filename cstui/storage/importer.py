@@ -62,6 +62,11 @@ CONFLICT_TARGET: dict[str, str | None] = {
     "tickets": "(external_id) WHERE external_id IS NOT NULL",
     "interactions": "(external_id) WHERE external_id IS NOT NULL",
     "tasks": None,
+    "playbooks": "(name)",
+    "playbook_steps": None,
+    "playbook_runs": None,
+    "renewal_calls": "(account_id, renewal_date)",
+    "import_profiles": "(name)",
     "health_config": "(name)",
     "checkin_rules": "(name)",
     "checkin_state": "(account_id, day)",
@@ -74,11 +79,19 @@ STORED_AS = {
     "response_id": "external_id",
     "ticket_id": "external_id",
     "interaction_id": "external_id",
+    "note_ref": "interaction_id",
+    "run_ref": "playbook_run_id",
+    "contact_ref": "contact_id",
+    "playbook": "playbook_id",
 }
+# An ingested interaction's own key (calendar UID, Message-ID): unique in the book.
+INGEST_KEY = "ingest_key"
+# A row's number in its exported file (`csv_format`): read to resolve links, never stored.
+REF = "ref"
+# Link columns: the file (of the same run) whose `ref` they name.
+LINKS = {"note_ref": "interactions", "run_ref": "playbook_runs", "contact_ref": "contacts"}
 # Columns computed from the text of the row.
 SENTIMENT_SOURCES = {"surveys": ("comment",), "interactions": ("summary", "notes")}
-# Event tables the CSM also types rows into: only imported rows count as copies of a file's row.
-HAS_SOURCE = {"surveys", "interactions"}
 # The files that declare what other files refer to, and the column that names it.
 DECLARING = {"accounts": "key", "features": "name"}
 # Settings files may only set what the book already has (its migrations create every name).
@@ -110,6 +123,7 @@ class TableCounts:
     read: int = 0
     new: int = 0
     updated: int = 0
+    removed: int = 0  # a playbook's steps the file no longer has
     # What the reading layer detected and which source columns it left out, said in the summary.
     detected: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -189,7 +203,10 @@ class ImportResult:
             updated = f", {counts.updated:,} updated" if counts.updated else ""
             unchanged = f", {counts.unchanged:,} unchanged" if counts.unchanged else ""
             refused = f", {counts.rejected:,} refused" if counts.rejected else ""
-            shown.append(f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}{unchanged}{refused}")
+            removed = f", {counts.removed:,} removed" if counts.removed else ""
+            shown.append(
+                f"{table}: {counts.read:,} rows read, {counts.new:,} new{updated}{unchanged}{removed}{refused}"
+            )
             if counts.skipped:
                 why = ", ".join(f"{visible(k, one_line=True)}: {n:,}" for k, n in counts.skipped.most_common())
                 shown.append(f"{table}: {counts.skipped.total():,} rows left out ({why})")
@@ -311,7 +328,7 @@ def _import_all(db: Database, plan: list[tuple[FileFormat, Path, ImportProfile]]
         raise ImportFailed(problems)
     for fmt, _, _ in plan:
         counts = run.result.tables[fmt.table]
-        counts.new = db[fmt.table].count - before[fmt.table]
+        counts.new = db[fmt.table].count - before[fmt.table] + counts.removed
         counts.updated = run.changes[fmt.table] - counts.new
     db.execute("DROP TABLE IF EXISTS temp.import_keys")
     if dry_run:
@@ -428,6 +445,9 @@ class _Run:
         # Keys accounts.csv and features.csv name, even on bad rows: a file referring to one is not
         # told "unknown account" when the real cause (the bad row) is already reported.
         self.declared: dict[str, set[str]] = {table: set() for table in DECLARING}
+        # Each file's refs (`csv_format`): every one read, and the book's id of each row written.
+        self.refs_read: dict[str, set[str]] = {table: set() for table in LINKS.values()}
+        self.refs: dict[str, dict[str, int]] = {table: {} for table in LINKS.values()}
         # Notes and comments are scored in worker processes while the next rows are parsed.
         self.scorer = Scorer()
 
@@ -487,6 +507,7 @@ class _Run:
             if not problems:
                 writer.queue(batch)
                 writer.drain()
+                writer.finish()
                 if aliases and profile.source:
                     counts.aliases = keep_aliases(self.db, profile.source, aliases)
             if self.progress:
@@ -510,8 +531,11 @@ class _Writer:
         # Which row checks apply (a check of a column the file does not have would only cost time).
         self.has_account = "account_key" in header
         self.has_feature = "feature" in header
+        self.links = [(column, LINKS[column]) for column in header if column in LINKS]
+        self.has_playbook = "playbook" in header
+        self.playbooks: dict[str, int] = {}
         self.file_stored = [_stored(c.name) for c in self.file_columns]
-        stored = list(self.file_stored)
+        stored = [column for column in self.file_stored if column != REF]
         if fmt.table in SENTIMENT_SOURCES:
             stored.append("text_sentiment")
         self.stored = stored
@@ -522,12 +546,16 @@ class _Writer:
         self.keys = RepeatedKeys(self.db)
         self.pending: tuple[list[dict[str, Any]], Callable[[], list[float | None]] | None] | None = None
         # The columns a row without an id is compared on (every column of the format but the id).
-        self.content = [c for c in fmt.names if c not in fmt.key] if fmt.counted else []
+        self.content = [c for c in fmt.names if c not in fmt.key and c != REF] if fmt.counted else []
         self.content_defaults = [(_stored(c), fmt.column(c).default) for c in self.content]
         self.copies = Copies(self._copies_in_book()) if fmt.counted else None
         self.owners = self._owners()
         known = KNOWN_NAMES.get(fmt.table)
         self.known_names = {name for (name,) in self.db.execute(known)} if known else set()
+        # (ref, identity) of each row of a file with refs, resolved to ids once the file is written.
+        self.ref_lines: dict[str, int] = {}
+        self.ref_rows: list[tuple[str, tuple[object, ...], int]] = []
+        self.occurrences: Counter[tuple[object, ...]] = Counter()
 
     def _statement(self) -> str:
         target = CONFLICT_TARGET[self.fmt.table]
@@ -540,23 +568,26 @@ class _Writer:
             return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values})"
         if not updates:
             return f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values}) ON CONFLICT {target} DO NOTHING"
+        statement = f"INSERT INTO {self.fmt.table} ({columns}) VALUES ({values}) " + self._upsert(target, updates)
+        if self.fmt.table == "interactions" and INGEST_KEY in self.stored:
+            # An ingested row of an export whose state changed since (reviewed, say) updates it.
+            also = [c for c in self.stored if c != INGEST_KEY]
+            statement += f" {self._upsert(f'({INGEST_KEY}) WHERE {INGEST_KEY} IS NOT NULL', also)}"
+        return statement
+
+    def _upsert(self, target: str, updates: list[str]) -> str:
         table = self.fmt.table
         assignments = ", ".join(f"{c} = excluded.{c}" for c in updates)
         # Only a row whose values differ counts as a change, so `updated` means what it says.
         old = ", ".join(f"{table}.{c}" for c in updates)
         new = ", ".join(f"excluded.{c}" for c in updates)
-        return (
-            f"INSERT INTO {table} ({columns}) VALUES ({values}) "
-            f"ON CONFLICT {target} DO UPDATE SET {assignments} WHERE ({old}) IS NOT ({new})"
-        )
+        return f"ON CONFLICT {target} DO UPDATE SET {assignments} WHERE ({old}) IS NOT ({new})"
 
     def _copies_in_book(self) -> Counter[tuple[object, ...]]:
         """How many imported rows without an id the book holds, by content."""
         columns = ", ".join(_stored(c) for c in self.content)
-        where = ["external_id IS NULL"] if self.fmt.key else []
-        if self.fmt.table in HAS_SOURCE:
-            where.append("source = 'import'")
-        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        # Rows the CSM typed differ from a file's in `source`, so they are not copies of one.
+        condition = " WHERE external_id IS NULL" if self.fmt.key else ""
         return Counter(tuple(row) for row in self.db.execute(f"SELECT {columns} FROM {self.fmt.table}{condition}"))
 
     def _owners(self) -> dict[str, int] | None:
@@ -590,7 +621,7 @@ class _Writer:
         if declares and row.get(declares) is not None:
             self.run.declared[self.fmt.table].add(str(row[declares]))
         if not problems:
-            problems += [f"{name}:{line}: {col}: {why}" for col, why in self._check_row(row)]
+            problems += [f"{name}:{line}: {col}: {why}" for col, why in self._check_row(line, row)]
         if problems or self._waits_for_a_bad_row(row):
             return None, problems
         return self._accept(line, row), []
@@ -605,7 +636,7 @@ class _Writer:
         if key not in {str(k) for k in self.accounts} | set(self.features):
             self.run.declared[self.fmt.table].discard(key)
 
-    def _check_row(self, row: dict[str, Any]) -> list[tuple[str, str]]:
+    def _check_row(self, line: int, row: dict[str, Any]) -> list[tuple[str, str]]:
         found = []
         table = self.fmt.table
         if self.has_account:
@@ -616,6 +647,7 @@ class _Writer:
             feature = row["feature"]
             if feature is not None and feature not in self.features and feature not in self.run.declared["features"]:
                 found.append(("feature", f"unknown feature '{feature}' (add it to features.csv)"))
+        found += self._check_links(line, row)
         if table not in ROW_CHECKED:
             return found
         if table == "surveys":
@@ -639,11 +671,39 @@ class _Writer:
             found.append(("snoozed_until", f"a snooze needs a date after day {row['day']}"))
         return found
 
+    def _check_links(self, line: int, row: dict[str, Any]) -> list[tuple[str, str]]:
+        """Refs and links: a ref once per file, a link to a row of this run, a playbook the book has."""
+        found = []
+        ref = row.get(REF)
+        if ref is not None:
+            if ref in self.ref_lines:
+                found.append((REF, f"'{ref}' is also the ref of line {self.ref_lines[ref]}"))
+            self.ref_lines.setdefault(ref, line)
+            if self.fmt.table in self.run.refs_read:
+                self.run.refs_read[self.fmt.table].add(ref)
+        for column, table in self.links:
+            link = row[column]
+            if link is not None and link not in self.run.refs_read[table]:
+                found.append((column, f"no row of {table}.csv has ref '{link}'"))
+        if self.has_playbook and row["playbook"] is not None and self._playbook(row["playbook"]) is None:
+            found.append(("playbook", f"unknown playbook '{row['playbook']}' (add it to playbooks.csv)"))
+        return found
+
+    def _playbook(self, name: str) -> int | None:
+        if name not in self.playbooks:
+            found = self.db.execute("SELECT id FROM playbooks WHERE name = ?", [name]).fetchone()
+            if found is None:
+                return None
+            self.playbooks[name] = found[0]
+        return self.playbooks[name]
+
     def _waits_for_a_bad_row(self, row: dict[str, Any]) -> bool:
-        """Whether the row names an account or feature that a rejected row of this run declares:
-        the run fails on that row's own message, so this one adds no second message."""
-        return (self.has_account and row["account_key"] is not None and row["account_key"] not in self.accounts) or (
-            self.has_feature and row["feature"] is not None and row["feature"] not in self.features
+        """Whether the row names an account, feature or linked row that a rejected row of this run
+        declares: the run fails on that row's own message, so this one adds no second message."""
+        return (
+            (self.has_account and row["account_key"] is not None and row["account_key"] not in self.accounts)
+            or (self.has_feature and row["feature"] is not None and row["feature"] not in self.features)
+            or any(row[column] is not None and row[column] not in self.run.refs[table] for column, table in self.links)
         )
 
     def _accept(self, line: int, row: dict[str, Any]) -> dict[str, Any] | None:
@@ -652,7 +712,12 @@ class _Writer:
         stored = self._to_stored(row)
         if self.copies is not None and (not key or key[0] is None):
             content = tuple(stored.get(column, default) for column, default in self.content_defaults)
+            self.occurrences[content] += 1
+            if row.get(REF) is not None:
+                self.ref_rows.append((row[REF], content, self.occurrences[content]))
             return stored if self.copies.wanted(content) else None
+        if row.get(REF) is not None:
+            self.ref_rows.append((row[REF], tuple(stored[_stored(c)] for c in self.fmt.key), 0))
         self.keys.add(line, key, tuple(row.values()))
         if self.owners is not None:
             self._note_move(self.owners, str(key[0]), stored["account_id"])
@@ -671,6 +736,10 @@ class _Writer:
             stored["account_id"] = self.accounts[row["account_key"]]
         if "feature_id" in stored:
             stored["feature_id"] = self.features[row["feature"]]
+        for column, table in self.links:
+            stored[_stored(column)] = None if row[column] is None else self.run.refs[table][row[column]]
+        if self.has_playbook:
+            stored["playbook_id"] = None if row["playbook"] is None else self._playbook(row["playbook"])
         if self.fmt.table in SENTIMENT_SOURCES:
             stored["text_sentiment"] = None  # scored per batch (`queue`)
         return stored
@@ -706,15 +775,62 @@ class _Writer:
         self.write(rows)
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        # The run's change is bulk: its new rows are recorded as ranges, not row by row.
+        # The run's change is bulk: its new rows are recorded as ranges, not row by row. Rows of a
+        # table the history does not track (snapshots) are not recorded: undo leaves such rows.
         after = history.last_rowid(self.db, self.fmt.table)
         self.run.changes[self.fmt.table] += self.db.conn.executemany(self.sql, map(self.values, rows)).rowcount
-        history.record_inserts(self.db, self.fmt.table, after)
+        if self.fmt.table not in history.UNTRACKED_TABLES:
+            history.record_inserts(self.db, self.fmt.table, after)
         search.index_inserts(self.db.conn, self.fmt.table, after)
         if self.fmt.table == "accounts":
             self.accounts = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
         elif self.fmt.table == "features":
             self.features = dict(self.db.execute("SELECT name, id FROM features").fetchall())
+
+    def finish(self) -> None:
+        """After the file's last row is written: resolve its refs to ids, and make the book's steps
+        of each playbook the file names exactly the file's (a playbook's steps are replaced whole)."""
+        if self.ref_rows:
+            self.run.refs[self.fmt.table] = self._resolved_refs()
+        if self.fmt.table == "playbook_steps" and self.copies is not None:
+            self._drop_steps_not_in_file(self.occurrences)
+
+    def _resolved_refs(self) -> dict[str, int]:
+        table = self.fmt.table
+        if not self.fmt.counted:  # keyed: the row with the key (an empty key column equals a NULL)
+            columns = ", ".join(_stored(c) for c in self.fmt.key)
+            by_key = {
+                tuple("" if v is None else v for v in key): id_
+                for id_, *key in self.db.execute(f"SELECT id, {columns} FROM {table}")
+            }
+            return {ref: by_key[tuple("" if v is None else v for v in key)] for ref, key, _ in self.ref_rows}
+        # Counted: the n-th row of the file with some content is the book's n-th such row by id.
+        columns = ", ".join(_stored(c) for c in self.content)
+        condition = " WHERE external_id IS NULL" if self.fmt.key else ""
+        by_content: dict[tuple[object, ...], list[int]] = {}
+        for id_, *content in self.db.execute(f"SELECT id, {columns} FROM {table}{condition} ORDER BY id"):
+            by_content.setdefault(tuple(content), []).append(id_)
+        by_id = (
+            dict(self.db.execute(f"SELECT external_id, id FROM {table} WHERE external_id IS NOT NULL"))
+            if self.fmt.key
+            else {}
+        )
+        return {ref: by_id[key[0]] if nth == 0 else by_content[key][nth - 1] for ref, key, nth in self.ref_rows}
+
+    def _drop_steps_not_in_file(self, in_file: Counter[tuple[object, ...]]) -> None:
+        playbooks = {content[0] for content in in_file}
+        extra: list[int] = []
+        for playbook in playbooks:
+            seen: Counter[tuple[object, ...]] = Counter()
+            for id_, *content in self.db.execute(
+                "SELECT id, playbook_id, offset_days, title FROM playbook_steps WHERE playbook_id = ? ORDER BY id",
+                [playbook],
+            ):
+                seen[tuple(content)] += 1
+                if seen[tuple(content)] > in_file[tuple(content)]:
+                    extra.append(id_)
+        self.db.conn.executemany("DELETE FROM playbook_steps WHERE id = ?", [(id_,) for id_ in extra])
+        self.run.result.tables[self.fmt.table].removed = len(extra)
 
 
 @dataclass(frozen=True)

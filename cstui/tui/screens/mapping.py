@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.csv_format import FORMATS, CellError
+from cstui.storage.csv_format import BOOK_RECORDS, FORMATS, CellError
 from cstui.storage.csv_source import DAY_FIRST, MONTH_FIRST, SourceFile, open_source
 from cstui.storage.import_profile import (
     AccountBy,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from cstui.tui.app import CstuiApp
 
 # The contract's files (the CSM's own records come from `cstui export`, never from another tool).
-TABLES = [fmt for fmt in FORMATS if fmt.table not in ("tasks", "health_config", "checkin_rules", "checkin_state")]
+TABLES = [fmt for fmt in FORMATS if fmt.table not in BOOK_RECORDS]
 TABLES = [fmt for fmt in TABLES if fmt.table != "health_snapshots"]
 SOURCE_ROWS = 8
 
