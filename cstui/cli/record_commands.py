@@ -88,11 +88,12 @@ def note_edit(
     contact: Annotated[str | None, _text("Contact name or email")] = None,
     follow_up: Annotated[str | None, _text("Follow-up date")] = None,
     on: DateOption = None,
+    minutes: Annotated[str | None, _text("How long a call or meeting took, in minutes")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Change a logged conversation; only the options given change."""
-    fields = records.NoteFields(on, kind, summary, notes, sentiment, contact, follow_up)
+    fields = records.NoteFields(on, kind, summary, notes, sentiment, contact, follow_up, minutes)
     note = records.edit_note(open_book(db), note_id, fields)
     _show(note, as_json, f"note {note.id} saved for {note.account_key}")
 

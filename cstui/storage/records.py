@@ -23,6 +23,7 @@ from cstui.storage.writes import (
     account_id,
     check_date,
     check_email,
+    check_minutes,
     check_score,
     resolve_contact,
 )
@@ -72,6 +73,7 @@ class Note:
     sentiment: int | None
     text_sentiment: float | None
     follow_up_on: str | None
+    minutes: int | None = None  # a call's or meeting's duration
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class NoteFields:
     sentiment: str | None = None
     contact: str | None = None  # a contact's name or email
     follow_up_on: str | None = None
+    minutes: str | None = None  # a call's or meeting's duration ("" clears it)
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ def get_note(db: Database, note_id: int) -> Note:
     row = _fetch(
         db,
         "SELECT i.id, a.key, i.occurred_on, i.kind, i.summary, i.notes, i.contact_id, c.name, i.contact_email,"
-        " i.sentiment, i.text_sentiment, i.follow_up_on FROM interactions i JOIN accounts a ON a.id = i.account_id"
+        " i.sentiment, i.text_sentiment, i.follow_up_on, i.duration_minutes FROM interactions i JOIN accounts a ON a.id = i.account_id"
         " LEFT JOIN contacts c ON c.id = i.contact_id WHERE i.id = ?",
         note_id,
         "note",
@@ -384,6 +387,8 @@ def edit_note(db: Database, note_id: int, fields: NoteFields, today: date | None
         values["sentiment"] = _int("sentiment", fields.sentiment, -2, 2)
     if fields.follow_up_on is not None:
         values["follow_up_on"] = _date("follow-up date", fields.follow_up_on)
+    if fields.minutes is not None:
+        values["duration_minutes"] = check_minutes(fields.minutes, values.get("kind", current.kind))
     occurred = values.get("occurred_on", current.occurred_on)
     follow_up = values.get("follow_up_on", current.follow_up_on)
     if follow_up is not None and follow_up < occurred:

@@ -65,8 +65,10 @@ def panel_text(summary: "AttentionSummary") -> Text:
         text.append("\n")
     meetings = "meeting" if summary.meetings == 1 else "meetings"
     emails = "email" if summary.emails == 1 else "emails"
+    calls = "call" if summary.calls == 1 else "calls"
+    calls = f"{summary.call_minutes:,} call min ({summary.calls:,} {calls}) + " if summary.calls else ""
     text.append(
-        f"time = {summary.meeting_minutes:,} meeting min ({summary.meetings:,} {meetings}) + {summary.emails:,}"
+        f"time = {calls}{summary.meeting_minutes:,} meeting min ({summary.meetings:,} {meetings}) + {summary.emails:,}"
         f" {emails} × {summary.email_minutes} min = {summary.minutes:,} min\n",
         style="dim",
     )
