@@ -48,6 +48,7 @@ def with_commands() -> typer.Typer:
         renewal_commands,
         report_commands,
         search_commands,
+        week_commands,
     )
 
     for commands in (
@@ -62,6 +63,7 @@ def with_commands() -> typer.Typer:
         record_commands,
         playbook_commands,
         renewal_commands,
+        week_commands,
     ):
         commands.register(app)
     return app
