@@ -89,7 +89,8 @@ def time_report(conn: Conn, period: Period, as_of: date) -> TimeReport:
         arr = 12 * mrr.get(account, 0.0)
         if arr or meetings or emails or calls:
             spent = int(minutes) + int(call_minutes) + EMAIL_MINUTES * int(emails)
-            raw.append((key, name, segment, arr, int(meetings), int(minutes), int(emails), int(calls), int(call_minutes), spent))
+            counts = (int(meetings), int(minutes), int(emails), int(calls), int(call_minutes))
+            raw.append((key, name, segment, arr, *counts, spent))
     total_arr = sum(r[3] for r in raw)
     total_attention = sum(r[-1] for r in raw)
     accounts = [

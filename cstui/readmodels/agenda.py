@@ -42,7 +42,7 @@ class AgendaDay:
 
     @property
     def label(self) -> str:
-        """"Tue 24 Nov 2026": the day as a heading."""
+        """ "Tue 24 Nov 2026": the day as a heading."""
         return date.fromisoformat(self.day).strftime("%a %d %b %Y")
 
 
@@ -106,4 +106,3 @@ def agenda_text(data: Agenda, text_of: Callable[[object], str]) -> list[str]:
             if m.needs_feedback:
                 lines.append("    feedback not logged yet (`f` on the agenda, or `cstui note add`)")
     return lines
-

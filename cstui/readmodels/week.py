@@ -383,8 +383,7 @@ def _time_lines(t: TimeSpent, text: Callable[[object], str]) -> list[str]:
         f"({t.meetings}), {t.emails} emails × {t.email_minutes} min (estimate)"
     ]
     lines += [
-        f"{text(a.key)} {text(a.name)}: {a.minutes:,} min, {_pct(a.time_share)} of the time, "
-        f"{_pct(a.arr_share)} of ARR"
+        f"{text(a.key)} {text(a.name)}: {a.minutes:,} min, {_pct(a.time_share)} of the time, {_pct(a.arr_share)} of ARR"
         for a in t.accounts
     ]
     if t.underserved:

@@ -23,7 +23,7 @@ class BookedMeeting:
     summary: str
     minutes: int | None
     participants: list[str]  # addresses on the invitation
-    contact: str | None  # who it is with: the named contact, else the first participant who is one
+    contact: str | None  # who it is with: a contact's name (the one named, else the first invited), else an address
     reviewed: bool  # feedback logged (or reviewed as it is)
 
 
@@ -32,11 +32,13 @@ def meetings(conn: sqlite3.Connection, first: date, last: date) -> list[BookedMe
     rows = conn.execute(
         """
         SELECT i.id, a.id, a.key, a.name, i.occurred_on, i.summary, i.duration_minutes, i.participants,
-               coalesce(c.name, i.contact_email, (
+               coalesce(c.name, (
+                   SELECT p.name FROM contacts p WHERE p.account_id = a.id
+                     AND lower(trim(p.email)) = lower(trim(i.contact_email)) ORDER BY p.id LIMIT 1), (
                    SELECT p.name FROM contacts p WHERE p.account_id = a.id AND p.email IS NOT NULL
                      AND instr(', ' || lower(coalesce(i.participants, '')) || ', ',
                                ', ' || lower(trim(p.email)) || ', ') > 0
-                   ORDER BY p.is_champion DESC, p.id LIMIT 1)),
+                   ORDER BY p.is_champion DESC, p.id LIMIT 1), i.contact_email),
                i.reviewed
         FROM interactions i JOIN accounts a ON a.id = i.account_id
         LEFT JOIN contacts c ON c.id = i.contact_id

@@ -183,7 +183,8 @@ def get_note(db: Database, note_id: int) -> Note:
     row = _fetch(
         db,
         "SELECT i.id, a.key, i.occurred_on, i.kind, i.summary, i.notes, i.contact_id, c.name, i.contact_email,"
-        " i.sentiment, i.text_sentiment, i.follow_up_on, i.duration_minutes FROM interactions i JOIN accounts a ON a.id = i.account_id"
+        " i.sentiment, i.text_sentiment, i.follow_up_on, i.duration_minutes"
+        " FROM interactions i JOIN accounts a ON a.id = i.account_id"
         " LEFT JOIN contacts c ON c.id = i.contact_id WHERE i.id = ?",
         note_id,
         "note",

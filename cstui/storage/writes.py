@@ -85,7 +85,8 @@ def check_minutes(text: str, kind: str) -> int | None:
     try:
         return parse_int(text.strip(), 0, MAX_MINUTES)
     except CellError:
-        raise FieldError("minutes", f"'{text.strip()}' is not a whole number of minutes from 0 to {MAX_MINUTES}") from None
+        why = f"'{text.strip()}' is not a whole number of minutes from 0 to {MAX_MINUTES}"
+        raise FieldError("minutes", why) from None
 
 
 def resolve_contact(db: Database, account: int, name: str | None, email: str | None) -> tuple[str | None, int | None]:
@@ -229,7 +230,8 @@ def save_feedback(db: Database, entry: Feedback, interaction_id: int | None = No
         else:
             cursor = db.execute(
                 "UPDATE interactions SET occurred_on = ?, kind = ?, summary = ?, contact_email = ?, notes = ?,"
-                " sentiment = ?, text_sentiment = ?, follow_up_on = ?, contact_id = ?, duration_minutes = ?, reviewed = 1"
+                " sentiment = ?, text_sentiment = ?, follow_up_on = ?, contact_id = ?, duration_minutes = ?,"
+                " reviewed = 1"
                 " WHERE account_id = ? AND id = ?",
                 [*fields, acct, interaction_id],
             )

@@ -115,9 +115,10 @@ class FeedbackScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         title = visible(f"{self.account_key} {self.account_name}", one_line=True, limit=ONE_LINE_LIMIT)
+        what = "Edit note" if self.note else "Review" if self.interaction_id is not None else "Log feedback"
         with VerticalScroll(id="feedback-box", classes="modal"):
             yield Static(
-                f"{'Edit note' if self.note else 'Review' if self.interaction_id is not None else 'Log feedback'}: {title}",
+                f"{what}: {title}",
                 classes="box-title",
                 markup=False,
             )
