@@ -95,6 +95,8 @@ def agenda(conn: Conn, as_of: date, days: int = DAYS) -> Agenda:
 def agenda_text(data: Agenda, text_of: Callable[[object], str]) -> list[str]:
     """The agenda in lines (`cstui agenda`); `text_of` makes book text safe to print."""
     lines = [f"Meetings from {data.as_of} to {data.last}: {len(data.meetings)}"]
+    if not data.days:
+        lines.append("none booked (`cstui ingest` your calendar export to see what is coming)")
     for d in data.days:
         lines += ["", d.label]
         for m in d.meetings:

@@ -45,7 +45,8 @@ class AgendaScreen(BookScreen[Agenda]):
 
     def show(self, data: Agenda) -> None:
         waiting = sum(1 for m in data.meetings if m.needs_feedback)
-        summary = f"{len(data.meetings)} meetings from {data.as_of} to {data.last}"
+        count = len(data.meetings)
+        summary = f"{count} meeting{'' if count == 1 else 's'} from {data.as_of} to {data.last}"
         if waiting:
             summary += f"; {waiting} held today without feedback (f logs it)"
         self.query_one("#agenda-summary", Static).update(Text(summary))
