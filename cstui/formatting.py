@@ -37,3 +37,9 @@ def money_short(value: float) -> str:
     if abs(value) >= 1e4:
         return f"{value / 1e3:.1f}k"
     return f"{value:,.0f}"
+
+
+def change_text(delta: float, period: str) -> str:
+    """A change in points with its period in words ("-3.8 points in 7 days", "+2.0 points since your last
+    look on 20 Nov 2026"): the one way a change is written, so that every change says over what time."""
+    return f"{delta:+.1f} points {period}"

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
+from cstui.formatting import change_text
 from cstui.metrics.attention import EMAIL_MINUTES, time_report
 from cstui.metrics.base import Conn, trailing
 from cstui.metrics.checkin import load_rules
@@ -363,7 +364,7 @@ def _pct(share: float) -> str:
 
 def _score_line(m: ScoreMove, text: Callable[[object], str], period: str) -> str:
     driver = f"; driver {m.driver}" if m.driver else ""
-    return f"{text(m.key)} {text(m.name)}: {m.before:.1f} → {m.after:.1f} ({m.delta:+.1f} {period}{driver})"
+    return f"{text(m.key)} {text(m.name)}: {m.before:.1f} → {m.after:.1f} ({change_text(m.delta, period)}{driver})"
 
 
 def _forecast_lines(f: Forecast) -> list[str]:
