@@ -69,7 +69,7 @@ def since_last_look(
 def since_lines(s: SinceLastLook, text: Callable[[object], str]) -> list[str]:
     """The panel in lines, the period first; `text` makes book text safe where it is shown."""
     if s.seen_on is None:
-        return ["First look at this account: next time it opens with what is new since today."]
+        return ["First look at this account: it will open with what is new since today."]
     head = "New since you last looked: "
     if s.delta is not None:
         head += f"health {s.score_before:.1f} → {s.score_after:.1f} ({change_text(s.delta, s.period)})"
