@@ -41,13 +41,15 @@ def newest_history_id(conn: sqlite3.Connection) -> int:
 
 
 def mark_seen(db: Database, marker: SeenMarker) -> None:
-    """Remember this look (one write transaction, not recorded in the history: no change to undo)."""
+    """Remember this look (one write transaction, not recorded in the history: no change to undo).
+    An account gone meanwhile (an undone add) is not remembered."""
     with write_transaction(db):
         db.execute(
-            "INSERT INTO account_seen (account_id, seen_on, history_id, score, components) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO account_seen (account_id, seen_on, history_id, score, components)"
+            " SELECT id, ?, ?, ?, ? FROM accounts WHERE id = ? AND true"
             " ON CONFLICT (account_id) DO UPDATE SET seen_on = excluded.seen_on, history_id = excluded.history_id,"
             " score = excluded.score, components = excluded.components",
-            [marker.account_id, marker.seen_on, marker.history_id, marker.score, marker.components],
+            [marker.seen_on, marker.history_id, marker.score, marker.components, marker.account_id],
         )
 
 
