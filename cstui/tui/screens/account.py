@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cstui.formatting import date_or_missing, figure
+from cstui.formatting import change_text, date_or_missing, figure
 from cstui.readmodels import views
 from cstui.readmodels.since import since_last_look, since_lines
 from cstui.safe_text import visible
@@ -144,7 +144,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
                 self.call_later(self.remember_look, d.since.now)
         change = self.query_one("#account-change", Static)
         if d.change and d.change.delta is not None:
-            text = f"Since the snapshot of {d.change.before.as_of}: {d.change.delta:+.1f} points"
+            text = f"Health {change_text(d.change.delta, f'since the snapshot of {d.change.before.as_of}')}"
             text += f"; {d.change.explanation()}"
             change.update(text)
         else:
