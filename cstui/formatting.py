@@ -42,3 +42,9 @@ def money_short(value: float) -> str:
 def counted(n: int, one: str, many: str | None = None) -> str:
     """A count with its noun in the right number: `1 match`, `2 matches`, `1,200 accounts`."""
     return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def change_text(delta: float, period: str) -> str:
+    """A change in points with its period in words ("-3.8 points in 7 days", "+2.0 points since your last
+    look on 20 Nov 2026"): the one way a change is written, so that every change says over what time."""
+    return f"{delta:+.1f} points {period}"

@@ -82,7 +82,7 @@ async def test_the_dashboard_panel_shows_those_figures_and_fits(small_book, size
             "segment accounts share of ARR share of time",
             "Enterprise 2 90.0% 16.3% ▼ little time",
             "SMB 1 10.0% 83.7% ▲ much time",
-            "time = 210 meeting min (4 meetings) + 1 email × 5 min = 215 min",
+            "time = calls 0 min (1) + meetings 210 min (4) + 1 email × 5 min = 215 min",
             "Much ARR, little attention (share of ARR → share of time):",
             "B2 Beta 80.0% → 16.3%",
         ]

@@ -70,6 +70,10 @@ def small_book(db) -> dict[str, int]:
             "INSERT INTO derived_figures (name, as_of, version, body) VALUES ('p', '2026-11-20', '{}', '{}')"
         )
         db.conn.execute("INSERT INTO snapshot_versions (as_of, version) VALUES ('2026-11-20', '{}')")
+        db.conn.execute(
+            "INSERT INTO account_seen (account_id, seen_on, history_id, components) VALUES (?, '2026-11-20', 0, '[]')",
+            [acct],
+        )
     return {"account": acct, "note": note}
 
 

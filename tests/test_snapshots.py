@@ -65,6 +65,10 @@ CASES = {
     "backtest_80x24": ((80, 24), steps("b")),
     "feedback_form_80x24": ((80, 24), steps("c", "f")),
     "dashboard_time_panel_80x24": ((80, 24), steps("end")),  # issue 16: the body scrolled to its last panel
+    "week": ((120, 40), steps("W")),  # issue 28
+    "week_80x24": ((80, 24), steps("W")),
+    "agenda": ((120, 40), steps("A")),
+    "agenda_80x24": ((80, 24), steps("A")),
 }
 EMPTY_CASES = {"welcome": (120, 40), "welcome_80x24": (80, 24)}
 

@@ -94,7 +94,7 @@ async def test_account_screen_breakdown_matches_the_engine(demo_path, demo):
             assert row[3] == f"{points:,.1f}"
             assert row[5] == component.raw
         assert rows[-1][0] == "Total" and rows[-1][3] == f"{expected.score:,.1f}"
-        assert "Since the snapshot of 2026-11-17" in str(app.screen.query_one("#account-change").render())
+        assert "points since the snapshot of 2026-11-17" in str(app.screen.query_one("#account-change").render())
         assert app.screen.query_one("#health-chart", Chart).points_drawn >= 12
         assert app.screen.query_one("#timeline").row_count > 10
         await press(pilot, "escape")

@@ -55,6 +55,7 @@ def note_add(
     follow_up: Annotated[str | None, typer.Option("--follow-up", help="Due date of a follow-up task.")] = None,
     follow_up_title: Annotated[str | None, typer.Option("--follow-up-title")] = None,
     on: Annotated[str | None, typer.Option("--date", help="When it happened (default: today).")] = None,
+    minutes: Annotated[str | None, typer.Option("--minutes", help="How long a call or meeting took.")] = None,
     db: DbOption = None,
 ) -> None:
     """Log a call or other conversation, optionally with a follow-up task."""
@@ -65,6 +66,7 @@ def note_add(
         "notes": notes or "",
         "sentiment": sentiment or "",
         "contact": contact or "",
+        "minutes": minutes or "",
         "follow_up_on": follow_up or "",
         "follow_up_title": follow_up_title or (f"Follow up: {summary}" if follow_up else ""),
     }

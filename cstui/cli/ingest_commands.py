@@ -150,7 +150,7 @@ def time_spent(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Meeting minutes and emails per account and segment against each one's share of ARR."""
+    """Call and meeting minutes and emails per account and segment against each one's share of ARR."""
     import json
     from dataclasses import asdict
 
@@ -169,16 +169,17 @@ def time_spent(
         typer.echo(json.dumps(data, indent=2))
         return
     typer.echo(
-        f"{window}: {report.meetings} meetings ({report.meeting_minutes} min), {report.emails} emails "
+        f"{window}: {report.calls} calls ({report.call_minutes} min), "
+        f"{report.meetings} meetings ({report.meeting_minutes} min), {report.emails} emails "
         f"(counted {EMAIL_MINUTES} min each); ARR {report.arr:,.0f} at {window.e}"
     )
-    typer.echo(f"{'':24} {'ARR':>12} {'ARR %':>6} {'mtgs':>5} {'min':>6} {'mails':>5} {'time %':>6}")
+    typer.echo(f"{'':24} {'ARR':>12} {'ARR %':>6} {'calls':>5} {'mtgs':>5} {'min':>6} {'mails':>5} {'time %':>6}")
     for row in report.segments + sorted(report.accounts, key=lambda a: (-a.arr, a.key or "")):
         label = row.name if row.key is None else f"  {row.key} {row.name}"
         typer.echo(
             visible(
-                f"{label[:24]:24} {row.arr:>12,.0f} {100 * row.arr_share:>6.1f} {row.meetings:>5} "
-                f"{row.meeting_minutes:>6} {row.emails:>5} {100 * row.attention_share:>6.1f}",
+                f"{label[:24]:24} {row.arr:>12,.0f} {100 * row.arr_share:>6.1f} {row.calls:>5} {row.meetings:>5} "
+                f"{row.call_minutes + row.meeting_minutes:>6} {row.emails:>5} {100 * row.attention_share:>6.1f}",
                 one_line=True,
             )
         )

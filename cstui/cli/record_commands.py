@@ -89,11 +89,12 @@ def note_edit(
     contact: Annotated[str | None, _text("Contact name or email")] = None,
     follow_up: Annotated[str | None, _text("Follow-up date")] = None,
     on: DateOption = None,
+    minutes: Annotated[str | None, _text("How long a call or meeting took, in minutes")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Change a logged conversation; only the options given change."""
-    fields = records.NoteFields(on, kind, summary, notes, sentiment, contact, follow_up)
+    fields = records.NoteFields(on, kind, summary, notes, sentiment, contact, follow_up, minutes)
     note = records.edit_note(open_book(db), note_id, fields)
     _show(note, as_json, f"note {note.id} saved for {note.account_key}")
 
@@ -253,11 +254,15 @@ def account_add(
     renewal_date: Annotated[str | None, typer.Option("--renewal-date")] = None,
     churn_date: Annotated[str | None, typer.Option("--churn-date")] = None,
     churn_reason: Annotated[str | None, typer.Option("--churn-reason")] = None,
+    mrr: Annotated[str | None, typer.Option("--mrr", help="Monthly recurring revenue.")] = None,
+    mrr_from: Annotated[str | None, typer.Option("--mrr-from", help="The day the MRR starts (default: start).")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Add an account by hand (options named like the columns of accounts.csv)."""
-    fields = records.AccountFields(name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason)
+    fields = records.AccountFields(
+        name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason, mrr, mrr_from
+    )
     account = records.add_account(open_book(db), key, fields)
     _show(account, as_json, f"account {account.key} saved")
 
@@ -272,11 +277,15 @@ def account_edit(
     renewal_date: Annotated[str | None, _text("Renewal date")] = None,
     churn_date: Annotated[str | None, _text("Churn date")] = None,
     churn_reason: Annotated[str | None, _text("Churn reason")] = None,
+    mrr: Annotated[str | None, typer.Option("--mrr", help="Monthly recurring revenue from --mrr-from on.")] = None,
+    mrr_from: Annotated[str | None, typer.Option("--mrr-from", help="The day the MRR starts (default: today).")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Change an account's details; only the options given change."""
-    fields = records.AccountFields(name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason)
+    """Change an account's details; only the options given change. A new MRR is a row of its MRR history."""
+    fields = records.AccountFields(
+        name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason, mrr, mrr_from
+    )
     account = records.edit_account(open_book(db), key, fields)
     _show(account, as_json, f"account {account.key} saved")
 

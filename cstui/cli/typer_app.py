@@ -54,6 +54,7 @@ def with_commands() -> typer.Typer:
         renewal_commands,
         report_commands,
         search_commands,
+        week_commands,
     )
 
     for commands in (
@@ -68,6 +69,7 @@ def with_commands() -> typer.Typer:
         record_commands,
         playbook_commands,
         renewal_commands,
+        week_commands,
     ):
         commands.register(app)
     return app

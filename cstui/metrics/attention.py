@@ -1,8 +1,9 @@
-"""Where the CSM's time goes: meeting minutes and emails per account and segment against ARR.
+"""Where the CSM's time goes: call and meeting minutes and emails per account and segment against ARR.
 
-Attention is counted in minutes: a meeting's `duration_minutes` (ingested from the calendar; hand
-logged calls have none and count 0) plus `EMAIL_MINUTES` for each email, an estimate of the time to
-read and answer one. Each account's share of that is set against its share of the book's ARR at
+Attention is counted in minutes: the real `duration_minutes` of every call and meeting (ingested
+from the calendar, or typed in the feedback form and `note add|edit --minutes`; one without a
+duration counts 0) plus `EMAIL_MINUTES` for each email, an estimate of the time to read and answer
+one (mails carry no duration). Each account's share of that is set against its share of the book's ARR at
 the period's end. An account has *much ARR and little attention* when its ARR share is at least the
 average account's and its attention share is under half its ARR share; *much attention and little
 ARR* is the mirror image. Up to `NAMED` of each are named, the largest gap first.
@@ -37,6 +38,8 @@ class Attention:
     attention_share: float
     key: str | None = None  # None for a segment row
     accounts: int = 1
+    calls: int = 0
+    call_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,18 +51,23 @@ class TimeReport:
     emails: int
     attention_minutes: int
     accounts: list[Attention]
+    calls: int
+    call_minutes: int
     segments: list[Attention]
     underserved: list[str]  # account keys: much ARR, little attention
     overserved: list[str]  # account keys: much attention, little ARR
 
 
 _TIME_SQL = f"""
-    SELECT a.id, a.key, a.name, a.segment, coalesce(t.meetings, 0), coalesce(t.minutes, 0), coalesce(t.emails, 0)
+    SELECT a.id, a.key, a.name, a.segment, coalesce(t.meetings, 0), coalesce(t.minutes, 0), coalesce(t.emails, 0),
+           coalesce(t.calls, 0), coalesce(t.call_minutes, 0)
     FROM accounts a LEFT JOIN (
         SELECT account_id,
                sum(kind = 'meeting') AS meetings,
                sum(CASE WHEN kind = 'meeting' THEN coalesce(duration_minutes, 0) ELSE 0 END) AS minutes,
-               sum(kind = 'email') AS emails
+               sum(kind = 'email') AS emails,
+               sum(kind = 'call') AS calls,
+               sum(CASE WHEN kind = 'call' THEN coalesce(duration_minutes, 0) ELSE 0 END) AS call_minutes
         FROM interactions WHERE occurred_on >= :s AND occurred_on < :e AND {contact_by("d")} GROUP BY account_id
     ) t ON t.account_id = a.id
     ORDER BY a.key
@@ -75,14 +83,16 @@ def time_report(conn: Conn, period: Period, as_of: date) -> TimeReport:
     what took place by the end of `as_of`."""
     mrr = mrr_by_account(conn, period.end)
     raw = []
-    for account, key, name, segment, meetings, minutes, emails in conn.execute(
+    for account, key, name, segment, meetings, minutes, emails, calls, call_minutes in conn.execute(
         _TIME_SQL, {"s": period.s, "e": period.e, "d": as_of.isoformat()}
     ):
         arr = 12 * mrr.get(account, 0.0)
-        if arr or meetings or emails:
-            raw.append((key, name, segment, arr, int(meetings), int(minutes), int(emails)))
+        if arr or meetings or emails or calls:
+            spent = int(minutes) + int(call_minutes) + EMAIL_MINUTES * int(emails)
+            counts = (int(meetings), int(minutes), int(emails), int(calls), int(call_minutes))
+            raw.append((key, name, segment, arr, *counts, spent))
     total_arr = sum(r[3] for r in raw)
-    total_attention = sum(r[5] + EMAIL_MINUTES * r[6] for r in raw)
+    total_attention = sum(r[-1] for r in raw)
     accounts = [
         Attention(
             name=name,
@@ -91,12 +101,14 @@ def time_report(conn: Conn, period: Period, as_of: date) -> TimeReport:
             meetings=meetings,
             meeting_minutes=minutes,
             emails=emails,
-            attention_minutes=minutes + EMAIL_MINUTES * emails,
+            attention_minutes=spent,
             arr_share=_share(arr, total_arr),
-            attention_share=_share(minutes + EMAIL_MINUTES * emails, total_attention),
+            attention_share=_share(spent, total_attention),
             key=key,
+            calls=calls,
+            call_minutes=call_minutes,
         )
-        for key, name, segment, arr, meetings, minutes, emails in raw
+        for key, name, segment, arr, meetings, minutes, emails, calls, call_minutes, spent in raw
     ]
     return TimeReport(
         period=period,
@@ -106,6 +118,8 @@ def time_report(conn: Conn, period: Period, as_of: date) -> TimeReport:
         emails=sum(a.emails for a in accounts),
         attention_minutes=total_attention,
         accounts=accounts,
+        calls=sum(a.calls for a in accounts),
+        call_minutes=sum(a.call_minutes for a in accounts),
         segments=_segments(accounts, total_arr, total_attention),
         underserved=_named(accounts, underserved=True),
         overserved=_named(accounts, underserved=False),
@@ -130,6 +144,8 @@ def _segments(accounts: list[Attention], total_arr: float, total_attention: int)
                 arr_share=_share(arr, total_arr),
                 attention_share=_share(attention, total_attention),
                 accounts=len(members),
+                calls=sum(a.calls for a in members),
+                call_minutes=sum(a.call_minutes for a in members),
             )
         )
     return rows

@@ -1,8 +1,8 @@
 """The dashboard's "where your time goes" panel: share of attention against share of ARR, per segment,
 over the last 90 days, and the accounts with much ARR and little attention named.
 
-The figures are `metrics.attention.time_report`'s (the same as `cstui time`): attention is meeting
-minutes plus EMAIL_MINUTES per email, ARR is taken at the window's end. Kept out of the dashboard's
+The figures are `metrics.attention.time_report`'s (the same as `cstui time`): attention is call and
+meeting minutes plus EMAIL_MINUTES per email, ARR is taken at the window's end. Kept out of the dashboard's
 own read so the panel loads in a worker of its own and the portfolio report is not held up by it.
 """
 
@@ -22,7 +22,7 @@ class SegmentTime:
     accounts: int
     arr_share: float  # fraction 0..1 of the book's ARR at the window's end
     time_share: float  # fraction 0..1 of the attention minutes in the window
-    minutes: int  # attention minutes: meeting minutes + EMAIL_MINUTES per email
+    minutes: int  # attention minutes: call and meeting minutes + EMAIL_MINUTES per email
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class AttentionSummary:
     days: int
     meetings: int
     meeting_minutes: int
+    calls: int
+    call_minutes: int
     emails: int
     email_minutes: int  # counted per email
     minutes: int  # all attention minutes in the window
@@ -60,6 +62,8 @@ def attention_summary(conn: Conn, as_of: date, days: int = DAYS) -> AttentionSum
         days=days,
         meetings=report.meetings,
         meeting_minutes=report.meeting_minutes,
+        calls=report.calls,
+        call_minutes=report.call_minutes,
         emails=report.emails,
         email_minutes=EMAIL_MINUTES,
         minutes=report.attention_minutes,

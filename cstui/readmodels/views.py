@@ -29,8 +29,9 @@ from cstui.metrics.report import PortfolioReport, portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
 from cstui.readmodels.health_cache import current_band_counts, current_breakdowns, current_scores
+from cstui.readmodels.since import SinceLastLook
 from cstui.readmodels.stored_figures import current_report
-from cstui.storage import derived, queries, reads
+from cstui.storage import derived, queries, reads, seen
 from cstui.storage.derived import BookVersion
 from cstui.storage.queries import ContactRecord, TimelineRecord
 from cstui.storage.reads import AccountInfo, FollowUp
@@ -121,6 +122,7 @@ class AccountRow:
     open_tasks: int
     churned: bool
     nps_responses: int = 0  # behind `nps` (last 90 days): under 5 the list dims it and shows the count
+    news: bool = False  # something new since the CSM last opened it (`storage.seen.accounts_with_news`)
 
 
 def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
@@ -131,6 +133,7 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
     nps = survey_stats_by_account(conn, trailing(as_of, 90))
     last = reads.last_contacts(conn, as_of)
     tasks = reads.open_follow_up_counts(conn)
+    news = seen.accounts_with_news(conn, as_of.isoformat())
     rows = []
     for a, info in reads.accounts(conn).items():
         b = health.get(a)
@@ -152,6 +155,7 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
                 tasks.get(a, 0),
                 b is None,
                 nps[a].nps_responses if a in nps else 0,
+                a in news,
             )
         )
     return rows
@@ -167,6 +171,7 @@ class AccountDetail:
     contacts: list[ContactRecord]  # with ids: the account screen opens, edits and deletes rows
     timeline: list[TimelineRecord]
     follow_ups: list[FollowUp]
+    since: SinceLastLook | None = None  # what is new since the last look (the account screen's panel)
 
 
 def history_days(as_of: date, months: int) -> list[date]:

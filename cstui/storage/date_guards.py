@@ -27,6 +27,7 @@ DATE_COLUMNS = {
     "renewal_calls": ("renewal_date", "called_on"),
     "derived_figures": ("as_of",),
     "snapshot_versions": ("as_of",),
+    "account_seen": ("seen_on",),
 }
 DATE_GUARD_STEP = "0008_date_guards"
 _PREFIX = "date_guard_"

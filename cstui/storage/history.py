@@ -35,6 +35,7 @@ UNTRACKED_TABLES = frozenset(
     {"changes", "history", "open_change", "health_snapshots", "_sqlite_migrations"}
     | {"derived_figures", "month_figures", "snapshot_versions"}  # stored figures (cstui/storage/derived.py)
     | {"checkin_days", "checkin_findings"}  # the check-in's stored findings (cstui/storage/checkin_findings.py)
+    | {"account_seen"}  # when each account was last opened (cstui/storage/seen.py): a marker, not a fact
 )
 SOURCES = ("cli", "tui", "import", "demo")
 _default_source = "cli"

@@ -18,12 +18,13 @@ from cstui import clock
 from cstui.errors import UserError
 from cstui.sentiment import text_sentiment
 from cstui.storage.connection import write_transaction
-from cstui.storage.csv_format import CellError, parse_int
+from cstui.storage.csv_format import CellError, parse_amount, parse_int
 from cstui.storage.writes import (
     INTERACTION_KINDS,
     account_id,
     check_date,
     check_email,
+    check_minutes,
     check_score,
     resolve_contact,
 )
@@ -73,6 +74,7 @@ class Note:
     sentiment: int | None
     text_sentiment: float | None
     follow_up_on: str | None
+    minutes: int | None = None  # a call's or meeting's duration
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class AccountFields:
     renewal_date: str | None = None
     churn_date: str | None = None
     churn_reason: str | None = None
+    mrr: str | None = None  # the monthly recurring revenue from `mrr_from` on (a row of mrr_history)
+    mrr_from: str | None = None  # default: the start date for a new account, today for an edit
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class NoteFields:
     sentiment: str | None = None
     contact: str | None = None  # a contact's name or email
     follow_up_on: str | None = None
+    minutes: str | None = None  # a call's or meeting's duration ("" clears it)
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,8 @@ def get_note(db: Database, note_id: int) -> Note:
     row = _fetch(
         db,
         "SELECT i.id, a.key, i.occurred_on, i.kind, i.summary, i.notes, i.contact_id, c.name, i.contact_email,"
-        " i.sentiment, i.text_sentiment, i.follow_up_on FROM interactions i JOIN accounts a ON a.id = i.account_id"
+        " i.sentiment, i.text_sentiment, i.follow_up_on, i.duration_minutes"
+        " FROM interactions i JOIN accounts a ON a.id = i.account_id"
         " LEFT JOIN contacts c ON c.id = i.contact_id WHERE i.id = ?",
         note_id,
         "note",
@@ -283,6 +289,31 @@ def _account_values(fields: AccountFields) -> dict[str, Any]:
     return values
 
 
+def _mrr(fields: AccountFields) -> tuple[float, str | None] | None:
+    """The MRR typed with the account, and the date it starts from (None: the default), checked."""
+    if fields.mrr is None or not fields.mrr.strip():
+        if fields.mrr_from is not None and fields.mrr_from.strip():
+            raise UserError("MRR from: give the MRR that starts then (--mrr N)")
+        return None
+    try:
+        amount = parse_amount(fields.mrr.strip())
+    except CellError as error:
+        raise UserError(f"MRR: {error}") from None
+    if amount < 0:
+        raise UserError(f"MRR: {fields.mrr.strip()} is negative")
+    start = check_date("MRR from", fields.mrr_from) if fields.mrr_from and fields.mrr_from.strip() else None
+    return amount, start
+
+
+def _write_mrr(db: Database, account: int, mrr: float, effective: str) -> None:
+    """One MRR from a date on: the mrr_history row of that date, added or replaced (in the history)."""
+    db.execute(
+        "INSERT INTO mrr_history (account_id, effective_date, mrr) VALUES (?, ?, ?)"
+        " ON CONFLICT (account_id, effective_date) DO UPDATE SET mrr = excluded.mrr",
+        [account, effective, mrr],
+    )
+
+
 def _check_churn(start: str, churn: str | None) -> None:
     if churn is not None and churn < start:
         raise UserError(f"churn date: {churn} is before the start date {start}")
@@ -296,22 +327,33 @@ def add_account(db: Database, key: str, fields: AccountFields, today: date | Non
         raise UserError("name: an account needs a name")
     values.setdefault("start_date", (today or clock.today()).isoformat())
     _check_churn(values["start_date"], values.get("churn_date"))
+    mrr = _mrr(fields)
     with write_transaction(db, change=f"account {key} added"):
         if db.execute("SELECT 1 FROM accounts WHERE key = ?", [key]).fetchone():
             raise UserError(f"account '{key}': already in the book (`cstui account edit {key}` changes it)")
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        _write(db, f"account '{key}'", f"INSERT INTO accounts ({columns}) VALUES ({marks})", list(values.values()))
+        new = _write(
+            db, f"account '{key}'", f"INSERT INTO accounts ({columns}) VALUES ({marks})", list(values.values())
+        )
+        if mrr is not None:
+            _write_mrr(db, new, mrr[0], mrr[1] or values["start_date"])
     return get_account(db, key)
 
 
-def edit_account(db: Database, key: str, fields: AccountFields) -> Account:
+def edit_account(db: Database, key: str, fields: AccountFields, today: date | None = None) -> Account:
+    """Change an account's details; an MRR given starts from `mrr_from` (default: today)."""
     current = get_account(db, key)
     values = _account_values(fields)
-    _nothing_to_change(f"account '{key}'", values)
+    mrr = _mrr(fields)
+    _nothing_to_change(f"account '{key}'", values if mrr is None else {**values, "mrr": mrr})
     _check_churn(values.get("start_date", current.start_date), values.get("churn_date", current.churn_date))
-    with write_transaction(db, change=f"account {key} edited: {', '.join(values)}"):
-        _update(db, "accounts", current.id, values, f"account '{key}'")
+    what = [*values, *(["mrr"] if mrr is not None else [])]
+    with write_transaction(db, change=f"account {key} edited: {', '.join(what)}"):
+        if values:
+            _update(db, "accounts", current.id, values, f"account '{key}'")
+        if mrr is not None:
+            _write_mrr(db, current.id, mrr[0], mrr[1] or (today or date.today()).isoformat())
     return get_account(db, key)
 
 
@@ -385,6 +427,8 @@ def edit_note(db: Database, note_id: int, fields: NoteFields, today: date | None
         values["sentiment"] = _int("sentiment", fields.sentiment, -2, 2)
     if fields.follow_up_on is not None:
         values["follow_up_on"] = _date("follow-up date", fields.follow_up_on)
+    if fields.minutes is not None:
+        values["duration_minutes"] = check_minutes(fields.minutes, values.get("kind", current.kind))
     occurred = values.get("occurred_on", current.occurred_on)
     follow_up = values.get("follow_up_on", current.follow_up_on)
     if follow_up is not None and follow_up < occurred:

@@ -46,6 +46,7 @@ class Unreviewed:
             summary=self.summary,
             notes=self.notes,
             contact_email=self.contact_email,
+            minutes=self.duration_minutes,
         )
 
 

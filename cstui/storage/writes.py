@@ -22,6 +22,8 @@ from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import SURVEY_SCALES, CellError, parse_date, parse_int
 
 INTERACTION_KINDS = ("call", "meeting", "email", "note")
+TIMED_KINDS = ("call", "meeting")  # the conversations that take a duration (minutes) of the CSM's time
+MAX_MINUTES = 24 * 60
 
 
 def account_id(db: Database, key: str) -> int:
@@ -73,6 +75,21 @@ def check_email(label: str, text: str | None) -> str | None:
     return text.strip()
 
 
+def check_minutes(text: str, kind: str) -> int | None:
+    """A call's or meeting's duration in whole minutes (0 to a day), None when left empty.
+
+    Only calls and meetings have one: a mail's time is an estimate (`metrics.attention.EMAIL_MINUTES`)."""
+    if not text.strip():
+        return None
+    if kind not in TIMED_KINDS:
+        raise FieldError("minutes", f"a duration is kept for calls and meetings, not a {kind}")
+    try:
+        return parse_int(text.strip(), 0, MAX_MINUTES)
+    except CellError:
+        why = f"'{text.strip()}' is not a whole number of minutes from 0 to {MAX_MINUTES}"
+        raise FieldError("minutes", why) from None
+
+
 def resolve_contact(db: Database, account: int, name: str | None, email: str | None) -> tuple[str | None, int | None]:
     """The email and contact id a conversation records: a known name or email is looked up, a new name added."""
     if name:
@@ -106,6 +123,7 @@ class Feedback:
     scores: dict[str, int] = field(default_factory=dict)  # kind -> score given on the call
     follow_up_title: str | None = None
     follow_up_on: str | None = None
+    minutes: int | None = None  # how long the call or meeting took
     typed_on: str = field(default_factory=lambda: clock.today().isoformat())  # the follow-up's created date
 
 
@@ -133,6 +151,7 @@ def parse_feedback(
         errors["kind"] = f"'{kind}' is not one of {', '.join(INTERACTION_KINDS)}"
     if not value.get("summary"):
         errors["summary"] = "a summary is required"
+    minutes = attempt("minutes", partial(check_minutes, value.get("minutes", ""), kind))
     sentiment = None
     if value.get("sentiment"):
         try:
@@ -170,6 +189,7 @@ def parse_feedback(
         scores=scores,
         follow_up_title=title or None,
         follow_up_on=due or None,
+        minutes=minutes,
         typed_on=today.isoformat(),
     ), {}
 
@@ -198,19 +218,21 @@ def save_feedback(db: Database, entry: Feedback, interaction_id: int | None = No
             text_sentiment(entry.summary, entry.notes),
             entry.follow_up_on,
             contact,
+            entry.minutes,
         ]
         if interaction_id is None:
             cursor = db.execute(
                 "INSERT INTO interactions (occurred_on, kind, summary, contact_email, notes, sentiment,"
-                " text_sentiment, follow_up_on, contact_id, account_id, source)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
+                " text_sentiment, follow_up_on, contact_id, duration_minutes, account_id, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'entered')",
                 [*fields, acct],
             )
             interaction = cast(int, cursor.lastrowid)  # set by the INSERT
         else:
             cursor = db.execute(
                 "UPDATE interactions SET occurred_on = ?, kind = ?, summary = ?, contact_email = ?, notes = ?,"
-                " sentiment = ?, text_sentiment = ?, follow_up_on = ?, contact_id = ?, reviewed = 1"
+                " sentiment = ?, text_sentiment = ?, follow_up_on = ?, contact_id = ?, duration_minutes = ?,"
+                " reviewed = 1"
                 " WHERE account_id = ? AND id = ?",
                 [*fields, acct, interaction_id],
             )

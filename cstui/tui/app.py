@@ -60,6 +60,18 @@ def _renewals() -> Screen:
     return RenewalsScreen()
 
 
+def _week() -> Screen:
+    from cstui.tui.screens.week import WeekScreen  # issue 28
+
+    return WeekScreen()
+
+
+def _agenda() -> Screen:
+    from cstui.tui.screens.agenda import AgendaScreen  # issue 28
+
+    return AgendaScreen()
+
+
 def _inbox() -> Screen:
     from cstui.tui.screens.review import ReviewScreen
 
@@ -80,6 +92,8 @@ class CstuiApp(App):
         "inbox": _inbox,
         "tasks": _tasks,
         "renewals": _renewals,
+        "week": _week,
+        "agenda": _agenda,
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {AccountCommands}
@@ -93,6 +107,8 @@ class CstuiApp(App):
         Binding("I", "switch_mode('inbox')", "Inbox review", show=False),
         Binding("T", "switch_mode('tasks')", "Tasks", show=False),
         Binding("R", "switch_mode('renewals')", "Renewals", show=False),
+        Binding("W", "switch_mode('week')", "The week", show=False),
+        Binding("A", "switch_mode('agenda')", "Agenda", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+f", "search", "Search everything", show=False),
         Binding("ctrl+z", "undo", "Undo last change", show=False),

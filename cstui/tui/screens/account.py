@@ -7,10 +7,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cstui.formatting import date_or_missing, figure
+from cstui.formatting import change_text, date_or_missing, figure
 from cstui.metrics.health import is_new
 from cstui.readmodels import views
+from cstui.readmodels.since import since_last_look, since_lines
 from cstui.safe_text import visible
+from cstui.storage import seen
 from cstui.storage.access import Conn
 from cstui.tui.screens.account_records import (
     RECORD_NAMES,
@@ -26,6 +28,10 @@ from cstui.tui.widgets.playbook_panel import PlaybookPanel
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
 
 TIMELINE_LIMIT = 200  # the newest entries the timeline shows
+
+
+def _one_line(value: object) -> str:
+    return visible(value, one_line=True)
 
 
 class AccountScreen(BookScreen[views.AccountDetail]):
@@ -49,6 +55,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
     ]
     DEFAULT_CSS = """
     #follow-ups, #contacts { height: auto; max-height: 6; }
+    #since-look { border-left: thick $accent; padding: 0 1; }
     """
 
     def __init__(self, account_id: int, focus: RowRef | None = None) -> None:
@@ -59,11 +66,17 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         self.detail: views.AccountDetail | None = None
         self.rows: dict[str, list[RowRef]] = {}  # table id -> the record behind each row
         self.placing = False  # the next cursor move is `focus_row`'s, which scrolls the page itself
+        # The last look this visit compares with, read by the first load (None: never opened before);
+        # reloads during the visit compare with it too, and the visit is remembered when it starts and ends.
+        self.previous: seen.SeenMarker | None = None
+        self.previous_read = False
+        self.remembered = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="account-body"):
             yield Static("…", id="account-title", markup=False)
+            yield Static("", id="since-look", markup=False)
             yield Static("", id="account-change", markup=False)
             yield DataTable(id="breakdown", cursor_type="none", zebra_stripes=True)
             with Horizontal(id="account-middle"):
@@ -94,7 +107,25 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         super().on_mount()
 
     def fetch(self, conn: Conn) -> views.AccountDetail:
-        return views.account_detail(conn, self.account_id, self.app.as_of, TIMELINE_LIMIT)
+        detail = views.account_detail(conn, self.account_id, self.app.as_of, TIMELINE_LIMIT)
+        if not self.previous_read:
+            self.previous, self.previous_read = seen.last_seen(conn, self.account_id), True
+        detail.since = since_last_look(conn, self.account_id, self.app.as_of, detail.breakdown, self.previous)
+        return detail
+
+    def remember_look(self, marker: seen.SeenMarker) -> None:
+        """Keep this look as the account's last (a marker, not a change: nothing to undo)."""
+        if not self.app.opened.read_only:
+            self.app.write(seen.mark_seen, marker)
+
+    def on_unmount(self) -> None:
+        """Leaving the account: what was written during the visit has been seen too."""
+        if self.detail is not None and self.detail.since is not None and self.app.lost is None:
+            marker = self.detail.since.now
+            newest = seen.newest_history_id(self.app.book.conn)
+            self.remember_look(
+                seen.SeenMarker(marker.account_id, marker.seen_on, newest, marker.score, marker.components)
+            )
 
     def show(self, d: views.AccountDetail) -> None:
         self.detail = d
@@ -113,7 +144,15 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         if d.change and d.change.delta is not None:
             title.append_text(trend(d.change.delta))
         self.query_one("#account-title", Static).update(title)
-        if d.change:
+        if d.since is not None:
+            self.query_one("#since-look", Static).update("\n".join(since_lines(d.since, _one_line)))
+            if not self.remembered:
+                self.remembered = True
+                self.call_later(self.remember_look, d.since.now)
+        if d.change and d.change.delta is not None:
+            period = f"since the snapshot of {d.change.before.as_of}"
+            said = f"Health {change_text(d.change.delta, period)}; {d.change.explanation()}"
+        elif d.change:
             said = f"Since the snapshot of {d.change.before.as_of}: {d.change.summary()}"
         elif is_new(info.start_date, self.app.as_of):
             said = f"New account (started {visible(info.start_date)}): no earlier health to compare with."

@@ -175,7 +175,7 @@ def edit_account(app: "CstuiApp", key: str) -> None:
     def save(values: dict[str, str]) -> object:
         if not values:
             return True
-        return app.write(records.edit_account, key, account_input(values))
+        return app.write(records.edit_account, key, account_input(values), app.as_of)
 
     def done(saved: bool | None) -> None:
         if saved:

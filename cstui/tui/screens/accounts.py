@@ -29,6 +29,7 @@ class AccountsScreen(BookScreen[RowOrder]):
         Binding("b", "band", "Band filter"),
         Binding("g", "segment", "Segment filter", show=False),
         Binding("h", "churned", "Show churned", show=False),
+        Binding("N", "news", "New since last look"),
         Binding("f", "feedback", "Log feedback"),
         Binding("n,plus", "add_account", "Add account", key_display="n", show=False),
         Binding("escape", "clear_search", "Back", show=False),
@@ -42,6 +43,7 @@ class AccountsScreen(BookScreen[RowOrder]):
         self.band_filter: Band | None = None
         self.segment_filter: str | None = None
         self.show_churned = False
+        self.news_only = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,6 +75,7 @@ class AccountsScreen(BookScreen[RowOrder]):
             self.band_filter,
             self.segment_filter,
             self.show_churned,
+            self.news_only,
         )
         return self.order.shown(self.sort_column, self.sort_reverse, where)
 
@@ -92,6 +95,9 @@ class AccountsScreen(BookScreen[RowOrder]):
         if self.segment_filter:
             parts.append(f"segment: {visible(self.segment_filter, one_line=True, limit=ONE_LINE_LIMIT)}")
         parts.append("churned shown" if self.show_churned else "churned hidden")
+        news = sum(1 for r in self.all_rows if r.news)
+        if self.news_only or news:
+            parts.append(f"● new since last look: {news}" + (" (only these)" if self.news_only else " (N)"))
         self.query_one("#accounts-status", Static).update("  ·  ".join(parts), layout=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -147,6 +153,11 @@ class AccountsScreen(BookScreen[RowOrder]):
 
     def action_churned(self) -> None:
         self.show_churned = not self.show_churned
+        self.apply()
+
+    def action_news(self) -> None:
+        """Show only the accounts with something new since the last look (again: every account)."""
+        self.news_only = not self.news_only
         self.apply()
 
     def on_account_table_selected(self, event: AccountTable.Selected) -> None:

@@ -30,6 +30,7 @@ KINDS = [("call", "call"), ("meeting", "meeting"), ("email", "email"), ("note", 
 FIELDS = {
     "date": ("Date", "YYYY-MM-DD"),
     "contact": ("Contact", "name or email (new names are added)"),
+    "minutes": ("Minutes", "how long it took (calls and meetings)"),
     "summary": ("Summary", "one line: what was it about?"),
     "sentiment": ("Your read", "-2 (very negative) .. 2 (very positive)"),
     "nps": ("NPS", "0-10"),
@@ -46,6 +47,7 @@ EDIT_ERRORS = {
     "summary": "summary",
     "sentiment": "sentiment",
     "contact": "contact",
+    "minutes": "minutes",
     "follow-up date": "follow_up_on",
 }
 
@@ -90,6 +92,7 @@ class FeedbackScreen(ModalScreen[bool]):
                 note.contact_name or note.contact_email,  # the form's one contact field: name or email
                 sentiment=note.sentiment,
                 follow_up_on=note.follow_up_on,
+                minutes=note.minutes,
             )
         self.existing = existing
         self.interaction_id = interaction_id
@@ -112,9 +115,10 @@ class FeedbackScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         title = visible(f"{self.account_key} {self.account_name}", one_line=True, limit=ONE_LINE_LIMIT)
+        what = "Edit note" if self.note else "Review" if self.interaction_id is not None else "Log feedback"
         with VerticalScroll(id="feedback-box", classes="modal"):
             yield Static(
-                f"{'Edit note' if self.note else 'Review' if self.existing else 'Log feedback'}: {title}",
+                f"{what}: {title}",
                 classes="box-title",
                 markup=False,
             )
@@ -124,6 +128,7 @@ class FeedbackScreen(ModalScreen[bool]):
                 yield Static("Kind", classes="field-label")
                 yield Select(KINDS, value=start.kind if start else "call", allow_blank=False, id="kind", compact=True)
             yield from self._field("contact", (start.contact_email or "") if start else "")
+            yield from self._field("minutes", "" if start is None or start.minutes is None else str(start.minutes))
             yield from self._field("summary", start.summary if start else "")
             with Horizontal(classes="field"):
                 yield Static("Notes", classes="field-label")
@@ -169,6 +174,7 @@ class FeedbackScreen(ModalScreen[bool]):
             sentiment=changed.get("sentiment"),
             contact=changed.get("contact"),
             follow_up_on=changed.get("follow_up_on"),
+            minutes=changed.get("minutes"),
         )
         try:
             saved = self.app.write(records.edit_note, note.id, fields, self.app.as_of)

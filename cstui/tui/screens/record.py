@@ -161,6 +161,10 @@ def account_fields(account: records.Account | None, today: str) -> list[FormFiel
     if a is None:
         fields.append(FormField("start_date", "Start", today, "YYYY-MM-DD"))
     fields.append(FormField("renewal_date", "Renewal", (a.renewal_date or "") if a else "", "YYYY-MM-DD"))
+    fields.append(FormField("mrr", "MRR", "", "monthly revenue" if a is None else "new MRR (empty: unchanged)"))
+    fields.append(
+        FormField("mrr_from", "MRR from", "", "YYYY-MM-DD (default: " + ("start)" if a is None else "today)"))
+    )
     if a is not None:
         fields += [
             FormField("churn_date", "Churned on", a.churn_date or "", "YYYY-MM-DD"),

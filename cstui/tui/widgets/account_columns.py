@@ -48,8 +48,17 @@ def _date(day: str | None) -> Text:
     return Text(date_or_missing(day))
 
 
+def _name(row: AccountRow) -> Text:
+    """The name, marked "●" when something is new since the last look."""
+    if not row.news:
+        return book_text(row.name)
+    text = Text("● ", style="bold cyan")
+    text.append_text(book_text(row.name))
+    return text
+
+
 COLUMNS = (
-    Column("Name", lambda r: r.name.lower(), lambda r: book_text(r.name), 25),
+    Column("Name", lambda r: r.name.lower(), _name, 25),
     Column("Segment", lambda r: r.segment.lower(), lambda r: book_text(r.segment), 10),
     Column("ARR", lambda r: r.arr, lambda r: number(r.arr, "{:,.0f}"), 9),
     Column("Health", lambda r: _missing_last(r.score, 0), lambda r: number(r.score), 6),
@@ -100,6 +109,7 @@ class RowFilter:
     band: Band | None = None
     segment: str | None = None
     show_churned: bool = False
+    news_only: bool = False  # only accounts with something new since the last look
 
 
 SEPARATOR = "\x00"  # between name, key and segment in one searched string
@@ -108,6 +118,10 @@ SEPARATOR = "\x00"  # between name, key and segment in one searched string
 def _searched(row: AccountRow) -> tuple[str, str, str]:
     """What the filter box searches, in any case."""
     return row.name.lower(), row.key.lower(), row.segment.lower()
+
+
+# The filters other than the text typed, with the sort: (column, reverse, band, segment, churned, news only).
+Unsearched = tuple[int, bool, Band | None, str | None, bool, bool]
 
 
 class RowOrder:
@@ -128,14 +142,14 @@ class RowOrder:
             keys = [column.sort_key(r) for r in rows]
             for reverse in (False, True):
                 self._orders[index, reverse] = sorted(indexes, key=keys.__getitem__, reverse=reverse)
-        self._unsearched: dict[tuple[int, bool, Band | None, str | None, bool], list[int]] = {}
-        self._last: tuple[tuple[int, bool, Band | None, str | None, bool], str, list[int]] | None = None
+        self._unsearched: dict[Unsearched, list[int]] = {}
+        self._last: tuple[Unsearched, str, list[int]] | None = None
 
     def shown(self, column: int, reverse: bool, where: RowFilter) -> list[AccountRow]:
         """The rows `where` keeps, sorted by COLUMNS[column] (as `sorted(..., reverse=reverse)`)."""
         rows, search = self.rows, self._search
         needle = where.needle.strip().lower()
-        unsearched = (column, reverse, where.band, where.segment, where.show_churned)
+        unsearched = (column, reverse, where.band, where.segment, where.show_churned, where.news_only)
         if self._last is not None and self._last[0] == unsearched and self._last[1] in needle:
             candidates = self._last[2]
         else:
@@ -147,10 +161,10 @@ class RowOrder:
         self._last = (unsearched, needle, kept)
         return [rows[i] for i in kept]
 
-    def _without_needle(self, unsearched: tuple[int, bool, Band | None, str | None, bool]) -> list[int]:
-        """The order's indexes that the band, segment and churned filters keep (a few are kept)."""
+    def _without_needle(self, unsearched: Unsearched) -> list[int]:
+        """The order's indexes that the band, segment, churned and news filters keep (a few are kept)."""
         if unsearched not in self._unsearched:
-            column, reverse, band, segment, show_churned = unsearched
+            column, reverse, band, segment, show_churned, news_only = unsearched
             rows = self.rows
             if len(self._unsearched) > 16:
                 self._unsearched.clear()
@@ -160,5 +174,6 @@ class RowOrder:
                 if (show_churned or not rows[i].churned)
                 and (band is None or rows[i].band == band)
                 and (segment is None or rows[i].segment == segment)
+                and (not news_only or rows[i].news)
             ]
         return self._unsearched[unsearched]

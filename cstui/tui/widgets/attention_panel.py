@@ -63,10 +63,10 @@ def panel_text(summary: "AttentionSummary") -> Text:
         text.append(f"{s.accounts:>9}{100 * s.arr_share:>14.1f}%{100 * s.time_share:>15.1f}%")
         text.append_text(balance(s.arr_share, s.time_share))
         text.append("\n")
-    meetings = "meeting" if summary.meetings == 1 else "meetings"
     emails = "email" if summary.emails == 1 else "emails"
+    calls = f"calls {summary.call_minutes:,} min ({summary.calls:,}) + " if summary.calls else ""
     text.append(
-        f"time = {summary.meeting_minutes:,} meeting min ({summary.meetings:,} {meetings}) + {summary.emails:,}"
+        f"time = {calls}meetings {summary.meeting_minutes:,} min ({summary.meetings:,}) + {summary.emails:,}"
         f" {emails} × {summary.email_minutes} min = {summary.minutes:,} min\n",
         style="dim",
     )
