@@ -56,6 +56,7 @@ from cstui.metrics.coverage import (
     working_days,
 )
 from cstui.metrics.revenue import mrr_by_account
+from cstui.storage.tasklist import OpenTask, open_tasks
 
 DEFAULT_CAPACITY = 12
 DEFAULT_RETURN_AFTER_DAYS = 7
@@ -149,6 +150,8 @@ class CheckinQueue:
     oldest_wait: int = 0  # working days the longest-waiting of them has waited since last seen
     coverage: CoverageSettings = field(default_factory=CoverageSettings.defaults)
     build_week: Callable[[], WeekCoverage] | None = None
+    # The reminders due by the day (follow-ups and playbook steps the CSM set): listed, never reasons.
+    due_today: list[OpenTask] = field(default_factory=list)
 
     @cached_property
     def waiting(self) -> list[CheckinItem]:
@@ -514,6 +517,7 @@ def queue_from(conn: Conn, day_found: DayFindings) -> CheckinQueue:
         oldest,
         cover,
         lambda: _week(conn, day_found),
+        open_tasks(conn, day, day),
     )
 
 

@@ -90,11 +90,13 @@ def store_findings(db: Database, kept: Kept, rows: list[Row]) -> bool:
     return checkin_findings.save(db, kept.findings.day.isoformat(), kept.version, rows)
 
 
-def queued_item(conn: Conn, day: date, scores_on: ScoresOn, account_id: int) -> CheckinItem | None:
+def queued_item(
+    conn: Conn, day: date, scores_on: ScoresOn, account_id: int, kept: Kept | None = None
+) -> CheckinItem | None:
     """The account's item in the day's queue - shown, waiting beyond the capacity, or handled
     today - with the reasons a review of it fingerprints; None when it is not in the queue
     (no reason, or still away after a review or a snooze)."""
-    queue, _ = checkin(conn, day, scores_on)
+    queue, _ = checkin(conn, day, scores_on, kept)
     listed = [*queue.items, *queue.done]
     found = next((item for item in listed if item.account_id == account_id), None)
     if found is None and queue.waiting_count:
@@ -102,8 +104,10 @@ def queued_item(conn: Conn, day: date, scores_on: ScoresOn, account_id: int) -> 
     return found
 
 
-def worked_fingerprint(conn: Conn, day: date, scores_on: ScoresOn, account_id: int) -> str | None:
+def worked_fingerprint(
+    conn: Conn, day: date, scores_on: ScoresOn, account_id: int, kept: Kept | None = None
+) -> str | None:
     """The fingerprint a call or survey logged today stores for a queued account (it marks the
     account worked, as `f` on the check-in does); None when the account is not in today's queue."""
-    item = queued_item(conn, day, scores_on, account_id)
+    item = queued_item(conn, day, scores_on, account_id, kept)
     return item.fingerprint if item is not None else None

@@ -104,3 +104,11 @@ def undo_last(db: Database) -> history.Change:
         if row is None:
             raise UserError("nothing to undo: no check-in action in the book's history that is not undone yet")
         return history.undo(db, change_id=int(row[0]))
+
+
+def follow_up_done(db: Database, task_id: int, day: str) -> int:
+    """Complete a follow-up listed in the check-in's due-today part (a reminder: the account is not
+    reviewed by it); return the change's id, for the check-in's undo."""
+    with write_transaction(db, change=f"check-in {day}: task {task_id} done"):
+        writes.complete_task(db, task_id, day)
+        return _open_change(db)
