@@ -229,3 +229,27 @@ def test_a_call_or_survey_logged_on_a_queued_account_marks_it_worked_and_prints_
     undone = cli("checkin", "undo", "--db", str(book_path))  # one change: the survey and the review
     assert undone.code == 0
     assert book.execute("SELECT count(*) FROM surveys WHERE score = 9").fetchone()[0] == 0
+
+
+def test_an_imported_review_holds_like_one_made_here(book_path, book, cli, tmp_path):
+    generated_book(book)
+    queue = checkin_queue(book.conn, START, partial(current_scores, book.conn))
+    item, other = queue.items[0], queue.items[1]
+    csv = tmp_path / "checkin_state.csv"
+    csv.write_text(f"account_key,day,action\n{item.key},{START.isoformat()},reviewed\n")  # no fingerprint column
+    result = cli("import", str(csv), "--db", str(book_path))
+    assert result.code == 0, result.err
+    stored = book.execute("SELECT fingerprint FROM checkin_state WHERE account_id = ?", [item.account_id])
+    assert stored.fetchone()[0] == item.fingerprint  # what the screen's `r` would have stored
+    tomorrow = checkin_queue(book.conn, START + timedelta(days=1), partial(current_scores, book.conn))
+    assert item.account_id not in {i.account_id for i in tomorrow.items + tomorrow.waiting}
+
+    assert cli("checkin", "review", other.key, "--as-of", START.isoformat(), "--db", str(book_path)).code == 0
+    assert cli("export", str(tmp_path / "out"), "--db", str(book_path)).code == 0
+    exported = (tmp_path / "out" / "checkin_state.csv").read_text().splitlines()
+    assert exported[0] == "account_key,day,action,snoozed_until,fingerprint"
+    with book.conn:
+        book.execute("DELETE FROM checkin_state")
+    assert cli("import", str(tmp_path / "out" / "checkin_state.csv"), "--db", str(book_path)).code == 0
+    again = book.execute("SELECT account_id, fingerprint FROM checkin_state ORDER BY account_id").fetchall()
+    assert dict(again) == {item.account_id: item.fingerprint, other.account_id: other.fingerprint}

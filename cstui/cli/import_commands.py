@@ -119,11 +119,24 @@ def import_files(
         if len(result.problems) > PROBLEMS_SHOWN:
             typer.echo(f"... and {len(result.problems) - PROBLEMS_SHOWN} more")
         raise typer.Exit(1)
+    if not dry_run and "checkin_state" in result.tables:
+        _fingerprint_imported_reviews(book)
     if save_profile and dry_run:
         typer.echo(f"profile '{visible(save_profile, one_line=True)}' not saved (dry run)")
     elif save_profile and chosen is not None:
         store_profile(book, save_profile, result.resolved.get(chosen.table, chosen), date.today())
         typer.echo(f"saved the mapping as profile '{visible(save_profile, one_line=True)}'")
+
+
+def _fingerprint_imported_reviews(book) -> None:
+    """Imported reviews and snoozes without a fingerprint get the one the check-in would have stored."""
+    from functools import partial
+
+    from cstui.readmodels.checkin_day import imported_fingerprints
+    from cstui.readmodels.health_cache import current_scores
+
+    if count := imported_fingerprints(book, partial(current_scores, book.conn)):
+        typer.echo(f"checkin_state: the reasons seen stored for {count} imported reviews and snoozes")
 
 
 def _reading_options(date_format, decimal, encoding, delimiter) -> dict:

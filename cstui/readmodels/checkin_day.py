@@ -111,3 +111,20 @@ def worked_fingerprint(
     account worked, as `f` on the check-in does); None when the account is not in today's queue."""
     item = queued_item(conn, day, scores_on, account_id, kept)
     return item.fingerprint if item is not None else None
+
+
+def imported_fingerprints(db: Database, scores_on: ScoresOn) -> int:
+    """Give each imported review or snooze without a fingerprint the one a review made that day
+    would have stored (every reason the account had then), so it holds like one made here instead
+    of the account coming back with every reason "new" (issue 25); return how many."""
+    from cstui.metrics.checkin import account_reasons, fingerprint
+    from cstui.storage import checkin_writes
+
+    wanted = checkin_writes.unprinted(db)
+    printed = {}
+    for day in sorted({on for _, on in wanted}):
+        reasons = account_reasons(db.conn, date.fromisoformat(day), scores_on)
+        for account, on in wanted:
+            if on == day:
+                printed[account, on] = fingerprint(reasons.get(account, []))
+    return checkin_writes.store_fingerprints(db, printed)

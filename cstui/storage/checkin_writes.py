@@ -112,3 +112,26 @@ def follow_up_done(db: Database, task_id: int, day: str) -> int:
     with write_transaction(db, change=f"check-in {day}: task {task_id} done"):
         writes.complete_task(db, task_id, day)
         return _open_change(db)
+
+
+def unprinted(db: Database) -> list[tuple[int, str]]:
+    """(account, day) of each account's latest check-in action when it holds no fingerprint (an
+    imported checkin_state.csv without that column): the one the queue compares reasons with."""
+    rows = db.execute(
+        "SELECT account_id, day FROM checkin_state c WHERE fingerprint IS NULL"
+        " AND day = (SELECT max(day) FROM checkin_state l WHERE l.account_id = c.account_id)"
+    )
+    return [(int(account), str(day)) for account, day in rows]
+
+
+def store_fingerprints(db: Database, fingerprints: dict[tuple[int, str], str]) -> int:
+    """Store the fingerprints of imported reviews and snoozes (what the account's reasons were that
+    day), as one change; return how many."""
+    if not fingerprints:
+        return 0
+    with write_transaction(db, change=f"check-in: fingerprints of {len(fingerprints)} imported actions"):
+        db.conn.executemany(
+            "UPDATE checkin_state SET fingerprint = ? WHERE account_id = ? AND day = ? AND fingerprint IS NULL",
+            [(printed, account, day) for (account, day), printed in fingerprints.items()],
+        )
+    return len(fingerprints)

@@ -42,7 +42,7 @@ SELECTS = {
     "JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
     "health_config": "SELECT name, value FROM health_config ORDER BY name",
     "checkin_rules": "SELECT name, enabled, threshold, description FROM checkin_rules ORDER BY name",
-    "checkin_state": "SELECT a.key, c.day, c.action, c.snoozed_until FROM checkin_state c "
+    "checkin_state": "SELECT a.key, c.day, c.action, c.snoozed_until, c.fingerprint FROM checkin_state c "
     "JOIN accounts a ON a.id = c.account_id ORDER BY c.account_id, c.day",
     "health_snapshots": "SELECT a.key, h.as_of, h.score, h.band, h.components FROM health_snapshots h "
     "JOIN accounts a ON a.id = h.account_id ORDER BY h.account_id, h.as_of",
