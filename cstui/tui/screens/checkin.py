@@ -217,8 +217,8 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         yield MeasuredTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="checkin-waiting", markup=False)
         yield Static("", id="checkin-coverage", markup=False)
-        with Vertical(id="due-box", classes="box"):
-            yield Static("Due today: your follow-ups and playbook steps (tab here, x done)", classes="box-title")
+        with Vertical(id="due-box", classes="box") as due:
+            due.border_title = "Due today: your follow-ups and playbook steps (tab here, x done)"
             yield MeasuredTable(id="due-today", cursor_type="row")
         with Vertical(id="reasons-box", classes="box"):
             yield Static("Why it is here", classes="box-title")
