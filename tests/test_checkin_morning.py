@@ -56,9 +56,7 @@ async def test_the_queue_holds_a_morning_and_says_how_many_more_wait(demo_path, 
         assert min(stakes) >= max(item.stake for item in everyone.waiting)
         await press(pilot, "m")
         assert len(screen.items) == 12 + waiting
-        assert (
-            str(screen.query_one("#checkin-waiting").render()) == f"{more} (shown above; m hides them)"
-        )
+        assert str(screen.query_one("#checkin-waiting").render()) == f"{more} (shown above; m hides them)"
 
 
 async def test_a_smaller_capacity_is_a_setting_of_the_book(demo_path, demo):

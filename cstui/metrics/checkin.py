@@ -164,7 +164,7 @@ class CheckinQueue:
         return self.build_week() if self.build_week is not None else None
 
     def waiting_line(self) -> str:
-        """ "N more waiting, the oldest for D working days" ("" when none wait)."""
+        """The waiting line, "N more waiting, the oldest for D working days" ("" when none wait)."""
         if not self.waiting_count:
             return ""
         days = "working day" if self.oldest_wait == 1 else "working days"
@@ -246,7 +246,6 @@ def _findings(
     registry's order; `between` is called before each rule."""
     rows = load_rules(conn)
     inputs = RuleInputs(conn, day, scores, scores_on)
-    active = scores
     found: dict[int, list[Found]] = {}
     for name, definition in RULES.items():
         row = rows.get(name)
@@ -256,7 +255,7 @@ def _findings(
         if between is not None:
             between()
         for finding in definition.find(inputs, threshold):
-            if finding.account in active:
+            if finding.account in scores:
                 if (listed := found.get(finding.account)) is None:
                     found[finding.account] = [(name, finding)]
                 else:
