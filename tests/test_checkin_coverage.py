@@ -255,3 +255,39 @@ def test_an_imported_review_holds_like_one_made_here(book_path, book, cli, tmp_p
     assert cli("import", str(tmp_path / "out" / "checkin_state.csv"), "--db", str(book_path)).code == 0
     again = book.execute("SELECT account_id, fingerprint FROM checkin_state ORDER BY account_id").fetchall()
     assert dict(again) == {item.account_id: item.fingerprint, other.account_id: other.fingerprint}
+
+
+async def test_a_call_or_survey_logged_in_the_tui_on_a_queued_account_marks_it_worked(demo_path, demo):
+    from textual.widgets import Input
+
+    from cstui.tui.app import CstuiApp
+    from cstui.tui.screens.feedback import FeedbackScreen, open_feedback
+    from cstui.tui.screens.survey import SurveyScreen, open_survey
+    from tests.conftest import DEMO_DATE
+    from tests.tui_helpers import settle
+
+    queue = checkin_queue(demo.conn, DEMO_DATE, partial(current_scores, demo.conn))
+    called, surveyed = queue.items[0], queue.waiting[0]
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        open_feedback(app, called.account_id)  # `f` on the accounts list or an account
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        await pilot.press(*"Escalation call")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        open_survey(app, surveyed.account_id)  # `n` on an account
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SurveyScreen)
+        form.query_one("#survey-score", Input).value = "9"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    stored = dict(
+        demo.execute(
+            "SELECT account_id, fingerprint FROM checkin_state WHERE day = ? AND action = 'reviewed'",
+            [DEMO_DATE.isoformat()],
+        ).fetchall()
+    )
+    assert stored == {called.account_id: called.fingerprint, surveyed.account_id: surveyed.fingerprint}
