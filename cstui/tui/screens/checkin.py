@@ -39,6 +39,7 @@ from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import access, checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
 from cstui.storage.checkin_findings import Row
+from cstui.storage.tasklist import OpenTask
 from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
@@ -210,6 +211,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.keep_account: int | None = None  # put the cursor on this account at the next show
         self.keep_row = 0  # else on this row
         self.pager = RowPager(self)  # a long list (the waiting accounts) a page first
+        self.due_pager = RowPager(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -296,16 +298,21 @@ class CheckinScreen(BookScreen[CheckinQueue]):
     def _show_due(self, queue: CheckinQueue) -> None:
         """The reminders due by today (follow-ups and playbook steps the CSM set): not reasons."""
         due = self.due_table
-        row = due.cursor_row
+        row = min(max(due.cursor_row, 0), len(queue.due_today) - 1)
         due.clear()
-        for task in queue.due_today:
-            when = Text(task.due_on, style="bold red" if task.due_on < queue.day.isoformat() else "")
-            due.add_row(
-                when, book_text(task.account_key), book_text(task.title), Text(task.playbook or task.origin.value),
-                key=str(task.task_id),
-            )  # fmt: skip
-        if queue.due_today:
-            due.move_cursor(row=min(max(row, 0), len(queue.due_today) - 1))
+        today = queue.day.isoformat()
+
+        def add(tasks: Sequence[OpenTask]) -> None:
+            for task in tasks:
+                when = Text(task.due_on, style="bold red" if task.due_on < today else "")
+                due.add_row(
+                    when, book_text(task.account_key), book_text(task.title), Text(task.playbook or task.origin.value),
+                    key=str(task.task_id),
+                )  # fmt: skip
+
+        self.due_pager.fill(queue.due_today, add, at_least=row + 1)  # a large book may have thousands
+        if row >= 0:
+            due.move_cursor(row=row)
 
     def _add_rows(self, items: Sequence[CheckinItem]) -> None:
         table = self.table
