@@ -18,7 +18,8 @@ def test_the_queue_as_text_and_json_matches_the_engine(demo_path, demo, cli):
     first = queue.items[0]
     assert lines[1].startswith(f"  1. {first.key}  {first.name}  {first.band}  ARR {first.arr:,.0f}")
     assert lines[2] == f"     {first.reasons[0].kind:<11}  {first.reasons[0].text}  -> {first.reasons[0].action}"
-    assert lines[-1] == f"{len(queue.waiting)} more waiting (--all lists them)"
+    assert lines[-2] == f"{len(queue.waiting)} more waiting, the oldest for 0 working days (--all lists them)"
+    assert lines[-1].startswith("Week of 2026-11-23: 0 of ")  # a book with no review yet: nothing seen
 
     result = cli("checkin", "--as-of", DEMO_DATE.isoformat(), "--json", "--db", str(demo_path))
     data = json.loads(result.out)

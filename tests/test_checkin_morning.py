@@ -49,15 +49,14 @@ async def test_the_queue_holds_a_morning_and_says_how_many_more_wait(demo_path, 
         assert len(screen.items) == 12  # the default capacity
         waiting = len(everyone.waiting)
         assert waiting > 0
-        assert str(screen.query_one("#checkin-waiting").render()) == f"{waiting} more waiting (m shows them)"
+        more = f"{waiting} more waiting, the oldest for 0 working days"  # no review in the book yet
+        assert str(screen.query_one("#checkin-waiting").render()) == f"{more} (m shows them)"
         stakes = [item.stake for item in screen.items]
         assert stakes == sorted(stakes, reverse=True)  # the most at stake first
         assert min(stakes) >= max(item.stake for item in everyone.waiting)
         await press(pilot, "m")
         assert len(screen.items) == 12 + waiting
-        assert (
-            str(screen.query_one("#checkin-waiting").render()) == f"{waiting} more waiting (shown above; m hides them)"
-        )
+        assert str(screen.query_one("#checkin-waiting").render()) == f"{more} (shown above; m hides them)"
 
 
 async def test_a_smaller_capacity_is_a_setting_of_the_book(demo_path, demo):
@@ -132,9 +131,15 @@ async def test_feedback_and_a_completed_follow_up_each_review_the_account_and_un
         ).fetchone() == (0,)
         assert state(demo, target.account_id) is None
 
-        due = await select(pilot, screen, "follow_up_due")
-        task = next(r for r in due.reasons if r.rule == "follow_up_due")
-        assert task.text.startswith("follow-up '") and " due 2026-11-" in task.text  # names the follow-up
+        # x on a row: the account's most pressing follow-up done, and the account reviewed
+        with_task = {t.account_id for t in screen.queue.due_today}
+        if not any(item.account_id in with_task for item in screen.items):
+            await press(pilot, "m")
+        index = next(i for i, item in enumerate(screen.items) if item.account_id in with_task)
+        screen.table.move_cursor(row=index)
+        await settle(pilot)
+        due = screen.current
+        assert all(r.rule != "follow_up_due" for r in due.reasons)  # a reminder, not a reason (issue 25)
         open_before = demo.execute(
             "SELECT count(*) FROM tasks WHERE account_id = ? AND done_on IS NULL", [due.account_id]
         ).fetchone()[0]
@@ -152,6 +157,26 @@ async def test_feedback_and_a_completed_follow_up_each_review_the_account_and_un
             ).fetchone()[0]
             == open_before
         )
+
+
+async def test_the_due_today_part_lists_the_reminders_and_x_completes_one(demo_path, demo):
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "c")
+        screen = app.screen
+        due = screen.queue.due_today
+        assert due and all(task.due_on <= TODAY for task in due)
+        assert screen.due_table.row_count == len(due)
+        first = due[0]
+        screen.due_table.focus()
+        await settle(pilot)
+        await press(pilot, "x")
+        assert demo.execute("SELECT done_on FROM tasks WHERE id = ?", [first.task_id]).fetchone() == (TODAY,)
+        assert state(demo, first.account_id) is None  # a reminder done does not review the account
+        assert first.task_id not in {t.task_id for t in screen.queue.due_today}
+        await press(pilot, "u")
+        assert demo.execute("SELECT done_on FROM tasks WHERE id = ?", [first.task_id]).fetchone() == (None,)
+        assert first.task_id in {t.task_id for t in screen.queue.due_today}
 
 
 async def test_tomorrow_only_a_reviewed_account_with_a_new_reason_returns(demo_path, demo, cli):

@@ -381,7 +381,9 @@ def test_tasks_settings_and_checkin_state_import(tmp_path, loaded, cli):
         "health_config: 1 rows read, 0 new, 1 updated",
         "checkin_rules: 1 rows read, 0 new, 1 updated",
         "checkin_state: 1 rows read, 1 new",
+        "checkin_state: the reasons seen stored for 1 imported reviews and snoozes",  # issue 25
     ]
+    assert rows(loaded, "SELECT count(*) FROM checkin_state WHERE fingerprint IS NULL") == [(0,)]
     assert rows(loaded, "SELECT enabled, threshold FROM checkin_rules WHERE name = 'no_contact'") == [(0, 45.0)]
     assert rows(loaded, "SELECT value FROM health_config WHERE name = 'weight.usage'") == [(30.0,)]
 
@@ -393,7 +395,8 @@ def test_tasks_settings_and_checkin_state_import(tmp_path, loaded, cli):
             "health_config.csv",
             "name,value\nweight.luck,5\n",
             "health_config.csv:2: name: unknown setting 'weight.luck' (the book has: band.green, band.yellow, "
-            "checkin.capacity, checkin.return_after_days, weight.adoption, weight.payment, weight.relationship, weight.support, weight.surveys, weight.usage)",
+            "checkin.capacity, checkin.cover_red_days, checkin.cover_risk_days, checkin.cover_room, "
+            "checkin.return_after_days, weight.adoption, weight.payment, weight.relationship, weight.support, weight.surveys, weight.usage)",
         ),
         (
             "checkin_state.csv",

@@ -28,7 +28,8 @@ async def test_invalid_feedback_is_shown_inline_and_nothing_is_saved(demo_path):
     before = dump(demo_path)
     app = CstuiApp(demo_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "c", "f")
+        await press(pilot, "c")  # the queue loaded first: `f` acts on its first row
+        await press(pilot, "f")
         form = app.screen
         assert isinstance(form, FeedbackScreen)
         await fill(

@@ -1,13 +1,22 @@
-"""Quick capture from the shell or a script: `cstui survey add` and `cstui note add`."""
+"""Quick capture from the shell or a script: `cstui survey add` and `cstui note add`.
 
+A call or a survey logged on an account in the day's check-in marks it worked (reviewed, with the
+fingerprint of the reasons it had), in the same change, as `f` on the check-in does (issue 25).
+Both print the record written (`--json`: as JSON), like every record command.
+"""
+
+import dataclasses
+import json
+from datetime import date
+from functools import partial
 from typing import Annotated
 
 import typer
 
-from cstui import clock
-from cstui.cli.common import DbOption, open_book
+from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
-from cstui.storage import writes
+from cstui.storage import checkin_writes, records, writes
+from cstui.storage.book import Book
 
 AccountOption = Annotated[str, typer.Option("--account", help="The account's key.")]
 # The option that fills each field of `writes.parse_feedback`, for its messages.
@@ -30,19 +39,46 @@ def survey_add(
     comment: Annotated[str | None, typer.Option("--comment")] = None,
     contact: Annotated[str | None, typer.Option("--contact", help="Respondent's email.")] = None,
     on: Annotated[str | None, typer.Option("--date", help="Response date (default: today).")] = None,
+    as_of: AsOfOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record written as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Record a survey response that arrived outside a call."""
+    """Record a survey response that arrived outside a call (on a queued account: it is worked)."""
+    today = as_of_date(as_of)
     book = open_book(db)
+    responded_on = on or today.isoformat()
     try:
-        new_id = writes.add_survey(
-            book, account, kind.lower(), score, on or clock.today().isoformat(), comment=comment, contact_email=contact
-        )
+        worked = _worked(book, account, today)
+        if worked is None:
+            new_id = writes.add_survey(
+                book, account, kind.lower(), score, responded_on, comment=comment, contact_email=contact, today=today
+            )
+        else:
+            new_id = checkin_writes.survey_reviewed(
+                book, account, kind.lower(), score, responded_on, comment, contact, today, *worked
+            )
     except writes.FieldError as error:
         if error.field_name != "date":
             raise
         raise UserError(f"--date: {error.reason}") from None
-    typer.echo(f"survey {new_id} saved: {account} {kind.upper()} {score}")
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(records.get_survey(book, new_id)), indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"survey {new_id} saved: {account} {kind.upper()} {score}" + _marked(worked))
+
+
+def _worked(book: Book, account_key: str, today: date) -> tuple[int, str] | None:
+    """(account id, fingerprint) when the account is in today's check-in: logging on it marks it worked."""
+    from cstui.readmodels.checkin_day import worked_fingerprint
+    from cstui.readmodels.health_cache import current_scores
+
+    account = writes.account_id(book, account_key)
+    fingerprint = worked_fingerprint(book.conn, today, partial(current_scores, book.conn), account)
+    return None if fingerprint is None else (account, fingerprint)
+
+
+def _marked(worked: tuple[int, str] | None) -> str:
+    return "; reviewed in today's check-in" if worked is not None else ""
 
 
 def note_add(
@@ -56,9 +92,12 @@ def note_add(
     follow_up_title: Annotated[str | None, typer.Option("--follow-up-title")] = None,
     on: Annotated[str | None, typer.Option("--date", help="When it happened (default: today).")] = None,
     minutes: Annotated[str | None, typer.Option("--minutes", help="How long a call or meeting took.")] = None,
+    as_of: AsOfOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record written as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Log a call or other conversation, optionally with a follow-up task."""
+    """Log a call or other conversation, optionally with a follow-up task (on a queued account: it is worked)."""
+    today = as_of_date(as_of)
     fields = {
         "date": on or "",
         "kind": kind,
@@ -70,10 +109,17 @@ def note_add(
         "follow_up_on": follow_up or "",
         "follow_up_title": follow_up_title or (f"Follow up: {summary}" if follow_up else ""),
     }
-    entry, errors = writes.parse_feedback(account, fields)
+    entry, errors = writes.parse_feedback(account, fields, today)
     if errors or entry is None:
         raise UserError("; ".join(f"{NOTE_OPTIONS.get(name, '--' + name)}: {why}" for name, why in errors.items()))
     book = open_book(db)
-    new_id = writes.save_feedback(book, entry)
+    worked = _worked(book, account, today)
+    if worked is None:
+        new_id = writes.save_feedback(book, entry)
+    else:
+        new_id = checkin_writes.feedback_worked(book, entry, worked[0], today.isoformat(), worked[1])
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(records.get_note(book, new_id)), indent=2, ensure_ascii=False))
+        return
     extra = f", follow-up due {entry.follow_up_on}" if entry.follow_up_on else ""
-    typer.echo(f"note {new_id} saved for {account}{extra}")
+    typer.echo(f"note {new_id} saved for {account}{extra}" + _marked(worked))

@@ -211,6 +211,8 @@ def import_files(
         raise typer.Exit(1)
     if skip_bad_rows is not None and result.rejects is not None:
         _write_rejects(skip_bad_rows, result.rejects)
+    if not dry_run and "checkin_state" in result.tables:
+        _fingerprint_imported_reviews(book)
     if save_profile and dry_run:
         typer.echo(f"profile '{visible(save_profile, one_line=True)}' not saved (dry run)")
     elif save_profile and chosen is not None:
@@ -258,6 +260,17 @@ def _write_rejects(path: Path, rejects) -> None:
     typer.echo(
         f"{count} row{'s' if count != 1 else ''} refused, written with the reasons to {visible(path, one_line=True)}"
     )
+
+
+def _fingerprint_imported_reviews(book) -> None:
+    """Imported reviews and snoozes without a fingerprint get the one the check-in would have stored."""
+    from functools import partial
+
+    from cstui.readmodels.checkin_day import imported_fingerprints
+    from cstui.readmodels.health_cache import current_scores
+
+    if count := imported_fingerprints(book, partial(current_scores, book.conn)):
+        typer.echo(f"checkin_state: the reasons seen stored for {count} imported reviews and snoozes")
 
 
 def _reading_options(date_format, decimal, encoding, delimiter) -> dict:

@@ -22,16 +22,20 @@ the check-in itself only runs the rules, one set-based query each, and ranks the
 found; an item object is built for the day's queue and for what was done today, and for the
 accounts waiting beyond the capacity only when they are asked for.
 
-The work is in two steps (issue 15): `day_findings` runs the rules that read the book's facts and
-weighs every active account (`DayFindings`, which cstui/readmodels/checkin_day.py keeps in the book
-per book version and day); `queue_from` adds what a check-in action changes - the follow-ups due
-(LIVE_RULES: tasks) and each account's latest review or snooze - and ranks. Only the accounts
-those touch are ranked again; the others keep the order stored with the findings.
+The work is in two steps (issue 15): `day_findings` runs the rules and weighs every active account
+(`DayFindings`, which cstui/readmodels/checkin_day.py keeps in the book per book version and day);
+`queue_from` adds what a check-in action changes - each account's latest review or snooze - and
+ranks. Only the accounts those touch are ranked again; the others keep the order stored with the
+findings. Follow-ups are reminders, not reasons (issue 25): no rule reads them, so completing or
+setting one never re-ranks an account.
+
+Coverage (cstui/metrics/coverage.py, issue 25) keeps room in the day for the accounts at risk
+that have waited past their bound (red 5 working days, any risk 15), whatever their ARR.
 """
 
 import heapq
 import json
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -43,11 +47,17 @@ from typing import Any, NamedTuple
 from cstui.metrics.bands import URGENCY, Band
 from cstui.metrics.base import Conn
 from cstui.metrics.checkin_rules import RULES, Finding, RuleInputs, RuleKind, Score, ScoresOn
+from cstui.metrics.coverage import (
+    CoverageSettings,
+    WeekCoverage,
+    first_checkin_day,
+    load_coverage,
+    week_coverage,
+    working_days,
+)
 from cstui.metrics.revenue import mrr_by_account
+from cstui.storage.tasklist import OpenTask, open_tasks
 
-# Rules that read what a check-in action writes (tasks: x completes a follow-up): found at every
-# load, never kept with the day's findings.
-LIVE_RULES = frozenset({"follow_up_due"})
 DEFAULT_CAPACITY = 12
 DEFAULT_RETURN_AFTER_DAYS = 7
 BAND_STAKE = {Band.RED: 1.0, Band.YELLOW: 0.6, Band.NO_DATA: 0.5, Band.GREEN: 0.3}
@@ -109,6 +119,8 @@ class CheckinItem:
     status: Status = Status.OPEN  # or what was done today
     snoozed_until: str | None = None
     stake: float = 0.0
+    waited: int = 0  # working days since the account was last seen (coverage.py)
+    covered: bool = False  # shown in a place kept for the accounts past their coverage bound
 
     @property
     def fingerprint(self) -> str:
@@ -135,11 +147,28 @@ class CheckinQueue:
     waiting_count: int = 0  # the open accounts beyond the capacity
     # Builds the waiting accounts' items, the most at stake first (only when asked: there may be thousands).
     build_waiting: Callable[[], list[CheckinItem]] = list
+    oldest_wait: int = 0  # working days the longest-waiting of them has waited since last seen
+    coverage: CoverageSettings = field(default_factory=CoverageSettings.defaults)
+    build_week: Callable[[], WeekCoverage] | None = None
+    # The reminders due by the day (follow-ups and playbook steps the CSM set): listed, never reasons.
+    due_today: list[OpenTask] = field(default_factory=list)
 
     @cached_property
     def waiting(self) -> list[CheckinItem]:
         """The open accounts beyond the capacity, in the same order as `items`."""
         return self.build_waiting()
+
+    @cached_property
+    def week(self) -> WeekCoverage | None:
+        """The week's coverage so far (built when asked: it reads every account's reasons)."""
+        return self.build_week() if self.build_week is not None else None
+
+    def waiting_line(self) -> str:
+        """The waiting line, "N more waiting, the oldest for D working days" ("" when none wait)."""
+        if not self.waiting_count:
+            return ""
+        days = "working day" if self.oldest_wait == 1 else "working days"
+        return f"{self.waiting_count} more waiting, the oldest for {self.oldest_wait} {days}"
 
     @property
     def reviewed(self) -> int:
@@ -158,6 +187,7 @@ class CheckinQueue:
             "reviewed_today": self.reviewed,
             "snoozed_today": self.snoozed,
             "waiting": self.waiting_count,
+            "oldest_wait_days": self.oldest_wait,
             "queue": [_item_json(rank, item) for rank, item in enumerate(listed, 1)],
             "unknown_rules": self.unknown_rules,
         }
@@ -173,6 +203,8 @@ def _item_json(rank: int, item: CheckinItem) -> dict[str, Any]:
         "arr": item.arr,
         "renewal_date": item.renewal_date,
         "stake": round(item.stake, 2),
+        "waited_days": item.waited,
+        "covered": item.covered,
         "reasons": [
             {"rule": r.rule, "kind": str(r.kind), "text": r.text, "action": r.action, "new": r.new}
             for r in item.reasons
@@ -208,25 +240,22 @@ def _findings(
     day: date,
     scores_on: ScoresOn,
     scores: dict[int, Score],
-    only: Collection[str] | None = None,
-    active: Mapping[int, object] | None = None,
     between: Callable[[], None] | None = None,
 ) -> dict[int, list[Found]]:
-    """What every enabled rule (of `only`, if given) finds on `day`, by active account (`active`,
-    default the scored accounts), in the registry's order; `between` is called before each rule."""
+    """What every enabled rule finds on `day`, by active account (the scored ones), in the
+    registry's order; `between` is called before each rule."""
     rows = load_rules(conn)
     inputs = RuleInputs(conn, day, scores, scores_on)
-    active = scores if active is None else active
     found: dict[int, list[Found]] = {}
     for name, definition in RULES.items():
         row = rows.get(name)
-        if row is None or not row.enabled or (only is not None and name not in only):
+        if row is None or not row.enabled:
             continue
         threshold = row.threshold if row.threshold is not None else (definition.default_threshold or 0.0)
         if between is not None:
             between()
         for finding in definition.find(inputs, threshold):
-            if finding.account in active:
+            if finding.account in scores:
                 if (listed := found.get(finding.account)) is None:
                     found[finding.account] = [(name, finding)]
                 else:
@@ -329,6 +358,7 @@ class _Ranked(NamedTuple):
     found: list[Found] | None  # None: the day's findings as stored (read when its item is built)
     news: list[bool] | None  # None: no earlier review, every finding is new
     state: _State | None
+    wait: int = 0  # working days since last seen (coverage.py)
 
 
 def _account_facts(conn: Conn) -> dict[int, tuple[str, str, str | None]]:
@@ -358,25 +388,20 @@ def _entry_order(entry: Entry) -> tuple[float, int, str]:
 
 @dataclass
 class DayFindings:
-    """What the rules that read the book's facts found on a day, for every active account, with
-    what ranks them: the part of the check-in that only a change to those facts can change."""
+    """What the rules found on a day, for every active account, with what ranks them: the part
+    of the check-in that only a change to the book's facts can change."""
 
     day: date
     entries: dict[int, Entry]  # every account on the books after the day
     ranked: list[int]  # the accounts with findings, in `_entry_order`
     found_of: Callable[[int], list[Found]]  # an account's findings ([] if none), in the registry's order
 
-    @cached_property
-    def scores(self) -> dict[int, Score]:
-        """The day's scores and bands, as the rules take them (made once, for the live rules)."""
-        return {a: (e.score, e.band) for a, e in self.entries.items()}
-
 
 def day_findings(conn: Conn, day: date, scores_on: ScoresOn, between: Callable[[], None] | None = None) -> DayFindings:
-    """Run the rules on `day` (all but LIVE_RULES) and weigh every active account. `between` is
-    called before each rule (a worker preparing the check-in ahead waits there while the app is busy)."""
+    """Run the rules on `day` and weigh every active account. `between` is called before each
+    rule (a worker preparing the check-in ahead waits there while the app is busy)."""
     scores = scores_on(day)
-    found = _findings(conn, day, scores_on, scores, only=RULES.keys() - LIVE_RULES, between=between)
+    found = _findings(conn, day, scores_on, scores, between=between)
     arr = mrr_by_account(conn, day + timedelta(days=1))
     facts = _account_facts(conn)
     weights = {name: definition.weight for name, definition in RULES.items()}
@@ -392,23 +417,6 @@ def day_findings(conn: Conn, day: date, scores_on: ScoresOn, between: Callable[[
     return DayFindings(day, entries, ranked, lambda a: found.get(a, []))
 
 
-_RULE_ORDER = {name: n for n, name in enumerate(RULES)}
-
-
-def _other_day(day: date) -> dict[int, Score]:
-    raise RuntimeError("the live rules read the day's scores only")
-
-
-def _live_findings(conn: Conn, found: DayFindings) -> dict[int, list[Found]]:
-    """What LIVE_RULES find on the day, by active account."""
-    return _findings(conn, found.day, _other_day, found.scores, only=LIVE_RULES, active=found.entries)
-
-
-def _with_live(found: list[Found], live: list[Found] | None) -> list[Found]:
-    """An account's kept findings with its live ones, in the registry's order (a rule's own order kept)."""
-    return found if not live else sorted(found + live, key=lambda f: _RULE_ORDER[f[0]])
-
-
 def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
     """Today's queue: the open accounts the most at stake first, cut at the capacity, and what was done today.
 
@@ -419,29 +427,38 @@ def checkin_queue(conn: Conn, day: date, scores_on: ScoresOn) -> CheckinQueue:
     return queue_from(conn, day_findings(conn, day, scores_on))
 
 
+def _has_risk(found: list[Found]) -> bool:
+    return any(RULES[name].kind is RuleKind.RISK for name, _ in found if name in RULES)
+
+
+def _wait(state: _State | None, day: date, never_seen: int) -> int:
+    """Working days since the account was last seen: its review, or the end of its snooze."""
+    if state is None:
+        return never_seen
+    start = state.day
+    if state.action is Status.SNOOZED and state.snoozed_until is not None:
+        start = max(start, min(state.snoozed_until, day.isoformat()))
+    return working_days(date.fromisoformat(start), day)
+
+
 def queue_from(conn: Conn, day_found: DayFindings) -> CheckinQueue:
-    """The day's queue from its findings: the follow-ups due and the accounts' latest reviews and
-    snoozes are read now; the accounts they touch are ranked again, the others keep their order."""
+    """The day's queue from its findings: the accounts' latest reviews and snoozes are read now;
+    the accounts they touch are ranked again, the others keep their order. Up to the coverage
+    room, the places go first to the accounts at risk past their bound (coverage.py)."""
     day, entries = day_found.day, day_found.entries
     settings = load_settings(conn)
-    live = _live_findings(conn, day_found)
+    cover = load_coverage(conn)
     states = _latest_states(conn, day)
+    never_seen = working_days(first_checkin_day(conn, day), day)
     weights = {name: definition.weight for name, definition in RULES.items()}
     today = day.isoformat()
-    touched = live.keys() | states.keys()
     open_ranked: list[_Ranked] = []
     done_ranked: list[_Ranked] = []
-    for a in touched:
+    for a, state in states.items():
         entry = entries.get(a)
         if entry is None:
             continue
-        state = states.get(a)
-        if state is None:  # found live only: every finding new, the kept ones read when its item is built
-            weight = entry.weight + sum(2 * weights[name] for name, _ in live[a])
-            order = (-(entry.base * weight), URGENCY.get(entry.band, 2), entry.key)
-            open_ranked.append(_Ranked(order, a, None, None, None))
-            continue
-        mine = _with_live(day_found.found_of(a), live.get(a))
+        mine = day_found.found_of(a)
         done = state.day == today
         if not mine and not done:
             continue
@@ -450,36 +467,92 @@ def queue_from(conn: Conn, day_found: DayFindings) -> CheckinQueue:
             continue
         weight = sum(weights[name] * (2 if new else 1) for (name, _), new in zip(mine, news))
         order = (-(entry.base * weight), URGENCY.get(entry.band, 2), entry.key)
-        (done_ranked if done else open_ranked).append(_Ranked(order, a, mine, news, state))
+        ranked_one = _Ranked(order, a, mine, news, state, 0 if done else _wait(state, day, never_seen))
+        (done_ranked if done else open_ranked).append(ranked_one)
     open_ranked.sort(key=itemgetter(0))  # by `order`: unique, since account keys are
     done_ranked.sort(key=itemgetter(0))
-    kept = [a for a in day_found.ranked if a not in touched]  # in order already: every finding new
+    kept = [a for a in day_found.ranked if a not in states]  # in order already: every finding new
 
     def as_ranked(a: int) -> _Ranked:
-        return _Ranked(_entry_order(entries[a]), a, None, None, None)
+        return _Ranked(_entry_order(entries[a]), a, None, None, None, never_seen)
+
+    room = max(0, settings.capacity - len(done_ranked))
+    due = _due(day_found, cover, open_ranked, kept, never_seen, as_ranked)
+    reserved = due[: min(cover.room, room)]
+    covered = {r.account_id for r in reserved}
 
     def ranked() -> Iterator[_Ranked]:
-        return heapq.merge(map(as_ranked, kept), open_ranked, key=itemgetter(0))
+        merged = heapq.merge(map(as_ranked, kept), open_ranked, key=itemgetter(0))
+        return (r for r in merged if r.account_id not in covered)
 
     def build(ranked: _Ranked) -> CheckinItem:
         a = ranked.account_id
         e = entries[a]
-        found = ranked.found if ranked.found is not None else _with_live(day_found.found_of(a), live.get(a))
+        found = ranked.found if ranked.found is not None else day_found.found_of(a)
         news = ranked.news or [True] * len(found)
         reasons = [_reason(rule, finding, new) for (rule, finding), new in zip(found, news)]
         item = CheckinItem(a, e.key, e.name, e.band, e.score, e.arr, e.renewal)
         item.reasons, item.stake = reasons, -ranked.order[0]
+        item.waited, item.covered = ranked.wait, a in covered
         if ranked.state is not None and ranked.state.day == today:
             item.status, item.snoozed_until = ranked.state.action, ranked.state.snoozed_until
         return item
 
-    room = max(0, settings.capacity - len(done_ranked))
+    by_stake = list(islice(ranked(), room - len(reserved)))
+    shown = sorted(reserved + by_stake, key=itemgetter(0))
+    listed = {r.account_id for r in shown}
+    open_count = len(kept) + len(open_ranked)
+    kept_waiting = len(kept) - sum(r.state is None for r in shown)
+    waits = [r.wait for r in open_ranked if r.account_id not in listed]
+    oldest = max([*waits, never_seen] if kept_waiting else waits, default=0)
     return CheckinQueue(
         day,
         settings,
-        [build(r) for r in islice(ranked(), room)],
+        [build(r) for r in shown],
         [build(r) for r in done_ranked],
         unknown_rules(conn),
-        max(0, len(kept) + len(open_ranked) - room),
-        lambda: [build(r) for r in islice(ranked(), room, None)],
+        open_count - len(shown),
+        lambda: [build(r) for r in islice(ranked(), room - len(reserved), None)],
+        oldest,
+        cover,
+        lambda: _week(conn, day_found),
+        open_tasks(conn, day, day),
     )
+
+
+def _due(
+    day_found: DayFindings,
+    cover: CoverageSettings,
+    open_ranked: list[_Ranked],
+    kept: list[int],
+    never_seen: int,
+    as_ranked: Callable[[int], _Ranked],
+) -> list[_Ranked]:
+    """The open accounts at risk whose wait has reached their bound, the longest past it first
+    (then in the queue's order). Never-seen accounts all wait alike: read only when that is long enough."""
+    entries = day_found.entries
+
+    def past(r: _Ranked, found: list[Found]) -> int | None:
+        if not _has_risk(found):
+            return None
+        over = r.wait - cover.bound(entries[r.account_id].band is Band.RED)
+        return over if over >= 0 else None
+
+    due: list[tuple[int, _Ranked]] = []
+    for r in open_ranked:
+        if (over := past(r, r.found or [])) is not None:
+            due.append((over, r))
+    if never_seen >= min(cover.red_days, cover.risk_days):
+        for a in kept:
+            r = as_ranked(a)
+            if (over := past(r, day_found.found_of(a))) is not None:
+                due.append((over, r))
+    due.sort(key=lambda pair: (-pair[0], pair[1].order))
+    return [r for _, r in due]
+
+
+def _week(conn: Conn, day_found: DayFindings) -> WeekCoverage:
+    """The week's coverage: the accounts with a risk reason today and how many were seen."""
+    at_risk = {a for a in day_found.ranked if _has_risk(day_found.found_of(a))}
+    red = {a for a in at_risk if day_found.entries[a].band is Band.RED}
+    return week_coverage(conn, day_found.day, at_risk, red)

@@ -14,6 +14,9 @@ A rule is of a kind - a risk to head off, or an opportunity to take (issue 12, f
 says in one line what to do. Each finding names its object (the follow-up, the survey, the metric)
 and a severity, higher is worse: the check-in fingerprints a review with them, so a reviewed account
 comes back when a finding is new (a new object) or worse (a higher severity), not because a day passed.
+
+A follow-up or playbook step the CSM set is a reminder, not a reason (issue 25): the check-in lists
+those due in a part of its own (`storage.reads.follow_ups_due`), and no rule reads the tasks.
 """
 
 from collections.abc import Callable, Iterable
@@ -287,14 +290,6 @@ def _urgent_ticket(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     for a, n, severity, subject, opened, _ in rows:
         more = f" (+{n - 1} more)" if n > 1 else ""
         yield Finding(a, f"{severity} ticket '{subject or 'no subject'}' open since {opened}{more}", severity=n)
-
-
-@rule("follow_up_due", None, "a follow-up is due today or overdue", action="Do the follow-up, or re-date it")
-def _follow_up_due(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    return [
-        Finding(f.account_id, f"follow-up '{f.title}' due {f.due_on}", f"task {f.task_id}")
-        for f in reads.follow_ups_due(inputs.conn, inputs.day)
-    ]
 
 
 @rule(

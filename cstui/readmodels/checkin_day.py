@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn
-from cstui.metrics.checkin import CheckinQueue, DayFindings, Entry, Found, day_findings, queue_from
+from cstui.metrics.checkin import CheckinItem, CheckinQueue, DayFindings, Entry, Found, day_findings, queue_from
 from cstui.metrics.checkin_rules import Finding, ScoresOn
 from cstui.storage import checkin_findings, derived
 from cstui.storage.checkin_findings import Row
@@ -88,3 +88,43 @@ def from_rows(day: date, rows: list[Row]) -> DayFindings:
 def store_findings(db: Database, kept: Kept, rows: list[Row]) -> bool:
     """Keep computed findings (`rows`: `to_rows` of them) in the book, if it is still at their version."""
     return checkin_findings.save(db, kept.findings.day.isoformat(), kept.version, rows)
+
+
+def queued_item(
+    conn: Conn, day: date, scores_on: ScoresOn, account_id: int, kept: Kept | None = None
+) -> CheckinItem | None:
+    """The account's item in the day's queue - shown, waiting beyond the capacity, or handled
+    today - with the reasons a review of it fingerprints; None when it is not in the queue
+    (no reason, or still away after a review or a snooze)."""
+    queue, _ = checkin(conn, day, scores_on, kept)
+    listed = [*queue.items, *queue.done]
+    found = next((item for item in listed if item.account_id == account_id), None)
+    if found is None and queue.waiting_count:
+        found = next((item for item in queue.waiting if item.account_id == account_id), None)
+    return found
+
+
+def worked_fingerprint(
+    conn: Conn, day: date, scores_on: ScoresOn, account_id: int, kept: Kept | None = None
+) -> str | None:
+    """The fingerprint a call or survey logged today stores for a queued account (it marks the
+    account worked, as `f` on the check-in does); None when the account is not in today's queue."""
+    item = queued_item(conn, day, scores_on, account_id, kept)
+    return item.fingerprint if item is not None else None
+
+
+def imported_fingerprints(db: Database, scores_on: ScoresOn) -> int:
+    """Give each imported review or snooze without a fingerprint the one a review made that day
+    would have stored (every reason the account had then), so it holds like one made here instead
+    of the account coming back with every reason "new" (issue 25); return how many."""
+    from cstui.metrics.checkin import account_reasons, fingerprint
+    from cstui.storage import checkin_writes
+
+    wanted = checkin_writes.unprinted(db)
+    printed = {}
+    for day in sorted({on for _, on in wanted}):
+        reasons = account_reasons(db.conn, date.fromisoformat(day), scores_on)
+        for account, on in wanted:
+            if on == day:
+                printed[account, on] = fingerprint(reasons.get(account, []))
+    return checkin_writes.store_fingerprints(db, printed)

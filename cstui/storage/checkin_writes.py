@@ -2,14 +2,26 @@
 
 Each returns the id of the change it recorded in the history, so the check-in screen can undo
 exactly what it did (`history.undo(db, change_id=...)`). Logging feedback or completing a follow-up
-from the check-in marks the account reviewed in the same change: one undo takes back both.
+from the check-in marks the account reviewed in the same change: one undo takes back both. So does
+logging a call or a survey on a queued account from anywhere (issue 25), and `cstui checkin undo`
+takes back the newest change that touched the check-in.
 """
+
+from datetime import date
 
 from sqlite_utils import Database
 
 from cstui.errors import UserError
-from cstui.storage import writes
+from cstui.storage import history, writes
 from cstui.storage.connection import write_transaction
+
+# The newest change (or redo) not undone yet that wrote a check-in action.
+_LAST_CHECKIN_CHANGE = (
+    "SELECT c.id FROM changes c WHERE c.kind IN ('change', 'redo')"
+    " AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.reverts = c.id AND u.kind = 'undo')"
+    " AND EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id AND h.table_name = 'checkin_state')"
+    " ORDER BY c.id DESC LIMIT 1"
+)
 
 
 def _open_change(db: Database) -> int:
@@ -68,3 +80,64 @@ def follow_up_done_reviewed(db: Database, task_id: int, account: int, day: str, 
         writes.complete_task(db, task_id, day)
         record_review(db, account, day, fingerprint)
         return _open_change(db)
+
+
+def survey_reviewed(
+    db: Database, account_key: str, kind: str, score: int | str, responded_on: str, comment: str | None,
+    contact_email: str | None, today: date, account: int, fingerprint: str,
+) -> int:  # fmt: skip
+    """Record the survey response and mark the account reviewed today, as one change; return the survey's id."""
+    day = today.isoformat()
+    with write_transaction(db, change=f"check-in {day}: survey added for {account_key}, reviewed"):
+        survey = writes.add_survey(db, account_key, kind, score, responded_on, comment, contact_email, today)
+        record_review(db, account, day, fingerprint)
+    return survey
+
+
+def feedback_worked(db: Database, entry: writes.Feedback, account: int, day: str, fingerprint: str) -> int:
+    """Log the feedback and mark the account reviewed, as one change; return the note's id."""
+    with write_transaction(db, change=f"check-in {day}: feedback logged for {entry.account_key}, reviewed"):
+        note = writes.save_feedback(db, entry)
+        record_review(db, account, day, fingerprint)
+    return note
+
+
+def undo_last(db: Database) -> history.Change:
+    """Undo the newest change that wrote a check-in action (a review, a snooze, or a call, survey or
+    follow-up that marked an account reviewed), picked and reverted in one write transaction."""
+    with write_transaction(db):
+        row = db.execute(_LAST_CHECKIN_CHANGE).fetchone()
+        if row is None:
+            raise UserError("nothing to undo: no check-in action in the book's history that is not undone yet")
+        return history.undo(db, change_id=int(row[0]))
+
+
+def follow_up_done(db: Database, task_id: int, day: str) -> int:
+    """Complete a follow-up listed in the check-in's due-today part (a reminder: the account is not
+    reviewed by it); return the change's id, for the check-in's undo."""
+    with write_transaction(db, change=f"check-in {day}: task {task_id} done"):
+        writes.complete_task(db, task_id, day)
+        return _open_change(db)
+
+
+def unprinted(db: Database) -> list[tuple[int, str]]:
+    """(account, day) of each account's latest check-in action when it holds no fingerprint (an
+    imported checkin_state.csv without that column): the one the queue compares reasons with."""
+    rows = db.execute(
+        "SELECT account_id, day FROM checkin_state c WHERE fingerprint IS NULL"
+        " AND day = (SELECT max(day) FROM checkin_state l WHERE l.account_id = c.account_id)"
+    )
+    return [(int(account), str(day)) for account, day in rows]
+
+
+def store_fingerprints(db: Database, fingerprints: dict[tuple[int, str], str]) -> int:
+    """Store the fingerprints of imported reviews and snoozes (what the account's reasons were that
+    day), as one change; return how many."""
+    if not fingerprints:
+        return 0
+    with write_transaction(db, change=f"check-in: fingerprints of {len(fingerprints)} imported actions"):
+        db.conn.executemany(
+            "UPDATE checkin_state SET fingerprint = ? WHERE account_id = ? AND day = ? AND fingerprint IS NULL",
+            [(printed, account, day) for (account, day), printed in fingerprints.items()],
+        )
+    return len(fingerprints)

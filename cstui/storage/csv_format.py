@@ -4,6 +4,7 @@ This is the allow-list: a file name or header that is not here is rejected, and 
 built from the names written in this module, never from text read out of a file.
 """
 
+import json
 import math
 import re
 from collections.abc import Callable
@@ -79,6 +80,18 @@ def parse_bool(text: str) -> int:
     if lowered in ("0", "false", "no", "n"):
         return 0
     raise CellError(f"'{text}' is not yes/no (use 1 or 0)")
+
+
+def parse_fingerprint(text: str) -> str:
+    """What a check-in review saw: a JSON object "<rule>:<object>" -> severity (a whole number),
+    stored as the check-in writes it (keys sorted), so an imported review holds like one made here."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise CellError(f"'{text[:40]}' is not a check-in fingerprint (a JSON object)") from None
+    if not isinstance(value, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+        raise CellError(f"'{text[:40]}' is not a check-in fingerprint (reason -> whole-number severity)")
+    return json.dumps(value, sort_keys=True)
 
 
 def parse_text(text: str) -> str:
@@ -351,7 +364,7 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("day", parse_date),
             _req("action", one_of("reviewed", "snoozed")),
             _opt("snoozed_until", parse_date),
-            _opt("fingerprint"),
+            _opt("fingerprint", parse_fingerprint),
         ),
         key=("account_key", "day"),
     ),

@@ -26,7 +26,7 @@ from rich.text import Text
 from textual import getters, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -39,9 +39,11 @@ from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import access, checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
 from cstui.storage.checkin_findings import Row
+from cstui.storage.tasklist import OpenTask
 from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
+from cstui.tui.widgets.measured_table import MeasuredTable
 from cstui.tui.widgets.text import band, book_text, fitted, number
 
 if TYPE_CHECKING:
@@ -165,6 +167,14 @@ def store_quietly(app: "CstuiApp", kept: checkin_day.Kept, rows: list[Row]) -> N
         checkin_day.store_findings(app.book, kept, rows)
 
 
+def worked_fingerprint(app: "CstuiApp", account_id: int) -> str | None:
+    """The fingerprint a call or survey logged now stores for the account when it is in today's
+    check-in (logging on it marks it worked, issue 25); None when it is not. Uses the app's
+    findings of the day when they are current."""
+    conn = app.book.conn
+    return checkin_day.worked_fingerprint(conn, app.as_of, partial(app.scores, conn), account_id, held(app).kept)
+
+
 def reason_text(reason: Reason, with_action: bool = False) -> Text:
     """A reason in its kind's colour (opportunities cyan), with what to do when asked."""
     text = book_text(reason.text, KIND_STYLE[reason.kind])
@@ -217,12 +227,17 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.keep_row = 0  # else on this row
         self.pager = RowPager(self)  # a long list (the waiting accounts) a page first
         self.columns: tuple[tuple[str, int], ...] = ()
+        self.due_pager = RowPager(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("…", id="checkin-progress", markup=False)
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="checkin-waiting", markup=False)
+        yield Static("", id="checkin-coverage", markup=False)
+        with Vertical(id="due-box", classes="box") as due:
+            due.border_title = "Due today: your follow-ups and playbook steps (tab here, x done)"
+            yield MeasuredTable(id="due-today", cursor_type="row")
         with VerticalScroll(id="reasons-box", classes="box", can_focus=False) as box:
             box.border_title = "Why it is here"
             yield Static("", id="reasons", markup=False)
@@ -230,6 +245,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
 
     def on_mount(self) -> None:
         self._set_columns()
+        self.due_table.add_columns("Due", "Account", "Follow-up", "From")
         super().on_mount()
 
     def _set_columns(self) -> bool:
@@ -266,6 +282,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             holder.kept = kept
         if self.show_waiting:
             queue.waiting  # noqa: B018 - built here, in the worker, not by `show` on the UI thread
+        queue.week  # noqa: B018 - the week's coverage, built here too
         return queue
 
     def on_checkin_screen_found(self, message: Found) -> None:
@@ -275,6 +292,10 @@ class CheckinScreen(BookScreen[CheckinQueue]):
     @property
     def table(self) -> DataTable:
         return self.query_one("#queue", DataTable)
+
+    @property
+    def due_table(self) -> DataTable:
+        return self.query_one("#due-today", DataTable)
 
     @property
     def current(self) -> CheckinItem | None:
@@ -304,6 +325,26 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         if index >= 0:
             table.move_cursor(row=index)
         self.show_reasons()
+        self._show_due(queue)
+
+    def _show_due(self, queue: CheckinQueue) -> None:
+        """The reminders due by today (follow-ups and playbook steps the CSM set): not reasons."""
+        due = self.due_table
+        row = min(max(due.cursor_row, 0), len(queue.due_today) - 1)
+        due.clear()
+        today = queue.day.isoformat()
+
+        def add(tasks: Sequence[OpenTask]) -> None:
+            for task in tasks:
+                when = Text(task.due_on, style="bold red" if task.due_on < today else "")
+                due.add_row(
+                    when, book_text(task.account_key), book_text(task.title), Text(task.playbook or task.origin.value),
+                    key=str(task.task_id),
+                )  # fmt: skip
+
+        self.due_pager.fill(queue.due_today, add, at_least=row + 1)  # a large book may have thousands
+        if row >= 0:
+            due.move_cursor(row=row)
 
     def _add_rows(self, items: Sequence[CheckinItem]) -> None:
         table = self.table
@@ -337,14 +378,21 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             + f"  (capacity {queue.settings.capacity} a day)"
             + (f"\nNot checked: rules in the book with no code in this cstui: {unknown}" if unknown else "")
         )
-        waiting = queue.waiting_count
+        waiting = queue.waiting_line()
         self.query_one("#checkin-waiting", Static).update(
             ""
             if not waiting
-            else f"{waiting} more waiting (shown above; m hides them)"
+            else f"{waiting} (shown above; m hides them)"
             if self.show_waiting
-            else f"{waiting} more waiting (m shows them)"
+            else f"{waiting} (m shows them)"
         )
+        covered = sum(item.covered for item in queue.items)
+        cover = queue.coverage
+        lines = [queue.week.line()] if queue.week is not None else []
+        if covered:
+            bounds = f"{cover.red_days} working days if red, {cover.risk_days} if at risk"
+            lines.append(f"{covered} shown for coverage (waited past their bound: {bounds})")
+        self.query_one("#checkin-coverage", Static).update("\n".join(lines))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_reasons()
@@ -444,6 +492,9 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.app.push_screen(form, saved)
 
     def action_complete(self) -> None:
+        if self.focused is self.due_table:
+            self._complete_due()
+            return
         item = self.current
         if item is None:
             return
@@ -458,6 +509,20 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         if change is not None:
             self.notify(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
         self.done(change, item, f"follow-up '{visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}' done")
+
+    def _complete_due(self) -> None:
+        """x in the due-today part: that follow-up is done (a reminder: the account is not reviewed)."""
+        queue, row = self.queue, self.due_table.cursor_row
+        if queue is None or not 0 <= row < len(queue.due_today):
+            return
+        task = queue.due_today[row]
+        change = self.app.write(checkin_writes.follow_up_done, task.task_id, self.app.as_of.isoformat())
+        if change is None:
+            return
+        title = visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)
+        self.notify(f"Done: {title}", markup=False)
+        self.undo_stack.append(Done(change, task.account_id, f"follow-up '{title}' done"))
+        self.app.book_changed()
 
     def action_playbook(self) -> None:
         """Apply a playbook (the row's rule suggests one); once applied the account counts as reviewed.

@@ -206,7 +206,15 @@ class FeedbackScreen(ModalScreen[bool]):
 
     def store(self, entry: writes.Feedback) -> bool:
         """Save the checked entry; False when nothing was saved (a busy book). The check-in
-        overrides it to mark the account reviewed in the same change."""
+        overrides it to mark the account reviewed in the same change; a new note on an account in
+        today's check-in marks it worked the same way (issue 25)."""
+        from cstui.storage import checkin_writes
+        from cstui.tui.screens.checkin import worked_fingerprint
+
+        fingerprint = worked_fingerprint(self.app, self.account_id) if self.interaction_id is None else None
+        if fingerprint is not None:
+            day = self.app.as_of.isoformat()
+            return self.app.write(checkin_writes.feedback_worked, entry, self.account_id, day, fingerprint) is not None
         return self.app.write(writes.save_feedback, entry, self.interaction_id) is not None
 
     def action_cancel(self) -> None:

@@ -18,7 +18,8 @@ from textual.widgets import Input, Select, Static
 
 from cstui.errors import UserError
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import reads, records, writes
+from cstui.storage import checkin_writes, reads, records, writes
+from cstui.tui.screens.checkin import worked_fingerprint
 from cstui.tui.screens.confirm import ConfirmScreen
 from cstui.tui.widgets.field_errors import FieldErrors
 
@@ -153,6 +154,23 @@ class SurveyScreen(ModalScreen[bool]):
         try:
             if self.existing is not None:
                 saved = self.write_edit(self.existing.id)
+            elif (
+                fingerprint := worked_fingerprint(
+                    self.app, account := writes.account_id(self.app.book, self.account_key)
+                )
+            ) is not None:
+                saved = self.app.write(  # on an account in today's check-in: it is worked (issue 25)
+                    checkin_writes.survey_reviewed,
+                    self.account_key,
+                    value["kind"],
+                    value["score"],
+                    value["date"],
+                    value["comment"].strip() or None,
+                    value["contact"].strip() or None,
+                    self.app.as_of,
+                    account,
+                    fingerprint,
+                )
             else:
                 saved = self.app.write(
                     writes.add_survey,
