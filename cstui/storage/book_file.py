@@ -51,6 +51,16 @@ def _stat(path: Path) -> os.stat_result | None:
         raise UserError(f"{path}: cannot reach the book ({error.strerror})") from None
 
 
+def _kind_of(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def _look_inside(path: Path) -> tuple[int, int, bool]:
     """(application_id, schema objects, has cstui migration rows), read through an `immutable`
     read-only handle: no lock, no side file, no byte written. A marked book is not read further
@@ -106,6 +116,8 @@ def classify(path: Path) -> FileKind:
         return FileKind.MISSING
     if stat.S_ISDIR(found.st_mode):
         raise UserError(f"{path}: is a directory, not a book file")
+    if not stat.S_ISREG(found.st_mode):  # a device, a FIFO, a socket: never opened, chmodded or journalled
+        raise UserError(f"{path}: {_kind_of(found.st_mode)}, not a book file; cstui left it untouched")
     if found.st_size == 0:
         return FileKind.EMPTY
     if not os.access(path, os.R_OK):
@@ -123,6 +135,29 @@ def classify(path: Path) -> FileKind:
     if objects == 0:
         return FileKind.EMPTY
     raise UserError(f"{path}: not a cstui book (an SQLite database with tables of its own); cstui left it untouched")
+
+
+def foreign_reason(path: Path) -> str | None:
+    """Why the file at `path` is plainly not a cstui book and must not be replaced (by `restore`) or
+    diagnosed as a damaged book (by `doctor`): not a regular file, or a readable SQLite database of
+    another program. None for a cstui book, an empty or missing file, or one SQLite cannot read
+    (which may be a damaged book)."""
+    found = _stat(path)
+    if found is None or stat.S_ISDIR(found.st_mode):
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return f"{_kind_of(found.st_mode)}, not a book file"
+    if found.st_size == 0:
+        return None
+    try:
+        app_id, objects, ours = _read_inside(f"{path.resolve().as_uri()}?mode=ro&immutable=1")
+    except sqlite3.DatabaseError:
+        return None
+    if app_id not in (0, APPLICATION_ID):
+        return f"not a cstui book (an SQLite database of another program, application_id {app_id:#x})"
+    if app_id == 0 and not ours and objects:
+        return "not a cstui book (an SQLite database with tables of its own)"
+    return None
 
 
 def read_only_reason(path: Path) -> str | None:
