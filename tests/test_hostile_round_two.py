@@ -6,10 +6,13 @@ import hashlib
 import os
 import sqlite3
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from cstui.storage import history, records
+from cstui.storage.connection import connect
 from tests.conftest import dump
 
 
@@ -117,3 +120,27 @@ def test_restore_still_replaces_a_damaged_book(cli, tmp_path):
     result = cli("restore", str(backup), "--db", str(book))
     assert result.code == 0, result.err
     assert dump(book) == dump(backup)
+
+
+# --- undo by id and a reused row id (item 5) ------------------------------------------------------
+
+TODAY = date(2026, 11, 24)
+
+
+def test_undo_by_id_never_deletes_a_later_identical_row(cli, book_path):
+    db = connect(book_path, create=True)
+    records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2024-01-01"), today=TODAY)
+    first = records.add_task(db, "acme", "Send the deck", "2026-12-01", today=TODAY)
+    records.delete_task(db, first.id)
+    again = records.add_task(db, "acme", "Send the deck", "2026-12-01", today=TODAY)
+    assert again.id == first.id  # SQLite reuses the rowid: the two rows look the same
+    added = [c.id for c in history.list_changes(db) if c.description.startswith("task") and "added" in c.description]
+    db.conn.close()
+    before = digest(book_path)
+    result = cli("undo", str(min(added)), "--db", str(book_path))
+    one_line_failure(result)
+    assert "changed since" in result.err
+    assert digest(book_path) == before
+    plain = cli("undo", "--db", str(book_path))  # the newest change can still be undone
+    assert plain.code == 0, plain.err
+    assert plain.out.startswith(f"undo {max(added)}:")

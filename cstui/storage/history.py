@@ -386,6 +386,46 @@ _LATER_IN_FORCE = (
 )
 
 
+def _origin(db: Database, change_id: int, cache: dict[int, int]) -> int:
+    """The user's change a change stands for: itself, or for a redo the change it makes again
+    (through the undo it reverts, and so on back). Redos run in the reverse order of their undos,
+    so their ids say nothing of which write came after which; their origins do."""
+    if change_id not in cache:
+        kind, reverts = db.execute("SELECT kind, reverts FROM changes WHERE id = ?", [change_id]).fetchone()
+        if kind == "change" or reverts is None:
+            cache[change_id] = change_id
+        else:  # a redo reverts an undo, an undo reverts the change (or redo) it took back
+            cache[change_id] = _origin(db, reverts, cache)
+    return cache[change_id]
+
+
+def _written_later(db: Database, target: Change) -> dict[str, list[tuple[int, int]]]:
+    """The rowids (as ranges) of `target`'s tables written by a change or redo still in force that
+    comes after it in the user's order of changes.
+
+    Comparing values is not enough: a task added, deleted and added again reuses the rowid with the
+    same values, and undoing the first add must not delete the row the third change made."""
+    tables = sorted({row.table for row in target.rows if row.last_row_id is None})
+    if not tables or not target.rows:
+        return {}
+    marks = ", ".join("?" for _ in tables)
+    rows = db.execute(
+        "SELECT h.change_id, h.table_name, h.row_id, ifnull(h.last_row_id, h.row_id) FROM history h"
+        " JOIN changes c ON c.id = h.change_id"
+        f" WHERE h.table_name IN ({marks}) AND h.id > ? AND h.change_id > ? AND h.row_id IS NOT NULL"
+        " AND c.kind IN ('change', 'redo')"
+        " AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.reverts = c.id AND u.kind = 'undo')",
+        [*tables, target.rows[-1].id, target.id],
+    ).fetchall()
+    origins: dict[int, int] = {}
+    own = _origin(db, target.id, origins)
+    written: dict[str, list[tuple[int, int]]] = {}
+    for change_id, table, first, last in rows:
+        if _origin(db, change_id, origins) > own:
+            written.setdefault(table, []).append((first, last))
+    return written
+
+
 def _revert_row(db: Database, row: RowChange, shape: _Shape) -> None:
     """Put one row back as it was before `row`; refuse if it has changed since (outside cstui)."""
     live, keys = shape.columns, shape.keys
@@ -430,10 +470,13 @@ def _revert(db: Database, target: Change, kind: str, source: str | None) -> Chan
     db.execute("PRAGMA defer_foreign_keys = ON")
     new_id = open_change(db, f"{kind} {described.id}: {described.description}", source, kind=kind, reverts=target.id)
     shapes: dict[str, _Shape] = {}
+    later = _written_later(db, target)
     for row in reversed(target.rows):
         if row.last_row_id is not None:
             _revert_range(db, row, target)
             continue
+        if row.row_id is not None and any(first <= row.row_id <= last for first, last in later.get(row.table, ())):
+            _conflict(row)  # the same row id, written again since: maybe equal values, but not this row
         if row.table not in shapes:
             shapes[row.table] = _Shape(frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table))
         _revert_row(db, row, shapes[row.table])
