@@ -6,6 +6,8 @@ import hashlib
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -144,3 +146,131 @@ def test_undo_by_id_never_deletes_a_later_identical_row(cli, book_path):
     plain = cli("undo", "--db", str(book_path))  # the newest change can still be undone
     assert plain.code == 0, plain.err
     assert plain.out.startswith(f"undo {max(added)}:")
+
+
+# --- files the user names: regular files only, bounded (items 6, 8, 15) ----------------------------
+
+
+def run_cstui(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """A real process with a deadline: a read that blocks on a FIFO or eats /dev/zero fails the
+    test instead of hanging or exhausting the machine."""
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, "-m", "cstui", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "CSTUI_DB": str(cwd / "unused.db")},
+    )
+
+
+@pytest.fixture
+def small_book(tmp_path) -> Path:
+    path = tmp_path / "book.db"
+    db = connect(path, create=True)
+    records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2024-01-01"), today=TODAY)
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def deep_json(tmp_path) -> Path:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000)
+    return path
+
+
+READERS = {
+    "profile import": ["profile", "import"],
+    "weights": ["health", "backtest", "--as-of", "2026-11-24", "--weights"],
+    "playbook import": ["playbook", "import"],
+    "import": ["import"],
+    "import --table": ["import", "--table", "accounts"],
+}
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+@pytest.mark.parametrize("what", ["fifo", "/dev/zero", "folder"])
+def test_every_read_of_a_user_file_takes_a_regular_file_only(reader, what, small_book, fifo, tmp_path):
+    target = {"fifo": fifo, "/dev/zero": Path("/dev/zero"), "folder": tmp_path / "folder"}[what]
+    (tmp_path / "folder").mkdir()
+    if reader.startswith("import") and what == "folder":
+        pytest.skip("a folder is what `import` reads the contract's files from")
+    before = digest(small_book)
+    done = run_cstui(*READERS[reader], str(target), "--db", str(small_book), cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    said = {"fifo": "a FIFO (named pipe), not a regular file", "/dev/zero": "a device", "folder": "a folder"}[what]
+    assert done.stderr.startswith("cstui: ") and said in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert "no such file" not in done.stderr
+    assert digest(small_book) == before
+
+
+def test_a_fifo_under_a_contract_name_in_an_import_folder_is_named(small_book, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    os.mkfifo(folder / "accounts.csv")
+    before = digest(small_book)
+    done = run_cstui("import", str(folder), "--db", str(small_book), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "accounts.csv:1: -: a FIFO (named pipe), not a regular file" in done.stdout + done.stderr
+    assert digest(small_book) == before
+
+
+@pytest.mark.parametrize("reader", ["profile import", "weights"])
+def test_deeply_nested_json_is_one_line(cli, reader, small_book, deep_json):
+    before = digest(small_book)
+    result = cli(*READERS[reader], str(deep_json), "--db", str(small_book))
+    one_line_failure(result)
+    assert "nested too deeply" in result.err
+    assert digest(small_book) == before
+
+
+def test_a_file_above_the_size_limit_is_refused_before_it_is_read(cli, small_book, tmp_path, monkeypatch):
+    from cstui import user_files
+
+    monkeypatch.setattr(user_files, "SMALL_LIMIT", 10)
+    big = tmp_path / "profile.json"
+    big.write_text('{"table": "accounts", "name": "x"}')
+    result = cli("profile", "import", str(big), "--db", str(small_book))
+    one_line_failure(result)
+    assert "larger than" in result.err
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "hex", "base64", "zlib", "no-such-codec"])
+def test_an_encoding_that_is_not_of_text_is_one_line(cli, small_book, tmp_path, encoding):
+    source = tmp_path / "accounts.csv"
+    source.write_text("key,name,start_date\nA1,Acme,2024-01-01\n")
+    before = digest(small_book)
+    result = cli("import", str(source), "--encoding", encoding, "--db", str(small_book))
+    one_line_failure(result)
+    assert f"--encoding: '{encoding}' is not a text encoding" in result.err
+    assert digest(small_book) == before
+
+
+@pytest.mark.parametrize("date_format", ["%d/%d/%Y", "%Y", "%H:%M"])
+def test_a_date_format_that_cannot_read_a_date_is_one_line(cli, small_book, tmp_path, date_format):
+    source = tmp_path / "accounts.csv"
+    source.write_text("key,name,start_date\nA1,Acme,01/02/2024\n")
+    before = digest(small_book)
+    result = cli("import", str(source), "--date-format", date_format, "--db", str(small_book))
+    one_line_failure(result)
+    assert "--date-format" in result.err
+    assert digest(small_book) == before
+
+
+ZERO = '{"usage": 0, "adoption": 0, "surveys": 0, "support": 0, "payment": 0, "relationship": 0}'
+
+
+def test_all_zero_weights_are_refused(cli, small_book, tmp_path):
+    zero = tmp_path / "zero.json"
+    zero.write_text(ZERO)
+    before = digest(small_book)
+    one_line_failure(
+        cli("health", "backtest", "--as-of", "2026-11-24", "--weights", str(zero), "--db", str(small_book))
+    )
+    sets = [f"--set={key}=0" for key in ("usage", "adoption", "surveys", "support", "payment", "relationship")]
+    result = cli("health", "weights", *sets, "--db", str(small_book))
+    one_line_failure(result)
+    assert "at least one weight must be above 0" in result.err
+    assert digest(small_book) == before

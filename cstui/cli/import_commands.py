@@ -4,7 +4,6 @@ The options build one typed `ImportProfile`; the importer reads the file through
 the rows exactly as it checks a file in the contract's format.
 """
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -25,6 +24,7 @@ from cstui.storage.import_profile import (
     parse_value_map,
     profile_file_body,
 )
+from cstui.user_files import UnreadableFile, read_user_json
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -233,12 +233,10 @@ def profile_import(
     from cstui.storage.profiles import profile_names, save_profile
 
     where = visible(file.name, one_line=True)
-    try:
-        body = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UserError(f"{where}: cannot read ({error.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UserError(f"{where}: not a JSON profile ({error})") from None
+    try:  # a regular file of at most 1 MB: never a FIFO, /dev/zero or a JSON bomb
+        body = read_user_json(file, "a JSON profile")
+    except UnreadableFile as error:
+        raise UserError(f"{where}: {error.why}") from None
     profile = ImportProfile.from_json(body, where)
     chosen = name or (body.get("name") if isinstance(body.get("name"), str) else None)
     if not chosen:
