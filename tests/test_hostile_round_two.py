@@ -274,3 +274,55 @@ def test_all_zero_weights_are_refused(cli, small_book, tmp_path):
     one_line_failure(result)
     assert "at least one weight must be above 0" in result.err
     assert digest(small_book) == before
+
+
+# --- import: no terminal, no book made by a dry run or a rejected run (items 7, 12) ---------------
+
+
+def test_import_interactive_without_a_terminal_is_refused_at_once(tmp_path):
+    source = tmp_path / "accounts.csv"
+    source.write_text("key,name,start_date\nA1,Acme,2024-01-01\n")
+    book = tmp_path / "new.db"
+    done = run_cstui("import", str(source), "--interactive", "--db", str(book), cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("cstui: --interactive: the mapping screen needs a terminal")
+    assert "\x1b" not in done.stdout + done.stderr
+    assert not book.exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "extra"),
+    [
+        ("A1,Acme,2024-01-01", ["--dry-run"]),  # a dry run
+        ("A1,Acme,bad", ["--dry-run"]),  # a dry run with problems
+        ("A1,Acme,bad", []),  # a rejected import
+    ],
+)
+def test_a_dry_run_or_rejected_import_makes_no_book(cli, tmp_path, rows, extra):
+    source = tmp_path / "accounts.csv"
+    source.write_text(f"key,name,start_date\n{rows}\n")
+    book = tmp_path / "new.db"
+    result = cli("import", str(source), *extra, "--db", str(book))
+    assert result.code == (1 if "bad" in rows else 0), result.err
+    assert not list(tmp_path.glob("new.db*"))
+
+
+def test_a_rejected_import_leaves_a_zero_byte_file_as_it_was(cli, tmp_path):
+    source = tmp_path / "accounts.csv"
+    source.write_text("key,name,start_date\nA1,Acme,bad\n")
+    book = tmp_path / "empty.db"
+    book.touch()
+    os.chmod(book, 0o640)
+    assert cli("import", str(source), "--db", str(book)).code == 1
+    assert book.stat().st_size == 0 and stat.S_IMODE(book.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.glob("empty.db*")) == ["empty.db"]
+
+
+def test_an_import_still_creates_the_book_it_fills(cli, tmp_path):
+    source = tmp_path / "accounts.csv"
+    source.write_text("key,name,start_date\nA1,Acme,2024-01-01\n")
+    book = tmp_path / "new.db"
+    assert cli("import", str(source), "--db", str(book)).code == 0
+    conn = sqlite3.connect(book)
+    assert conn.execute("SELECT key FROM accounts").fetchall() == [("A1",)]
+    conn.close()

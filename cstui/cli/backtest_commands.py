@@ -31,9 +31,8 @@ def register(health: typer.Typer) -> None:
 
 def read_weights(path: Path) -> dict[str, float]:
     """A JSON object of component weights; every key and value checked."""
-    data = read_user_json(
-        path, "a JSON object of weights"
-    )  # a regular file of at most 1 MB: never a FIFO, /dev/zero or a JSON bomb
+    # A regular file of at most 1 MB: never a FIFO, /dev/zero or a JSON bomb.
+    data = read_user_json(path, "a JSON object of weights")
     if not isinstance(data, dict):
         raise UserError(f'{path}: expected a JSON object like {{"usage": 30, "surveys": 20}}')
     result = {}

@@ -4,17 +4,22 @@ The options build one typed `ImportProfile`; the importer reads the file through
 the rows exactly as it checks a file in the contract's format.
 """
 
+import os
+import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cstui.cli.common import DbOption, open_book
+from cstui.cli.common import DbOption, book_path, open_book
 from cstui.errors import UserError
 from cstui.safe_text import visible
+from cstui.storage.book_file import FileKind, classify
 from cstui.storage.csv_format import FORMAT_BY_TABLE, FORMATS
 from cstui.storage.import_profile import (
     ImportProfile,
@@ -28,6 +33,8 @@ from cstui.user_files import UnreadableFile, read_user_json
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
+
+    from cstui.storage.book import Book
 
 PROBLEMS_SHOWN = 20
 
@@ -77,13 +84,14 @@ def import_files(
     interactive: Annotated[bool, typer.Option("--interactive", help="Map the file's columns on a screen.")] = False,
 ) -> None:
     """Load CSV files: the contract's own, or any export through a mapping; all-or-nothing, every bad row listed."""
-    from cstui.storage.importer import import_path
-    from cstui.storage.profiles import load_profile
-    from cstui.storage.profiles import save_profile as store_profile
+    if interactive:  # before the book is opened or created: the screen needs a terminal
+        from cstui.cli.main import has_a_terminal
 
-    book = open_book(db, create=True)  # import is one of the three commands that may create a book
-    chosen = load_profile(book, profile).profile if profile else None
-    reading = _reading_options(date_format, decimal, encoding, delimiter)
+        if not has_a_terminal():
+            raise UserError(
+                "--interactive: the mapping screen needs a terminal, and stdin or stderr is not one; "
+                "without one, map the columns with --table and --map"
+            )
     mapping = {
         "columns": tuple(parse_column_map(m) for m in maps or ()),
         "values": tuple(parse_value_map(v) for v in values or ()),
@@ -92,6 +100,70 @@ def import_files(
         "paid_when": parse_paid_when(paid_when) if paid_when else None,
         "account_from_email": account_from_email,
     }
+    reading = _reading_options(date_format, decimal, encoding, delimiter)
+    asked = _Asked(source, db, table, mapping, reading, profile, save_profile, dry_run, interactive)
+    with _import_book(db, dry_run) as book:
+        _import(book, asked)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What one `cstui import` command line asks for, its options parsed."""
+
+    source: Path
+    db: Path | None
+    table: str | None
+    mapping: dict[str, Any]
+    reading: dict[str, Any]
+    profile: str | None
+    save_profile: str | None
+    dry_run: bool
+    interactive: bool
+
+
+@contextmanager
+def _import_book(db: Path | None, dry_run: bool) -> Iterator["Book"]:
+    """The book an import writes to. `import` may create a book, but only one it fills: a dry run
+    where there is no book yet runs against a throw-away book, and a new book (or a 0-byte file)
+    whose import fails or is rejected is taken back, so no half-made book is left behind."""
+    path = book_path(db)
+    kind = classify(path)
+    fresh = kind is FileKind.MISSING or (kind is FileKind.EMPTY and path.stat().st_size == 0)
+    mode = stat.S_IMODE(path.stat().st_mode) if kind is FileKind.EMPTY else 0
+    if fresh and dry_run:
+        with tempfile.TemporaryDirectory(prefix="cstui-dry-run-") as folder:
+            book = open_book(Path(folder) / path.name, create=True)
+            try:
+                yield book
+            finally:
+                book.conn.close()
+        return
+    book = open_book(db, create=True)  # import is one of the three commands that may create a book
+    if not fresh:
+        yield book
+        return
+    try:
+        yield book
+    except BaseException:
+        book.conn.close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if kind is FileKind.MISSING:
+            path.unlink(missing_ok=True)
+        else:
+            os.truncate(path, 0)
+            os.chmod(path, mode)
+        raise
+
+
+def _import(book: "Book", asked: _Asked) -> None:
+    from cstui.storage.importer import import_path
+    from cstui.storage.profiles import load_profile
+    from cstui.storage.profiles import save_profile as store_profile
+
+    source, db, table, mapping, reading = asked.source, asked.db, asked.table, asked.mapping, asked.reading
+    save_profile, dry_run, interactive = asked.save_profile, asked.dry_run, asked.interactive
+    chosen = load_profile(book, asked.profile).profile if asked.profile else None
     if interactive and chosen is None and not table:
         # The screen picks the table from the headers; the reading options given stay.
         _interactive(book, source, ImportProfile(FORMATS[0].table, mapped=False).with_options(**reading), db)

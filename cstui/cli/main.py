@@ -87,10 +87,15 @@ def launch(conn: "Connection | None", db_path: Path, as_of: date) -> None:
     app.run()
 
 
-def need_a_terminal(db_path: Path) -> None:
+def has_a_terminal() -> bool:
     """The app reads keys from stdin and draws on stderr (Textual's driver): without a terminal on both
-    it would draw into a pipe or a file and its input thread would spin on end-of-file. Say so instead."""
-    if all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__)):
+    it would draw into a pipe or a file and its input thread would spin on end-of-file."""
+    return all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__))
+
+
+def need_a_terminal(db_path: Path) -> None:
+    """Say that the app needs a terminal, instead of drawing into a pipe (`has_a_terminal`)."""
+    if has_a_terminal():
         return
     raise UserError(
         f"the app needs a terminal, and stdin or stderr is not one; to open {db_path}, "
