@@ -326,3 +326,33 @@ def test_an_import_still_creates_the_book_it_fills(cli, tmp_path):
     conn = sqlite3.connect(book)
     assert conn.execute("SELECT key FROM accounts").fetchall() == [("A1",)]
     conn.close()
+
+
+# --- ids past SQLite's integers (item 8) -----------------------------------------------------------
+
+HUGE = str(2**63)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["note", "edit", HUGE, "--summary", "x"],
+        ["note", "delete", HUGE],
+        ["survey", "edit", HUGE, "--score", "5"],
+        ["survey", "delete", HUGE],
+        ["task", "edit", HUGE, "--title", "x"],
+        ["task", "done", HUGE],
+        ["task", "undone", HUGE],
+        ["task", "delete", HUGE],
+        ["contact", "edit", HUGE, "--role", "x"],
+        ["undo", HUGE],
+        ["history", "--limit", HUGE],
+        ["search", "acme", "--limit", HUGE],
+    ],
+)
+def test_an_id_past_sqlite_integers_is_one_line(cli, small_book, command):
+    before = digest(small_book)
+    result = cli(*command, "--db", str(small_book))
+    one_line_failure(result)
+    assert "Overflow" not in result.err
+    assert digest(small_book) == before
