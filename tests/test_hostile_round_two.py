@@ -15,6 +15,7 @@ import pytest
 
 from cstui.storage import history, records
 from cstui.storage.connection import connect
+from tests.bookmaker import BookMaker
 from tests.conftest import dump
 
 
@@ -356,3 +357,91 @@ def test_an_id_past_sqlite_integers_is_one_line(cli, small_book, command):
     one_line_failure(result)
     assert "Overflow" not in result.err
     assert digest(small_book) == before
+
+
+# --- a full disk is named as one (item 13) ---------------------------------------------------------
+
+
+def test_an_io_error_opening_a_book_on_a_full_disk_says_the_disk_is_full(cli, small_book, monkeypatch):
+    from cstui.storage import connection, errors
+
+    def no_room(conn):
+        raise sqlite3.OperationalError("disk I/O error")  # what SQLite says when it cannot make the -shm
+
+    monkeypatch.setattr(connection, "applied_steps", no_room)
+    monkeypatch.setattr(errors, "disk_is_full", lambda path: True)
+    before = digest(small_book)
+    result = cli("task", "add", "--account", "acme", "--title", "x", "--due", "2099-01-01", "--db", str(small_book))
+    one_line_failure(result)
+    assert "the disk is full" in result.err
+    assert "cannot read this book" not in result.err and "doctor" not in result.err
+    assert digest(small_book) == before
+
+
+def test_a_failed_init_leaves_no_file(cli, tmp_path, monkeypatch):
+    from cstui.storage import connection
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(connection, "apply_pending", full)
+    book = tmp_path / "new.db"
+    result = cli("init", "--db", str(book))
+    one_line_failure(result)
+    assert "the disk is full" in result.err
+    assert not list(tmp_path.glob("new.db*"))
+
+
+def test_an_export_to_a_full_disk_names_the_folder_and_leaves_no_part(cli, small_book, tmp_path, monkeypatch):
+    import errno
+
+    from cstui.storage import export
+
+    real, calls = export.write_private, []
+
+    def fills_up(path, text):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, text)
+
+    monkeypatch.setattr(export, "write_private", fills_up)
+    target = tmp_path / "out"
+    result = cli("export", str(target), "--db", str(small_book))
+    one_line_failure(result)
+    assert result.err.startswith(f"cstui: {target}: cannot write the export (No space left on device)")
+    assert str(small_book) not in result.err
+    assert not target.exists()
+
+
+# --- history says what is in force (item 15) -------------------------------------------------------
+
+
+def test_history_does_not_call_a_change_redone_when_the_redo_is_undone(cli, small_book):
+    db = connect(small_book)
+    records.add_account(db, "beta", records.AccountFields(name="Beta", start_date="2024-01-01"), today=TODAY)
+    history.undo(db)
+    history.redo(db)
+    redo = history.undo(db)  # the redo, undone again
+    db.conn.close()
+    lines = {line.split()[0]: line for line in cli("history", "--db", str(small_book)).out.splitlines() if line[0] != " "}
+    undo_id, redo_id = redo.reverts - 1, redo.reverts
+    added = undo_id - 1
+    assert lines[str(undo_id)].endswith(f"(redone by {redo_id}, itself undone by {redo.id})")
+    assert lines[str(added)].endswith(f"(undone by {undo_id}, redone by {redo_id}, undone again by {redo.id})")
+
+
+def test_a_cell_with_spaces_before_a_formula_is_guarded_and_round_trips(cli, tmp_path):
+    book, copy, out = tmp_path / "book.db", tmp_path / "copy.db", tmp_path / "out"
+    make = BookMaker(connect(book, create=True))  # names as a tool other than cstui may write them
+    for key, name in (("s1", " =1+1"), ("s2", "  @SUM(A1)"), ("s3", "' =1"), ("s4", "plain")):
+        make.account(key, "2024-01-01", name=name)
+    make.conn.close()
+    assert cli("export", str(out), "--db", str(book)).code == 0
+    text = (out / "accounts.csv").read_text()
+    assert "' =1+1" in text and "'  @SUM(A1)" in text and "'' =1" in text
+    assert cli("import", str(out / "accounts.csv"), "--db", str(copy)).code == 0
+    conn = sqlite3.connect(copy)
+    names = dict(conn.execute("SELECT key, name FROM accounts"))
+    conn.close()
+    assert names == {"s1": " =1+1", "s2": "  @SUM(A1)", "s3": "' =1", "s4": "plain"}

@@ -122,12 +122,13 @@ def main(argv: list[str] | None = None) -> None:
     except sqlite3.DatabaseError as error:  # met after the book opened: name the real cause
         from cstui.storage.errors import Cause, cause_of, explain
 
-        if cause_of(error) is Cause.OTHER and isinstance(error, sqlite3.OperationalError):
+        book = cli_args.opened[-1] if cli_args.opened else None
+        if cause_of(error, book) is Cause.OTHER and isinstance(error, sqlite3.OperationalError):
             raise  # a query the code got wrong: a bug with its traceback
-        if cause_of(error) is Cause.BUSY:
+        if cause_of(error, book) is Cause.BUSY:
             _fail(explain(error))
-        where = f"{cli_args.opened[-1]}: " if cli_args.opened else ""
-        _fail(f"{where}{error}: {explain(error)}")
+        where = f"{book}: " if book else ""
+        _fail(f"{where}{error}: {explain(error, book)}")
     except UnicodeEncodeError as error:  # argv decoded by an ASCII locale (LC_ALL=C, PYTHONUTF8=0)
         _fail(
             f"the text {error.object[error.start : error.end]!r} cannot be read in this locale "

@@ -329,9 +329,13 @@ def show_history(
 def _status(change: history.Change) -> str:
     if change.reverted_by is None:
         return ""
+    # A redo may itself be undone: say so, or the line would claim a change in force that is not.
     if change.kind == "undo":
-        return f" (redone by {change.reverted_by})"
+        undone = f", itself undone by {change.redo_undone_by}" if change.redo_undone_by else ""
+        return f" (redone by {change.reverted_by}{undone})"
     again = f", redone by {change.redone_by}" if change.redone_by else ""
+    if change.redone_by and change.redo_undone_by:
+        again += f", undone again by {change.redo_undone_by}"
     return f" (undone by {change.reverted_by}{again})"
 
 

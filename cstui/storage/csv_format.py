@@ -81,9 +81,15 @@ def parse_bool(text: str) -> int:
     raise CellError(f"'{text}' is not yes/no (use 1 or 0)")
 
 
+def formula_risk(text: str) -> bool:
+    """Whether a spreadsheet could run `text` (after any guard apostrophes) as a formula: it starts
+    with a formula character, also after leading spaces (` =1`), which spreadsheets skip."""
+    return text.lstrip("'").lstrip(" ").startswith(FORMULA_STARTS)
+
+
 def parse_text(text: str) -> str:
     """Undo the export's formula guard: exactly one leading "'" before a risky character."""
-    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+    if text.startswith("'") and formula_risk(text):
         return text[1:]
     return text
 

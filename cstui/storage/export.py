@@ -9,11 +9,14 @@ the round trip is lossless. Files are written 0600, atomically.
 import csv
 import io
 import os
+import shutil
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from cstui.storage.csv_format import FORMATS, FORMULA_STARTS, FileFormat, parse_text
+from cstui.errors import UserError
+from cstui.safe_text import visible
+from cstui.storage.csv_format import FORMATS, FileFormat, formula_risk, parse_text
 
 PRIVATE = 0o600
 # One fixed SELECT per file, columns in the import format's order.
@@ -51,7 +54,7 @@ SELECTS = {
 
 def neutralise(text: str) -> str:
     """Guard a text cell against spreadsheet formula injection (undone by `csv_format.parse_text`)."""
-    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+    return "'" + text if formula_risk(text) else text
 
 
 def _cell(value: object, is_text: bool) -> str:
@@ -94,9 +97,26 @@ def _table_csv(db: Database, fmt: FileFormat) -> tuple[str, int]:
 
 
 def export_tables(db: Database, directory: Path) -> dict[str, int]:
-    """Write one CSV per importable table into `directory`; return rows written per table."""
+    """Write one CSV per importable table into `directory`; return rows written per table.
+
+    A write that fails (a full disk) takes back this run's files (and the folder, if it made it)
+    and names the folder, not the book: a partial export would pass for a whole one."""
     counts = {}
-    for fmt in FORMATS:
-        text, counts[fmt.table] = _table_csv(db, fmt)
-        write_private(directory / f"{fmt.table}.csv", text)
+    made = not directory.exists()
+    written: list[Path] = []
+    try:
+        for fmt in FORMATS:
+            text, counts[fmt.table] = _table_csv(db, fmt)
+            written.append(write_private(directory / f"{fmt.table}.csv", text))
+    except OSError as error:
+        for path in [*written, *(directory / f".{fmt.table}.csv.tmp" for fmt in FORMATS)]:
+            path.unlink(missing_ok=True)
+        if made:
+            shutil.rmtree(directory, ignore_errors=True)
+        if error.filename:  # a folder or file it may not write: named by the error itself
+            raise
+        raise UserError(
+            f"{visible(directory, one_line=True)}: cannot write the export ({error.strerror or error}); "
+            "no file of it was left there, and the book is unchanged"
+        ) from None
     return counts

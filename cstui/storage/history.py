@@ -274,6 +274,7 @@ class Change:
     reverted_by: int | None  # the undo (or, for an undo, the redo) that reverted this change
     redone_by: int | None  # the redo that reverted that undo: the change is in force again
     rows: list[RowChange] = field(default_factory=list)
+    redo_undone_by: int | None = None  # the undo that took that redo back again (not in force after all)
 
 
 def _decoded(value: Any) -> Any:
@@ -303,13 +304,19 @@ def _rows(db: Database, change_id: int, account: int | None = None) -> list[RowC
 _CHANGE_COLUMNS = (
     "c.id, c.made_at, c.source, c.description, c.kind, c.reverts,"
     " (SELECT u.id FROM changes u WHERE u.reverts = c.id ORDER BY u.id DESC LIMIT 1),"
-    " (SELECT r.id FROM changes u JOIN changes r ON r.reverts = u.id WHERE u.reverts = c.id ORDER BY r.id DESC LIMIT 1)"
+    " (SELECT r.id FROM changes u JOIN changes r ON r.reverts = u.id WHERE u.reverts = c.id"
+    " ORDER BY r.id DESC LIMIT 1),"
+    # The undo that took back the redo above (for an undo: the redo that reverted it), if any.
+    " (SELECT x.id FROM changes x WHERE x.kind = 'undo' AND x.reverts = CASE WHEN c.kind = 'undo'"
+    " THEN (SELECT r.id FROM changes r WHERE r.reverts = c.id ORDER BY r.id DESC LIMIT 1)"
+    " ELSE (SELECT r.id FROM changes u JOIN changes r ON r.reverts = u.id WHERE u.reverts = c.id"
+    " ORDER BY r.id DESC LIMIT 1) END ORDER BY x.id DESC LIMIT 1)"
 )
 
 
 def _change_from(row: tuple[Any, ...], rows: list[RowChange]) -> Change:
-    change_id, made_at, source, description, kind, reverts, reverted_by, redone_by = row
-    return Change(change_id, made_at, source, description, kind, reverts, reverted_by, redone_by, rows)
+    change_id, made_at, source, description, kind, reverts, reverted_by, redone_by, redo_undone_by = row
+    return Change(change_id, made_at, source, description, kind, reverts, reverted_by, redone_by, rows, redo_undone_by)
 
 
 def list_changes(db: Database, account: int | None = None, limit: int | None = None) -> list[Change]:
