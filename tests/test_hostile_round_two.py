@@ -445,3 +445,18 @@ def test_a_cell_with_spaces_before_a_formula_is_guarded_and_round_trips(cli, tmp
     names = dict(conn.execute("SELECT key, name FROM accounts"))
     conn.close()
     assert names == {"s1": " =1+1", "s2": "  @SUM(A1)", "s3": "' =1", "s4": "plain"}
+
+
+# --- search: a pasted paragraph is refused at once (item 9) ----------------------------------------
+
+
+def test_a_query_past_the_term_cap_is_one_line_and_at_the_cap_still_runs(cli, small_book):
+    from cstui.storage.search import MAX_TERMS
+
+    refused = cli("search", " ".join(["renewal"] * (MAX_TERMS + 1)), "--db", str(small_book))
+    one_line_failure(refused)
+    assert f"at most {MAX_TERMS} words" in refused.err
+    allowed = cli("search", " ".join(["acme"] * MAX_TERMS), "--db", str(small_book))
+    assert allowed.code == 0, allowed.err
+    long_word = cli("search", "x" * 5_000, "--db", str(small_book))
+    one_line_failure(long_word)
