@@ -424,7 +424,9 @@ def test_history_does_not_call_a_change_redone_when_the_redo_is_undone(cli, smal
     history.redo(db)
     redo = history.undo(db)  # the redo, undone again
     db.conn.close()
-    lines = {line.split()[0]: line for line in cli("history", "--db", str(small_book)).out.splitlines() if line[0] != " "}
+    lines = {
+        line.split()[0]: line for line in cli("history", "--db", str(small_book)).out.splitlines() if line[0] != " "
+    }
     undo_id, redo_id = redo.reverts - 1, redo.reverts
     added = undo_id - 1
     assert lines[str(undo_id)].endswith(f"(redone by {redo_id}, itself undone by {redo.id})")
