@@ -462,3 +462,18 @@ def test_a_query_past_the_term_cap_is_one_line_and_at_the_cap_still_runs(cli, sm
     assert allowed.code == 0, allowed.err
     long_word = cli("search", "x" * 5_000, "--db", str(small_book))
     one_line_failure(long_word)
+
+
+def test_a_newer_book_is_refused_without_side_files(cli, small_book):
+    conn = sqlite3.connect(small_book)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cstui', '9999_future', '')")
+    conn.commit()
+    conn.close()
+    assert not list(small_book.parent.glob("book.db-*"))
+    before = digest(small_book)
+    result = cli("report", "--as-of", "2026-11-24", "--db", str(small_book))
+    one_line_failure(result)
+    assert "newer cstui" in result.err
+    assert not list(small_book.parent.glob("book.db-*"))
+    assert digest(small_book) == before

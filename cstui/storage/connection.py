@@ -70,9 +70,13 @@ def _read_only_uri(path: Path) -> str:
 
 
 def _inspect_read_only(path: Path) -> list[str]:
-    """Read the applied steps of a cstui book without writing a byte, so a refused book stays untouched."""
+    """Read the applied steps of a cstui book without writing a byte, so a refused book stays untouched.
+    Without a -wal next to it the file is the whole book and is read `immutable`: a plain read-only
+    open would create an empty -wal and -shm beside a book that is then refused (a newer one)."""
+    live = Path(f"{path}-wal").exists()
+    uri = _read_only_uri(path) if live else f"{path.resolve().as_uri()}?mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        conn = sqlite3.connect(uri, uri=True)
         try:
             return applied_steps(conn)
         finally:
