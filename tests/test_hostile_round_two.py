@@ -477,3 +477,23 @@ def test_a_newer_book_is_refused_without_side_files(cli, small_book):
     assert "newer cstui" in result.err
     assert not list(small_book.parent.glob("book.db-*"))
     assert digest(small_book) == before
+
+
+@pytest.mark.parametrize("command", [["demo", "--no-open", "--as-of", "2026-11-24"], ["init"]])
+def test_a_damaged_sqlite_file_without_tables_is_not_marked(cli, tmp_path, command):
+    path = tmp_path / "damaged.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 50)
+    conn.commit()
+    conn.execute("DROP TABLE t")  # no table left, pages on the freelist
+    conn.commit()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[32:36] = (9999).to_bytes(4, "big")  # the freelist's first page: out of the file
+    path.write_bytes(bytes(data))
+    result = cli(*command, "--db", str(path))
+    one_line_failure(result)
+    assert "damaged" in result.err
+    assert path.read_bytes() == bytes(data)
+    assert not list(tmp_path.glob("damaged.db-*"))

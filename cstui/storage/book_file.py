@@ -133,6 +133,7 @@ def classify(path: Path) -> FileKind:
     if ours:
         return FileKind.UNMARKED_CSTUI
     if objects == 0:
+        _refuse_damaged(path)  # `init`/`demo` would mark it, then fail on the damage
         return FileKind.EMPTY
     raise UserError(f"{path}: not a cstui book (an SQLite database with tables of its own); cstui left it untouched")
 
@@ -158,6 +159,21 @@ def foreign_reason(path: Path) -> str | None:
     if app_id == 0 and not ours and objects:
         return "not a cstui book (an SQLite database with tables of its own)"
     return None
+
+
+def _refuse_damaged(path: Path) -> None:
+    """An SQLite file with no schema may still be damaged (a broken freelist): checked before any
+    byte of it is written, so a book is not half made in it."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        found = [row[0] for row in conn.execute("PRAGMA quick_check(1)")]
+    except sqlite3.DatabaseError as error:
+        found = [str(error)]
+    finally:
+        conn.close()
+    if found != ["ok"]:
+        first = found[0].replace("*** in database main ***", "").strip().splitlines()[0] if found else "?"
+        raise UserError(f"{path}: an SQLite file with no tables that is damaged ({first}); cstui left it untouched")
 
 
 def read_only_reason(path: Path) -> str | None:
