@@ -497,3 +497,22 @@ def test_a_damaged_sqlite_file_without_tables_is_not_marked(cli, tmp_path, comma
     assert "damaged" in result.err
     assert path.read_bytes() == bytes(data)
     assert not list(tmp_path.glob("damaged.db-*"))
+
+
+def test_a_key_with_spaces_around_it_is_the_same_account(cli, small_book, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text("key,name,start_date\n acme ,Acme,2024-01-01\n")
+    (folder / "surveys.csv").write_text("account_key,kind,score,responded_on\n acme,nps,9,2025-01-01\n")
+    result = cli("import", str(folder), "--db", str(small_book))
+    assert result.code == 0, result.err
+    conn = sqlite3.connect(small_book)
+    assert conn.execute("SELECT key FROM accounts").fetchall() == [("acme",)]
+    assert conn.execute("SELECT count(*) FROM surveys").fetchone()[0] == 1
+    conn.close()
+    repeated = tmp_path / "accounts.csv"
+    repeated.write_text("key,name,start_date\n D1,Space,2024-01-01\nD1,Plain,2024-01-01\n")
+    before = digest(small_book)
+    refused = cli("import", str(repeated), "--db", str(small_book))
+    assert refused.code == 1 and "accounts.csv:3: key: also on line 2 with other values" in refused.err
+    assert digest(small_book) == before

@@ -87,6 +87,11 @@ def formula_risk(text: str) -> bool:
     return text.lstrip("'").lstrip(" ").startswith(FORMULA_STARTS)
 
 
+def parse_key(text: str) -> str:
+    """An account key: spaces around it are not part of it (" D1" is the account D1, not a second one)."""
+    return parse_text(text).strip()
+
+
 def parse_text(text: str) -> str:
     """Undo the export's formula guard: exactly one leading "'" before a risky character."""
     if text.startswith("'") and formula_risk(text):
@@ -159,7 +164,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "accounts",
         (
-            _req("key"),
+            _req("key", parse_key),
             _req("name"),
             _req("start_date", parse_date),
             _opt("segment"),
@@ -175,7 +180,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "contacts",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("name"),
             _opt("email"),
             _opt("role"),
@@ -187,7 +192,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "mrr_history",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("effective_date", parse_date),
             _req("mrr", parse_amount),
         ),
@@ -196,7 +201,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "invoices",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("invoice_no"),
             _req("issued_date", parse_date),
             _req("due_date", parse_date),
@@ -208,7 +213,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "surveys",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("kind", one_of(*SURVEY_SCALES)),
             _req("score", parse_int),
             _req("responded_on", parse_date),
@@ -222,7 +227,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "usage_daily",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("day", parse_date),
             _req("active_users", lambda t: parse_int(t, 0)),
             _req("minutes", parse_amount),
@@ -233,7 +238,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "feature_usage",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("day", parse_date),
             _req("feature"),
             _opt("events", lambda t: parse_int(t, 0), 1),
@@ -243,7 +248,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "tickets",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("opened_on", parse_date),
             _req("channel", one_of("self_service", "assisted")),
             _opt("severity", one_of("low", "normal", "high", "urgent"), "normal"),
@@ -257,7 +262,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "interactions",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("occurred_on", parse_date),
             _req("kind", one_of("call", "meeting", "email", "note")),
             _req("summary"),
@@ -275,7 +280,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "tasks",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("title"),
             _req("due_on", parse_date),
             _req("created_on", parse_date),
@@ -293,7 +298,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "checkin_state",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("day", parse_date),
             _req("action", one_of("reviewed", "snoozed")),
             _opt("snoozed_until", parse_date),
@@ -303,7 +308,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "health_snapshots",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("as_of", parse_date),
             _opt("score", parse_score),
             _req("band", one_of("green", "yellow", "red", "no data")),
