@@ -516,3 +516,9 @@ def test_a_key_with_spaces_around_it_is_the_same_account(cli, small_book, tmp_pa
     refused = cli("import", str(repeated), "--db", str(small_book))
     assert refused.code == 1 and "accounts.csv:3: key: also on line 2 with other values" in refused.err
     assert digest(small_book) == before
+
+
+def test_the_mapping_screen_names_a_fifo_as_one(fifo):
+    from cstui.tui.screens.mapping import file_errors
+
+    assert file_errors(str(fifo)) == {"file": f"{fifo}: a FIFO (named pipe), not a regular file"}
