@@ -522,3 +522,25 @@ def test_the_mapping_screen_names_a_fifo_as_one(fifo):
     from cstui.tui.screens.mapping import file_errors
 
     assert file_errors(str(fifo)) == {"file": f"{fifo}: a FIFO (named pipe), not a regular file"}
+
+
+# --- undo then redo of an import is byte for byte (item 10) ----------------------------------------
+
+
+def test_undo_then_redo_of_an_import_puts_back_the_same_rowids(cli, small_book, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "usage_daily.csv").write_text(
+        "account_key,day,active_users,minutes\n"
+        + "".join(f"acme,2025-01-{day:02d},{day},{day * 10}\n" for day in range(1, 21))
+    )
+    assert cli("import", str(folder), "--db", str(small_book)).code == 0
+    rows = "SELECT rowid, * FROM usage_daily ORDER BY rowid"
+    conn = sqlite3.connect(small_book)
+    imported = conn.execute(rows).fetchall()
+    conn.close()
+    assert cli("undo", "--db", str(small_book)).code == 0
+    assert cli("redo", "--db", str(small_book)).code == 0
+    conn = sqlite3.connect(small_book)
+    assert conn.execute(rows).fetchall() == imported
+    conn.close()

@@ -366,6 +366,7 @@ class _Shape:
 
     columns: frozenset[str]
     keys: list[str]
+    rowid: bool = False  # an ordinary table (not WITHOUT ROWID): a row put back gets its rowid again
 
 
 def _revert_range(db: Database, row: RowChange, target: Change) -> None:
@@ -453,9 +454,17 @@ def _revert_row(db: Database, row: RowChange, shape: _Shape) -> None:
     key = {c: old[c] if c != "rowid" else row.row_id for c in keys}
     if _current(db, row.table, key, tuple(key)) is not None:
         _conflict(row)
-    if "rowid" in keys:
+    if "rowid" in keys or (shape.rowid and row.row_id is not None and not _rowid_taken(db, row)):
+        # Its own rowid, also where the key is another column (usage_daily's account and day):
+        # an undone import's rows come back with the rowids, and in the order, they had.
         old = {"rowid": row.row_id, **old}
     db.execute(_statement("insert", row.table, tuple(old), ()), list(old.values()))
+
+
+def _rowid_taken(db: Database, row: RowChange) -> bool:
+    """Whether another row holds `row`'s rowid now (then the row comes back under a new one)."""
+    sql = f"SELECT 1 FROM {_ident(row.table)} WHERE rowid = ?"
+    return db.execute(sql, [row.row_id]).fetchone() is not None
 
 
 def _conflict(row: RowChange) -> None:
@@ -485,7 +494,9 @@ def _revert(db: Database, target: Change, kind: str, source: str | None) -> Chan
         if row.row_id is not None and any(first <= row.row_id <= last for first, last in later.get(row.table, ())):
             _conflict(row)  # the same row id, written again since: maybe equal values, but not this row
         if row.table not in shapes:
-            shapes[row.table] = _Shape(frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table))
+            shapes[row.table] = _Shape(
+                frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table), _has_rowid(db.conn, row.table)
+            )
         _revert_row(db, row, shapes[row.table])
     _refuse_knock_on(db, new_id, target)
     close_change(db, new_id)
