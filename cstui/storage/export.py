@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.csv_format import FORMATS, FileFormat, formula_risk, parse_text
+from cstui.storage.csv_format import FORMATS, FileFormat, formula_risk, parse_key, parse_text
 
 PRIVATE = 0o600
 # One fixed SELECT per file, columns in the import format's order.
@@ -84,7 +84,7 @@ def table_csv(db: Database, fmt: FileFormat) -> str:
 
 
 def _table_csv(db: Database, fmt: FileFormat) -> tuple[str, int]:
-    text_columns = [column.parse is parse_text for column in fmt.columns]
+    text_columns = [column.parse in (parse_text, parse_key) for column in fmt.columns]
     buffer = io.StringIO()
     # RFC 4180 line ends: with "\r\n" as the terminator the writer quotes any cell holding \r or \n.
     writer = csv.writer(buffer, lineterminator="\r\n")
