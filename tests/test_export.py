@@ -95,7 +95,8 @@ days = st.dates(
 
 @st.composite
 def books(draw):
-    keys = draw(st.lists(nasty_text, min_size=1, max_size=4, unique=True))
+    # Keys as cstui keeps them: spaces around a key are not part of it (issue 27), so none has any.
+    keys = draw(st.lists(nasty_text.map(str.strip).filter(bool), min_size=1, max_size=4, unique=True))
     spec = {"accounts": [], "surveys": [], "notes": [], "invoices": [], "tasks": [], "state": []}
     for i, key in enumerate(keys):
         spec["accounts"].append((key, draw(nasty_text), draw(days), draw(st.none() | nasty_text)))

@@ -88,7 +88,7 @@ async def test_mapping_form_a_missing_file_then_a_real_one_clears_the_error(demo
         field = form.query_one("#mapping-file", Input)
         typed = str(tmp_path / "export.cs")
         await press(pilot, *typed, "enter")
-        assert shown(form, "mapping-file-error") == f"{typed}: no such file"
+        assert shown(form, "mapping-file-error") == f"{typed}: no such file or directory"
         assert field.has_class("invalid") and field.display and value_visible(field)
         await press(pilot, "v")  # now it names the file: the error goes before enter
         assert shown(form, "mapping-file-error") is None and not field.has_class("invalid")

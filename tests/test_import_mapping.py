@@ -1,6 +1,7 @@
 """Issue 18: files as other tools export them, read through a mapping, detection and saved profiles."""
 
 import hashlib
+import importlib
 import json
 import sqlite3
 from pathlib import Path
@@ -389,6 +390,7 @@ async def test_import_interactive_opens_the_mapping_screen_on_the_file(tmp_path,
     )
     started: list[App] = []
     monkeypatch.setattr(App, "run", lambda self, *a, **k: started.append(self))
+    monkeypatch.setattr(importlib.import_module("cstui.cli.main"), "has_a_terminal", lambda: True)  # not in pytest
     assert cli("import", str(path), "--interactive", "--db", str(loaded)).code == 0
     async with started[0].run_test(size=(160, 50)) as pilot:
         await pilot.pause()

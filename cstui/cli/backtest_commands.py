@@ -12,6 +12,7 @@ from cstui.formatting import figure
 from cstui.metrics.health import COMPONENTS
 from cstui.safe_text import visible
 from cstui.storage.writes import check_weight
+from cstui.user_files import read_user_json
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -30,10 +31,8 @@ def register(health: typer.Typer) -> None:
 
 def read_weights(path: Path) -> dict[str, float]:
     """A JSON object of component weights; every key and value checked."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise UserError(f"{path}: cannot read weights ({error})") from None
+    # A regular file of at most 1 MB: never a FIFO, /dev/zero or a JSON bomb.
+    data = read_user_json(path, "a JSON object of weights")
     if not isinstance(data, dict):
         raise UserError(f'{path}: expected a JSON object like {{"usage": 30, "surveys": 20}}')
     result = {}
@@ -98,6 +97,8 @@ def backtest(
     results = {"book's weights": current}
     if weights_file:
         tried = read_weights(weights_file)
+        if not any({**current.config.weights, **tried}.values()):
+            raise UserError(f"{weights_file}: every weight is 0; at least one must be above 0")
         results[f"{weights_file.name}"] = evaluate(
             observations, HealthConfig({**current.config.weights, **tried}, current.config.green, current.config.yellow)
         )

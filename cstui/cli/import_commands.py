@@ -5,11 +5,14 @@ the rows exactly as it checks a file in the contract's format.
 """
 
 import csv
-import json
+import os
+import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +20,7 @@ from cstui import clock
 from cstui.cli.common import DbOption, book_path, open_book
 from cstui.errors import UserError
 from cstui.safe_text import visible
+from cstui.storage.book_file import FileKind, classify
 from cstui.storage.csv_format import FORMAT_BY_TABLE, FORMATS
 from cstui.storage.import_profile import (
     AccountBy,
@@ -31,9 +35,12 @@ from cstui.storage.import_profile import (
     parse_value_map,
     profile_file_body,
 )
+from cstui.user_files import UnreadableFile, read_user_json
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
+
+    from cstui.storage.book import Book
 
 PROBLEMS_SHOWN = 20
 # The last column of a reject file: why its row was refused (a reject file may be written over).
@@ -134,13 +141,17 @@ def import_files(
     interactive: Annotated[bool, typer.Option("--interactive", help="Map the file's columns on a screen.")] = False,
 ) -> None:
     """Load CSV files: the contract's own, or any export through a mapping; all-or-nothing, every bad row listed."""
-    from cstui.storage.builtin_profiles import recognise_file
-    from cstui.storage.importer import Money, import_path, read_rates
-    from cstui.storage.profiles import load_profile
-    from cstui.storage.profiles import save_profile as store_profile
+    if interactive:  # before the book is opened or created: the screen needs a terminal
+        from cstui.cli.main import has_a_terminal
+
+        if not has_a_terminal():
+            raise UserError(
+                "--interactive: the mapping screen needs a terminal, and stdin or stderr is not one; "
+                "without one, map the columns with --table and --map"
+            )
+    from cstui.storage.importer import Money, read_rates
 
     money = Money(book_currency, read_rates(rates) if rates else {})
-
     if skip_bad_rows is not None:
         if source.is_dir():
             raise UserError("--skip-bad-rows: give one file (a folder's files each have their own columns)")
@@ -165,12 +176,92 @@ def import_files(
         "tz": tz,
         "currency_column": currency_column,
     }
+    from cstui.storage.builtin_profiles import recognise_file
+
     recognised = None
     if not (profile or table or interactive or source.is_dir() or source.stem in FORMAT_BY_TABLE):
         recognised = recognise_file(source, reading["encoding"], reading["delimiter"])
         profile = recognised.name if recognised else None
+    asked = _Asked(
+        source,
+        db,
+        table,
+        mapping,
+        reading,
+        profile,
+        save_profile,
+        dry_run,
+        interactive,
+        recognised,
+        money,
+        skip_bad_rows,
+    )
+    with _import_book(db, dry_run) as book:
+        _import(book, asked)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What one `cstui import` command line asks for, its options parsed."""
+
+    source: Path
+    db: Path | None
+    table: str | None
+    mapping: dict[str, Any]
+    reading: dict[str, Any]
+    profile: str | None
+    save_profile: str | None
+    dry_run: bool
+    interactive: bool
+    recognised: Any  # the built-in profile the headers were recognised as, if any
+    money: Any  # the book's currency and the rates file's rates
+    skip_bad_rows: Path | None  # the reject file
+
+
+@contextmanager
+def _import_book(db: Path | None, dry_run: bool) -> Iterator["Book"]:
+    """The book an import writes to. `import` may create a book, but only one it fills: a dry run
+    where there is no book yet runs against a throw-away book, and a new book (or a 0-byte file)
+    whose import fails or is rejected is taken back, so no half-made book is left behind."""
+    path = book_path(db)
+    kind = classify(path)
+    fresh = kind is FileKind.MISSING or (kind is FileKind.EMPTY and path.stat().st_size == 0)
+    mode = stat.S_IMODE(path.stat().st_mode) if kind is FileKind.EMPTY else 0
+    if fresh and dry_run:
+        with tempfile.TemporaryDirectory(prefix="cstui-dry-run-") as folder:
+            book = open_book(Path(folder) / path.name, create=True)
+            try:
+                yield book
+            finally:
+                book.conn.close()
+        return
     book = open_book(db, create=True)  # import is one of the three commands that may create a book
-    chosen = load_profile(book, profile).profile if profile else None
+    if not fresh:
+        yield book
+        return
+    try:
+        yield book
+    except BaseException:
+        book.conn.close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if kind is FileKind.MISSING:
+            path.unlink(missing_ok=True)
+        else:
+            os.truncate(path, 0)
+            os.chmod(path, mode)
+        raise
+
+
+def _import(book: "Book", asked: _Asked) -> None:
+    from cstui.storage.importer import import_path
+    from cstui.storage.profiles import load_profile
+    from cstui.storage.profiles import save_profile as store_profile
+
+    source, db, table, mapping, reading = asked.source, asked.db, asked.table, asked.mapping, asked.reading
+    save_profile, dry_run, interactive = asked.save_profile, asked.dry_run, asked.interactive
+    recognised, money, skip_bad_rows = asked.recognised, asked.money, asked.skip_bad_rows
+    chosen = load_profile(book, asked.profile).profile if asked.profile else None
     if interactive and chosen is None and not table:
         # The screen picks the table from the headers; the reading options given stay.
         _interactive(book, source, ImportProfile(FORMATS[0].table, mapped=False).with_options(**reading), db)
@@ -390,12 +481,10 @@ def profile_import(
     from cstui.storage.profiles import profile_names, save_profile
 
     where = visible(file.name, one_line=True)
-    try:
-        body = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UserError(f"{where}: cannot read ({error.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UserError(f"{where}: not a JSON profile ({error})") from None
+    try:  # a regular file of at most 1 MB: never a FIFO, /dev/zero or a JSON bomb
+        body = read_user_json(file, "a JSON profile")
+    except UnreadableFile as error:
+        raise UserError(f"{where}: {error.why}") from None
     profile = ImportProfile.from_json(body, where)
     chosen = name or (body.get("name") if isinstance(body.get("name"), str) else None)
     if not chosen:

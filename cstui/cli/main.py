@@ -88,10 +88,15 @@ def launch(conn: "Connection | None", db_path: Path, as_of: date) -> None:
     app.run()
 
 
-def need_a_terminal(db_path: Path) -> None:
+def has_a_terminal() -> bool:
     """The app reads keys from stdin and draws on stderr (Textual's driver): without a terminal on both
-    it would draw into a pipe or a file and its input thread would spin on end-of-file. Say so instead."""
-    if all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__)):
+    it would draw into a pipe or a file and its input thread would spin on end-of-file."""
+    return all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__))
+
+
+def need_a_terminal(db_path: Path) -> None:
+    """Say that the app needs a terminal, instead of drawing into a pipe (`has_a_terminal`)."""
+    if has_a_terminal():
         return
     raise UserError(
         f"the app needs a terminal, and stdin or stderr is not one; to open {db_path}, "
@@ -121,12 +126,13 @@ def main(argv: list[str] | None = None) -> None:
     except sqlite3.DatabaseError as error:  # met after the book opened: name the real cause
         from cstui.storage.errors import Cause, cause_of, explain
 
-        if cause_of(error) is Cause.OTHER and isinstance(error, sqlite3.OperationalError):
+        book = cli_args.opened[-1] if cli_args.opened else None
+        if cause_of(error, book) is Cause.OTHER and isinstance(error, sqlite3.OperationalError):
             raise  # a query the code got wrong: a bug with its traceback
-        if cause_of(error) is Cause.BUSY:
+        if cause_of(error, book) is Cause.BUSY:
             _fail(explain(error))
-        where = f"{cli_args.opened[-1]}: " if cli_args.opened else ""
-        _fail(f"{where}{error}: {explain(error)}")
+        where = f"{book}: " if book else ""
+        _fail(f"{where}{error}: {explain(error, book)}")
     except UnicodeEncodeError as error:  # argv decoded by an ASCII locale (LC_ALL=C, PYTHONUTF8=0)
         _fail(
             f"the text {error.object[error.start : error.end]!r} cannot be read in this locale "

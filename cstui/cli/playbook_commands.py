@@ -11,6 +11,7 @@ from cstui.cli.common import DbOption, open_book
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage import playbooks
+from cstui.user_files import PLAYBOOK_LIMIT, read_user_text
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
 NameArgument = Annotated[str, typer.Argument(help='The playbook\'s name (quote it: "renewal preparation").')]
@@ -85,10 +86,7 @@ def playbook_import(
     db: DbOption = None,
 ) -> None:
     """Create or replace the playbooks in a CSV file (all or nothing); others stay as they are."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"{path}: cannot read it as UTF-8 text ({error.__class__.__name__})") from None
+    text = read_user_text(path, PLAYBOOK_LIMIT, "utf-8-sig")
     saved = playbooks.import_csv(open_book(db), text, str(path))
     for p in saved:
         _say(f"playbook '{p.name}' saved: {len(p.steps)} steps from {p.anchor}")

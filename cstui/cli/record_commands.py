@@ -21,7 +21,14 @@ from cstui.storage.tasklist import Due
 from cstui.storage.writes import account_id
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the record written as JSON.")]
-IdArgument = Annotated[int, typer.Argument(help="The record's id (shown when it was saved, and by `cstui history`).")]
+# SQLite's integers end at 2**63 - 1: a larger id is named as out of range, not an OverflowError.
+SQLITE_MAX_INT = 2**63 - 1
+IdArgument = Annotated[
+    int,
+    typer.Argument(
+        min=1, max=SQLITE_MAX_INT, help="The record's id (shown when it was saved, and by `cstui history`)."
+    ),
+]
 AccountOption = Annotated[str, typer.Option("--account", help="The account's key.")]
 DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD.")]
 
@@ -301,7 +308,9 @@ def _change_json(change: history.Change) -> dict[str, Any]:
 
 def show_history(
     account: Annotated[str | None, typer.Option("--account", help="Only changes to this account's rows.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="The newest N changes.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, max=SQLITE_MAX_INT, help="The newest N changes.")
+    ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -328,9 +337,13 @@ def show_history(
 def _status(change: history.Change) -> str:
     if change.reverted_by is None:
         return ""
+    # A redo may itself be undone: say so, or the line would claim a change in force that is not.
     if change.kind == "undo":
-        return f" (redone by {change.reverted_by})"
+        undone = f", itself undone by {change.redo_undone_by}" if change.redo_undone_by else ""
+        return f" (redone by {change.reverted_by}{undone})"
     again = f", redone by {change.redone_by}" if change.redone_by else ""
+    if change.redone_by and change.redo_undone_by:
+        again += f", undone again by {change.redo_undone_by}"
     return f" (undone by {change.reverted_by}{again})"
 
 
@@ -348,7 +361,8 @@ def _reverted(change: history.Change, as_json: bool) -> None:
 
 def undo(
     change: Annotated[
-        int | None, typer.Argument(help="A change's id from `cstui history` (default: the last one).")
+        int | None,
+        typer.Argument(min=1, max=SQLITE_MAX_INT, help="A change's id from `cstui history` (default: the last one)."),
     ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,

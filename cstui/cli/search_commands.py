@@ -22,7 +22,9 @@ def search_command(
     text: Annotated[str, typer.Argument(help='Words, "a phrase", prefix*, AND / OR / NOT (SQLite FTS5 query syntax).')],
     account: Annotated[str | None, typer.Option("--account", help="Only this account (its key, any case).")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help=f"Only this kind of record: {KINDS}.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many records.")] = DEFAULT_LIMIT,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=10_000, help="At most this many records.")
+    ] = DEFAULT_LIMIT,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")] = False,
     db: DbOption = None,
 ) -> None:

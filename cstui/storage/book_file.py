@@ -51,6 +51,16 @@ def _stat(path: Path) -> os.stat_result | None:
         raise UserError(f"{path}: cannot reach the book ({error.strerror})") from None
 
 
+def _kind_of(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def _look_inside(path: Path) -> tuple[int, int, bool]:
     """(application_id, schema objects, has cstui migration rows), read through an `immutable`
     read-only handle: no lock, no side file, no byte written. A marked book is not read further
@@ -106,6 +116,8 @@ def classify(path: Path) -> FileKind:
         return FileKind.MISSING
     if stat.S_ISDIR(found.st_mode):
         raise UserError(f"{path}: is a directory, not a book file")
+    if not stat.S_ISREG(found.st_mode):  # a device, a FIFO, a socket: never opened, chmodded or journalled
+        raise UserError(f"{path}: {_kind_of(found.st_mode)}, not a book file; cstui left it untouched")
     if found.st_size == 0:
         return FileKind.EMPTY
     if not os.access(path, os.R_OK):
@@ -121,8 +133,47 @@ def classify(path: Path) -> FileKind:
     if ours:
         return FileKind.UNMARKED_CSTUI
     if objects == 0:
+        _refuse_damaged(path)  # `init`/`demo` would mark it, then fail on the damage
         return FileKind.EMPTY
     raise UserError(f"{path}: not a cstui book (an SQLite database with tables of its own); cstui left it untouched")
+
+
+def foreign_reason(path: Path) -> str | None:
+    """Why the file at `path` is plainly not a cstui book and must not be replaced (by `restore`) or
+    diagnosed as a damaged book (by `doctor`): not a regular file, or a readable SQLite database of
+    another program. None for a cstui book, an empty or missing file, or one SQLite cannot read
+    (which may be a damaged book)."""
+    found = _stat(path)
+    if found is None or stat.S_ISDIR(found.st_mode):
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return f"{_kind_of(found.st_mode)}, not a book file"
+    if found.st_size == 0:
+        return None
+    try:
+        app_id, objects, ours = _read_inside(f"{path.resolve().as_uri()}?mode=ro&immutable=1")
+    except sqlite3.DatabaseError:
+        return None
+    if app_id not in (0, APPLICATION_ID):
+        return f"not a cstui book (an SQLite database of another program, application_id {app_id:#x})"
+    if app_id == 0 and not ours and objects:
+        return "not a cstui book (an SQLite database with tables of its own)"
+    return None
+
+
+def _refuse_damaged(path: Path) -> None:
+    """An SQLite file with no schema may still be damaged (a broken freelist): checked before any
+    byte of it is written, so a book is not half made in it."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        found = [row[0] for row in conn.execute("PRAGMA quick_check(1)")]
+    except sqlite3.DatabaseError as error:
+        found = [str(error)]
+    finally:
+        conn.close()
+    if found != ["ok"]:
+        first = found[0].replace("*** in database main ***", "").strip().splitlines()[0] if found else "?"
+        raise UserError(f"{path}: an SQLite file with no tables that is damaged ({first}); cstui left it untouched")
 
 
 def read_only_reason(path: Path) -> str | None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from cstui.errors import UserError
 from cstui.storage.book_file import APPLICATION_ID, BookIdentity, FileKind, classify, read_only_reason
-from cstui.storage.errors import explain
+from cstui.storage.errors import Cause, cause_of, explain
 from cstui.storage.migrations import MIGRATION_SET, known_steps
 
 if TYPE_CHECKING:
@@ -70,14 +70,20 @@ def _read_only_uri(path: Path) -> str:
 
 
 def _inspect_read_only(path: Path) -> list[str]:
-    """Read the applied steps of a cstui book without writing a byte, so a refused book stays untouched."""
+    """Read the applied steps of a cstui book without writing a byte, so a refused book stays untouched.
+    Without a -wal next to it the file is the whole book and is read `immutable`: a plain read-only
+    open would create an empty -wal and -shm beside a book that is then refused (a newer one)."""
+    live = Path(f"{path}-wal").exists()
+    uri = _read_only_uri(path) if live else f"{path.resolve().as_uri()}?mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        conn = sqlite3.connect(uri, uri=True)
         try:
             return applied_steps(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
+        if cause_of(error, path) is not Cause.DAMAGED and cause_of(error, path) is not Cause.OTHER:
+            raise UserError(f"{path}: cannot open the book ({error}); {explain(error, path)}") from None
         raise UserError(
             f"{path}: cannot read this book ({error}); cstui left it untouched. "
             f"`cstui doctor --db {path}` checks whether it is damaged."
@@ -156,6 +162,7 @@ class Opened:
     read_only: str | None  # why the book is open read-only, or None
     identity: BookIdentity  # the file opened, so a move, deletion or replacement is noticed
     existed: bool  # a book before this open (not made by it): its schema steps are backed up first
+    created: bool = False  # the file was made by this open: a failure before the book is whole removes it
 
 
 def open_connection(path: Path | str | None = None, *, create: bool = False) -> Opened:
@@ -167,8 +174,18 @@ def open_connection(path: Path | str | None = None, *, create: bool = False) -> 
         raise UserError(f"{path}: no book here. Create one with `cstui init --db {path}`, or try `cstui demo`.")
     if kind is FileKind.EMPTY and not create:
         raise UserError(f"{path}: an empty file, not a cstui book; `cstui init --db {path}` makes it one")
-    if kind is FileKind.MISSING:
+    created = kind is FileKind.MISSING
+    if created:
         _create_file(path)
+    try:
+        return _open_checked(path, kind, created)
+    except BaseException:
+        if created:
+            _take_back(path)
+        raise
+
+
+def _open_checked(path: Path, kind: FileKind, created: bool) -> Opened:
     existed = kind in (FileKind.CSTUI, FileKind.UNMARKED_CSTUI)
     if existed:
         _refuse_newer(path, _inspect_read_only(path))
@@ -178,8 +195,15 @@ def open_connection(path: Path | str | None = None, *, create: bool = False) -> 
     try:
         conn = _open_sqlite(path, read_only)
     except sqlite3.DatabaseError as error:
-        raise UserError(f"{path}: cannot open the book ({error}); {_cause(error)}") from None
-    return Opened(conn, path, read_only, BookIdentity.of(path), existed)
+        raise UserError(f"{path}: cannot open the book ({error}); {_cause(error, path)}") from None
+    return Opened(conn, path, read_only, BookIdentity.of(path), existed, created)
+
+
+def _take_back(path: Path) -> None:
+    """Remove a book this process created and could not finish (a full disk during `init`): a
+    0-byte or half-made file left behind would be refused later as "not a cstui book"."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def bring_up_to_date(opened: Opened, book: "Database | None" = None) -> None:
@@ -202,7 +226,7 @@ def bring_up_to_date(opened: Opened, book: "Database | None" = None) -> None:
         apply_pending(book, path, backup=opened.existed)
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise UserError(f"{path}: cannot open the book ({error}); {_cause(error)}") from None
+        raise UserError(f"{path}: cannot open the book ({error}); {_cause(error, path)}") from None
     except BaseException:
         conn.close()
         raise
@@ -229,19 +253,28 @@ def connect(path: Path | str | None = None, *, migrate: bool = True, create: boo
         db = Book(opened)
     except sqlite3.DatabaseError as error:
         opened.conn.close()
-        raise UserError(f"{opened.path}: cannot open the book ({error}); {_cause(error)}") from None
+        if opened.created:
+            _take_back(opened.path)
+        raise UserError(f"{opened.path}: cannot open the book ({error}); {_cause(error, opened.path)}") from None
     except BaseException:
         opened.conn.close()
+        if opened.created:
+            _take_back(opened.path)
         raise
     if migrate:
-        bring_up_to_date(opened, db)
+        try:
+            bring_up_to_date(opened, db)
+        except BaseException:  # the connection is closed already
+            if opened.created:
+                _take_back(opened.path)
+            raise
     finish_opening(opened)
     return db
 
 
-def _cause(error: sqlite3.DatabaseError) -> str:
+def _cause(error: sqlite3.DatabaseError, path: Path) -> str:
     """The likely cause of an error met while opening, in words (see `cstui.storage.errors`)."""
-    return explain(error)
+    return explain(error, path)
 
 
 @contextmanager

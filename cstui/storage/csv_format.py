@@ -94,9 +94,20 @@ def parse_fingerprint(text: str) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+def formula_risk(text: str) -> bool:
+    """Whether a spreadsheet could run `text` (after any guard apostrophes) as a formula: it starts
+    with a formula character, also after leading spaces (` =1`), which spreadsheets skip."""
+    return text.lstrip("'").lstrip(" ").startswith(FORMULA_STARTS)
+
+
+def parse_key(text: str) -> str:
+    """An account key: spaces around it are not part of it (" D1" is the account D1, not a second one)."""
+    return parse_text(text).strip()
+
+
 def parse_text(text: str) -> str:
     """Undo the export's formula guard: exactly one leading "'" before a risky character."""
-    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+    if text.startswith("'") and formula_risk(text):
         return text[1:]
     return text
 
@@ -176,7 +187,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "accounts",
         (
-            _req("key"),
+            _req("key", parse_key),
             _req("name"),
             _req("start_date", parse_date),
             _opt("segment"),
@@ -193,7 +204,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "contacts",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("name"),
             _opt("email"),
             _opt("role"),
@@ -207,7 +218,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "mrr_history",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("effective_date", parse_date),
             _req("mrr", parse_amount),
         ),
@@ -216,7 +227,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "invoices",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("invoice_no"),
             _req("issued_date", parse_date),
             _req("due_date", parse_date),
@@ -228,7 +239,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "usage_daily",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("day", parse_date),
             _whole("active_users", 0, required=True),
             _req("minutes", parse_amount),
@@ -239,7 +250,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "feature_usage",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("day", parse_date),
             _req("feature"),
             _whole("events", 0, default=1),
@@ -249,7 +260,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "tickets",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("opened_on", parse_date),
             _req("channel", one_of("self_service", "assisted")),
             _opt("severity", one_of("low", "normal", "high", "urgent"), "normal"),
@@ -263,7 +274,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "interactions",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("occurred_on", parse_date),
             _req("kind", one_of("call", "meeting", "email", "note")),
             _req("summary"),
@@ -286,7 +297,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "surveys",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("kind", one_of(*SURVEY_SCALES)),
             _whole("score", required=True),
             _req("responded_on", parse_date),
@@ -314,7 +325,7 @@ FORMATS: tuple[FileFormat, ...] = (
         "playbook_runs",
         (
             _req("ref"),
-            _req("account_key"),
+            _req("account_key", parse_key),
             _opt("playbook"),
             _req("playbook_name"),
             _req("started_on", parse_date),
@@ -327,7 +338,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "tasks",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("title"),
             _req("due_on", parse_date),
             _req("created_on", parse_date),
@@ -341,7 +352,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "renewal_calls",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("renewal_date", parse_date),
             _req("call", one_of("commit", "probable", "at_risk", "lost")),
             _opt("expected_arr", parse_amount),
@@ -360,7 +371,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "checkin_state",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("day", parse_date),
             _req("action", one_of("reviewed", "snoozed")),
             _opt("snoozed_until", parse_date),
@@ -371,7 +382,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "health_snapshots",
         (
-            _req("account_key"),
+            _req("account_key", parse_key),
             _req("as_of", parse_date),
             _opt("score", parse_score),
             _req("band", one_of("green", "yellow", "red", "no data")),

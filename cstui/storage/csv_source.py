@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from cstui.storage.csv_format import CellError
+from cstui.user_files import CSV_LIMIT, UnreadableFile, read_user_bytes
 
 DELIMITERS = {",": "comma", ";": "';'", "\t": "tab", "|": "'|'"}
 # Byte-order marks, longest first (UTF-32-LE's starts with UTF-16-LE's), and the codec of what follows.
@@ -74,8 +75,12 @@ class SourceFile:
 
 
 def open_source(path: Path, encoding: str | None = None, delimiter: str | None = None) -> SourceFile:
-    """Read and decode `path`, detecting what the options leave open."""
-    raw = path.read_bytes()
+    """Read and decode `path`, detecting what the options leave open. Only a regular file of at
+    most `CSV_LIMIT` bytes is read (`cstui.user_files`): a FIFO, a device or a folder is named."""
+    try:
+        raw = read_user_bytes(path, CSV_LIMIT)
+    except UnreadableFile as error:
+        raise CellError(f"{path.name}:1: -: {error.why}") from None
     text, note = _decode(path.name, raw, encoding)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1

@@ -6,7 +6,13 @@ NOTADB) sends them to `cstui doctor`, whose integrity check decides whether a re
 """
 
 import enum
+import os
 import sqlite3
+from pathlib import Path
+
+# Below this much free space where the book lives, an I/O error is taken for a full disk: SQLite
+# reports a -shm or -wal it cannot create or grow on a full disk as a plain "disk I/O error".
+FULL_BELOW_BYTES = 256 * 1024
 
 
 class Cause(enum.Enum):
@@ -42,8 +48,26 @@ _BY_TEXT = (
 )
 
 
-def cause_of(error: sqlite3.Error) -> Cause:
-    """Classify by SQLite's primary result code when present, else by its message."""
+def disk_is_full(path: Path) -> bool:
+    """Whether the file system holding `path` (a book, or where one would be) has next to no room."""
+    where = path if path.is_dir() else path.parent
+    try:
+        found = os.statvfs(where)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < FULL_BELOW_BYTES
+
+
+def cause_of(error: sqlite3.Error, path: Path | None = None) -> Cause:
+    """Classify by SQLite's primary result code when present, else by its message; an I/O error
+    (or a file that cannot be opened) where the disk at `path` is full is a full disk."""
+    cause = _cause_of(error)
+    if path is not None and cause in (Cause.IO, Cause.CANNOT_OPEN, Cause.OTHER) and disk_is_full(path):
+        return Cause.DISK_FULL
+    return cause
+
+
+def _cause_of(error: sqlite3.Error) -> Cause:
     name = getattr(error, "sqlite_errorname", None) or ""
     primary = "_".join(name.split("_")[:2])  # SQLITE_IOERR_WRITE -> SQLITE_IOERR
     if primary in _BY_CODE:
@@ -66,6 +90,6 @@ _ADVICE = {
 }
 
 
-def explain(error: sqlite3.Error) -> str:
-    """What to tell the user about `error`, naming the real cause."""
-    return _ADVICE[cause_of(error)]
+def explain(error: sqlite3.Error, path: Path | None = None) -> str:
+    """What to tell the user about `error` met on the book at `path`, naming the real cause."""
+    return _ADVICE[cause_of(error, path)]

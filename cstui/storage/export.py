@@ -12,13 +12,14 @@ import csv
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.csv_format import FORMATS, FORMULA_STARTS, FileFormat, parse_text
+from cstui.storage.csv_format import FORMATS, FileFormat, formula_risk, parse_key, parse_text
 
 PRIVATE = 0o600
 # The file that marks a folder as written by `cstui export`: only such a folder (or an empty or new
@@ -82,7 +83,7 @@ SELECTS = {
 
 def neutralise(text: str) -> str:
     """Guard a text cell against spreadsheet formula injection (undone by `csv_format.parse_text`)."""
-    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+    return "'" + text if formula_risk(text) else text
 
 
 def _cell(value: object, is_text: bool) -> str:
@@ -112,7 +113,7 @@ def table_csv(db: Database, fmt: FileFormat) -> str:
 
 
 def _table_csv(db: Database, fmt: FileFormat) -> tuple[str, int]:
-    text_columns = [column.parse is parse_text for column in fmt.columns]
+    text_columns = [column.parse in (parse_text, parse_key) for column in fmt.columns]
     buffer = io.StringIO()
     # RFC 4180 line ends: with "\r\n" as the terminator the writer quotes any cell holding \r or \n.
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -138,12 +139,29 @@ def check_export_folder(directory: Path) -> None:
 
 def export_tables(db: Database, directory: Path) -> dict[str, int]:
     """Write one CSV per importable table into `directory`, and the manifest that marks it as an
-    export; return rows written per table. A folder not written by cstui is refused first."""
+    export; return rows written per table. A folder not written by cstui is refused first.
+
+    A write that fails (a full disk) takes back this run's files (and the folder, if it made it)
+    and names the folder, not the book: a partial export would pass for a whole one."""
     check_export_folder(directory)
     counts = {}
-    for fmt in FORMATS:
-        text, counts[fmt.table] = _table_csv(db, fmt)
-        write_private(directory / f"{fmt.table}.csv", text)
-    manifest = {"cstui_export": 1, "files": {f"{table}.csv": rows for table, rows in counts.items()}}
-    write_private(directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    made = not directory.exists()
+    written: list[Path] = []
+    try:
+        for fmt in FORMATS:
+            text, counts[fmt.table] = _table_csv(db, fmt)
+            written.append(write_private(directory / f"{fmt.table}.csv", text))
+        manifest = {"cstui_export": 1, "files": {f"{table}.csv": rows for table, rows in counts.items()}}
+        written.append(write_private(directory / MANIFEST, json.dumps(manifest, indent=2) + "\n"))
+    except OSError as error:
+        for path in [*written, *(directory / f".{fmt.table}.csv.tmp" for fmt in FORMATS)]:
+            path.unlink(missing_ok=True)
+        if made:
+            shutil.rmtree(directory, ignore_errors=True)
+        if error.filename:  # a folder or file it may not write: named by the error itself
+            raise
+        raise UserError(
+            f"{visible(directory, one_line=True)}: cannot write the export ({error.strerror or error}); "
+            "no file of it was left there, and the book is unchanged"
+        ) from None
     return counts

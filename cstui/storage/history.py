@@ -275,6 +275,7 @@ class Change:
     reverted_by: int | None  # the undo (or, for an undo, the redo) that reverted this change
     redone_by: int | None  # the redo that reverted that undo: the change is in force again
     rows: list[RowChange] = field(default_factory=list)
+    redo_undone_by: int | None = None  # the undo that took that redo back again (not in force after all)
 
 
 def _decoded(value: Any) -> Any:
@@ -304,13 +305,19 @@ def _rows(db: Database, change_id: int, account: int | None = None) -> list[RowC
 _CHANGE_COLUMNS = (
     "c.id, c.made_at, c.source, c.description, c.kind, c.reverts,"
     " (SELECT u.id FROM changes u WHERE u.reverts = c.id ORDER BY u.id DESC LIMIT 1),"
-    " (SELECT r.id FROM changes u JOIN changes r ON r.reverts = u.id WHERE u.reverts = c.id ORDER BY r.id DESC LIMIT 1)"
+    " (SELECT r.id FROM changes u JOIN changes r ON r.reverts = u.id WHERE u.reverts = c.id"
+    " ORDER BY r.id DESC LIMIT 1),"
+    # The undo that took back the redo above (for an undo: the redo that reverted it), if any.
+    " (SELECT x.id FROM changes x WHERE x.kind = 'undo' AND x.reverts = CASE WHEN c.kind = 'undo'"
+    " THEN (SELECT r.id FROM changes r WHERE r.reverts = c.id ORDER BY r.id DESC LIMIT 1)"
+    " ELSE (SELECT r.id FROM changes u JOIN changes r ON r.reverts = u.id WHERE u.reverts = c.id"
+    " ORDER BY r.id DESC LIMIT 1) END ORDER BY x.id DESC LIMIT 1)"
 )
 
 
 def _change_from(row: tuple[Any, ...], rows: list[RowChange]) -> Change:
-    change_id, made_at, source, description, kind, reverts, reverted_by, redone_by = row
-    return Change(change_id, made_at, source, description, kind, reverts, reverted_by, redone_by, rows)
+    change_id, made_at, source, description, kind, reverts, reverted_by, redone_by, redo_undone_by = row
+    return Change(change_id, made_at, source, description, kind, reverts, reverted_by, redone_by, rows, redo_undone_by)
 
 
 def list_changes(db: Database, account: int | None = None, limit: int | None = None) -> list[Change]:
@@ -360,6 +367,7 @@ class _Shape:
 
     columns: frozenset[str]
     keys: list[str]
+    rowid: bool = False  # an ordinary table (not WITHOUT ROWID): a row put back gets its rowid again
 
 
 def _revert_range(db: Database, row: RowChange, target: Change) -> None:
@@ -387,6 +395,46 @@ _LATER_IN_FORCE = (
 )
 
 
+def _origin(db: Database, change_id: int, cache: dict[int, int]) -> int:
+    """The user's change a change stands for: itself, or for a redo the change it makes again
+    (through the undo it reverts, and so on back). Redos run in the reverse order of their undos,
+    so their ids say nothing of which write came after which; their origins do."""
+    if change_id not in cache:
+        kind, reverts = db.execute("SELECT kind, reverts FROM changes WHERE id = ?", [change_id]).fetchone()
+        if kind == "change" or reverts is None:
+            cache[change_id] = change_id
+        else:  # a redo reverts an undo, an undo reverts the change (or redo) it took back
+            cache[change_id] = _origin(db, reverts, cache)
+    return cache[change_id]
+
+
+def _written_later(db: Database, target: Change) -> dict[str, list[tuple[int, int]]]:
+    """The rowids (as ranges) of `target`'s tables written by a change or redo still in force that
+    comes after it in the user's order of changes.
+
+    Comparing values is not enough: a task added, deleted and added again reuses the rowid with the
+    same values, and undoing the first add must not delete the row the third change made."""
+    tables = sorted({row.table for row in target.rows if row.last_row_id is None})
+    if not tables or not target.rows:
+        return {}
+    marks = ", ".join("?" for _ in tables)
+    rows = db.execute(
+        "SELECT h.change_id, h.table_name, h.row_id, ifnull(h.last_row_id, h.row_id) FROM history h"
+        " JOIN changes c ON c.id = h.change_id"
+        f" WHERE h.table_name IN ({marks}) AND h.id > ? AND h.change_id > ? AND h.row_id IS NOT NULL"
+        " AND c.kind IN ('change', 'redo')"
+        " AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.reverts = c.id AND u.kind = 'undo')",
+        [*tables, target.rows[-1].id, target.id],
+    ).fetchall()
+    origins: dict[int, int] = {}
+    own = _origin(db, target.id, origins)
+    written: dict[str, list[tuple[int, int]]] = {}
+    for change_id, table, first, last in rows:
+        if _origin(db, change_id, origins) > own:
+            written.setdefault(table, []).append((first, last))
+    return written
+
+
 def _revert_row(db: Database, row: RowChange, shape: _Shape) -> None:
     """Put one row back as it was before `row`; refuse if it has changed since (outside cstui)."""
     live, keys = shape.columns, shape.keys
@@ -407,9 +455,17 @@ def _revert_row(db: Database, row: RowChange, shape: _Shape) -> None:
     key = {c: old[c] if c != "rowid" else row.row_id for c in keys}
     if _current(db, row.table, key, tuple(key)) is not None:
         _conflict(row)
-    if "rowid" in keys:
+    if "rowid" in keys or (shape.rowid and row.row_id is not None and not _rowid_taken(db, row)):
+        # Its own rowid, also where the key is another column (usage_daily's account and day):
+        # an undone import's rows come back with the rowids, and in the order, they had.
         old = {"rowid": row.row_id, **old}
     db.execute(_statement("insert", row.table, tuple(old), ()), list(old.values()))
+
+
+def _rowid_taken(db: Database, row: RowChange) -> bool:
+    """Whether another row holds `row`'s rowid now (then the row comes back under a new one)."""
+    sql = f"SELECT 1 FROM {_ident(row.table)} WHERE rowid = ?"
+    return db.execute(sql, [row.row_id]).fetchone() is not None
 
 
 def _conflict(row: RowChange) -> None:
@@ -431,12 +487,17 @@ def _revert(db: Database, target: Change, kind: str, source: str | None) -> Chan
     db.execute("PRAGMA defer_foreign_keys = ON")
     new_id = open_change(db, f"{kind} {described.id}: {described.description}", source, kind=kind, reverts=target.id)
     shapes: dict[str, _Shape] = {}
+    later = _written_later(db, target)
     for row in reversed(target.rows):
         if row.last_row_id is not None:
             _revert_range(db, row, target)
             continue
+        if row.row_id is not None and any(first <= row.row_id <= last for first, last in later.get(row.table, ())):
+            _conflict(row)  # the same row id, written again since: maybe equal values, but not this row
         if row.table not in shapes:
-            shapes[row.table] = _Shape(frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table))
+            shapes[row.table] = _Shape(
+                frozenset(_columns(db.conn, row.table)), _key_columns(db, row.table), _has_rowid(db.conn, row.table)
+            )
         _revert_row(db, row, shapes[row.table])
     _refuse_knock_on(db, new_id, target)
     close_change(db, new_id)

@@ -9,7 +9,9 @@ format's allow-list when it is made, so a bad one is one clear line, never a fai
 """
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -171,6 +173,10 @@ class ImportProfile:
         for name in self.cents:
             if name not in fmt.names or fmt.column(name).parse not in (parse_amount, parse_score):
                 raise UserError(f"--cents: '{name}' is not an amount column of {self.table}")
+        if self.encoding is not None:
+            _check_encoding(self.encoding)
+        if self.date_format is not None:
+            _check_date_format(self.date_format)
         if self.decimal not in (None, ",", "."):
             raise UserError(f"--decimal: '{self.decimal}' is not ',' or '.'")
         if self.delimiter is not None and len(self.delimiter) != 1:
@@ -326,6 +332,27 @@ class ImportProfile:
             replaced = {c.column for c in given["constants"]}
             given["constants"] = tuple(c for c in self.constants if c.column not in replaced) + given["constants"]
         return replace(self, **given).check()
+
+
+def _check_encoding(encoding: str) -> None:
+    """A text encoding Python knows: rot13, hex, base64 or zlib are codecs too, but not of text."""
+    try:
+        b"a".decode(encoding)  # not b"": decoding nothing skips the check that the codec is one of text
+    except ValueError:  # a text codec that cannot read one byte alone (utf-16): fine
+        pass
+    except LookupError:
+        raise UserError(f"--encoding: '{encoding}' is not a text encoding (e.g. utf-8, cp1252, utf-16)") from None
+
+
+def _check_date_format(date_format: str) -> None:
+    """A strptime format that reads a date it writes (a directive twice, `%d/%d/%Y`, is refused)."""
+    sample = datetime(2001, 2, 3)
+    try:
+        read = datetime.strptime(sample.strftime(date_format), date_format)
+    except (ValueError, re.error):
+        read = None
+    if read is None or read.date() != sample.date():
+        raise UserError(f"--date-format: '{date_format}' does not read a day, month and year (e.g. %d/%m/%Y)")
 
 
 def _dict(value: object, field_name: str, where: str) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from cstui.storage.csv_source import SourceFile, open_source
 from cstui.storage.import_keys import Copies, RepeatedKeys
 from cstui.storage.import_profile import ImportProfile
 from cstui.storage.mapping import AccountLookups, MappedFile, normal_name
+from cstui.user_files import CSV_LIMIT, check_regular
 
 # Progress callback: (table, rows done, rows expected).
 Progress = Callable[[str, int, int], None]
@@ -227,12 +228,12 @@ def files_to_import(target: Path) -> list[tuple[FileFormat, Path]]:
     names = ", ".join(f"{f.table}.csv" for f in FORMATS)
     if target.is_dir():
         found = [(fmt, target / f"{fmt.table}.csv") for fmt in FORMATS]
-        found = [(fmt, path) for fmt, path in found if path.is_file()]
+        # Whatever is there under a contract name is read, so a FIFO or a folder is named, not skipped.
+        found = [(fmt, path) for fmt, path in found if path.exists()]
         if not found:
             raise UserError(f"{visible(target, one_line=True)}: no importable files here (looked for {names})")
         return found
-    if not target.is_file():
-        raise UserError(f"{visible(target, one_line=True)}: no such file or directory")
+    check_regular(target, CSV_LIMIT)  # a FIFO or a device is named as one, never "no such file"
     fmt = FORMAT_BY_TABLE.get(target.stem) if target.suffix == ".csv" else None
     if fmt is None:
         raise UserError(
@@ -265,8 +266,7 @@ def import_path(
     out and listed in `result.rejects` instead of refusing the run; `today` is the import's day
     (for `--default start_date=first-seen`)."""
     if profile is not None and profile.mapped:
-        if not target.is_file():
-            raise UserError(f"{visible(target, one_line=True)}: no such file (a mapping reads one file)")
+        check_regular(target, CSV_LIMIT)
         plan = [(profile.format, target, profile)]
     else:
         # A plain profile (reading options only) applies to each of the contract's files.
@@ -453,11 +453,12 @@ class _Run:
 
     def import_file(self, fmt: FileFormat, path: Path, profile: ImportProfile) -> list[str]:
         name = path.name
-        expected = max(path.read_bytes().count(b"\n") - 1, 1) if self.progress else 0
         problems: list[str] = []
         counts = self.result.tables.setdefault(fmt.table, TableCounts())
+        expected = 0
         try:
             source = open_source(path, profile.encoding, profile.delimiter)
+            expected = max(source.text.count("\n") - 1, 1) if self.progress else 0
             lookups = account_lookups(self.db, profile, self.today)
             lookups.currency, lookups.rates = self.currency, self.money.rates
             mapped = MappedFile(source, profile, lookups)

@@ -18,6 +18,7 @@ from cstui.errors import UserError
 from cstui.metrics.config_rules import config_problems
 from cstui.safe_text import visible
 from cstui.storage import predicates as rule
+from cstui.storage.book_file import foreign_reason
 from cstui.storage.connection import applied_steps, backup_to, connect
 from cstui.storage.date_guards import DATE_COLUMNS, DATE_GUARD_STEP, date_guard_names, not_a_date
 from cstui.storage.migrations import known_steps
@@ -195,6 +196,9 @@ def checkup(path: Path, today: date | None = None) -> Checkup:
     if not path.exists():
         result.problems.append(f"{path}: no book here (create one with `cstui init` or `cstui demo`)")
         return result
+    if (why := foreign_reason(path)) is not None:  # someone else's file: nothing to repair or restore
+        result.problems.append(f"{path}: {why}; cstui does not change it (give --db the path of a cstui book)")
+        return result
     mode = path.stat().st_mode & 0o777
     result.facts.append(f"book: {path} ({path.stat().st_size / 1e6:.1f} MB, mode {mode:o})")
     if mode & 0o077:
@@ -248,6 +252,8 @@ def restore(backup: Path, book: Path) -> Path | None:
     """
     if not backup.is_file():
         raise UserError(f"{backup}: no such backup file")
+    if (why := foreign_reason(book)) is not None:
+        raise UserError(f"{book}: {why}; not restored, cstui left it untouched. Give --db a cstui book or a new path")
     _, problems = check_file(backup)
     if problems:
         raise UserError(f"{backup}: not restored, the backup itself is unusable: {problems[0]}")

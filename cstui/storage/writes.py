@@ -324,4 +324,9 @@ def save_weights(db: Database, weights: dict[str, float]) -> bool:
             updated = db.execute("UPDATE health_config SET value = ? WHERE name = ?", [value, f"weight.{component}"])
             if updated.rowcount != 1:
                 raise UserError(f"weight {component}: no such health component")
+        total = db.execute("SELECT total(value) FROM health_config WHERE name LIKE 'weight.%'").fetchone()[0]
+        if not total:  # every score would be 0/0: refused here, not left for `cstui doctor` to find
+            raise UserError(
+                "weights: at least one weight must be above 0 (every score would be undefined); nothing set"
+            )
     return True

@@ -35,6 +35,7 @@ from cstui.storage.import_profile import (
 from cstui.storage.importer import ImportResult, Preview, import_path, preview_file
 from cstui.storage.mapping import guess_table, suggestions
 from cstui.tui.widgets.field_errors import FieldErrors
+from cstui.user_files import CSV_LIMIT, UnreadableFile, check_regular
 
 if TYPE_CHECKING:
     from cstui.tui.app import CstuiApp
@@ -446,9 +447,10 @@ def file_errors(typed: str) -> dict[str, str]:
     path = Path(typed.strip()).expanduser()
     if not typed.strip():
         return {"file": "type the path of a CSV file"}
-    if not path.is_file():
-        what = "a folder, not a file" if path.is_dir() else "no such file"
-        return {"file": f"{visible(path, one_line=True)}: {what}"}
+    try:  # a FIFO or a device is named as one, never "no such file" (cstui.user_files)
+        check_regular(path, CSV_LIMIT)
+    except UnreadableFile as error:
+        return {"file": f"{visible(path, one_line=True)}: {error.why}"}
     return {}
 
 
