@@ -118,3 +118,22 @@ async def test_the_accounts_list_marks_news_and_filters_to_it(two_accounts, cli,
         assert [r.key for r in screen.visible_rows()] == ["s2"]
         await press(pilot, "N")
         assert sorted(r.key for r in screen.visible_rows()) == ["s1", "s2"]
+
+
+async def test_a_write_from_another_process_while_the_account_is_open_is_still_news(two_accounts, cli, tmp_path):
+    """Leaving the screen remembers what it showed, not the book's newest change: a CLI write made while
+    the account was open (and never shown) is news at the next look."""
+    app = CstuiApp(two_accounts, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(AccountScreen(1))
+        await settle(pilot)
+        _import(
+            cli,
+            tmp_path,
+            two_accounts,
+            tickets="account_key,opened_on,channel,severity,subject\ns1,2026-11-23,assisted,high,Export fails\n",
+        )
+        await press(pilot, "escape")
+    lines = (await _visit(two_accounts, "s1")).splitlines()
+    assert "  new ticket 2026-11-23 high: Export fails" in lines

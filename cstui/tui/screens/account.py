@@ -119,13 +119,11 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             self.app.write(seen.mark_seen, marker)
 
     def on_unmount(self) -> None:
-        """Leaving the account: what was written during the visit has been seen too."""
+        """Leaving the account: what the screen last showed has been seen (its own writes reload it).
+        Not the book's newest change: a write from another process after that load was never shown,
+        and must still be news at the next look."""
         if self.detail is not None and self.detail.since is not None and self.app.lost is None:
-            marker = self.detail.since.now
-            newest = seen.newest_history_id(self.app.book.conn)
-            self.remember_look(
-                seen.SeenMarker(marker.account_id, marker.seen_on, newest, marker.score, marker.components)
-            )
+            self.remember_look(self.detail.since.now)
 
     def show(self, d: views.AccountDetail) -> None:
         self.detail = d
