@@ -315,10 +315,40 @@ async def test_the_dashboards_i_offers_saved_profiles_and_no_nonsense_for_a_surv
         screen.query_one("#mapping-targets", DataTable).move_cursor(row=0)
         while screen.profile is not None and screen.profile.table != "accounts":
             await press(pilot, "t")  # accounts: no name <- End Date proposed either
-        proposals = {str(row[0]): str(row[2]) + str(row[3]) for row in map(targets.get_row_at, range(targets.row_count))}
+        proposals = {
+            str(row[0]): str(row[2]) + str(row[3]) for row in map(targets.get_row_at, range(targets.row_count))
+        }
         assert proposals["name"] == "-" and proposals["start_date"] == "Start Date", proposals
         for _ in range(40):
             if "profile: my-nps" in status(screen):
                 break
             await press(pilot, "p")
         assert "profile: my-nps (p: next)" in status(screen)
+
+
+async def test_import_interactive_brings_the_command_lines_powers_onto_the_screen(tmp_path, loaded, cli, monkeypatch):
+    from textual.app import App
+
+    (tmp_path / "rates.csv").write_text("currency,rate\nUSD,0.9\n")
+    path = tmp_path / "pay.csv"
+    path.write_text(
+        "Number,Customer,Date,Due,Total,Refunded,Currency\nI9,ACME,2026-03-01T23:30:00Z,2026-03-15,50.00,10,USD\n"
+    )
+    started: list[App] = []
+    monkeypatch.setattr(App, "run", lambda self, *a, **k: started.append(self))
+    options = ["--table", "invoices", "--map", "Number=invoice_no", "--map", "Customer=account_key"]
+    options += ["--map", "Date=issued_date", "--map", "Due=due_date", "--map", "Total=amount", "--minus", "Refunded"]
+    options += ["--tz", "Europe/Berlin", "--currency-column", "Currency", "--book-currency", "EUR"]
+    options += ["--rates", str(tmp_path / "rates.csv")]
+    assert cli("import", str(path), "--interactive", "--db", str(loaded), *options).code == 0
+    app = started[0]
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MappingScreen)
+        assert "currency: Currency, converted into book's currency EUR, rates for USD (c)" in status(screen)
+        assert "timestamps: UTC, dated in Europe/Berlin (z)" in status(screen)
+        await press(pilot, "ctrl+s")
+    assert app.return_value is not None, status(screen)
+    # (50 - 10) USD at 0.9, issued on the 2nd in Berlin.
+    assert rows(loaded, "SELECT invoice_no, issued_date, amount FROM invoices") == [("I9", "2026-03-02", 36.0)]

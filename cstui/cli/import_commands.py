@@ -35,6 +35,8 @@ from cstui.storage.import_profile import (
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from cstui.storage.importer import Money
+
 PROBLEMS_SHOWN = 20
 # The last column of a reject file: why its row was refused (a reject file may be written over).
 REJECT_COLUMN = "cstui_problem"
@@ -173,7 +175,7 @@ def import_files(
     chosen = load_profile(book, profile).profile if profile else None
     if interactive and chosen is None and not table:
         # The screen picks the table from the headers; the reading options given stay.
-        _interactive(book, source, ImportProfile(FORMATS[0].table, mapped=False).with_options(**reading), db)
+        _interactive(book, source, ImportProfile(FORMATS[0].table, mapped=False).with_options(**reading), db, money)
         return
     if chosen is None and (table or any(mapping.values()) or save_profile or interactive):
         chosen = ImportProfile(_table_for(source, table)).check()
@@ -182,7 +184,7 @@ def import_files(
     elif any(reading.values()):
         chosen = ImportProfile("accounts", mapped=False).with_options(**reading)
     if interactive:
-        _interactive(book, source, chosen, db)
+        _interactive(book, source, chosen, db, money)
         return
     if recognised:
         typer.echo(f"recognised: {recognised.title} (profile {recognised.name}; --profile NAME to use another)")
@@ -318,14 +320,17 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield progress
 
 
-def _interactive(book, source: Path, chosen: ImportProfile | None, db: Path | None) -> None:
-    """Open the app on the mapping screen for `source`; Textual is imported here only."""
+def _interactive(
+    book, source: Path, chosen: ImportProfile | None, db: Path | None, money: "Money | None" = None
+) -> None:
+    """Open the app on the mapping screen for `source` (with the run's currency options);
+    Textual is imported here only."""
     from cstui.tui.screens.mapping import mapping_app
 
     if not source.is_file():
         raise UserError(f"{visible(source, one_line=True)}: --interactive maps one file")
     book.conn.close()
-    result = mapping_app(book_path(db), source, chosen, clock.today()).run()
+    result = mapping_app(book_path(db), source, chosen, clock.today(), money).run()
     if result is None:
         typer.echo("nothing imported")
         return

@@ -88,7 +88,9 @@ class MappingScreen(Screen[ImportResult | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, path: Path | None = None, profile: ImportProfile | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, profile: ImportProfile | None = None, money: Money | None = None
+    ) -> None:
         super().__init__()
         self.path = path
         self.profile = profile
@@ -96,7 +98,7 @@ class MappingScreen(Screen[ImportResult | None]):
         # The built-in or saved profile shown (p steps through them), or None for one made here.
         self.profile_name: str | None = None
         # The run's currency options (`--book-currency`, `--rates`): not part of a profile, as on the CLI.
-        self.money = Money()
+        self.money = money or Money()
         self.field_errors = FieldErrors(self, {"file": ("mapping-file", "mapping-file-error")})
         # The decoded file, kept while its encoding and separator stay (each key re-reads only the rows).
         self._decoded: tuple[tuple[Path, str | None, str | None], SourceFile] | None = None
@@ -559,7 +561,9 @@ def file_errors(typed: str) -> dict[str, str]:
     return {}
 
 
-def mapping_app(book_path: Path, path: Path, profile: ImportProfile | None, as_of: date) -> "CstuiApp":
+def mapping_app(
+    book_path: Path, path: Path, profile: ImportProfile | None, as_of: date, money: Money | None = None
+) -> "CstuiApp":
     """`cstui import FILE --interactive`: the app opened on the mapping screen, the dashboard under it."""
     from cstui.tui.app import CstuiApp
 
@@ -567,6 +571,6 @@ def mapping_app(book_path: Path, path: Path, profile: ImportProfile | None, as_o
         def on_mount(self) -> None:
             super().on_mount()
             # Done (imported or cancelled): back to the shell, which prints the import's summary.
-            self.push_screen(MappingScreen(path, profile), callback=self.exit)
+            self.push_screen(MappingScreen(path, profile, money), callback=self.exit)
 
     return MappingApp(book_path, as_of=as_of)
