@@ -352,3 +352,23 @@ async def test_import_interactive_brings_the_command_lines_powers_onto_the_scree
     assert app.return_value is not None, status(screen)
     # (50 - 10) USD at 0.9, issued on the 2nd in Berlin.
     assert rows(loaded, "SELECT invoice_no, issued_date, amount FROM invoices") == [("I9", "2026-03-02", 36.0)]
+
+
+async def test_help_on_the_mapping_screen_lists_every_power(tmp_path, loaded):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n")
+    app = mapping_app(loaded, path, None, DAY)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#mapping-source").focus()
+        await press(pilot, "question_mark")
+        keys = app.screen.query_one("#help-keys", DataTable)
+        shown = {str(keys.get_row_at(i)[0]): str(keys.get_row_at(i)[1]) for i in range(keys.row_count)}
+    for key, what in {
+        "o": "Keep value only when",
+        "d": "Default value",
+        "z": "Time zone",
+        "-": "Subtract (refunds)",
+    }.items():
+        assert shown.get(key) == what, shown
+    assert shown.get("c") == "Currency column" and shown.get("l") == "Ids as aliases", shown
