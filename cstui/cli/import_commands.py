@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from rich.progress import TaskID
 
     from cstui.storage.book import Book
+    from cstui.storage.importer import Money
 
 PROBLEMS_SHOWN = 20
 # The last column of a reject file: why its row was refused (a reject file may be written over).
@@ -214,7 +215,7 @@ class _Asked:
     dry_run: bool
     interactive: bool
     recognised: Any  # the built-in profile the headers were recognised as, if any
-    money: Any  # the book's currency and the rates file's rates
+    money: "Money"  # the book's currency and the rates file's rates
     skip_bad_rows: Path | None  # the reject file
 
 
@@ -264,7 +265,7 @@ def _import(book: "Book", asked: _Asked) -> None:
     chosen = load_profile(book, asked.profile).profile if asked.profile else None
     if interactive and chosen is None and not table:
         # The screen picks the table from the headers; the reading options given stay.
-        _interactive(book, source, ImportProfile(FORMATS[0].table, mapped=False).with_options(**reading), db)
+        _interactive(book, source, ImportProfile(FORMATS[0].table, mapped=False).with_options(**reading), db, money)
         return
     if chosen is None and (table or any(mapping.values()) or save_profile or interactive):
         chosen = ImportProfile(_table_for(source, table)).check()
@@ -273,7 +274,7 @@ def _import(book: "Book", asked: _Asked) -> None:
     elif any(reading.values()):
         chosen = ImportProfile("accounts", mapped=False).with_options(**reading)
     if interactive:
-        _interactive(book, source, chosen, db)
+        _interactive(book, source, chosen, db, money)
         return
     if recognised:
         typer.echo(f"recognised: {recognised.title} (profile {recognised.name}; --profile NAME to use another)")
@@ -409,14 +410,17 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield progress
 
 
-def _interactive(book, source: Path, chosen: ImportProfile | None, db: Path | None) -> None:
-    """Open the app on the mapping screen for `source`; Textual is imported here only."""
+def _interactive(
+    book, source: Path, chosen: ImportProfile | None, db: Path | None, money: "Money | None" = None
+) -> None:
+    """Open the app on the mapping screen for `source` (with the run's currency options);
+    Textual is imported here only."""
     from cstui.tui.screens.mapping import mapping_app
 
     if not source.is_file():
         raise UserError(f"{visible(source, one_line=True)}: --interactive maps one file")
     book.conn.close()
-    result = mapping_app(book_path(db), source, chosen, clock.today()).run()
+    result = mapping_app(book_path(db), source, chosen, clock.today(), money).run()
     if result is None:
         typer.echo("nothing imported")
         return

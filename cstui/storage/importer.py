@@ -864,14 +864,19 @@ def preview_file(
     limit: int = 20,
     source: SourceFile | None = None,
     today: date | None = None,
+    money: Money | None = None,
 ) -> Preview:
     """What an import of `path` through `profile` would read, for the mapping screen; writes nothing
     to the book (the repeated-key bookkeeping lives in a TEMP table). `source` is the file already
-    read with the profile's encoding and separator (the screen keeps it between keys)."""
+    read with the profile's encoding and separator (the screen keeps it between keys); `money` the
+    run's currency options."""
     try:
         source = source or open_source(path, profile.encoding, profile.delimiter)
         lookups = account_lookups(db, profile, today or clock.today())
-        lookups.currency = facts.book_currency(db) or ""
+        # As the run would convert: the book's currency, else the one the run names, and its rates.
+        given = money.book_currency.strip().upper() if money and money.book_currency else ""
+        lookups.currency = facts.book_currency(db) or given
+        lookups.rates = money.rates if money else {}
         mapped = MappedFile(source, profile, lookups)
         raw = [tuple(cells) for _, cells in islice(source.rows(), limit + 1)]
     except CellError as error:

@@ -76,8 +76,9 @@ def normal_name(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-def suggestions(target: str, headers: list[str], n: int = 3) -> list[str]:
-    """The source headers closest to a column name (ignoring case, spaces and underscores)."""
+def suggestions(target: str, headers: list[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    """The source headers closest to a column name (ignoring case, spaces and underscores), scoring
+    at least `cutoff` (the mapping screen, which proposes without being asked, wants a closer match)."""
 
     def score(header: str) -> float:
         a, b = _norm(target), _norm(header)
@@ -86,7 +87,7 @@ def suggestions(target: str, headers: list[str], n: int = 3) -> list[str]:
         return max(ratio, 0.6) if a and b and (a in b or b in a) else ratio
 
     scored = [(score(h), h) for h in headers]
-    return [h for points, h in sorted(scored, key=lambda pair: -pair[0]) if points >= 0.5][:n]
+    return [h for points, h in sorted(scored, key=lambda pair: -pair[0]) if points >= cutoff][:n]
 
 
 def _norm(text: str) -> str:

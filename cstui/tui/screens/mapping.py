@@ -29,10 +29,11 @@ from cstui.storage.import_profile import (
     ColumnMap,
     Constant,
     ImportProfile,
+    OnlyWhen,
     RowTest,
     ValueMap,
 )
-from cstui.storage.importer import ImportResult, Preview, import_path, preview_file
+from cstui.storage.importer import ImportResult, Money, Preview, import_path, preview_file, read_rates
 from cstui.storage.mapping import guess_table, suggestions
 from cstui.tui.widgets.field_errors import FieldErrors
 from cstui.user_files import CSV_LIMIT, UnreadableFile, check_regular
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
 TABLES = [fmt for fmt in FORMATS if fmt.table not in BOOK_RECORDS]
 TABLES = [fmt for fmt in TABLES if fmt.table != "health_snapshots"]
 SOURCE_ROWS = 8
+# How close a header must be to a column's name for the screen to propose it unasked (a name inside
+# the other scores 0.6; "End Date" for name scores 0.55).
+PROPOSE_CUTOFF = 0.6
 
 
 def _text(value: object, style: str = "") -> Text:
@@ -75,17 +79,27 @@ class MappingScreen(Screen[ImportResult | None]):
         Binding("equals_sign", "constant", "Set constant"),
         Binding("v", "value_map", "Map a word"),
         Binding("w", "skip_when", "Leave rows out"),
+        Binding("o", "only_when", "Keep value only when"),
+        Binding("d", "default", "Default value"),
+        Binding("z", "time_zone", "Time zone"),
+        Binding("minus", "minus", "Subtract (refunds)"),
+        Binding("c", "currency", "Currency column"),
+        Binding("l", "alias", "Ids as aliases"),
         Binding("ctrl+s", "run_import", "Import", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, path: Path | None = None, profile: ImportProfile | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, profile: ImportProfile | None = None, money: Money | None = None
+    ) -> None:
         super().__init__()
         self.path = path
         self.profile = profile
         self.preview: Preview | None = None
         # The built-in or saved profile shown (p steps through them), or None for one made here.
         self.profile_name: str | None = None
+        # The run's currency options (`--book-currency`, `--rates`): not part of a profile, as on the CLI.
+        self.money = money or Money()
         self.field_errors = FieldErrors(self, {"file": ("mapping-file", "mapping-file-error")})
         # The decoded file, kept while its encoding and separator stay (each key re-reads only the rows).
         self._decoded: tuple[tuple[Path, str | None, str | None], SourceFile] | None = None
@@ -106,7 +120,8 @@ class MappingScreen(Screen[ImportResult | None]):
             yield Static("Preview: the first 20 rows as they would be stored", classes="box-title")
             yield DataTable(id="mapping-preview", zebra_stripes=True)
         yield Input(
-            placeholder="entry for = (a constant), v (WORD=VALUE), w (words; empty: rows with no value)",
+            placeholder="entry for = (a constant), v (WORD=VALUE), w and o (words; empty: no value), d (a default),"
+            " z (time zone), c (book currency, rates file), l (source system)",
             id="mapping-entry",
         )
         yield Input(placeholder="save as profile (name, optional) - ctrl+s imports", id="mapping-profile-name")
@@ -242,6 +257,71 @@ class MappingScreen(Screen[ImportResult | None]):
         words = tuple(w.strip() for w in self._entry().split(",") if w.strip())
         self._change(skip=(*self.profile.skip, RowTest(source, words)))
 
+    def action_only_when(self) -> None:
+        """The column under the right cursor keeps its value only on rows whose source column under the
+        left cursor says one of the entry's words (`--only-when`); no words: the condition goes."""
+        source, target = self._source_column(), self._target()
+        if self.profile is None or not source or not target:
+            return
+        words = tuple(w.strip() for w in self._entry().split(",") if w.strip())
+        kept = tuple(o for o in self.profile.only_when if o.target != target)
+        self._change(only_when=(*kept, OnlyWhen(target, RowTest(source, words))) if words else kept)
+
+    def action_default(self) -> None:
+        """The entry is the value of the column under the right cursor when the file has none or the
+        cell is empty (`--default`: `first-seen` for an account's start date, `@Column` for another column)."""
+        target, value = self._target(), self._entry()
+        if self.profile is None or not target:
+            return
+        kept = tuple(d for d in self.profile.defaults if d.column != target)
+        self._change(defaults=(*kept, Constant(target, value)) if value else kept)
+
+    def action_time_zone(self) -> None:
+        """The entry names the zone UTC timestamps are dated in (`--tz`); empty: dates as written."""
+        if self.profile is not None:
+            self._change(tz=self._entry() or None)
+
+    def action_minus(self) -> None:
+        """The source column under the cursor is subtracted from the amount (`--minus`: refunds,
+        credits); pressed again on it, it is not."""
+        source = self._source_column()
+        if self.profile is not None and source:
+            self._change(minus=None if self.profile.minus == source else source)
+
+    def action_currency(self) -> None:
+        """The source column under the cursor holds each row's currency (`--currency-column`); the entry
+        may name the book's currency and a rates file (`EUR rates.csv`). Empty entry, same column: off."""
+        source = self._source_column()
+        if self.profile is None or not source:
+            return
+        words = self._entry().split()
+        if not words and self.profile.currency_column == source:
+            self._change(currency_column=None)
+            return
+        code = next((w.upper() for w in words if len(w) == 3 and w.isalpha()), self.money.book_currency)
+        files = [w for w in words if not (len(w) == 3 and w.isalpha())]
+        try:
+            rates = read_rates(Path(files[0]).expanduser()) if files else self.money.rates
+        except UserError as error:
+            self.say(str(error), error=True)
+            return
+        self.money = Money(code, rates)
+        self._change(currency_column=source)
+
+    def action_alias(self) -> None:
+        """The entry names the system the file comes from (`--source`); on an accounts file the source
+        column under the cursor is that system's id, kept as the account's alias (`--alias`) so later
+        files find the account by it (k). Pressed again on the same column, the alias goes."""
+        source, named = self._source_column(), self._entry()
+        if self.profile is None:
+            return
+        system = named or self.profile.source
+        if self.profile.table != "accounts":
+            self._change(source=system)
+            return
+        alias = None if self.profile.alias_column == source else source
+        self._change(source=system, alias_column=alias)
+
     def _target(self) -> str | None:
         table = self.query_one("#mapping-targets", DataTable)
         if self.profile is None or not table.row_count:
@@ -322,8 +402,14 @@ class MappingScreen(Screen[ImportResult | None]):
         if self.preview is None or self.profile is None or target in dict(self.preview.sources):
             return None
         used = set(dict(self.preview.sources).values()) | {m.source for m in self.profile.columns}
-        close = suggestions(target, [h.strip() for h in self.preview.source_header if h.strip() not in used], 1)
-        return close[0] if close else None
+        free = [h.strip() for h in self.preview.source_header if h.strip() not in used]
+        names = list(self.profile.format.names)
+        # Only a close header, and only for the column it is closest to: a survey's "End Date" is
+        # nobody's name, and its "Score" is the score, not the source.
+        for close in suggestions(target, free, 3, cutoff=PROPOSE_CUTOFF):
+            if suggestions(close, names, 1, cutoff=PROPOSE_CUTOFF) == [target]:
+                return close
+        return None
 
     # --- showing it ---
 
@@ -342,7 +428,7 @@ class MappingScreen(Screen[ImportResult | None]):
                 self._decoded = None  # the preview reads the file again and names the problem
         source = self._decoded[1] if self._decoded else None
         self.preview = preview = preview_file(
-            self.app.book, self.path, self.profile, source=source, today=self.app.as_of
+            self.app.book, self.path, self.profile, source=source, today=self.app.as_of, money=self.money
         )
         self._show_source(preview)
         self._show_targets(preview)
@@ -364,6 +450,7 @@ class MappingScreen(Screen[ImportResult | None]):
         if reading.skip:
             words = ", ".join(f"{t.column}={','.join(t.words) or '(empty)'}" for t in reading.skip)
             notes.append(visible(f"rows left out when: {words} (w)", one_line=True))
+        notes.extend(visible(note, one_line=True) for note in powers(reading, self.money))
         if preview.ignored:
             notes.append(visible("ignored: " + ", ".join(preview.ignored), one_line=True))
         bad = sum(1 for row in preview.rows if row.problems)
@@ -423,7 +510,7 @@ class MappingScreen(Screen[ImportResult | None]):
         if self.path is None or self.profile is None:
             return
         try:
-            result = self.app.write(import_path, self.path, None, self.profile, today=self.app.as_of)
+            result = self.app.write(import_path, self.path, None, self.profile, today=self.app.as_of, money=self.money)
         except UserError as error:
             lines = str(error).splitlines()
             self.say("\n".join(visible(line, one_line=True) for line in lines[:6]), error=True)
@@ -442,6 +529,28 @@ class MappingScreen(Screen[ImportResult | None]):
         self.dismiss(result)
 
 
+def powers(profile: ImportProfile, money: Money) -> list[str]:
+    """The status lines for what the profile does beyond mapping columns, each with its key."""
+    notes = []
+    if profile.only_when:
+        tests = ", ".join(f"{o.target} if {o.test.column}={','.join(o.test.words)}" for o in profile.only_when)
+        notes.append(f"values kept only when: {tests} (o)")
+    if profile.defaults:
+        notes.append("defaults: " + ", ".join(f"{d.column}={d.value}" for d in profile.defaults) + " (d)")
+    if profile.tz:
+        notes.append(f"timestamps: UTC, dated in {profile.tz} (z)")
+    if profile.minus:
+        notes.append(f"amount less {profile.minus} (-)")
+    if profile.currency_column:
+        book = f"book's currency {money.book_currency}" if money.book_currency else "the book's currency"
+        rates = f", rates for {', '.join(sorted(money.rates))}" if money.rates else ""
+        notes.append(f"currency: {profile.currency_column}, converted into {book}{rates} (c)")
+    if profile.source or profile.alias_column:
+        kept = f", {profile.alias_column} kept as the account's id" if profile.alias_column else ""
+        notes.append(f"source system: {profile.source}{kept} (l)")
+    return notes
+
+
 def file_errors(typed: str) -> dict[str, str]:
     """Why the typed path cannot be imported, under the field's name ("file"); empty when it can."""
     path = Path(typed.strip()).expanduser()
@@ -454,7 +563,9 @@ def file_errors(typed: str) -> dict[str, str]:
     return {}
 
 
-def mapping_app(book_path: Path, path: Path, profile: ImportProfile | None, as_of: date) -> "CstuiApp":
+def mapping_app(
+    book_path: Path, path: Path, profile: ImportProfile | None, as_of: date, money: Money | None = None
+) -> "CstuiApp":
     """`cstui import FILE --interactive`: the app opened on the mapping screen, the dashboard under it."""
     from cstui.tui.app import CstuiApp
 
@@ -462,6 +573,6 @@ def mapping_app(book_path: Path, path: Path, profile: ImportProfile | None, as_o
         def on_mount(self) -> None:
             super().on_mount()
             # Done (imported or cancelled): back to the shell, which prints the import's summary.
-            self.push_screen(MappingScreen(path, profile), callback=self.exit)
+            self.push_screen(MappingScreen(path, profile, money), callback=self.exit)
 
     return MappingApp(book_path, as_of=as_of)
