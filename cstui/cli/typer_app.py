@@ -49,6 +49,7 @@ def with_commands() -> typer.Typer:
         care_commands,
         checkin_commands,
         ingest_commands,
+        plan_commands,
         playbook_commands,
         record_commands,
         renewal_commands,
@@ -68,6 +69,7 @@ def with_commands() -> typer.Typer:
         record_commands,
         playbook_commands,
         renewal_commands,
+        plan_commands,
     ):
         commands.register(app)
     return app

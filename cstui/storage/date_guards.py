@@ -27,6 +27,10 @@ DATE_COLUMNS = {
     "renewal_calls": ("renewal_date", "called_on"),
     "derived_figures": ("as_of",),
     "snapshot_versions": ("as_of",),
+    "success_plans": ("agreed_on", "done_on"),
+    "plan_goals": ("start_on", "due_on", "done_on"),
+    "account_stages": ("entered_on",),
+    "qbr_packs": ("made_on",),
 }
 DATE_GUARD_STEP = "0008_date_guards"
 _PREFIX = "date_guard_"

@@ -13,6 +13,7 @@ from cstui.storage.access import Conn
 from cstui.tui.screens.account_records import RowRef, delete_record, edit_account, edit_record, open_record
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
+from cstui.tui.widgets.plan_panel import PlanPanel
 from cstui.tui.widgets.playbook_panel import PlaybookPanel
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
 
@@ -68,6 +69,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
                     yield DataTable(id="follow-ups", cursor_type="row", show_header=False)
                     yield Static("Playbooks", classes="box-title")
                     yield PlaybookPanel(id="playbooks")
+                    yield Static("Success plan", classes="box-title")  # issue 29
+                    yield PlanPanel(id="plan")
                     yield Static("Contacts", id="contacts-title", classes="box-title")
                     yield DataTable(id="contacts", cursor_type="row", show_header=False)
             yield Static("⚠ = stale: the component's newest fact is old", classes="hint")
@@ -149,6 +152,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             ],
         )
         self.query_one("#playbooks", PlaybookPanel).load(self.account_id)
+        self.query_one("#plan", PlanPanel).load(self.account_id)
         self._fill(
             "contacts",
             [
