@@ -86,7 +86,8 @@ def plan_edit(
 ) -> None:
     """Change the plan's objective, agreed date or owner."""
     made = plans.edit_plan(open_book(db), key, objective, _date(agreed_on, "--agreed-on"), owner)
-    _say(f"{made.account_key}: success plan now '{made.objective}', agreed {made.agreed_on or '-'}, owner {made.owner or '-'}")
+    agreed, owner_now = made.agreed_on or "-", made.owner or "-"
+    _say(f"{made.account_key}: success plan now '{made.objective}', agreed {agreed}, owner {owner_now}")
 
 
 def plan_done(key: KeyArgument, as_of: AsOfOption = None, db: DbOption = None) -> None:

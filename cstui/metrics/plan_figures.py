@@ -34,7 +34,9 @@ class PlanFigure:
 FIGURES: dict[str, PlanFigure] = {}
 
 
-def figure(key: str, label: str, unit: str, description: str, subject: str | None = None) -> Callable[[Measure], Measure]:
+def figure(
+    key: str, label: str, unit: str, description: str, subject: str | None = None
+) -> Callable[[Measure], Measure]:
     def register(measure: Measure) -> Measure:
         FIGURES[key] = PlanFigure(key, label, unit, description, measure, subject)
         return measure
@@ -112,7 +114,8 @@ def _days_without_urgent(conn: Conn, account: int, day: date, subject: str | Non
     at = day.isoformat()
     row = conn.execute(
         f"""
-        SELECT (SELECT count(*) FROM tickets WHERE account_id = :a AND severity = 'urgent' AND {predicates.open_ticket("d")}),
+        SELECT (SELECT count(*) FROM tickets
+                WHERE account_id = :a AND severity = 'urgent' AND {predicates.open_ticket("d")}),
             (SELECT max(closed_on) FROM tickets WHERE account_id = :a AND severity = 'urgent' AND closed_on <= :d),
             (SELECT start_date FROM accounts WHERE id = :a)""",
         {"a": account, "d": at},
@@ -128,6 +131,3 @@ def _days_without_urgent(conn: Conn, account: int, day: date, subject: str | Non
 
 def value_on(conn: Conn, key: str, account: int, day: date, subject: str | None) -> float | None:
     return FIGURES[key].measure(conn, account, day, subject)
-
-
-

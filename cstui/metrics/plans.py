@@ -79,7 +79,9 @@ def goal_progress(conn: Conn, goal: Goal, day: date) -> GoalProgress:
     if day >= due:
         return GoalProgress(goal, value, baseline, progress, expected, GoalStatus.MISSED)
     on_track = progress is not None and progress >= expected
-    return GoalProgress(goal, value, baseline, progress, expected, GoalStatus.ON_TRACK if on_track else GoalStatus.BEHIND)
+    return GoalProgress(
+        goal, value, baseline, progress, expected, GoalStatus.ON_TRACK if on_track else GoalStatus.BEHIND
+    )
 
 
 def plan_progress(conn: Conn, goals: list[Goal], day: date) -> list[GoalProgress]:

@@ -24,7 +24,12 @@ class PlanView:
                 "as_of": self.as_of.isoformat(),
                 "plan": None
                 if plan is None
-                else {"objective": plan.objective, "agreed_on": plan.agreed_on, "owner": plan.owner, "done_on": plan.done_on},
+                else {
+                    "objective": plan.objective,
+                    "agreed_on": plan.agreed_on,
+                    "owner": plan.owner,
+                    "done_on": plan.done_on,
+                },
                 "goals": [
                     {
                         "id": g.goal.id,
@@ -51,4 +56,6 @@ class PlanView:
 
 
 def plan_view(conn: Conn, account_id: int, as_of: date) -> PlanView:
-    return PlanView(account_id, as_of, plan_of(conn, account_id), plan_progress(conn, goals_of(conn, account_id), as_of))
+    return PlanView(
+        account_id, as_of, plan_of(conn, account_id), plan_progress(conn, goals_of(conn, account_id), as_of)
+    )

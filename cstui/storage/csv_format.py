@@ -65,6 +65,16 @@ def parse_amount(text: str) -> float:
     return value
 
 
+def parse_signed(text: str) -> float:
+    """A number that may be negative (a goal's NPS target)."""
+    if not _DECIMAL.fullmatch(text):
+        raise CellError(f"'{text}' is not a number")
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > 1e15:
+        raise CellError(f"'{text}' is not a number between -1e15 and 1e15")
+    return value
+
+
 def parse_score(text: str) -> float:
     value = parse_amount(text)
     if value > 100:
@@ -273,6 +283,33 @@ FORMATS: tuple[FileFormat, ...] = (
             _req("title"),
             _req("due_on", parse_date),
             _req("created_on", parse_date),
+            _opt("done_on", parse_date),
+        ),
+        key=(),
+        counted=True,
+    ),
+    # Success plans and their goals (issue 29, cstui/storage/plans.py).
+    FileFormat(
+        "success_plans",
+        (
+            _req("account_key"),
+            _req("objective"),
+            _opt("agreed_on", parse_date),
+            _opt("owner"),
+            _opt("done_on", parse_date),
+        ),
+        key=("account_key",),
+    ),
+    FileFormat(
+        "plan_goals",
+        (
+            _req("account_key"),
+            _req("title"),
+            _opt("figure"),
+            _opt("subject"),
+            _opt("target", parse_signed),
+            _req("start_on", parse_date),
+            _req("due_on", parse_date),
             _opt("done_on", parse_date),
         ),
         key=(),

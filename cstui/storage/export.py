@@ -40,6 +40,10 @@ SELECTS = {
     "i.follow_up_on, i.external_id FROM interactions i JOIN accounts a ON a.id = i.account_id ORDER BY i.id",
     "tasks": "SELECT a.key, t.title, t.due_on, t.created_on, t.done_on FROM tasks t "
     "JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
+    "success_plans": "SELECT a.key, p.objective, p.agreed_on, p.owner, p.done_on FROM success_plans p "
+    "JOIN accounts a ON a.id = p.account_id ORDER BY p.id",
+    "plan_goals": "SELECT a.key, g.title, g.figure, g.subject, g.target, g.start_on, g.due_on, g.done_on "
+    "FROM plan_goals g JOIN accounts a ON a.id = g.account_id ORDER BY g.id",
     "health_config": "SELECT name, value FROM health_config ORDER BY name",
     "checkin_rules": "SELECT name, enabled, threshold, description FROM checkin_rules ORDER BY name",
     "checkin_state": "SELECT a.key, c.day, c.action, c.snoozed_until FROM checkin_state c "

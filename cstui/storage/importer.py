@@ -57,6 +57,8 @@ CONFLICT_TARGET: dict[str, str | None] = {
     "tickets": "(external_id) WHERE external_id IS NOT NULL",
     "interactions": "(external_id) WHERE external_id IS NOT NULL",
     "tasks": None,
+    "success_plans": "(account_id)",
+    "plan_goals": None,
     "health_config": "(name)",
     "checkin_rules": "(name)",
     "checkin_state": "(account_id, day)",

@@ -72,7 +72,8 @@ def goals_of(conn: sqlite3.Connection, account_id: int) -> list[Goal]:
 def open_plan_goals(conn: sqlite3.Connection) -> list[Goal]:
     """Every goal of a plan not marked done (what the check-in's goal rules look at)."""
     rows = conn.execute(
-        _GOAL + " JOIN success_plans p ON p.account_id = g.account_id WHERE p.done_on IS NULL ORDER BY g.account_id, g.id"
+        _GOAL
+        + " JOIN success_plans p ON p.account_id = g.account_id WHERE p.done_on IS NULL ORDER BY g.account_id, g.id"
     )
     return [Goal(*row) for row in rows]
 
@@ -129,9 +130,7 @@ def _need_plan(db: Database, key: str) -> Plan:
     return plan
 
 
-def edit_plan(
-    db: Database, key: str, objective: str | None, agreed_on: date | None, owner: str | None
-) -> Plan:
+def edit_plan(db: Database, key: str, objective: str | None, agreed_on: date | None, owner: str | None) -> Plan:
     """Change what is given; the rest stays."""
     plan = _need_plan(db, key)
     new_objective = _text(objective, "objective", required=True) if objective is not None else plan.objective
@@ -173,7 +172,15 @@ def add_goal(
         cursor = db.execute(
             "INSERT INTO plan_goals (account_id, title, figure, subject, target, start_on, due_on)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [plan.account_id, text, figure, _text(subject, "subject"), target, start_on.isoformat(), due_on.isoformat()],
+            [
+                plan.account_id,
+                text,
+                figure,
+                _text(subject, "subject"),
+                target,
+                start_on.isoformat(),
+                due_on.isoformat(),
+            ],
         )
         goal_id = cursor.lastrowid
     assert goal_id is not None
@@ -184,7 +191,9 @@ def goal_done(db: Database, goal_id: int, day: date | None) -> Goal:
     """Tick a milestone (or, with `day` None, untick it). Measured goals are met by the facts, not by hand."""
     goal = get_goal(db.conn, goal_id)
     if not goal.is_milestone:
-        raise UserError(f"goal {goal_id}: is measured ({goal.figure}); the book marks it met when the figure gets there")
+        raise UserError(
+            f"goal {goal_id}: is measured ({goal.figure}); the book marks it met when the figure gets there"
+        )
     with write_transaction(db, change=f"goal {goal_id} of {goal.account_key} {'done' if day else 'reopened'}"):
         db.execute("UPDATE plan_goals SET done_on = ? WHERE id = ?", [day.isoformat() if day else None, goal_id])
     return get_goal(db.conn, goal_id)
