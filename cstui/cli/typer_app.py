@@ -51,10 +51,12 @@ def with_commands() -> typer.Typer:
         ingest_commands,
         plan_commands,
         playbook_commands,
+        qbr_commands,
         record_commands,
         renewal_commands,
         report_commands,
         search_commands,
+        stage_commands,
     )
 
     for commands in (
@@ -70,6 +72,8 @@ def with_commands() -> typer.Typer:
         playbook_commands,
         renewal_commands,
         plan_commands,
+        qbr_commands,
+        stage_commands,
     ):
         commands.register(app)
     return app

@@ -30,6 +30,7 @@ from cstui.metrics.health import account_health
 from cstui.metrics.mood import negative_notes
 from cstui.metrics.plans import GoalStatus, goal_progress
 from cstui.metrics.relationships import champion_silence, threads
+from cstui.metrics.stages import stage_standings
 from cstui.storage import predicates, reads
 from cstui.storage.plans import open_plan_goals
 
@@ -596,3 +597,17 @@ def _goal_met(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
             continue
         if goal_progress(inputs.conn, goal, before).status is not GoalStatus.MET:
             yield Finding(goal.account_id, f"goal met: '{goal.title}' - celebrate", f"goal {goal.id}")
+
+
+@rule(
+    "stage_stuck",
+    None,
+    "the account has stayed in its lifecycle stage longer than expected",
+    action="Find what holds the account in its stage and agree the next step",
+)
+def _stage_stuck(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    """Severity: whole expected lengths over (1 when just over), so a longer stay brings it back."""
+    for s in stage_standings(inputs.conn, inputs.day).values():
+        if s.account_id in inputs.scores and s.stuck and s.expected_days:
+            text = f"stuck in stage {s.stage}: {s.days_in} days since {s.entered_on} (expected {s.expected_days})"
+            yield Finding(s.account_id, text, f"stage {s.stage} {s.entered_on}", s.days_in // s.expected_days)
