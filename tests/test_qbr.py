@@ -2,6 +2,8 @@
 --internal, what changed against the last pack kept, book text escaped, and its charts as SVG snapshots."""
 
 import re
+import shutil
+import subprocess
 from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
@@ -144,3 +146,39 @@ def test_chart_svgs_match_their_snapshots(small_pack, snapshot):
     for name in ("usage", "adoption", "tickets", "goals"):
         assert charts[name].count("<path") >= 5, name  # something drew
         assert charts[name] == snapshot(name=name)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def screenshot(page: Path, png: Path, profile: Path) -> None:
+    """Render `page` with headless Chromium (no network, no GPU, a throwaway profile) to `png`."""
+    subprocess.run(
+        [CHROMIUM or "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--no-first-run", f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=1000,3200",
+         f"--screenshot={png}", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install -y chromium)")
+def test_the_page_renders_with_its_charts_in_a_real_browser(small_pack, tmp_path):
+    from PIL import Image
+
+    png = tmp_path / "qbr.png"
+    screenshot(small_pack[0], png, tmp_path / "profile")
+    image = Image.open(png).convert("RGB")
+    data = image.tobytes()
+    pixels = list(zip(data[0::3], data[1::3], data[2::3]))
+    white = sum(1 for p in pixels if min(p) > 245)
+    assert len(pixels) - white > 0.03 * len(pixels)  # not a blank page
+
+    def near(colour: tuple[int, int, int]) -> int:
+        return sum(1 for p in pixels if all(abs(a - b) <= 12 for a, b in zip(p, colour)))
+
+    # The charts' own colours (cstui/documents/qbr_charts.py): the usage and adoption lines and the
+    # opened bars are blue, the closed bars grey (colours no other part of the page uses),
+    # the missed goal's bar red.
+    assert near((0x2F, 0x6D, 0xB5)) > 6000
+    assert near((0x9A, 0xA4, 0xAE)) > 2000
+    assert near((0xC0, 0x39, 0x2B)) > 1000
