@@ -33,6 +33,7 @@ from cstui.storage import derived, queries, reads
 from cstui.storage.derived import BookVersion
 from cstui.storage.queries import ContactRecord, TimelineRecord
 from cstui.storage.reads import AccountInfo, FollowUp
+from cstui.storage.stages import current_stages
 from cstui.storage.tasklist import DueCounts, due_counts
 
 
@@ -120,6 +121,7 @@ class AccountRow:
     open_tasks: int
     churned: bool
     nps_responses: int = 0  # behind `nps` (last 90 days): under 5 the list dims it and shows the count
+    stage: str = ""  # the lifecycle stage (issue 29), "" when never staged
 
 
 def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
@@ -130,6 +132,7 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
     nps = survey_stats_by_account(conn, trailing(as_of, 90))
     last = reads.last_contacts(conn, as_of)
     tasks = reads.open_follow_up_counts(conn)
+    staged = current_stages(conn, as_of)
     rows = []
     for a, info in reads.accounts(conn).items():
         b = health.get(a)
@@ -151,6 +154,7 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
                 tasks.get(a, 0),
                 b is None,
                 nps[a].nps_responses if a in nps else 0,
+                staged[a].stage if a in staged else "",
             )
         )
     return rows

@@ -315,6 +315,17 @@ FORMATS: tuple[FileFormat, ...] = (
         key=(),
         counted=True,
     ),
+    # Lifecycle stages (issue 29, cstui/storage/stages.py): the CSM's list, and each account's moves.
+    FileFormat(
+        "lifecycle_stages",
+        (_req("name"), _req("position", parse_int), _opt("expected_days", lambda t: parse_int(t, 1))),
+        key=("name",),
+    ),
+    FileFormat(
+        "account_stages",
+        (_req("account_key"), _req("stage"), _req("entered_on", parse_date), _opt("set_by", default="hand")),
+        key=("account_key", "entered_on"),
+    ),
     FileFormat("health_config", (_req("name"), _req("value", parse_amount)), key=("name",)),
     FileFormat(
         "checkin_rules",

@@ -44,6 +44,9 @@ SELECTS = {
     "JOIN accounts a ON a.id = p.account_id ORDER BY p.id",
     "plan_goals": "SELECT a.key, g.title, g.figure, g.subject, g.target, g.start_on, g.due_on, g.done_on "
     "FROM plan_goals g JOIN accounts a ON a.id = g.account_id ORDER BY g.id",
+    "lifecycle_stages": "SELECT name, position, expected_days FROM lifecycle_stages ORDER BY position, id",
+    "account_stages": "SELECT a.key, s.stage, s.entered_on, s.set_by FROM account_stages s "
+    "JOIN accounts a ON a.id = s.account_id ORDER BY s.id",
     "health_config": "SELECT name, value FROM health_config ORDER BY name",
     "checkin_rules": "SELECT name, enabled, threshold, description FROM checkin_rules ORDER BY name",
     "checkin_state": "SELECT a.key, c.day, c.action, c.snoozed_until FROM checkin_state c "

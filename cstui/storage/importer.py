@@ -59,6 +59,8 @@ CONFLICT_TARGET: dict[str, str | None] = {
     "tasks": None,
     "success_plans": "(account_id)",
     "plan_goals": None,
+    "lifecycle_stages": "(name)",
+    "account_stages": "(account_id, entered_on)",
     "health_config": "(name)",
     "checkin_rules": "(name)",
     "checkin_state": "(account_id, day)",

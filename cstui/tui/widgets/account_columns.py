@@ -58,6 +58,7 @@ COLUMNS = (
     Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: _date(r.last_contact), 12),
     Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: _date(r.renewal), 10),
     Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}"), 5),
+    Column("Stage", lambda r: _missing_last(r.stage.lower() or None, ""), lambda r: book_text(r.stage), 10),  # issue 29
 )
 BY_LABEL = {column.label: column for column in COLUMNS}
 
@@ -96,9 +97,9 @@ class RowFilter:
 SEPARATOR = "\x00"  # between name, key and segment in one searched string
 
 
-def _searched(row: AccountRow) -> tuple[str, str, str]:
-    """What the filter box searches, in any case."""
-    return row.name.lower(), row.key.lower(), row.segment.lower()
+def _searched(row: AccountRow) -> tuple[str, str, str, str]:
+    """What the filter box searches, in any case (the stage too: typing "onboarding" filters by stage)."""
+    return row.name.lower(), row.key.lower(), row.segment.lower(), row.stage.lower()
 
 
 class RowOrder:
