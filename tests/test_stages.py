@@ -80,3 +80,21 @@ def test_accounts_list_rows_carry_the_stage_and_the_filter_finds_it(run, book):
     assert COLUMNS[stage].render(next(r for r in rows if r.key == "A")).plain == "renewal"
     shown = RowOrder(rows).shown(0, False, RowFilter(needle="renew"))
     assert [r.key for r in shown] == ["A"]
+
+
+async def test_dashboard_counts_accounts_by_stage(run, book, book_path):
+    from datetime import date
+
+    from cstui.readmodels.views import dashboard
+    from cstui.tui.app import CstuiApp
+    from tests.tui_helpers import settle
+
+    run("stage", "set", "A", "onboarding", "--as-of", "2026-01-02")
+    run("stage", "set", "B", "onboarding", "--as-of", "2026-05-01")
+    counts = {c.stage: (c.accounts, c.stuck) for c in dashboard(book.conn, date(2026, 5, 10)).stages}
+    assert counts["onboarding"] == (2, 1) and counts["adoption"] == (0, 0)
+    assert counts["no stage"] == (0, 0)  # C churned: not among the active accounts
+    app = CstuiApp(book_path, as_of=date(2026, 5, 10), snapshot_on_open=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        assert "Stages onboarding 2 (1 stuck)" in str(app.screen.query_one("#health-dist").render())

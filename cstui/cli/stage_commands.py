@@ -61,13 +61,13 @@ def stage_list(as_of: AsOfOption = None, db: DbOption = None) -> None:
     conn = open_book(db).conn
     today = as_of_date(as_of)
     expected = {s.name: s.expected_days for s in stages.stages(conn)}
-    for name, count, stuck in counts_by_stage(conn, today, set(accounts(conn))):
-        if name not in expected:  # the accounts never staged
-            _say(f"{name:12} {count:5} accounts")
+    for c in counts_by_stage(conn, today, set(accounts(conn))):
+        if c.stage not in expected:  # the accounts never staged
+            _say(f"{c.stage:12} {c.accounts:5} accounts")
             continue
-        days = expected[name]
+        days = expected[c.stage]
         length = f"expected {days} days" if days else "no expected length"
-        _say(f"{name:12} {count:5} accounts  {stuck:4} stuck  ({length})")
+        _say(f"{c.stage:12} {c.accounts:5} accounts  {c.stuck:4} stuck  ({length})")
     for rule in STAGE_RULES.values():
         _say(f"rule {rule.name}: {rule.description}")
 

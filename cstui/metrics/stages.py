@@ -44,15 +44,25 @@ def stage_standings(conn: Conn, day: date) -> dict[int, StageStanding]:
     }
 
 
-def counts_by_stage(conn: Conn, day: date, accounts: set[int]) -> list[tuple[str, int, int]]:
-    """(stage, accounts in it, of which stuck) for each of the book's stages, in order, among `accounts`;
-    then ('no stage', n, 0) for the accounts never staged."""
+@dataclass(frozen=True)
+class StageCount:
+    stage: str  # NO_STAGE for the accounts never staged
+    accounts: int
+    stuck: int
+
+
+NO_STAGE = "no stage"
+
+
+def counts_by_stage(conn: Conn, day: date, accounts: set[int]) -> list[StageCount]:
+    """How many of `accounts` are in each of the book's stages (in order) and how many of those are
+    stuck; then the accounts never staged (NO_STAGE)."""
     standings = {a: s for a, s in stage_standings(conn, day).items() if a in accounts}
     rows = []
     for stage in stages(conn):
         here = [s for s in standings.values() if s.stage.lower() == stage.name.lower()]
-        rows.append((stage.name, len(here), sum(s.stuck for s in here)))
-    rows.append(("no stage", len(accounts - standings.keys()), 0))
+        rows.append(StageCount(stage.name, len(here), sum(s.stuck for s in here)))
+    rows.append(StageCount(NO_STAGE, len(accounts - standings.keys()), 0))
     return rows
 
 

@@ -6,7 +6,7 @@ them free of widgets lets the pilot tests compare what is shown with what the en
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from cstui.metrics.bands import Band
@@ -26,6 +26,7 @@ from cstui.metrics.months import month_ends, month_starts, next_month
 from cstui.metrics.mood import sentiment_by_month
 from cstui.metrics.report import PortfolioReport, portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
+from cstui.metrics.stages import StageCount, counts_by_stage
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
 from cstui.readmodels.health_cache import current_band_counts, current_breakdowns, current_scores
 from cstui.readmodels.stored_figures import current_report
@@ -61,6 +62,7 @@ class Dashboard:
     health: dict[int, Breakdown] | None
     tasks: DueCounts  # open follow-ups overdue and due today (issue 12)
     version: BookVersion | None = None  # the book version the figures belong to
+    stages: list[StageCount] = field(default_factory=list)  # the active accounts by lifecycle stage (issue 29)
 
 
 def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
@@ -77,7 +79,8 @@ def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
         else:
             scores = {a: score for a, (score, _) in current_scores(conn, as_of).items()}
         moved = _movers(conn, as_of, scores, health, movers)
-        return Dashboard(report, moved, health, due_counts(conn, as_of), version)
+        stages = counts_by_stage(conn, as_of, set(scores))
+        return Dashboard(report, moved, health, due_counts(conn, as_of), version, stages)
 
 
 def _movers(
