@@ -39,14 +39,18 @@ def charts(pack: QbrPack) -> Charts:
     )
 
 
+def _percent(value: float | None) -> str:
+    return figure(value, "{:.0f}%")
+
+
 def _cards(pack: QbrPack) -> list[tuple[str, str]]:
     f = pack.figures
     return [
         ("Weekly active users", figure(f.weekly_active_users, "{:.1f}")),
-        ("Key feature adoption", figure(f.key_feature_adoption, "{:.0f}") + "%"),
+        ("Key feature adoption", _percent(f.key_feature_adoption)),
         ("Tickets opened", str(f.tickets_opened)),
         ("Median days to close", figure(f.median_days_to_close, "{:.1f}")),
-        ("CSAT", figure(f.csat, "{:.0f}") + "%"),
+        ("CSAT", _percent(f.csat)),
         ("NPS", figure(f.nps, "{:+.0f}")),
         ("Goals met", str(f.goals_met)),
         ("Calls and meetings", str(f.meetings)),
