@@ -7,16 +7,19 @@ writes it XML-escaped.
 """
 
 import io
+from contextlib import AbstractContextManager
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from cstui.readmodels.qbr import QbrPack, Series
 from cstui.safe_text import visible
 
 BLUE, GREY, GREEN, AMBER, RED = "#2f6db5", "#9aa4ae", "#2e8b57", "#d99a00", "#c0392b"
 STATUS_COLOURS = {"met": GREEN, "on track": BLUE, "behind": AMBER, "missed": RED}
-_STYLE = {
+_STYLE: dict[str, Any] = {
     "svg.hashsalt": "cstui",
     "svg.fonttype": "none",
     "font.family": "sans-serif",
@@ -26,22 +29,27 @@ _STYLE = {
 }
 
 
+def _styled() -> AbstractContextManager[None]:
+    """matplotlib's settings for these charts, only inside the block (the process's defaults stay)."""
+    return matplotlib.rc_context(_STYLE)  # type: ignore[arg-type]  # its stub wants literal setting names
+
+
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    with matplotlib.rc_context(_STYLE):
+    with _styled():
         figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     text = buffer.getvalue()
     return text[text.index("<svg") :]  # the XML prolog and doctype are not for inlining
 
 
 def _figure(height: float = 2.4) -> Figure:
-    with matplotlib.rc_context(_STYLE):
+    with _styled():
         return Figure(figsize=(6.4, height), dpi=100)
 
 
 def line_chart(series: Series, ylim: tuple[float, float] | None = None) -> str:
     """One figure week by week; days without data are gaps."""
-    with matplotlib.rc_context(_STYLE):
+    with _styled():
         figure = _figure()
         ax = figure.subplots()
         xs = list(range(len(series.days)))
@@ -60,7 +68,7 @@ def line_chart(series: Series, ylim: tuple[float, float] | None = None) -> str:
 
 def tickets_chart(pack: QbrPack) -> str:
     """Tickets opened and closed, month by month."""
-    with matplotlib.rc_context(_STYLE):
+    with _styled():
         figure = _figure()
         ax = figure.subplots()
         months = pack.ticket_months
@@ -69,7 +77,7 @@ def tickets_chart(pack: QbrPack) -> str:
         ax.bar([x + 0.2 for x in xs], [m[2] for m in months], width=0.4, color=GREY, label="closed")
         ax.set_xticks(xs, [m[0] for m in months])
         ax.set_title("Support tickets", loc="left", fontsize=10)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(frameon=False, fontsize=8)
         return _svg(figure)
 
@@ -77,7 +85,7 @@ def tickets_chart(pack: QbrPack) -> str:
 def goals_chart(pack: QbrPack) -> str:
     """Each goal's progress (bar) against the share of its time gone (tick)."""
     goals = pack.goals
-    with matplotlib.rc_context(_STYLE):
+    with _styled():
         figure = _figure(max(1.2, 0.45 * len(goals) + 0.6))
         ax = figure.subplots()
         ys = list(range(len(goals)))[::-1]
