@@ -61,6 +61,10 @@ COLUMNS = (
     Column("Stage", lambda r: _missing_last(r.stage.lower() or None, ""), lambda r: book_text(r.stage), 10),  # issue 29
 )
 BY_LABEL = {column.label: column for column in COLUMNS}
+# The Stage column (issue 29) is shown from WIDE_FROM columns on; narrower, the list keeps the others so
+# that nothing scrolls sideways (typing a stage in the filter still finds its accounts).
+WIDE_FROM = 132
+STANDARD_COLUMNS = tuple(c for c in COLUMNS if c.label != "Stage")
 
 
 def _health_and_band(row: AccountRow) -> Text:
