@@ -124,6 +124,9 @@ def test_quarter_mistakes_are_one_line(demo_path, cli, tmp_path):
         )
         assert made.code == 1 and message in made.err and "Traceback" not in made.err
     assert not list(tmp_path.glob("*.html"))
+    (tmp_path / "a-file").write_text("x")
+    blocked = cli("--db", str(demo_path), "qbr", KEY, "--out", str(tmp_path / "a-file"), "--as-of", "2026-11-24")
+    assert blocked.code == 1 and "cannot write there" in blocked.err and "Traceback" not in blocked.err
 
 
 @pytest.fixture

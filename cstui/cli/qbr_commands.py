@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
+from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage.records import get_account
 
@@ -37,7 +38,12 @@ def qbr(
     account = get_account(book, key)
     chosen = parse_quarter(quarter) if quarter is not None else quarter_of(today)
     pack = qbr_pack(book.conn, account.id, chosen, today, internal)
-    html, markdown = write_pack(pack, out)
+    try:
+        html, markdown = write_pack(pack, out)
+    except OSError as error:
+        raise UserError(
+            f"--out {visible(out, one_line=True)}: cannot write there ({error.strerror or error})"
+        ) from None
     keep_pack(book, account.id, account.key, chosen.label, today, pack.figures.to_json())
     typer.echo(visible(f"{account.key} {chosen.label}: {html}", one_line=True))
     typer.echo(visible(f"{account.key} {chosen.label}: {markdown}", one_line=True))

@@ -161,10 +161,6 @@ class QbrPack:
     internal: Internal | None
 
     @property
-    def period(self) -> Period:
-        return Period(self.quarter.start, self.as_of + timedelta(days=1))
-
-    @property
     def ticket_months(self) -> list[tuple[str, int, int]]:
         """(month, opened, closed) for each month of the quarter up to the day read."""
         months = []
