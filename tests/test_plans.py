@@ -150,3 +150,13 @@ def test_export_import_keeps_plan_and_goals(small, tmp_path, cli):
     goals = json.loads(shown.out)["goals"]
     assert [g["title"] for g in goals] == ["kickoff", "twenty", "twenty-five", "sixteen"]
     assert json.loads(shown.out)["plan"]["owner"] == "Dana"
+
+
+def test_an_imported_goal_with_an_unknown_figure_is_shown_but_never_raised(small, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plan_goals.csv").write_text(
+        "account_key,title,figure,subject,target,start_on,due_on,done_on\nA,mystery,happiness,,3,2026-03-01,2026-03-31,\n"
+    )
+    assert small("import", str(tmp_path / "in")).code == 0
+    assert _status(small, "2026-03-16")["mystery"] == ("behind", None)
+    assert "mystery" not in small("checkin", "--as-of", "2026-03-16").out

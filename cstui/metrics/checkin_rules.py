@@ -28,7 +28,7 @@ from cstui.metrics.base import Conn, Period, pct, trailing
 from cstui.metrics.dates import book_date
 from cstui.metrics.health import account_health
 from cstui.metrics.mood import negative_notes
-from cstui.metrics.plans import GoalStatus, goal_progress
+from cstui.metrics.plans import GoalStatus, goal_progress, is_judged
 from cstui.metrics.relationships import champion_silence, threads
 from cstui.metrics.stages import stage_standings
 from cstui.storage import predicates, reads
@@ -570,7 +570,7 @@ def _goal_behind(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Behind (severity 1), or missed in the last GOAL_MISSED_DAYS days (severity 2), on an open plan."""
     recent = (inputs.day - timedelta(days=GOAL_MISSED_DAYS)).isoformat()
     for goal in open_plan_goals(inputs.conn):
-        if goal.account_id not in inputs.scores:
+        if goal.account_id not in inputs.scores or not is_judged(goal):
             continue
         status = goal_progress(inputs.conn, goal, inputs.day).status
         if status is GoalStatus.BEHIND:

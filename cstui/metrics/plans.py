@@ -58,6 +58,12 @@ def _share_gone(goal: Goal, day: date) -> float:
     return max(0.0, min(100.0, 100.0 * (day - start).days / (due - start).days))
 
 
+def is_judged(goal: Goal) -> bool:
+    """A milestone, or a measured goal whose figure this cstui knows (one from a newer cstui, or a
+    mistyped name in an imported file, is shown as behind with no value, and never raised in the check-in)."""
+    return goal.figure is None or goal.figure in FIGURES
+
+
 def goal_progress(conn: Conn, goal: Goal, day: date) -> GoalProgress:
     expected = _share_gone(goal, day)
     due = date.fromisoformat(goal.due_on)
@@ -65,7 +71,7 @@ def goal_progress(conn: Conn, goal: Goal, day: date) -> GoalProgress:
         ticked = goal.done_on is not None and goal.done_on <= day.isoformat()
         status = GoalStatus.MET if ticked else GoalStatus.MISSED if day > due else GoalStatus.ON_TRACK
         return GoalProgress(goal, None, None, 100.0 if ticked else 0.0, expected, status)
-    if goal.figure not in FIGURES:  # a goal from a newer cstui: shown, never judged
+    if not is_judged(goal):
         return GoalProgress(goal, None, None, None, expected, GoalStatus.BEHIND)
     target = goal.target if goal.target is not None else 0.0
     value = value_on(conn, goal.figure, goal.account_id, min(day, due), goal.subject)

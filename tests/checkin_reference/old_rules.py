@@ -462,12 +462,12 @@ GOAL_MISSED_DAYS = 30
     weight=2,
 )
 def _goal_behind(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
-    from cstui.metrics.plans import GoalStatus, goal_progress
+    from cstui.metrics.plans import GoalStatus, goal_progress, is_judged
     from cstui.storage.plans import open_plan_goals
 
     recent = (inputs.day - timedelta(days=GOAL_MISSED_DAYS)).isoformat()
     for goal in open_plan_goals(inputs.conn):
-        if goal.account_id not in inputs.health:
+        if goal.account_id not in inputs.health or not is_judged(goal):
             continue
         status = goal_progress(inputs.conn, goal, inputs.day).status
         if status is GoalStatus.BEHIND:
