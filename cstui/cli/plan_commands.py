@@ -117,11 +117,14 @@ def goal_add(
     db: DbOption = None,
 ) -> None:
     """Add a goal to the account's plan: `--figure F --target N` for a measured one, neither for a milestone."""
-    known = check_figure(figure_key, subject).key if figure_key is not None else None
+    measured = check_figure(figure_key, subject) if figure_key is not None else None
     value = plans.parse_target(target) if target is not None else None
     due_on = as_of_date(due, "--due")
     start_on = as_of_date(start, "--start") if start is not None else as_of_date(as_of)
-    goal = plans.add_goal(open_book(db), key, title, due_on, start_on, known, subject if known else None, value)
+    book = open_book(db)
+    about = plans.feature_named(book.conn, subject or "") if measured and measured.subject == "feature" else None
+    known = measured.key if measured else None
+    goal = plans.add_goal(book, key, title, due_on, start_on, known, about, value)
     _say(f"{goal.account_key}: goal {goal.id} '{goal.title}' added, due {goal.due_on}")
 
 

@@ -96,6 +96,15 @@ def parse_target(text: str) -> float:
     return value
 
 
+def feature_named(conn: sqlite3.Connection, name: str) -> str:
+    """The catalogue's spelling of a feature (any case), or one clear line listing the catalogue."""
+    row = conn.execute("SELECT name FROM features WHERE name = ? COLLATE NOCASE", [name.strip()]).fetchone()
+    if row is None:
+        known = [n for (n,) in conn.execute("SELECT name FROM features ORDER BY name")]
+        raise UserError(f"--subject: '{name}' is not a feature of the book ({', '.join(known) or 'none yet'})")
+    return str(row[0])
+
+
 def _text(value: str | None, label: str, required: bool = False) -> str | None:
     cleaned = (value or "").strip()
     if required and not cleaned:
