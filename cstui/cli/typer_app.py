@@ -49,11 +49,14 @@ def with_commands() -> typer.Typer:
         care_commands,
         checkin_commands,
         ingest_commands,
+        plan_commands,
         playbook_commands,
+        qbr_commands,
         record_commands,
         renewal_commands,
         report_commands,
         search_commands,
+        stage_commands,
         week_commands,
     )
 
@@ -70,6 +73,9 @@ def with_commands() -> typer.Typer:
         playbook_commands,
         renewal_commands,
         week_commands,
+        plan_commands,
+        qbr_commands,
+        stage_commands,
     ):
         commands.register(app)
     return app

@@ -31,8 +31,11 @@ from cstui.metrics.base import Conn, Period, pct, trailing
 from cstui.metrics.dates import book_date
 from cstui.metrics.health import account_health
 from cstui.metrics.mood import negative_notes
+from cstui.metrics.plans import GoalStatus, goal_progress, is_judged
 from cstui.metrics.relationships import champion_silence, threads
+from cstui.metrics.stages import stage_standings
 from cstui.storage import predicates, reads
+from cstui.storage.plans import open_plan_goals
 
 Score = tuple[float | None, Band]
 # The accounts on the books after a day, each with its health score and band as of that day.
@@ -544,3 +547,62 @@ def _champion_silent(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
         elif silent.days >= threshold:
             text = f"champion {silent.champion_email} silent for {silent.days} days (since {silent.last_contact})"
             yield Finding(silent.account_id, text, silent.champion_email)
+
+
+# --- success plans (issue 29: the goals are cstui/storage/plans.py, their status cstui/metrics/plans.py) ---
+
+GOAL_MISSED_DAYS = 30  # a goal missed this recently is still a reason to look; older ones are history
+
+
+@rule(
+    "goal_behind",
+    None,
+    "a success-plan goal is behind its path to the target",
+    action="Agree with the plan's owner what gets the goal back on track",
+    weight=2,
+)
+def _goal_behind(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    """Behind (severity 1), or missed in the last GOAL_MISSED_DAYS days (severity 2), on an open plan."""
+    recent = (inputs.day - timedelta(days=GOAL_MISSED_DAYS)).isoformat()
+    for goal in open_plan_goals(inputs.conn):
+        if goal.account_id not in inputs.scores or not is_judged(goal):
+            continue
+        status = goal_progress(inputs.conn, goal, inputs.day).status
+        if status is GoalStatus.BEHIND:
+            yield Finding(goal.account_id, f"goal '{goal.title}' behind (due {goal.due_on})", f"goal {goal.id}", 1)
+        elif status is GoalStatus.MISSED and goal.due_on >= recent:
+            yield Finding(goal.account_id, f"goal '{goal.title}' missed on {goal.due_on}", f"goal {goal.id}", 2)
+
+
+@rule(
+    "goal_met",
+    14,
+    "a success-plan goal met in the last THRESHOLD days: celebrate",
+    "days",
+    action="Celebrate the goal with the customer and agree the next one",
+    kind=RuleKind.OPPORTUNITY,
+)
+def _goal_met(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    """Met on the day and not yet met THRESHOLD days before."""
+    before = inputs.day - timedelta(days=int(threshold))
+    for goal in open_plan_goals(inputs.conn):
+        if goal.account_id not in inputs.scores:
+            continue
+        if goal_progress(inputs.conn, goal, inputs.day).status is not GoalStatus.MET:
+            continue
+        if goal_progress(inputs.conn, goal, before).status is not GoalStatus.MET:
+            yield Finding(goal.account_id, f"goal met: '{goal.title}' - celebrate", f"goal {goal.id}")
+
+
+@rule(
+    "stage_stuck",
+    None,
+    "the account has stayed in its lifecycle stage longer than expected",
+    action="Find what holds the account in its stage and agree the next step",
+)
+def _stage_stuck(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
+    """Severity: whole expected lengths over (1 when just over), so a longer stay brings it back."""
+    for s in stage_standings(inputs.conn, inputs.day).values():
+        if s.account_id in inputs.scores and s.stuck and s.expected_days:
+            text = f"stuck in stage {s.stage}: {s.days_in} days since {s.entered_on} (expected {s.expected_days})"
+            yield Finding(s.account_id, text, f"stage {s.stage} {s.entered_on}", s.days_in // s.expected_days)

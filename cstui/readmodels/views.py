@@ -6,7 +6,7 @@ them free of widgets lets the pilot tests compare what is shown with what the en
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from cstui.metrics.bands import Band
@@ -27,6 +27,7 @@ from cstui.metrics.months import month_ends, month_starts, next_month
 from cstui.metrics.mood import sentiment_by_month
 from cstui.metrics.report import PortfolioReport, portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
+from cstui.metrics.stages import StageCount, counts_by_stage
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
 from cstui.readmodels.health_cache import current_band_counts, current_breakdowns, current_scores
 from cstui.readmodels.since import SinceLastLook
@@ -35,6 +36,7 @@ from cstui.storage import derived, queries, reads, seen
 from cstui.storage.derived import BookVersion
 from cstui.storage.queries import ContactRecord, TimelineRecord
 from cstui.storage.reads import AccountInfo, FollowUp
+from cstui.storage.stages import current_stages
 from cstui.storage.tasklist import DueCounts, due_counts
 
 
@@ -62,6 +64,7 @@ class Dashboard:
     health: dict[int, Breakdown] | None
     tasks: DueCounts  # open follow-ups overdue and due today (issue 12)
     version: BookVersion | None = None  # the book version the figures belong to
+    stages: list[StageCount] = field(default_factory=list)  # the active accounts by lifecycle stage (issue 29)
 
 
 def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
@@ -78,7 +81,8 @@ def dashboard(conn: Conn, as_of: date, movers: int = 8) -> Dashboard:
         else:
             scores = {a: score for a, (score, _) in current_scores(conn, as_of).items()}
         moved = _movers(conn, as_of, scores, health, movers)
-        return Dashboard(report, moved, health, due_counts(conn, as_of), version)
+        stages = counts_by_stage(conn, as_of, set(scores))
+        return Dashboard(report, moved, health, due_counts(conn, as_of), version, stages)
 
 
 def _movers(
@@ -123,6 +127,7 @@ class AccountRow:
     churned: bool
     nps_responses: int = 0  # behind `nps` (last 90 days): under 5 the list dims it and shows the count
     news: bool = False  # something new since the CSM last opened it (`storage.seen.accounts_with_news`)
+    stage: str = ""  # the lifecycle stage (issue 29), "" when never staged
 
 
 def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
@@ -134,6 +139,7 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
     last = reads.last_contacts(conn, as_of)
     tasks = reads.open_follow_up_counts(conn)
     news = seen.accounts_with_news(conn, as_of.isoformat())
+    staged = current_stages(conn, as_of)
     rows = []
     for a, info in reads.accounts(conn).items():
         b = health.get(a)
@@ -156,6 +162,7 @@ def account_rows(conn: Conn, as_of: date) -> list[AccountRow]:
                 b is None,
                 nps[a].nps_responses if a in nps else 0,
                 a in news,
+                staged[a].stage if a in staged else "",
             )
         )
     return rows

@@ -66,6 +66,16 @@ def parse_amount(text: str) -> float:
     return value
 
 
+def parse_signed(text: str) -> float:
+    """A number that may be negative (a goal's NPS target)."""
+    if not _DECIMAL.fullmatch(text):
+        raise CellError(f"'{text}' is not a number")
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > 1e15:
+        raise CellError(f"'{text}' is not a number between -1e15 and 1e15")
+    return value
+
+
 def parse_score(text: str) -> float:
     value = parse_amount(text)
     if value > 100:
@@ -349,6 +359,33 @@ FORMATS: tuple[FileFormat, ...] = (
         key=(),
         counted=True,
     ),
+    # Success plans and their goals (issue 29, cstui/storage/plans.py).
+    FileFormat(
+        "success_plans",
+        (
+            _req("account_key", parse_key),
+            _req("objective"),
+            _opt("agreed_on", parse_date),
+            _opt("owner"),
+            _opt("done_on", parse_date),
+        ),
+        key=("account_key",),
+    ),
+    FileFormat(
+        "plan_goals",
+        (
+            _req("account_key", parse_key),
+            _req("title"),
+            _opt("figure"),
+            _opt("subject"),
+            _opt("target", parse_signed),
+            _req("start_on", parse_date),
+            _req("due_on", parse_date),
+            _opt("done_on", parse_date),
+        ),
+        key=(),
+        counted=True,
+    ),
     FileFormat(
         "renewal_calls",
         (
@@ -362,6 +399,17 @@ FORMATS: tuple[FileFormat, ...] = (
         key=("account_key", "renewal_date"),
     ),
     FileFormat("import_profiles", (_req("name"), _req("body"), _req("saved_on", parse_date)), key=("name",)),
+    # Lifecycle stages (issue 29, cstui/storage/stages.py): the CSM's list, and each account's moves.
+    FileFormat(
+        "lifecycle_stages",
+        (_req("name"), _req("position", parse_int), _opt("expected_days", lambda t: parse_int(t, 1))),
+        key=("name",),
+    ),
+    FileFormat(
+        "account_stages",
+        (_req("account_key", parse_key), _req("stage"), _req("entered_on", parse_date), _opt("set_by", default="hand")),
+        key=("account_key", "entered_on"),
+    ),
     FileFormat("health_config", (_req("name"), _req("value", parse_amount)), key=("name",)),
     FileFormat(
         "checkin_rules",

@@ -28,6 +28,10 @@ DATE_COLUMNS = {
     "derived_figures": ("as_of",),
     "snapshot_versions": ("as_of",),
     "account_seen": ("seen_on",),
+    "success_plans": ("agreed_on", "done_on"),
+    "plan_goals": ("start_on", "due_on", "done_on"),
+    "account_stages": ("entered_on",),
+    "qbr_packs": ("made_on",),
 }
 DATE_GUARD_STEP = "0008_date_guards"
 _PREFIX = "date_guard_"

@@ -72,6 +72,13 @@ SELECTS = {
     "renewal_calls": "SELECT a.key, c.renewal_date, c.call, c.expected_arr, c.reason, c.called_on "
     "FROM renewal_calls c JOIN accounts a ON a.id = c.account_id ORDER BY c.id",
     "import_profiles": "SELECT name, body, saved_on FROM import_profiles ORDER BY name",
+    "success_plans": "SELECT a.key, p.objective, p.agreed_on, p.owner, p.done_on FROM success_plans p "
+    "JOIN accounts a ON a.id = p.account_id ORDER BY p.id",
+    "plan_goals": "SELECT a.key, g.title, g.figure, g.subject, g.target, g.start_on, g.due_on, g.done_on "
+    "FROM plan_goals g JOIN accounts a ON a.id = g.account_id ORDER BY g.id",
+    "lifecycle_stages": "SELECT name, position, expected_days FROM lifecycle_stages ORDER BY position, id",
+    "account_stages": "SELECT a.key, s.stage, s.entered_on, s.set_by FROM account_stages s "
+    "JOIN accounts a ON a.id = s.account_id ORDER BY s.id",
     "health_config": "SELECT name, value FROM health_config ORDER BY name",
     "checkin_rules": "SELECT name, enabled, threshold, description FROM checkin_rules ORDER BY name",
     "checkin_state": "SELECT a.key, c.day, c.action, c.snoozed_until, c.fingerprint FROM checkin_state c "

@@ -1,6 +1,10 @@
 """One customer: the health breakdown, what changed, the trend, contacts, timeline, follow-ups."""
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,8 +28,12 @@ from cstui.tui.screens.account_records import (
 )
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
+from cstui.tui.widgets.plan_panel import PlanPanel
 from cstui.tui.widgets.playbook_panel import PlaybookPanel
 from cstui.tui.widgets.text import BAND_STYLE, book_text, number, trend
+
+if TYPE_CHECKING:
+    from cstui.readmodels.qbr import QbrPack
 
 TIMELINE_LIMIT = 200  # the newest entries the timeline shows
 
@@ -52,6 +60,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         Binding("E", "edit_account", "Edit account", show=False),
         Binding("p", "playbook", "Apply a playbook", show=False),  # issue 12
         Binding("w", "renewal_call", "Renewal call"),  # issue 12
+        Binding("Q", "qbr", "QBR pack", show=False),  # issue 29
     ]
     DEFAULT_CSS = """
     #follow-ups, #contacts { height: auto; max-height: 6; }
@@ -86,6 +95,8 @@ class AccountScreen(BookScreen[views.AccountDetail]):
                     yield DataTable(id="follow-ups", cursor_type="row", show_header=False)
                     yield Static("Playbooks", classes="box-title")
                     yield PlaybookPanel(id="playbooks")
+                    yield Static("Success plan", classes="box-title")  # issue 29
+                    yield PlanPanel(id="plan")
                     yield Static("Contacts", id="contacts-title", classes="box-title")
                     yield DataTable(id="contacts", cursor_type="row", show_header=False)
             yield Static("⚠ = stale: the component's newest fact is old", classes="hint")
@@ -195,6 +206,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
             ],
         )
         self.query_one("#playbooks", PlaybookPanel).load(self.account_id)
+        self.query_one("#plan", PlanPanel).load(self.account_id)
         self._fill(
             "contacts",
             [
@@ -351,3 +363,28 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         from cstui.tui.screens.renewal_call import record_renewal_call
 
         record_renewal_call(self.app, self.account_id)
+
+    def action_qbr(self) -> None:
+        """Write this quarter's QBR pack (customer version) into the current directory, as `cstui qbr` does."""
+        self.app.notify("Writing the QBR pack…", timeout=3)
+        self._write_qbr()
+
+    @work(thread=True, exclusive=True, group="qbr", exit_on_error=False)
+    def _write_qbr(self) -> None:
+        from cstui.documents.qbr_pack import write_pack
+        from cstui.readmodels.qbr import qbr_pack, quarter_of
+
+        today = self.app.as_of
+        with self.app.reader() as conn:
+            pack = qbr_pack(conn, self.account_id, quarter_of(today), today, internal=False)
+        html, _ = write_pack(pack, Path.cwd())
+        self.app.call_from_thread(self._qbr_written, pack, html)
+
+    def _qbr_written(self, pack: "QbrPack", html: Path) -> None:
+        from cstui.storage.qbr import keep_pack
+
+        # The files are written either way; a busy or read-only book only misses the kept figures (app.write says so).
+        self.app.write(
+            keep_pack, self.account_id, pack.account.key, pack.quarter.label, self.app.as_of, pack.figures.to_json()
+        )
+        self.app.notify(visible(f"QBR pack written: {html} (and .md)", one_line=True), markup=False, timeout=10)

@@ -48,7 +48,7 @@ class AccountsScreen(BookScreen[RowOrder]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="accounts-bar"):
-            yield FilterBox(placeholder="/ to filter by name, key or segment", id="search")
+            yield FilterBox(placeholder="/ to filter by name, key, segment or stage", id="search")
             yield Static("", id="accounts-status", markup=False)
         yield AccountTable(id="accounts")
         yield Footer()

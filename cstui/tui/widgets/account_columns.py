@@ -68,8 +68,13 @@ COLUMNS = (
     Column("Last contact", lambda r: _missing_last(r.last_contact, ""), lambda r: _date(r.last_contact), 12),
     Column("Renewal", lambda r: _missing_last(r.renewal, ""), lambda r: _date(r.renewal), 10),
     Column("Tasks", lambda r: r.open_tasks, lambda r: number(r.open_tasks, "{:d}"), 5),
+    Column("Stage", lambda r: _missing_last(r.stage.lower() or None, ""), lambda r: book_text(r.stage), 10),  # issue 29
 )
 BY_LABEL = {column.label: column for column in COLUMNS}
+# The Stage column (issue 29) is shown from WIDE_FROM columns on; narrower, the list keeps the others so
+# that nothing scrolls sideways (typing a stage in the filter still finds its accounts).
+WIDE_FROM = 132
+STANDARD_COLUMNS = tuple(c for c in COLUMNS if c.label != "Stage")
 
 
 def _health_and_band(row: AccountRow) -> Text:
@@ -115,9 +120,9 @@ class RowFilter:
 SEPARATOR = "\x00"  # between name, key and segment in one searched string
 
 
-def _searched(row: AccountRow) -> tuple[str, str, str]:
-    """What the filter box searches, in any case."""
-    return row.name.lower(), row.key.lower(), row.segment.lower()
+def _searched(row: AccountRow) -> tuple[str, str, str, str]:
+    """What the filter box searches, in any case (the stage too: typing "onboarding" filters by stage)."""
+    return row.name.lower(), row.key.lower(), row.segment.lower(), row.stage.lower()
 
 
 # The filters other than the text typed, with the sort: (column, reverse, band, segment, churned, news only).

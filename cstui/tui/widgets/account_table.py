@@ -8,7 +8,14 @@ from textual.binding import Binding
 from textual.message import Message
 
 from cstui.readmodels.views import AccountRow
-from cstui.tui.widgets.account_columns import COLUMNS, COMPACT_BELOW, COMPACT_COLUMNS, Column
+from cstui.tui.widgets.account_columns import (
+    COLUMNS,
+    COMPACT_BELOW,
+    COMPACT_COLUMNS,
+    STANDARD_COLUMNS,
+    WIDE_FROM,
+    Column,
+)
 from cstui.tui.widgets.line_list import LineList, ListColumn
 
 
@@ -45,7 +52,9 @@ class AccountTable(LineList[AccountRow]):
 
     def _set_columns(self) -> bool:
         """Full columns on a wide terminal, compact ones on a narrow one; True when they changed."""
-        return self.set_columns(COMPACT_COLUMNS if self.app.size.width < COMPACT_BELOW else COLUMNS)
+        width = self.app.size.width
+        wide = COLUMNS if width >= WIDE_FROM else STANDARD_COLUMNS
+        return self.set_columns(COMPACT_COLUMNS if width < COMPACT_BELOW else wide)
 
     def show(self, rows: list[AccountRow], reloaded: bool = False) -> None:
         """Show `rows` in this order, the cursor at the top; or, `reloaded` (new rows from the book), with
