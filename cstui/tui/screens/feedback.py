@@ -237,7 +237,7 @@ def open_feedback(app: "CstuiApp", account_id: int) -> None:
 
     def saved(done: bool | None) -> None:
         if done:
-            app.notify(f"Feedback saved for {visible(key, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
+            app.say(f"Feedback saved for {visible(key, one_line=True, limit=ONE_LINE_LIMIT)}")
             app.book_changed()
 
     app.push_screen(FeedbackScreen(account_id, key, name, app.as_of.isoformat(), contacts), saved)
@@ -255,9 +255,9 @@ def complete_first_follow_up(app: "CstuiApp", account_id: int) -> None:
     """Complete the account's most pressing open follow-up (the earliest due)."""
     task = reads.first_open_follow_up(app.book.conn, account_id)
     if task is None:
-        app.notify("No open follow-up for this account", severity="warning")
+        app.say("No open follow-up for this account", severity="warning")
         return
     if app.write(writes.complete_task, task.task_id, app.as_of.isoformat()) is None:
         return
-    app.notify(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
+    app.say(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}")
     app.book_changed()

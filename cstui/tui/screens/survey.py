@@ -211,7 +211,7 @@ def open_survey(app: "CstuiApp", account_id: int) -> None:
 
     def saved(done: bool | None) -> None:
         if done:
-            app.notify("Survey response saved")
+            app.say("Survey response saved")
             app.book_changed()
 
     app.push_screen(SurveyScreen(key, app.as_of.isoformat()), saved)
