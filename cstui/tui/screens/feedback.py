@@ -41,7 +41,7 @@ FIELDS = {
 }
 
 
-# The label `records` names in a refused edit -> the field it is shown under.
+# The field a refused edit names (`FieldError.field_name` from `records`) -> the input it is shown under.
 EDIT_ERRORS = {
     "date": "date",
     "summary": "summary",
@@ -179,9 +179,11 @@ class FeedbackScreen(ModalScreen[bool]):
         try:
             saved = self.app.write(records.edit_note, note.id, fields, self.app.as_of)
         except UserError as error:
-            label, _, why = str(error).partition(": ")
-            field = EDIT_ERRORS.get(label, "summary")
-            self.field_errors.show({field: why if field != "summary" or label == "summary" else str(error)})
+            # A field's mistake goes under that field; any other (nothing to change, say) whole, under the summary.
+            field, why = "summary", str(error)
+            if isinstance(error, writes.FieldError) and error.field_name in EDIT_ERRORS:
+                field, why = EDIT_ERRORS[error.field_name], error.reason
+            self.field_errors.show({field: why})
             self.query_one(f"#{field}", Input).focus()
             return
         if saved is not None:
