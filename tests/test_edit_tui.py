@@ -4,6 +4,7 @@ from the accounts list, and ctrl+z undoes the last change. Each test queries the
 
 from textual.widgets import DataTable, Input, Static
 
+from cstui.safe_text import visible
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.accounts import AccountsScreen
@@ -225,3 +226,73 @@ async def test_a_refused_value_stays_in_the_form_and_changes_nothing(demo_path, 
         assert isinstance(app.screen, RecordForm)
         assert "seats: 'many' is not a whole number" in str(app.screen.query_one("#form-error", Static).render())
     assert demo.execute("SELECT * FROM accounts WHERE id = ?", [account]).fetchone() == before
+
+
+HOSTILE_SUMMARY = "\x1b[31mRefund [bold red]now[/] [@click=app.quit]here[/]\x1b]52;c;aGk=\x07"
+
+
+def toasts(app: CstuiApp) -> list[str]:
+    """The text of every toast on screen, as the terminal draws it (`run_test(notifications=True)`)."""
+    from textual.widgets._toast import Toast  # Textual exports no public name for a shown toast
+
+    return [widget.render().plain for widget in app.screen.query(Toast)]
+
+
+async def test_a_hostile_note_summary_deleted_and_undone_shows_in_the_toast_as_text(demo_path, demo):
+    """The summary rides into the undo/redo toasts ("Undone: note 12 deleted: ..."): ESC and OSC 52
+    are written out, the Rich markup is shown as typed (not bold, not a click action)."""
+    import sqlite3
+
+    account = a_note_account(demo)
+    with sqlite3.connect(demo_path) as raw:  # the book as an import of hostile text leaves it
+        raw.execute("UPDATE interactions SET summary = ? WHERE account_id = ?", [HOSTILE_SUMMARY, account])
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        said = record_notifications(app)
+        screen = await open_account(pilot, account)
+        row = await put_cursor(pilot, screen, "timeline", "interactions")
+        note_id = screen.rows["timeline"][row].record_id
+        await press(pilot, "delete", "y")
+        assert demo.execute("SELECT count(*) FROM interactions WHERE id = ?", [note_id]).fetchone()[0] == 0
+        await press(pilot, "ctrl+z")
+        await press(pilot, "ctrl+y")
+        shown = toasts(app)
+    summary = visible(HOSTILE_SUMMARY, one_line=True)
+    assert summary.startswith("\\x1b[31mRefund [bold red]now[/]")
+    assert f"Undone: note {note_id} deleted: {summary}" in shown
+    assert f"Redone: note {note_id} deleted: {summary}" in shown
+    assert not any("\x1b" in text or "\x07" in text for text in shown)
+    assert all(options["markup"] is False for _, options in said)
+
+
+def error_under(form, field: str) -> str | None:
+    """The error line under a form field, or None while it is hidden."""
+    error = form.query_one(f"#{field}-error", Static)
+    return str(error.render()) if error.has_class("shown") else None
+
+
+async def test_a_refused_note_edit_shows_each_mistake_under_the_field_it_names(demo_path, demo):
+    """`records.edit_note` raises FieldError(field, reason): the form puts the reason under that field
+    ("follow-up date" under Due), not the whole message under the summary."""
+    account = a_note_account(demo)
+    app = CstuiApp(demo_path, as_of=DEMO_DATE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_account(pilot, account)
+        row = await put_cursor(pilot, screen, "timeline", "interactions")
+        note_id = screen.rows["timeline"][row].record_id
+        before = demo.execute("SELECT * FROM interactions WHERE id = ?", [note_id]).fetchone()
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, FeedbackScreen) and form.note is not None
+        await type_into(pilot, "#sentiment", "7")
+        await press(pilot, "ctrl+s")
+        assert app.screen is form and app.focused is form.query_one("#sentiment", Input)
+        assert error_under(form, "sentiment") == "'7' is not a whole number from -2 to 2"
+        assert error_under(form, "summary") is None
+        await type_into(pilot, "#sentiment", "1")
+        await type_into(pilot, "#follow_up_on", "2001-01-01")
+        await press(pilot, "ctrl+s")
+        assert app.screen is form
+        assert error_under(form, "follow_up_on") == f"2001-01-01 is before the conversation ({form.note.occurred_on})"
+        assert error_under(form, "sentiment") is None and error_under(form, "summary") is None
+    assert demo.execute("SELECT * FROM interactions WHERE id = ?", [note_id]).fetchone() == before

@@ -1,8 +1,12 @@
-"""House rules checked by machine: no SQL in the presentation layers (cstui/tui, cstui/cli, cstui/readmodels).
+"""House rules checked by machine: no SQL in the presentation layers (cstui/tui, cstui/cli, cstui/readmodels),
+and every TUI notification goes through `CstuiApp.say`.
 
 Queries live in cstui/storage (reads and writes) and cstui/metrics (aggregates); screens and
 commands call them by name. An AST walk over every string literal (f-string parts included) finds
 SQL that slipped into a screen or a command.
+
+Toasts often carry book text; `say` makes all of it `visible()` and shows it with `markup=False`.
+An AST walk finds any `.notify` (a call, or the method taken to call later) in cstui/tui outside it.
 """
 
 import ast
@@ -12,6 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "cstui"
+TUI = sorted((ROOT / "tui").rglob("*.py"))
 PRESENTATION = sorted(path for layer in ("tui", "cli", "readmodels") for path in (ROOT / layer).rglob("*.py"))
 SQL = re.compile(
     r"\bSELECT\b.*?\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b", re.IGNORECASE | re.DOTALL
@@ -40,3 +45,37 @@ def test_the_check_sees_sql_when_it_is_there(tmp_path):
 @pytest.mark.parametrize("path", PRESENTATION, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_sql_in_the_presentation_layers(path):
     assert sql_literals(path) == [], f"{path.relative_to(ROOT)}: move the query into cstui/storage or cstui/metrics"
+
+
+def notify_uses(path: Path) -> list[int]:
+    """Lines where the module reaches `.notify` other than inside a method named `say`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == "say":
+            allowed.update(id(inner) for inner in ast.walk(node))
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "notify" and id(node) not in allowed
+    )
+
+
+def test_the_check_sees_a_notify_outside_say(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "class A:\n"
+        "    def say(self, m):\n"
+        "        self.notify(m, markup=False)\n"
+        "    def other(self, note):\n"
+        "        self.app.notify(note.summary, markup=False)\n"
+        "        tell = self.notify\n"
+        "def f(app):\n"
+        "    app.notify('x')\n"
+    )
+    assert notify_uses(probe) == [5, 6, 8]
+
+
+@pytest.mark.parametrize("path", TUI, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_toast_goes_through_say(path):
+    assert notify_uses(path) == [], f"{path.relative_to(ROOT)}: notify through app.say(...), which applies visible()"

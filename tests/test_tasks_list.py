@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from textual.widgets import DataTable
+from textual.widgets._toast import Toast  # Textual exports no public name for a shown toast
 
 from cstui.safe_text import visible
 from cstui.storage.connection import connect
@@ -203,6 +204,21 @@ async def test_book_text_in_the_list_is_drawn_literally(tasks_book):
         line = drawn(app.screen.query_one("#tasks", TaskTable))[1]
         assert visible(HOSTILE, one_line=True) in line and "[i]Acme[/i]" in line
         assert "\x1b" not in line and "\u202e" not in line and app.is_running
+
+
+async def test_x_on_a_hostile_task_says_done_with_its_title_as_text(tasks_book):
+    """The toast names the task: its ESC and U+202E written out, its markup shown as typed."""
+    db = connect(tasks_book)
+    db.conn.execute("UPDATE tasks SET title = ? WHERE id = 1", [HOSTILE])
+    db.conn.commit()
+    db.conn.close()
+    app = CstuiApp(tasks_book, as_of=DAY, snapshot_on_open=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await press(pilot, "T", "x")  # the first row: the hostile task, overdue
+        assert _open(tasks_book, 1)[2] == "2026-11-24"
+        toasts = [toast.render().plain for toast in app.screen.query(Toast)]
+    assert toasts == [f"Done: {visible(HOSTILE, one_line=True)} (acme)"]
+    assert toasts[0].startswith("Done: [b]x[/]\\x1b[2J\\u202eevil")
 
 
 async def test_cursor_keys_a_click_and_a_write_on_the_last_row(tasks_book):

@@ -21,6 +21,7 @@ from cstui.storage.connection import write_transaction
 from cstui.storage.csv_format import CellError, parse_amount, parse_int
 from cstui.storage.writes import (
     INTERACTION_KINDS,
+    FieldError,
     account_id,
     check_date,
     check_email,
@@ -226,7 +227,7 @@ def _optional(text: str) -> str | None:
 
 def _required(label: str, text: str) -> str:
     if not text.strip():
-        raise UserError(f"{label}: cannot be empty")
+        raise FieldError(label, "cannot be empty")
     return text.strip()
 
 
@@ -245,7 +246,7 @@ def _int(label: str, text: str, low: int, high: int) -> int | None:
     try:
         return parse_int(text.strip(), low, high)
     except CellError:
-        raise UserError(f"{label}: '{text.strip()}' is not a whole number from {low} to {high}") from None
+        raise FieldError(label, f"'{text.strip()}' is not a whole number from {low} to {high}") from None
 
 
 def _nothing_to_change(what: str, values: dict[str, Any]) -> None:
@@ -417,7 +418,7 @@ def edit_note(db: Database, note_id: int, fields: NoteFields, today: date | None
     if fields.kind is not None:
         kind = fields.kind.strip().lower()
         if kind not in INTERACTION_KINDS:
-            raise UserError(f"kind: '{fields.kind}' is not one of {', '.join(INTERACTION_KINDS)}")
+            raise FieldError("kind", f"'{fields.kind}' is not one of {', '.join(INTERACTION_KINDS)}")
         values["kind"] = kind
     if fields.summary is not None:
         values["summary"] = _required("summary", fields.summary)
@@ -432,7 +433,7 @@ def edit_note(db: Database, note_id: int, fields: NoteFields, today: date | None
     occurred = values.get("occurred_on", current.occurred_on)
     follow_up = values.get("follow_up_on", current.follow_up_on)
     if follow_up is not None and follow_up < occurred:
-        raise UserError(f"follow-up date: {follow_up} is before the conversation ({occurred})")
+        raise FieldError("follow-up date", f"{follow_up} is before the conversation ({occurred})")
     if "summary" in values or "notes" in values:
         values["text_sentiment"] = text_sentiment(
             values.get("summary", current.summary), values.get("notes", current.notes)

@@ -32,14 +32,14 @@ def account_id(db: Database, key: str) -> int:
 
 
 def check_score(kind: str, score: int | str) -> int:
-    """A survey score as an integer on its kind's scale, or a UserError naming the scale."""
+    """A survey score as an integer on its kind's scale, or a FieldError naming the scale."""
     if kind not in SURVEY_SCALES:
-        raise UserError(f"kind: '{kind}' is not one of {', '.join(SURVEY_SCALES)}")
+        raise FieldError("kind", f"'{kind}' is not one of {', '.join(SURVEY_SCALES)}")
     low, high = SURVEY_SCALES[kind]
     try:
         value = parse_int(str(score).strip(), low, high)
     except CellError:
-        raise UserError(f"{kind}: '{score}' is not a whole number from {low} to {high}") from None
+        raise FieldError(kind, f"'{score}' is not a whole number from {low} to {high}") from None
     return value
 
 
@@ -67,11 +67,11 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def check_email(label: str, text: str | None) -> str | None:
-    """An email address (trimmed), None for none, or a UserError: a name is not an email."""
+    """An email address (trimmed), None for none, or a FieldError: a name is not an email."""
     if text is None or not text.strip():
         return None
     if not _EMAIL.fullmatch(text.strip()):
-        raise UserError(f"{label}: '{text.strip()}' is not an email address (expected name@example.com)")
+        raise FieldError(label, f"'{text.strip()}' is not an email address (expected name@example.com)")
     return text.strip()
 
 
@@ -141,8 +141,8 @@ def parse_feedback(
     def attempt(name: str, check: Callable[[], Any]) -> Any:
         try:
             return check()
-        except UserError as error:
-            errors[name] = str(error).split(": ", 1)[-1]
+        except FieldError as error:  # each check attempted names its field
+            errors[name] = error.reason
             return None
 
     occurred_on = attempt("date", lambda: check_date("date", value.get("date") or today.isoformat(), not_after=today))

@@ -22,6 +22,8 @@ from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from cstui.readmodels.health_cache import RememberedScores
     from cstui.storage import history
     from cstui.storage.book import Book
@@ -193,7 +195,18 @@ class CstuiApp(App):
         with suppress(access.Error):
             self.opened.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if say:
-            self.notify(visible(str(gone)), severity="error", timeout=30, markup=False)
+            self.say(str(gone), severity="error", timeout=30)
+
+    def say(
+        self, message: str, *, severity: "SeverityLevel" = "information", timeout: float | None = None, title: str = ""
+    ) -> None:
+        """Tell the CSM something in a toast: the one place the TUI notifies (a house rule,
+        tests/test_house_rules.py). Toast text often carries book text (a note's summary, an account
+        key, an error quoting a field), so all of it is made `visible()` - one line, control and
+        bidi characters written out - and shown with `markup=False`: Textual's `Content` would keep a
+        raw ESC, and markup would run `[@click=...]`. Thread-safe, like `notify`."""
+        shown = visible(message, one_line=True)
+        self.notify(shown, title=visible(title, one_line=True), severity=severity, timeout=timeout, markup=False)
 
     @cached_property
     def scores(self) -> "RememberedScores":
@@ -205,13 +218,10 @@ class CstuiApp(App):
 
     def on_mount(self) -> None:
         if self.opened.read_only:
-            self.notify(
-                visible(
-                    f"{self.book_path} is open read-only ({self.opened.read_only}): you can look, nothing is saved."
-                ),
+            self.say(
+                f"{self.book_path} is open read-only ({self.opened.read_only}): you can look, nothing is saved.",
                 severity="warning",
                 timeout=10,
-                markup=False,
             )
         if self.snapshot_on_open:
             self.call_after_refresh(self.daily_upkeep)  # after the first frame, not competing with it
@@ -248,15 +258,15 @@ class CstuiApp(App):
             return change(self.book, *args, **kwargs)
         except BookGone as gone:
             self._report_lost(gone, say=False)
-            self.notify(visible(str(gone)), severity="error", timeout=30, markup=False)
+            self.say(str(gone), severity="error", timeout=30)
             return None
         except BookReadOnly as refused:
-            self.notify(visible(str(refused)), severity="error", timeout=10, markup=False)
+            self.say(str(refused), severity="error", timeout=10)
             return None
         except access.OperationalError as error:
             if not access.is_busy(error):
                 raise
-            self.notify(
+            self.say(
                 "The book is busy (another cstui is writing to it, an import perhaps). "
                 "Nothing was saved; try again in a moment.",
                 severity="error",
@@ -288,12 +298,12 @@ class CstuiApp(App):
         try:
             change = self.write(revert, "tui")
         except UserError as error:
-            self.notify(visible(str(error), one_line=True), severity="warning", markup=False)
+            self.say(str(error), severity="warning")
             return
         if change is None:
             return
         what = change.description.partition(": ")[2] or change.description  # "undo 12: task 5 deleted: ..."
-        self.notify(f"{verb}: {visible(what, one_line=True)}", markup=False)
+        self.say(f"{verb}: {what}")
         self.book_changed()
 
     def action_accounts(self) -> None:

@@ -249,7 +249,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
                 table.focus(scroll_visible=False)
                 self.call_after_refresh(self._scroll_to_cursor, table)
                 return
-        self.app.notify(self._not_shown(ref), severity="warning", timeout=8, markup=False)
+        self.app.say(self._not_shown(ref), severity="warning", timeout=8)
 
     def _not_shown(self, ref: RowRef) -> str:
         """Why a record of this account has no row here, in one line."""
@@ -292,7 +292,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         refs = self.rows.get(table_id or "", [])
         row = self.query_one(f"#{table_id}", DataTable).cursor_row
         if not refs or not 0 <= row < len(refs):
-            self.app.notify("No row here to act on", severity="warning")
+            self.app.say("No row here to act on", severity="warning")
             return None
         return refs[row]
 
@@ -315,7 +315,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
 
     def action_open_row(self) -> None:
         """`enter` with the page focused (a list's own `enter` opens its row): say where rows are."""
-        self.app.notify("tab to the follow-ups, contacts or timeline; enter opens the row under the cursor")
+        self.app.say("tab to the follow-ups, contacts or timeline; enter opens the row under the cursor")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """`enter` on a row opens its whole record."""

@@ -52,7 +52,7 @@ HISTORY_NAMES = {"interactions": "note", "surveys": "survey", "tasks": "task"}
 
 
 def _changed(app: "CstuiApp", what: str) -> None:
-    app.notify(visible(what, one_line=True), markup=False)
+    app.say(what)
     app.book_changed()
 
 
@@ -143,7 +143,7 @@ def edit_record(app: "CstuiApp", ref: RowRef) -> None:
 
         app.push_screen(RecordForm(f"Edit contact {contact.id}", contact_fields(contact), save_contact), done)
     else:
-        app.notify(f"{ref.table.capitalize()} come from imports; change them in the source and import again.")
+        app.say(f"{ref.table.capitalize()} come from imports; change them in the source and import again.")
 
 
 def delete_record(app: "CstuiApp", ref: RowRef) -> None:
@@ -156,7 +156,7 @@ def delete_record(app: "CstuiApp", ref: RowRef) -> None:
     delete = deleters.get(ref.table)
     if delete is None:
         what = "Contacts are not deleted: set 'Left on' instead (e)" if ref.table == "contacts" else None
-        app.notify(what or f"{ref.table.capitalize()} come from imports and are not deleted here.")
+        app.say(what or f"{ref.table.capitalize()} come from imports and are not deleted here.")
         return
 
     def answer(yes: bool | None) -> None:

@@ -100,7 +100,7 @@ class AgendaScreen(BookScreen[Agenda]):
         if meeting is None:
             return
         if not meeting.needs_feedback:
-            self.app.notify("Feedback is logged on a meeting held today and not logged yet", severity="warning")
+            self.app.say("Feedback is logged on a meeting held today and not logged yet", severity="warning")
             return
         contacts = [c.name for c in queries.contacts(self.app.book.conn, meeting.account_id)]
         start = writes.Feedback(
@@ -114,7 +114,7 @@ class AgendaScreen(BookScreen[Agenda]):
 
         def saved(done: bool | None) -> None:
             if done:
-                self.app.notify(f"Feedback saved: {visible(meeting.summary, one_line=True)}", markup=False)
+                self.app.say(f"Feedback saved: {meeting.summary}")
                 self.app.book_changed()
 
         form = FeedbackScreen(

@@ -104,13 +104,13 @@ class BacktestScreen(BookScreen["BacktestView"]):
         if suggested is None:
             refused = getattr(self, "refused", None)
             if refused:
-                self.app.notify(refused, severity="warning", markup=False)
+                self.app.say(refused, severity="warning")
             return
         weights = suggested.config.weights
 
         def answer(yes: bool | None) -> None:
             if yes and self.app.write(writes.save_weights, weights):
-                self.app.notify("Suggested weights saved; every score now uses them")
+                self.app.say("Suggested weights saved; every score now uses them")
                 self.app.book_changed()
 
         text = ", ".join(f"{k} {v:g}" for k, v in weights.items())

@@ -465,9 +465,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
                 return
             change = self.app.write(checkin_writes.snooze, item.account_id, day, until, item.fingerprint)
             if change is not None:
-                self.notify(
-                    f"{visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)} snoozed until {until}", markup=False
-                )
+                self.app.say(f"{visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)} snoozed until {until}")
             self.done(change, item, f"{visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)} snoozed")
 
         self.app.push_screen(SnoozeScreen(self.app.as_of, f"{item.key} {item.name}"), chosen)
@@ -481,10 +479,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
 
         def saved(ok: bool | None) -> None:
             if ok:
-                self.notify(
-                    f"Feedback saved for {visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)}, reviewed",
-                    markup=False,
-                )
+                self.app.say(f"Feedback saved for {visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)}, reviewed")
                 self.done(
                     form.change_id, item, f"feedback for {visible(item.key, one_line=True, limit=ONE_LINE_LIMIT)}"
                 )
@@ -500,14 +495,14 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             return
         task = reads.first_open_follow_up(self.app.book.conn, item.account_id)
         if task is None:
-            self.notify("No open follow-up for this account", severity="warning")
+            self.app.say("No open follow-up for this account", severity="warning")
             return
         day = self.app.as_of.isoformat()
         change = self.app.write(
             checkin_writes.follow_up_done_reviewed, task.task_id, item.account_id, day, item.fingerprint
         )
         if change is not None:
-            self.notify(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
+            self.app.say(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}")
         self.done(change, item, f"follow-up '{visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}' done")
 
     def _complete_due(self) -> None:
@@ -520,7 +515,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         if change is None:
             return
         title = visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)
-        self.notify(f"Done: {title}", markup=False)
+        self.app.say(f"Done: {title}")
         self.undo_stack.append(Done(change, task.account_id, f"follow-up '{title}' done"))
         self.app.book_changed()
 
@@ -555,7 +550,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
 
     def action_undo(self) -> None:
         if not self.undo_stack:
-            self.notify("Nothing to undo on this screen", severity="warning")
+            self.app.say("Nothing to undo on this screen", severity="warning")
             return
         last = self.undo_stack.pop()
         left = [last.change_id, *last.also]  # newest first: the review, then the playbook applied before it
@@ -563,7 +558,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             try:
                 undone = self.app.write(history.undo, change_id=left[0])
             except UserError as error:
-                self.notify(visible(str(error)), severity="error", markup=False)
+                self.app.say(str(error), severity="error")
                 undone = None
             if undone is None:  # what is left stays to undo (the next `u` tries again)
                 self.undo_stack.append(replace(last, change_id=left[0], also=tuple(left[1:])))
@@ -572,7 +567,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         if len(left) == 1 + len(last.also):
             return  # nothing was undone
         if not left:
-            self.notify(f"Undone: {last.label}", markup=False)
+            self.app.say(f"Undone: {last.label}")
         self.keep_account = last.account_id
         self.app.book_changed()
 

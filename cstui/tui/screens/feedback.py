@@ -41,7 +41,7 @@ FIELDS = {
 }
 
 
-# The label `records` names in a refused edit -> the field it is shown under.
+# The field a refused edit names (`FieldError.field_name` from `records`) -> the input it is shown under.
 EDIT_ERRORS = {
     "date": "date",
     "summary": "summary",
@@ -179,9 +179,11 @@ class FeedbackScreen(ModalScreen[bool]):
         try:
             saved = self.app.write(records.edit_note, note.id, fields, self.app.as_of)
         except UserError as error:
-            label, _, why = str(error).partition(": ")
-            field = EDIT_ERRORS.get(label, "summary")
-            self.field_errors.show({field: why if field != "summary" or label == "summary" else str(error)})
+            # A field's mistake goes under that field; any other (nothing to change, say) whole, under the summary.
+            field, why = "summary", str(error)
+            if isinstance(error, writes.FieldError) and error.field_name in EDIT_ERRORS:
+                field, why = EDIT_ERRORS[error.field_name], error.reason
+            self.field_errors.show({field: why})
             self.query_one(f"#{field}", Input).focus()
             return
         if saved is not None:
@@ -237,7 +239,7 @@ def open_feedback(app: "CstuiApp", account_id: int) -> None:
 
     def saved(done: bool | None) -> None:
         if done:
-            app.notify(f"Feedback saved for {visible(key, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
+            app.say(f"Feedback saved for {visible(key, one_line=True, limit=ONE_LINE_LIMIT)}")
             app.book_changed()
 
     app.push_screen(FeedbackScreen(account_id, key, name, app.as_of.isoformat(), contacts), saved)
@@ -255,9 +257,9 @@ def complete_first_follow_up(app: "CstuiApp", account_id: int) -> None:
     """Complete the account's most pressing open follow-up (the earliest due)."""
     task = reads.first_open_follow_up(app.book.conn, account_id)
     if task is None:
-        app.notify("No open follow-up for this account", severity="warning")
+        app.say("No open follow-up for this account", severity="warning")
         return
     if app.write(writes.complete_task, task.task_id, app.as_of.isoformat()) is None:
         return
-    app.notify(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}", markup=False)
+    app.say(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}")
     app.book_changed()

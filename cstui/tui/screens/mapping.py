@@ -525,7 +525,7 @@ class MappingScreen(Screen[ImportResult | None]):
         self.app.book_changed()
         summary = "; ".join(result.lines()[-1:])
         saved = f"; saved as profile '{visible(name, one_line=True)}'" if name else ""
-        self.app.notify(f"{visible(summary, one_line=True)}{saved}", title="Imported", markup=False)
+        self.app.say(f"{summary}{saved}", title="Imported")
         self.dismiss(result)
 
 

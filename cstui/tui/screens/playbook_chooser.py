@@ -78,11 +78,11 @@ def apply_playbook_from(
         try:
             run = app.write(playbooks.apply_playbook, info.key, name, today=app.as_of, rule=rule)
         except UserError as error:
-            app.notify(str(error), severity="error", markup=False)
+            app.say(str(error), severity="error")
             return
         if run is None:
             return
-        app.notify(f"Playbook '{run.playbook}' applied to {run.account_key}: {run.tasks} tasks", markup=False)
+        app.say(f"Playbook '{run.playbook}' applied to {run.account_key}: {run.tasks} tasks")
         if on_applied is not None:
             on_applied(run)
         app.book_changed()

@@ -138,7 +138,7 @@ def record_renewal_call(app: "CstuiApp", account_id: int) -> None:
     """Show the call form for the account's next renewal and save what is typed."""
     info = reads.account(app.book.conn, account_id)
     if info.renewal_date is None or info.renewal_date < app.as_of.isoformat():
-        app.notify(f"{info.key} has no upcoming renewal date to call", severity="warning", markup=False)
+        app.say(f"{info.key} has no upcoming renewal date to call", severity="warning")
         return
     current = next(
         (c for c in calls(app.book.conn) if c.account_id == account_id and c.renewal_date == info.renewal_date), None
@@ -151,7 +151,7 @@ def record_renewal_call(app: "CstuiApp", account_id: int) -> None:
     def saved(made: RenewalCall | None) -> None:
         if made is not None:
             arr = "" if made.expected_arr is None else f", expected ARR {made.expected_arr:,.0f}"
-            app.notify(visible(f"Renewal call for {made.account_key}: {made.call.label}{arr}"), markup=False)
+            app.say(f"Renewal call for {made.account_key}: {made.call.label}{arr}")
             app.book_changed()
 
     app.push_screen(RenewalCallScreen(f"{info.key} {info.name}", info.renewal_date, current, save), saved)

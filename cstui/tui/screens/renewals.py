@@ -247,7 +247,7 @@ class RenewalsScreen(BookScreen[Renewals]):
         from cstui.tui.screens.renewal_call import record_renewal_call
 
         if self.current is None:
-            self.notify("Put the cursor on a renewal (not a month) to record its call", severity="warning")
+            self.app.say("Put the cursor on a renewal (not a month) to record its call", severity="warning")
             return
         record_renewal_call(self.app, self.current.account_id)
 

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cstui.safe_text import visible
 from cstui.storage import queries, review
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.text import book_text, number
@@ -160,7 +159,7 @@ class ReviewScreen(BookScreen):
 
         def saved(done: bool | None) -> None:
             if done:
-                self.app.notify(f"Reviewed: {visible(item.summary, one_line=True)}", markup=False)
+                self.app.say(f"Reviewed: {item.summary}")
                 self.app.book_changed()
 
         self.app.push_screen(

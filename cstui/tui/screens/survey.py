@@ -41,8 +41,8 @@ def survey_errors(values: dict[str, str], today: date) -> dict[str, str]:
     for name, check in checks.items():
         try:
             check()
-        except UserError as error:
-            errors[name] = error.reason if isinstance(error, writes.FieldError) else str(error).split(": ", 1)[-1]
+        except writes.FieldError as error:  # every check above names its field
+            errors[name] = error.reason
     return errors
 
 
@@ -211,7 +211,7 @@ def open_survey(app: "CstuiApp", account_id: int) -> None:
 
     def saved(done: bool | None) -> None:
         if done:
-            app.notify("Survey response saved")
+            app.say("Survey response saved")
             app.book_changed()
 
     app.push_screen(SurveyScreen(key, app.as_of.isoformat()), saved)

@@ -76,7 +76,7 @@ class TasksScreen(BookScreen[TaskRows]):
         try:
             saved = self.app.write(change, *args, **kwargs) is not None
         except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.app.say(str(error), severity="error")
             return False
         if saved:
             self.app.book_changed()
@@ -88,7 +88,7 @@ class TasksScreen(BookScreen[TaskRows]):
         task = self._current()
         done = self.app.as_of.isoformat()
         if task is not None and self._write(records.set_task_done, task.task_id, done, today=self.app.as_of):
-            self.notify(f"Done: {task.title} ({task.account_key})", markup=False)
+            self.app.say(f"Done: {task.title} ({task.account_key})")
 
     def _form(self, focus_due: bool) -> None:
         task = self._current()
