@@ -29,7 +29,7 @@ class AccountsScreen(BookScreen[RowOrder]):
         Binding("b", "band", "Band filter"),
         Binding("g", "segment", "Segment filter", show=False),
         Binding("h", "churned", "Show churned", show=False),
-        Binding("N", "news", "New since last look"),
+        Binding("N", "news", "New since last look", show=False),
         Binding("f", "feedback", "Log feedback"),
         Binding("n,plus", "add_account", "Add account", key_display="n", show=False),
         Binding("escape", "clear_search", "Back", show=False),
