@@ -74,6 +74,23 @@ def small_book(db) -> dict[str, int]:
             "INSERT INTO account_seen (account_id, seen_on, history_id, components) VALUES (?, '2026-11-20', 0, '[]')",
             [acct],
         )
+        db.conn.execute(
+            "INSERT INTO success_plans (account_id, objective, agreed_on, done_on)"
+            " VALUES (?, 'Grow', '2026-10-01', '2026-11-20')",
+            [acct],
+        )
+        db.conn.execute(
+            "INSERT INTO plan_goals (account_id, title, start_on, due_on, done_on)"
+            " VALUES (?, 'Kick-off', '2026-10-01', '2026-12-31', '2026-11-20')",
+            [acct],
+        )
+        db.conn.execute(
+            "INSERT INTO account_stages (account_id, stage, entered_on) VALUES (?, 'adoption', '2026-10-01')", [acct]
+        )
+        db.conn.execute(
+            "INSERT INTO qbr_packs (account_id, quarter, made_on, figures) VALUES (?, '2026Q4', '2026-11-20', '{}')",
+            [acct],
+        )
     return {"account": acct, "note": note}
 
 

@@ -118,4 +118,7 @@ def test_the_demo_book_shows_every_rule(demo):
         for reasons in account_reasons(demo.conn, DEMO_DATE, partial(current_scores, demo.conn)).values()
         for reason in reasons
     }
-    assert fired == set(RULES)  # promoters, a usage decline, seat-limit accounts, ... all on day one
+    # The demo book has no success plans or lifecycle stages yet (issue 29), so their rules cannot fire
+    # on it; tests/test_plans.py and tests/test_stages.py show each of them firing on a book built for it.
+    without_demo_data = {"goal_behind", "goal_met", "stage_stuck"}
+    assert fired == set(RULES) - without_demo_data  # promoters, a usage decline, seat-limit accounts, ... on day one

@@ -214,7 +214,7 @@ def test_the_app_on_a_missing_book_points_to_init_and_demo_and_creates_nothing(t
     line = one_line_error(cli())
     assert line == (
         f"cstui: no book at {path} yet: `cstui init` creates an empty one, "
-        "`cstui demo` builds a demo book to try the app on"
+        "`cstui demo` opens the demo book (building it the first time) to try the app on"
     )
     assert not (tmp_path / "nowhere").exists()
 

@@ -294,8 +294,11 @@ async def test_the_dashboards_i_offers_saved_profiles_and_no_nonsense_for_a_surv
 
 
 async def test_import_interactive_brings_the_command_lines_powers_onto_the_screen(tmp_path, loaded, cli, monkeypatch):
+    import importlib
+
     from textual.app import App
 
+    monkeypatch.setattr(importlib.import_module("cstui.cli.main"), "has_a_terminal", lambda: True)  # not in pytest
     (tmp_path / "rates.csv").write_text("currency,rate\nUSD,0.9\n")
     path = tmp_path / "pay.csv"
     path.write_text(

@@ -118,7 +118,7 @@ def test_bare_cstui_without_a_terminal_says_so_in_one_line_and_leaves_the_book_a
 def test_demo_without_a_terminal_says_where_the_book_is_and_how_to_open_it(demo_path):
     done = _run_without_a_terminal("demo", "--db", str(demo_path), "--as-of", "2026-11-24")
     assert done.returncode == 1
-    assert done.stdout == f"opening the existing book {demo_path} (use --rebuild to start the demo afresh)\n"
+    assert done.stdout == f"opening the existing demo book {demo_path} (use --rebuild to start the demo afresh)\n"
     assert done.stderr.splitlines() == [
         f"cstui: the app needs a terminal, and stdin or stderr is not one; to open {demo_path}, "
         f"run `cstui --db {demo_path}` in a terminal"

@@ -2,6 +2,7 @@
 for byte; ingesting the same calendar and mailbox again finds nothing new; the import of an export
 is one change `undo` takes back; export never writes into a folder it did not write."""
 
+import json
 import sqlite3
 import string
 from datetime import UTC, date
@@ -197,7 +198,9 @@ def books(draw):
         for _ in range(draw(st.integers(0, 2))):
             spec["surveys"].append((i, draw(st.integers(0, 10)), draw(days), draw(st.none() | st.integers(0, 20))))
         if draw(st.booleans()):
-            spec["states"].append((i, draw(days), draw(text)))
+            # What a review saw, as the check-in stores it: "<rule>:<object>" -> severity, keys sorted.
+            seen = draw(st.dictionaries(text.map(lambda t: f"rule:{t}"), st.integers(0, 5), max_size=3))
+            spec["states"].append((i, draw(days), json.dumps(seen, sort_keys=True)))
     return spec
 
 

@@ -57,7 +57,8 @@ def demo(
         build_demo_book(book, today, inbox=inbox)
         typer.echo(f"demo book ready: {book['accounts'].count} accounts; calendar and mail ingested from {inbox}")
     else:
-        typer.echo(f"opening the existing book {path} (use --rebuild to start the demo afresh)")
+        done = "kept" if no_open else "opening"
+        typer.echo(f"{done} the existing demo book {path} (use --rebuild to start the demo afresh)")
     if no_open:
         book.conn.close()
         return

@@ -58,7 +58,7 @@ def open_app(db: Path | None, as_of: str | None) -> None:
         option = f" --db {path}" if db else ""
         raise UserError(
             f"no book at {path} yet: `cstui init{option}` creates an empty one, "
-            f"`cstui demo` builds a demo book to try the app on"
+            f"`cstui demo` opens the demo book (building it the first time) to try the app on"
         )
     day = cli_args.as_of_date(as_of)
     cli_args.opened.append(path)

@@ -9,12 +9,13 @@ move is in the history and can be undone.
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from cstui.errors import UserError
 from cstui.storage.connection import write_transaction
-from cstui.storage.records import get_account
+
+if TYPE_CHECKING:  # the dashboard reads the stages on the app's start-up path, which loads no sqlite-utils
+    from sqlite_utils import Database
 
 HAND = "hand"
 
@@ -70,8 +71,10 @@ def stage_history(conn: sqlite3.Connection, account_id: int) -> list[AccountStag
     return [AccountStage(*row) for row in rows]
 
 
-def set_stage(db: Database, key: str, name: str, day: date, set_by: str = HAND) -> AccountStage:
+def set_stage(db: "Database", key: str, name: str, day: date, set_by: str = HAND) -> AccountStage:
     """The account enters the stage on `day` (a second move the same day replaces the first)."""
+    from cstui.storage.records import get_account
+
     account = get_account(db, key)
     stage = find_stage(db.conn, name)
     with write_transaction(db, change=f"{account.key} enters stage {stage.name} on {day}"):
@@ -79,7 +82,7 @@ def set_stage(db: Database, key: str, name: str, day: date, set_by: str = HAND) 
     return AccountStage(account.id, stage.name, day.isoformat(), set_by)
 
 
-def _enter(db: Database, account_id: int, stage: str, day: date, set_by: str) -> None:
+def _enter(db: "Database", account_id: int, stage: str, day: date, set_by: str) -> None:
     db.execute(
         "INSERT INTO account_stages (account_id, stage, entered_on, set_by) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (account_id, entered_on) DO UPDATE SET stage = excluded.stage, set_by = excluded.set_by",
@@ -87,7 +90,7 @@ def _enter(db: Database, account_id: int, stage: str, day: date, set_by: str) ->
     )
 
 
-def enter_stages(db: Database, moves: list[AccountStage], change: str) -> int:
+def enter_stages(db: "Database", moves: list[AccountStage], change: str) -> int:
     """Write the moves the stage rules found, as one change; return how many."""
     if not moves:
         return 0

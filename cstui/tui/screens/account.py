@@ -366,7 +366,7 @@ class AccountScreen(BookScreen[views.AccountDetail]):
 
     def action_qbr(self) -> None:
         """Write this quarter's QBR pack (customer version) into the current directory, as `cstui qbr` does."""
-        self.app.notify("Writing the QBR pack…", timeout=3)
+        self.app.say("Writing the QBR pack…", timeout=3)
         self._write_qbr()
 
     @work(thread=True, exclusive=True, group="qbr", exit_on_error=False)
@@ -387,4 +387,4 @@ class AccountScreen(BookScreen[views.AccountDetail]):
         self.app.write(
             keep_pack, self.account_id, pack.account.key, pack.quarter.label, self.app.as_of, pack.figures.to_json()
         )
-        self.app.notify(visible(f"QBR pack written: {html} (and .md)", one_line=True), markup=False, timeout=10)
+        self.app.say(f"QBR pack written: {html} (and .md)", timeout=10)
