@@ -24,6 +24,13 @@ def test_every_rule_row_has_a_registered_rule_and_every_registered_rule_a_row(bo
         assert (definition.unit != "") == (definition.default_threshold is not None), name
 
 
+def test_every_playbook_a_rule_suggests_is_one_the_book_ships(book):
+    shipped = {name for (name,) in book.execute("SELECT name FROM playbooks")}
+    suggested = {name: d.playbook for name, d in RULES.items() if d.playbook is not None}
+    assert suggested["new_promoter"] == "promoter advocacy"
+    assert set(suggested.values()) <= shipped, set(suggested.values()) - shipped
+
+
 def test_every_health_component_has_a_weight_row(book):
     weights = {
         name.removeprefix("weight."): value

@@ -123,6 +123,7 @@ class RuleDefinition:
     kind: RuleKind
     action: str  # what to do, in one line
     weight: int  # how much a finding of this rule weighs in the ranking (1 to 3)
+    playbook: str | None  # the shipped playbook (migration 0014) that answers it, suggested first by `p`
 
 
 RULES: dict[str, RuleDefinition] = {}
@@ -137,11 +138,12 @@ def rule(
     action: str,
     kind: RuleKind = RuleKind.RISK,
     weight: int = 1,
+    playbook: str | None = None,
 ) -> Callable[[Finder], Finder]:
     """Register a check-in rule under the name of its `checkin_rules` row."""
 
     def register(find: Finder) -> Finder:
-        RULES[name] = RuleDefinition(name, default_threshold, description, unit, find, kind, action, weight)
+        RULES[name] = RuleDefinition(name, default_threshold, description, unit, find, kind, action, weight, playbook)
         return find
 
     return register
@@ -182,6 +184,7 @@ def _health_drop(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     "days",
     action="Call them back about their score",
     weight=3,
+    playbook="detractor recovery",
 )
 def _unresolved_detractor(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     window = trailing(inputs.day, int(threshold))
@@ -208,6 +211,7 @@ def _unresolved_detractor(inputs: RuleInputs, threshold: float) -> Iterable[Find
     "days",
     action="Prepare the renewal: value recap and a plan for what is not green",
     weight=2,
+    playbook="renewal preparation",
 )
 def _renewal_at_risk(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     scores = inputs.scores
@@ -333,6 +337,7 @@ def _stale_usage(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     "days",
     action="Thank them and ask for a reference or a case study",
     kind=RuleKind.OPPORTUNITY,
+    playbook="promoter advocacy",
 )
 def _new_promoter(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Thanked = any interaction with the account on or after the response day, other than the one
@@ -362,6 +367,7 @@ def _new_promoter(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     action="Reach out with targeted resources or a check-in call",
     kind=RuleKind.OPPORTUNITY,
     weight=2,
+    playbook="usage decline",
 )
 def _usage_decline(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """Sums of daily active users and of minutes over the last 30 days against the 30 before; the
@@ -489,6 +495,7 @@ def _expansion_signal(inputs: RuleInputs, threshold: float) -> Iterable[Finding]
     action="Book the renewal call",
     kind=RuleKind.OPPORTUNITY,
     weight=2,
+    playbook="renewal preparation",
 )
 def _renewal_no_call(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     """A renewal call = an interaction of kind call or meeting whose summary or notes mention

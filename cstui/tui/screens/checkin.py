@@ -33,7 +33,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from cstui.errors import UserError
 from cstui.formatting import date_or_missing, figure
 from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason
-from cstui.metrics.checkin_rules import RuleKind
+from cstui.metrics.checkin_rules import RULES, RuleKind
 from cstui.readmodels import checkin_day
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import access, checkin_writes, history, reads, writes
@@ -51,14 +51,6 @@ if TYPE_CHECKING:
     from cstui.tui.app import CstuiApp
 
 KIND_STYLE = {RuleKind.RISK: "", RuleKind.OPPORTUNITY: "cyan"}
-# The shipped playbook (migration 0014) that answers a check-in rule: suggested first by `p`.
-RULE_PLAYBOOK = {
-    "unresolved_detractor": "detractor recovery",
-    "renewal_at_risk": "renewal preparation",
-    "renewal_no_call": "renewal preparation",
-    "new_promoter": "promoter advocacy",
-    "usage_decline": "usage decline",
-}
 KIND_MARK = {RuleKind.RISK: Text("!", style="bold red"), RuleKind.OPPORTUNITY: Text("+", style="bold cyan")}
 NARROW_BELOW = 110  # under this many columns the queue drops the key and the renewal date (the panel has them)
 # The queue's columns but the reasons: (label, width); the reasons take the rest of the width.
@@ -529,7 +521,8 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         item = self.current
         if item is None:
             return
-        rule = next((r.rule for r in item.reasons if r.rule in RULE_PLAYBOOK), None)
+        answered = next((RULES[r.rule] for r in item.reasons if r.rule in RULES and RULES[r.rule].playbook), None)
+        rule = answered.name if answered else None
         day = self.app.as_of.isoformat()
 
         def applied(run: Run) -> None:
@@ -543,7 +536,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         apply_playbook_from(
             self.app,
             item.account_id,
-            suggested=RULE_PLAYBOOK.get(rule or ""),
+            suggested=answered.playbook if answered else None,
             rule=rule or (item.reasons[0].rule if item.reasons else None),
             on_applied=applied,
         )
