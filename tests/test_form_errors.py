@@ -1,6 +1,8 @@
 """A field's error clears as soon as its value is valid, and never hides the value (issue 13, item 4):
 the survey form and the CSV mapping form, as the feedback form (tests/test_readability.py)."""
 
+from datetime import date
+
 from textual.widgets import Input, Select, Static
 
 from cstui.tui.app import CstuiApp
@@ -94,3 +96,29 @@ async def test_mapping_form_a_missing_file_then_a_real_one_clears_the_error(demo
         assert shown(form, "mapping-file-error") is None and not field.has_class("invalid")
         await press(pilot, "enter")
         assert form.path == real and not field.display
+
+
+async def test_survey_form_checks_and_saves_against_the_day_the_app_was_opened_as(demo_path, demo):
+    """An app opened `--as-of` a day far from any machine's clock: a response dated that day is saved (the
+    save used the machine's date before, and refused it as "after today"), the next day is refused."""
+    as_of = date(2150, 1, 10)
+    app = CstuiApp(demo_path, as_of=as_of, snapshot_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(AccountScreen(1))
+        await settle(pilot)
+        await press(pilot, "n")
+        form = app.screen
+        assert isinstance(form, SurveyScreen)
+        await press(pilot, "9")
+        form.query_one("#survey-date", Input).value = "2150-01-11"
+        await press(pilot, "ctrl+s")
+        assert app.screen is form
+        assert shown(form, "survey-date-error") == (
+            "2150-01-11 is after today (2150-01-10): only what has happened is logged"
+        )
+        form.query_one("#survey-date", Input).value = "2150-01-10"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, AccountScreen)
+    saved = demo.execute("SELECT score FROM surveys WHERE responded_on = '2150-01-10' AND account_id = 1").fetchall()
+    assert saved == [(9,)]

@@ -191,13 +191,15 @@ class FeedbackScreen(ModalScreen[bool]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """A field's error goes as soon as its value is valid (checked again only while one is shown)."""
-        self.field_errors.recheck(event.input, lambda: writes.parse_feedback(self.account_key, self.values())[1])
+        self.field_errors.recheck(
+            event.input, lambda: writes.parse_feedback(self.account_key, self.values(), self.app.as_of)[1]
+        )
 
     def action_save(self) -> None:
         if self.note is not None:
             self.save_edit(self.note)
             return
-        entry, errors = writes.parse_feedback(self.account_key, self.values())
+        entry, errors = writes.parse_feedback(self.account_key, self.values(), self.app.as_of)
         self.field_errors.show(errors)
         if entry is None:
             if (first := self.field_errors.first(errors)) is not None:

@@ -129,9 +129,9 @@ class SurveyScreen(ModalScreen[bool]):
         return self.app.write(records.edit_survey, survey_id, fields, self.app.as_of)
 
     def checked_today(self) -> date:
-        """The day a response may not be after: the app's date for an edit (what `records.edit_survey` is
-        given), the machine's for a new one (what `writes.add_survey` uses)."""
-        return self.app.as_of if self.existing is not None else date.today()
+        """The day a response may not be after: the app's date (`--as-of`, else the day it opened), which
+        the save is given too, for a new response and an edit alike."""
+        return self.app.as_of
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """A field's error goes as soon as its value is valid (checked again only while one is shown)."""
@@ -180,6 +180,7 @@ class SurveyScreen(ModalScreen[bool]):
                     value["date"],
                     comment=value["comment"].strip() or None,
                     contact_email=value["contact"].strip() or None,
+                    today=self.app.as_of,
                 )
         except UserError as error:
             self.show_error(error)
