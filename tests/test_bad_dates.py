@@ -405,7 +405,7 @@ def test_a_setting_that_computes_is_left_to_doctor_not_refused_by_the_engine(boo
 
 # 11.3: dates that make sense --------------------------------------------------------------------
 
-TODAY = date.today()
+TODAY = date.fromisoformat(AS_OF)  # every check below runs `--as-of` it: never the machine's date
 FUTURE = (TODAY + timedelta(days=30)).isoformat()
 
 
@@ -417,20 +417,33 @@ def one_account(book_path, book):
 
 def test_a_conversation_dated_after_today_is_refused_with_the_reason(one_account, cli):
     before = dump(one_account)
-    result = cli("note", "add", "--account", "A1", "--summary", "Call", "--date", FUTURE, "--db", str(one_account))
+    result = cli(
+        "note",
+        "add",
+        "--account",
+        "A1",
+        "--summary",
+        "Call",
+        "--date",
+        FUTURE,
+        "--db",
+        str(one_account),
+        "--as-of",
+        AS_OF,
+    )
     assert (result.code, result.err.strip()) == (
         1,
         f"cstui: --date: {FUTURE} is after today ({TODAY.isoformat()}): only what has happened is logged",
     )
     assert dump(one_account) == before
-    entry, errors = parse_feedback("A1", {"date": TODAY.isoformat(), "summary": "Call"})
+    entry, errors = parse_feedback("A1", {"date": TODAY.isoformat(), "summary": "Call"}, TODAY)
     assert entry is not None and not errors
 
 
 def test_a_survey_dated_after_today_is_refused_on_the_cli(one_account, cli):
     before = dump(one_account)
     args = ("survey", "add", "--account", "A1", "--kind", "nps", "--score", "9", "--date", FUTURE)
-    result = cli(*args, "--db", str(one_account))
+    result = cli(*args, "--db", str(one_account), "--as-of", AS_OF)
     assert (result.code, result.err.strip()) == (
         1,
         f"cstui: --date: {FUTURE} is after today ({TODAY.isoformat()}): only what has happened is logged",
@@ -442,7 +455,7 @@ def test_a_follow_up_due_before_the_call_is_refused(one_account, cli):
     before = dump(one_account)
     result = cli(
         "note", "add", "--account", "A1", "--summary", "Call", "--date", "2026-11-20", "--follow-up", "2026-11-19",
-        "--db", str(one_account),
+        "--db", str(one_account), "--as-of", AS_OF,
     )  # fmt: skip
     assert (result.code, result.err.strip()) == (
         1,
@@ -454,7 +467,7 @@ def test_a_follow_up_due_before_the_call_is_refused(one_account, cli):
 def test_a_follow_up_s_created_date_is_the_day_it_was_typed_not_the_call_s(one_account, cli, book):
     result = cli(
         "note", "add", "--account", "A1", "--summary", "Call", "--date", "2026-11-01", "--follow-up", "2026-11-03",
-        "--db", str(one_account),
+        "--db", str(one_account), "--as-of", AS_OF,
     )  # fmt: skip
     assert result.code == 0, result.err
     assert book.execute("SELECT created_on, due_on FROM tasks").fetchall() == [(TODAY.isoformat(), "2026-11-03")]
@@ -472,7 +485,7 @@ def test_doctor_lists_future_dated_conversations_and_surveys_with_their_fix(one_
     note = make.note(1, FUTURE)
     survey = make.survey(1, "nps", 9, FUTURE)
     make.note(1, TODAY.isoformat())
-    out = cli("doctor", "--db", str(one_account)).out
+    out = cli("doctor", "--db", str(one_account), "--as-of", AS_OF).out
     problems = [line for line in out.splitlines() if "after today" in line]
     assert problems == [
         f"PROBLEM: interactions.occurred_on of id {note} (account A1) is '{FUTURE}', after today "
@@ -484,8 +497,8 @@ def test_doctor_lists_future_dated_conversations_and_surveys_with_their_fix(one_
     ]
     for line in problems:  # the commands given work
         command = line.split("fix with: cstui ")[1].replace("YYYY-MM-DD", TODAY.isoformat()).split()
-        assert cli(*command).code == 0
-    assert cli("doctor", "--db", str(one_account)).code == 0
+        assert cli(*command, "--as-of", AS_OF).code == 0
+    assert cli("doctor", "--db", str(one_account), "--as-of", AS_OF).code == 0
 
 
 # 17.19: one-line text -------------------------------------------------------------------------------
