@@ -9,7 +9,7 @@ from cstui.storage import records, writes
 from cstui.storage.connection import connect
 from tests.conftest import dump
 
-TODAY = date.today()
+TODAY = date(2026, 12, 7)  # every command below runs `--as-of` it, never on the machine's date
 FUTURE = (TODAY + timedelta(days=30)).isoformat()
 LATER = (TODAY + timedelta(days=10)).isoformat()
 
@@ -19,10 +19,11 @@ def filled(book_path):
     """A book with account acme (started 2026-01-01), note 1 with Dana Lee, survey 1 (NPS 9), task 1."""
     db = connect(book_path, create=True)
     records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2026-01-01"))
-    entry, _ = writes.parse_feedback("acme", {"date": "2026-11-20", "summary": "Kickoff", "contact": "Dana Lee"})
+    fields = {"date": "2026-11-20", "summary": "Kickoff", "contact": "Dana Lee"}
+    entry, _ = writes.parse_feedback("acme", fields, TODAY)
     writes.save_feedback(db, entry)
-    writes.add_survey(db, "acme", "nps", 9, "2026-11-20", comment="Great")
-    records.add_task(db, "acme", "Send the deck", LATER)
+    writes.add_survey(db, "acme", "nps", 9, "2026-11-20", comment="Great", today=TODAY)
+    records.add_task(db, "acme", "Send the deck", LATER, TODAY)
     db.conn.close()
     return book_path
 
@@ -30,7 +31,7 @@ def filled(book_path):
 @pytest.fixture
 def run(cli, filled):
     def call(*args: str):
-        return cli(*args, "--db", str(filled))
+        return cli(*args, "--db", str(filled), "--as-of", TODAY.isoformat())
 
     return call
 
