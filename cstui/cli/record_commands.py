@@ -368,7 +368,11 @@ def undo(
     db: DbOption = None,
 ) -> None:
     """Revert the last change not yet undone (again: the one before), or the change given; recorded too."""
-    _reverted(history.undo(open_book(db), change_id=change), as_json)
+    book = open_book(db)
+    # "The last change" is the newest when the command was given: one the app saves while this
+    # waits for the book (a long import holding it, say) is not reverted in its place.
+    given_at = history.newest_change_id(book) if change is None else None
+    _reverted(history.undo(book, change_id=change, given_at=given_at), as_json)
 
 
 def redo(as_json: JsonOption = False, db: DbOption = None) -> None:
