@@ -4,6 +4,7 @@ newer save slips in before, bad dates written outside cstui, and a pasted paragr
 import sqlite3
 from datetime import timedelta
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from cstui.tui.app import CstuiApp
@@ -150,3 +151,29 @@ def test_undo_id_of_a_change_already_undone_refuses_and_undoes_nothing_else(book
         one_line_failure(result)
         assert f"change {target}: no such change, or it is an undo or already undone" in result.err
         assert dump(book_path) == before  # not a fallback to the newest change ('second')
+
+
+# -- item 15: bad dates written outside cstui stop the commands that read them -----------------------
+
+BAD_DUE = ("UPDATE tasks SET due_on = '2025-13-01', done_on = NULL", "'2025-13-01' in tasks.due_on")
+BAD_NOTE = ("UPDATE interactions SET occurred_on = 'yesterday'", "'yesterday' in interactions.occurred_on")
+CASES = [
+    *[(command, *bad) for command in [("report",), ("checkin",), ("brief", "A1")] for bad in (BAD_DUE, BAD_NOTE)],
+    (("task", "list"), *BAD_DUE),  # the task list reads no conversation's date
+]
+
+
+@pytest.mark.parametrize(("command", "sql", "named"), CASES, ids=lambda v: " ".join(v) if isinstance(v, tuple) else None)
+def test_a_bad_date_written_outside_cstui_stops_the_command_with_one_line_naming_doctor(
+    book_path, book, cli, sql, named, command
+):
+    from tests.test_bad_dates import small_book, write_raw
+
+    small_book(book)
+    write_raw(book_path, sql)
+    before = dump(book_path)
+    result = cli(*command, "--as-of", TODAY, "--db", str(book_path))
+    one_line_failure(result)
+    assert f"cstui: the book holds {named}, which is not a date (YYYY-MM-DD); `cstui doctor`" in result.err
+    assert result.out == ""
+    assert dump(book_path) == before

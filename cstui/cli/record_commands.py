@@ -147,7 +147,11 @@ def task_list(
     db: DbOption = None,
 ) -> None:
     """Every open follow-up across the book, overdue first: account, due date, origin."""
-    result = tasks.task_list(open_book(db).conn, as_of_date(as_of), due)
+    from cstui.metrics.dates import refuse_bad_dates
+
+    conn = open_book(db).conn
+    refuse_bad_dates(conn, ("tasks", "accounts"))  # a due date of 2025-13-01 is not "overdue"
+    result = tasks.task_list(conn, as_of_date(as_of), due)
     if as_json:
         typer.echo(result.to_json())
         return
