@@ -1,6 +1,7 @@
 """Issue 27, what remained of items 11, 15 and 9: a save while another cstui writes, an undo that a
 newer save slips in before, bad dates written outside cstui, and a pasted paragraph in search."""
 
+import re
 import sqlite3
 from datetime import timedelta
 
@@ -163,7 +164,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("command", "sql", "named"), CASES, ids=lambda v: " ".join(v) if isinstance(v, tuple) else None)
+@pytest.mark.parametrize(
+    ("command", "sql", "named"), CASES, ids=lambda v: " ".join(v) if isinstance(v, tuple) else None
+)
 def test_a_bad_date_written_outside_cstui_stops_the_command_with_one_line_naming_doctor(
     book_path, book, cli, sql, named, command
 ):
@@ -177,3 +180,34 @@ def test_a_bad_date_written_outside_cstui_stops_the_command_with_one_line_naming
     assert f"cstui: the book holds {named}, which is not a date (YYYY-MM-DD); `cstui doctor`" in result.err
     assert result.out == ""
     assert dump(book_path) == before
+
+
+# -- item 9: a pasted paragraph in ctrl+f ------------------------------------------------------------
+
+
+async def test_a_pasted_ten_thousand_words_in_search_is_capped_with_a_message_and_the_next_keys_are_served(demo_path):
+    from textual import events
+    from textual.widgets import Static
+
+    from cstui.storage.search import MAX_TERMS
+    from cstui.tui.screens.search import SearchScreen
+    from tests.test_search_tui import results_for
+
+    pasted = " ".join(f"renewal{i % 97}" for i in range(10_000))
+    app = app_on(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+f")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        box = screen.query_one("#search-query", Input)
+        box.post_message(events.Paste(pasted))
+        await results_for(pilot, pasted)
+        status = str(screen.query_one("#search-status", Static).render())
+        assert f"at most {MAX_TERMS} words" in status and "10,000 words" in status
+        await press(pilot, "ctrl+u")  # the pasted paragraph goes; then a word of the user's own
+        await pilot.press(*"renewal")
+        await results_for(pilot, "renewal")
+        assert box.value == "renewal"
+        status = str(screen.query_one("#search-status", Static).render())
+        assert re.match(r"[0-9,]+ match(es)? in [0-9,]+ accounts?", status), status
