@@ -33,6 +33,12 @@ def count(path, sql: str, args=()) -> int:
         conn.close()
 
 
+def screen_line(app, widget) -> str:
+    """The first line of `widget` as the terminal shows it."""
+    strips = app.screen._compositor.render_strips()
+    return strips[widget.region.y].text[widget.region.x : widget.region.right]
+
+
 async def open_account(pilot, key: str) -> AccountScreen:
     await settle(pilot)
     account = pilot.app.book.execute("SELECT id FROM accounts WHERE key = ?", [key]).fetchone()[0]
@@ -211,3 +217,50 @@ async def test_a_pasted_ten_thousand_words_in_search_is_capped_with_a_message_an
         assert box.value == "renewal"
         status = str(screen.query_one("#search-status", Static).render())
         assert re.match(r"[0-9,]+ match(es)? in [0-9,]+ accounts?", status), status
+
+
+# -- the last try-out: the check-in queue and the renewals at 80x24 ----------------------------------
+
+
+def _columns_fill(table) -> bool:
+    """The columns (each with DataTable's cell padding) fill exactly the width rows are drawn in."""
+    used = sum(column.get_render_width(table) for column in table.columns.values())
+    return used == table.scrollable_content_region.width
+
+
+@pytest.mark.parametrize("short", [True, False], ids=["one row, no scrollbar", "the demo's full queue"])
+async def test_the_check_in_queue_s_columns_fill_its_width_on_first_draw_and_after_u(book_path, book, demo_path, short):
+    from cstui.tui.screens.checkin import CheckinScreen
+    from tests.test_bad_dates import small_book
+
+    if short:
+        small_book(book)
+    app = app_on(book_path if short else demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen)
+        assert _columns_fill(screen.table)
+        await press(pilot, "r")
+        await press(pilot, "u")
+        assert _columns_fill(screen.table)
+        assert str(screen.table.get_row_at(0)[-1]).endswith(")")  # reasons cut with "…" keep their "(+N)"
+
+
+async def test_the_renewals_status_line_is_cut_with_an_ellipsis_at_80_columns(demo_path):
+    from textual.widgets import Static
+
+    from cstui.tui.screens.renewals import RenewalsScreen
+
+    app = app_on(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(RenewalsScreen())
+        await settle(pilot)
+        status = app.screen.query_one("#renewals-status", Static)
+        long = "  ·  ".join(["120 shown", "sort: Expected ARR ▼", "only uncalled", "and a long tail of words"])
+        status.update(long)
+        await settle(pilot)
+        drawn = screen_line(app, status)
+        assert drawn.rstrip().endswith("…"), drawn
