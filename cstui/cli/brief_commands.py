@@ -34,6 +34,7 @@ def brief(
     db: DbOption = None,
 ) -> None:
     """Before a call: the next meeting, health and what changed, follow-ups, tickets, notes, surveys."""
+    from cstui.metrics.dates import refuse_bad_dates
     from cstui.readmodels.precall import precall_brief, precall_markdown
     from cstui.storage.export import write_private
     from cstui.storage.writes import account_id
@@ -42,6 +43,7 @@ def brief(
     if output is not None:
         _check_output(output)
     book = open_book(db)
+    refuse_bad_dates(book.conn)
     try:
         text = precall_markdown(precall_brief(book.conn, account_id(book, key), day))
     except UserError as error:

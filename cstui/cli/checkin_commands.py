@@ -42,6 +42,7 @@ def checkin(
     if ctx.invoked_subcommand is not None:
         return
     from cstui.metrics.checkin import checkin_queue
+    from cstui.metrics.dates import refuse_bad_dates
     from cstui.readmodels.health_cache import current_scores
     from cstui.storage.connection import default_book_path
 
@@ -50,6 +51,7 @@ def checkin(
     if not path.exists():  # a read command never creates a book
         raise UserError(f"{visible(path, one_line=True)}: no book here; create one with `cstui demo` or `cstui import`")
     book = open_book(path)
+    refuse_bad_dates(book.conn)
     queue = checkin_queue(book.conn, day, partial(current_scores, book.conn))
     if as_json:
         data = queue.to_json(include_waiting=show_all)

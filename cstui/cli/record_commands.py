@@ -147,7 +147,11 @@ def task_list(
     db: DbOption = None,
 ) -> None:
     """Every open follow-up across the book, overdue first: account, due date, origin."""
-    result = tasks.task_list(open_book(db).conn, as_of_date(as_of), due)
+    from cstui.metrics.dates import refuse_bad_dates
+
+    conn = open_book(db).conn
+    refuse_bad_dates(conn, ("tasks", "accounts"))  # a due date of 2025-13-01 is not "overdue"
+    result = tasks.task_list(conn, as_of_date(as_of), due)
     if as_json:
         typer.echo(result.to_json())
         return
@@ -368,7 +372,11 @@ def undo(
     db: DbOption = None,
 ) -> None:
     """Revert the last change not yet undone (again: the one before), or the change given; recorded too."""
-    _reverted(history.undo(open_book(db), change_id=change), as_json)
+    book = open_book(db)
+    # "The last change" is the newest when the command was given: one the app saves while this
+    # waits for the book (a long import holding it, say) is not reverted in its place.
+    given_at = history.newest_change_id(book) if change is None else None
+    _reverted(history.undo(book, change_id=change, given_at=given_at), as_json)
 
 
 def redo(as_json: JsonOption = False, db: DbOption = None) -> None:

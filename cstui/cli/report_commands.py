@@ -88,10 +88,12 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Every contract metric for the book, a segment or one account."""
+    from cstui.metrics.dates import refuse_bad_dates
     from cstui.metrics.report import account_report, portfolio_report
 
     result: PortfolioReport | AccountReport
     book = open_book(db)
+    refuse_bad_dates(book.conn)
     window = parse_period(period) if period else None
     day = as_of_date(as_of)
     if account:

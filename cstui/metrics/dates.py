@@ -7,10 +7,13 @@ where it is and `cstui doctor`, instead of `ValueError: day is out of range for 
 """
 
 import re
+import sqlite3
+from collections.abc import Iterable
 from datetime import date
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
+from cstui.storage.date_guards import DATE_COLUMNS, not_a_date
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -26,8 +29,31 @@ def book_date(value: object, where: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
+    raise _refusal(value, where)
+
+
+def _refusal(value: object, where: str) -> BadBookDate:
     shown = visible(value, one_line=True, limit=40)
-    raise BadBookDate(
+    return BadBookDate(
         f"the book holds '{shown}' in {where}, which is not a date (YYYY-MM-DD); "
         "`cstui doctor` names the row and how to fix it"
     )
+
+
+def refuse_bad_dates(conn: sqlite3.Connection, tables: Iterable[str] | None = None) -> None:
+    """Stop with `book_date`'s one line if a date column of `tables` (default: every table with
+    one) holds a value that is not a date.
+
+    A command that aggregates in SQL compares dates as text, so a due date of '2025-13-01' or a
+    note dated 'yesterday' (written with the date guards dropped) would be counted, silently, as
+    overdue or as the latest contact. The commands that read the book whole (report, checkin,
+    brief, task list) call this first; values are found with the guards' own test
+    (`date_guards.not_a_date`), one scan per column.
+    """
+    for table in DATE_COLUMNS if tables is None else tables:
+        present = {name for (name,) in conn.execute("SELECT name FROM pragma_table_info(?)", [table])}
+        for column in (c for c in DATE_COLUMNS[table] if c in present):
+            # Identifiers from date_guards.DATE_COLUMNS only, never from input.
+            found = conn.execute(f"SELECT {column} FROM {table} WHERE {not_a_date(column)} LIMIT 1").fetchone()
+            if found is not None:
+                raise _refusal(found[0], f"{table}.{column}")

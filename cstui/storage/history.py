@@ -545,19 +545,31 @@ def _revert_one(db: Database, row: tuple[int] | None, kind: str, source: str | N
     return _revert(db, _change(db, row[0]), kind, source)
 
 
-def undo(db: Database, source: str | None = None, change_id: int | None = None) -> Change:
+def newest_change_id(db: Database) -> int:
+    """The id of the newest change in the book (0 for none): what "the last change" means when a
+    command is given, before it waits for the write lock."""
+    return int(db.execute("SELECT ifnull(max(id), 0) FROM changes").fetchone()[0])
+
+
+def undo(
+    db: Database, source: str | None = None, change_id: int | None = None, *, given_at: int | None = None
+) -> Change:
     """Revert the newest change (or redo) not yet undone, or the one given; return the undo.
 
     The undo is itself a change. Picking and reverting share one write transaction, so two cstui
     processes never revert the same change; a row changed since (outside cstui, or by a later
-    change when one is picked by id) makes it refuse and change nothing.
+    change when one is picked by id) makes it refuse and change nothing. `given_at` (the
+    `newest_change_id` when the user asked) bounds "the newest": a note the app saved while this
+    undo waited for the book is not what the user asked to undo (issue 27 item 11).
     """
     from cstui.storage.connection import write_transaction
 
     try:
         with write_transaction(db):
             if change_id is None:
-                row = db.execute(_UNDOABLE + " ORDER BY id DESC LIMIT 1").fetchone()
+                ceiling = -1 if given_at is None else given_at
+                row = db.execute(_UNDOABLE + " AND (? < 0 OR id <= ?) ORDER BY id DESC LIMIT 1", [ceiling, ceiling])
+                row = row.fetchone()
                 nothing = "nothing to undo: the book's history holds no change that is not undone yet"
             else:
                 row = db.execute(_UNDOABLE + " AND id = ?", [change_id]).fetchone()

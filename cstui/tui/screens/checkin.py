@@ -44,6 +44,7 @@ from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.feedback import FeedbackScreen
 from cstui.tui.widgets.measured_table import MeasuredTable
+from cstui.tui.widgets.table_columns import Columns, filling, set_columns
 from cstui.tui.widgets.text import band, book_text, fitted, number
 
 if TYPE_CHECKING:
@@ -56,15 +57,11 @@ NARROW_BELOW = 110  # under this many columns the queue drops the key and the re
 # The queue's columns but the reasons: (label, width); the reasons take the rest of the width.
 WIDE_COLUMNS = (("", 1), ("Band", 6), ("Account", 10), ("Name", 22), ("ARR", 9), ("Renewal", 10))
 NARROW_COLUMNS = (("", 1), ("Band", 6), ("Name", 18), ("ARR", 7))
-CELL_PADDING = 2  # DataTable's one blank cell either side of each column
-SCROLLBAR = 2
 
 
-def queue_columns(width: int) -> tuple[tuple[str, int], ...]:
+def queue_columns(width: int) -> Columns:
     """The queue's columns for a screen `width` cells wide, the reasons filling what is left."""
-    fixed = NARROW_COLUMNS if width < NARROW_BELOW else WIDE_COLUMNS
-    used = sum(w + CELL_PADDING for _, w in fixed) + CELL_PADDING + SCROLLBAR
-    return (*fixed, ("Reasons", max(12, width - used)))
+    return filling(NARROW_COLUMNS if width < NARROW_BELOW else WIDE_COLUMNS, "Reasons", width, 12)
 
 
 @dataclass(frozen=True)
@@ -218,7 +215,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         self.keep_account: int | None = None  # put the cursor on this account at the next show
         self.keep_row = 0  # else on this row
         self.pager = RowPager(self)  # a long list (the waiting accounts) a page first
-        self.columns: tuple[tuple[str, int], ...] = ()
+        self.columns: Columns = ()
         self.due_pager = RowPager(self)
 
     def compose(self) -> ComposeResult:
@@ -243,14 +240,8 @@ class CheckinScreen(BookScreen[CheckinQueue]):
     def _set_columns(self) -> bool:
         """Columns that fit the screen's width (the reasons column takes the rest, cut with "…");
         True when they changed (the rows are then drawn again)."""
-        columns = queue_columns(self.app.size.width)
-        if columns == self.columns:
-            return False
-        self.columns = columns
-        self.table.clear(columns=True)
-        for label, width in columns:
-            self.table.add_column(label, width=width)
-        return True
+        self.columns = queue_columns(self.app.size.width)
+        return set_columns(self.table, self.columns)
 
     def on_resize(self) -> None:
         if self._set_columns() and self.queue is not None:

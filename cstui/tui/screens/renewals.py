@@ -19,6 +19,7 @@ from cstui.readmodels.renewals import SORTS, RenewalRow, Renewals, Shown, arrang
 from cstui.storage.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.filter_box import FilterBox
+from cstui.tui.widgets.table_columns import Columns, set_columns
 from cstui.tui.widgets.text import band, book_text, fitted, number
 
 CALL_STYLE = {"commit": "green", "probable": "cyan", "at_risk": "yellow", "lost": "red"}
@@ -53,8 +54,10 @@ class RenewalsScreen(BookScreen[Renewals]):
     #renewals-bar { height: 1; }
     #renewals-search { width: 24; height: 1; }
     #renewals-summary, #renewals-row { padding: 0 1; height: auto; }
-    #renewals-status { width: 1fr; height: 1; padding: 0 1; color: $text-muted; }
-    #renewals-table { height: 1fr; }
+    #renewals-status {
+        width: 1fr; height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    #renewals-table { height: 1fr; scrollbar-gutter: stable; }
     """
 
     def __init__(self) -> None:
@@ -63,7 +66,7 @@ class RenewalsScreen(BookScreen[Renewals]):
         self.sort = "Renewal date"
         self.reverse = False
         self.shown = Shown.ALL
-        self.columns: tuple[tuple[str, int], ...] = ()
+        self.columns: Columns = ()
         self.row_of: dict[str, RenewalRow] = {}  # a table row's key -> its renewal (month rows have none)
 
     def compose(self) -> ComposeResult:
@@ -89,14 +92,8 @@ class RenewalsScreen(BookScreen[Renewals]):
         return self.columns == NARROW
 
     def _set_columns(self) -> bool:
-        columns = NARROW if self.app.size.width < NARROW_BELOW else WIDE
-        if columns == self.columns:
-            return False
-        self.columns = columns
-        self.table.clear(columns=True)
-        for label, width in columns:
-            self.table.add_column(label, width=width)
-        return True
+        self.columns = NARROW if self.app.size.width < NARROW_BELOW else WIDE
+        return set_columns(self.table, self.columns)
 
     def on_resize(self) -> None:
         if self._set_columns():
