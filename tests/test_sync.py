@@ -274,7 +274,7 @@ def test_sources_are_recorded_changes_and_keep_no_secret_in_the_book(acme_book, 
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (("source", "add", "pop3", "x", "h"), "KIND: 'pop3' is not imap, caldav or ics-url"),
+        (("source", "add", "pop3", "x", "h"), "KIND: 'pop3' is not imap, caldav, ics-url or folder"),
         (("source", "add", "caldav", "x", "ftp://h/"), "LOCATION: 'ftp://h/' is not an http:// or https:// URL"),
         (("source", "add", "imap", "x y", "h"), "NAME: 'x y' is not a name"),
         (("source", "add", "imap", "x", "h", "--password-env", "1BAD"), "--password-env: '1BAD' is not a variable"),
@@ -327,3 +327,42 @@ def test_an_ics_url_is_fetched_again_only_when_its_etag_changes(acme_book, cli):
         server.server_close()
     assert state["gets"] == 3
     assert rows(acme_book) == [("2026-11-21", "meeting", "Acme call", 45, 1)]
+
+
+FRESHDESK = (
+    "Ticket ID,Subject,Status,Priority,Source,Type,Agent,Group,Created time,Due by Time,Resolved time,"
+    "Closed time,Last update time,Full name,Email,Company Name\n"
+    "7,Cannot log in,Resolved,Medium,Portal,Incident,Zoe,Tier 1,2026-11-01 10:00:00,2026-11-02 10:00:00,"
+    "2026-11-01 12:00:00,2026-11-01 12:00:00,2026-11-01 12:00:00,Ana Ruiz,ana@acme.com,Acme\n"
+)
+
+
+def test_an_export_folder_ingests_calendars_and_imports_csv_files_through_their_profile(acme_book, cli, tmp_path):
+    exports = tmp_path / "Exports"
+    exports.mkdir()
+    (exports / "calendar.ics").write_text(meeting("qbr-2", "20261117", "Acme QBR"), encoding="utf-8")
+    (exports / "tickets-nov.csv").write_text(FRESHDESK, encoding="utf-8")
+    (exports / "notes.txt").write_text("not an export", encoding="utf-8")
+    added = cli(
+        "source", "add", "folder", "exports", str(exports), "--profile", "tickets-*.csv=freshdesk-tickets",
+        "--db", str(acme_book),
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    first = sync(cli, acme_book)
+    assert first.code == 0, first.out + first.err
+    assert first.out.strip() == (
+        "exports: 1 meetings, 0 emails stored, 1 rows imported, 0 already there, 0 internal, 0 unmatched"
+    )
+    with sqlite3.connect(acme_book) as conn:
+        tickets = conn.execute("SELECT external_id, subject FROM tickets").fetchall()
+    conn.close()
+    assert tickets == [("7", "Cannot log in")]
+    assert sync(cli, acme_book).out.strip() == "exports: nothing new"
+    assert "sync exports" in cli("history", "--db", str(acme_book)).out
+    assert cli("undo", "--db", str(acme_book)).code == 0
+    assert rows(acme_book) == []
+
+
+def test_a_folder_bound_to_an_unknown_profile_is_refused(acme_book, cli, tmp_path):
+    result = cli("source", "add", "folder", "x", str(tmp_path), "--profile", "*.csv=nope", "--db", str(acme_book))
+    assert result.code == 1 and "no import profile named 'nope'" in result.err

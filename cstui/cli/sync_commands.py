@@ -7,7 +7,8 @@ when the CLI starts.
 import json
 import re
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +17,9 @@ from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.storage.sources import NewSource, SecretIn, Security, Source, SourceKind
 
+if TYPE_CHECKING:
+    from cstui.storage.book import Book
+
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 NEEDS_LOGIN = (SourceKind.IMAP, SourceKind.CALDAV)
@@ -23,7 +27,8 @@ NEEDS_LOGIN = (SourceKind.IMAP, SourceKind.CALDAV)
 
 def register(app: typer.Typer) -> None:
     group = typer.Typer(
-        help="Sources `cstui sync` fetches from: IMAP mailboxes, CalDAV calendars, .ics URLs.", no_args_is_help=True
+        help="Sources `cstui sync` fetches from: IMAP mailboxes, CalDAV calendars, .ics URLs, export folders.",
+        no_args_is_help=True,
     )
     app.add_typer(group, name="source")
     group.command("add")(source_add)
@@ -41,7 +46,7 @@ def _kind(value: str) -> SourceKind:
     try:
         return SourceKind(value)
     except ValueError:
-        raise UserError(f"KIND: '{visible(value, one_line=True)}' is not imap, caldav or ics-url") from None
+        raise UserError(f"KIND: '{visible(value, one_line=True)}' is not imap, caldav, ics-url or folder") from None
 
 
 def _location(kind: SourceKind, location: str) -> str:
@@ -50,6 +55,11 @@ def _location(kind: SourceKind, location: str) -> str:
         if not location or any(c.isspace() for c in location) or "/" in location:
             raise UserError(f"LOCATION: '{visible(location, one_line=True)}' is not a host (imap.example.com[:993])")
         return location
+    if kind is SourceKind.FOLDER:
+        path = Path(location).expanduser()
+        if not path.is_dir():
+            raise UserError(f"LOCATION: '{visible(location, one_line=True)}' is not a folder")
+        return str(path.resolve())
     if not re.match(r"https?://[^\s/]+", location):
         raise UserError(f"LOCATION: '{visible(location, one_line=True)}' is not an http:// or https:// URL")
     return location
@@ -75,13 +85,40 @@ def _password(kind: SourceKind, password_env: str | None, password_stdin: bool, 
     return str(typer.prompt("Password", hide_input=True))
 
 
+def _bindings(book: "Book", kind: SourceKind, given: list[str]) -> tuple[str, ...]:
+    """A folder source's PATTERN=PROFILE lines, each profile checked to exist (saved or built-in)."""
+    from cstui.storage.profiles import load_profile
+
+    if given and kind is not SourceKind.FOLDER:
+        raise UserError("--profile: only a folder source binds files to import profiles")
+    found = []
+    for text in given:
+        pattern, equals, profile = (part.strip() for part in text.partition("="))
+        if not equals or not pattern or not profile or "\n" in text or "\r" in text:
+            shown = visible(text, one_line=True)
+            raise UserError(f"--profile: '{shown}' is not PATTERN=PROFILE (tickets-*.csv=zendesk)")
+        load_profile(book, profile)  # an unknown profile is a UserError naming the known ones
+        found.append(f"{pattern}={profile}")
+    return tuple(found)
+
+
 def source_add(
-    kind: Annotated[str, typer.Argument(help="imap, caldav or ics-url.")],
+    kind: Annotated[str, typer.Argument(help="imap, caldav, ics-url or folder.")],
     name: Annotated[str, typer.Argument(help="A short name for it (work-mail, calendar).")],
-    location: Annotated[str, typer.Argument(help="imap: host[:port]; caldav: the calendar's URL; ics-url: the URL.")],
+    location: Annotated[
+        str, typer.Argument(help="imap: host[:port]; caldav: the calendar's URL; ics-url: the URL; folder: its path.")
+    ],
     user: Annotated[str | None, typer.Option("--user", help="The login name.")] = None,
     folders: Annotated[
         list[str] | None, typer.Option("--folder", help="imap: a folder to read (repeat it; default: INBOX).")
+    ] = None,
+    profiles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--profile",
+            help="folder: PATTERN=PROFILE, CSV files named like PATTERN (tickets-*.csv) are imported through "
+            "that import profile (repeat it). .ics, .eml and .mbox files are always ingested.",
+        ),
     ] = None,
     security: Annotated[
         str, typer.Option("--security", help="imap: ssl (port 993), starttls or none (port 143).")
@@ -118,6 +155,7 @@ def source_add(
     if any("\n" in f or "\r" in f for f in chosen):
         raise UserError("--folder: a folder name is one line")
     book = open_book(db)
+    chosen += _bindings(book, source_kind, profiles or [])
     try:
         get_source(book.conn, name)
     except UserError:
@@ -188,7 +226,7 @@ def source_list(
         )
         return
     if not found:
-        typer.echo("no sources; add one with `cstui source add imap|caldav|ics-url NAME LOCATION`")
+        typer.echo("no sources; add one with `cstui source add imap|caldav|ics-url|folder NAME LOCATION`")
     for source in found:
         _say(_row(source))
 
@@ -255,7 +293,7 @@ def sync(
     book = open_book(db)
     chosen = [get_source(book.conn, name)] if name else list_sources(book.conn)
     if not chosen:
-        raise UserError("no sources to sync; add one with `cstui source add imap|caldav|ics-url NAME LOCATION`")
+        raise UserError("no sources to sync; add one with `cstui source add imap|caldav|ics-url|folder NAME LOCATION`")
     bad = 0
     for source in chosen:
         try:
@@ -263,7 +301,7 @@ def sync(
         except SourceFailed as error:
             outcome = failed(source, error)
         else:
-            outcome = stored(book, source, fetched, me.strip().lower() if me else None)
+            outcome = stored(book, source, fetched, me.strip().lower() if me else None, today)
         bad += not outcome.ok
         _say(outcome.line)
         for problem in outcome.skipped[:20]:

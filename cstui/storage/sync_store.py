@@ -7,7 +7,8 @@ back what it stored and rewinds where the next one starts. A sync that found not
 nothing (no empty change in the history).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -28,13 +29,15 @@ class SyncCounts:
     already: int = 0
     internal: int = 0
     unmatched: int = 0
+    imported: int = 0  # rows a folder's CSV files added or updated
 
     @property
     def stored(self) -> int:
-        return self.meetings + self.emails + self.moved
+        return self.meetings + self.emails + self.moved + self.imported
 
     def summary(self) -> str:
         parts = [f"{self.meetings} meetings, {self.emails} emails stored"]
+        parts += [f"{self.imported} rows imported"] if self.imported else []
         parts += [f"{self.moved} meetings moved"] if self.moved else []
         parts += [f"{self.already} already there, {self.internal} internal, {self.unmatched} unmatched"]
         return ", ".join(parts)
@@ -52,6 +55,15 @@ def counts_of(result: IngestResult) -> SyncCounts:
     )
 
 
+def _import(db: Database, path: Path, profile: str, today: date | None) -> int:
+    """One CSV file imported through its profile inside the sync's change; rows added or updated."""
+    from cstui.storage.importer import import_path
+    from cstui.storage.profiles import load_profile
+
+    result = import_path(db, path, None, load_profile(db, profile).profile, today=today)
+    return sum(counts.new + counts.updated for counts in result.tables.values())
+
+
 class _NothingNew(Exception):
     """Rolls back a sync that stored nothing and moved no cursor."""
 
@@ -63,13 +75,18 @@ def store_fetched(
     found: list[Cursor],
     me: str | None,
     synced_at: str,
+    *,
+    imports: list[tuple[Path, str]] | None = None,
+    today: date | None = None,
 ) -> tuple[IngestResult, SyncCounts, bool]:
-    """Store one source's items and cursors in one change named `sync NAME`; (result, counts, written)."""
+    """Store one source's items, its CSV files (each through its import profile) and its cursors in
+    one change named `sync NAME`; (result, counts, written). A refused CSV file rejects it all."""
     result = IngestResult()
     try:
         with write_transaction(db, change=f"sync {source.name}"):
             result = store(db, items, me, add_contacts=False, reviewed=not source.review, refresh=True)
-            counts = counts_of(result)
+            imported = sum(_import(db, path, profile, today) for path, profile in imports or [])
+            counts = replace(counts_of(result), imported=imported)
             before = cursors(db.conn, source.id)
             if counts.stored == 0 and all(before.get(c.scope) == c for c in found):
                 raise _NothingNew

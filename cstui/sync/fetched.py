@@ -21,6 +21,7 @@ class Fetched:
     skipped: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     cursors: list[Cursor] = field(default_factory=list)
+    imports: list[tuple[Path, str]] = field(default_factory=list)  # a folder's CSV files, each with its profile
     reread: list[str] = field(default_factory=list)  # scopes read again from the start (a new UIDVALIDITY)
     fetched: int = 0  # messages, calendar objects or files downloaded
 

@@ -56,17 +56,28 @@ def fetch(
         from cstui.sync.calendars import fetch_ics_url
 
         return fetch_ics_url(source, password, known, options, today, timeout)
-    raise SourceFailed(f"cannot sync a source of kind {source.kind.value}")
+    from cstui.sync.folder import fetch_folder
+
+    return fetch_folder(source, known, options, today)
 
 
 def failed(source: Source, error: SourceFailed) -> Outcome:
     return Outcome(source.name, False, f"{source.name}: not synced: {error}; the book is unchanged for it")
 
 
-def stored(db: Database, source: Source, fetched: Fetched, me: str | None) -> Outcome:
-    """Write what was fetched (one change) and say what it did in one line."""
+def stored(db: Database, source: Source, fetched: Fetched, me: str | None, today: date) -> Outcome:
+    """Write what was fetched (one change) and say what it did in one line; a CSV file the book
+    refuses (`ImportFailed`) fails this source alone, with nothing of it written."""
+    from cstui.errors import UserError
+
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    _, counts, changed = store_fetched(db, source, fetched.items, fetched.cursors, me, now)
+    try:
+        _, counts, changed = store_fetched(
+            db, source, fetched.items, fetched.cursors, me, now, imports=fetched.imports, today=today
+        )
+    except UserError as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return failed(source, SourceFailed(first))
     again = f"; read again: {', '.join(fetched.reread)} (a new UIDVALIDITY)" if fetched.reread else ""
     skipped = f", {len(fetched.skipped)} skipped" if fetched.skipped else ""
     if not changed:
