@@ -171,9 +171,7 @@ def source_add(
         source = add_source(book, new)
     except BaseException:
         if password is not None:
-            secrets.forget(
-                book.path, Source(0, name, source_kind, place, user, where, None, (), mode, review, None, None)
-            )
+            secrets.forget(book.path, name, where)
         raise
     kept = {
         SecretIn.KEYRING: "; password in the system keyring",

@@ -40,14 +40,14 @@ def fetch_caldav(
     timeout: float = TIMEOUT_SECONDS,
 ) -> Fetched:
     """The calendar's events changed since the last sync (all of them on a new day), read in full."""
-    import caldav
+    from caldav.davclient import DAVClient
     from caldav.lib import error as dav_error
 
     cursor = known.get(source.location)
     token = cursor.validity if cursor is not None and cursor.position == today.isoformat() else None
     out = Fetched()
     try:
-        with caldav.DAVClient(
+        with DAVClient(
             url=source.location, username=source.username, password=password, timeout=max(1, int(timeout))
         ) as client:
             calendar = client.calendar(url=source.location)
