@@ -8,11 +8,13 @@ A source is a row the CSM adds and removes through the one write path (a recorde
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from cstui.errors import UserError
 from cstui.storage.connection import write_transaction
+
+if TYPE_CHECKING:  # `has_sources` runs on the app's start-up path, before sqlite-utils is needed
+    from sqlite_utils import Database
 
 
 class SourceKind(StrEnum):
@@ -126,7 +128,7 @@ def cursors(conn: sqlite3.Connection, source_id: int) -> dict[str, Cursor]:
     return {scope: Cursor(scope, validity, position) for scope, validity, position in rows}
 
 
-def add_source(db: Database, new: NewSource) -> Source:
+def add_source(db: "Database", new: NewSource) -> Source:
     """Store a new source as one recorded change; a name already taken is a UserError."""
     with write_transaction(db, change=f"source add {new.name}"):
         if db.execute("SELECT 1 FROM sources WHERE name = ?", [new.name]).fetchone():
@@ -149,7 +151,7 @@ def add_source(db: Database, new: NewSource) -> Source:
     return get_source(db.conn, new.name)
 
 
-def remove_source(db: Database, name: str) -> Source:
+def remove_source(db: "Database", name: str) -> Source:
     """Remove a source and its cursors as one recorded change (what it synced stays in the book)."""
     with write_transaction(db, change=f"source remove {name}"):
         source = get_source(db.conn, name)
@@ -158,7 +160,7 @@ def remove_source(db: Database, name: str) -> Source:
     return source
 
 
-def save_cursors(db: Database, source: Source, found: list[Cursor], synced_at: str, result: str) -> None:
+def save_cursors(db: "Database", source: Source, found: list[Cursor], synced_at: str, result: str) -> None:
     """Record where a sync stopped and what it did; inside the sync's own transaction (and change)."""
     with write_transaction(db):
         for cursor in found:
