@@ -143,6 +143,8 @@ def start_radicale(folder: Path) -> Radicale:
             str(folder / "collections"),
             "--auth-type",
             "htpasswd",
+            "--auth-delay",
+            "0",
             "--auth-htpasswd-filename",
             str(users),
             "--auth-htpasswd-encryption",
