@@ -55,13 +55,14 @@ class Imap:
         client.login(USER, PASSWORD)
         return client
 
-    def append(self, folder: str, *messages: bytes) -> None:
+    def append(self, folder: str, *messages: bytes, arrived: str | None = None) -> None:
+        """Append `messages`; `arrived` ('"01-Jan-2024 10:00:00 +0000"') sets their arrival date."""
         client = self.client()
         try:
             if folder != "INBOX":
                 client.create(folder)  # "already exists" is a NO, which is fine
             for message in messages:
-                kind, data = client.append(folder, None, None, message)
+                kind, data = client.append(folder, None, arrived, message)
                 assert kind == "OK", data
         finally:
             client.logout()

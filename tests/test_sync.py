@@ -220,6 +220,17 @@ def test_a_new_uidvalidity_reads_the_folder_again_without_doubling(acme_book, cl
     assert [r[2] for r in rows(acme_book)] == ["Next steps", "Re: Renewal question", "Renewal question"]
 
 
+def test_mail_that_arrived_before_the_window_is_not_downloaded(acme_book, cli, imap):
+    """The first sync of a mailbox with years in it reads the 365 days before --as-of, as ingest does."""
+    imap.append("INBOX", message("old@acme.com", "Old thread"), arrived='"02-Jan-2024 10:00:00 +0000"')
+    imap.append("INBOX", message("m1@acme.com", "Renewal question"))
+    imap.append("Sent")
+    assert add_mail(cli, acme_book, imap).code == 0
+    first = sync(cli, acme_book)
+    assert "mail: 0 meetings, 1 emails stored, 0 already there" in first.out, first.out
+    assert [r[2] for r in rows(acme_book)] == ["Renewal question"]
+
+
 def test_review_sources_land_in_the_inbox_review(acme_book, cli, imap):
     imap.append("INBOX", message("m1@acme.com", "Renewal question"))
     imap.append("Sent")

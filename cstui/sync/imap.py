@@ -9,6 +9,7 @@ Only the first `MAX_MESSAGE_BYTES` of a message are downloaded (its text; attach
 
 import re
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 
 from cstui.ingest.files import ReadOptions
@@ -18,6 +19,8 @@ from cstui.sync.fetched import TIMEOUT_SECONDS, Fetched, SourceFailed, short
 
 DEFAULT_PORTS = {Security.SSL: 993, Security.STARTTLS: 143, Security.NONE: 143}
 _UID = re.compile(rb"\bUID (\d+)")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # IMAP dates, any locale
+BATCH = 100  # messages per UID FETCH
 
 
 def host_port(source: Source) -> tuple[str, int]:
@@ -87,20 +90,26 @@ def _read_folder(box, source: Source, folder: str, cursor: Cursor | None, option
         last = int(cursor.position or 0)
     elif cursor is not None:
         out.reread.append(folder)
-    kind, data = box.client.uid("FETCH", f"{last + 1}:*", f"(UID BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>)")
+    # Only the messages of the ingest window (365 days back, by the server's arrival date): the first
+    # sync of a mailbox with years in it does not download them all.
+    day = options.since
+    kind, data = box.client.uid("SEARCH", f"UID {last + 1}:* SINCE {day.day}-{_MONTHS[day.month - 1]}-{day.year}")
     if kind != "OK":
-        raise SourceFailed(f"the server would not send folder '{folder}' ({short(Exception(data))})")
-    highest = last
+        raise SourceFailed(f"the server would not search folder '{folder}' ({short(Exception(data))})")
+    uids = sorted({int(uid) for uid in b" ".join(data or [b""]).split() if uid.isdigit() and int(uid) > last})
     where = Path(f"imap:{source.name}/{folder}")
     items = out.items.setdefault(where, [])
-    for uid, raw in _messages(data):
-        if uid <= last:  # `N:*` names the last message even when it is older than N
-            continue
-        highest = max(highest, uid)
-        out.fetched += 1
-        read = parse_eml(where, raw, headers_only=options.headers_only, tz=options.tz)
-        items += read.items
-        out.skipped += [p.__class__(p.path, f"UID {uid} {p.item}", p.reason) for p in read.skipped]
+    for start in range(0, len(uids), BATCH):
+        wanted = ",".join(str(uid) for uid in uids[start : start + BATCH])
+        kind, data = box.client.uid("FETCH", wanted, f"(UID BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>)")
+        if kind != "OK":
+            raise SourceFailed(f"the server would not send folder '{folder}' ({short(Exception(data))})")
+        for uid, raw in _messages(data):
+            out.fetched += 1
+            read = parse_eml(where, raw, headers_only=options.headers_only, tz=options.tz)
+            items += read.items
+            out.skipped += [replace(p, item=f"UID {uid} {p.item}") for p in read.skipped]
+    highest = max([last, *uids])
     out.cursors.append(Cursor(folder, validity, str(highest)))
 
 
