@@ -102,3 +102,21 @@ async def test_s_without_sources_says_how_to_add_one(book_path, cli, tmp_path):
         await pilot.press("escape", "S")
         await settle(pilot)
         assert any("No sources to sync" in text for text, _ in toasts), toasts
+
+
+def test_network_libraries_stay_off_the_start_up_path():
+    """Opening the app's modules and the CLI's help imports no IMAP, CalDAV or keyring code."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io\n"
+        "import cstui.tui.app, cstui.cli.main\n"
+        "from cstui.cli.main import main\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--help'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('imap_tools', 'caldav', 'keyring', 'niquests')"
+        " or m.startswith('cstui.sync')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
