@@ -11,7 +11,10 @@ import sqlite3
 import stat
 import threading
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
 
 from tests.sync_servers import PASSWORD, USER, start_imap, start_radicale, stop
 from tests.test_ingest import book_hash
@@ -37,11 +40,33 @@ def meeting(uid: str, day: str, summary: str) -> str:
     )
 
 
+class MemoryKeyring(KeyringBackend):
+    """A keyring that works, in memory: stands for a desktop's Secret Service or Keychain."""
+
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.kept.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.kept[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.kept.pop((service, username), None)
+
+
 @pytest.fixture(autouse=True)
 def _no_system_keyring(monkeypatch):
     """Passwords go to the file beside the book: no test touches the machine's keyring."""
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
     monkeypatch.setenv(SECRET_ENV, PASSWORD)
+    yield
+    keyring.set_keyring(before)
 
 
 @pytest.fixture
@@ -377,3 +402,21 @@ def test_an_export_folder_ingests_calendars_and_imports_csv_files_through_their_
 def test_a_folder_bound_to_an_unknown_profile_is_refused(acme_book, cli, tmp_path):
     result = cli("source", "add", "folder", "x", str(tmp_path), "--profile", "*.csv=nope", "--db", str(acme_book))
     assert result.code == 1 and "no import profile named 'nope'" in result.err
+
+
+def test_with_a_usable_keyring_the_password_goes_there(acme_book, cli, imap, monkeypatch):
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    imap.append("INBOX", message("m1@acme.com", "Renewal question"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    added = cli(
+        "source", "add", "imap", "mail", f"127.0.0.1:{imap.port}", "--user", USER, "--security", "none",
+        "--password-stdin", "--db", str(acme_book),
+    )  # fmt: skip
+    assert added.code == 0 and "password in the system keyring" in added.out, added.out + added.err
+    assert list(memory.kept.values()) == [PASSWORD]
+    assert not acme_book.with_name(acme_book.name + ".secrets").exists()
+    assert "(password: keyring)" in cli("source", "list", "--db", str(acme_book)).out
+    assert "mail: 0 meetings, 1 emails stored" in sync(cli, acme_book).out
+    assert cli("source", "remove", "mail", "--db", str(acme_book)).code == 0
+    assert memory.kept == {}
