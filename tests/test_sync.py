@@ -190,8 +190,15 @@ def test_a_wrong_password_is_one_line_exit_1_and_the_other_source_goes_on(acme_b
     ]
     assert "Traceback" not in failed.err
     assert book_hash(acme_book) == before
+    tested = cli("source", "test", "mail", "--db", str(acme_book))
+    assert (tested.code, tested.out) == (
+        1,
+        "mail: the server refused the login (wrong user name or password?)\n",
+    )
 
     monkeypatch.setenv(SECRET_ENV, PASSWORD)  # one source fixed: it syncs, the other still fails alone
+    tested = cli("source", "test", "mail", "--db", str(acme_book))
+    assert tested.out == "mail: reachable; INBOX: 1 messages, Sent: 0 messages\n"
     mixed = sync(cli, acme_book)
     assert mixed.code == 1
     assert "mail: 0 meetings, 1 emails stored" in mixed.out and "cal: not synced" in mixed.out

@@ -235,14 +235,24 @@ def source_test(
     as_of: AsOfOption = None,
     db: DbOption = None,
 ) -> None:
-    """Log in and read the source without storing anything: what it would give, or why it cannot."""
+    """Log in and read the source without storing anything: what it would give, or why it cannot.
+    A mailbox is only logged into and its folders counted; a calendar or folder is read."""
     from cstui.storage.sources import get_source
     from cstui.sync.fetched import SourceFailed
+    from cstui.sync.imap import check_imap
     from cstui.sync.run import fetch
+    from cstui.sync.secrets import password_of
 
     book = open_book(db)
     source = get_source(book.conn, name)
     try:
+        if source.kind is SourceKind.IMAP:
+            try:
+                password = password_of(book.path, source)
+            except LookupError as missing:
+                raise SourceFailed(str(missing)) from None
+            _say(f"{source.name}: reachable; {check_imap(source, password, timeout)}")
+            return
         fetched = fetch(book.path, source, {}, as_of_date(as_of), timeout=timeout)
     except SourceFailed as error:
         _say(f"{source.name}: {error}")

@@ -69,12 +69,15 @@ def stored(db: Database, source: Source, fetched: Fetched, me: str | None, today
     """Write what was fetched (one change) and say what it did in one line; a CSV file the book
     refuses (`ImportFailed`) fails this source alone, with nothing of it written."""
     from cstui.errors import UserError
+    from cstui.storage.book_file import BookGone, BookReadOnly
 
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         _, counts, changed = store_fetched(
             db, source, fetched.items, fetched.cursors, me, now, imports=fetched.imports, today=today
         )
+    except (BookGone, BookReadOnly):
+        raise  # the book itself refuses: the caller's write path says so (the app's `write`)
     except UserError as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         return failed(source, SourceFailed(first))
