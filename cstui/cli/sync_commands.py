@@ -62,6 +62,8 @@ def _location(kind: SourceKind, location: str) -> str:
         return str(path.resolve())
     if not re.match(r"https?://[^\s/]+", location):
         raise UserError(f"LOCATION: '{visible(location, one_line=True)}' is not an http:// or https:// URL")
+    if "@" in location.split("://", 1)[1].split("/", 1)[0]:
+        raise UserError("LOCATION: a URL with a user name or password in it; give them with --user and the password")
     return location
 
 
