@@ -304,6 +304,11 @@ def test_sources_are_recorded_changes_and_keep_no_secret_in_the_book(acme_book, 
     assert PASSWORD not in dumped
     tested = cli("source", "test", "cal", "--db", str(acme_book), "--as-of", AS_OF)
     assert tested.code == 0 and "cal: reachable" in tested.out
+    kept = secrets.read_bytes()
+    secrets.write_text("{not json", encoding="utf-8")
+    broken = sync(cli, acme_book)
+    assert broken.code == 1 and broken.out.startswith("cal: not synced: ") and "cannot read" in broken.out
+    secrets.write_bytes(kept)
     assert "source add cal" in cli("history", "--db", str(acme_book)).out
 
     removed = cli("source", "remove", "cal", "--db", str(acme_book))

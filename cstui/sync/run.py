@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from cstui.errors import UserError
 from cstui.ingest.files import ReadOptions
 from cstui.ingest.items import Problem
 from cstui.storage.sources import Cursor, Source, SourceKind
@@ -41,7 +42,7 @@ def fetch(
     """Everything new of `source`, read in full; a `SourceFailed` when it cannot be read."""
     try:
         password = password_of(book, source)
-    except LookupError as error:
+    except (LookupError, UserError) as error:  # not there, or BOOK.secrets unreadable: this source only
         raise SourceFailed(str(error)) from None
     options = ReadOptions.around(today, tz)
     if source.kind is SourceKind.IMAP:
@@ -68,7 +69,6 @@ def failed(source: Source, error: SourceFailed) -> Outcome:
 def stored(db: Database, source: Source, fetched: Fetched, me: str | None, today: date) -> Outcome:
     """Write what was fetched (one change) and say what it did in one line; a CSV file the book
     refuses (`ImportFailed`) fails this source alone, with nothing of it written."""
-    from cstui.errors import UserError
     from cstui.storage.book_file import BookGone, BookReadOnly
 
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
