@@ -57,6 +57,7 @@ def with_commands() -> typer.Typer:
         report_commands,
         search_commands,
         stage_commands,
+        sync_commands,
         week_commands,
     )
 
@@ -76,6 +77,7 @@ def with_commands() -> typer.Typer:
         plan_commands,
         qbr_commands,
         stage_commands,
+        sync_commands,
     ):
         commands.register(app)
     return app

@@ -317,7 +317,9 @@ def _import(
         return run.result
     # A big import leaves its pages in the WAL; fold them into the book now rather than make every
     # reader wade through them (best effort: a reader elsewhere may keep part of the WAL alive).
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # Inside a larger change (a folder's `cstui sync`) SQLite refuses a checkpoint until it commits.
+    if not db.conn.in_transaction:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return run.result
 
 

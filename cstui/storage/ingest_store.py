@@ -27,6 +27,7 @@ class FileCounts:
     internal: int = 0
     unmatched: int = 0
     skipped: int = 0  # items of the file that could not be read: not stored, listed
+    moved: int = 0  # meetings already stored whose day or length changed (`store(..., refresh=True)`)
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,22 @@ def load_directory(db: Database) -> tuple[Directory, dict[str, int]]:
     ), ids
 
 
-def _insert(db: Database, account: int, match: Match) -> bool:
-    """Insert one ingested interaction, unreviewed; False when it is already in the book."""
+def _refresh(db: Database, item: Item) -> bool:
+    """Move a stored meeting to the day and length its calendar now gives; True when it changed."""
+    cursor = db.execute(
+        "UPDATE interactions SET occurred_on = ?, duration_minutes = ? WHERE ingest_key = ? AND kind = 'meeting'"
+        " AND (occurred_on IS NOT ? OR duration_minutes IS NOT ?)",
+        [item.occurred_on.isoformat(), item.minutes, item.key, item.occurred_on.isoformat(), item.minutes],
+    )
+    return cursor.rowcount == 1
+
+
+def _insert(db: Database, account: int, match: Match, reviewed: bool) -> bool:
+    """Insert one ingested interaction (unreviewed unless `reviewed`); False when it is already in the book."""
     item: Item = match.item
     cursor = db.execute(
         "INSERT INTO interactions (account_id, occurred_on, kind, summary, contact_email, notes, text_sentiment,"
-        " ingest_key, participants, duration_minutes, reviewed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+        " ingest_key, participants, duration_minutes, reviewed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING",
         [
             account,
@@ -97,6 +108,7 @@ def _insert(db: Database, account: int, match: Match) -> bool:
             item.key,
             ", ".join(p.email for p in item.participants),
             item.minutes,
+            int(reviewed),
         ],
     )
     return cursor.rowcount == 1
@@ -109,8 +121,20 @@ def _add_contact(db: Database, account: int, person: Person) -> None:
     )
 
 
-def store(db: Database, items: dict[Path, list[Item]], me: str | None, *, add_contacts: bool) -> IngestResult:
-    """Classify and write every item in one transaction; see the module docstring."""
+def store(
+    db: Database,
+    items: dict[Path, list[Item]],
+    me: str | None,
+    *,
+    add_contacts: bool,
+    reviewed: bool = False,
+    refresh: bool = False,
+) -> IngestResult:
+    """Classify and write every item in one transaction; see the module docstring.
+
+    `cstui sync` passes `reviewed` (a source not set to --review: its items skip the inbox review)
+    and `refresh` (a meeting already stored that its calendar moved is moved too). Inside an open
+    transaction (a sync's) the writes join its change."""
     result = IngestResult(contacts_added=add_contacts)
     offered: dict[tuple[str, str], NewContact] = {}
     files = ", ".join(sorted(path.name for path in items)) or "nothing"
@@ -130,8 +154,11 @@ def store(db: Database, items: dict[Path, list[Item]], me: str | None, *, add_co
                     result.unmatched.append(match)
                     continue
                 account_key = cast(str, match.account_key)  # matched: classify named the account
-                if not _insert(db, ids[account_key], match):
-                    counts.already += 1
+                if not _insert(db, ids[account_key], match, reviewed):
+                    if refresh and item.kind is ItemKind.MEETING and _refresh(db, item):
+                        counts.moved += 1
+                    else:
+                        counts.already += 1
                 elif item.kind is ItemKind.MEETING:
                     counts.meetings += 1
                 else:

@@ -17,6 +17,7 @@ from cstui.storage import access, reads
 from cstui.storage.access import Conn
 from cstui.storage.book_file import BookGone, BookReadOnly
 from cstui.storage.connection import Opened, bring_up_to_date, finish_opening, open_connection
+from cstui.storage.sources import has_sources
 from cstui.tui.commands import AccountCommands
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.screens.help import HelpScreen
@@ -113,6 +114,7 @@ class CstuiApp(App):
         Binding("A", "switch_mode('agenda')", "Agenda", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+f", "search", "Search everything", show=False),
+        Binding("S", "sync", "Sync now", show=False),  # sources: cstui/tui/syncing.py
         Binding("ctrl+z", "undo", "Undo last change", show=False),
         Binding("ctrl+shift+z,ctrl+y", "redo", "Redo", show=False),
         Binding("q", "quit", "Quit", show=False),
@@ -125,6 +127,7 @@ class CstuiApp(App):
         snapshot_on_open: bool = True,
         records_as: str | None = None,
         opened: Opened | None = None,
+        sync_on_open: bool = True,
     ):
         """`snapshot_on_open=False` skips the daily backup and snapshot (for read-only looks and tests);
         `records_as` names where this process's changes come from ("tui" when `cstui` started the app);
@@ -139,6 +142,7 @@ class CstuiApp(App):
         bring_up_to_date(self.opened)
         finish_opening(self.opened)
         self.records_as = records_as
+        self.sync_on_open = sync_on_open  # when the book has sources (cstui/tui/syncing.py)
         self.book_version = 0  # bumped after every write, so screens know to reload
         self.snapshot_on_open = snapshot_on_open and not self.opened.read_only
         self.last_search = ""  # ctrl+f opens with it, selected: typing replaces it, an arrow key keeps it
@@ -225,6 +229,8 @@ class CstuiApp(App):
             )
         if self.snapshot_on_open:
             self.call_after_refresh(self.daily_upkeep)  # after the first frame, not competing with it
+        if self.sync_on_open and not self.opened.read_only and has_sources(self.opened.conn):
+            self.call_after_refresh(self.action_sync, False)
         if reads.is_empty(self.opened.conn):
             from cstui.tui.screens.welcome import WelcomeScreen
 
@@ -319,6 +325,12 @@ class CstuiApp(App):
             self.switch_mode("accounts")
         while len(self.screen_stack) > 1 and not isinstance(self.screen, AccountsScreen):
             self.pop_screen()
+
+    def action_sync(self, asked: bool = True) -> None:
+        """Fetch what is new from the book's sources in the background (`S`; on open when there are some)."""
+        from cstui.tui.syncing import start_sync
+
+        start_sync(self, asked=asked)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
