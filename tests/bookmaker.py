@@ -1,8 +1,14 @@
 """Build small books by hand for tests whose expected values are computed on paper."""
 
+import os
+import shutil
 import sqlite3
+import tempfile
+from pathlib import Path
 
 from sqlite_utils import Database
+
+from cstui.storage.connection import connect
 
 
 class BookMaker:
@@ -111,3 +117,23 @@ def memory_book() -> Database:
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
     return db
+
+
+_EMPTY_BOOK: Path | None = None
+
+
+def new_book(path: Path) -> Database:
+    """A new empty book at `path`, as `connect(path, create=True)` (`cstui init`) makes one.
+
+    A copy of one book migrated per test process: migrating costs about a second, which a property
+    test would pay per example. Tests of book creation itself keep calling `connect(create=True)`."""
+    global _EMPTY_BOOK
+    if _EMPTY_BOOK is None:
+        template = Path(tempfile.mkdtemp(prefix="cstui-empty-")) / "empty.db"
+        db = connect(template, create=True)
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.conn.close()
+        _EMPTY_BOOK = template
+    shutil.copyfile(_EMPTY_BOOK, path)
+    os.chmod(path, 0o600)
+    return connect(path)

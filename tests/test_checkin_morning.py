@@ -206,10 +206,9 @@ async def test_tomorrow_only_a_reviewed_account_with_a_new_reason_returns(demo_p
 
 
 async def test_the_snooze_dialog_names_a_hostile_account_literally(book_path):
-    from cstui.storage.connection import connect
-    from tests.bookmaker import BookMaker
+    from tests.bookmaker import BookMaker, new_book
 
-    BookMaker(connect(book_path, create=True)).account("[b]K[/b]", "2024-01-01", name="Evil\x1b[2J")
+    BookMaker(new_book(book_path)).account("[b]K[/b]", "2024-01-01", name="Evil\x1b[2J")
     app = CstuiApp(book_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "c", "s")

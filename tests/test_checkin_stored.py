@@ -15,8 +15,8 @@ from cstui.metrics.checkin import CheckinQueue, checkin_queue
 from cstui.readmodels import checkin_day
 from cstui.readmodels.health_cache import RememberedScores, current_scores
 from cstui.storage import checkin_findings, checkin_writes, history, records, writes
-from cstui.storage.connection import connect
 from cstui.tui.app import CstuiApp
+from tests.bookmaker import new_book
 from tests.test_checkin_equivalence import shown
 from tests.test_history import _step
 from tests.test_stored_figures import TODAY, import_csv, small_book
@@ -64,7 +64,7 @@ def checkin_step(db, data) -> None:
 @given(st.data())
 def test_kept_findings_give_the_queue_computed_now_after_random_writes_undo_and_imports(data):
     with tempfile.TemporaryDirectory() as tmp:
-        db = connect(Path(tmp) / "book.db", create=True)
+        db = new_book(Path(tmp) / "book.db")
         try:
             small_book(db, Path(tmp))
             db.execute("UPDATE health_config SET value = 1 WHERE name = 'checkin.capacity'")  # a waiting list

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cstui.storage.connection import connect
-from tests.bookmaker import BookMaker
+from tests.bookmaker import BookMaker, new_book
 
 ROOT = Path(__file__).resolve().parent.parent
 OSC52 = "\x1b]52;c;ZWNobyBwd25lZA==\x07"  # would set the terminal's clipboard
@@ -16,7 +15,7 @@ SEGMENT = f"Ent{OSC52}\x1b[2Jerprise"
 
 @pytest.fixture
 def hostile_book(book_path):
-    db = connect(book_path, create=True)
+    db = new_book(book_path)
     make = BookMaker(db)
     make.account("A1", "2024-01-01", segment=SEGMENT)
     make.account("A2", "2024-03-01", churn="2025-06-01", segment=SEGMENT)

@@ -12,6 +12,7 @@ from cstui.tui.screens.confirm import ConfirmScreen
 from cstui.tui.screens.feedback import FeedbackScreen
 from cstui.tui.screens.record import RecordForm, RecordScreen
 from cstui.tui.screens.survey import SurveyScreen
+from tests.bookmaker import new_book
 from tests.conftest import DEMO_DATE
 from tests.tui_helpers import press, record_notifications, settle
 
@@ -168,9 +169,8 @@ async def test_ctrl_y_redoes_what_ctrl_z_undid(demo_path, demo):
 
 
 async def test_ctrl_z_with_nothing_to_undo_says_so(book_path):
-    from cstui.storage.connection import connect
 
-    connect(book_path, create=True).conn.close()
+    new_book(book_path).conn.close()
     app = CstuiApp(book_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=SIZE) as pilot:
         said = record_notifications(app)

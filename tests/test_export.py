@@ -8,10 +8,9 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cstui.storage.connection import connect
 from cstui.storage.csv_format import FORMATS, parse_text
 from cstui.storage.export import export_tables, neutralise
-from tests.bookmaker import BookMaker
+from tests.bookmaker import BookMaker, new_book
 
 
 def test_formula_cells_are_neutralised_and_restored_exactly():
@@ -27,7 +26,7 @@ def read_cells(path) -> list[list[str]]:
 
 
 def test_export_writes_every_table_privately_and_guards_formulas(book_path, tmp_path, cli):
-    make = BookMaker(connect(book_path, create=True))
+    make = BookMaker(new_book(book_path))
     make.account('=HYPERLINK("http://x")', "2025-01-01", name="@evil", segment="-1")
     old = os.umask(0o022)
     try:
@@ -136,7 +135,7 @@ def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
     from cstui.storage.importer import import_path
 
     work = tmp_path_factory.mktemp("roundtrip")
-    db = connect(work / "a.db", create=True)
+    db = new_book(work / "a.db")
     make = BookMaker(db)
     ids = [make.account(key, start, name=name, segment=segment) for key, name, start, segment in spec["accounts"]]
     with db.conn:
@@ -169,7 +168,7 @@ def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
             )
         db.conn.execute("UPDATE health_config SET value = ? WHERE name = 'weight.usage'", [spec["weight"]])
     export_tables(db, work / "out")
-    fresh = connect(work / "b.db", create=True)
+    fresh = new_book(work / "b.db")
     import_path(fresh, work / "out")
     for fmt in FORMATS:
         assert table_csv(fresh, fmt) == table_csv(db, fmt), fmt.table

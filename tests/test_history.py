@@ -15,6 +15,7 @@ from cstui.errors import UserError
 from cstui.storage import history, migrations, records, writes
 from cstui.storage.connection import connect, write_transaction
 from cstui.storage.importer import import_path
+from tests.bookmaker import new_book
 
 TODAY = date(2026, 11, 24)
 # The dump compared before and after undo leaves out the history itself (the undo adds to it: that
@@ -221,7 +222,7 @@ def later_steps(tmp_path, monkeypatch):
 
 
 def test_a_column_added_by_a_later_migration_is_recorded(later_steps, book_path):
-    db = connect(book_path, create=True)
+    db = new_book(book_path)
     add_account(db)
     db.conn.close()
     (later_steps / "9999_survey_ids.sql").write_text("ALTER TABLE surveys ADD COLUMN response_id TEXT;\n")
@@ -242,7 +243,7 @@ def test_a_column_added_by_a_later_migration_is_recorded(later_steps, book_path)
 def test_a_later_migration_may_drop_a_column_the_triggers_listed(later_steps, book_path):
     """Triggers are dropped before a step runs (SQLite refuses DROP COLUMN under a trigger naming it)."""
     (later_steps / "9998_nicknames.sql").write_text("ALTER TABLE contacts ADD COLUMN nickname TEXT;\n")
-    db = connect(book_path, create=True)
+    db = new_book(book_path)
     add_account(db)
     contact = records.add_contact(db, "acme", records.ContactFields(name="Dana"))
     with write_transaction(db, change="nickname and role"):
@@ -270,7 +271,7 @@ def test_snapshots_and_the_history_itself_are_not_tracked(book):
 
 
 def test_cli_history_json_shows_deleted_values_and_undo_restores(cli, book_path):
-    db = connect(book_path, create=True)
+    db = new_book(book_path)
     add_account(db)
     task = records.add_task(db, "acme", "Send the deck", "2026-12-01", today=TODAY)
     db.conn.close()
@@ -375,7 +376,7 @@ def _step(db, data) -> str | None:
 @given(st.data())
 def test_undoing_every_step_restores_the_book_byte_for_byte(data):
     with tempfile.TemporaryDirectory() as tmp:
-        db = connect(Path(tmp) / "book.db", create=True)
+        db = new_book(Path(tmp) / "book.db")
         try:
             add_account(db)
             add_account(db, "beta")
@@ -418,7 +419,7 @@ def test_the_dump_filter_only_drops_history_rows(book):
 
 
 def test_cli_history_marks_undone_and_redone_changes(cli, book_path):
-    db = connect(book_path, create=True)
+    db = new_book(book_path)
     add_account(db)
     db.conn.close()
     for command in ("undo", "redo"):
@@ -463,7 +464,7 @@ def test_undo_of_a_given_change_refuses_to_cascade_into_later_rows(book):
 
 
 def test_cli_undo_a_given_change(cli, book_path):
-    db = connect(book_path, create=True)
+    db = new_book(book_path)
     add_account(db)
     add_account(db, "beta")
     db.conn.close()

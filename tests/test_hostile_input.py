@@ -10,11 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cstui.safe_text import visible
-from cstui.storage.connection import connect
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen
 from cstui.tui.widgets.account_table import AccountTable
-from tests.bookmaker import BookMaker
+from tests.bookmaker import BookMaker, new_book
 from tests.conftest import DEMO_DATE, dump
 from tests.tui_helpers import cells, press, record_notifications, settle
 
@@ -68,7 +67,7 @@ def csv_files(draw):
 @pytest.fixture(scope="module")
 def base_book(tmp_path_factory):
     path = tmp_path_factory.mktemp("fuzz") / "base.db"
-    make = BookMaker(connect(path, create=True))
+    make = BookMaker(new_book(path))
     make.account("A1", "2024-01-01")
     make.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     make.conn.close()
@@ -105,7 +104,7 @@ def test_byte_flipped_books_are_detected_or_pass_integrity_check(tmp_path, cli):
     """Pass line: 60 copies of a book with 1-20 random bytes flipped; `cstui doctor` on each either
     reports a problem in plain words (exit 1) or finds it sound (exit 0 and integrity_check ok)."""
     source = tmp_path / "source.db"
-    make = BookMaker(connect(source, create=True))
+    make = BookMaker(new_book(source))
     for i in range(40):
         a = make.account(f"K{i}", "2024-01-01", name=f"Account {i}")
         make.survey(a, "nps", i % 11, "2026-01-01", comment="fine " * 20)
@@ -174,7 +173,7 @@ def test_markup_and_escapes_render_literally_through_the_pilot(tmp_path_factory,
     """Pass line: 8 generated names and notes made of markup, ESC, OSC 52, C1 and U+202E pieces render
     literally in the list and the timeline, raise nothing and trigger no action."""
     path = tmp_path_factory.mktemp("hostile") / "book.db"
-    make = BookMaker(connect(path, create=True))
+    make = BookMaker(new_book(path))
     account = make.account("H1", "2024-01-01", name=name)
     make.note(account, "2026-11-20", summary="call", sentiment=0)
     make.conn.execute("UPDATE interactions SET notes = ?", [note])
@@ -185,7 +184,7 @@ def test_markup_and_escapes_render_literally_through_the_pilot(tmp_path_factory,
 async def test_snoozing_an_account_with_a_markup_key_notifies_literally(book_path):
     from cstui.tui.screens.checkin import CheckinScreen
 
-    make = BookMaker(connect(book_path, create=True))
+    make = BookMaker(new_book(book_path))
     make.account("[b]K[/b]", "2024-01-01")  # no contact ever: it is in the check-in queue
     app = CstuiApp(book_path, as_of=DEMO_DATE, snapshot_on_open=False)
     async with app.run_test(size=(140, 40)) as pilot:

@@ -15,7 +15,7 @@ import pytest
 
 from cstui.storage import history, records
 from cstui.storage.connection import connect
-from tests.bookmaker import BookMaker
+from tests.bookmaker import BookMaker, new_book
 from tests.conftest import dump
 
 
@@ -131,7 +131,7 @@ TODAY = date(2026, 11, 24)
 
 
 def test_undo_by_id_never_deletes_a_later_identical_row(cli, book_path):
-    db = connect(book_path, create=True)
+    db = new_book(book_path)
     records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2024-01-01"), today=TODAY)
     first = records.add_task(db, "acme", "Send the deck", "2026-12-01", today=TODAY)
     records.delete_task(db, first.id)
@@ -169,7 +169,7 @@ def run_cstui(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 @pytest.fixture
 def small_book(tmp_path) -> Path:
     path = tmp_path / "book.db"
-    db = connect(path, create=True)
+    db = new_book(path)
     records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2024-01-01"), today=TODAY)
     db.conn.close()
     return path
@@ -435,7 +435,7 @@ def test_history_does_not_call_a_change_redone_when_the_redo_is_undone(cli, smal
 
 def test_a_cell_with_spaces_before_a_formula_is_guarded_and_round_trips(cli, tmp_path):
     book, copy, out = tmp_path / "book.db", tmp_path / "copy.db", tmp_path / "out"
-    make = BookMaker(connect(book, create=True))  # names as a tool other than cstui may write them
+    make = BookMaker(new_book(book))  # names as a tool other than cstui may write them
     for key, name in (("s1", " =1+1"), ("s2", "  @SUM(A1)"), ("s3", "' =1"), ("s4", "plain")):
         make.account(key, "2024-01-01", name=name)
     make.conn.close()

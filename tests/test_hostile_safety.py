@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from cstui.storage.book_file import APPLICATION_ID
-from cstui.storage.connection import connect
-from tests.bookmaker import BookMaker
+from tests.bookmaker import BookMaker, new_book
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +52,7 @@ def run_cstui(*args: str, env: dict | None = None, **kwargs) -> subprocess.Compl
 
 
 def test_demo_rebuild_refuses_a_real_book_whose_keys_look_like_the_demos(book_path, cli):
-    make = BookMaker(connect(book_path, create=True))
+    make = BookMaker(new_book(book_path))
     make.account("ACC-1001", "2025-01-01", name="A real customer")
     make.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     make.conn.close()
@@ -177,7 +176,7 @@ def test_init_makes_an_empty_file_a_book(book_path, cli):
 
 
 def test_a_book_from_before_the_mark_is_recognised_and_marked(book_path, cli):
-    make = BookMaker(connect(book_path, create=True))
+    make = BookMaker(new_book(book_path))
     make.account("K1", "2025-01-01")
     make.conn.execute("PRAGMA application_id = 0")
     make.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -244,7 +243,7 @@ def test_restore_onto_a_new_path_does_not_claim_to_have_kept_a_book(demo_path, t
 
 
 def _small_book(path: Path) -> None:
-    make = BookMaker(connect(path, create=True))
+    make = BookMaker(new_book(path))
     make.account("K1", "2025-01-01", name="Kestrel")
     make.conn.close()
 
@@ -379,7 +378,7 @@ DATED = [
 
 @pytest.fixture
 def small_book(book_path) -> Path:
-    make = BookMaker(connect(book_path, create=True))
+    make = BookMaker(new_book(book_path))
     account = make.account("K1", "2025-01-01", segment="SMB")
     make.mrr(account, "2025-01-01", 100.0)
     make.survey(account, "nps", 9, "2025-06-01")

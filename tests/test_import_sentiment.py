@@ -6,8 +6,8 @@ import csv
 from cstui import sentiment
 from cstui.sentiment import Scorer, text_sentiment
 from cstui.storage import importer
-from cstui.storage.connection import connect
 from cstui.storage.importer import import_path
+from tests.bookmaker import new_book
 
 NOTES = [
     ("Renewal call", "Pricing worries; wants exports"),
@@ -55,11 +55,11 @@ def stored_sentiments(db):
 
 def test_an_import_scored_in_workers_stores_the_values_scored_here(tmp_path, monkeypatch):
     folder = interactions_csv(tmp_path / "csv")
-    here = connect(tmp_path / "here.db", create=True)
+    here = new_book(tmp_path / "here.db")
     import_path(here, folder)
     monkeypatch.setattr(sentiment, "POOL_FROM", 1)
     monkeypatch.setattr(importer, "BATCH", 4)  # several batches in flight
-    pooled = connect(tmp_path / "pooled.db", create=True)
+    pooled = new_book(tmp_path / "pooled.db")
     import_path(pooled, folder)
     rows = stored_sentiments(pooled)
     assert rows == stored_sentiments(here)

@@ -7,6 +7,7 @@ import pytest
 
 from cstui.storage import records, writes
 from cstui.storage.connection import connect
+from tests.bookmaker import new_book
 from tests.conftest import dump
 
 TODAY = date(2026, 12, 7)  # every command below runs `--as-of` it, never on the machine's date
@@ -17,7 +18,7 @@ LATER = (TODAY + timedelta(days=10)).isoformat()
 @pytest.fixture
 def filled(book_path):
     """A book with account acme (started 2026-01-01), note 1 with Dana Lee, survey 1 (NPS 9), task 1."""
-    db = connect(book_path, create=True)
+    db = new_book(book_path)
     records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2026-01-01"))
     fields = {"date": "2026-11-20", "summary": "Kickoff", "contact": "Dana Lee"}
     entry, _ = writes.parse_feedback("acme", fields, TODAY)

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from cstui.demo import build_demo_book
 from cstui.ingest.files import ReadOptions
 from cstui.sentiment import text_sentiment
-from cstui.storage.connection import connect
 from cstui.storage.export import MANIFEST, export_tables
 from cstui.storage.importer import import_path
 from cstui.storage.ingest_store import ingest_paths
 from cstui.storage.playbooks import apply_playbook, import_csv
 from tests.book_rows import book_rows
+from tests.bookmaker import new_book
 from tests.conftest import DEMO_DATE
 
 ME = "casey@cstui-demo.example"
@@ -35,7 +35,7 @@ def demo_with_inbox(tmp_path_factory) -> tuple[Path, Path]:
     """The demo book with its calendar and mailbox ingested (as `cstui demo` builds it), and the inbox."""
     folder = tmp_path_factory.mktemp("demo-inbox")
     path = folder / "demo.db"
-    db = connect(path, create=True)
+    db = new_book(path)
     build_demo_book(db, DEMO_DATE, inbox=folder / "inbox")
     db.conn.close()
     return path, folder / "inbox"
@@ -305,10 +305,10 @@ def test_import_of_an_export_is_the_book_for_generated_books(tmp_path_factory, s
     a replaced playbook applied, calls, reviews, profiles and ingested meetings and mail: every
     table's rows equal after export -> init -> import, and the second export is byte-identical."""
     work = tmp_path_factory.mktemp("roundtrip")
-    db = connect(work / "a.db", create=True)
+    db = new_book(work / "a.db")
     make_book(db, spec, work / "inbox")
     export_tables(db, work / "out")
-    fresh = connect(work / "b.db", create=True)
+    fresh = new_book(work / "b.db")
     import_path(fresh, work / "out")
     export_tables(fresh, work / "again")
     before, after = book_rows(work / "a.db"), book_rows(work / "b.db")

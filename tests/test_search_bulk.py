@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from cstui.storage import history, search
-from cstui.storage.connection import connect, write_transaction
+from cstui.storage.connection import write_transaction
 from cstui.storage.importer import import_path
+from tests.bookmaker import new_book
 
 FILES = {
     "accounts": "key,name,start_date\nacme,Acme Café,2026-01-01\nbeta,Beta,2025-03-01\n",
@@ -54,14 +55,14 @@ def row_by_row(db):
 
 
 def test_a_bulk_import_indexes_exactly_what_the_triggers_index(tmp_path, monkeypatch):
-    bulk = connect(tmp_path / "bulk.db", create=True)
+    bulk = new_book(tmp_path / "bulk.db")
     import_path(bulk, write_files(tmp_path / "first", FILES))
     import_path(bulk, write_files(tmp_path / "again", AGAIN))  # the keyed note is updated in place
     # The same imports with the bulk mode off: every row goes through the triggers.
     monkeypatch.setattr(history, "bulk_inserts", row_by_row)
     monkeypatch.setattr(history, "record_inserts", lambda *args: None)
     monkeypatch.setattr(search, "index_inserts", lambda *args: None)
-    triggered = connect(tmp_path / "triggered.db", create=True)
+    triggered = new_book(tmp_path / "triggered.db")
     import_path(triggered, tmp_path / "first")
     import_path(triggered, tmp_path / "again")
     assert indexed(bulk) == indexed(triggered)

@@ -25,6 +25,7 @@ from cstui.tui.app import CstuiApp
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.widgets.figure import Figure
+from tests.bookmaker import new_book
 from tests.conftest import DEMO_DATE
 from tests.test_history import _step
 from tests.tui_helpers import settle
@@ -74,7 +75,7 @@ days = st.dates(date(2026, 4, 1), TODAY).map(date.isoformat)
 @given(st.data())
 def test_cached_figures_equal_recomputed_ones_after_random_writes_undo_and_imports(data):
     with tempfile.TemporaryDirectory() as tmp:
-        db = connect(Path(tmp) / "book.db", create=True)
+        db = new_book(Path(tmp) / "book.db")
         try:
             small_book(db, Path(tmp))
             store_all(db)
@@ -295,7 +296,7 @@ def test_a_daily_backup_cut_short_does_not_count_as_the_day_s(book_path):
     """Quitting the app while it copies a large book left a partial file that later runs took as done."""
     from cstui.storage.maintenance import backup_dir, daily_backup
 
-    db = connect(book_path, create=True)
+    db = new_book(book_path)
     try:
         backup_dir(book_path).mkdir()
         (backup_dir(book_path) / ".book-2026-11-24.db.partial").write_bytes(b"half a copy")
