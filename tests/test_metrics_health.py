@@ -1,6 +1,6 @@
 """Usage, adoption, engagement and the health score, against hand-computed values."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,7 +11,6 @@ from cstui.metrics.health import (
     account_health,
     combine,
     previous_snapshot,
-    recency_score,
     take_snapshot,
     what_changed,
 )
@@ -96,14 +95,13 @@ def test_payment_overdue_and_days_late(make):
     assert account_health(make.conn, a, date(2026, 6, 9)).component("payment").raw.startswith("1 overdue")
 
 
-def test_recency_score_edges():
-    assert (recency_score(0), recency_score(14), recency_score(52), recency_score(90), recency_score(400)) == (
-        100.0,
-        100.0,
-        50.0,
-        0.0,
-        0.0,
-    )
+@pytest.mark.parametrize(("days", "recency"), [(0, 100.0), (14, 100.0), (52, 50.0), (90, 0.0), (400, 0.0)])
+def test_recency_edges_in_the_relationship_score(make, days, recency):
+    """A contact `days` ago with no mood: the relationship score is its recency alone."""
+    a = make.account("A", "2024-01-01")
+    make.note(a, (D - timedelta(days=days)).isoformat())
+    c = account_health(make.conn, a, D).component("relationship")
+    assert (c.score, c.raw) == (recency, f"last contact {days}d ago")
 
 
 def test_an_account_with_no_data_at_all_has_no_score(make):

@@ -8,12 +8,13 @@ from hypothesis import strategies as st
 
 from cstui.metrics.base import Period
 from cstui.metrics.health import REGISTRY, band_counts, health_for_accounts
-from cstui.metrics.month_ends import active_users_by_month, band_counts_at, health_scores
+from cstui.metrics.month_ends import band_counts_at
 from cstui.metrics.months import month_starts, next_month
 from cstui.metrics.usage import daily_active_users_by_month
 from cstui.readmodels.health_cache import current_band_counts
 from tests.bookmaker import BookMaker, memory_book
 from tests.conftest import DEMO_DATE
+from tests.month_end_helpers import grouped_active_users_by_month, health_scores
 
 D = date(2026, 6, 30)
 offsets = st.integers(min_value=-40, max_value=260)  # days before D (negative: after it)
@@ -129,7 +130,7 @@ def test_active_users_by_month_equal_the_grouped_query(rows, start, length):
     for account, offset, users in {(a, o): (a, o, u) for a, o, u in rows}.values():
         make.usage(ids[account], day(offset), users, 5.0)
     period = Period(D - timedelta(days=start), D - timedelta(days=start - length))
-    assert active_users_by_month(make.conn, period) == daily_active_users_by_month(make.conn, period)
+    assert daily_active_users_by_month(make.conn, period) == grouped_active_users_by_month(make.conn, period)
 
 
 def test_the_demo_books_24_month_ends_equal_the_engines(demo):
@@ -143,5 +144,5 @@ def test_the_demo_books_24_month_ends_equal_the_engines(demo):
     today = band_counts(health_for_accounts(demo.conn, DEMO_DATE))
     assert band_counts_at(demo.conn, DEMO_DATE) == current_band_counts(demo.conn, DEMO_DATE) == today
     period = Period(starts[0], DEMO_DATE + timedelta(days=1))
-    assert active_users_by_month(demo.conn, period) == daily_active_users_by_month(demo.conn, period)
-    assert active_users_by_month(demo.conn, period)  # the demo book has usage: the check is not vacuous
+    assert daily_active_users_by_month(demo.conn, period) == grouped_active_users_by_month(demo.conn, period)
+    assert daily_active_users_by_month(demo.conn, period)  # the demo book has usage: the check is not vacuous
