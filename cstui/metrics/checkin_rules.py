@@ -186,10 +186,10 @@ def _health_drop(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 def _unresolved_detractor(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     window = trailing(inputs.day, int(threshold))
     rows = inputs.conn.execute(
-        """
+        f"""
         SELECT s.account_id, s.id, s.kind, s.score, s.responded_on FROM surveys s
         WHERE s.responded_on >= :s AND s.responded_on < :e
-          AND ((s.kind = 'nps' AND s.score <= 6) OR (s.kind = 'csat' AND s.score <= 2))
+          AND {predicates.unhappy_response("s")}
           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = s.account_id
                           AND i.occurred_on >= s.responded_on AND i.occurred_on < :e)
         ORDER BY s.responded_on""",
@@ -339,9 +339,9 @@ def _new_promoter(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     the response was recorded in (a call that logged the score is not a thank-you for it)."""
     window = trailing(inputs.day, int(threshold))
     rows = inputs.conn.execute(
-        """
+        f"""
         SELECT s.account_id, s.id, s.score, s.responded_on FROM surveys s
-        WHERE s.kind = 'nps' AND s.score >= 9 AND s.responded_on >= :s AND s.responded_on < :e
+        WHERE {predicates.nps_promoter("s")} AND s.responded_on >= :s AND s.responded_on < :e
           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = s.account_id
                           AND i.occurred_on >= s.responded_on AND i.occurred_on < :e
                           AND i.id IS NOT s.interaction_id)
