@@ -54,7 +54,7 @@ def test_usage_stickiness_growth_adoption_and_pes(make, account):
     u = usage_by_account(make.conn, usage_window(D))[account]
     assert (u.active_days, u.minutes, u.previous_minutes) == (15, 900, 600)
     assert u.stickiness == 50.0  # 15 of 30 days
-    assert u.growth_pct == 50.0 and u.growth == 75.0  # 50 + 50 / 2
+    assert u.growth == 75.0  # minutes +50 %: 50 + 50 / 2
     assert u.adoption == 50.0  # 2 of 4 key features; the non-key one does not count
     assert u.engagement == pytest.approx((50 + 50 + 75) / 3)
     assert u.minutes_per_active_user == 30.0  # 900 minutes / 30 user-days

@@ -16,7 +16,7 @@ and a severity, higher is worse: the check-in fingerprints a review with them, s
 comes back when a finding is new (a new object) or worse (a higher severity), not because a day passed.
 
 A follow-up or playbook step the CSM set is a reminder, not a reason (issue 25): the check-in lists
-those due in a part of its own (`storage.reads.follow_ups_due`), and no rule reads the tasks.
+those due in a part of its own (`storage.tasklist.open_tasks`), and no rule reads the tasks.
 """
 
 from collections.abc import Callable, Iterable

@@ -49,16 +49,12 @@ class AccountUsage:
         return pct(self.active_days, self.window_days) if self.has_usage else None
 
     @property
-    def growth_pct(self) -> float | None:
-        return pct(self.minutes - self.previous_minutes, self.previous_minutes)
-
-    @property
     def growth(self) -> float | None:
         if not self.has_usage:
             return None
         if self.previous_minutes == 0:
             return 100.0 if self.minutes > 0 else None
-        change = 100.0 * (self.minutes - self.previous_minutes) / self.previous_minutes  # growth_pct, defined here
+        change = 100.0 * (self.minutes - self.previous_minutes) / self.previous_minutes
         return max(0.0, min(100.0, 50 + change / 2))
 
     @property
