@@ -177,6 +177,25 @@ def _component(
     return Component(definition.key, definition.label, raw, score, newest=None if newest is None else str(newest))
 
 
+def _components_of(row: tuple[object, ...] | None, as_of: date) -> list[Component]:
+    """An account's components from its row of `_engine_sql` (None: not an account of the book)."""
+    if row is None:
+        return [definition.missing() for definition in REGISTRY.values()]
+    scores = row[1 : 1 + len(REGISTRY)]
+    column = 1 + len(REGISTRY)
+    components = []
+    for definition, score in zip(REGISTRY.values(), scores, strict=True):
+        fields = [*definition.facts, *definition.details]
+        values = dict(zip(fields, row[column : column + len(fields)], strict=True))
+        column += len(fields)
+        assert score is None or isinstance(score, int | float), (definition.key, score)
+        c = _component(definition, score, values, as_of)
+        if c.newest is not None and c.score is not None and definition.stale_after is not None:
+            c.stale = days_since(c.newest, as_of, definition.newest_from) > definition.stale_after
+        components.append(c)
+    return components
+
+
 def health_for_accounts(
     conn: Conn, as_of: date, scope: Scope = EVERYONE, accounts: list[int] | None = None
 ) -> dict[int, Breakdown]:
@@ -184,24 +203,11 @@ def health_for_accounts(
     config = load_config(conn)
     if accounts is None:
         accounts = active_account_ids(conn, as_of + timedelta(days=1), scope)
-    definitions = list(REGISTRY.values())
-    names = [(d, [*d.facts, *d.details]) for d in definitions]
-    rows = conn.execute(_engine_sql(), {**bound(conn, as_of), "accounts": json.dumps(accounts)}).fetchall()
+    rows = conn.execute(_engine_sql(), {**bound(conn, as_of), "accounts": json.dumps(accounts)})
     by_account = {row[0]: row for row in rows}
-    result = {}
-    for account in accounts:
-        row = by_account[account]
-        scores, column = row[1 : 1 + len(definitions)], 1 + len(definitions)
-        components = []
-        for (definition, fields), score in zip(names, scores, strict=True):
-            values = dict(zip(fields, row[column : column + len(fields)], strict=True))
-            column += len(fields)
-            c = _component(definition, score, values, as_of)
-            if c.newest is not None and c.score is not None and definition.stale_after is not None:
-                c.stale = days_since(c.newest, as_of, definition.newest_from) > definition.stale_after
-            components.append(c)
-        result[account] = combine(account, as_of, components, config)
-    return result
+    return {
+        account: combine(account, as_of, _components_of(by_account.get(account), as_of), config) for account in accounts
+    }
 
 
 def account_health(conn: Conn, account_id: int, as_of: date) -> Breakdown:
