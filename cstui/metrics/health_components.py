@@ -28,7 +28,6 @@ def _usage_params(conn: Conn, day: date) -> dict[str, object]:
     return {"usage_start": window.s, "usage_before": window.before().s, "usage_days": window.days}
 
 
-_IN_WINDOW = "u.account_id = a.id AND u.day >= :usage_start AND u.day < :e"
 # Stickiness: active days / the window's days; growth: minutes vs the window before, 50 + change% / 2,
 # clamped to 0..100 (100 when usage starts from nothing, undefined when both windows are empty).
 _STICKINESS = "(100.0 * {active_days} / :usage_days)"
@@ -45,8 +44,8 @@ _GROWTH = (
     stale_after=14,
     missing_raw="no usage data",
     facts={
-        "active_days": f"(SELECT coalesce(sum(u.active_users > 0), 0) FROM usage_daily u WHERE {_IN_WINDOW})",
-        "minutes": f"(SELECT coalesce(sum(u.minutes), 0.0) FROM usage_daily u WHERE {_IN_WINDOW})",
+        "active_days": "coalesce(sum(u.active_users > 0), 0)",
+        "minutes": "coalesce(sum(u.minutes), 0.0)",
         "previous": "coalesce((SELECT sum(p.minutes) FROM usage_daily p"
         " WHERE p.account_id = a.id AND p.day >= :usage_before AND p.day < :usage_start), 0.0)",
         "newest": "(SELECT max(n.day) FROM usage_daily n WHERE n.account_id = a.id AND n.day < :e)",
@@ -57,6 +56,8 @@ _GROWTH = (
     newest="newest",
     newest_from="usage_daily.day",
     params=_usage_params,
+    # The window's days in one range scan per account, which the first two facts sum over.
+    rows="usage_daily u ON u.account_id = a.id AND u.day >= :usage_start AND u.day < :e",
 )
 def _describe_usage(f: Facts) -> str:
     minutes, previous = f.number("minutes"), f.number("previous")

@@ -8,7 +8,9 @@ Two evaluators are built from it, so they cannot disagree:
   the books, weighed into bands inside SQLite in one statement, without a breakdown.
 
 A component's facts are SQL scalars evaluated per account row `a` of `accounts` (correlated
-subqueries: an index seek per account into the window the component reads). Its score is one SQL
+subqueries: an index seek per account into the window the component reads), or, for a component
+that names `rows` (a table joined to `a`), aggregates over those rows, grouped by account: one range
+scan for several sums of the same window (usage's active days and minutes). Its score is one SQL
 expression over those facts, `{name}` standing for a fact; NULL means the account has no facts for
 it (the component shows "no data", or `missing_score`). Its details are further scalars that only its
 words need (`describe`), so the month-end scorer does not compute them. Every value is a bound
@@ -96,6 +98,7 @@ class ComponentDefinition:
     newest_from: str  # where that date is read from (named when it is not a date)
     params: Params  # the component's bound parameters for a day, each named `<key>_...`
     describe: Callable[[Facts], str]  # the raw text of an account that has facts
+    rows: str | None = None  # a table joined to `a` (`LEFT JOIN <rows>`), its facts aggregates over it
 
     def missing(self) -> Component:
         return Component(self.key, self.label, self.missing_raw, self.missing_score)
@@ -133,6 +136,7 @@ def component(
     details: Mapping[str, str] | None = None,
     params: Params = _no_params,
     missing_score: float | None = None,
+    rows: str | None = None,
 ) -> Callable[[Callable[[Facts], str]], Callable[[Facts], str]]:
     """Register a component; the decorated function is its `describe` (the raw text from its facts)."""
     for name in (key, *facts, *(details or {})):
@@ -155,6 +159,7 @@ def component(
             newest_from,
             params,
             describe,
+            rows,
         )
         return describe
 
@@ -162,14 +167,30 @@ def component(
 
 
 def facts_sql(accounts: str, details: bool) -> str:
-    """`facts AS MATERIALIZED (...)`: per account of `accounts` (a condition on `a`), every registered
-    component's facts (and, with `details`, its details), in columns `<key>__<name>`."""
-    columns = [
-        f"{sql} AS {definition.column(name)}"
-        for definition in REGISTRY.values()
-        for name, sql in [*definition.facts.items(), *(definition.details.items() if details else ())]
-    ]
-    return f"facts AS MATERIALIZED (SELECT a.id AS account, {', '.join(columns)} FROM accounts a WHERE {accounts})"
+    """`..., facts AS MATERIALIZED (...)`: per account of `accounts` (a condition on `a`), every
+    registered component's facts (and, with `details`, its details), in columns `<key>__<name>`.
+
+    A component with `rows` is read in a CTE of its own, grouped by account over its joined rows (one
+    range scan per account for all its aggregates); the others are scalars of the `facts` row."""
+    ctes, joins, columns = [], [], []
+    for definition in REGISTRY.values():
+        named = [*definition.facts.items(), *(definition.details.items() if details else ())]
+        if definition.rows is None:
+            columns += [f"{sql} AS {definition.column(name)}" for name, sql in named]
+            continue
+        cte = f"{definition.key}__rows"
+        selected = ", ".join(f"{sql} AS {definition.column(name)}" for name, sql in named)
+        ctes.append(
+            f"{cte} AS MATERIALIZED (SELECT a.id AS account, {selected} FROM accounts a"
+            f" LEFT JOIN {definition.rows} WHERE {accounts} GROUP BY a.id)"
+        )
+        joins.append(f" JOIN {cte} ON {cte}.account = a.id")
+        columns += [f"{cte}.{definition.column(name)}" for name, _ in named]
+    facts = (
+        f"facts AS MATERIALIZED (SELECT a.id AS account, {', '.join(columns)}"
+        f" FROM accounts a{''.join(joins)} WHERE {accounts})"
+    )
+    return ", ".join([*ctes, facts])
 
 
 def bound(conn: Conn, day: date) -> dict[str, object]:
