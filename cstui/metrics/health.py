@@ -15,6 +15,7 @@ each component's window), so scoring the whole book as of a date is one statemen
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -164,36 +165,37 @@ def _engine_sql() -> str:
     return f"WITH {facts_sql(accounts, details=True)} SELECT account, {', '.join(scores + columns)} FROM facts"
 
 
-def _component(
-    definition: ComponentDefinition, score: float | None, values: dict[str, object], as_of: date
-) -> Component:
-    """One account's component from its row: the registered words, or "no data" (or the default)."""
-    newest = values[definition.newest]
-    if newest is not None:  # every newest date is read as a date (a bad one stops here)
-        days_since(str(newest), as_of, definition.newest_from)
-    if score is None:
-        return definition.missing()
-    raw = definition.describe(Facts(as_of, values))
-    return Component(definition.key, definition.label, raw, score, newest=None if newest is None else str(newest))
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Where a component's score, newest date and facts sit in a row of `_engine_sql`."""
+
+    definition: ComponentDefinition
+    score: int
+    newest: int
+    start: int
+    names: tuple[str, ...]
+
+    def component(self, row: Any, as_of: date) -> Component:
+        """One account's component: the registered words, or "no data" (or the default)."""
+        definition, score, newest = self.definition, row[self.score], row[self.newest]
+        age = None if newest is None else days_since(newest, as_of, definition.newest_from)  # a bad date stops
+        if score is None:
+            return definition.missing()
+        values = dict(zip(self.names, row[self.start : self.start + len(self.names)], strict=True))
+        c = Component(definition.key, definition.label, definition.describe(Facts(as_of, values)), score, newest=newest)
+        limit = definition.stale_after
+        c.stale = age is not None and limit is not None and age > limit
+        return c
 
 
-def _components_of(row: tuple[object, ...] | None, as_of: date) -> list[Component]:
-    """An account's components from its row of `_engine_sql` (None: not an account of the book)."""
-    if row is None:
-        return [definition.missing() for definition in REGISTRY.values()]
-    scores = row[1 : 1 + len(REGISTRY)]
-    column = 1 + len(REGISTRY)
-    components = []
-    for definition, score in zip(REGISTRY.values(), scores, strict=True):
-        fields = [*definition.facts, *definition.details]
-        values = dict(zip(fields, row[column : column + len(fields)], strict=True))
-        column += len(fields)
-        assert score is None or isinstance(score, int | float), (definition.key, score)
-        c = _component(definition, score, values, as_of)
-        if c.newest is not None and c.score is not None and definition.stale_after is not None:
-            c.stale = days_since(c.newest, as_of, definition.newest_from) > definition.stale_after
-        components.append(c)
-    return components
+def _columns() -> list[_Columns]:
+    """The layout of `_engine_sql`'s rows: account, the scores in registry order, then each one's facts."""
+    layout, start = [], 1 + len(REGISTRY)
+    for n, definition in enumerate(REGISTRY.values()):
+        names = (*definition.facts, *definition.details)
+        layout.append(_Columns(definition, 1 + n, start + names.index(definition.newest), start, names))
+        start += len(names)
+    return layout
 
 
 def health_for_accounts(
@@ -205,9 +207,16 @@ def health_for_accounts(
         accounts = active_account_ids(conn, as_of + timedelta(days=1), scope)
     rows = conn.execute(_engine_sql(), {**bound(conn, as_of), "accounts": json.dumps(accounts)})
     by_account = {row[0]: row for row in rows}
-    return {
-        account: combine(account, as_of, _components_of(by_account.get(account), as_of), config) for account in accounts
-    }
+    layout = _columns()
+    result = {}
+    for account in accounts:
+        row = by_account.get(account)
+        if row is None:  # not an account of the book: every component without facts
+            components = [columns.definition.missing() for columns in layout]
+        else:
+            components = [columns.component(row, as_of) for columns in layout]
+        result[account] = combine(account, as_of, components, config)
+    return result
 
 
 def account_health(conn: Conn, account_id: int, as_of: date) -> Breakdown:
