@@ -85,7 +85,7 @@ def test_bare_cstui_opens_the_book_once_and_the_app_writes_through_that_connecti
         (app,) = apps
         assert len(opened) == 1 and app.opened is opened[0]
         assert app.book.conn is opened[0].conn
-        assert history.default_source() == "tui"
+        assert history._default_source == "tui"  # what set_default_source set
     finally:
         history.set_default_source("cli")
         for each in opened:

@@ -1,6 +1,6 @@
 """Usage, adoption, engagement and the health score, against hand-computed values."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,7 +11,6 @@ from cstui.metrics.health import (
     account_health,
     combine,
     previous_snapshot,
-    recency_score,
     take_snapshot,
     what_changed,
 )
@@ -55,7 +54,7 @@ def test_usage_stickiness_growth_adoption_and_pes(make, account):
     u = usage_by_account(make.conn, usage_window(D))[account]
     assert (u.active_days, u.minutes, u.previous_minutes) == (15, 900, 600)
     assert u.stickiness == 50.0  # 15 of 30 days
-    assert u.growth_pct == 50.0 and u.growth == 75.0  # 50 + 50 / 2
+    assert u.growth == 75.0  # minutes +50 %: 50 + 50 / 2
     assert u.adoption == 50.0  # 2 of 4 key features; the non-key one does not count
     assert u.engagement == pytest.approx((50 + 50 + 75) / 3)
     assert u.minutes_per_active_user == 30.0  # 900 minutes / 30 user-days
@@ -96,14 +95,13 @@ def test_payment_overdue_and_days_late(make):
     assert account_health(make.conn, a, date(2026, 6, 9)).component("payment").raw.startswith("1 overdue")
 
 
-def test_recency_score_edges():
-    assert (recency_score(0), recency_score(14), recency_score(52), recency_score(90), recency_score(400)) == (
-        100.0,
-        100.0,
-        50.0,
-        0.0,
-        0.0,
-    )
+@pytest.mark.parametrize(("days", "recency"), [(0, 100.0), (14, 100.0), (52, 50.0), (90, 0.0), (400, 0.0)])
+def test_recency_edges_in_the_relationship_score(make, days, recency):
+    """A contact `days` ago with no mood: the relationship score is its recency alone."""
+    a = make.account("A", "2024-01-01")
+    make.note(a, (D - timedelta(days=days)).isoformat())
+    c = account_health(make.conn, a, D).component("relationship")
+    assert (c.score, c.raw) == (recency, f"last contact {days}d ago")
 
 
 def test_an_account_with_no_data_at_all_has_no_score(make):

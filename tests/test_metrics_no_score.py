@@ -24,10 +24,11 @@ from cstui.metrics.health import (
     take_snapshot,
     what_changed,
 )
-from cstui.metrics.month_ends import band_counts_at, health_scores
+from cstui.metrics.month_ends import band_counts_at
 from cstui.metrics.report import account_report, portfolio_report
 from cstui.readmodels.health_cache import current_scores
 from tests.bookmaker import BookMaker
+from tests.month_end_helpers import health_scores
 
 D = date(2026, 6, 30)
 

@@ -2,18 +2,23 @@
 every account's score to the last bit, so every band count, on random books and on the demo book."""
 
 from datetime import date, timedelta
+from string import Formatter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cstui.metrics.bands import Band
 from cstui.metrics.base import Period
-from cstui.metrics.health import REGISTRY, band_counts, health_for_accounts
-from cstui.metrics.month_ends import active_users_by_month, band_counts_at, health_scores
+from cstui.metrics.health import REGISTRY, account_health, band_counts, component, health_for_accounts
+from cstui.metrics.health_registry import Facts
+from cstui.metrics.month_ends import band_counts_at, month_end_params, month_end_sql
 from cstui.metrics.months import month_starts, next_month
 from cstui.metrics.usage import daily_active_users_by_month
 from cstui.readmodels.health_cache import current_band_counts
 from tests.bookmaker import BookMaker, memory_book
 from tests.conftest import DEMO_DATE
+from tests.month_end_helpers import grouped_active_users_by_month, health_scores
 
 D = date(2026, 6, 30)
 offsets = st.integers(min_value=-40, max_value=260)  # days before D (negative: after it)
@@ -112,9 +117,73 @@ def test_a_score_on_a_band_threshold_takes_the_band_the_engine_gives(book):
     assert band_counts_at(book.conn, D) == band_counts(engine)
 
 
-def test_every_health_component_is_scored_in_sql():
-    """month_ends.py writes each component's formula again: a new component must be added there."""
-    assert list(REGISTRY) == ["usage", "adoption", "surveys", "support", "payment", "relationship"]
+def test_every_registered_component_is_scored_and_weighed_in_the_month_end_statement(book):
+    """Derived from the registry: each component's score, weight and facts rule are in the statement,
+    every fact its score declares is one it reads (none computed for nothing), and its parameters
+    are its own, bound for the day."""
+    sql, params = month_end_sql(), month_end_params(book.conn, D)
+    for key, definition in REGISTRY.items():
+        assert f"AS {key}__raw" in sql and f":w__{key}" in sql and f"({key}__raw IS NOT NULL)" in sql, key
+        assert {name for _, name, _, _ in Formatter().parse(definition.score) if name} == set(definition.facts), key
+        assert definition.newest in {**definition.facts, **definition.details}, key
+        assert all(name.startswith(f"{key}_") for name in definition.params(book.conn, D)), key
+        assert f"w__{key}" in params, key
+
+
+@pytest.fixture
+def tenure():
+    """A seventh component, registered for one test and removed after: days on the books, 100 at a year."""
+
+    @component(
+        "tenure",
+        "Tenure",
+        "days on the books, 100 from a year",
+        stale_after=None,
+        missing_raw="not started",
+        facts={"days": "(julianday(:d) - julianday(a.start_date))", "started": "a.start_date"},
+        score="min(100.0, 100.0 * {days} / :tenure_full)",
+        newest="started",
+        newest_from="accounts.start_date",
+        params=lambda conn, day: {"tenure_full": 365},
+    )
+    def _describe(f: Facts) -> str:
+        return f"{f.number('days'):.0f} days on the books"
+
+    yield
+    del REGISTRY["tenure"]
+
+
+def test_a_component_registered_in_a_test_is_in_the_breakdown_and_the_month_end_scores(book, tenure):
+    """One invoice not yet due (payment 100) is one component with facts: no score without tenure.
+    Weights payment 50, tenure 50 (the others 0): (100 + 100 x 180 / 365) / 2 = 74.66, green."""
+    make = BookMaker(book)
+    a = make.account("A", "2026-01-01")
+    make.invoice(a, "I1", "2026-06-01", "2026-07-01", 100.0)
+    make.weights(usage=0, adoption=0, surveys=0, support=0, payment=50, relationship=0)
+    with book.conn:
+        book.conn.execute("INSERT INTO health_config (name, value) VALUES ('weight.tenure', 50)")
+    b = account_health(book.conn, a, D)
+    c = b.component("tenure")
+    assert (c.label, c.raw, c.score, c.weight, c.newest) == (
+        "Tenure",
+        "180 days on the books",
+        100 * 180 / 365,
+        50,
+        "2026-01-01",
+    )
+    assert b.score == pytest.approx((100 + 100 * 180 / 365) / 2) and b.band is Band.GREEN
+    assert health_scores(book.conn, D) == {a: b.score}
+    assert band_counts_at(book.conn, D) == {Band.GREEN: 1, Band.YELLOW: 0, Band.RED: 0}
+
+
+def test_without_the_registered_component_the_same_account_has_no_score(book):
+    make = BookMaker(book)
+    a = make.account("A", "2026-01-01")
+    make.invoice(a, "I1", "2026-06-01", "2026-07-01", 100.0)
+    assert "tenure" not in REGISTRY
+    assert account_health(book.conn, a, D).score is None
+    assert health_scores(book.conn, D) == {a: None}
+    assert band_counts_at(book.conn, D) == {Band.GREEN: 0, Band.YELLOW: 0, Band.RED: 0}
 
 
 @settings(max_examples=25, deadline=None)
@@ -129,7 +198,7 @@ def test_active_users_by_month_equal_the_grouped_query(rows, start, length):
     for account, offset, users in {(a, o): (a, o, u) for a, o, u in rows}.values():
         make.usage(ids[account], day(offset), users, 5.0)
     period = Period(D - timedelta(days=start), D - timedelta(days=start - length))
-    assert active_users_by_month(make.conn, period) == daily_active_users_by_month(make.conn, period)
+    assert daily_active_users_by_month(make.conn, period) == grouped_active_users_by_month(make.conn, period)
 
 
 def test_the_demo_books_24_month_ends_equal_the_engines(demo):
@@ -143,5 +212,5 @@ def test_the_demo_books_24_month_ends_equal_the_engines(demo):
     today = band_counts(health_for_accounts(demo.conn, DEMO_DATE))
     assert band_counts_at(demo.conn, DEMO_DATE) == current_band_counts(demo.conn, DEMO_DATE) == today
     period = Period(starts[0], DEMO_DATE + timedelta(days=1))
-    assert active_users_by_month(demo.conn, period) == daily_active_users_by_month(demo.conn, period)
-    assert active_users_by_month(demo.conn, period)  # the demo book has usage: the check is not vacuous
+    assert daily_active_users_by_month(demo.conn, period) == grouped_active_users_by_month(demo.conn, period)
+    assert daily_active_users_by_month(demo.conn, period)  # the demo book has usage: the check is not vacuous

@@ -58,3 +58,24 @@ def test_only_identifiers_chosen_in_code_enter_the_sql():
         " AND a.id IN (SELECT id FROM accounts WHERE segment = :scope_segment)",
         {"scope_segment": "'; DROP"},
     )
+
+
+def test_survey_cut_offs_at_their_boundaries(make):
+    """NPS 9 promoter, 7-8 passive, 6 detractor; CSAT 4 satisfied, 2 unhappy (3 neither); CES 3 low effort."""
+    a = make.account("A", "2025-01-01")
+    ids = {
+        (kind, score): make.survey(a, kind, score, "2026-06-01")
+        for kind, scores in (("nps", (10, 9, 8, 7, 6, 0)), ("csat", (5, 4, 3, 2, 1)), ("ces", (1, 3, 4, 7)))
+        for score in scores
+    }
+
+    def which(condition: str) -> set[tuple[str, int]]:
+        found = {i for (i,) in make.conn.execute(f"SELECT id FROM surveys s WHERE {condition}")}
+        return {key for key, i in ids.items() if i in found}
+
+    assert which(predicates.nps_promoter("s")) == {("nps", 10), ("nps", 9)}
+    assert which(predicates.nps_passive("s")) == {("nps", 8), ("nps", 7)}
+    assert which(predicates.nps_detractor("s")) == {("nps", 6), ("nps", 0)}
+    assert which(predicates.csat_satisfied("s")) == {("csat", 5), ("csat", 4)}
+    assert which(predicates.unhappy_response("s")) == {("nps", 6), ("nps", 0), ("csat", 2), ("csat", 1)}
+    assert which(predicates.ces_low_effort("s")) == {("ces", 1), ("ces", 3)}

@@ -346,14 +346,10 @@ def stake(item: CheckinItem, day: date) -> float:
     return max(item.arr, 1.0) * band * _renewal_weight(item.renewal_date, day) * reasons
 
 
-def _order(item: CheckinItem) -> tuple[float, int, str]:
-    return (-item.stake, URGENCY.get(item.band, 2), item.key)
-
-
 class _Ranked(NamedTuple):
     """An account found today, ranked, before its item is built (only the shown ones are)."""
 
-    order: tuple[float, int, str]  # as `_order` of its item
+    order: tuple[float, int, str]  # (-stake, urgency of its band, key): the queue's order
     account_id: int
     found: list[Found] | None  # None: the day's findings as stored (read when its item is built)
     news: list[bool] | None  # None: no earlier review, every finding is new
@@ -382,7 +378,8 @@ class Entry(NamedTuple):
 
 
 def _entry_order(entry: Entry) -> tuple[float, int, str]:
-    """`_order` of the account's item when every finding is new and no other reason is added."""
+    """The order of the account's item ((-stake, urgency of its band, key)) when every finding is new
+    and no other reason is added."""
     return (-(entry.base * entry.weight), URGENCY.get(entry.band, 2), entry.key)
 
 

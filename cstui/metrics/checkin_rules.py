@@ -16,7 +16,7 @@ and a severity, higher is worse: the check-in fingerprints a review with them, s
 comes back when a finding is new (a new object) or worse (a higher severity), not because a day passed.
 
 A follow-up or playbook step the CSM set is a reminder, not a reason (issue 25): the check-in lists
-those due in a part of its own (`storage.reads.follow_ups_due`), and no rule reads the tasks.
+those due in a part of its own (`storage.tasklist.open_tasks`), and no rule reads the tasks.
 """
 
 from collections.abc import Callable, Iterable
@@ -189,10 +189,10 @@ def _health_drop(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 def _unresolved_detractor(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     window = trailing(inputs.day, int(threshold))
     rows = inputs.conn.execute(
-        """
+        f"""
         SELECT s.account_id, s.id, s.kind, s.score, s.responded_on FROM surveys s
         WHERE s.responded_on >= :s AND s.responded_on < :e
-          AND ((s.kind = 'nps' AND s.score <= 6) OR (s.kind = 'csat' AND s.score <= 2))
+          AND {predicates.unhappy_response("s")}
           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = s.account_id
                           AND i.occurred_on >= s.responded_on AND i.occurred_on < :e)
         ORDER BY s.responded_on""",
@@ -344,9 +344,9 @@ def _new_promoter(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     the response was recorded in (a call that logged the score is not a thank-you for it)."""
     window = trailing(inputs.day, int(threshold))
     rows = inputs.conn.execute(
-        """
+        f"""
         SELECT s.account_id, s.id, s.score, s.responded_on FROM surveys s
-        WHERE s.kind = 'nps' AND s.score >= 9 AND s.responded_on >= :s AND s.responded_on < :e
+        WHERE {predicates.nps_promoter("s")} AND s.responded_on >= :s AND s.responded_on < :e
           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = s.account_id
                           AND i.occurred_on >= s.responded_on AND i.occurred_on < :e
                           AND i.id IS NOT s.interaction_id)

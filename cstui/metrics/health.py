@@ -1,51 +1,57 @@
-"""The customer health score: six components, configurable weights, an exact breakdown.
+"""The customer health score: registered components, configurable weights, an exact breakdown.
 
 Each component is normalised to 0-100 from the account's dated facts up to the report date
-(docs/metrics.md gives each rule with an example). A component with no data is shown as such and
+(docs/metrics.md gives each rule with an example; `health_components.py` defines each one once, in
+SQL, for this engine and the month-end scorer alike). A component with no data is shown as such and
 its weight is shared out over the others in proportion, so `score = sum(points)` always holds:
 points = score_i x weight_i / sum(weights of components with data). An account has no score yet
 (score None, no band) until at least MIN_COMPONENTS components are scored from its own facts:
 support's 100 without an open ticket is a default, and alone it made a brand-new account green.
 
-Every component is computed for all accounts with one GROUP BY query, so scoring the whole book as
-of a date is a handful of queries.
+Every component's facts for all the accounts asked are read in one query (a seek per account into
+each component's window), so scoring the whole book as of a date is one statement.
 """
 
 import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from typing import Any
 
 from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.metrics.bands import NO_SCORE_LABEL, SCORED, Band
-from cstui.metrics.base import EVERYONE, Conn, Scope, mean, trailing
+from cstui.metrics.base import EVERYONE, Conn, Scope
 from cstui.metrics.config_rules import config_problems
-from cstui.metrics.dates import book_date
+from cstui.metrics.health_components import LATE_DAYS_WINDOW, SENTIMENT_DAYS, SURVEY_DAYS
+from cstui.metrics.health_registry import (
+    REGISTRY,
+    Component,
+    ComponentDefinition,
+    Facts,
+    bound,
+    component,
+    days_since,
+    facts_sql,
+)
 from cstui.metrics.logos import active_account_ids
-from cstui.metrics.usage import AccountUsage, usage_by_account, usage_window
-from cstui.storage import predicates as rule
 from cstui.storage import reads, snapshots
 
-SURVEY_DAYS = 180
-SENTIMENT_DAYS = 90
-LATE_DAYS_WINDOW = 365
+__all__ = [
+    "LATE_DAYS_WINDOW",
+    "MIN_COMPONENTS",
+    "REGISTRY",
+    "SENTIMENT_DAYS",
+    "SURVEY_DAYS",
+    "Component",
+    "component",
+]
+
 # A score needs this many components scored from the account's own facts (docs/metrics.md).
 MIN_COMPONENTS = 2
 # `health explain` compares with the health this many days ago when no snapshot is older; an account
 # that started since is new: nothing earlier to compare with.
 NEW_DAYS = 30
-# Where each component's newest fact comes from (named when that value is not a date).
-NEWEST_FROM = {
-    "usage": "usage_daily.day",
-    "adoption": "feature_usage.day",
-    "surveys": "surveys.responded_on",
-    "support": "tickets.opened_on",
-    "payment": "invoices.issued_date",
-    "relationship": "interactions.occurred_on",
-}
 
 
 @dataclass(frozen=True)
@@ -71,25 +77,6 @@ def load_config(conn: Conn) -> HealthConfig:
     values = dict(rows)
     weights = {key: float(values.get(f"weight.{key}", 0)) for key in REGISTRY}
     return HealthConfig(weights, values.get("band.green", 70.0), values.get("band.yellow", 40.0))
-
-
-@dataclass(slots=True)
-class Component:
-    key: str
-    label: str
-    raw: str  # the facts behind the score, in words
-    score: float | None  # normalised 0-100, None = no data
-    weight: float = 0.0  # as configured
-    share: float = 0.0  # % of the score this component carries after no-data weight is shared out
-    points: float = 0.0
-    newest: str | None = None  # date of the newest fact it used
-    stale: bool = False
-
-    @property
-    def has_facts(self) -> bool:
-        """Scored from the account's own facts: every such score has the date of its newest fact; a
-        default (support's 100 when no ticket is open) has none."""
-        return self.score is not None and self.newest is not None
 
 
 def shown_points(score: float | None, points: list[float], shares: list[float]) -> list[float]:
@@ -167,282 +154,69 @@ def combine(
     return Breakdown(account_id, as_of.isoformat(), score, config.band(score), components)
 
 
-@dataclass(frozen=True)
-class ComponentInputs:
-    """What a component reads: the book, the report date, the accounts in scope, their 30-day usage."""
-
-    conn: Conn
-    as_of: date
-    scope: Scope
-    usage: dict[int, AccountUsage]
-
-
-Scorer = Callable[[ComponentInputs], dict[int, Component]]
+def _engine_sql() -> str:
+    """Every registered component's score, facts and details for the accounts in `:accounts` (a JSON
+    array), built from the registry as the month-end scorer's statement is."""
+    scores = [f"{definition.score_sql()} AS {definition.key}" for definition in REGISTRY.values()]
+    columns = [
+        definition.column(name) for definition in REGISTRY.values() for name in (*definition.facts, *definition.details)
+    ]
+    accounts = "a.id IN (SELECT value FROM json_each(:accounts))"
+    return f"WITH {facts_sql(accounts, details=True)} SELECT account, {', '.join(scores + columns)} FROM facts"
 
 
-@dataclass(frozen=True)
-class ComponentDefinition:
-    """A registered health component: how it is scored, and what an account without facts gets."""
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Where a component's score, newest date and facts sit in a row of `_engine_sql`."""
 
-    key: str
-    label: str
-    description: str
-    stale_after: int | None  # days after which its newest fact is stale; None = never
-    missing_raw: str  # the raw text for an account with no facts
-    missing_score: float | None  # its score then (None = no data, weight shared out)
-    compute: Scorer
+    definition: ComponentDefinition
+    score: int
+    newest: int
+    start: int
+    names: tuple[str, ...]
 
-    def missing(self) -> Component:
-        return Component(self.key, self.label, self.missing_raw, self.missing_score)
-
-
-REGISTRY: dict[str, ComponentDefinition] = {}
-
-
-def component(
-    key: str,
-    label: str,
-    description: str,
-    *,
-    stale_after: int | None,
-    missing_raw: str,
-    missing_score: float | None = None,
-) -> Callable[[Callable[[ComponentInputs], dict[int, Component]]], Callable[[ComponentInputs], dict[int, Component]]]:
-    """Register a component: `compute` scores every account in scope that has facts (one query)."""
-
-    def register(compute: Scorer) -> Scorer:
-        REGISTRY[key] = ComponentDefinition(key, label, description, stale_after, missing_raw, missing_score, compute)
-        return compute
-
-    return register
+    def component(self, row: Any, as_of: date) -> Component:
+        """One account's component: the registered words, or "no data" (or the default)."""
+        definition, score, newest = self.definition, row[self.score], row[self.newest]
+        age = None if newest is None else days_since(newest, as_of, definition.newest_from)  # a bad date stops
+        if score is None:
+            return definition.missing()
+        values = dict(zip(self.names, row[self.start : self.start + len(self.names)], strict=True))
+        c = Component(definition.key, definition.label, definition.describe(Facts(as_of, values)), score, newest=newest)
+        limit = definition.stale_after
+        c.stale = age is not None and limit is not None and age > limit
+        return c
 
 
-@lru_cache(maxsize=4096)
-def _days_since(earlier: str, later: date, where: str) -> int:
-    """Days from a fact's date (read from `where`) to `later`. Cached: a book has few distinct dates, and
-    scoring every account asks for each of them thousands of times (a bad date still raises every time)."""
-    return (later - book_date(earlier, where)).days
-
-
-def _usage_component(u: AccountUsage | None) -> Component:
-    if u is None or not u.has_usage:
-        return REGISTRY["usage"].missing()
-    growth_pct = u.growth_pct
-    growth = (
-        "new usage"
-        if u.previous_minutes == 0 and u.minutes > 0
-        else (
-            "no minutes either window"
-            if growth_pct is None
-            else f"minutes {growth_pct:+.0f}% vs prior {u.window_days}d"
-        )
-    )
-    raw = f"{u.active_days}/{u.window_days} active days, {growth}"
-    return Component("usage", REGISTRY["usage"].label, raw, mean([u.stickiness, u.growth]), newest=u.newest_usage)
-
-
-def _adoption_component(u: AccountUsage | None) -> Component:
-    adoption = None if u is None else u.adoption
-    if u is None or adoption is None:
-        return REGISTRY["adoption"].missing()
-    raw = f"{u.key_features_used}/{u.key_features} key features used in {u.window_days} days"
-    return Component("adoption", REGISTRY["adoption"].label, raw, adoption, newest=u.newest_feature_use)
-
-
-@component(
-    "usage",
-    "Product usage",
-    "stickiness (active days / 30) and growth of minutes vs the 30 days before, averaged",
-    stale_after=14,
-    missing_raw="no usage data",
-)
-def _usage_components(inputs: ComponentInputs) -> dict[int, Component]:
-    return {a: _usage_component(u) for a, u in inputs.usage.items()}
-
-
-@component(
-    "adoption",
-    "Feature adoption",
-    "share of the key features used in the last 30 days",
-    stale_after=14,
-    missing_raw="no feature usage data",
-)
-def _adoption_components(inputs: ComponentInputs) -> dict[int, Component]:
-    return {a: _adoption_component(u) for a, u in inputs.usage.items()}
-
-
-@component(
-    "surveys",
-    "Survey sentiment",
-    f"mean of NPS, CSAT and CES responses of the last {SURVEY_DAYS} days, each on 0-100",
-    stale_after=365,
-    missing_raw=f"no responses in {SURVEY_DAYS} days",
-)
-def _survey_components(inputs: ComponentInputs) -> dict[int, Component]:
-    conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
-    window = trailing(as_of, SURVEY_DAYS)
-    clause, params = scope.where()
-    rows = conn.execute(
-        f"""
-        SELECT account_id, count(*),
-            avg(CASE kind WHEN 'nps' THEN score * 10.0 WHEN 'csat' THEN (score - 1) * 25.0
-                ELSE (7 - score) * 100.0 / 6 END),
-            avg(CASE WHEN kind = 'nps' THEN score END), avg(CASE WHEN kind = 'csat' THEN score END),
-            avg(CASE WHEN kind = 'ces' THEN score END), max(responded_on)
-        FROM surveys WHERE responded_on >= :s AND responded_on < :e{clause} GROUP BY account_id""",
-        {"s": window.s, "e": window.e, **params},
-    )
-    result = {}
-    for account, n, score, nps, csat, ces, newest in rows:
-        # Average scores on each survey's own scale (an NPS average of 3.7 is not an NPS of 3.7).
-        scales = (("NPS", nps, 10), ("CSAT", csat, 5), ("CES", ces, 7))
-        parts = [f"{label} {value:.1f}/{top}" for label, value, top in scales if value is not None]
-        raw = f"avg {' '.join(parts)} ({n} in {SURVEY_DAYS}d)"
-        result[account] = Component("surveys", REGISTRY["surveys"].label, raw, score, newest=newest)
-    return result
-
-
-@component(
-    "support",
-    "Support load",
-    "100 less 10 per open low/normal ticket and 25 per open high/urgent one",
-    stale_after=None,
-    missing_raw="0 open tickets",
-    missing_score=100.0,
-)
-def _support_components(inputs: ComponentInputs) -> dict[int, Component]:
-    conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
-    clause, params = scope.where()
-    rows = conn.execute(
-        f"""
-        SELECT account_id, sum(severity IN ('low', 'normal')), sum(severity IN ('high', 'urgent')), max(opened_on)
-        FROM tickets WHERE {rule.open_ticket("d")}{clause}
-        GROUP BY account_id""",
-        {"d": as_of.isoformat(), **params},
-    )
-    result = {}
-    for account, normal, severe, newest in rows:
-        score = max(0.0, 100.0 - 10 * normal - 25 * severe)
-        raw = f"{normal + severe} open tickets ({severe} high/urgent)"
-        result[account] = Component("support", REGISTRY["support"].label, raw, score, newest=newest)
-    return result
-
-
-@component(
-    "payment",
-    "Payment history",
-    f"100 less 25 per overdue invoice and the mean days paid late in {LATE_DAYS_WINDOW} days (at most 50)",
-    stale_after=62,
-    missing_raw="no invoices yet",
-)
-def _payment_components(inputs: ComponentInputs) -> dict[int, Component]:
-    conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
-    clause, params = scope.where()
-    d = as_of.isoformat()
-    year = trailing(as_of, LATE_DAYS_WINDOW)
-    rows = conn.execute(
-        f"""
-        SELECT account_id,
-            sum({rule.overdue_invoice("d")}),
-            avg(CASE WHEN paid_date >= :ys AND paid_date <= :d
-                THEN max(0, julianday(paid_date) - julianday(due_date)) END),
-            max(issued_date)
-        FROM invoices WHERE issued_date <= :d{clause} GROUP BY account_id""",
-        {"d": d, "ys": year.s, **params},
-    )
-    result = {}
-    for account, overdue, late, newest in rows:
-        score = max(0.0, 100.0 - 25 * overdue - min(50.0, late or 0.0))
-        late_text = "no payments in 365d" if late is None else f"paid {late:.0f}d late on average"
-        raw = f"{overdue} overdue, {late_text}"
-        result[account] = Component("payment", REGISTRY["payment"].label, raw, score, newest=newest)
-    return result
-
-
-def recency_score(days: int) -> float:
-    """100 within 14 days of the last contact, falling linearly to 0 at 90 days."""
-    return max(0.0, min(100.0, 100.0 * (90 - days) / (90 - 14)))
-
-
-@component(
-    "relationship",
-    "Relationship",
-    f"recency of the last logged contact, averaged with the mood of the last {SENTIMENT_DAYS} days' notes",
-    stale_after=60,
-    missing_raw="no logged contact",
-)
-def _relationship_components(inputs: ComponentInputs) -> dict[int, Component]:
-    conn, as_of, scope = inputs.conn, inputs.as_of, inputs.scope
-    clause, params = scope.where()
-    mood_window = trailing(as_of, SENTIMENT_DAYS)
-    in_window = "occurred_on >= :s AND occurred_on < :e"
-    # The last contact (the rule of `reads.last_contacts`) and the window's mood, in one pass.
-    rows = conn.execute(
-        f"""
-        SELECT account_id, max(CASE WHEN {rule.contact_by("d")} THEN occurred_on END),
-            avg(CASE WHEN {in_window} THEN coalesce(sentiment, text_sentiment) END)
-        FROM interactions WHERE ({rule.contact_by("d")} OR ({in_window})){clause} GROUP BY account_id""",
-        {"d": as_of.isoformat(), "s": mood_window.s, "e": mood_window.e, **params},
-    )
-    result = {}
-    for account, last, mood in rows:
-        if last is None:
-            continue
-        days = _days_since(last, as_of, NEWEST_FROM["relationship"])
-        parts = [recency_score(days)]
-        raw = f"last contact {days}d ago"
-        if mood is not None:
-            parts.append((mood + 2) * 25.0)
-            raw += f", mood {mood:+.1f} of ±2 ({SENTIMENT_DAYS}d)"
-        result[account] = Component("relationship", REGISTRY["relationship"].label, raw, mean(parts), newest=last)
-    return result
-
-
-class Scored(dict[int, Breakdown]):
-    """What `health_for_accounts` returns: the breakdowns by account, plus the usage facts they were
-    scored from, so `portfolio_report(..., health=...)` does not read the book's usage a second time."""
-
-    def __init__(self, breakdowns: dict[int, Breakdown], as_of: date, scope: Scope, usage: dict[int, AccountUsage]):
-        super().__init__(breakdowns)
-        self.as_of = as_of
-        self.scope = scope
-        self.usage = usage  # usage_by_account over the trailing 30 days to as_of, for the accounts in scope
+def _columns() -> list[_Columns]:
+    """The layout of `_engine_sql`'s rows: account, the scores in registry order, then each one's facts."""
+    layout, start = [], 1 + len(REGISTRY)
+    for n, definition in enumerate(REGISTRY.values()):
+        names = (*definition.facts, *definition.details)
+        layout.append(_Columns(definition, 1 + n, start + names.index(definition.newest), start, names))
+        start += len(names)
+    return layout
 
 
 def health_for_accounts(
-    conn: Conn,
-    as_of: date,
-    scope: Scope = EVERYONE,
-    accounts: list[int] | None = None,
-    usage: dict[int, AccountUsage] | None = None,
+    conn: Conn, as_of: date, scope: Scope = EVERYONE, accounts: list[int] | None = None
 ) -> dict[int, Breakdown]:
-    """Breakdowns as of `as_of` for the given accounts (default: those on the books after it).
-
-    `usage` may pass in `usage_by_account` for the trailing 30 days when the caller has read it.
-    The result is a `Scored` (a dict that also carries the usage it was scored from).
-    """
+    """Breakdowns as of `as_of` for the given accounts (default: those in scope on the books after it)."""
     config = load_config(conn)
     if accounts is None:
         accounts = active_account_ids(conn, as_of + timedelta(days=1), scope)
-    if usage is None:
-        usage = usage_by_account(conn, usage_window(as_of), scope)
-    inputs = ComponentInputs(conn, as_of, scope, usage)
-    scored = [(definition, definition.compute(inputs), NEWEST_FROM[key]) for key, definition in REGISTRY.items()]
-    ages: dict[str, int] = {}  # newest-fact date -> days to as_of, each date read once
+    rows = conn.execute(_engine_sql(), {**bound(conn, as_of), "accounts": json.dumps(accounts)})
+    by_account = {row[0]: row for row in rows}
+    layout = _columns()
     result = {}
     for account in accounts:
-        components = []
-        for definition, by_account, where in scored:
-            c = by_account.get(account) or definition.missing()
-            if (newest := c.newest) is not None:  # every newest date is read as a date (a bad one stops here)
-                age = ages.get(newest)
-                if age is None:
-                    age = ages[newest] = _days_since(newest, as_of, where)
-                limit = definition.stale_after
-                c.stale = c.score is not None and limit is not None and age > limit
-            components.append(c)
+        row = by_account.get(account)
+        if row is None:  # not an account of the book: every component without facts
+            components = [columns.definition.missing() for columns in layout]
+        else:
+            components = [columns.component(row, as_of) for columns in layout]
         result[account] = combine(account, as_of, components, config)
-    return Scored(result, as_of, scope, usage)
+    return result
 
 
 def account_health(conn: Conn, account_id: int, as_of: date) -> Breakdown:

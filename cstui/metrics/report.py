@@ -16,14 +16,14 @@ from typing import Any, Generic, TypeVar
 from cstui import clock
 from cstui.metrics.bands import SCORED, Band
 from cstui.metrics.base import EVERYONE, Conn, Period, Scope, trailing
-from cstui.metrics.health import Breakdown, Scored, account_health, band_counts, health_for_accounts
+from cstui.metrics.health import Breakdown, account_health, band_counts, health_for_accounts
 from cstui.metrics.logos import logo_counts
 from cstui.metrics.months import month_starts
 from cstui.metrics.mood import MonthMood, negative_notes, sentiment_by_month
 from cstui.metrics.revenue import cltv, mrr_by_account, projected_cltv, renewals_within, revenue_retention, total_mrr
 from cstui.metrics.support import support_counts
 from cstui.metrics.surveys import SurveyStats, survey_stats
-from cstui.metrics.usage import AccountUsage, portfolio_usage, usage_by_account, usage_window
+from cstui.metrics.usage import portfolio_usage, usage_by_account, usage_window
 from cstui.storage.reads import account, account_keys
 
 N = TypeVar("N", int, float)
@@ -233,13 +233,6 @@ def sentiment_trend(conn: Conn, as_of: date, scope: Scope = EVERYONE, months: in
     return sentiment_by_month(conn, first, as_of + timedelta(days=1), scope)
 
 
-def _usage_read_with(health: dict[int, Breakdown] | None, as_of: date, scope: Scope) -> dict[int, AccountUsage] | None:
-    """The trailing-30-day usage the breakdowns were scored from, when it covers this report's accounts."""
-    if isinstance(health, Scored) and health.as_of == as_of and health.scope in (EVERYONE, scope):
-        return health.usage
-    return None
-
-
 def portfolio_report(
     conn: Conn,
     as_of: date | None = None,
@@ -256,13 +249,9 @@ def portfolio_report(
     logos = logo_counts(conn, w["retention"], scope)
     revenue = revenue_retention(conn, w["retention"], scope)
     value = cltv(conn, d, scope)
-    per_account = _usage_read_with(health, d, scope) if period is None else None
-    if per_account is None:
-        per_account = usage_by_account(conn, w["usage"], scope)
-    usage = portfolio_usage(conn, w["usage"], scope, per_account)
-    if health is None:  # health reads the trailing-30-day usage; share it when that is the window
-        shared = per_account if period is None else None
-        health = health_for_accounts(conn, d, scope, usage=shared)
+    usage = portfolio_usage(conn, w["usage"], scope)
+    if health is None:
+        health = health_for_accounts(conn, d, scope)
     mrr_now = mrr_by_account(conn, d + timedelta(days=1), scope)
     mrr = sum(mrr_now.values())
     renewals = {}

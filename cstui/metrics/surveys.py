@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from cstui.metrics.base import EVERYONE, Conn, Period, Scope, pct
+from cstui.storage import predicates as rule
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,12 @@ class SurveyStats:
         return pct(self.ces_low_effort, self.ces_responses)
 
 
-_COUNTS = """
-    SELECT {group}
-        sum(kind = 'nps'), sum(kind = 'nps' AND score >= 9), sum(kind = 'nps' AND score BETWEEN 7 AND 8),
-        sum(kind = 'nps' AND score <= 6),
-        sum(kind = 'csat'), sum(kind = 'csat' AND score >= 4),
-        sum(kind = 'ces'), sum(CASE WHEN kind = 'ces' THEN score ELSE 0 END), sum(kind = 'ces' AND score <= 3)
-    FROM surveys WHERE responded_on >= :s AND responded_on < :e{scope}
+_COUNTS = f"""
+    SELECT {{group}}
+        sum(kind = 'nps'), sum({rule.nps_promoter()}), sum({rule.nps_passive()}), sum({rule.nps_detractor()}),
+        sum(kind = 'csat'), sum({rule.csat_satisfied()}),
+        sum(kind = 'ces'), sum(CASE WHEN kind = 'ces' THEN score ELSE 0 END), sum({rule.ces_low_effort()})
+    FROM surveys WHERE responded_on >= :s AND responded_on < :e{{scope}}
 """
 
 

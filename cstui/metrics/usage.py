@@ -15,6 +15,7 @@ from datetime import date
 
 from cstui.metrics.base import EVERYONE, Conn, Period, Scope, mean, pct, trailing
 from cstui.metrics.logos import active_account_ids
+from cstui.metrics.months import next_month
 
 WINDOW_DAYS = 30
 
@@ -48,16 +49,12 @@ class AccountUsage:
         return pct(self.active_days, self.window_days) if self.has_usage else None
 
     @property
-    def growth_pct(self) -> float | None:
-        return pct(self.minutes - self.previous_minutes, self.previous_minutes)
-
-    @property
     def growth(self) -> float | None:
         if not self.has_usage:
             return None
         if self.previous_minutes == 0:
             return 100.0 if self.minutes > 0 else None
-        change = 100.0 * (self.minutes - self.previous_minutes) / self.previous_minutes  # growth_pct, defined here
+        change = 100.0 * (self.minutes - self.previous_minutes) / self.previous_minutes
         return max(0.0, min(100.0, 50 + change / 2))
 
     @property
@@ -135,12 +132,10 @@ class PortfolioUsage:
     feature_adoption: dict[str, float]  # feature name -> % of active accounts using it
 
 
-def portfolio_usage(
-    conn: Conn, window: Period, scope: Scope = EVERYONE, per_account: dict[int, AccountUsage] | None = None
-) -> PortfolioUsage:
-    """Means over the accounts on the books at the end of the window (`per_account` if already read)."""
+def portfolio_usage(conn: Conn, window: Period, scope: Scope = EVERYONE) -> PortfolioUsage:
+    """Means over the accounts on the books at the end of the window."""
     active = active_account_ids(conn, window.end, scope)
-    per_account = per_account if per_account is not None else usage_by_account(conn, window, scope)
+    per_account = usage_by_account(conn, window, scope)
     accounts = [per_account[a] for a in active if a in per_account]
     keys = key_feature_count(conn)
     adoption = mean([pct(u.key_features_used, keys) for u in accounts]) if keys and accounts else None
@@ -176,13 +171,45 @@ def feature_adoption(conn: Conn, window: Period, active: list[int]) -> dict[str,
     return {name: 100.0 * n / len(active) for name, n in counts.items()}
 
 
+# Mean daily active users per month: the users of the days with usage data / those days. Not by a
+# GROUP BY month over usage_daily (a sort of every usage row by month): the month's
+# users are summed by a seek per account, and a day counts when some account has a row that day
+# (the first account with one answers; only the days between the book's first and last usage day
+# are asked). Integers throughout, so the result is the GROUP BY's double exactly.
+_ACTIVE_USERS_SQL = """
+WITH RECURSIVE
+months(month, s, e) AS (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(:months)),
+span(first, last) AS (
+    SELECT max(:s, min(first)), min(date(:e, '-1 day'), max(last)) FROM (
+        SELECT (SELECT min(u.day) FROM usage_daily u WHERE u.account_id = a.id) AS first,
+            (SELECT max(u.day) FROM usage_daily u WHERE u.account_id = a.id) AS last
+        FROM accounts a)),
+days(day) AS (
+    SELECT first FROM span WHERE first <= last
+    UNION ALL
+    SELECT date(day, '+1 day') FROM days, span WHERE date(day, '+1 day') <= span.last),
+used(month, days) AS (
+    SELECT substr(day, 1, 7), count(*) FROM days
+    WHERE EXISTS (SELECT 1 FROM accounts a WHERE EXISTS (
+        SELECT 1 FROM usage_daily u WHERE u.account_id = a.id AND u.day = days.day))
+    GROUP BY 1)
+SELECT used.month, (
+    SELECT sum((SELECT sum(u.active_users) FROM usage_daily u WHERE u.account_id = a.id AND u.day >= months.s
+        AND u.day < months.e)) FROM accounts a) * 1.0 / used.days
+FROM used JOIN months ON months.month = used.month
+"""
+
+
 def daily_active_users_by_month(conn: Conn, period: Period) -> dict[str, float]:
-    """Month (YYYY-MM) -> mean daily active users across the book, over the days with usage data in `period`."""
-    rows = conn.execute(
-        "SELECT substr(day, 1, 7), sum(active_users) * 1.0 / count(DISTINCT day) FROM usage_daily"
-        " WHERE day >= ? AND day < ? GROUP BY 1",
-        [period.s, period.e],
-    )
+    """Month (YYYY-MM) -> mean daily active users across the book over the days with usage data in
+    `period`, by index seeks (`tests/test_month_ends.py` checks it against the plain GROUP BY)."""
+    months = []
+    start = period.start
+    while start < period.end:
+        end = min(next_month(start), period.end)
+        months.append((start.isoformat()[:7], start.isoformat(), end.isoformat()))
+        start = end
+    rows = conn.execute(_ACTIVE_USERS_SQL, {"months": json.dumps(months), "s": period.s, "e": period.e})
     return dict(rows.fetchall())
 
 

@@ -22,13 +22,13 @@ from cstui.metrics.health import (
     what_changed,
 )
 from cstui.metrics.logos import logo_counts
-from cstui.metrics.month_ends import active_users_by_month
 from cstui.metrics.months import month_ends, month_starts, next_month
 from cstui.metrics.mood import sentiment_by_month
 from cstui.metrics.report import PortfolioReport, portfolio_report
 from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.stages import StageCount, counts_by_stage
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
+from cstui.metrics.usage import daily_active_users_by_month
 from cstui.readmodels.health_cache import current_band_counts, current_breakdowns, current_scores
 from cstui.readmodels.since import SinceLastLook
 from cstui.readmodels.stored_figures import current_report
@@ -304,7 +304,7 @@ def _compute_months(conn: Conn, as_of: date, starts: list[date]) -> Iterator[tup
         return
     first = min(starts)
     moods = {m.month: m.mean for m in sentiment_by_month(conn, first, as_of + timedelta(days=1))}
-    usage = active_users_by_month(conn, Period(first, as_of + timedelta(days=1)))
+    usage = daily_active_users_by_month(conn, Period(first, as_of + timedelta(days=1)))
     for start in starts:
         end = _period_end(start, as_of)
         period = Period(start, end)

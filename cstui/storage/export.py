@@ -115,11 +115,8 @@ def write_private(path: Path, text: str) -> Path:
     return path
 
 
-def table_csv(db: Database, fmt: FileFormat) -> str:
-    return _table_csv(db, fmt)[0]
-
-
-def _table_csv(db: Database, fmt: FileFormat) -> tuple[str, int]:
+def table_csv(db: Database, fmt: FileFormat) -> tuple[str, int]:
+    """One table of the book as its CSV file's text, and the number of rows written."""
     text_columns = [column.parse in (parse_text, parse_key) for column in fmt.columns]
     buffer = io.StringIO()
     # RFC 4180 line ends: with "\r\n" as the terminator the writer quotes any cell holding \r or \n.
@@ -156,7 +153,7 @@ def export_tables(db: Database, directory: Path) -> dict[str, int]:
     written: list[Path] = []
     try:
         for fmt in FORMATS:
-            text, counts[fmt.table] = _table_csv(db, fmt)
+            text, counts[fmt.table] = table_csv(db, fmt)
             written.append(write_private(directory / f"{fmt.table}.csv", text))
         manifest = {"cstui_export": 1, "files": {f"{table}.csv": rows for table, rows in counts.items()}}
         written.append(write_private(directory / MANIFEST, json.dumps(manifest, indent=2) + "\n"))

@@ -49,10 +49,6 @@ def set_default_source(source: str) -> None:
     _default_source = source
 
 
-def default_source() -> str:
-    return _default_source
-
-
 # --- the triggers ---------------------------------------------------------------------------------
 
 

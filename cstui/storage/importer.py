@@ -867,9 +867,10 @@ def preview_file(
     db: Database,
     path: Path,
     profile: ImportProfile,
+    *,
+    today: date,
     limit: int = 20,
     source: SourceFile | None = None,
-    today: date | None = None,
     money: Money | None = None,
 ) -> Preview:
     """What an import of `path` through `profile` would read, for the mapping screen; writes nothing
@@ -878,7 +879,7 @@ def preview_file(
     run's currency options."""
     try:
         source = source or open_source(path, profile.encoding, profile.delimiter)
-        lookups = account_lookups(db, profile, today or clock.today())
+        lookups = account_lookups(db, profile, today)
         # As the run would convert: the book's currency, else the one the run names, and its rates.
         given = money.book_currency.strip().upper() if money and money.book_currency else ""
         lookups.currency = facts.book_currency(db) or given

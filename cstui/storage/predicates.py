@@ -4,8 +4,9 @@ The health score, the check-in queue, the timeline and the read models all ask t
 questions: is this account on the books at a date, is this invoice overdue, is this ticket open,
 is this follow-up still open. Each answer is one function here, returning a SQL condition over a
 *named bound parameter* that holds the date; the caller binds the date under that name. Only
-identifiers chosen in code (a table alias, a parameter name) enter the text, never a value, so
-the conditions compose into larger queries without splicing or `.replace`.
+identifiers chosen in code (a table alias, a parameter name) and the contract's fixed cut-offs
+(integers defined here) enter the text, never a value from data, so the conditions compose into
+larger queries without splicing or `.replace`.
 """
 
 import re
@@ -60,6 +61,49 @@ def calendar_meeting(alias: str = "") -> str:
 def open_follow_up(alias: str = "") -> str:
     """A follow-up task not yet done."""
     return f"({_column(alias, 'done_on')} IS NULL)"
+
+
+# The survey cut-offs of the metric contract (docs/metrics.md): NPS promoters 9-10, passives 7-8,
+# detractors 0-6; a satisfied CSAT response is 4-5 and an unhappy one 1-2; a low-effort CES 1-3.
+NPS_PROMOTER_MIN = 9
+NPS_DETRACTOR_MAX = 6
+CSAT_SATISFIED_MIN = 4
+CSAT_UNHAPPY_MAX = 2
+CES_LOW_EFFORT_MAX = 3
+
+
+def _survey(alias: str, kind: str, condition: str) -> str:
+    return f"({_column(alias, 'kind')} = '{kind}' AND {_column(alias, 'score')} {condition})"
+
+
+def nps_promoter(alias: str = "") -> str:
+    """A survey response (table `surveys` as `alias`) is an NPS promoter."""
+    return _survey(alias, "nps", f">= {int(NPS_PROMOTER_MIN)}")
+
+
+def nps_passive(alias: str = "") -> str:
+    """A survey response is an NPS passive: neither promoter nor detractor."""
+    return _survey(alias, "nps", f"BETWEEN {int(NPS_DETRACTOR_MAX) + 1} AND {int(NPS_PROMOTER_MIN) - 1}")
+
+
+def nps_detractor(alias: str = "") -> str:
+    """A survey response is an NPS detractor."""
+    return _survey(alias, "nps", f"<= {int(NPS_DETRACTOR_MAX)}")
+
+
+def csat_satisfied(alias: str = "") -> str:
+    """A CSAT response that counts as satisfied (the CSAT % counts these)."""
+    return _survey(alias, "csat", f">= {int(CSAT_SATISFIED_MIN)}")
+
+
+def unhappy_response(alias: str = "") -> str:
+    """A response to call back about: an NPS detractor or an unhappy CSAT."""
+    return f"({nps_detractor(alias)} OR {_survey(alias, 'csat', f'<= {int(CSAT_UNHAPPY_MAX)}')})"
+
+
+def ces_low_effort(alias: str = "") -> str:
+    """A CES response that rates the effort low (1 = very low effort)."""
+    return _survey(alias, "ces", f"<= {int(CES_LOW_EFFORT_MAX)}")
 
 
 # The most pressing open follow-up first: the earliest due, then the oldest.

@@ -104,20 +104,3 @@ def open_follow_up_counts(conn: sqlite3.Connection) -> dict[int, int]:
     """Account -> number of open follow-ups."""
     sql = f"SELECT account_id, count(*) FROM tasks WHERE {rule.open_follow_up()} GROUP BY account_id"
     return dict(conn.execute(sql).fetchall())
-
-
-@dataclass(frozen=True, slots=True)
-class DueFollowUp:
-    account_id: int
-    task_id: int
-    due_on: str
-    title: str
-
-
-def follow_ups_due(conn: sqlite3.Connection, day: date) -> list[DueFollowUp]:
-    """Every open follow-up due by `day`, by account, the most pressing first."""
-    sql = (
-        f"SELECT account_id, id, due_on, title FROM tasks WHERE {rule.open_follow_up()} AND due_on <= :d"
-        f" ORDER BY account_id, {rule.FOLLOW_UP_ORDER}"
-    )
-    return [DueFollowUp(*row) for row in conn.execute(sql, {"d": day.isoformat()})]

@@ -190,7 +190,7 @@ def account_reasons(
     rows = load_rules(conn)
     if usage is None:
         usage = usage_by_account(conn, usage_window(day))
-    health = health if health is not None else health_for_accounts(conn, day, usage=usage)
+    health = health if health is not None else health_for_accounts(conn, day)
     inputs = RuleInputs(conn, day, health, usage)
     reasons: dict[int, list[Reason]] = {a: [] for a in health}
     for name, definition in RULES.items():
@@ -261,7 +261,7 @@ def checkin_queue(conn: Conn, day: date) -> CheckinQueue:
     """Today's queue: the open accounts the most at stake first, cut at the capacity, and what was done today."""
     settings = load_settings(conn)
     usage = usage_by_account(conn, usage_window(day))
-    health = health_for_accounts(conn, day, usage=usage)
+    health = health_for_accounts(conn, day)
     reasons = account_reasons(conn, day, health, usage)
     states = _latest_states(conn, day)
     arr = mrr_by_account(conn, day + timedelta(days=1))

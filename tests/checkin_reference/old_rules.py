@@ -29,6 +29,24 @@ from cstui.metrics.usage import AccountUsage
 from cstui.storage import predicates, reads
 
 
+@dataclass(frozen=True, slots=True)
+class DueFollowUp:
+    account_id: int
+    task_id: int
+    due_on: str
+    title: str
+
+
+def follow_ups_due(conn: Conn, day: date) -> list[DueFollowUp]:
+    """Every open follow-up due by `day`, by account, the most pressing first (the old rules read them;
+    the check-in now lists them through `storage.tasklist.open_tasks`)."""
+    sql = (
+        f"SELECT account_id, id, due_on, title FROM tasks WHERE {predicates.open_follow_up()} AND due_on <= :d"
+        f" ORDER BY account_id, {predicates.FOLLOW_UP_ORDER}"
+    )
+    return [DueFollowUp(*row) for row in conn.execute(sql, {"d": day.isoformat()})]
+
+
 @dataclass(frozen=True)
 class RuleInputs:
     """What every rule may read: the book, the day, and the health and 30-day usage already computed."""
@@ -228,7 +246,7 @@ def _urgent_ticket(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
 def _follow_up_due(inputs: RuleInputs, threshold: float) -> Iterable[Finding]:
     return [
         Finding(f.account_id, f"follow-up '{f.title}' due {f.due_on}", f"task {f.task_id}")
-        for f in reads.follow_ups_due(inputs.conn, inputs.day)
+        for f in follow_ups_due(inputs.conn, inputs.day)
     ]
 
 
