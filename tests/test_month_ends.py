@@ -6,12 +6,12 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cstui.derived.health_cache import current_band_counts
 from cstui.metrics.base import Period
 from cstui.metrics.health import REGISTRY, band_counts, health_for_accounts
 from cstui.metrics.month_ends import active_users_by_month, band_counts_at, health_scores
 from cstui.metrics.months import month_starts, next_month
 from cstui.metrics.usage import daily_active_users_by_month
-from cstui.readmodels.health_cache import current_band_counts
 from tests.bookmaker import BookMaker, memory_book
 from tests.conftest import DEMO_DATE
 
