@@ -207,10 +207,10 @@ def bench_engine(book: Path, repeat: int) -> dict:
     in alternating rounds so machine load hits all three alike."""
     from floor import fair_floor
 
+    from cstui.derived.health_cache import current_scores
     from cstui.metrics.checkin import checkin_queue
     from cstui.metrics.health import account_health, health_for_accounts
     from cstui.metrics.report import portfolio_report
-    from cstui.readmodels.health_cache import current_scores
     from cstui.readmodels.tasks import task_list
     from cstui.readmodels.views import account_detail
 

@@ -3,8 +3,8 @@
 import json
 from functools import partial
 
+from cstui.derived.health_cache import current_scores
 from cstui.metrics.checkin import checkin_queue
-from cstui.readmodels.health_cache import current_scores
 from tests.bookmaker import BookMaker
 from tests.conftest import DEMO_DATE
 

@@ -7,11 +7,11 @@ import json
 from datetime import date, timedelta
 from functools import partial
 
+from cstui.derived.health_cache import current_scores
 from cstui.metrics.bands import Band
 from cstui.metrics.checkin import CheckinQueue, checkin_queue
 from cstui.metrics.checkin_rules import RuleKind
 from cstui.metrics.coverage import working_days
-from cstui.readmodels.health_cache import current_scores
 from cstui.storage import checkin_writes
 from cstui.storage.playbooks import apply_playbook
 from tests.bookmaker import BookMaker

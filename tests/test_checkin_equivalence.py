@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
+from cstui.derived.health_cache import current_scores
 from cstui.metrics.checkin import CheckinItem, account_reasons, checkin_queue
-from cstui.readmodels.health_cache import current_scores
 from tests.bookmaker import BookMaker, memory_book
 from tests.checkin_reference import old_checkin
 from tests.conftest import DEMO_DATE

@@ -5,8 +5,8 @@ import json
 from datetime import timedelta
 from functools import partial
 
+from cstui.derived.health_cache import current_scores
 from cstui.metrics.checkin import checkin_queue
-from cstui.readmodels.health_cache import current_scores
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.checkin import CheckinScreen
 from cstui.tui.screens.feedback import FeedbackScreen

@@ -5,9 +5,9 @@ from functools import partial
 
 import pytest
 
+from cstui.derived.health_cache import current_scores
 from cstui.metrics.checkin import account_reasons
 from cstui.metrics.checkin_rules import RULES, Finding, RuleInputs, RuleKind
-from cstui.readmodels.health_cache import current_scores
 from tests.bookmaker import BookMaker
 
 DAY = date(2026, 6, 15)

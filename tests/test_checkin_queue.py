@@ -4,9 +4,9 @@ or the configured days have passed; the stake is ARR x band x renewal x reasons.
 from datetime import date, timedelta
 from functools import partial
 
+from cstui.derived.health_cache import current_scores
 from cstui.metrics.bands import Band
 from cstui.metrics.checkin import CheckinItem, Reason, checkin_queue, stake
-from cstui.readmodels.health_cache import current_scores
 from cstui.storage import checkin_writes
 from tests.bookmaker import BookMaker
 

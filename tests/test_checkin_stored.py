@@ -10,10 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cstui.derived import checkin_day
+from cstui.derived.health_cache import RememberedScores, current_scores
 from cstui.errors import UserError
 from cstui.metrics.checkin import CheckinQueue, checkin_queue
-from cstui.readmodels import checkin_day
-from cstui.readmodels.health_cache import RememberedScores, current_scores
 from cstui.storage import checkin_findings, checkin_writes, history, records, writes
 from cstui.tui.app import CstuiApp
 from tests.bookmaker import new_book
@@ -189,9 +189,9 @@ async def test_the_screen_stores_its_findings_and_a_review_does_not_run_the_rule
 
 
 def test_fourteen_days_ago_comes_from_that_day_s_snapshot_while_no_earlier_fact_changed(book, tmp_path, monkeypatch):
+    from cstui.derived.stored_figures import store_scored
     from cstui.metrics.health import health_for_accounts
     from cstui.readmodels import views
-    from cstui.readmodels.stored_figures import store_scored
 
     small_book(book, tmp_path)
     past = TODAY - timedelta(days=14)
@@ -204,7 +204,7 @@ def test_fourteen_days_ago_comes_from_that_day_s_snapshot_while_no_earlier_fact_
         runs.append(as_of)
         return health_for_accounts(conn, as_of)
 
-    monkeypatch.setattr("cstui.readmodels.health_cache.health_for_accounts", counted)
+    monkeypatch.setattr("cstui.derived.health_cache.health_for_accounts", counted)
     entry, errors = writes.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"})
     assert not errors
     writes.save_feedback(book, entry)  # a fact dated today: the snapshot of 14 days ago still holds

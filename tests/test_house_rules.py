@@ -1,4 +1,5 @@
-"""House rules checked by machine: no SQL in the presentation layers (cstui/tui, cstui/cli, cstui/readmodels),
+"""House rules checked by machine: no SQL in the presentation layers (cstui/tui, cstui/cli, cstui/readmodels)
+or the derived data (cstui/derived),
 and every TUI notification goes through `CstuiApp.say`.
 
 Queries live in cstui/storage (reads and writes) and cstui/metrics (aggregates); screens and
@@ -17,7 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "cstui"
 TUI = sorted((ROOT / "tui").rglob("*.py"))
-PRESENTATION = sorted(path for layer in ("tui", "cli", "readmodels") for path in (ROOT / layer).rglob("*.py"))
+PRESENTATION = sorted(
+    path for layer in ("tui", "cli", "readmodels", "derived") for path in (ROOT / layer).rglob("*.py")
+)
 SQL = re.compile(
     r"\bSELECT\b.*?\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b", re.IGNORECASE | re.DOTALL
 )

@@ -16,6 +16,7 @@ HEADLESS = [
     "cstui.readmodels.views",
     "cstui.readmodels.brief",
     "cstui.readmodels.backtest",
+    "cstui.derived.owner",
     "cstui.formatting",
 ]
 

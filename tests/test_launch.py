@@ -19,8 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 cli_main = importlib.import_module("cstui.cli.main")  # the module (`cstui.cli.main` is also the function's name)
 
 # Nothing of these may be imported before the app runs: the CLI's parser, the batch commands,
-# sqlite-utils (and what it brings), the engine and the read models.
-NOT_BEFORE_THE_APP = ("typer", "click", "sqlite_utils", "dateutil", "pluggy", "numpy", "cstui.readmodels")
+# sqlite-utils (and what it brings), the engine, the read models and the derived data.
+NOT_BEFORE_THE_APP = (
+    "typer",
+    "click",
+    "sqlite_utils",
+    "dateutil",
+    "pluggy",
+    "numpy",
+    "cstui.readmodels",
+    "cstui.derived",
+)
 COMMAND_MODULES_ALLOWED = ("cstui.cli", "cstui.cli.args", "cstui.cli.main")
 METRICS_ALLOWED = ("cstui.metrics", "cstui.metrics.bands")  # the band names the dashboard's rows are coloured by
 

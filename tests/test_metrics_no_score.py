@@ -8,6 +8,7 @@ from functools import partial
 
 import pytest
 
+from cstui.derived.health_cache import current_scores
 from cstui.metrics.backtest import evaluate, observe
 from cstui.metrics.bands import Band
 from cstui.metrics.checkin import BAND_STAKE, checkin_queue
@@ -26,7 +27,6 @@ from cstui.metrics.health import (
 )
 from cstui.metrics.month_ends import band_counts_at
 from cstui.metrics.report import account_report, portfolio_report
-from cstui.readmodels.health_cache import current_scores
 from tests.bookmaker import BookMaker
 from tests.month_end_helpers import health_scores
 

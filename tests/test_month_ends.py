@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cstui.derived.health_cache import current_band_counts
 from cstui.metrics.bands import Band
 from cstui.metrics.base import Period
 from cstui.metrics.health import REGISTRY, account_health, band_counts, component, health_for_accounts
@@ -15,7 +16,6 @@ from cstui.metrics.health_registry import Facts
 from cstui.metrics.month_ends import band_counts_at, month_end_params, month_end_sql
 from cstui.metrics.months import month_starts, next_month
 from cstui.metrics.usage import daily_active_users_by_month
-from cstui.readmodels.health_cache import current_band_counts
 from tests.bookmaker import BookMaker, memory_book
 from tests.conftest import DEMO_DATE
 from tests.month_end_helpers import grouped_active_users_by_month, health_scores

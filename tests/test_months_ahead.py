@@ -4,9 +4,10 @@ screen reloaded with the same months redraws nothing."""
 
 import pytest
 
+from cstui.derived.stored_figures import store_months
 from cstui.metrics.months import month_starts
 from cstui.readmodels import views
-from cstui.readmodels.stored_figures import KEPT_MONTHS, keep_months
+from cstui.readmodels.months_ahead import KEPT_MONTHS, months_ahead
 from cstui.storage import derived
 from cstui.storage.connection import connect
 from cstui.tui.app import CstuiApp
@@ -33,8 +34,8 @@ async def test_the_dashboard_stores_the_trends_months_ahead_and_the_trends_read_
         def computed(*args, **kwargs):
             raise AssertionError("a month was computed again")
 
-        monkeypatch.setattr("cstui.readmodels.health_cache.band_counts_at", computed)
-        monkeypatch.setattr("cstui.readmodels.health_cache.snapshots.day_scores", computed)
+        monkeypatch.setattr("cstui.derived.health_cache.band_counts_at", computed)
+        monkeypatch.setattr("cstui.derived.health_cache.snapshots.day_scores", computed)
         await press(pilot, "t")
         await press(pilot, "2")
         assert isinstance(app.screen, TrendsScreen) and app.screen.failure is None
@@ -55,13 +56,15 @@ async def test_no_months_are_computed_ahead_where_the_app_keeps_nothing(demo_pat
     assert stored_months(demo_path) == []
 
 
-def test_keeping_months_stops_between_months_when_asked_and_stores_nothing(demo):
+def test_months_ahead_stop_between_months_when_asked_and_stored_ones_are_not_computed_again(demo):
     asked = []
-    assert keep_months(demo.conn, DEMO_DATE, lambda: asked.append(1) or True) == 0
+    assert months_ahead(demo.conn, DEMO_DATE, lambda: asked.append(1) or True) is None
     assert asked == [1]  # after the first month
     assert derived.load_months(demo.conn) == {}
-    assert keep_months(demo.conn, DEMO_DATE, lambda: False) == KEPT_MONTHS
-    assert keep_months(demo.conn, DEMO_DATE, lambda: False) == 0  # all stored and still valid
+    ahead = months_ahead(demo.conn, DEMO_DATE, lambda: False)
+    assert ahead is not None and len(ahead.months) == KEPT_MONTHS
+    assert store_months(demo, ahead.version, ahead.months)
+    assert months_ahead(demo.conn, DEMO_DATE, lambda: False) is None  # all stored and still valid
 
 
 @pytest.mark.parametrize("size", [(160, 48)])

@@ -3,10 +3,10 @@
 from datetime import date
 from functools import partial
 
+from cstui.derived.health_cache import current_scores
 from cstui.metrics.checkin import checkin_queue, load_rules
 from cstui.metrics.checkin_rules import RULES
 from cstui.metrics.health import REGISTRY, load_config
-from cstui.readmodels.health_cache import current_scores
 from cstui.tui.app import CstuiApp
 from tests.tui_helpers import press
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cstui.derived.health_cache import RememberedScores, current_health, current_scores
+from cstui.derived.stored_figures import report_from_json, report_json, store_months, store_scored
 from cstui.errors import UserError
 from cstui.metrics.health import health_for_accounts
 from cstui.metrics.months import month_starts
 from cstui.metrics.report import portfolio_report
 from cstui.readmodels import views
-from cstui.readmodels.health_cache import RememberedScores, current_health, current_scores
-from cstui.readmodels.stored_figures import report_from_json, report_json, store_months, store_scored
 from cstui.storage import derived, history, records, writes
 from cstui.storage.connection import connect
 from cstui.storage.importer import import_path
@@ -172,7 +172,7 @@ async def test_opening_an_unchanged_book_shows_the_stored_figures_without_the_en
 
     monkeypatch.setattr(views, "health_for_accounts", engine)
     monkeypatch.setattr(views, "portfolio_report", engine)
-    monkeypatch.setattr("cstui.readmodels.health_cache.health_for_accounts", engine)
+    monkeypatch.setattr("cstui.derived.health_cache.health_for_accounts", engine)
     again, screen = await open_dashboard(demo_path)
     assert again == first and screen.data.health is None
     db = connect(demo_path)
@@ -246,7 +246,7 @@ def test_a_check_in_review_or_a_task_leaves_todays_figures_current(book, tmp_pat
     checkin_writes.mark_reviewed(book, acme, TODAY.isoformat(), "fingerprint")
     records.add_task(book, "acme", "send the deck", (TODAY + timedelta(days=3)).isoformat(), today=TODAY)
     assert derived.book_version(book.conn) == before
-    monkeypatch.setattr("cstui.readmodels.health_cache.health_for_accounts", _engine_must_not_run)
+    monkeypatch.setattr("cstui.derived.health_cache.health_for_accounts", _engine_must_not_run)
     assert current_scores(book.conn, TODAY)  # from today's snapshot, still current
     assert views.dashboard(book.conn, TODAY).health is None  # the stored report, not recomputed
 
@@ -263,7 +263,7 @@ def test_scores_of_a_past_day_are_computed_once_per_version(book, tmp_path, monk
         runs.append(as_of)
         return health_for_accounts(conn, as_of)
 
-    monkeypatch.setattr("cstui.readmodels.health_cache.health_for_accounts", counted)
+    monkeypatch.setattr("cstui.derived.health_cache.health_for_accounts", counted)
     scores = RememberedScores()  # the app keeps one for its book
     first = scores(book.conn, past)
     assert scores(book.conn, past) == first and runs == [past]

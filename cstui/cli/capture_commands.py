@@ -69,8 +69,8 @@ def survey_add(
 
 def _worked(book: Book, account_key: str, today: date) -> tuple[int, str] | None:
     """(account id, fingerprint) when the account is in today's check-in: logging on it marks it worked."""
-    from cstui.readmodels.checkin_day import worked_fingerprint
-    from cstui.readmodels.health_cache import current_scores
+    from cstui.derived.checkin_day import worked_fingerprint
+    from cstui.derived.health_cache import current_scores
 
     account = writes.account_id(book, account_key)
     fingerprint = worked_fingerprint(book.conn, today, partial(current_scores, book.conn), account)

@@ -41,9 +41,9 @@ def checkin(
     """The day's check-in: rank, account, reasons (risk or opportunity) and what to do, the most at stake first."""
     if ctx.invoked_subcommand is not None:
         return
+    from cstui.derived.health_cache import current_scores
     from cstui.metrics.checkin import checkin_queue
     from cstui.metrics.dates import refuse_bad_dates
-    from cstui.readmodels.health_cache import current_scores
     from cstui.storage.connection import default_book_path
 
     day = as_of_date(as_of)
@@ -80,8 +80,8 @@ def checkin(
 
 def _queued(book: Any, key: str, day: date) -> Any:
     """The account's item in the day's queue, or one line saying why there is none."""
-    from cstui.readmodels.checkin_day import queued_item
-    from cstui.readmodels.health_cache import current_scores
+    from cstui.derived.checkin_day import queued_item
+    from cstui.derived.health_cache import current_scores
     from cstui.storage.writes import account_id
 
     account = account_id(book, key)

@@ -358,8 +358,8 @@ def _fingerprint_imported_reviews(book) -> None:
     """Imported reviews and snoozes without a fingerprint get the one the check-in would have stored."""
     from functools import partial
 
-    from cstui.readmodels.checkin_day import imported_fingerprints
-    from cstui.readmodels.health_cache import current_scores
+    from cstui.derived.checkin_day import imported_fingerprints
+    from cstui.derived.health_cache import current_scores
 
     if count := imported_fingerprints(book, partial(current_scores, book.conn)):
         typer.echo(f"checkin_state: the reasons seen stored for {count} imported reviews and snoozes")

@@ -23,7 +23,7 @@ found; an item object is built for the day's queue and for what was done today, 
 accounts waiting beyond the capacity only when they are asked for.
 
 The work is in two steps (issue 15): `day_findings` runs the rules and weighs every active account
-(`DayFindings`, which cstui/readmodels/checkin_day.py keeps in the book per book version and day);
+(`DayFindings`, which cstui/derived/checkin_day.py keeps in the book per book version and day);
 `queue_from` adds what a check-in action changes - each account's latest review or snooze - and
 ranks. Only the accounts those touch are ranked again; the others keep the order stored with the
 findings. Follow-ups are reminders, not reasons (issue 25): no rule reads them, so completing or

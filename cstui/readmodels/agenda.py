@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
+from cstui.derived.health_cache import current_scores
 from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn
 from cstui.metrics.checkin import account_reasons
-from cstui.readmodels.health_cache import current_scores
 from cstui.storage import calendar
 
 DAYS = 14

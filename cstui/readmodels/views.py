@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
+from cstui.derived.health_cache import current_band_counts, current_breakdowns, current_scores
+from cstui.derived.stored_figures import current_report
 from cstui.metrics.bands import Band
 from cstui.metrics.base import Conn, Period, Scope, trailing
 from cstui.metrics.health import (
@@ -29,9 +31,7 @@ from cstui.metrics.revenue import mrr_by_account, revenue_retention, total_mrr
 from cstui.metrics.stages import StageCount, counts_by_stage
 from cstui.metrics.surveys import survey_stats, survey_stats_by_account
 from cstui.metrics.usage import daily_active_users_by_month
-from cstui.readmodels.health_cache import current_band_counts, current_breakdowns, current_scores
 from cstui.readmodels.since import SinceLastLook
-from cstui.readmodels.stored_figures import current_report
 from cstui.storage import derived, queries, reads, seen
 from cstui.storage.derived import BookVersion
 from cstui.storage.queries import ContactRecord, TimelineRecord

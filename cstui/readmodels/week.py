@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
+from cstui.derived.health_cache import current_health
 from cstui.formatting import change_text
 from cstui.metrics.attention import EMAIL_MINUTES, time_report
 from cstui.metrics.base import Conn, trailing
@@ -34,7 +35,6 @@ from cstui.metrics.checkin_rules import RULES
 from cstui.metrics.health import Breakdown, health_for_accounts, what_changed
 from cstui.metrics.relationships import champion_silence
 from cstui.metrics.revenue import renewals_due
-from cstui.readmodels.health_cache import current_health
 from cstui.readmodels.precall import md
 from cstui.readmodels.renewals import accuracy
 from cstui.safe_text import visible

@@ -1,5 +1,6 @@
 """The cstui app: modes for the four main screens, the book connections, the command palette."""
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -11,6 +12,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from cstui.safe_text import visible
 from cstui.storage import access, reads
@@ -25,11 +27,13 @@ from cstui.tui.screens.help import HelpScreen
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
-    from cstui.readmodels.health_cache import RememberedScores
+    from cstui.derived.health_cache import RememberedScores
+    from cstui.derived.owner import DerivedData
     from cstui.storage import history
     from cstui.storage.book import Book
 
 T = TypeVar("T")
+IDLE_S = 1.0  # no screen may have loaded for this long before the app says it is idle (`idle`)
 
 
 def _accounts() -> Screen:
@@ -147,6 +151,11 @@ class CstuiApp(App):
         self.snapshot_on_open = snapshot_on_open and not self.opened.read_only
         self.last_search = ""  # ctrl+f opens with it, selected: typing replaces it, an arrow key keeps it
         self.lost: BookGone | None = None  # set once the book's path no longer leads to the opened file
+        # Set by the UI thread when no screen has loaded for IDLE_S (or while a screen that waits for
+        # derived work is open): background derived work (the check-in prepared ahead) waits on it
+        # instead of looking at the screens from its thread.
+        self.idle = threading.Event()
+        self._idle_timer: Timer | None = None
         read_only = " - READ-ONLY" if self.opened.read_only else ""
         self.sub_title = f"{visible(self.book_path.name, one_line=True)} - as of {self.as_of.isoformat()}{read_only}"
 
@@ -213,12 +222,67 @@ class CstuiApp(App):
         self.notify(shown, title=visible(title, one_line=True), severity=severity, timeout=timeout, markup=False)
 
     @cached_property
+    def derived(self) -> "DerivedData":
+        """The derived data this app holds for its book (remembered scores, the day's check-in
+        findings, the locks around them): one owner per app, never shared between books. Made on
+        first use, so the engine is not imported before the first frame."""
+        from cstui.derived.owner import DerivedData
+
+        return DerivedData()
+
+    @property
     def scores(self) -> "RememberedScores":
         """Health scores by day for this app's book, remembered per book version (the check-in's
-        "14 days ago"); made on first use, so the engine is not imported before the first frame."""
-        from cstui.readmodels.health_cache import RememberedScores
+        "14 days ago")."""
+        return self.derived.scores
 
-        return RememberedScores()
+    def screen_loading(self, waits_for_derived: bool) -> None:
+        """A data screen started loading (UI thread): background derived work pauses until the app is
+        idle again, so what the CSM opened goes first - unless the screen itself waits for that work
+        (the check-in waits for its findings being prepared ahead), which then goes on at once."""
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
+        if waits_for_derived or self._derived_awaited():
+            self.idle.set()
+        else:
+            self.idle.clear()
+
+    def screen_loaded(self) -> None:
+        """A data screen has shown its data or its failure (UI thread): idle after IDLE_S without another load."""
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+        self._idle_timer = self.set_timer(IDLE_S, self._became_idle)
+
+    def _became_idle(self) -> None:
+        from cstui.tui.screens.base import BookScreen
+
+        self._idle_timer = None
+        stack = self.screen_stack
+        if self._derived_awaited() or all(s.is_loaded for s in stack if isinstance(s, BookScreen)):
+            self.idle.set()
+
+    def _derived_awaited(self) -> bool:
+        return any(getattr(s, "waits_for_derived", False) for s in self.screen_stack)
+
+    def keep(self, change: Callable[..., T], *args) -> T | None:
+        """A derived write (figures or findings a worker computed): on the UI thread's connection, in
+        one write transaction, like every write of the app (call it from a worker with
+        `call_from_thread`). Derived data is computed again when it is missing, so a busy, read-only
+        or lost book only means it is not kept, and nothing is said: the CSM saved nothing (the next
+        save of theirs reports the book's state). None then, or when the app keeps nothing
+        (`snapshot_on_open=False`)."""
+        from cstui.errors import UserError
+
+        if not self.snapshot_on_open:
+            return None
+        try:
+            return change(self.book, *args)
+        except BookGone as gone:
+            self._report_lost(gone, say=False)
+            return None
+        except (access.Error, UserError):
+            return None
 
     def on_mount(self) -> None:
         if self.opened.read_only:
@@ -252,7 +316,7 @@ class CstuiApp(App):
         data = message.data
         if not self.snapshot_on_open or message.as_of != self.as_of or data.health is None or data.version is None:
             return
-        from cstui.readmodels.stored_figures import store_scored
+        from cstui.derived.stored_figures import store_scored
 
         self.write(store_scored, self.as_of, data.version, data.report, data.health)
 

@@ -48,6 +48,9 @@ class BookScreen(Screen[None], Generic[DataT]):
     loaded_version = -1  # the book version the latest load was started for
     shown_version = -2  # the book version whose data (or whose failure) is on screen
     failure: str | None = None  # the text of the error panel, while one is shown
+    # True on a screen whose load waits for derived work the app does in the background (the
+    # check-in): while it is open, that work does not wait for the app to be idle (`CstuiApp.idle`).
+    waits_for_derived = False
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._reload_if_stale)
@@ -63,6 +66,7 @@ class BookScreen(Screen[None], Generic[DataT]):
 
     def reload(self) -> None:
         self.loaded_version = self.app.book_version
+        self.app.screen_loading(self.waits_for_derived)
         self._load()
 
     @property
@@ -94,6 +98,7 @@ class BookScreen(Screen[None], Generic[DataT]):
             return
         self._clear_failure()
         self.shown_version = version
+        self.app.screen_loaded()
 
     def _fail(self, error: BaseException, version: int) -> None:
         """Put the error panel at the top of the screen, naming the problem and `cstui doctor`."""
@@ -106,6 +111,7 @@ class BookScreen(Screen[None], Generic[DataT]):
             body = [child for child in self.children if not isinstance(child, Header)]
             self.mount(panel, before=body[0] if body else None)
         self.shown_version = version
+        self.app.screen_loaded()
 
     def _clear_failure(self) -> None:
         if self.failure is not None:

@@ -8,35 +8,31 @@ back on its account. m shows (or hides) the accounts waiting beyond the day's ca
 The health comes from the health cache; a long list (the waiting accounts of a large book) is drawn
 a page first and the rest after each refresh, so the screen never waits for thousands of rows.
 The day's findings are held for the app and kept in the book per book version
-(cstui/readmodels/checkin_day.py): a reload after a review, a snooze or a task does not run the
+(cstui/derived/checkin_day.py): a reload after a review, a snooze or a task does not run the
 rules again, and a new process finds them there. After the dashboard computes a new version's
 figures they are prepared ahead in a worker (`checkin_ahead`) while the app is idle.
 """
 
-import threading
-import time
 from collections.abc import Sequence
-from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual import getters, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from cstui.derived import checkin_day
 from cstui.errors import UserError
 from cstui.formatting import date_or_missing, figure
 from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason
 from cstui.metrics.checkin_rules import RULES, RuleKind
-from cstui.readmodels import checkin_day
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import access, checkin_writes, history, reads, writes
+from cstui.storage import checkin_writes, history, reads, writes
 from cstui.storage.access import Conn
 from cstui.storage.checkin_findings import Row
 from cstui.storage.tasklist import OpenTask
@@ -75,25 +71,6 @@ class Done:
     also: tuple[int, ...] = ()
 
 
-@dataclass
-class _Held:
-    """The app's findings of the day (one holder per app), and the lock that makes the screen wait
-    for a check-in being prepared ahead instead of computing it a second time."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    kept: checkin_day.Kept | None = None
-
-
-_held: "WeakKeyDictionary[App[object], _Held]" = WeakKeyDictionary()
-_held_lock = threading.Lock()
-IDLE_S = 1.0  # no screen may have loaded for this long before a step of preparing the check-in
-
-
-def held(app: App[object]) -> _Held:
-    with _held_lock:
-        return _held.setdefault(app, _Held())
-
-
 def checkin_ahead(app: "CstuiApp", data: "Dashboard") -> None:
     """Called by the dashboard's worker when it has just computed today's figures (a new book
     version): the app remembers today's scores, and the day's check-in is prepared in a worker of
@@ -108,38 +85,29 @@ def checkin_ahead(app: "CstuiApp", data: "Dashboard") -> None:
 
 
 def _prepare(app: "CstuiApp") -> None:
+    """Compute the day's findings, a step at a time whenever the app is idle (`app.idle`, set by the UI
+    thread: a list the CSM opens goes first), and hand them to the UI thread to keep in the book."""
     from textual.worker import get_current_worker
 
     worker = get_current_worker()
 
-    busy = [time.monotonic()]  # when a screen was last seen loading
-
     def wait_until_idle() -> None:
-        """Until no screen has loaded for IDLE_S (a list the CSM opens goes first), or at once when
-        the check-in screen itself waits for what is being prepared."""
-        while True:
+        while not app.idle.wait(0.1):  # woken by the app; the timeout only notices a closing app
             if worker.is_cancelled:
                 raise _Cancelled
-            stack = app.screen_stack
-            if any(isinstance(s, CheckinScreen) for s in stack):
-                return
-            now = time.monotonic()
-            if not all(s.is_loaded for s in stack if isinstance(s, BookScreen)):
-                busy[0] = now
-            elif now - busy[0] >= IDLE_S:
-                return
-            time.sleep(0.05)
+        if worker.is_cancelled:
+            raise _Cancelled
 
-    holder = held(app)
+    held = app.derived
     try:
         wait_until_idle()
-        with holder.lock, app.reader() as conn:
+        with held.findings_lock, app.reader() as conn:
             scores = partial(app.scores, conn)  # health_drop's "14 days ago" is a step of its own
-            kept = checkin_day.current_findings(conn, app.as_of, scores, holder.kept, between=wait_until_idle)
+            kept = checkin_day.current_findings(conn, app.as_of, scores, held.findings, between=wait_until_idle)
             if kept.fresh and app.snapshot_on_open:
-                app.call_from_thread(store_quietly, app, kept, checkin_day.to_rows(kept.findings))
+                app.call_from_thread(app.keep, checkin_day.store_findings, kept, checkin_day.to_rows(kept.findings))
                 kept = replace(kept, fresh=False)
-            holder.kept = kept  # under the lock: the screen waiting for it finds it
+            held.findings = kept  # under the lock: the screen waiting for it finds it
     except _Cancelled:
         return
 
@@ -148,20 +116,13 @@ class _Cancelled(Exception):
     """The app is closing: the check-in is not prepared."""
 
 
-def store_quietly(app: "CstuiApp", kept: checkin_day.Kept, rows: list[Row]) -> None:
-    """Keep computed findings through the UI thread's connection (one write transaction). Derived
-    data: a busy, read-only or lost book only means they are computed again, so nothing is said
-    (the CSM did not save anything; the next save of theirs reports the book's state)."""
-    with suppress(access.Error, UserError):
-        checkin_day.store_findings(app.book, kept, rows)
-
-
 def worked_fingerprint(app: "CstuiApp", account_id: int) -> str | None:
     """The fingerprint a call or survey logged now stores for the account when it is in today's
     check-in (logging on it marks it worked, issue 25); None when it is not. Uses the app's
     findings of the day when they are current."""
     conn = app.book.conn
-    return checkin_day.worked_fingerprint(conn, app.as_of, partial(app.scores, conn), account_id, held(app).kept)
+    findings = app.derived.findings
+    return checkin_day.worked_fingerprint(conn, app.as_of, partial(app.scores, conn), account_id, findings)
 
 
 def reason_text(reason: Reason, with_action: bool = False) -> Text:
@@ -205,6 +166,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         Binding("m", "more", "More waiting", show=False),
         Binding("enter", "open", "Open account", show=False),
     ]
+    waits_for_derived = True  # its load waits for the findings being prepared ahead: they go on at once
 
     def __init__(self) -> None:
         super().__init__()
@@ -256,21 +218,21 @@ class CheckinScreen(BookScreen[CheckinQueue]):
             self.rows = rows  # `checkin_day.to_rows` of them, made in the worker
 
     def fetch(self, conn: Conn) -> CheckinQueue:
-        holder = held(self.app)
-        with holder.lock:  # a check-in being prepared ahead is waited for
-            queue, kept = checkin_day.checkin(conn, self.app.as_of, partial(self.app.scores, conn), holder.kept)
+        held = self.app.derived
+        with held.findings_lock:  # a check-in being prepared ahead is waited for
+            queue, kept = checkin_day.checkin(conn, self.app.as_of, partial(self.app.scores, conn), held.findings)
             if kept.fresh and self.app.snapshot_on_open:  # the app keeps derived data (not a read-only look)
                 self.post_message(self.Found(kept, checkin_day.to_rows(kept.findings)))
                 kept = replace(kept, fresh=False)
-            holder.kept = kept
+            held.findings = kept
         if self.show_waiting:
             queue.waiting  # noqa: B018 - built here, in the worker, not by `show` on the UI thread
         queue.week  # noqa: B018 - the week's coverage, built here too
         return queue
 
     def on_checkin_screen_found(self, message: Found) -> None:
-        """Store the findings (a stale version is not stored)."""
-        store_quietly(self.app, message.kept, message.rows)
+        """Store the findings through the app's writer (a stale version is not stored)."""
+        self.app.keep(checkin_day.store_findings, message.kept, message.rows)
 
     @property
     def table(self) -> DataTable:

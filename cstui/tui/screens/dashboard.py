@@ -215,18 +215,25 @@ class DashboardScreen(BookScreen["Dashboard"]):
     @work(thread=True, exclusive=True, group="months", exit_on_error=False)
     def _keep_months(self) -> None:
         """In a thread of its own at a lower OS priority (the scoring runs inside SQLite without the GIL,
-        so only the CPU is shared: on a busy machine the UI thread goes first). Waits for it."""
-        from cstui.readmodels.stored_figures import keep_months
+        so only the CPU is shared: on a busy machine the UI thread goes first). Waits for it. The
+        thread computes; the UI thread stores (`app.keep`), while the app's months lock is still held,
+        so the trends opened meanwhile wait and then read the months stored."""
+        from cstui.derived.stored_figures import store_months
+        from cstui.readmodels.months_ahead import months_ahead
 
         worker = get_current_worker()
+        app = self.app
         failed: list[BaseException] = []
 
         def run() -> None:
             with suppress(AttributeError, OSError):  # not on every system: then at the usual priority
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
             try:
-                with self.app.reader() as conn:
-                    keep_months(conn, self.app.as_of, lambda: worker.is_cancelled)
+                with app.derived.months_lock:
+                    with app.reader() as conn:
+                        ahead = months_ahead(conn, app.as_of, lambda: worker.is_cancelled)
+                    if ahead is not None and not worker.is_cancelled:
+                        app.call_from_thread(app.keep, store_months, ahead.version, ahead.months)
             except BaseException as error:  # handed to the worker, which reports it as its own
                 failed.append(error)
 

@@ -94,10 +94,8 @@ class TrendsScreen(BookScreen[tuple[int, views.Trends]]):
             self.trends = trends
 
     def fetch(self, conn: Conn) -> tuple[int, views.Trends]:
-        from cstui.readmodels.stored_figures import MONTHS_LOCK
-
         load = self._loads
-        with MONTHS_LOCK:  # months computed in the background meanwhile are stored when it is taken
+        with self.app.derived.months_lock:  # months computed in the background are stored when it is taken
             data = views.trends(conn, self.app.as_of, self.months, lambda ready: self._progress(ready, load))
         if data.computed:
             self.post_message(self.Computed(data))
@@ -107,7 +105,7 @@ class TrendsScreen(BookScreen[tuple[int, views.Trends]]):
         """Store the computed months through the app's writer (never from the worker or `show`)."""
         if self.app.book.read_only:
             return
-        from cstui.readmodels.stored_figures import store_months
+        from cstui.derived.stored_figures import store_months
 
         months = [(p.month, end, views.month_json(p)) for p, end in message.trends.computed]
         self.app.write(store_months, message.trends.version, months)

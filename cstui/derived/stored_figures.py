@@ -6,8 +6,6 @@ at that version, so an unchanged book is shown at once and nothing is recomputed
 """
 
 import json
-import threading
-from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
 from typing import Any
@@ -18,15 +16,10 @@ from cstui.metrics.base import Conn
 from cstui.metrics.health import Breakdown
 from cstui.metrics.mood import MonthMood
 from cstui.metrics.report import PerBand, PortfolioReport, RenewalFigures, SurveyFigures, Windows
-from cstui.storage import access, derived, snapshots
+from cstui.storage import derived, snapshots
 from cstui.storage.connection import write_transaction
 
 PORTFOLIO = "portfolio"  # derived_figures.name of the dashboard's report
-KEPT_MONTHS = 24  # the trends' longest range: the months computed ahead of a visit
-# One computation of month figures at a time in a process: the trends screen opened while the
-# months are computed in the background waits for them (then reads them stored), instead of
-# computing the same months beside them on the second core.
-MONTHS_LOCK = threading.Lock()
 
 
 def report_json(report: PortfolioReport) -> str:
@@ -85,36 +78,3 @@ def store_months(db: Database, version: derived.BookVersion, months: list[tuple[
             return False
         derived.save_months(db, [(month, end, version, body) for month, end, body in months])
     return True
-
-
-class Stopped(Exception):
-    """`keep_months` was asked to stop (the app is quitting): nothing is stored."""
-
-
-def keep_months(conn: Conn, as_of: date, stop: Callable[[], bool]) -> int:
-    """Compute the trends' missing months of the last KEPT_MONTHS and store them, so a later visit
-    of the trends reads them: run once the dashboard's figures are on screen, from a worker with
-    its own connection. The months are scored inside SQLite (`metrics/month_ends.py`), which
-    releases the GIL, so the UI stays responsive meanwhile. Returns how many months were stored:
-    none when the book is busy (an import in another process, say: nothing is said, the CSM did not
-    ask for them). `stop()` is asked between months (a quitting app does not wait for all of them)."""
-    from cstui.readmodels import views  # views reads this module's stored report
-
-    def between_months(_: object) -> None:
-        if stop():
-            raise Stopped
-
-    with MONTHS_LOCK:
-        try:
-            trends = views.trends(conn, as_of, KEPT_MONTHS, between_months)
-        except Stopped:
-            return 0
-        if not trends.computed:
-            return 0
-        months = [(p.month, end, views.month_json(p)) for p, end in trends.computed]
-        try:
-            return len(months) if store_months(Database(conn), trends.version, months) else 0
-        except access.OperationalError as error:  # another process holds the book: the trends compute them
-            if not access.is_busy(error):
-                raise
-            return 0

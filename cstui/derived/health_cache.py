@@ -6,6 +6,7 @@ without running the engine. Otherwise the engine runs, as before.
 """
 
 import json
+import threading
 from collections.abc import Iterable
 from datetime import date
 
@@ -62,24 +63,33 @@ class RememberedScores:
     Scores of a day stay valid while the book's changes since touched no fact dated on or before
     it (`derived.earliest_touched`): a note logged today keeps "14 days ago". The dashboard hands in
     what it computed (`remember`). Kept by the app, never shared between books (two books can be at
-    equal versions)."""
+    equal versions).
+
+    Several workers use it at once (the dashboard's remembers, the check-in's and the one preparing
+    it ahead read): the lock guards the dict, not the computing, so the UI thread asking for a
+    fingerprint never waits for a worker's engine run."""
 
     def __init__(self) -> None:
         self._kept: dict[date, tuple[derived.BookVersion, Scores]] = {}
+        self._lock = threading.Lock()
 
     def remember(self, as_of: date, version: derived.BookVersion, health: dict[int, Breakdown]) -> None:
         """Keep the scores of breakdowns computed elsewhere at `version` (the dashboard's, today's)."""
-        self._kept[as_of] = (version, {a: (b.score, b.band) for a, b in health.items()})
+        scores = {a: (b.score, b.band) for a, b in health.items()}
+        with self._lock:
+            self._kept[as_of] = (version, scores)
 
     def __call__(self, conn: Conn, as_of: date) -> Scores:
         version = derived.book_version(conn)
-        kept = self._kept.get(as_of)
+        with self._lock:
+            kept = self._kept.get(as_of)
         if kept is not None and kept[0] != version:
             touched = derived.earliest_touched(conn, kept[0], version)
             kept = (version, kept[1]) if touched is None or touched > as_of else None
         if kept is None:
             kept = (version, _valid_snapshot(conn, as_of, version) or current_scores(conn, as_of))
-        self._kept[as_of] = kept
+        with self._lock:
+            self._kept[as_of] = kept
         return dict(kept[1])
 
 
