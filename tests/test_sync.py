@@ -315,8 +315,19 @@ def test_sources_are_recorded_changes_and_keep_no_secret_in_the_book(acme_book, 
     assert removed.code == 0
     assert cli("source", "list", "--db", str(acme_book)).out.startswith("no sources")
     assert PASSWORD not in secrets.read_text()
+    assert "its password is deleted (`cstui undo` brings the source back without it)" in removed.out
     assert cli("undo", "--db", str(acme_book)).code == 0
     assert "cal: caldav" in cli("source", "list", "--db", str(acme_book)).out
+
+
+def test_an_undone_source_add_leaves_no_password_behind(acme_book, cli, radicale, monkeypatch):
+    calendar = radicale.calendar("undone")
+    assert add_calendar(cli, acme_book, str(calendar.url), monkeypatch).code == 0
+    secrets = acme_book.with_name(acme_book.name + ".secrets")
+    assert PASSWORD in secrets.read_text()
+    assert cli("undo", "--db", str(acme_book)).code == 0
+    assert cli("source", "list", "--db", str(acme_book)).out.startswith("no sources")
+    assert PASSWORD not in secrets.read_text()
 
 
 @pytest.mark.parametrize(
@@ -329,6 +340,10 @@ def test_sources_are_recorded_changes_and_keep_no_secret_in_the_book(acme_book, 
         (("source", "add", "imap", "x", "h", "--password-env", "1BAD"), "--password-env: '1BAD' is not a variable"),
         (("source", "test", "nope"), "no source named 'nope'"),
         (("sync",), "no sources to sync"),
+        (("source", "add", "imap", "x", "127.0.0.1:abc"), "'127.0.0.1:abc': the port after ':' is a number from 1"),
+        (("source", "add", "imap", "x", "h:0"), "'h:0': the port after ':' is a number from 1 to 65535"),
+        (("source", "add", "imap", "x", "h:99999"), "'h:99999': the port after ':' is a number from 1 to 65535"),
+        (("source", "add", "imap", "x", "imap.x.com:993:7"), "'imap.x.com:993:7': the port after ':' is a number"),
     ],
 )
 def test_mistakes_are_one_line_and_change_nothing(acme_book, cli, args, says):
@@ -433,3 +448,12 @@ def test_with_a_usable_keyring_the_password_goes_there(acme_book, cli, imap, mon
     assert "mail: 0 meetings, 1 emails stored" in sync(cli, acme_book).out
     assert cli("source", "remove", "mail", "--db", str(acme_book)).code == 0
     assert memory.kept == {}
+
+
+def test_a_server_s_error_page_is_cut_from_the_reason():
+    from cstui.sync.fetched import short
+
+    page = Exception('ReportError at \'501 Not Implemented <!DOCTYPE HTML> <html lang="en"><body>Message</body>')
+    assert short(page) == "ReportError at '501 Not Implemented …"
+    assert short(Exception("")) == "Exception"
+    assert short(Exception("x" * 300)) == "x" * 159 + "…"

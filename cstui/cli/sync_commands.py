@@ -54,6 +54,13 @@ def _location(kind: SourceKind, location: str) -> str:
     if kind is SourceKind.IMAP:
         if not location or any(c.isspace() for c in location) or "/" in location:
             raise UserError(f"LOCATION: '{visible(location, one_line=True)}' is not a host (imap.example.com[:993])")
+        host, colon, port = location.rpartition(":")
+        bracketed = location.startswith("[") and location.endswith("]")  # an IPv6 address without a port
+        if colon and not bracketed and (not host or not port.isdigit() or not 1 <= int(port) <= 65535 or ":" in host):
+            raise UserError(
+                f"LOCATION: '{visible(location, one_line=True)}': the port after ':' is a number from 1 to 65535"
+                " (imap.example.com:993; an IPv6 address in brackets, [::1]:993)"
+            )
         return location
     if kind is SourceKind.FOLDER:
         path = Path(location).expanduser()
@@ -138,7 +145,7 @@ def source_add(
     db: DbOption = None,
 ) -> None:
     """Add a source. The password goes to the system keyring, else to BOOK.secrets (mode 0600), never the book."""
-    from cstui.storage.sources import add_source, get_source
+    from cstui.storage.sources import add_source, get_source, list_sources
     from cstui.sync import secrets
 
     source_kind = _kind(kind)
@@ -157,6 +164,7 @@ def source_add(
     if any("\n" in f or "\r" in f for f in chosen):
         raise UserError("--folder: a folder name is one line")
     book = open_book(db)
+    secrets.prune(book.path, list_sources(book.conn))
     chosen += _bindings(book, source_kind, profiles or [])
     try:
         get_source(book.conn, name)
@@ -188,12 +196,12 @@ def source_add(
 def _row(source: Source) -> str:
     where = source.location + (f" [{', '.join(source.folders)}]" if source.folders else "")
     who = f" as {source.username}" if source.username else ""
-    secret = {SecretIn.ENV: f"${source.secret_env}", SecretIn.NONE: "no password"}.get(
-        source.secret_in, source.secret_in.value
+    secret = {SecretIn.ENV: f"password: ${source.secret_env}", SecretIn.NONE: "no password"}.get(
+        source.secret_in, f"password: {source.secret_in.value}"
     )
     review = ", --review" if source.review else ""
     last = f"last sync {source.last_synced_at}: {source.last_result}" if source.last_synced_at else "never synced"
-    return f"{source.name}: {source.kind.value} {where}{who} (password: {secret}{review}); {last}"
+    return f"{source.name}: {source.kind.value} {where}{who} ({secret}{review}); {last}"
 
 
 def source_list(
@@ -201,8 +209,11 @@ def source_list(
 ) -> None:
     """Every source, where its password is kept (never the password), and what its last sync did."""
     from cstui.storage.sources import list_sources
+    from cstui.sync import secrets
 
-    found = list_sources(open_book(db).conn)
+    book = open_book(db)
+    found = list_sources(book.conn)
+    secrets.prune(book.path, found)
     if as_json:
         typer.echo(
             json.dumps(
@@ -267,13 +278,16 @@ def source_test(
 
 def source_remove(name: Annotated[str, typer.Argument(help="The source's name.")], db: DbOption = None) -> None:
     """Remove a source and its password; what it synced stays in the book (`cstui undo` puts the source back)."""
-    from cstui.storage.sources import remove_source
+    from cstui.storage.sources import list_sources, remove_source
     from cstui.sync import secrets
 
     book = open_book(db)
     source = remove_source(book, name)
     secrets.forget(book.path, source.name, source.secret_in)
-    _say(f"source {source.name} removed; what it synced stays in the book")
+    secrets.prune(book.path, list_sources(book.conn))
+    kept = source.secret_in in (SecretIn.FILE, SecretIn.KEYRING)
+    gone = "; its password is deleted (`cstui undo` brings the source back without it)" if kept else ""
+    _say(f"source {source.name} removed; what it synced stays in the book{gone}")
 
 
 def sync(

@@ -27,6 +27,13 @@ class Fetched:
 
 
 def short(error: BaseException) -> str:
-    """An exception as a few words on one line (its type when it says nothing)."""
-    text = " ".join(str(error).split())[:200]
-    return text or type(error).__name__
+    """An exception as a few words on one line (its type when it says nothing).
+
+    A server's error page often comes inside the exception (caldav's "ReportError at '501 Not
+    Implemented <!DOCTYPE HTML>..."): the words before the page are the reason, the page is cut."""
+    text = " ".join(str(error).split())
+    if "<" in text:
+        text = text[: text.index("<")].rstrip(" '\"(:,") + " …"
+    if len(text) > 160:
+        text = text[:159] + "…"
+    return text if text.strip(" …") else type(error).__name__

@@ -95,6 +95,18 @@ def forget(book: Path, name: str, where: SecretIn) -> None:
             _write_file(path, secrets)
 
 
+def prune(book: Path, sources: list[Source]) -> None:
+    """Delete the file's passwords of sources the book no longer has (an `undo` of `source add` takes
+    the source out of the book, not its password out of the file): run by every `source` command."""
+    path = secrets_file(book)
+    if not path.exists():
+        return
+    secrets = _read_file(path)
+    kept = {s.name: v for s in sources if s.secret_in is SecretIn.FILE and (v := secrets.get(s.name)) is not None}
+    if kept != secrets:
+        _write_file(path, kept)
+
+
 def password_of(book: Path, source: Source) -> str | None:
     """The source's password, or None when it needs none; a missing one is a `LookupError` saying where."""
     if source.secret_in is SecretIn.NONE:

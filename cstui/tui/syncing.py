@@ -64,7 +64,15 @@ def _store(app: "CstuiApp", source: "Source", fetched: "Fetched") -> "Outcome | 
     return outcome
 
 
+MAX_TOASTS = 4  # more would cover the screen; the rest are summed up in one
+
+
 def _done(app: "CstuiApp", outcomes: "list[Outcome]") -> None:
     bad = [o for o in outcomes if not o.ok]
     _status(app, f"synced {datetime.now():%H:%M}" + (f", {len(bad)} failed" if bad else ""))
-    app.say("\n".join(o.line for o in outcomes), title="Sync", severity="warning" if bad else "information")
+    shown = outcomes if len(outcomes) <= MAX_TOASTS else outcomes[: MAX_TOASTS - 1]
+    for outcome in shown:  # one toast per source: a line each, as `cstui sync` prints them
+        app.say(outcome.line, title="Sync", severity="information" if outcome.ok else "warning")
+    if len(shown) < len(outcomes):
+        more = len(outcomes) - len(shown)
+        app.say(f"and {more} more sources: `cstui source list` says what each did", title="Sync")
