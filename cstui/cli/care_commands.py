@@ -34,10 +34,11 @@ def export(
     """Write every table as CSV in the import format, or one account's brief (--account)."""
     book = open_book(db)
     if account is None:
+        from cstui.formatting import counted
         from cstui.storage.export import export_tables
 
         for table, rows in export_tables(book, directory).items():
-            typer.echo(f"{directory / (table + '.csv')}: {rows:,} rows")
+            typer.echo(f"{directory / (table + '.csv')}: {counted(rows, 'row')}")
         return
     from cstui.readmodels.brief import account_brief, brief_json, brief_markdown
     from cstui.storage.export import write_private
