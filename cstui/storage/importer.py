@@ -530,6 +530,16 @@ class _Run:
         return problems
 
 
+class _FreeText(dict[str, str]):
+    """A free-text column's reading of a cell, looked up like a memo (nothing is kept): a blank cell
+    is missing, so `_Writer.parse` reads the row cell by cell (its default, or "required")."""
+
+    def __missing__(self, cell: str) -> str:
+        if not cell.strip():
+            raise KeyError(cell)
+        return parse_text(cell)
+
+
 class _Writer:
     """Parses the rows of one file and writes them with a fixed, allow-listed statement."""
 
@@ -546,6 +556,8 @@ class _Writer:
             (c.name, c.parse, c.parse is parse_text, c.required, c.default, None if c.parse is parse_text else {})
             for c in self.file_columns
         ]
+        # What `parse` reads a row's cells with: the memo, or for free text its reading (`_FreeText`).
+        self.readings = [_FreeText() if memo is None else memo for *_, memo in self.cell_plan]
         # Which row checks apply (a check of a column the file does not have would only cost time).
         self.has_account = "account_key" in header
         self.has_feature = "feature" in header
@@ -632,9 +644,19 @@ class _Writer:
         name = self.name
         if len(cells) != len(self.header):
             return None, [f"{name}:{line}: -: row has {len(cells)} cells, the header has {len(self.header)}"]
+        row: dict[str, object]
+        problems: list[str] = []
+        try:  # most rows: every cell already read in an earlier row, or free text
+            row = dict(zip(self.header, [known[cell] for known, cell in zip(self.readings, cells)]))
+        except KeyError:  # a cell not read before, or an empty one: each cell through its parse
+            row, problems = self._parse_cells(line, cells)
+        return self._checked(line, row, problems)
+
+    def _parse_cells(self, line: int, cells: list[str]) -> tuple[dict[str, object], list[str]]:
+        name = self.name
         row: dict[str, object] = {}
         problems = []
-        # The loop every cell of a big file goes through: each column's parts are read once, in __init__.
+        # Each column's parts are read once, in __init__.
         for (column, parse, free_text, required, default, memo), cell in zip(self.cell_plan, cells):
             if memo is not None:
                 known = memo.get(cell, _UNSEEN)
@@ -659,6 +681,11 @@ class _Writer:
             # Only cells that parsed are remembered: a bad one goes through the parse (and its message) each time.
             if memo is not None and len(memo) < MEMO_MAX:
                 memo[cell] = value
+        return row, problems
+
+    def _checked(self, line: int, row: dict[str, Any], problems: list[str]) -> tuple[dict[str, Any] | None, list[str]]:
+        """The row's checks across cells and files, then the row as stored (None when refused or a copy)."""
+        name = self.name
         declares = self.declares
         if declares and row.get(declares) is not None:
             self.run.declared[self.fmt.table].add(str(row[declares]))
