@@ -552,12 +552,12 @@ class _Writer:
         self.file_columns = [fmt.column(column) for column in header]
         # Each column's parse, and for a column of values (not free text) a memo of the cells already
         # read: a big file repeats its days, accounts, features and small counts on every row.
-        self.cell_plan = [
+        self.cell_plan: list[tuple[str, Callable[[str], object], bool, bool, object, dict[str, object] | None]] = [
             (c.name, c.parse, c.parse is parse_text, c.required, c.default, None if c.parse is parse_text else {})
             for c in self.file_columns
         ]
         # What `parse` reads a row's cells with: the memo, or for free text its reading (`_FreeText`).
-        self.readings = [_FreeText() if memo is None else memo for *_, memo in self.cell_plan]
+        self.readings: list[dict[str, Any]] = [_FreeText() if memo is None else memo for *_, memo in self.cell_plan]
         # Which row checks apply (a check of a column the file does not have would only cost time).
         self.has_account = "account_key" in header
         self.has_feature = "feature" in header
@@ -580,7 +580,7 @@ class _Writer:
         if key and all(c in header for c in key):
             pick = itemgetter(*key)
             self.key_of: Callable[[dict[str, Any]], tuple[Any, ...]] = (
-                pick if len(key) > 1 else lambda row: (pick(row),)  # type: ignore[assignment]
+                pick if len(key) > 1 else lambda row: (pick(row),)
             )
         else:
             self.key_of = lambda row: tuple(row.get(c) for c in key)

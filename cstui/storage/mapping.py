@@ -458,7 +458,7 @@ class MappedFile:
         columns = [self.fmt.column(c) for c in self.header]
         # Free text with no words to map is passed as it is (most cells of a big file); a converted
         # column remembers what each distinct cell became (a big file repeats its days and numbers).
-        plan = [
+        plan: list[tuple[Column, Getter, dict[str, str] | None]] = [
             (column, getter, {} if self._needs_converting(column) else None)
             for column, getter in zip(columns, self._getters)
         ]
@@ -484,12 +484,12 @@ class MappedFile:
                     if memo is None:
                         out.append(text)
                         continue
-                    converted = memo.get(text)
-                    if converted is None:
-                        converted = self._convert(column, text)
+                    found = memo.get(text)
+                    if found is None:
+                        found = self._convert(column, text)
                         if len(memo) < MEMO_MAX:
-                            memo[text] = converted
-                    out.append(converted)
+                            memo[text] = found
+                    out.append(found)
                 except CellError as error:
                     problems.append(f"{name}:{line}: {column.name}: {error}")
                     out.append("")
