@@ -162,6 +162,37 @@ def test_each_kind_of_bad_row_is_named_and_the_book_is_unchanged(tmp_path, loade
     assert dump(loaded) == before
 
 
+def test_a_cell_repeated_on_many_rows_is_read_alike_and_a_bad_one_is_named_on_every_line(tmp_path, loaded, cli, book):
+    """Each column remembers the cells it has read (a big file repeats its days and counts): a
+    repeated good cell is stored as its first reading, a repeated bad one is reported on each line."""
+    header = "account_key,day,active_users,minutes,sessions\n"
+    bad = header + "A1,2025-02-30,3,1,\nB2,2025-02-30,3,1,\nA1,2025-03-01,x,1,\nB2,2025-03-01,x,1,\n"
+    before = dump(loaded)
+    result = cli("import", str(write(tmp_path / "bad", "usage_daily.csv", bad)), "--db", str(loaded))
+    assert result.code == 1
+    lines = result.err.splitlines()
+    for line in (2, 3):
+        assert f"usage_daily.csv:{line}: day: '2025-02-30' is not a real calendar date" in lines
+    for line in (4, 5):
+        assert f"usage_daily.csv:{line}: active_users: 'x' is not a whole number" in lines
+    assert dump(loaded) == before
+    good = (
+        header + "A1,2025-01-01,3,12.5,\nA1, 2025-01-02 , 3 ,12.5,\nB2,2025-01-01,3,12.5,2\nB2,2025-01-02,3 ,12.50,\n"
+    )
+    result = cli("import", str(write(tmp_path / "good", "usage_daily.csv", good)), "--db", str(loaded))
+    assert result.code == 0, result.err
+    stored = book.execute(
+        "SELECT a.key, u.day, u.active_users, typeof(u.active_users), u.minutes, typeof(u.minutes), u.sessions"
+        " FROM usage_daily u JOIN accounts a ON a.id = u.account_id ORDER BY a.key, u.day"
+    ).fetchall()
+    assert stored == [
+        ("A1", "2025-01-01", 3, "integer", 12.5, "real", None),
+        ("A1", "2025-01-02", 3, "integer", 12.5, "real", None),
+        ("B2", "2025-01-01", 3, "integer", 12.5, "real", 2),
+        ("B2", "2025-01-02", 3, "integer", 12.5, "real", None),
+    ]
+
+
 def test_one_bad_file_rejects_the_whole_run_and_lists_every_bad_row(tmp_path, book_path, cli):
     source = tmp_path / "run"
     write(source, "accounts.csv", ACCOUNTS)

@@ -47,6 +47,10 @@ BATCH = 5_000
 MAX_PROBLEMS = 1000
 MOVES_LISTED = 20
 RATES_MAX_BYTES = 1_000_000  # a rates file holds a line per currency
+# Distinct cells remembered per column of a file (`_Writer.parse`); parses are pure, so a remembered
+# cell is read as the parse would read it again.
+MEMO_MAX = 20_000
+_UNSEEN = object()
 IMPORT_CACHE_KIB = -65_536  # the page cache during an import: 64 MiB (negative: KiB, as SQLite reads it)
 
 # The unique index a re-imported row meets, in stored column names (contacts' email may be empty;
@@ -282,13 +286,17 @@ def import_path(
         run.result.rejects = Rejects()
     # A big table's indexes take inserts all over their pages: with SQLite's default 2 MB page cache
     # every evicted dirty page is written to the WAL again, and read back for the next insert.
-    cache = db.execute("PRAGMA cache_size").fetchone()[0]
-    db.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    # The same for the TEMP table of the keys seen (`import_keys`): a row each, spilled to a file past 2 MB.
+    cache = db.execute("PRAGMA main.cache_size").fetchone()[0]
+    temp_cache = db.execute("PRAGMA temp.cache_size").fetchone()[0]
+    db.execute(f"PRAGMA main.cache_size = {IMPORT_CACHE_KIB}")
+    db.execute(f"PRAGMA temp.cache_size = {IMPORT_CACHE_KIB}")
     try:
         return _import(db, target, plan, run, dry_run)
     finally:
         run.scorer.close()
-        db.execute(f"PRAGMA cache_size = {int(cache)}")
+        db.execute(f"PRAGMA main.cache_size = {int(cache)}")
+        db.execute(f"PRAGMA temp.cache_size = {int(temp_cache)}")
 
 
 def _import(
@@ -483,7 +491,7 @@ class _Run:
             writer = _Writer(self, fmt, name, mapped.header)
             batch: list[dict[str, Any]] = []
             for line, cells, cell_problems, raw in mapped.rows():
-                row_problems = list(cell_problems)
+                row_problems = cell_problems  # a new list for each row (`MappedFile.rows`)
                 row = None
                 if cells is not None:
                     row, more = writer.parse(line, cells)
@@ -524,6 +532,16 @@ class _Run:
         return problems
 
 
+class _FreeText(dict[str, str]):
+    """A free-text column's reading of a cell, looked up like a memo (nothing is kept): a blank cell
+    is missing, so `_Writer.parse` reads the row cell by cell (its default, or "required")."""
+
+    def __missing__(self, cell: str) -> str:
+        if not cell.strip():
+            raise KeyError(cell)
+        return parse_text(cell)
+
+
 class _Writer:
     """Parses the rows of one file and writes them with a fixed, allow-listed statement."""
 
@@ -534,12 +552,22 @@ class _Writer:
         self.name = name
         self.header = header
         self.file_columns = [fmt.column(column) for column in header]
-        self.cell_plan = [(c.name, c.parse, c.parse is parse_text, c.required, c.default) for c in self.file_columns]
+        # Each column's parse, and for a column of values (not free text) a memo of the cells already
+        # read: a big file repeats its days, accounts, features and small counts on every row.
+        self.cell_plan: list[tuple[str, Callable[[str], object], bool, bool, object, dict[str, object] | None]] = [
+            (c.name, c.parse, c.parse is parse_text, c.required, c.default, None if c.parse is parse_text else {})
+            for c in self.file_columns
+        ]
+        # What `parse` reads a row's cells with: the memo, or for free text its reading (`_FreeText`).
+        self.readings: list[dict[str, Any]] = [_FreeText() if memo is None else memo for *_, memo in self.cell_plan]
         # Which row checks apply (a check of a column the file does not have would only cost time).
         self.has_account = "account_key" in header
         self.has_feature = "feature" in header
         self.links = [(column, LINKS[column]) for column in header if column in LINKS]
         self.has_playbook = "playbook" in header
+        # Whether `_check_links` has anything to check in this file's rows (most files have none of these).
+        self.has_links = bool(REF in header or self.links or self.has_playbook)
+        self.declares = DECLARING.get(fmt.table)
         self.playbooks: dict[str, int] = {}
         self.file_stored = [_stored(c.name) for c in self.file_columns]
         stored = [column for column in self.file_stored if column != REF]
@@ -549,6 +577,15 @@ class _Writer:
         self.accounts: dict[str, int] = dict(self.db.execute("SELECT key, id FROM accounts").fetchall())
         self.features: dict[str, int] = dict(self.db.execute("SELECT name, id FROM features").fetchall())
         self.sql = self._statement()
+        # A row's natural key (an optional key column the file lacks reads as None).
+        key = fmt.key
+        if key and all(c in header for c in key):
+            pick = itemgetter(*key)
+            self.key_of: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+                pick if len(key) > 1 else lambda row: (pick(row),)
+            )
+        else:
+            self.key_of = lambda row: tuple(row.get(c) for c in key)
         self.values = itemgetter(*self.stored) if len(self.stored) > 1 else lambda row: (row[self.stored[0]],)
         self.keys = RepeatedKeys(self.db)
         self.pending: tuple[list[dict[str, Any]], Callable[[], list[float | None]] | None] | None = None
@@ -609,26 +646,55 @@ class _Writer:
         name = self.name
         if len(cells) != len(self.header):
             return None, [f"{name}:{line}: -: row has {len(cells)} cells, the header has {len(self.header)}"]
+        row: dict[str, object]
+        problems: list[str] = []
+        try:  # most rows: every cell already read in an earlier row, or free text
+            row = dict(zip(self.header, [known[cell] for known, cell in zip(self.readings, cells)]))
+        except KeyError:  # a cell not read before, or an empty one: each cell through its parse
+            row, problems = self._parse_cells(line, cells)
+        return self._checked(line, row, problems)
+
+    def _parse_cells(self, line: int, cells: list[str]) -> tuple[dict[str, object], list[str]]:
+        name = self.name
         row: dict[str, object] = {}
         problems = []
-        # The loop every cell of a big file goes through: each column's parts are read once, in __init__.
-        for (column, parse, free_text, required, default), cell in zip(self.cell_plan, cells):
+        # Each column's parts are read once, in __init__.
+        for (column, parse, free_text, required, default, memo), cell in zip(self.cell_plan, cells):
+            if memo is not None:
+                known = memo.get(cell, _UNSEEN)
+                if known is not _UNSEEN:
+                    row[column] = known
+                    continue
             # Free text keeps its spaces (a round trip must be lossless); other cells are trimmed.
             text = cell if free_text else cell.strip()
             if not (text.strip() if free_text else text):
                 if required:
                     problems.append(f"{name}:{line}: {column}: required value is empty")
-                row[column] = default
-                continue
-            try:
-                row[column] = parse(text)
-            except CellError as error:
-                problems.append(f"{name}:{line}: {column}: {error}")
-        declares = DECLARING.get(self.fmt.table)
+                    row[column] = default
+                    continue
+                value = default
+            else:
+                try:
+                    value = parse(text)
+                except CellError as error:
+                    problems.append(f"{name}:{line}: {column}: {error}")
+                    continue
+            row[column] = value
+            # Only cells that parsed are remembered: a bad one goes through the parse (and its message) each time.
+            if memo is not None and len(memo) < MEMO_MAX:
+                memo[cell] = value
+        return row, problems
+
+    def _checked(self, line: int, row: dict[str, Any], problems: list[str]) -> tuple[dict[str, Any] | None, list[str]]:
+        """The row's checks across cells and files, then the row as stored (None when refused or a copy)."""
+        name = self.name
+        declares = self.declares
         if declares and row.get(declares) is not None:
             self.run.declared[self.fmt.table].add(str(row[declares]))
         if not problems:
-            problems += [f"{name}:{line}: {col}: {why}" for col, why in self._check_row(line, row)]
+            found = self._check_row(line, row)
+            if found:
+                problems += [f"{name}:{line}: {col}: {why}" for col, why in found]
         if problems or self._waits_for_a_bad_row(row):
             return None, problems
         return self._accept(line, row), []
@@ -654,7 +720,8 @@ class _Writer:
             feature = row["feature"]
             if feature is not None and feature not in self.features and feature not in self.run.declared["features"]:
                 found.append(("feature", f"unknown feature '{feature}' (add it to features.csv)"))
-        found += self._check_links(line, row)
+        if self.has_links:
+            found += self._check_links(line, row)
         if table not in ROW_CHECKED:
             return found
         if table == "surveys":
@@ -710,12 +777,15 @@ class _Writer:
         return (
             (self.has_account and row["account_key"] is not None and row["account_key"] not in self.accounts)
             or (self.has_feature and row["feature"] is not None and row["feature"] not in self.features)
-            or any(row[column] is not None and row[column] not in self.run.refs[table] for column, table in self.links)
+            or bool(self.links and any(self._waits_for_a_link(row, column, table) for column, table in self.links))
         )
+
+    def _waits_for_a_link(self, row: dict[str, Any], column: str, table: str) -> bool:
+        return row[column] is not None and row[column] not in self.run.refs[table]
 
     def _accept(self, line: int, row: dict[str, Any]) -> dict[str, Any] | None:
         """The row as stored, or None when it is a copy the book already holds."""
-        key = tuple(row.get(c) for c in self.fmt.key)
+        key = self.key_of(row)
         stored = self._to_stored(row)
         if self.copies is not None and (not key or key[0] is None):
             content = tuple(stored.get(column, default) for column, default in self.content_defaults)

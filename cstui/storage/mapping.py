@@ -40,6 +40,9 @@ from cstui.storage.import_profile import (
 
 # A file whose first rows hold only ISO dates and plain numbers is not scanned further.
 DETECT_SAMPLE = 1000
+# Distinct cells of a converted column remembered per file (`MappedFile.rows`): a conversion depends
+# on the cell and the file's settings only.
+MEMO_MAX = 20_000
 Getter = Callable[[list[str]], str]
 # "2.0", "3.00": a whole number as spreadsheets and exports write them.
 _WHOLE = re.compile(r"([+-]?[0-9]+)\.0*")
@@ -117,6 +120,8 @@ class MappedFile:
         self.header: list[str] = []
         self.empty = False
         self._getters: list[Getter] = []
+        # Whether each column is the source's cell at its own position (a plain file).
+        self._identity = False
         self.dates = DateReading(profile.date_format)
         self.decimal = profile.decimal or "."
         first = next(source.rows(), None)
@@ -136,6 +141,7 @@ class MappedFile:
     def _plan_plain(self) -> None:
         self.problems, self.header = check_header(self.fmt, self.name, self.source_header)
         self._getters = [_cell(i) for i in range(len(self.header))]
+        self._identity = True
 
     def _plan_mapped(self) -> None:
         fmt, profile, headers = self.fmt, self.profile, self.source_header
@@ -450,10 +456,16 @@ class MappedFile:
         record the profile's filters keep (the others are counted in `skipped`)."""
         name, width = self.name, len(self.source_header)
         columns = [self.fmt.column(c) for c in self.header]
-        # Free text with no words to map is passed as it is (most cells of a big file).
-        converts = [self._needs_converting(column) for column in columns]
+        # Free text with no words to map is passed as it is (most cells of a big file); a converted
+        # column remembers what each distinct cell became (a big file repeats its days and numbers).
+        plan: list[tuple[Column, Getter, dict[str, str] | None]] = [
+            (column, getter, {} if self._needs_converting(column) else None)
+            for column, getter in zip(columns, self._getters)
+        ]
+        # A plain file's cells are the row as it is; only its converted columns are rewritten.
+        converted = [(i, column, memo) for i, (column, _, memo) in enumerate(plan) if memo is not None]
         for line, cells in islice(self.source.rows(), 1, None):
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():  # a blank record (every cell empty or spaces)
                 continue
             if len(cells) != width:
                 yield line, None, [f"{name}:{line}: -: row has {len(cells)} cells, the header has {width}"], cells
@@ -462,14 +474,47 @@ class MappedFile:
             if skipped:
                 self.skipped[skipped] += 1
                 continue
+            if self._identity:
+                yield self._plain_row(name, line, cells, converted)
+                continue
             out, problems = [], []
-            for column, getter, convert in zip(columns, self._getters, converts):
+            for column, getter, memo in plan:
                 try:
-                    out.append(self._convert(column, getter(cells)) if convert else getter(cells))
+                    text = getter(cells)
+                    if memo is None:
+                        out.append(text)
+                        continue
+                    found = memo.get(text)
+                    if found is None:
+                        found = self._convert(column, text)
+                        if len(memo) < MEMO_MAX:
+                            memo[text] = found
+                    out.append(found)
                 except CellError as error:
                     problems.append(f"{name}:{line}: {column.name}: {error}")
                     out.append("")
             yield line, (None if problems else out), problems, cells
+
+    def _plain_row(
+        self, name: str, line: int, cells: list[str], converted: list[tuple[int, Column, dict[str, str]]]
+    ) -> tuple[int, list[str] | None, list[str], list[str]]:
+        """`rows` for a file read as it is (each column its own cell): only the converted cells change."""
+        out = list(cells)
+        problems = []
+        for i, column, memo in converted:
+            text = cells[i]
+            found = memo.get(text)
+            if found is None:
+                try:
+                    found = self._convert(column, text)
+                except CellError as error:
+                    problems.append(f"{name}:{line}: {column.name}: {error}")
+                    out[i] = ""
+                    continue
+                if len(memo) < MEMO_MAX:
+                    memo[text] = found
+            out[i] = found
+        return line, (None if problems else out), problems, cells
 
     def _needs_converting(self, column: Column) -> bool:
         return (
