@@ -19,7 +19,7 @@ from tests.bookmaker import BookMaker
 SAVER = """
 import sys
 from cstui.storage.connection import connect
-from cstui.storage.writes import parse_feedback, save_feedback
+from cstui.storage.records.notes import parse_feedback, save_feedback
 db = connect(sys.argv[1])
 start, stop = int(sys.argv[2]), int(sys.argv[3])
 for i in range(start, stop):

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cstui import clock
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
 from cstui.storage import connection, maintenance
@@ -40,7 +41,7 @@ def export(
         return
     from cstui.readmodels.brief import account_brief, brief_json, brief_markdown
     from cstui.storage.export import write_private
-    from cstui.storage.writes import account_id
+    from cstui.storage.records.checks import account_id
 
     if fmt not in ("md", "json"):
         raise UserError(f"--format: '{fmt}' is not md or json")
@@ -77,7 +78,7 @@ def restore(
 
 def doctor(db: DbOption = None) -> None:
     """Check the book: integrity, foreign keys, schema version, pragmas, backups."""
-    result = maintenance.checkup(_book_path(db))
+    result = maintenance.checkup(_book_path(db), clock.today())
     for fact in result.facts:
         typer.echo(fact)
     for problem in result.problems:

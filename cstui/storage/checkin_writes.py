@@ -12,8 +12,12 @@ from datetime import date
 from sqlite_utils import Database
 
 from cstui.errors import UserError
-from cstui.storage import history, writes
+from cstui.storage import history
 from cstui.storage.connection import write_transaction
+from cstui.storage.records.checks import check_date
+from cstui.storage.records.notes import Feedback, save_feedback
+from cstui.storage.records.surveys import SurveyFields, add_survey
+from cstui.storage.records.tasks import set_task_done
 
 # The newest change (or redo) not undone yet that wrote a check-in action.
 _LAST_CHECKIN_CHANGE = (
@@ -53,7 +57,7 @@ def mark_reviewed(db: Database, account: int, day: str, fingerprint: str) -> int
 
 
 def snooze(db: Database, account: int, day: str, until: str, fingerprint: str) -> int:
-    until = writes.check_date("snooze until", until)
+    until = check_date("snooze until", until)
     if until <= day:
         raise UserError(f"snooze until: {until} is not after today ({day})")
     with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} snoozed until {until}"):
@@ -66,10 +70,10 @@ def snooze(db: Database, account: int, day: str, until: str, fingerprint: str) -
         return _open_change(db)
 
 
-def feedback_reviewed(db: Database, entry: writes.Feedback, account: int, day: str, fingerprint: str) -> int:
+def feedback_reviewed(db: Database, entry: Feedback, account: int, day: str, fingerprint: str) -> int:
     """Log the feedback and mark the account reviewed, as one change."""
     with write_transaction(db, change=f"check-in {day}: feedback logged for {entry.account_key}, reviewed"):
-        writes.save_feedback(db, entry)
+        save_feedback(db, entry)
         record_review(db, account, day, fingerprint)
         return _open_change(db)
 
@@ -77,27 +81,26 @@ def feedback_reviewed(db: Database, entry: writes.Feedback, account: int, day: s
 def follow_up_done_reviewed(db: Database, task_id: int, account: int, day: str, fingerprint: str) -> int:
     """Complete the follow-up and mark the account reviewed, as one change."""
     with write_transaction(db, change=f"check-in {day}: task {task_id} done, account {_key(db, account)} reviewed"):
-        writes.complete_task(db, task_id, day)
+        set_task_done(db, task_id, day, date.fromisoformat(day))
         record_review(db, account, day, fingerprint)
         return _open_change(db)
 
 
 def survey_reviewed(
-    db: Database, account_key: str, kind: str, score: int | str, responded_on: str, comment: str | None,
-    contact_email: str | None, today: date, account: int, fingerprint: str,
-) -> int:  # fmt: skip
+    db: Database, account_key: str, fields: SurveyFields, today: date, account: int, fingerprint: str
+) -> int:
     """Record the survey response and mark the account reviewed today, as one change; return the survey's id."""
     day = today.isoformat()
     with write_transaction(db, change=f"check-in {day}: survey added for {account_key}, reviewed"):
-        survey = writes.add_survey(db, account_key, kind, score, responded_on, comment, contact_email, today)
+        survey = add_survey(db, account_key, fields, today)
         record_review(db, account, day, fingerprint)
     return survey
 
 
-def feedback_worked(db: Database, entry: writes.Feedback, account: int, day: str, fingerprint: str) -> int:
+def feedback_worked(db: Database, entry: Feedback, account: int, day: str, fingerprint: str) -> int:
     """Log the feedback and mark the account reviewed, as one change; return the note's id."""
     with write_transaction(db, change=f"check-in {day}: feedback logged for {entry.account_key}, reviewed"):
-        note = writes.save_feedback(db, entry)
+        note = save_feedback(db, entry)
         record_review(db, account, day, fingerprint)
     return note
 
@@ -116,7 +119,7 @@ def follow_up_done(db: Database, task_id: int, day: str) -> int:
     """Complete a follow-up listed in the check-in's due-today part (a reminder: the account is not
     reviewed by it); return the change's id, for the check-in's undo."""
     with write_transaction(db, change=f"check-in {day}: task {task_id} done"):
-        writes.complete_task(db, task_id, day)
+        set_task_done(db, task_id, day, date.fromisoformat(day))
         return _open_change(db)
 
 

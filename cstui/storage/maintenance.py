@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from cstui import clock
 from cstui.errors import UserError
 from cstui.metrics.config_rules import config_problems
 from cstui.safe_text import visible
@@ -190,7 +189,7 @@ def value_problems(conn: sqlite3.Connection, book: Path, today: date) -> list[st
     return problems
 
 
-def checkup(path: Path, today: date | None = None) -> Checkup:
+def checkup(path: Path, today: date) -> Checkup:
     """Everything `cstui doctor` reports about the book at `path`."""
     result = Checkup()
     if not path.exists():
@@ -223,7 +222,7 @@ def checkup(path: Path, today: date | None = None) -> Checkup:
         conn = _read_only(path)
         conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged text is shown, not fatal
         try:
-            result.problems += value_problems(conn, path, today or clock.today())
+            result.problems += value_problems(conn, path, today)
         except sqlite3.DatabaseError as error:
             result.problems.append(f"SQLite could not read every value of the book ({error})")
         finally:

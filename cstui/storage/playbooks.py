@@ -16,11 +16,10 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from cstui import clock
 from cstui.errors import UserError
 from cstui.metrics.dates import book_date
 from cstui.storage.connection import write_transaction
-from cstui.storage.records import Account, get_account
+from cstui.storage.records.accounts import Account, get_account
 
 # --- anchors: which date a playbook's offsets count from ------------------------------------------
 
@@ -167,11 +166,8 @@ def plan(playbook: Playbook, account: Account, today: date) -> tuple[str, list[P
     return start, tasks
 
 
-def apply_playbook(
-    db: Database, account_key: str, name: str, today: date | None = None, rule: str | None = None
-) -> Run:
+def apply_playbook(db: Database, account_key: str, name: str, today: date, rule: str | None = None) -> Run:
     """Apply a playbook to an account: one run, one task per step (due today at the earliest)."""
-    today = today or clock.today()
     account = get_account(db, account_key)
     if account.churn_date is not None and account.churn_date < today.isoformat():
         raise UserError(f"account {account.key}: churned on {account.churn_date}; no playbook applies")

@@ -36,9 +36,10 @@ from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason
 from cstui.metrics.checkin_rules import RULES, RuleKind
 from cstui.readmodels import checkin_day
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import access, checkin_writes, history, reads, writes
+from cstui.storage import access, checkin_writes, history, reads
 from cstui.storage.access import Conn
 from cstui.storage.checkin_findings import Row
+from cstui.storage.records.notes import Feedback
 from cstui.storage.tasklist import OpenTask
 from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
@@ -183,7 +184,7 @@ class CheckinFeedbackScreen(FeedbackScreen):
         self.fingerprint = item.fingerprint
         self.change_id: int | None = None
 
-    def store(self, entry: writes.Feedback) -> bool:
+    def store(self, entry: Feedback) -> bool:
         self.change_id = self.app.write(
             checkin_writes.feedback_reviewed, entry, self.account_id, self.today, self.fingerprint
         )
