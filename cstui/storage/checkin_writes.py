@@ -28,11 +28,6 @@ _LAST_CHECKIN_CHANGE = (
 )
 
 
-def _open_change(db: Database) -> int:
-    row = db.execute("SELECT change_id FROM open_change").fetchone()
-    return int(row[0])
-
-
 def _key(db: Database, account: int) -> str:
     """The account's key, as the history names an account (never its row id)."""
     row = db.execute("SELECT key FROM accounts WHERE id = ?", [account]).fetchone()
@@ -51,39 +46,41 @@ def record_review(db: Database, account: int, day: str, fingerprint: str) -> Non
 
 
 def mark_reviewed(db: Database, account: int, day: str, fingerprint: str) -> int:
-    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} reviewed"):
+    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} reviewed") as change:
         record_review(db, account, day, fingerprint)
-        return _open_change(db)
+        return change.id
 
 
 def snooze(db: Database, account: int, day: str, until: str, fingerprint: str) -> int:
     until = check_date("snooze until", until)
     if until <= day:
         raise UserError(f"snooze until: {until} is not after today ({day})")
-    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} snoozed until {until}"):
+    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} snoozed until {until}") as change:
         db.execute(
             "INSERT INTO checkin_state (account_id, day, action, snoozed_until, fingerprint)"
             " VALUES (?, ?, 'snoozed', ?, ?) ON CONFLICT (account_id, day) DO UPDATE SET action = 'snoozed',"
             " snoozed_until = excluded.snoozed_until, fingerprint = excluded.fingerprint",
             [account, day, until, fingerprint],
         )
-        return _open_change(db)
+        return change.id
 
 
 def feedback_reviewed(db: Database, entry: Feedback, account: int, day: str, fingerprint: str) -> int:
     """Log the feedback and mark the account reviewed, as one change."""
-    with write_transaction(db, change=f"check-in {day}: feedback logged for {entry.account_key}, reviewed"):
+    with write_transaction(db, change=f"check-in {day}: feedback logged for {entry.account_key}, reviewed") as change:
         save_feedback(db, entry)
         record_review(db, account, day, fingerprint)
-        return _open_change(db)
+        return change.id
 
 
 def follow_up_done_reviewed(db: Database, task_id: int, account: int, day: str, fingerprint: str) -> int:
     """Complete the follow-up and mark the account reviewed, as one change."""
-    with write_transaction(db, change=f"check-in {day}: task {task_id} done, account {_key(db, account)} reviewed"):
+    with write_transaction(
+        db, change=f"check-in {day}: task {task_id} done, account {_key(db, account)} reviewed"
+    ) as change:
         set_task_done(db, task_id, day, date.fromisoformat(day))
         record_review(db, account, day, fingerprint)
-        return _open_change(db)
+        return change.id
 
 
 def survey_reviewed(
@@ -118,9 +115,9 @@ def undo_last(db: Database) -> history.Change:
 def follow_up_done(db: Database, task_id: int, day: str) -> int:
     """Complete a follow-up listed in the check-in's due-today part (a reminder: the account is not
     reviewed by it); return the change's id, for the check-in's undo."""
-    with write_transaction(db, change=f"check-in {day}: task {task_id} done"):
+    with write_transaction(db, change=f"check-in {day}: task {task_id} done") as change:
         set_task_done(db, task_id, day, date.fromisoformat(day))
-        return _open_change(db)
+        return change.id
 
 
 def unprinted(db: Database) -> list[tuple[int, str]]:

@@ -518,9 +518,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         day = self.app.as_of.isoformat()
 
         def applied(run: Run) -> None:
-            newest = history.list_changes(self.app.book, limit=1)
-            made = f"playbook '{run.playbook}' applied to {run.account_key}"  # as `apply_playbook` names it
-            playbook = tuple(c.id for c in newest if c.description == made and c.kind == "change")
+            playbook = (run.change_id,) if run.change_id else ()
             change = self.app.write(checkin_writes.mark_reviewed, item.account_id, day, item.fingerprint)
             label = f"playbook '{visible(run.playbook, one_line=True, limit=ONE_LINE_LIMIT)}' and the review"
             self.done(change, item, label, also=playbook)
