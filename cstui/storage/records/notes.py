@@ -304,8 +304,8 @@ def edit_note(db: Database, note_id: int, fields: NoteFields, today: date) -> No
     current = get_note(db, note_id)
     values, errors = check_note(fields, today, current)
     if errors:
-        name, reason = next(iter(errors.items()))
-        raise FieldError(name, reason)
+        field_name, reason = next(iter(errors.items()))
+        raise FieldError(field_name, reason)
     contact = values.pop("contact", None)
     if "summary" in values or "notes" in values:
         values["text_sentiment"] = text_sentiment(
