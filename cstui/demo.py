@@ -96,9 +96,15 @@ def _add_playbook_and_calls(book: Database, today: date) -> None:
     red = next((r for r in due if health[r.account_id].band is Band.RED), None)
     green = next((r for r in due if health[r.account_id].band is Band.GREEN), None)
     if red is not None:
-        set_call(book, keys[red.account_id], "commit", f"{red.arr:.0f}", "Sponsor says the budget is signed", today)
+        set_call(
+            book, keys[red.account_id], "commit", f"{red.arr:.0f}", "Sponsor says the budget is signed", today=today
+        )
     if green is not None:
-        set_call(book, keys[green.account_id], "at risk", f"{green.arr / 2:.0f}", "New CFO reviewing every tool", today)
+        set_call(
+            book, keys[green.account_id], "at risk", f"{green.arr / 2:.0f}", "New CFO reviewing every tool", today=today
+        )
     other = next((r for r in due if r not in (red, green)), None)
     if other is not None:
-        set_call(book, keys[other.account_id], "probable", f"{other.arr:.0f}", "Verbal yes, paperwork pending", today)
+        set_call(
+            book, keys[other.account_id], "probable", f"{other.arr:.0f}", "Verbal yes, paperwork pending", today=today
+        )

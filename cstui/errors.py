@@ -9,3 +9,16 @@ is allowed to show a traceback.
 
 class UserError(Exception):
     """A mistake in the user's input or files, explained in plain words."""
+
+
+class FieldError(UserError):
+    """A mistake in one field of an entry: `field_name` says which, `reason` why.
+
+    Forms show `reason` under the input `field_name` names (never by splitting the message text);
+    the CLI prints the whole message, "field: reason", on one line.
+    """
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(f"{field_name}: {reason}")
+        self.field_name = field_name
+        self.reason = reason

@@ -15,7 +15,7 @@ from cstui.safe_text import ELLIPSIS, ONE_LINE_LIMIT, visible
 from cstui.storage.connection import connect
 from cstui.storage.date_guards import DATE_COLUMNS, DATE_GUARD_STEP, date_guard_names, guard_sql, refresh_date_guards
 from cstui.storage.migrations import migration_set
-from cstui.storage.writes import parse_feedback
+from cstui.storage.records.notes import parse_feedback
 from tests.bookmaker import BookMaker
 from tests.conftest import dump
 

@@ -108,7 +108,7 @@ def test_note_add_with_a_follow_up_creates_the_task_in_the_same_transaction(one_
         (("--sentiment", "3"), "cstui: --sentiment: '3' is not a whole number from -2 to 2"),
         (("--kind", "fax"), "cstui: --kind: 'fax' is not one of call, meeting, email, note"),
         (("--follow-up", "tomorrow"), "cstui: --follow-up: 'tomorrow' is not a date (expected YYYY-MM-DD)"),
-        (("--summary", " "), "cstui: --summary: a summary is required"),
+        (("--summary", " "), "cstui: --summary: cannot be empty"),
     ],
 )
 def test_note_add_rejects_bad_fields_and_leaves_the_book_unchanged(one_account, cli, args, message):

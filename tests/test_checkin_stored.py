@@ -14,7 +14,9 @@ from cstui.derived import checkin_day
 from cstui.derived.health_cache import RememberedScores, current_scores
 from cstui.errors import UserError
 from cstui.metrics.checkin import CheckinQueue, checkin_queue
-from cstui.storage import checkin_findings, checkin_writes, history, records, writes
+from cstui.storage import checkin_findings, checkin_writes, history
+from cstui.storage.records import notes as note_records
+from cstui.storage.records import tasks as task_records
 from cstui.tui.app import CstuiApp
 from tests.bookmaker import new_book
 from tests.test_checkin_equivalence import shown
@@ -57,7 +59,7 @@ def checkin_step(db, data) -> None:
         until = (TODAY + timedelta(days=data.draw(st.integers(1, 9)))).isoformat()
         checkin_writes.snooze(db, item.account_id, TODAY.isoformat(), until, item.fingerprint)
     else:
-        records.add_task(db, item.key, "call back", data.draw(days), today=TODAY)
+        task_records.add_task(db, item.key, task_records.TaskFields("call back", data.draw(days)), TODAY)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -127,7 +129,9 @@ def test_a_review_keeps_the_findings_and_a_new_fact_is_seen(book, tmp_path, monk
     monkeypatch.setattr(checkin_day, "day_findings", rules_must_not_run)
     item = queue.items[0]
     checkin_writes.mark_reviewed(book, item.account_id, TODAY.isoformat(), item.fingerprint)
-    records.add_task(book, "acme", "send the deck", TODAY.isoformat(), today=TODAY)  # a follow-up due today
+    task_records.add_task(
+        book, "acme", task_records.TaskFields("send the deck", TODAY.isoformat()), TODAY
+    )  # a follow-up due today
     again, from_book = checkin_day.checkin(book.conn, TODAY, scores_on)  # a new process: from the book
     assert not from_book.fresh
     assert_same(again, fresh_queue(book))
@@ -154,9 +158,9 @@ def test_a_review_keeps_the_findings_and_a_new_fact_is_seen(book, tmp_path, monk
 def test_findings_stored_at_an_older_version_are_not_stored(book, tmp_path):
     small_book(book, tmp_path)
     _, kept = checkin_day.checkin(book.conn, TODAY, partial(current_scores, book.conn))
-    entry, errors = writes.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"})
+    entry, errors = note_records.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"}, TODAY)
     assert not errors
-    writes.save_feedback(book, entry)  # a fact: the findings computed before it are stale
+    note_records.save_feedback(book, entry)  # a fact: the findings computed before it are stale
     assert not checkin_day.store_findings(book, kept, checkin_day.to_rows(kept.findings))
     assert checkin_findings.load(book.conn, TODAY.isoformat(), kept.version) is None
 
@@ -205,9 +209,9 @@ def test_fourteen_days_ago_comes_from_that_day_s_snapshot_while_no_earlier_fact_
         return health_for_accounts(conn, as_of)
 
     monkeypatch.setattr("cstui.derived.health_cache.health_for_accounts", counted)
-    entry, errors = writes.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"})
+    entry, errors = note_records.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"}, TODAY)
     assert not errors
-    writes.save_feedback(book, entry)  # a fact dated today: the snapshot of 14 days ago still holds
+    note_records.save_feedback(book, entry)  # a fact dated today: the snapshot of 14 days ago still holds
     assert RememberedScores()(book.conn, past) == fresh and runs == []
     import_csv(
         book, tmp_path, "surveys.csv", f"account_key,kind,score,responded_on\nbeta,nps,2,{past - timedelta(days=3)}\n"

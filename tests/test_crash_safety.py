@@ -18,12 +18,13 @@ from tests.bookmaker import BookMaker
 
 SAVER = """
 import sys
+from datetime import date
 from cstui.storage.connection import connect
-from cstui.storage.writes import parse_feedback, save_feedback
+from cstui.storage.records.notes import parse_feedback, save_feedback
 db = connect(sys.argv[1])
 start, stop = int(sys.argv[2]), int(sys.argv[3])
 for i in range(start, stop):
-    entry, errors = parse_feedback("A1", {"date": "2026-11-24", "summary": f"note {i}", "notes": "kill test"})
+    entry, errors = parse_feedback("A1", {"date": "2026-11-24", "summary": f"note {i}", "notes": "kill test"}, date(2026, 11, 24))
     note = save_feedback(db, entry)
     print(note, flush=True)
 """

@@ -272,8 +272,8 @@ def error_under(form, field: str) -> str | None:
 
 
 async def test_a_refused_note_edit_shows_each_mistake_under_the_field_it_names(demo_path, demo):
-    """`records.edit_note` raises FieldError(field, reason): the form puts the reason under that field
-    ("follow-up date" under Due), not the whole message under the summary."""
+    """`notes.edit_note` raises FieldError(field, reason): the form puts the reason under the input
+    the field names ("follow_up_on": Due), not the whole message under the summary."""
     account = a_note_account(demo)
     app = CstuiApp(demo_path, as_of=DEMO_DATE)
     async with app.run_test(size=SIZE) as pilot:
@@ -293,6 +293,9 @@ async def test_a_refused_note_edit_shows_each_mistake_under_the_field_it_names(d
         await type_into(pilot, "#follow_up_on", "2001-01-01")
         await press(pilot, "ctrl+s")
         assert app.screen is form
-        assert error_under(form, "follow_up_on") == f"2001-01-01 is before the conversation ({form.note.occurred_on})"
+        assert (
+            error_under(form, "follow_up_on")
+            == f"2001-01-01 is before the conversation ({form.note.occurred_on}): a follow-up is due after it"
+        )
         assert error_under(form, "sentiment") is None and error_under(form, "summary") is None
     assert demo.execute("SELECT * FROM interactions WHERE id = ?", [note_id]).fetchone() == before

@@ -12,9 +12,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cstui.errors import UserError
-from cstui.storage import history, migrations, records, writes
+from cstui.storage import health_weights, history, migrations
 from cstui.storage.connection import connect, write_transaction
 from cstui.storage.importer import import_path
+from cstui.storage.records import accounts as account_records
+from cstui.storage.records import checks as record_checks
+from cstui.storage.records import notes as note_records
+from cstui.storage.records import surveys as survey_records
+from cstui.storage.records import tasks as task_records
 from tests.bookmaker import new_book
 
 TODAY = date(2026, 11, 24)
@@ -46,19 +51,19 @@ def data_dump(db) -> list[str]:
 
 
 def add_account(db, key="acme", **fields):
-    return records.add_account(db, key, records.AccountFields(name=f"{key} Inc", **fields), today=TODAY)
+    return account_records.add_account(db, key, account_records.AccountFields(name=f"{key} Inc", **fields), today=TODAY)
 
 
 def add_note(db, key="acme", summary="Kickoff call", **fields):
-    entry, errors = writes.parse_feedback(key, {"date": "2026-11-20", "summary": summary, **fields})
+    entry, errors = note_records.parse_feedback(key, {"date": "2026-11-20", "summary": summary, **fields}, TODAY)
     assert not errors
-    return writes.save_feedback(db, entry)
+    return note_records.save_feedback(db, entry)
 
 
 def test_each_write_is_one_change_with_old_and_new_values(book):
     add_account(book)
     note = add_note(book)
-    records.edit_note(book, note, records.NoteFields(summary="Kickoff call, went well"), today=TODAY)
+    note_records.edit_note(book, note, note_records.NoteFields(summary="Kickoff call, went well"), today=TODAY)
     newest = history.list_changes(book, limit=1)[0]
     assert newest.description == f"note {note} edited: summary, text_sentiment"
     assert newest.source == "cli" and newest.kind == "change"
@@ -102,23 +107,23 @@ def test_undo_a_delete_restores_the_row_with_its_id_and_history_keeps_the_old_va
     add_account(book)
     note = add_note(book, notes="long notes")
     dump = data_dump(book)
-    records.delete_note(book, note)
+    note_records.delete_note(book, note)
     assert book.execute("SELECT count(*) FROM interactions").fetchone()[0] == 0
     deleted = history.list_changes(book, limit=1)[0]
     assert deleted.rows[0].op == "delete" and deleted.rows[0].old["notes"] == "long notes"
     undo = history.undo(book)
     assert undo.kind == "undo" and undo.reverts == deleted.id
     assert data_dump(book) == dump
-    assert records.get_note(book, note).notes == "long notes"
+    assert note_records.get_note(book, note).notes == "long notes"
 
 
 def test_undo_step_by_step_then_nothing_left(book):
     dumps = [data_dump(book)]
     add_account(book)
     dumps.append(data_dump(book))
-    task = records.add_task(book, "acme", "Send the deck", "2026-12-01", today=TODAY)
+    task = task_records.add_task(book, "acme", task_records.TaskFields("Send the deck", "2026-12-01"), TODAY)
     dumps.append(data_dump(book))
-    records.set_task_done(book, task.id, "2026-11-24", today=TODAY)
+    task_records.set_task_done(book, task.id, "2026-11-24", today=TODAY)
     for expected in reversed(dumps):
         history.undo(book)
         assert data_dump(book) == expected
@@ -128,14 +133,14 @@ def test_undo_step_by_step_then_nothing_left(book):
 
 def test_redo_makes_the_change_again_until_a_new_change(book):
     add_account(book)
-    records.edit_account(book, "acme", records.AccountFields(seats="40"))
+    account_records.edit_account(book, "acme", account_records.AccountFields(seats="40"), TODAY)
     after = data_dump(book)
     history.undo(book)
     redo = history.redo(book)
     assert redo.description == "redo 2: account acme edited: seats"
     assert data_dump(book) == after
     history.undo(book)
-    records.edit_account(book, "acme", records.AccountFields(plan="gold"))
+    account_records.edit_account(book, "acme", account_records.AccountFields(plan="gold"), TODAY)
     with pytest.raises(UserError, match="nothing to redo"):
         history.redo(book)
 
@@ -145,7 +150,7 @@ def test_undo_of_a_delete_brings_back_links_the_book_cut(book):
     add_account(book)
     note = add_note(book, nps="9", follow_up_title="Send deck", follow_up_on="2026-12-01")
     dump = data_dump(book)
-    records.delete_note(book, note)
+    note_records.delete_note(book, note)
     assert book.execute("SELECT interaction_id FROM tasks").fetchone()[0] is None
     assert {r.table for r in history.list_changes(book, limit=1)[0].rows} == {"interactions", "tasks", "surveys"}
     history.undo(book)
@@ -178,7 +183,7 @@ def test_undo_a_whole_import_run(book, tmp_path):
 
 def test_undo_refuses_when_a_row_changed_outside_cstui(book):
     add_account(book)
-    records.edit_account(book, "acme", records.AccountFields(plan="gold"))
+    account_records.edit_account(book, "acme", account_records.AccountFields(plan="gold"), TODAY)
     book.execute("UPDATE accounts SET plan = 'platinum'")
     book.conn.commit()
     dump = list(book.conn.iterdump())
@@ -190,7 +195,7 @@ def test_undo_refuses_when_a_row_changed_outside_cstui(book):
 def test_real_numbers_come_back_exactly(book):
     weight = 0.1 + 0.2  # 0.30000000000000004: json_object alone would keep 15 digits
     before = data_dump(book)
-    writes.save_weights(book, {"usage": weight})
+    health_weights.save_weights(book, {"usage": weight})
     row = history.list_changes(book, limit=1)[0].rows[0]
     assert row.new["value"] == weight and row.old["value"] == 25.0
     history.undo(book)
@@ -201,8 +206,8 @@ def test_account_filter_and_limit(book):
     add_account(book)
     add_account(book, "beta")
     add_note(book, "beta", "Beta call")
-    records.edit_account(book, "acme", records.AccountFields(plan="gold"))
-    beta = writes.account_id(book, "beta")
+    account_records.edit_account(book, "acme", account_records.AccountFields(plan="gold"), TODAY)
+    beta = record_checks.account_id(book, "beta")
     assert [c.description for c in history.list_changes(book, account=beta)] == [
         "note added for beta: Beta call",
         "account beta added",
@@ -228,12 +233,12 @@ def test_a_column_added_by_a_later_migration_is_recorded(later_steps, book_path)
     (later_steps / "9999_survey_ids.sql").write_text("ALTER TABLE surveys ADD COLUMN response_id TEXT;\n")
     migrations.migration_set.cache_clear()
     db = connect(book_path)
-    survey = writes.add_survey(db, "acme", "nps", 9, "2026-11-20")
+    survey = survey_records.add_survey(db, "acme", survey_records.SurveyFields("nps", "9", "2026-11-20"), TODAY)
     with write_transaction(db, change="response id set"):
         db.execute("UPDATE surveys SET response_id = 'R-1' WHERE id = ?", [survey])
     row = history.list_changes(db, limit=1)[0].rows[0]
     assert (row.old["response_id"], row.new["response_id"]) == (None, "R-1")
-    records.delete_survey(db, survey)
+    survey_records.delete_survey(db, survey)
     assert history.list_changes(db, limit=1)[0].rows[0].old["response_id"] == "R-1"
     history.undo(db)
     assert db.execute("SELECT response_id FROM surveys WHERE id = ?", [survey]).fetchone()[0] == "R-1"
@@ -245,7 +250,7 @@ def test_a_later_migration_may_drop_a_column_the_triggers_listed(later_steps, bo
     (later_steps / "9998_nicknames.sql").write_text("ALTER TABLE contacts ADD COLUMN nickname TEXT;\n")
     db = new_book(book_path)
     add_account(db)
-    contact = records.add_contact(db, "acme", records.ContactFields(name="Dana"))
+    contact = account_records.add_contact(db, "acme", account_records.ContactFields(name="Dana"))
     with write_transaction(db, change="nickname and role"):
         db.execute("UPDATE contacts SET nickname = 'D', role = 'CTO' WHERE id = ?", [contact.id])
     db.conn.close()
@@ -255,7 +260,7 @@ def test_a_later_migration_may_drop_a_column_the_triggers_listed(later_steps, bo
     triggers = db.execute("SELECT sql FROM sqlite_master WHERE name = 'cstui_history_contacts_update'").fetchone()[0]
     assert '"nickname"' not in triggers and '"left_on"' in triggers
     history.undo(db)  # the change recorded before the step, nickname and all, still undoes
-    assert records.get_contact(db, contact.id).role is None
+    assert account_records.get_contact(db, contact.id).role is None
     db.conn.close()
 
 
@@ -273,7 +278,7 @@ def test_snapshots_and_the_history_itself_are_not_tracked(book):
 def test_cli_history_json_shows_deleted_values_and_undo_restores(cli, book_path):
     db = new_book(book_path)
     add_account(db)
-    task = records.add_task(db, "acme", "Send the deck", "2026-12-01", today=TODAY)
+    task = task_records.add_task(db, "acme", task_records.TaskFields("Send the deck", "2026-12-01"), TODAY)
     db.conn.close()
     assert cli("task", "delete", str(task.id), "--db", str(book_path)).code == 0
     shown = cli("history", "--json", "--limit", "1", "--db", str(book_path))
@@ -284,7 +289,7 @@ def test_cli_history_json_shows_deleted_values_and_undo_restores(cli, book_path)
     text = cli("history", "--account", "acme", "--db", str(book_path)).out
     assert f"task {task.id} deleted: Send the deck (undone by" in text
     db = connect(book_path)
-    assert records.get_task(db, task.id).title == "Send the deck"
+    assert task_records.get_task(db, task.id).title == "Send the deck"
     db.conn.close()
     assert cli("undo", "--db", str(book_path)).code == 0
     assert cli("undo", "--db", str(book_path)).code == 0
@@ -330,45 +335,59 @@ def _step(db, data) -> str | None:
     key = data.draw(st.sampled_from(keys))
     pick = lambda table: data.draw(st.sampled_from(_ids(db, table)))  # noqa: E731
     if kind == "account":
-        records.add_account(db, data.draw(texts), records.AccountFields(name=data.draw(texts)), today=TODAY)
+        account_records.add_account(
+            db, data.draw(texts), account_records.AccountFields(name=data.draw(texts)), today=TODAY
+        )
     elif kind == "account_edit":
-        records.edit_account(
-            db, key, records.AccountFields(plan=data.draw(texts), seats=str(data.draw(st.integers(0, 99))))
+        account_records.edit_account(
+            db,
+            key,
+            account_records.AccountFields(plan=data.draw(texts), seats=str(data.draw(st.integers(0, 99)))),
+            TODAY,
         )
     elif kind == "contact":
-        records.add_contact(db, key, records.ContactFields(name=data.draw(texts), champion=data.draw(st.booleans())))
+        account_records.add_contact(
+            db, key, account_records.ContactFields(name=data.draw(texts), champion=data.draw(st.booleans()))
+        )
     elif kind == "contact_edit":
-        records.edit_contact(
-            db, pick("contacts"), records.ContactFields(role=data.draw(texts), left_on=data.draw(days))
+        account_records.edit_contact(
+            db, pick("contacts"), account_records.ContactFields(role=data.draw(texts), left_on=data.draw(days))
         )
     elif kind == "note":
         contact = data.draw(st.none() | texts)
-        entry, errors = writes.parse_feedback(
-            key, {"date": data.draw(days), "summary": data.draw(texts), "contact": contact or "", "nps": "7"}
+        entry, errors = note_records.parse_feedback(
+            key, {"date": data.draw(days), "summary": data.draw(texts), "contact": contact or "", "nps": "7"}, TODAY
         )
         assert not errors
-        writes.save_feedback(db, entry)
+        note_records.save_feedback(db, entry)
     elif kind == "note_edit":
-        fields = records.NoteFields(summary=data.draw(texts), sentiment=str(data.draw(st.integers(-2, 2))))
-        records.edit_note(db, pick("interactions"), fields, today=TODAY)
+        fields = note_records.NoteFields(summary=data.draw(texts), sentiment=str(data.draw(st.integers(-2, 2))))
+        note_records.edit_note(db, pick("interactions"), fields, today=TODAY)
     elif kind == "note_delete":
-        records.delete_note(db, pick("interactions"))
+        note_records.delete_note(db, pick("interactions"))
     elif kind == "survey":
-        writes.add_survey(db, key, "csat", data.draw(st.integers(1, 5)), data.draw(days), comment=data.draw(texts))
+        survey_records.add_survey(
+            db,
+            key,
+            survey_records.SurveyFields("csat", str(data.draw(st.integers(1, 5))), data.draw(days), data.draw(texts)),
+            TODAY,
+        )
     elif kind == "survey_edit":
-        fields = records.SurveyFields(kind="nps", score=str(data.draw(st.integers(0, 10))), comment=data.draw(texts))
-        records.edit_survey(db, pick("surveys"), fields, today=TODAY)
+        fields = survey_records.SurveyFields(
+            kind="nps", score=str(data.draw(st.integers(0, 10))), comment=data.draw(texts)
+        )
+        survey_records.edit_survey(db, pick("surveys"), fields, today=TODAY)
     elif kind == "survey_delete":
-        records.delete_survey(db, pick("surveys"))
+        survey_records.delete_survey(db, pick("surveys"))
     elif kind == "task":
-        records.add_task(db, key, data.draw(texts), data.draw(later), today=TODAY)
+        task_records.add_task(db, key, task_records.TaskFields(data.draw(texts), data.draw(later)), TODAY)
     elif kind == "task_edit":
-        records.edit_task(db, pick("tasks"), title=data.draw(texts), due_on=data.draw(later))
+        task_records.edit_task(db, pick("tasks"), task_records.TaskFields(data.draw(texts), data.draw(later)), TODAY)
     elif kind == "task_done":
-        task = records.get_task(db, pick("tasks"))
-        records.set_task_done(db, task.id, None if task.done_on else data.draw(days), today=TODAY)
+        task = task_records.get_task(db, pick("tasks"))
+        task_records.set_task_done(db, task.id, None if task.done_on else data.draw(days), today=TODAY)
     else:
-        records.delete_task(db, pick("tasks"))
+        task_records.delete_task(db, pick("tasks"))
     return kind
 
 
@@ -442,12 +461,12 @@ def test_the_source_of_a_change_is_the_process_default(book, monkeypatch):
 def test_undo_a_given_older_change_leaves_the_later_ones(book):
     add_account(book)
     note = add_note(book)
-    records.edit_account(book, "acme", records.AccountFields(plan="gold"))
-    records.delete_note(book, note)  # change 4
-    records.edit_account(book, "acme", records.AccountFields(seats="9"))
+    account_records.edit_account(book, "acme", account_records.AccountFields(plan="gold"), TODAY)
+    note_records.delete_note(book, note)  # change 4
+    account_records.edit_account(book, "acme", account_records.AccountFields(seats="9"), TODAY)
     history.undo(book, change_id=4)
-    assert records.get_note(book, note).summary == "Kickoff call"
-    assert records.get_account(book, "acme").seats == 9
+    assert note_records.get_note(book, note).summary == "Kickoff call"
+    assert account_records.get_account(book, "acme").seats == 9
     assert history.undo(book).reverts == 5  # the newest not yet undone
     assert history.undo(book).reverts == 3  # 4 is undone already
     with pytest.raises(UserError, match="change 4: no such change, or it is an undo or already undone"):
@@ -456,7 +475,7 @@ def test_undo_a_given_older_change_leaves_the_later_ones(book):
 
 def test_undo_of_a_given_change_refuses_to_cascade_into_later_rows(book):
     add_account(book)
-    records.add_task(book, "acme", "Send the deck", "2026-12-01", today=TODAY)
+    task_records.add_task(book, "acme", task_records.TaskFields("Send the deck", "2026-12-01"), TODAY)
     dump = list(book.conn.iterdump())
     with pytest.raises(UserError, match=r"change 1 cannot be reverted alone: .*\(tasks 1\)"):
         history.undo(book, change_id=1)
@@ -479,7 +498,7 @@ def test_blobs_come_back_as_the_same_bytes(book):
     with write_transaction(book, change="a blob where text was"):
         book.execute("UPDATE accounts SET churn_reason = ?", [b"\x00\xffraw"])
     before = data_dump(book)
-    records.edit_account(book, "acme", records.AccountFields(churn_reason="budget"))
+    account_records.edit_account(book, "acme", account_records.AccountFields(churn_reason="budget"), TODAY)
     assert history.list_changes(book, limit=1)[0].rows[0].old["churn_reason"] == b"\x00\xffraw"
     history.undo(book)
     assert data_dump(book) == before
@@ -488,6 +507,6 @@ def test_blobs_come_back_as_the_same_bytes(book):
 def test_moving_a_call_moves_the_scores_given_on_it_in_the_same_change(book):
     add_account(book)
     note = add_note(book, nps="9")
-    records.edit_note(book, note, records.NoteFields(occurred_on="2026-11-18"), today=TODAY)
+    note_records.edit_note(book, note, note_records.NoteFields(occurred_on="2026-11-18"), today=TODAY)
     assert book.execute("SELECT responded_on FROM surveys").fetchone()[0] == "2026-11-18"
     assert {r.table for r in history.list_changes(book, limit=1)[0].rows} == {"interactions", "surveys"}

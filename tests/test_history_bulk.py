@@ -9,9 +9,11 @@ from contextlib import contextmanager
 import pytest
 
 from cstui.errors import UserError
-from cstui.storage import history, migrations, records, search
+from cstui.storage import history, migrations, search
 from cstui.storage.connection import connect, write_transaction
 from cstui.storage.importer import import_path
+from cstui.storage.records import surveys as survey_records
+from cstui.storage.records import tasks as task_records
 from tests.test_history import TODAY, add_account, data_dump
 
 ACCOUNTS = "key,name,start_date,seats\nacme,Acme,2026-01-01,12\nbeta,Beta,2025-03-01,4\ngamma,Gamma,2025-05-01,2\n"
@@ -83,7 +85,7 @@ def test_an_imported_row_edited_by_a_later_change_in_force_is_not_undone_by_id(b
     import_path(book, write_source(tmp_path, accounts=ACCOUNTS, surveys=SURVEYS))
     imported = history.list_changes(book, limit=1)[0].id
     survey = book.execute("SELECT id FROM surveys WHERE comment = 'pricing' ORDER BY id LIMIT 1").fetchone()[0]
-    records.edit_survey(book, survey, records.SurveyFields(comment="pricing, again"), today=TODAY)
+    survey_records.edit_survey(book, survey, survey_records.SurveyFields(comment="pricing, again"), today=TODAY)
     dump = data_dump(book)
     with pytest.raises(UserError, match=r"surveys rows 4\.\.5 were changed since"):
         history.undo(book, change_id=imported)
@@ -106,7 +108,7 @@ def test_an_imported_row_deleted_outside_cstui_makes_the_undo_refuse(book, tmp_p
 def test_undoing_an_import_refuses_to_cascade_into_rows_written_since(book, tmp_path):
     import_path(book, write_source(tmp_path, accounts=ACCOUNTS))
     imported = history.list_changes(book, limit=1)[0].id
-    records.add_task(book, "beta", "Call Beta", "2026-12-01", today=TODAY)
+    task_records.add_task(book, "beta", task_records.TaskFields("Call Beta", "2026-12-01"), TODAY)
     dump = data_dump(book)
     with pytest.raises(UserError, match=r"cannot be reverted alone.*tasks 1"):
         history.undo(book, change_id=imported)

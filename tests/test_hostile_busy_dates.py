@@ -98,7 +98,7 @@ def _tui_note_saved_while_undo_waits(book_path, monkeypatch) -> list[int]:
     """Make the app save a note at the moment `cstui undo` waits for the write lock: after the
     command was given, before its transaction. Returns the note's change id once saved."""
     from cstui.storage import connection, history
-    from cstui.storage.writes import parse_feedback, save_feedback
+    from cstui.storage.records.notes import parse_feedback, save_feedback
 
     real = connection.write_transaction
     saved: list[int] = []

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from cstui.storage import history, records
+from cstui.storage import history
 from cstui.storage.connection import connect
+from cstui.storage.records import accounts as account_records
+from cstui.storage.records import tasks as task_records
 from tests.bookmaker import BookMaker, new_book
 from tests.conftest import dump
 
@@ -132,10 +134,12 @@ TODAY = date(2026, 11, 24)
 
 def test_undo_by_id_never_deletes_a_later_identical_row(cli, book_path):
     db = new_book(book_path)
-    records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2024-01-01"), today=TODAY)
-    first = records.add_task(db, "acme", "Send the deck", "2026-12-01", today=TODAY)
-    records.delete_task(db, first.id)
-    again = records.add_task(db, "acme", "Send the deck", "2026-12-01", today=TODAY)
+    account_records.add_account(
+        db, "acme", account_records.AccountFields(name="Acme", start_date="2024-01-01"), today=TODAY
+    )
+    first = task_records.add_task(db, "acme", task_records.TaskFields("Send the deck", "2026-12-01"), TODAY)
+    task_records.delete_task(db, first.id)
+    again = task_records.add_task(db, "acme", task_records.TaskFields("Send the deck", "2026-12-01"), TODAY)
     assert again.id == first.id  # SQLite reuses the rowid: the two rows look the same
     added = [c.id for c in history.list_changes(db) if c.description.startswith("task") and "added" in c.description]
     db.conn.close()
@@ -170,7 +174,9 @@ def run_cstui(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def small_book(tmp_path) -> Path:
     path = tmp_path / "book.db"
     db = new_book(path)
-    records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2024-01-01"), today=TODAY)
+    account_records.add_account(
+        db, "acme", account_records.AccountFields(name="Acme", start_date="2024-01-01"), today=TODAY
+    )
     db.conn.close()
     return path
 
@@ -419,7 +425,9 @@ def test_an_export_to_a_full_disk_names_the_folder_and_leaves_no_part(cli, small
 
 def test_history_does_not_call_a_change_redone_when_the_redo_is_undone(cli, small_book):
     db = connect(small_book)
-    records.add_account(db, "beta", records.AccountFields(name="Beta", start_date="2024-01-01"), today=TODAY)
+    account_records.add_account(
+        db, "beta", account_records.AccountFields(name="Beta", start_date="2024-01-01"), today=TODAY
+    )
     history.undo(db)
     history.redo(db)
     redo = history.undo(db)  # the redo, undone again

@@ -351,7 +351,7 @@ def test_a_weight_that_is_not_a_number_from_0_to_100_is_refused_and_the_book_unc
 
 def test_weights_from_a_file_and_from_the_app_go_through_the_same_check(book, book_path, tmp_path, cli):
     from cstui.errors import UserError
-    from cstui.storage.writes import save_weights
+    from cstui.storage.health_weights import save_weights
 
     weights = tmp_path / "w.json"
     weights.write_text('{"usage": 1e309}')  # JSON's 1e309 is inf in Python

@@ -5,8 +5,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from cstui.storage import records, writes
 from cstui.storage.connection import connect
+from cstui.storage.records import accounts as account_records
+from cstui.storage.records import notes as note_records
+from cstui.storage.records import surveys as survey_records
+from cstui.storage.records import tasks as task_records
 from tests.bookmaker import new_book
 from tests.conftest import dump
 
@@ -19,12 +22,12 @@ LATER = (TODAY + timedelta(days=10)).isoformat()
 def filled(book_path):
     """A book with account acme (started 2026-01-01), note 1 with Dana Lee, survey 1 (NPS 9), task 1."""
     db = new_book(book_path)
-    records.add_account(db, "acme", records.AccountFields(name="Acme", start_date="2026-01-01"))
+    account_records.add_account(db, "acme", account_records.AccountFields(name="Acme", start_date="2026-01-01"), TODAY)
     fields = {"date": "2026-11-20", "summary": "Kickoff", "contact": "Dana Lee"}
-    entry, _ = writes.parse_feedback("acme", fields, TODAY)
-    writes.save_feedback(db, entry)
-    writes.add_survey(db, "acme", "nps", 9, "2026-11-20", comment="Great", today=TODAY)
-    records.add_task(db, "acme", "Send the deck", LATER, TODAY)
+    entry, _ = note_records.parse_feedback("acme", fields, TODAY)
+    note_records.save_feedback(db, entry)
+    survey_records.add_survey(db, "acme", survey_records.SurveyFields("nps", str(9), "2026-11-20", "Great"), TODAY)
+    task_records.add_task(db, "acme", task_records.TaskFields("Send the deck", LATER), TODAY)
     db.conn.close()
     return book_path
 
@@ -47,18 +50,18 @@ def read(path, fetch):
 
 def test_note_add_records_who_the_call_was_with(run, filled):
     assert run("note", "add", "--account", "acme", "--summary", "Check-in", "--contact", "Bo Park").code == 0
-    note = read(filled, lambda db: records.get_note(db, 2))
-    contact = read(filled, lambda db: records.get_contact(db, note.contact_id))
+    note = read(filled, lambda db: note_records.get_note(db, 2))
+    contact = read(filled, lambda db: account_records.get_contact(db, note.contact_id))
     assert (note.contact_name, contact.name, contact.account_key) == ("Bo Park", "Bo Park", "acme")
     run("note", "add", "--account", "acme", "--summary", "Again", "--contact", "Dana Lee")
-    assert read(filled, lambda db: records.get_note(db, 3)).contact_id == 1  # the known contact, not a new one
+    assert read(filled, lambda db: note_records.get_note(db, 3)).contact_id == 1  # the known contact, not a new one
 
 
 def test_note_edit_and_delete(run, filled):
     result = run("note", "edit", "1", "--summary", "Kickoff, went well", "--sentiment", "2", "--json")
     assert result.code == 0
     shown = json.loads(result.out)
-    assert shown == json.loads(json.dumps(read(filled, lambda db: records.get_note(db, 1)).__dict__))
+    assert shown == json.loads(json.dumps(read(filled, lambda db: note_records.get_note(db, 1)).__dict__))
     assert (shown["summary"], shown["sentiment"], shown["contact_name"]) == ("Kickoff, went well", 2, "Dana Lee")
     assert json.loads(run("note", "edit", "1", "--contact", "bo@acme.com", "--json").out)["contact_email"] == (
         "bo@acme.com"

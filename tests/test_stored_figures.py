@@ -18,9 +18,12 @@ from cstui.metrics.health import health_for_accounts
 from cstui.metrics.months import month_starts
 from cstui.metrics.report import portfolio_report
 from cstui.readmodels import views
-from cstui.storage import derived, history, records, writes
+from cstui.storage import derived, history
 from cstui.storage.connection import connect
 from cstui.storage.importer import import_path
+from cstui.storage.records import accounts as account_records
+from cstui.storage.records import notes as note_records
+from cstui.storage.records import tasks as task_records
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.dashboard import DashboardScreen
@@ -55,7 +58,7 @@ def assert_cached_equals_fresh(db, as_of: date = TODAY) -> None:
 
 def small_book(db, tmp: Path) -> None:
     for key, start in (("acme", "2026-02-01"), ("beta", "2025-06-01")):
-        records.add_account(db, key, records.AccountFields(name=key, start_date=start), today=TODAY)
+        account_records.add_account(db, key, account_records.AccountFields(name=key, start_date=start), today=TODAY)
     import_csv(db, tmp, "mrr_history.csv", "account_key,effective_date,mrr\nacme,2026-02-01,100\nbeta,2025-06-01,250\n")
     usage = "".join(f"acme,{d},3,40\nbeta,{d},1,10\n" for d in ("2026-06-03", "2026-09-14", "2026-11-20"))
     import_csv(db, tmp, "usage_daily.csv", "account_key,day,active_users,minutes\n" + usage)
@@ -123,12 +126,14 @@ def test_a_back_dated_fact_makes_its_months_recompute_and_todays_note_keeps_them
     small_book(book, tmp_path)
     store_all(book)
     before = derived.book_version(book.conn)
-    records.add_task(book, "acme", "call back", "2026-12-01", today=TODAY)  # a task feeds no figure
+    task_records.add_task(
+        book, "acme", task_records.TaskFields("call back", "2026-12-01"), TODAY
+    )  # a task feeds no figure
     assert derived.earliest_touched(book.conn, before, derived.book_version(book.conn)) is None
     assert recomputed_months(book) == []
-    entry, errors = writes.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"})
+    entry, errors = note_records.parse_feedback("acme", {"date": TODAY.isoformat(), "summary": "Weekly call"}, TODAY)
     assert not errors
-    writes.save_feedback(book, entry)
+    note_records.save_feedback(book, entry)
     assert recomputed_months(book) == ["2026-11"]
     before = derived.book_version(book.conn)
     import_csv(book, tmp_path, "surveys.csv", "account_key,kind,score,responded_on\nbeta,nps,2,2026-08-10\n")
@@ -188,7 +193,7 @@ async def test_a_write_makes_the_dashboard_recompute_and_rewrite_todays_snapshot
     try:
         account = db.execute("SELECT id FROM accounts WHERE churn_date IS NULL ORDER BY id LIMIT 1").fetchone()[0]
         key = db.execute("SELECT key FROM accounts WHERE id = ?", [account]).fetchone()[0]
-        records.edit_account(db, key, records.AccountFields(plan="a new plan"))
+        account_records.edit_account(db, key, account_records.AccountFields(plan="a new plan"), TODAY)
         runs = []
         real = views.health_for_accounts
         monkeypatch.setattr(views, "health_for_accounts", lambda *a, **k: runs.append(1) or real(*a, **k))
@@ -228,7 +233,7 @@ def test_the_version_moves_with_every_recorded_change_and_not_with_stored_figure
     before = derived.book_version(book.conn)
     store_all(book)
     assert derived.book_version(book.conn) == before
-    records.edit_account(book, "acme", records.AccountFields(plan="gold"))
+    account_records.edit_account(book, "acme", account_records.AccountFields(plan="gold"), TODAY)
     assert derived.book_version(book.conn).history_id > before.history_id
     # the stored report is as of one day: opening the book as of another day recomputes
     assert views.dashboard(book.conn, TODAY - timedelta(days=1)).health is not None
@@ -244,7 +249,9 @@ def test_a_check_in_review_or_a_task_leaves_todays_figures_current(book, tmp_pat
     before = derived.book_version(book.conn)
     acme = book.execute("SELECT id FROM accounts WHERE key = 'acme'").fetchone()[0]
     checkin_writes.mark_reviewed(book, acme, TODAY.isoformat(), "fingerprint")
-    records.add_task(book, "acme", "send the deck", (TODAY + timedelta(days=3)).isoformat(), today=TODAY)
+    task_records.add_task(
+        book, "acme", task_records.TaskFields("send the deck", (TODAY + timedelta(days=3)).isoformat()), TODAY
+    )
     assert derived.book_version(book.conn) == before
     monkeypatch.setattr("cstui.derived.health_cache.health_for_accounts", _engine_must_not_run)
     assert current_scores(book.conn, TODAY)  # from today's snapshot, still current
@@ -269,7 +276,7 @@ def test_scores_of_a_past_day_are_computed_once_per_version(book, tmp_path, monk
     assert scores(book.conn, past) == first and runs == [past]
     checkin_writes.mark_reviewed(book, 1, TODAY.isoformat(), "fingerprint")  # not a fact: kept
     assert scores(book.conn, past) == first and runs == [past]
-    records.edit_account(book, "acme", records.AccountFields(plan="gold"))
+    account_records.edit_account(book, "acme", account_records.AccountFields(plan="gold"), TODAY)
     assert scores(book.conn, past) == first and runs == [past, past]
 
 

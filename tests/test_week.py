@@ -8,8 +8,9 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from cstui.readmodels.week import quarter_of, week, week_markdown
-from cstui.storage import records, writes
 from cstui.storage.connection import connect
+from cstui.storage.records import accounts as account_records
+from cstui.storage.records import notes as note_records
 from cstui.storage.renewal_calls import set_call
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.agenda import AgendaScreen
@@ -23,9 +24,9 @@ DAY = date(2026, 11, 24)  # a Tuesday in 2026 Q4; the week is 18 to 24 Nov
 
 def _log(db, key: str, day: str, kind: str, minutes: str = "", summary: str = "talk") -> None:
     fields = {"date": day, "kind": kind, "summary": summary, "minutes": minutes}
-    entry, errors = writes.parse_feedback(key, fields, today=DAY)
+    entry, errors = note_records.parse_feedback(key, fields, today=DAY)
     assert entry is not None, errors
-    writes.save_feedback(db, entry)
+    note_records.save_feedback(db, entry)
 
 
 def _meeting(make: BookMaker, account: int, day: str, minutes: int, uid: str, email: str | None = None) -> None:
@@ -58,7 +59,7 @@ def week_book(book, book_path):
     set_call(db, "p1", "commit", None, today=date(2026, 6, 1))
     set_call(db, "p2", "probable", None, today=date(2026, 6, 1))
     set_call(db, "p3", "lost", None, today=date(2026, 5, 1))
-    records.edit_account(db, "q4", records.AccountFields(renewal_date="2027-01-20"))
+    account_records.edit_account(db, "q4", account_records.AccountFields(renewal_date="2027-01-20"), DAY)
     with db.conn:  # the history's clock is the machine's: pin the change to a day of the week
         db.conn.execute("UPDATE changes SET made_at = '2026-11-22T10:00:00Z' WHERE description LIKE 'account q4%'")
     _log(db, "q1", "2026-11-20", "call", "45")
@@ -205,7 +206,7 @@ def test_note_minutes_from_the_cli(cli, book_path, book):
     add = cli("note", "add", "--account", "m1", "--summary", "QBR", "--date", "2020-03-02", "--minutes", "45", *db)
     assert add.code == 0, add.err
     note_id = add.out.split()[1]
-    assert records.get_note(book, int(note_id)).minutes == 45
+    assert note_records.get_note(book, int(note_id)).minutes == 45
     edited = cli("note", "edit", note_id, "--minutes", "50", "--json", *db)
     assert json.loads(edited.out)["minutes"] == 50
     bad = cli("note", "add", "--account", "m1", "--summary", "x", "--date", "2020-03-02", "--minutes", "ninety", *db)

@@ -11,7 +11,7 @@ from cstui.errors import UserError
 from cstui.formatting import figure
 from cstui.metrics.health import COMPONENTS
 from cstui.safe_text import visible
-from cstui.storage.writes import check_weight
+from cstui.storage.health_weights import check_weight
 from cstui.user_files import read_user_json
 
 if TYPE_CHECKING:
@@ -244,7 +244,7 @@ def weights(
 ) -> None:
     """Show the health weights and bands, or change weights with --set usage=30 --set surveys=20."""
     from cstui.metrics.health import load_config
-    from cstui.storage.writes import save_weights
+    from cstui.storage.health_weights import save_weights
 
     book = open_book(db)
     changes = {}

@@ -37,7 +37,7 @@ def brief(
     from cstui.metrics.dates import refuse_bad_dates
     from cstui.readmodels.precall import precall_brief, precall_markdown
     from cstui.storage.export import write_private
-    from cstui.storage.writes import account_id
+    from cstui.storage.records.checks import account_id
 
     day = as_of_date(as_of)
     if output is not None:

@@ -14,13 +14,21 @@ from typing import Annotated
 import typer
 
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
-from cstui.errors import UserError
-from cstui.storage import checkin_writes, records, writes
+from cstui.errors import FieldError, UserError
+from cstui.storage import checkin_writes
 from cstui.storage.book import Book
+from cstui.storage.records.checks import account_id
+from cstui.storage.records.notes import get_note, parse_feedback, save_feedback
+from cstui.storage.records.surveys import SurveyFields, add_survey, get_survey
 
 AccountOption = Annotated[str, typer.Option("--account", help="The account's key.")]
-# The option that fills each field of `writes.parse_feedback`, for its messages.
+# The option that fills each field of `notes.parse_feedback` (and of `notes.edit_note`), for its messages.
 NOTE_OPTIONS = {"date": "--date", "follow_up_on": "--follow-up", "follow_up_title": "--follow-up-title"}
+
+
+def note_option(name: str) -> str:
+    """The `cstui note add|edit` option that sets a note's field, to name it in a message."""
+    return NOTE_OPTIONS.get(name, "--" + name.replace("_", "-"))
 
 
 def register(app: typer.Typer) -> None:
@@ -47,22 +55,19 @@ def survey_add(
     today = as_of_date(as_of)
     book = open_book(db)
     responded_on = on or today.isoformat()
+    fields = SurveyFields(kind.lower(), score, responded_on, comment, contact)
     try:
         worked = _worked(book, account, today)
         if worked is None:
-            new_id = writes.add_survey(
-                book, account, kind.lower(), score, responded_on, comment=comment, contact_email=contact, today=today
-            )
+            new_id = add_survey(book, account, fields, today)
         else:
-            new_id = checkin_writes.survey_reviewed(
-                book, account, kind.lower(), score, responded_on, comment, contact, today, *worked
-            )
-    except writes.FieldError as error:
+            new_id = checkin_writes.survey_reviewed(book, account, fields, today, *worked)
+    except FieldError as error:
         if error.field_name != "date":
             raise
         raise UserError(f"--date: {error.reason}") from None
     if as_json:
-        typer.echo(json.dumps(dataclasses.asdict(records.get_survey(book, new_id)), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(dataclasses.asdict(get_survey(book, new_id)), indent=2, ensure_ascii=False))
         return
     typer.echo(f"survey {new_id} saved: {account} {kind.upper()} {score}" + _marked(worked))
 
@@ -72,7 +77,7 @@ def _worked(book: Book, account_key: str, today: date) -> tuple[int, str] | None
     from cstui.derived.checkin_day import worked_fingerprint
     from cstui.derived.health_cache import current_scores
 
-    account = writes.account_id(book, account_key)
+    account = account_id(book, account_key)
     fingerprint = worked_fingerprint(book.conn, today, partial(current_scores, book.conn), account)
     return None if fingerprint is None else (account, fingerprint)
 
@@ -109,17 +114,17 @@ def note_add(
         "follow_up_on": follow_up or "",
         "follow_up_title": follow_up_title or (f"Follow up: {summary}" if follow_up else ""),
     }
-    entry, errors = writes.parse_feedback(account, fields, today)
+    entry, errors = parse_feedback(account, fields, today)
     if errors or entry is None:
-        raise UserError("; ".join(f"{NOTE_OPTIONS.get(name, '--' + name)}: {why}" for name, why in errors.items()))
+        raise UserError("; ".join(f"{note_option(name)}: {why}" for name, why in errors.items()))
     book = open_book(db)
     worked = _worked(book, account, today)
     if worked is None:
-        new_id = writes.save_feedback(book, entry)
+        new_id = save_feedback(book, entry)
     else:
         new_id = checkin_writes.feedback_worked(book, entry, worked[0], today.isoformat(), worked[1])
     if as_json:
-        typer.echo(json.dumps(dataclasses.asdict(records.get_note(book, new_id)), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(dataclasses.asdict(get_note(book, new_id)), indent=2, ensure_ascii=False))
         return
     extra = f", follow-up due {entry.follow_up_on}" if entry.follow_up_on else ""
     typer.echo(f"note {new_id} saved for {account}{extra}" + _marked(worked))

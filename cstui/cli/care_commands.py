@@ -42,7 +42,7 @@ def export(
         return
     from cstui.readmodels.brief import account_brief, brief_json, brief_markdown
     from cstui.storage.export import write_private
-    from cstui.storage.writes import account_id
+    from cstui.storage.records.checks import account_id
 
     if fmt not in ("md", "json"):
         raise UserError(f"--format: '{fmt}' is not md or json")

@@ -82,7 +82,7 @@ def _queued(book: Any, key: str, day: date) -> Any:
     """The account's item in the day's queue, or one line saying why there is none."""
     from cstui.derived.checkin_day import queued_item
     from cstui.derived.health_cache import current_scores
-    from cstui.storage.writes import account_id
+    from cstui.storage.records.checks import account_id
 
     account = account_id(book, key)
     item = queued_item(book.conn, day, partial(current_scores, book.conn), account)

@@ -11,7 +11,7 @@ from cstui.metrics.plan_figures import FIGURES, check_figure
 from cstui.readmodels.plans import plan_view
 from cstui.safe_text import visible
 from cstui.storage import plans
-from cstui.storage.records import get_account
+from cstui.storage.records.accounts import get_account
 
 KeyArgument = Annotated[str, typer.Argument(help="The account's key.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print as JSON.")]

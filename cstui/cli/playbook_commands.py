@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cstui import clock
 from cstui.cli.common import DbOption, open_book
 from cstui.errors import UserError
 from cstui.safe_text import visible
@@ -99,7 +100,7 @@ def playbook_apply(
     db: DbOption = None,
 ) -> None:
     """Apply a playbook to an account: one dated task per step (a step already past is due today)."""
-    run = playbooks.apply_playbook(open_book(db), account, name)
+    run = playbooks.apply_playbook(open_book(db), account, name, clock.today())
     if as_json:
         typer.echo(json.dumps(asdict(run), indent=2, ensure_ascii=False))
         return

@@ -8,7 +8,7 @@ import typer
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.records import get_account
+from cstui.storage.records.accounts import get_account
 
 
 def register(app: typer.Typer) -> None:

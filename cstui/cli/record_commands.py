@@ -2,7 +2,7 @@
 `cstui history`, `cstui undo` and `cstui redo`.
 
 Every command prints the record it wrote (`--json`: the record as JSON) and goes through
-`cstui.storage.records`, whose checks make a bad id, date or value one line and exit 1.
+`cstui.storage.records` (one module per kind), whose checks make a bad id, date or value one line and exit 1.
 """
 
 import dataclasses
@@ -12,13 +12,18 @@ from typing import Annotated, Any
 import typer
 
 from cstui import clock
+from cstui.cli.capture_commands import note_option
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
+from cstui.errors import FieldError, UserError
 from cstui.readmodels import tasks
 from cstui.readmodels.tasks import DueFilter
 from cstui.safe_text import visible
-from cstui.storage import history, records
+from cstui.storage import history
+from cstui.storage.records import accounts, surveys
+from cstui.storage.records import notes as note_records
+from cstui.storage.records import tasks as task_records
+from cstui.storage.records.checks import account_id
 from cstui.storage.tasklist import Due
-from cstui.storage.writes import account_id
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the record written as JSON.")]
 # SQLite's integers end at 2**63 - 1: a larger id is named as out of range, not an OverflowError.
@@ -101,14 +106,17 @@ def note_edit(
     db: DbOption = None,
 ) -> None:
     """Change a logged conversation; only the options given change."""
-    fields = records.NoteFields(on, kind, summary, notes, sentiment, contact, follow_up, minutes)
-    note = records.edit_note(open_book(db), note_id, fields)
+    fields = note_records.NoteFields(on, kind, summary, notes, sentiment, contact, follow_up, minutes)
+    try:
+        note = note_records.edit_note(open_book(db), note_id, fields, clock.today())
+    except FieldError as error:  # named by the option that sets the field, as `note add` names it
+        raise UserError(f"{note_option(error.field_name)}: {error.reason}") from None
     _show(note, as_json, f"note {note.id} saved for {note.account_key}")
 
 
 def note_delete(note_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
     """Delete a logged conversation (`cstui undo` brings it back)."""
-    note = records.delete_note(open_book(db), note_id)
+    note = note_records.delete_note(open_book(db), note_id)
     _show(note, as_json, f"note {note.id} deleted from {note.account_key} (`cstui undo` brings it back)")
 
 
@@ -123,14 +131,14 @@ def survey_edit(
     db: DbOption = None,
 ) -> None:
     """Change a survey response; only the options given change."""
-    fields = records.SurveyFields(kind, score, on, comment, contact)
-    survey = records.edit_survey(open_book(db), survey_id, fields)
+    fields = surveys.SurveyFields(kind, score, on, comment, contact)
+    survey = surveys.edit_survey(open_book(db), survey_id, fields, clock.today())
     _show(survey, as_json, f"survey {survey.id} saved for {survey.account_key}")
 
 
 def survey_delete(survey_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
     """Delete a survey response (`cstui undo` brings it back)."""
-    survey = records.delete_survey(open_book(db), survey_id)
+    survey = surveys.delete_survey(open_book(db), survey_id)
     _show(survey, as_json, f"survey {survey.id} deleted from {survey.account_key} (`cstui undo` brings it back)")
 
 
@@ -170,7 +178,7 @@ def task_add(
     db: DbOption = None,
 ) -> None:
     """Add a follow-up task, created today."""
-    task = records.add_task(open_book(db), account, title, due)
+    task = task_records.add_task(open_book(db), account, task_records.TaskFields(title, due), clock.today())
     _show(task, as_json, f"task {task.id} saved for {task.account_key}, due {task.due_on}")
 
 
@@ -182,7 +190,7 @@ def task_edit(
     db: DbOption = None,
 ) -> None:
     """Change a task's title or due date."""
-    task = records.edit_task(open_book(db), task_id, title=title, due_on=due)
+    task = task_records.edit_task(open_book(db), task_id, task_records.TaskFields(title, due), clock.today())
     _show(task, as_json, f"task {task.id} saved for {task.account_key}")
 
 
@@ -193,19 +201,19 @@ def task_done(
     db: DbOption = None,
 ) -> None:
     """Mark a task done."""
-    task = records.set_task_done(open_book(db), task_id, on or clock.today().isoformat())
+    task = task_records.set_task_done(open_book(db), task_id, on or clock.today().isoformat(), clock.today())
     _show(task, as_json, f"task {task.id} done on {task.done_on}")
 
 
 def task_undone(task_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
     """Open a done task again."""
-    task = records.set_task_done(open_book(db), task_id, None)
+    task = task_records.set_task_done(open_book(db), task_id, None, clock.today())
     _show(task, as_json, f"task {task.id} open again")
 
 
 def task_delete(task_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
     """Delete a task (`cstui undo` brings it back)."""
-    task = records.delete_task(open_book(db), task_id)
+    task = task_records.delete_task(open_book(db), task_id)
     _show(task, as_json, f"task {task.id} deleted from {task.account_key} (`cstui undo` brings it back)")
 
 
@@ -228,8 +236,8 @@ def contact_add(
     db: DbOption = None,
 ) -> None:
     """Add a contact to an account."""
-    fields = records.ContactFields(name, email, role, phone, champion, left_on)
-    contact = records.add_contact(open_book(db), account, fields)
+    fields = accounts.ContactFields(name, email, role, phone, champion, left_on)
+    contact = accounts.add_contact(open_book(db), account, fields)
     _show(contact, as_json, f"contact {contact.id} saved for {contact.account_key}")
 
 
@@ -245,8 +253,8 @@ def contact_edit(
     db: DbOption = None,
 ) -> None:
     """Change a contact; a champion who left gets `--left-on DATE` (a fact, not a deletion)."""
-    fields = records.ContactFields(name, email, role, phone, champion, left_on)
-    contact = records.edit_contact(open_book(db), contact_id, fields)
+    fields = accounts.ContactFields(name, email, role, phone, champion, left_on)
+    contact = accounts.edit_contact(open_book(db), contact_id, fields)
     _show(contact, as_json, f"contact {contact.id} saved for {contact.account_key}")
 
 
@@ -271,10 +279,10 @@ def account_add(
     db: DbOption = None,
 ) -> None:
     """Add an account by hand (options named like the columns of accounts.csv)."""
-    fields = records.AccountFields(
+    fields = accounts.AccountFields(
         name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason, mrr, mrr_from
     )
-    account = records.add_account(open_book(db), key, fields)
+    account = accounts.add_account(open_book(db), key, fields, clock.today())
     _show(account, as_json, f"account {account.key} saved")
 
 
@@ -294,10 +302,10 @@ def account_edit(
     db: DbOption = None,
 ) -> None:
     """Change an account's details; only the options given change. A new MRR is a row of its MRR history."""
-    fields = records.AccountFields(
+    fields = accounts.AccountFields(
         name, start_date, segment, plan, seats, renewal_date, churn_date, churn_reason, mrr, mrr_from
     )
-    account = records.edit_account(open_book(db), key, fields)
+    account = accounts.edit_account(open_book(db), key, fields, clock.today())
     _show(account, as_json, f"account {account.key} saved")
 
 

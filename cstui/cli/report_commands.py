@@ -13,7 +13,7 @@ from cstui.metrics.base import EVERYONE, Period, Scope
 from cstui.metrics.health import shown_points
 from cstui.safe_text import visible
 from cstui.storage import resolve
-from cstui.storage.writes import account_id
+from cstui.storage.records.checks import account_id
 
 if TYPE_CHECKING:
     from cstui.metrics.report import AccountReport, PortfolioReport

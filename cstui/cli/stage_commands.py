@@ -9,7 +9,7 @@ from cstui.metrics.stages import STAGE_RULES, counts_by_stage, stage_moves, stag
 from cstui.safe_text import visible
 from cstui.storage import stages
 from cstui.storage.reads import account_keys, accounts
-from cstui.storage.records import get_account
+from cstui.storage.records.accounts import get_account
 
 KeyArgument = Annotated[str, typer.Argument(help="The account's key.")]
 

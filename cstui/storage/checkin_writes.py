@@ -12,8 +12,12 @@ from datetime import date
 from sqlite_utils import Database
 
 from cstui.errors import UserError
-from cstui.storage import history, writes
+from cstui.storage import history
 from cstui.storage.connection import write_transaction
+from cstui.storage.records.checks import check_date
+from cstui.storage.records.notes import Feedback, save_feedback
+from cstui.storage.records.surveys import SurveyFields, add_survey
+from cstui.storage.records.tasks import set_task_done
 
 # The newest change (or redo) not undone yet that wrote a check-in action.
 _LAST_CHECKIN_CHANGE = (
@@ -22,11 +26,6 @@ _LAST_CHECKIN_CHANGE = (
     " AND EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id AND h.table_name = 'checkin_state')"
     " ORDER BY c.id DESC LIMIT 1"
 )
-
-
-def _open_change(db: Database) -> int:
-    row = db.execute("SELECT change_id FROM open_change").fetchone()
-    return int(row[0])
 
 
 def _key(db: Database, account: int) -> str:
@@ -47,57 +46,58 @@ def record_review(db: Database, account: int, day: str, fingerprint: str) -> Non
 
 
 def mark_reviewed(db: Database, account: int, day: str, fingerprint: str) -> int:
-    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} reviewed"):
+    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} reviewed") as change:
         record_review(db, account, day, fingerprint)
-        return _open_change(db)
+        return change.id
 
 
 def snooze(db: Database, account: int, day: str, until: str, fingerprint: str) -> int:
-    until = writes.check_date("snooze until", until)
+    until = check_date("snooze until", until)
     if until <= day:
         raise UserError(f"snooze until: {until} is not after today ({day})")
-    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} snoozed until {until}"):
+    with write_transaction(db, change=f"check-in {day}: account {_key(db, account)} snoozed until {until}") as change:
         db.execute(
             "INSERT INTO checkin_state (account_id, day, action, snoozed_until, fingerprint)"
             " VALUES (?, ?, 'snoozed', ?, ?) ON CONFLICT (account_id, day) DO UPDATE SET action = 'snoozed',"
             " snoozed_until = excluded.snoozed_until, fingerprint = excluded.fingerprint",
             [account, day, until, fingerprint],
         )
-        return _open_change(db)
+        return change.id
 
 
-def feedback_reviewed(db: Database, entry: writes.Feedback, account: int, day: str, fingerprint: str) -> int:
+def feedback_reviewed(db: Database, entry: Feedback, account: int, day: str, fingerprint: str) -> int:
     """Log the feedback and mark the account reviewed, as one change."""
-    with write_transaction(db, change=f"check-in {day}: feedback logged for {entry.account_key}, reviewed"):
-        writes.save_feedback(db, entry)
+    with write_transaction(db, change=f"check-in {day}: feedback logged for {entry.account_key}, reviewed") as change:
+        save_feedback(db, entry)
         record_review(db, account, day, fingerprint)
-        return _open_change(db)
+        return change.id
 
 
 def follow_up_done_reviewed(db: Database, task_id: int, account: int, day: str, fingerprint: str) -> int:
     """Complete the follow-up and mark the account reviewed, as one change."""
-    with write_transaction(db, change=f"check-in {day}: task {task_id} done, account {_key(db, account)} reviewed"):
-        writes.complete_task(db, task_id, day)
+    with write_transaction(
+        db, change=f"check-in {day}: task {task_id} done, account {_key(db, account)} reviewed"
+    ) as change:
+        set_task_done(db, task_id, day, date.fromisoformat(day))
         record_review(db, account, day, fingerprint)
-        return _open_change(db)
+        return change.id
 
 
 def survey_reviewed(
-    db: Database, account_key: str, kind: str, score: int | str, responded_on: str, comment: str | None,
-    contact_email: str | None, today: date, account: int, fingerprint: str,
-) -> int:  # fmt: skip
+    db: Database, account_key: str, fields: SurveyFields, today: date, account: int, fingerprint: str
+) -> int:
     """Record the survey response and mark the account reviewed today, as one change; return the survey's id."""
     day = today.isoformat()
     with write_transaction(db, change=f"check-in {day}: survey added for {account_key}, reviewed"):
-        survey = writes.add_survey(db, account_key, kind, score, responded_on, comment, contact_email, today)
+        survey = add_survey(db, account_key, fields, today)
         record_review(db, account, day, fingerprint)
     return survey
 
 
-def feedback_worked(db: Database, entry: writes.Feedback, account: int, day: str, fingerprint: str) -> int:
+def feedback_worked(db: Database, entry: Feedback, account: int, day: str, fingerprint: str) -> int:
     """Log the feedback and mark the account reviewed, as one change; return the note's id."""
     with write_transaction(db, change=f"check-in {day}: feedback logged for {entry.account_key}, reviewed"):
-        note = writes.save_feedback(db, entry)
+        note = save_feedback(db, entry)
         record_review(db, account, day, fingerprint)
     return note
 
@@ -115,9 +115,9 @@ def undo_last(db: Database) -> history.Change:
 def follow_up_done(db: Database, task_id: int, day: str) -> int:
     """Complete a follow-up listed in the check-in's due-today part (a reminder: the account is not
     reviewed by it); return the change's id, for the check-in's undo."""
-    with write_transaction(db, change=f"check-in {day}: task {task_id} done"):
-        writes.complete_task(db, task_id, day)
-        return _open_change(db)
+    with write_transaction(db, change=f"check-in {day}: task {task_id} done") as change:
+        set_task_done(db, task_id, day, date.fromisoformat(day))
+        return change.id
 
 
 def unprinted(db: Database) -> list[tuple[int, str]]:

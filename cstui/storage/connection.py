@@ -277,8 +277,19 @@ def _cause(error: sqlite3.DatabaseError, path: Path) -> str:
     return explain(error, path)
 
 
+@dataclass(frozen=True)
+class ChangeMade:
+    """What `write_transaction` yields: the change its rows are recorded under, so the caller can
+    name it (the check-in's undo, a playbook applied) without looking up "the newest change" after.
+
+    `id` is the `changes` row (0 when the transaction records no change). A change that touched no
+    row is not kept, so an id is only worth keeping when something was written."""
+
+    id: int
+
+
 @contextmanager
-def write_transaction(db: "Database", change: str | None = None, source: str | None = None) -> "Iterator[Database]":
+def write_transaction(db: "Database", change: str | None = None, source: str | None = None) -> "Iterator[ChangeMade]":
     """One write transaction that takes the write lock up front (BEGIN IMMEDIATE).
 
     A deferred transaction that reads first and writes later fails at once with "database is
@@ -289,7 +300,7 @@ def write_transaction(db: "Database", change: str | None = None, source: str | N
     `change` names what the user did ("note 12 edited") and `source` where (cli, tui, import;
     default: the process's, see `history.set_default_source`): every row written is then recorded
     in the book's history under that change, so it can be listed and undone. A nested transaction
-    joins the change already open.
+    joins the change already open. It yields the `ChangeMade` its rows are recorded under.
 
     A `Book` is asked first whether it may write (not read-only) and, once the lock is held,
     whether its path is still the file it opened: a moved, deleted or replaced book raises
@@ -301,7 +312,7 @@ def write_transaction(db: "Database", change: str | None = None, source: str | N
     if db.conn.in_transaction:
         with db.atomic():
             opened = history.open_change(db, change, source) if change and not history.change_is_open(db) else None
-            yield db
+            yield ChangeMade(opened or history.open_change_id(db) or 0)
             if opened is not None:
                 history.close_change(db, opened)
         return
@@ -312,7 +323,7 @@ def write_transaction(db: "Database", change: str | None = None, source: str | N
         if isinstance(db, Book):
             db.check_writable()
         opened = history.open_change(db, change, source) if change else None
-        yield db
+        yield ChangeMade(opened or 0)
         if opened is not None:
             history.close_change(db, opened)
     except BaseException:

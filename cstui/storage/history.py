@@ -177,7 +177,13 @@ def refresh_history_triggers(conn: sqlite3.Connection) -> None:
 
 
 def change_is_open(db: Database) -> bool:
-    return db.execute("SELECT 1 FROM open_change").fetchone() is not None
+    return open_change_id(db) is not None
+
+
+def open_change_id(db: Database) -> int | None:
+    """The id of the change being recorded in this transaction, None when none is open."""
+    row = db.execute("SELECT change_id FROM open_change").fetchone()
+    return None if row is None else int(row[0])
 
 
 def open_change(

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.storage.connection import write_transaction
-from cstui.storage.records import get_account
+from cstui.storage.records.accounts import get_account
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,15 @@ import csv
 import io
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from cstui import clock
 from cstui.errors import UserError
 from cstui.metrics.dates import book_date
 from cstui.storage.connection import write_transaction
-from cstui.storage.records import Account, get_account
+from cstui.storage.records.accounts import Account, get_account
 
 # --- anchors: which date a playbook's offsets count from ------------------------------------------
 
@@ -92,6 +91,7 @@ class Run:
     done: int
     next_due: str | None  # the earliest open task's due date
     next_title: str | None
+    change_id: int | None = None  # the change that applied it, on the run `apply_playbook` returns (for its undo)
 
     @property
     def running(self) -> bool:
@@ -167,11 +167,8 @@ def plan(playbook: Playbook, account: Account, today: date) -> tuple[str, list[P
     return start, tasks
 
 
-def apply_playbook(
-    db: Database, account_key: str, name: str, today: date | None = None, rule: str | None = None
-) -> Run:
+def apply_playbook(db: Database, account_key: str, name: str, today: date, rule: str | None = None) -> Run:
     """Apply a playbook to an account: one run, one task per step (due today at the earliest)."""
-    today = today or clock.today()
     account = get_account(db, account_key)
     if account.churn_date is not None and account.churn_date < today.isoformat():
         raise UserError(f"account {account.key}: churned on {account.churn_date}; no playbook applies")
@@ -183,7 +180,7 @@ def apply_playbook(
                 f" ({run.done}/{run.tasks} done); finish or delete its open tasks first"
             )
     start, tasks = plan(playbook, account, today)
-    with write_transaction(db, change=f"playbook '{playbook.name}' applied to {account.key}"):
+    with write_transaction(db, change=f"playbook '{playbook.name}' applied to {account.key}") as change:
         run_id = db.execute(
             "INSERT INTO playbook_runs (account_id, playbook_id, playbook_name, started_on, anchor_date, rule)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -194,7 +191,7 @@ def apply_playbook(
                 "INSERT INTO tasks (account_id, title, due_on, created_on, playbook_run_id) VALUES (?, ?, ?, ?, ?)",
                 [account.id, task.title, task.due_on, today.isoformat(), run_id],
             )
-    return next(r for r in runs(db.conn, account.id) if r.id == run_id)
+    return replace(next(r for r in runs(db.conn, account.id) if r.id == run_id), change_id=change.id)
 
 
 # --- CSV: playbook,anchor,offset_days,step --------------------------------------------------------

@@ -13,10 +13,9 @@ from enum import StrEnum
 
 from sqlite_utils import Database
 
-from cstui import clock
 from cstui.errors import UserError
 from cstui.storage.connection import write_transaction
-from cstui.storage.records import get_account
+from cstui.storage.records.accounts import get_account
 
 
 class Call(StrEnum):
@@ -81,10 +80,10 @@ def set_call(
     call: str,
     expected_arr: str | None = None,
     reason: str | None = None,
-    today: date | None = None,
+    *,
+    today: date,
 ) -> RenewalCall:
     """Record the call on the account's next renewal (its renewal date, today or later)."""
-    today = today or clock.today()
     account = get_account(db, account_key)
     chosen = parse_call(call)
     if account.churn_date is not None and account.churn_date < today.isoformat():

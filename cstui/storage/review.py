@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from cstui.errors import UserError
 from cstui.storage import predicates as rule
 from cstui.storage.connection import write_transaction
-from cstui.storage.writes import Feedback
+from cstui.storage.records.notes import Feedback
 
 READS = (-2, -1, 0, 1, 2)  # the CSM's read of a conversation, as in the feedback form
 
@@ -37,8 +37,8 @@ class Unreviewed:
     duration_minutes: int | None
     text_sentiment: float | None
 
-    def as_feedback(self) -> Feedback:
-        """The form's starting values when the CSM opens this interaction in the feedback form."""
+    def as_feedback(self, today: date) -> Feedback:
+        """The form's starting values when the CSM opens this interaction in the feedback form today."""
         return Feedback(
             account_key=self.account_key,
             occurred_on=self.occurred_on,
@@ -47,6 +47,7 @@ class Unreviewed:
             notes=self.notes,
             contact_email=self.contact_email,
             minutes=self.duration_minutes,
+            typed_on=today.isoformat(),
         )
 
 

@@ -73,7 +73,7 @@ def stage_history(conn: sqlite3.Connection, account_id: int) -> list[AccountStag
 
 def set_stage(db: "Database", key: str, name: str, day: date, set_by: str = HAND) -> AccountStage:
     """The account enters the stage on `day` (a second move the same day replaces the first)."""
-    from cstui.storage.records import get_account
+    from cstui.storage.records.accounts import get_account
 
     account = get_account(db, key)
     stage = find_stage(db.conn, name)

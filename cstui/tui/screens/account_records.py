@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cstui.safe_text import visible
-from cstui.storage import records
+from cstui.storage.records import accounts, notes, surveys, tasks
 from cstui.tui.screens.confirm import ConfirmScreen
 from cstui.tui.screens.record import (
     RecordForm,
@@ -60,7 +60,7 @@ def open_record(app: "CstuiApp", ref: RowRef) -> None:
     """The whole record in a scrollable modal."""
     db = app.book
     if ref.table == "interactions":
-        n = records.get_note(db, ref.record_id)
+        n = notes.get_note(db, ref.record_id)
         fields: list[tuple[str, object]] = [
             ("Date", n.occurred_on),
             ("Kind", n.kind),
@@ -72,7 +72,7 @@ def open_record(app: "CstuiApp", ref: RowRef) -> None:
         ]
         title = f"Note {n.id}"
     elif ref.table == "surveys":
-        s = records.get_survey(db, ref.record_id)
+        s = surveys.get_survey(db, ref.record_id)
         fields = [
             ("Kind", s.kind.upper()),
             ("Score", s.score),
@@ -82,11 +82,11 @@ def open_record(app: "CstuiApp", ref: RowRef) -> None:
         ]
         title = f"Survey response {s.id}"
     elif ref.table == "tasks":
-        t = records.get_task(db, ref.record_id)
+        t = tasks.get_task(db, ref.record_id)
         fields = [("Title", t.title), ("Due", t.due_on), ("Created", t.created_on), ("Done", t.done_on)]
         title = f"Follow-up {t.id}"
     elif ref.table == "contacts":
-        c = records.get_contact(db, ref.record_id)
+        c = accounts.get_contact(db, ref.record_id)
         fields = [
             ("Name", c.name),
             ("Email", c.email),
@@ -117,29 +117,30 @@ def edit_record(app: "CstuiApp", ref: RowRef) -> None:
             _changed(app, f"Saved {RECORD_NAMES.get(ref.table, ref.table)} {ref.record_id}")
 
     if ref.table == "interactions":
-        from cstui.tui.screens.feedback import edit_note
+        from cstui.tui.screens.feedback import open_note_editor
 
-        edit_note(app, records.get_note(db, ref.record_id), done)
+        open_note_editor(app, notes.get_note(db, ref.record_id), done)
     elif ref.table == "surveys":
         from cstui.tui.screens.survey import SurveyScreen
 
-        app.push_screen(SurveyScreen("", today.isoformat(), existing=records.get_survey(db, ref.record_id)), done)
+        app.push_screen(SurveyScreen("", today.isoformat(), existing=surveys.get_survey(db, ref.record_id)), done)
     elif ref.table == "tasks":
-        task = records.get_task(db, ref.record_id)
+        task = tasks.get_task(db, ref.record_id)
 
         def save_task(values: dict[str, str]) -> object:
             if not values:
                 return True
-            return app.write(records.edit_task, task.id, values.get("title"), values.get("due_on"))
+            fields = tasks.TaskFields(values.get("title"), values.get("due_on"))
+            return app.write(tasks.edit_task, task.id, fields, app.as_of)
 
         app.push_screen(RecordForm(f"Edit follow-up {task.id}", task_fields(task), save_task), done)
     elif ref.table == "contacts":
-        contact = records.get_contact(db, ref.record_id)
+        contact = accounts.get_contact(db, ref.record_id)
 
         def save_contact(values: dict[str, str]) -> object:
             if not values:
                 return True
-            return app.write(records.edit_contact, contact.id, contact_input(values))
+            return app.write(accounts.edit_contact, contact.id, contact_input(values))
 
         app.push_screen(RecordForm(f"Edit contact {contact.id}", contact_fields(contact), save_contact), done)
     else:
@@ -149,9 +150,9 @@ def edit_record(app: "CstuiApp", ref: RowRef) -> None:
 def delete_record(app: "CstuiApp", ref: RowRef) -> None:
     """Ask first; then delete through `records` (undo with ctrl+z)."""
     deleters = {
-        "interactions": records.delete_note,
-        "surveys": records.delete_survey,
-        "tasks": records.delete_task,
+        "interactions": notes.delete_note,
+        "surveys": surveys.delete_survey,
+        "tasks": tasks.delete_task,
     }
     delete = deleters.get(ref.table)
     if delete is None:
@@ -170,12 +171,12 @@ def delete_record(app: "CstuiApp", ref: RowRef) -> None:
 
 def edit_account(app: "CstuiApp", key: str) -> None:
     """Name, segment, plan, seats, renewal date, churn date and reason of an account."""
-    account = records.get_account(app.book, key)
+    account = accounts.get_account(app.book, key)
 
     def save(values: dict[str, str]) -> object:
         if not values:
             return True
-        return app.write(records.edit_account, key, account_input(values), app.as_of)
+        return app.write(accounts.edit_account, key, account_input(values), app.as_of)
 
     def done(saved: bool | None) -> None:
         if saved:
@@ -191,7 +192,7 @@ def add_account(app: "CstuiApp") -> None:
 
     def save(values: dict[str, str]) -> object:
         key = values.get("key", "")
-        return app.write(records.add_account, key, account_input(values), today)
+        return app.write(accounts.add_account, key, account_input(values), today)
 
     def done(saved: bool | None) -> None:
         if saved:

@@ -13,8 +13,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.readmodels.agenda import Agenda, AgendaMeeting, agenda
 from cstui.safe_text import visible
-from cstui.storage import queries, writes
+from cstui.storage import queries
 from cstui.storage.access import Conn
+from cstui.storage.records.notes import Feedback
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.text import band, book_text
 
@@ -103,13 +104,14 @@ class AgendaScreen(BookScreen[Agenda]):
             self.app.say("Feedback is logged on a meeting held today and not logged yet", severity="warning")
             return
         contacts = [c.name for c in queries.contacts(self.app.book.conn, meeting.account_id)]
-        start = writes.Feedback(
+        start = Feedback(
             meeting.key,
             meeting.day,
             "meeting",
             meeting.summary,
             contact_email=meeting.contact,
             minutes=meeting.minutes,
+            typed_on=self.app.as_of.isoformat(),
         )
 
         def saved(done: bool | None) -> None:

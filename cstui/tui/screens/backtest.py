@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cstui.storage import writes
 from cstui.storage.access import Conn
+from cstui.storage.health_weights import save_weights
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart
 from cstui.tui.widgets.text import book_text
@@ -109,7 +109,7 @@ class BacktestScreen(BookScreen["BacktestView"]):
         weights = suggested.config.weights
 
         def answer(yes: bool | None) -> None:
-            if yes and self.app.write(writes.save_weights, weights):
+            if yes and self.app.write(save_weights, weights):
                 self.app.say("Suggested weights saved; every score now uses them")
                 self.app.book_changed()
 

@@ -32,9 +32,10 @@ from cstui.formatting import date_or_missing, figure
 from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason
 from cstui.metrics.checkin_rules import RULES, RuleKind
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import checkin_writes, history, reads, writes
+from cstui.storage import checkin_writes, history, reads
 from cstui.storage.access import Conn
 from cstui.storage.checkin_findings import Row
+from cstui.storage.records.notes import Feedback
 from cstui.storage.tasklist import OpenTask
 from cstui.tui.paging import RowPager
 from cstui.tui.screens.base import BookScreen
@@ -144,7 +145,7 @@ class CheckinFeedbackScreen(FeedbackScreen):
         self.fingerprint = item.fingerprint
         self.change_id: int | None = None
 
-    def store(self, entry: writes.Feedback) -> bool:
+    def store(self, entry: Feedback) -> bool:
         self.change_id = self.app.write(
             checkin_writes.feedback_reviewed, entry, self.account_id, self.today, self.fingerprint
         )
@@ -479,9 +480,7 @@ class CheckinScreen(BookScreen[CheckinQueue]):
         day = self.app.as_of.isoformat()
 
         def applied(run: Run) -> None:
-            newest = history.list_changes(self.app.book, limit=1)
-            made = f"playbook '{run.playbook}' applied to {run.account_key}"  # as `apply_playbook` names it
-            playbook = tuple(c.id for c in newest if c.description == made and c.kind == "change")
+            playbook = (run.change_id,) if run.change_id else ()
             change = self.app.write(checkin_writes.mark_reviewed, item.account_id, day, item.fingerprint)
             label = f"playbook '{visible(run.playbook, one_line=True, limit=ONE_LINE_LIMIT)}' and the review"
             self.done(change, item, label, also=playbook)

@@ -1,7 +1,7 @@
 """Call-feedback entry: a form a CSM fills from the keyboard in seconds.
 
 Digits type scores, tab moves, ctrl+s saves, escape cancels (asking first when something was
-typed). Every field is checked by `storage.writes.parse_feedback`, the same rules the CLI uses;
+typed). Every field is checked by `storage.records.notes.parse_feedback`, the same rules the CLI uses;
 errors show under their fields and nothing is saved until all are valid. Saving is one transaction.
 """
 
@@ -16,9 +16,12 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select, Static, TextArea
 
-from cstui.errors import UserError
+from cstui.errors import FieldError, UserError
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import reads, records, writes
+from cstui.storage import reads
+from cstui.storage.records.accounts import get_account
+from cstui.storage.records.notes import Feedback, Note, NoteFields, edit_note, parse_feedback, save_feedback
+from cstui.storage.records.tasks import set_task_done
 from cstui.tui.screens.confirm import ConfirmScreen
 from cstui.tui.widgets.field_errors import FieldErrors
 
@@ -41,15 +44,8 @@ FIELDS = {
 }
 
 
-# The field a refused edit names (`FieldError.field_name` from `records`) -> the input it is shown under.
-EDIT_ERRORS = {
-    "date": "date",
-    "summary": "summary",
-    "sentiment": "sentiment",
-    "contact": "contact",
-    "minutes": "minutes",
-    "follow-up date": "follow_up_on",
-}
+# The inputs a refused edit's error is shown under: `notes.check_note` names each field by its input.
+EDIT_ERRORS = ("date", "summary", "sentiment", "contact", "minutes", "follow_up_on")
 
 
 class FeedbackScreen(ModalScreen[bool]):
@@ -57,7 +53,7 @@ class FeedbackScreen(ModalScreen[bool]):
 
     With `existing` and `interaction_id` (an ingested interaction under review) the form starts
     from that interaction and saving rewrites it instead of adding a new one. With `note` (`e` on
-    the account screen) it edits that note through `records.edit_note`: only the fields changed
+    the account screen) it edits that note through `notes.edit_note`: only the fields changed
     are written, and the scores and new follow-up fields are hidden (they are records of their own).
     """
 
@@ -76,14 +72,14 @@ class FeedbackScreen(ModalScreen[bool]):
         account_name: str,
         today: str,
         contacts: list[str],
-        existing: writes.Feedback | None = None,
+        existing: Feedback | None = None,
         interaction_id: int | None = None,
-        note: records.Note | None = None,
+        note: Note | None = None,
     ) -> None:
         super().__init__()
         self.note = note
         if note is not None:
-            existing = writes.Feedback(
+            existing = Feedback(
                 note.account_key,
                 note.occurred_on,
                 note.kind,
@@ -93,6 +89,7 @@ class FeedbackScreen(ModalScreen[bool]):
                 sentiment=note.sentiment,
                 follow_up_on=note.follow_up_on,
                 minutes=note.minutes,
+                typed_on=today,
             )
         self.existing = existing
         self.interaction_id = interaction_id
@@ -159,14 +156,14 @@ class FeedbackScreen(ModalScreen[bool]):
         values = self.values()
         return any(v.strip() != self.initial.get(k, "").strip() for k, v in values.items() if k != "kind")
 
-    def save_edit(self, note: records.Note) -> None:
+    def save_edit(self, note: Note) -> None:
         """Write the changed fields of an edited note; a refused value is shown under its field."""
         values = self.values()
         changed = {k: v for k, v in values.items() if v.strip() != self.initial.get(k, "").strip()}
         if not changed:
             self.dismiss(False)
             return
-        fields = records.NoteFields(
+        fields = NoteFields(
             occurred_on=changed.get("date"),
             kind=changed.get("kind"),
             summary=changed.get("summary"),
@@ -177,12 +174,12 @@ class FeedbackScreen(ModalScreen[bool]):
             minutes=changed.get("minutes"),
         )
         try:
-            saved = self.app.write(records.edit_note, note.id, fields, self.app.as_of)
+            saved = self.app.write(edit_note, note.id, fields, self.app.as_of)
         except UserError as error:
             # A field's mistake goes under that field; any other (nothing to change, say) whole, under the summary.
             field, why = "summary", str(error)
-            if isinstance(error, writes.FieldError) and error.field_name in EDIT_ERRORS:
-                field, why = EDIT_ERRORS[error.field_name], error.reason
+            if isinstance(error, FieldError) and error.field_name in EDIT_ERRORS:
+                field, why = error.field_name, error.reason
             self.field_errors.show({field: why})
             self.query_one(f"#{field}", Input).focus()
             return
@@ -192,14 +189,14 @@ class FeedbackScreen(ModalScreen[bool]):
     def on_input_changed(self, event: Input.Changed) -> None:
         """A field's error goes as soon as its value is valid (checked again only while one is shown)."""
         self.field_errors.recheck(
-            event.input, lambda: writes.parse_feedback(self.account_key, self.values(), self.app.as_of)[1]
+            event.input, lambda: parse_feedback(self.account_key, self.values(), self.app.as_of)[1]
         )
 
     def action_save(self) -> None:
         if self.note is not None:
             self.save_edit(self.note)
             return
-        entry, errors = writes.parse_feedback(self.account_key, self.values(), self.app.as_of)
+        entry, errors = parse_feedback(self.account_key, self.values(), self.app.as_of)
         self.field_errors.show(errors)
         if entry is None:
             if (first := self.field_errors.first(errors)) is not None:
@@ -208,7 +205,7 @@ class FeedbackScreen(ModalScreen[bool]):
         if self.store(entry):
             self.dismiss(True)
 
-    def store(self, entry: writes.Feedback) -> bool:
+    def store(self, entry: Feedback) -> bool:
         """Save the checked entry; False when nothing was saved (a busy book). The check-in
         overrides it to mark the account reviewed in the same change; a new note on an account in
         today's check-in marks it worked the same way (issue 25)."""
@@ -219,7 +216,7 @@ class FeedbackScreen(ModalScreen[bool]):
         if fingerprint is not None:
             day = self.app.as_of.isoformat()
             return self.app.write(checkin_writes.feedback_worked, entry, self.account_id, day, fingerprint) is not None
-        return self.app.write(writes.save_feedback, entry, self.interaction_id) is not None
+        return self.app.write(save_feedback, entry, self.interaction_id) is not None
 
     def action_cancel(self) -> None:
         if not self.typed_something():
@@ -247,9 +244,9 @@ def open_feedback(app: "CstuiApp", account_id: int) -> None:
     app.push_screen(FeedbackScreen(account_id, key, name, app.as_of.isoformat(), contacts), saved)
 
 
-def edit_note(app: "CstuiApp", note: records.Note, done: Callable[[bool | None], None]) -> None:
+def open_note_editor(app: "CstuiApp", note: Note, done: Callable[[bool | None], None]) -> None:
     """Open the feedback form on an existing note (`e` on the account screen)."""
-    account = records.get_account(app.book, note.account_key)
+    account = get_account(app.book, note.account_key)
     contacts = reads.contact_names(app.book.conn, account.id)
     screen = FeedbackScreen(account.id, account.key, account.name, app.as_of.isoformat(), contacts, note=note)
     app.push_screen(screen, done)
@@ -261,7 +258,7 @@ def complete_first_follow_up(app: "CstuiApp", account_id: int) -> None:
     if task is None:
         app.say("No open follow-up for this account", severity="warning")
         return
-    if app.write(writes.complete_task, task.task_id, app.as_of.isoformat()) is None:
+    if app.write(set_task_done, task.task_id, app.as_of.isoformat(), app.as_of) is None:
         return
     app.say(f"Done: {visible(task.title, one_line=True, limit=ONE_LINE_LIMIT)}")
     app.book_changed()

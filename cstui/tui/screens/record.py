@@ -1,8 +1,8 @@
 """One record, whole: a scrollable view of a row, and the small forms for tasks, contacts and accounts.
 
 The view never cuts a note off (the tables do). The forms take the user's raw text per field and
-write through `storage.records`, which checks every field and records the change in the history;
-a refused value is shown under the form and nothing is saved.
+write through `storage.records` (its `accounts` and `tasks` modules), which checks every field and
+records the change in the history; a refused value is shown under the form and nothing is saved.
 """
 
 from collections.abc import Callable
@@ -17,7 +17,8 @@ from textual.widgets import Input, Static
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage import records
+from cstui.storage.records.accounts import Account, AccountFields, Contact, ContactFields
+from cstui.storage.records.tasks import Task
 
 
 class RecordScreen(ModalScreen[bool]):
@@ -113,11 +114,11 @@ class RecordForm(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def task_fields(task: records.Task) -> list[FormField]:
+def task_fields(task: Task) -> list[FormField]:
     return [FormField("title", "Title", task.title), FormField("due_on", "Due", task.due_on, "YYYY-MM-DD")]
 
 
-def contact_fields(contact: records.Contact | None) -> list[FormField]:
+def contact_fields(contact: Contact | None) -> list[FormField]:
     c = contact
     return [
         FormField("name", "Name", c.name if c else ""),
@@ -129,7 +130,7 @@ def contact_fields(contact: records.Contact | None) -> list[FormField]:
     ]
 
 
-def contact_input(values: dict[str, str]) -> records.ContactFields:
+def contact_input(values: dict[str, str]) -> ContactFields:
     """The typed contact fields; champion is y/n (yes/no)."""
     champion = values.get("champion")
     flag = None
@@ -138,7 +139,7 @@ def contact_input(values: dict[str, str]) -> records.ContactFields:
         if answer not in ("y", "yes", "n", "no"):
             raise UserError(f"champion: '{champion.strip()}' is not y or n")
         flag = answer in ("y", "yes")
-    return records.ContactFields(
+    return ContactFields(
         name=values.get("name"),
         email=values.get("email"),
         role=values.get("role"),
@@ -148,7 +149,7 @@ def contact_input(values: dict[str, str]) -> records.ContactFields:
     )
 
 
-def account_fields(account: records.Account | None, today: str) -> list[FormField]:
+def account_fields(account: Account | None, today: str) -> list[FormField]:
     """New account: key, name, segment, plan, seats, start, renewal. Edit: no key or start, plus churn."""
     a = account
     fields = [] if a else [FormField("key", "Key", "", "a unique id, e.g. ACC-2001")]
@@ -173,5 +174,5 @@ def account_fields(account: records.Account | None, today: str) -> list[FormFiel
     return fields
 
 
-def account_input(values: dict[str, str]) -> records.AccountFields:
-    return records.AccountFields(**{k: v for k, v in values.items() if k != "key"})
+def account_input(values: dict[str, str]) -> AccountFields:
+    return AccountFields(**{k: v for k, v in values.items() if k != "key"})

@@ -169,7 +169,7 @@ class ReviewScreen(BookScreen):
                 item.account_name,
                 self.app.as_of.isoformat(),
                 contacts,
-                existing=item.as_feedback(),
+                existing=item.as_feedback(self.app.as_of),
                 interaction_id=item.interaction_id,
             ),
             saved,

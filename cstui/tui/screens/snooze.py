@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.writes import check_date
+from cstui.storage.records.checks import check_date
 
 
 class SnoozeScreen(ModalScreen[str | None]):

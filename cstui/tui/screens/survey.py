@@ -1,7 +1,7 @@
 """Survey entry for a response that arrived outside a call (NPS, CSAT or CES with a comment).
 
-The score, date and contact are checked with the rules `storage.writes.add_survey` and
-`records.edit_survey` apply (those of `cstui survey add`); each mistake is named under its field and
+The score, date and contact are checked with the rules `storage.records.surveys.add_survey` and
+`edit_survey` apply (those of `cstui survey add`); each mistake is named under its field and
 clears as soon as the value is fixed. What only the write can find is named under the form.
 """
 
@@ -16,9 +16,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
-from cstui.errors import UserError
+from cstui.errors import FieldError, UserError
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage import checkin_writes, reads, records, writes
+from cstui.storage import checkin_writes, reads
+from cstui.storage.records.checks import account_id, check_date, check_email
+from cstui.storage.records.surveys import SurveyFields, SurveyResponse, add_survey, check_score, edit_survey
 from cstui.tui.screens.checkin import worked_fingerprint
 from cstui.tui.screens.confirm import ConfirmScreen
 from cstui.tui.widgets.field_errors import FieldErrors
@@ -33,28 +35,28 @@ CHECKED = ("score", "date", "contact")  # the fields with an error line under th
 def survey_errors(values: dict[str, str], today: date) -> dict[str, str]:
     """Per field, why its value cannot be saved: the checks the survey writes make, field by field."""
     checks: dict[str, Callable[[], Any]] = {
-        "score": lambda: writes.check_score(values["kind"], values["score"]),
-        "date": lambda: writes.check_date("date", values["date"], not_after=today),
-        "contact": lambda: writes.check_email("contact email", values["contact"]),
+        "score": lambda: check_score(values["kind"], values["score"]),
+        "date": lambda: check_date("date", values["date"], not_after=today),
+        "contact": lambda: check_email("contact email", values["contact"]),
     }
     errors = {}
     for name, check in checks.items():
         try:
             check()
-        except writes.FieldError as error:  # every check above names its field
+        except FieldError as error:  # every check above names its field
             errors[name] = error.reason
     return errors
 
 
 class SurveyScreen(ModalScreen[bool]):
-    """Add a response, or with `existing` (`e` on the account screen) edit it through `records.edit_survey`."""
+    """Add a response, or with `existing` (`e` on the account screen) edit it through `surveys.edit_survey`."""
 
     if TYPE_CHECKING:  # the running cstui app, typed
         app = getters.app(CstuiApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, account_key: str, today: str, existing: records.SurveyResponse | None = None) -> None:
+    def __init__(self, account_key: str, today: str, existing: SurveyResponse | None = None) -> None:
         super().__init__()
         self.existing = existing
         self.account_key = existing.account_key if existing else account_key
@@ -119,14 +121,14 @@ class SurveyScreen(ModalScreen[bool]):
         changed = {k: v for k, v in self.values().items() if v.strip() != self.initial.get(k, "").strip()}
         if not changed:
             return True
-        fields = records.SurveyFields(
+        fields = SurveyFields(
             kind=changed.get("kind"),
             score=changed.get("score"),
             responded_on=changed.get("date"),
             comment=changed.get("comment"),
             contact_email=changed.get("contact"),
         )
-        return self.app.write(records.edit_survey, survey_id, fields, self.app.as_of)
+        return self.app.write(edit_survey, survey_id, fields, self.app.as_of)
 
     def checked_today(self) -> date:
         """The day a response may not be after: the app's date (`--as-of`, else the day it opened), which
@@ -151,36 +153,27 @@ class SurveyScreen(ModalScreen[bool]):
         if (first := self.field_errors.first(errors)) is not None:
             first.focus()
             return
+        new = SurveyFields(value["kind"], value["score"], value["date"], value["comment"], value["contact"])
         try:
             if self.existing is not None:
                 saved = self.write_edit(self.existing.id)
             elif (
-                fingerprint := worked_fingerprint(
-                    self.app, account := writes.account_id(self.app.book, self.account_key)
-                )
+                fingerprint := worked_fingerprint(self.app, account := account_id(self.app.book, self.account_key))
             ) is not None:
                 saved = self.app.write(  # on an account in today's check-in: it is worked (issue 25)
                     checkin_writes.survey_reviewed,
                     self.account_key,
-                    value["kind"],
-                    value["score"],
-                    value["date"],
-                    value["comment"].strip() or None,
-                    value["contact"].strip() or None,
+                    new,
                     self.app.as_of,
                     account,
                     fingerprint,
                 )
             else:
                 saved = self.app.write(
-                    writes.add_survey,
+                    add_survey,
                     self.account_key,
-                    value["kind"],
-                    value["score"],
-                    value["date"],
-                    comment=value["comment"].strip() or None,
-                    contact_email=value["contact"].strip() or None,
-                    today=self.app.as_of,
+                    new,
+                    self.app.as_of,
                 )
         except UserError as error:
             self.show_error(error)

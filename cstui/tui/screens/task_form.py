@@ -1,4 +1,4 @@
-"""Edit or re-date one task: its title and due date, checked by `storage.records.edit_task`."""
+"""Edit or re-date one task: its title and due date, checked by `storage.records.tasks.edit_task`."""
 
 from dataclasses import dataclass
 

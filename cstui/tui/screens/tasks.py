@@ -1,7 +1,7 @@
 """One task list across the book (`T`): every open follow-up, overdue first.
 
 `x` marks the task under the cursor done, `s` re-dates it, `e` edits it, `enter` opens its account.
-Writes go through `storage.records` (the same checks and history as `cstui task ...`), so each is
+Writes go through `storage.records.tasks` (the same checks and history as `cstui task ...`), so each is
 undoable with `cstui undo`; the cursor stays on the same row number after the list reloads.
 Thousands of open tasks are one line-API list (`TaskTable`): only the rows in view are drawn.
 """
@@ -83,11 +83,11 @@ class TasksScreen(BookScreen[TaskRows]):
         return saved
 
     def action_done(self) -> None:
-        from cstui.storage import records  # the write path (history, CSV checks): loaded at the first write
+        from cstui.storage.records.tasks import set_task_done  # the write path: loaded at the first write
 
         task = self._current()
         done = self.app.as_of.isoformat()
-        if task is not None and self._write(records.set_task_done, task.task_id, done, today=self.app.as_of):
+        if task is not None and self._write(set_task_done, task.task_id, done, self.app.as_of):
             self.app.say(f"Done: {task.title} ({task.account_key})")
 
     def _form(self, focus_due: bool) -> None:
@@ -96,10 +96,10 @@ class TasksScreen(BookScreen[TaskRows]):
             return
 
         def save(change: TaskChange | None) -> None:
-            from cstui.storage import records
+            from cstui.storage.records.tasks import TaskFields, edit_task
 
             if change is not None and (change.title is not None or change.due_on is not None):
-                self._write(records.edit_task, task.task_id, title=change.title, due_on=change.due_on)
+                self._write(edit_task, task.task_id, TaskFields(change.title, change.due_on), self.app.as_of)
 
         self.app.push_screen(TaskFormScreen(task.account_key, task.title, task.due_on, focus_due), save)
 
