@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -122,7 +122,7 @@ def measure_import(source: Path, target: Path) -> float:
         stale.unlink()
     start = time.perf_counter()
     db = connect(target, create=True)
-    import_path(db, source)
+    import_path(db, source, today=date.today())  # the bench times a real day's import
     db.conn.close()  # as `cstui import` does when it ends (checkpoints the WAL)
     return time.perf_counter() - start
 

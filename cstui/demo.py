@@ -46,7 +46,7 @@ def build_demo_book(book: Database, today: date, inbox: Path | None = None) -> N
     """
     mark_as_demo(book)
     with tempfile.TemporaryDirectory(prefix="cstui-demo-") as tmp:
-        import_path(book, write_demo_csv(Path(tmp), today))
+        import_path(book, write_demo_csv(Path(tmp), today), today=today)
         if inbox is not None:
             from cstui.demo_inbox import ingest_demo_inbox
 

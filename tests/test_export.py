@@ -4,6 +4,7 @@ import csv
 import json
 import os
 import string
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 from cstui.storage.csv_format import FORMATS, parse_text
 from cstui.storage.export import export_tables, neutralise
 from tests.bookmaker import BookMaker, new_book
+
+IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
 
 
 def test_formula_cells_are_neutralised_and_restored_exactly():
@@ -169,7 +172,7 @@ def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
         db.conn.execute("UPDATE health_config SET value = ? WHERE name = 'weight.usage'", [spec["weight"]])
     export_tables(db, work / "out")
     fresh = new_book(work / "b.db")
-    import_path(fresh, work / "out")
+    import_path(fresh, work / "out", today=IMPORT_DAY)
     for fmt in FORMATS:
         assert table_csv(fresh, fmt)[0] == table_csv(db, fmt)[0], fmt.table
     for sql in (

@@ -22,6 +22,8 @@ from cstui.storage.records import surveys as survey_records
 from cstui.storage.records import tasks as task_records
 from tests.bookmaker import new_book
 
+IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
+
 TODAY = date(2026, 11, 24)
 # The dump compared before and after undo leaves out the history itself (the undo adds to it: that
 # is the point) and sqlite_sequence (AUTOINCREMENT counters, which an undone insert does not wind
@@ -168,7 +170,7 @@ def test_undo_a_whole_import_run(book, tmp_path):
     (source / "surveys.csv").write_text(
         "account_key,kind,score,responded_on\nbeta,nps,9,2026-11-01\nacme,csat,2,2026-11-02\n", encoding="utf-8"
     )
-    import_path(book, source)
+    import_path(book, source, today=IMPORT_DAY)
     change = history.list_changes(book, limit=1)[0]
     assert change.source == "import" and change.description == f"import {source}"
     assert sorted((r.table, r.op) for r in change.rows) == [

@@ -5,6 +5,7 @@ import json
 import math
 import shutil
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 
@@ -15,6 +16,8 @@ from cstui.storage.importer import import_path
 from cstui.storage.records import surveys as survey_records
 from cstui.storage.records import tasks as task_records
 from tests.test_history import TODAY, add_account, data_dump
+
+IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
 
 ACCOUNTS = "key,name,start_date,seats\nacme,Acme,2026-01-01,12\nbeta,Beta,2025-03-01,4\ngamma,Gamma,2025-05-01,2\n"
 SURVEYS = (
@@ -42,7 +45,7 @@ def history_rows(book, change_id):
 
 
 def test_an_import_records_one_range_per_account_and_run_of_rows(book, tmp_path):
-    import_path(book, write_source(tmp_path, accounts=ACCOUNTS, surveys=SURVEYS))
+    import_path(book, write_source(tmp_path, accounts=ACCOUNTS, surveys=SURVEYS), today=IMPORT_DAY)
     change = history.list_changes(book, limit=1)[0]
     assert history_rows(book, change.id) == [
         ("accounts", 1, 1, 1, "insert", "null"),
@@ -64,7 +67,11 @@ def test_undo_and_redo_of_an_import_with_ranges_and_updates_restore_the_book(boo
     book.execute("UPDATE accounts SET seats = 3")  # outside cstui: not recorded, and not undone
     book.conn.commit()
     before = data_dump(book)
-    import_path(book, write_source(tmp_path, accounts=ACCOUNTS.replace("Acme,", "Acme Renamed,"), surveys=SURVEYS))
+    import_path(
+        book,
+        write_source(tmp_path, accounts=ACCOUNTS.replace("Acme,", "Acme Renamed,"), surveys=SURVEYS),
+        today=IMPORT_DAY,
+    )
     after = data_dump(book)
     assert [r.op for r in history.list_changes(book, limit=1)[0].rows if r.table == "accounts"] == [
         "update",
@@ -82,7 +89,7 @@ def test_undo_and_redo_of_an_import_with_ranges_and_updates_restore_the_book(boo
 
 
 def test_an_imported_row_edited_by_a_later_change_in_force_is_not_undone_by_id(book, tmp_path):
-    import_path(book, write_source(tmp_path, accounts=ACCOUNTS, surveys=SURVEYS))
+    import_path(book, write_source(tmp_path, accounts=ACCOUNTS, surveys=SURVEYS), today=IMPORT_DAY)
     imported = history.list_changes(book, limit=1)[0].id
     survey = book.execute("SELECT id FROM surveys WHERE comment = 'pricing' ORDER BY id LIMIT 1").fetchone()[0]
     survey_records.edit_survey(book, survey, survey_records.SurveyFields(comment="pricing, again"), today=TODAY)
@@ -96,7 +103,7 @@ def test_an_imported_row_edited_by_a_later_change_in_force_is_not_undone_by_id(b
 
 
 def test_an_imported_row_deleted_outside_cstui_makes_the_undo_refuse(book, tmp_path):
-    import_path(book, write_source(tmp_path, accounts=ACCOUNTS, surveys=SURVEYS))
+    import_path(book, write_source(tmp_path, accounts=ACCOUNTS, surveys=SURVEYS), today=IMPORT_DAY)
     book.execute("DELETE FROM surveys WHERE id = 2")
     book.conn.commit()
     dump = data_dump(book)
@@ -106,7 +113,7 @@ def test_an_imported_row_deleted_outside_cstui_makes_the_undo_refuse(book, tmp_p
 
 
 def test_undoing_an_import_refuses_to_cascade_into_rows_written_since(book, tmp_path):
-    import_path(book, write_source(tmp_path, accounts=ACCOUNTS))
+    import_path(book, write_source(tmp_path, accounts=ACCOUNTS), today=IMPORT_DAY)
     imported = history.list_changes(book, limit=1)[0].id
     task_records.add_task(book, "beta", task_records.TaskFields("Call Beta", "2026-12-01"), TODAY)
     dump = data_dump(book)
@@ -171,7 +178,7 @@ def test_step_0016_reaches_a_book_made_before_it_and_its_old_history_still_undoe
         older.setattr(history, "bulk_inserts", row_by_row)
         older.setattr(history, "record_inserts", lambda *args: None)
         older.setattr(search, "index_inserts", lambda *args: None)
-        import_path(db, write_source(tmp_path, accounts=ACCOUNTS))
+        import_path(db, write_source(tmp_path, accounts=ACCOUNTS), today=IMPORT_DAY)
     db.conn.close()
     step.write_text(text, encoding="utf-8")
     migrations.migration_set.cache_clear()
@@ -182,7 +189,7 @@ def test_step_0016_reaches_a_book_made_before_it_and_its_old_history_still_undoe
     assert "open_change WHERE bulk = 0" in triggers["cstui_history_surveys_insert"]
     assert "open_change WHERE bulk = 1" in triggers["search_surveys_insert"]
     assert "bulk" not in triggers["cstui_history_surveys_update"] + triggers["search_surveys_update"]
-    import_path(db, write_source(tmp_path / "more", surveys=SURVEYS))
+    import_path(db, write_source(tmp_path / "more", surveys=SURVEYS), today=IMPORT_DAY)
     assert {row.last_row_id for row in history.list_changes(db, limit=1)[0].rows} == {3, 5, 6}
     history.undo(db)
     history.undo(db)  # the import made before the step, undone from its row-by-row history

@@ -2,12 +2,15 @@
 exactly those of `text_sentiment` in this process, row for row, whichever way they were scored."""
 
 import csv
+from datetime import date
 
 from cstui import sentiment
 from cstui.sentiment import Scorer, text_sentiment
 from cstui.storage import importer
 from cstui.storage.importer import import_path
 from tests.bookmaker import new_book
+
+IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
 
 NOTES = [
     ("Renewal call", "Pricing worries; wants exports"),
@@ -56,11 +59,11 @@ def stored_sentiments(db):
 def test_an_import_scored_in_workers_stores_the_values_scored_here(tmp_path, monkeypatch):
     folder = interactions_csv(tmp_path / "csv")
     here = new_book(tmp_path / "here.db")
-    import_path(here, folder)
+    import_path(here, folder, today=IMPORT_DAY)
     monkeypatch.setattr(sentiment, "POOL_FROM", 1)
     monkeypatch.setattr(importer, "BATCH", 4)  # several batches in flight
     pooled = new_book(tmp_path / "pooled.db")
-    import_path(pooled, folder)
+    import_path(pooled, folder, today=IMPORT_DAY)
     rows = stored_sentiments(pooled)
     assert rows == stored_sentiments(here)
     assert [score for _, _, score in rows] == [text_sentiment(summary, notes) for summary, notes, _ in rows]

@@ -23,6 +23,8 @@ from tests.book_rows import book_rows
 from tests.bookmaker import new_book
 from tests.conftest import DEMO_DATE
 
+IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
+
 ME = "casey@cstui-demo.example"
 
 
@@ -309,7 +311,7 @@ def test_import_of_an_export_is_the_book_for_generated_books(tmp_path_factory, s
     make_book(db, spec, work / "inbox")
     export_tables(db, work / "out")
     fresh = new_book(work / "b.db")
-    import_path(fresh, work / "out")
+    import_path(fresh, work / "out", today=IMPORT_DAY)
     export_tables(fresh, work / "again")
     before, after = book_rows(work / "a.db"), book_rows(work / "b.db")
     for table in before:
@@ -317,6 +319,6 @@ def test_import_of_an_export_is_the_book_for_generated_books(tmp_path_factory, s
         assert after[table] == before[table], (table, lost[:2], gained[:2])
     assert folder_bytes(work / "again") == folder_bytes(work / "out")
     # Imported again into the book it came from, the export changes nothing.
-    again = import_path(fresh, work / "out")
+    again = import_path(fresh, work / "out", today=IMPORT_DAY)
     assert all(counts.new == counts.updated == counts.removed == 0 for counts in again.tables.values())
     assert book_rows(work / "b.db") == after

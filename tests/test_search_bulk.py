@@ -11,6 +11,8 @@ from cstui.storage.connection import write_transaction
 from cstui.storage.importer import import_path
 from tests.bookmaker import new_book
 
+IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
+
 FILES = {
     "accounts": "key,name,start_date\nacme,Acme Café,2026-01-01\nbeta,Beta,2025-03-01\n",
     "contacts": "account_key,name,email\nacme,Dana Lee,dana@acme.example\nbeta,Sam O'Brien,\n",
@@ -56,15 +58,15 @@ def row_by_row(db):
 
 def test_a_bulk_import_indexes_exactly_what_the_triggers_index(tmp_path, monkeypatch):
     bulk = new_book(tmp_path / "bulk.db")
-    import_path(bulk, write_files(tmp_path / "first", FILES))
-    import_path(bulk, write_files(tmp_path / "again", AGAIN))  # the keyed note is updated in place
+    import_path(bulk, write_files(tmp_path / "first", FILES), today=IMPORT_DAY)
+    import_path(bulk, write_files(tmp_path / "again", AGAIN), today=IMPORT_DAY)  # the keyed note is updated in place
     # The same imports with the bulk mode off: every row goes through the triggers.
     monkeypatch.setattr(history, "bulk_inserts", row_by_row)
     monkeypatch.setattr(history, "record_inserts", lambda *args: None)
     monkeypatch.setattr(search, "index_inserts", lambda *args: None)
     triggered = new_book(tmp_path / "triggered.db")
-    import_path(triggered, tmp_path / "first")
-    import_path(triggered, tmp_path / "again")
+    import_path(triggered, tmp_path / "first", today=IMPORT_DAY)
+    import_path(triggered, tmp_path / "again", today=IMPORT_DAY)
     assert indexed(bulk) == indexed(triggered)
     assert len(indexed(bulk)) == 2 + 2 + 3 + 2 + 1 + 1  # the blank comment and subject have no row
     assert [hit.record_id for hit in search.search(bulk.conn, "csv")] == [1]

@@ -33,6 +33,8 @@ from tests.conftest import DEMO_DATE
 from tests.test_history import _step
 from tests.tui_helpers import settle
 
+IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
+
 TODAY = date(2026, 11, 24)
 ROOT = Path(__file__).parent.parent
 MONTHS = 6
@@ -68,7 +70,7 @@ def import_csv(db, tmp: Path, name: str, text: str) -> None:
     folder = tmp / f"import-{len(list(tmp.iterdir()))}"
     folder.mkdir()
     (folder / name).write_text(text, encoding="utf-8")
-    import_path(db, folder)
+    import_path(db, folder, today=IMPORT_DAY)
 
 
 days = st.dates(date(2026, 4, 1), TODAY).map(date.isoformat)

@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cstui import clock
 from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.sentiment import Scorer
@@ -261,7 +260,8 @@ def import_path(
     progress: Progress | None = None,
     profile: ImportProfile | None = None,
     dry_run: bool = False,
-    today: date | None = None,
+    *,
+    today: date,
     skip_bad_rows: bool = False,
     money: Money | None = None,
 ) -> ImportResult:
@@ -280,7 +280,7 @@ def import_path(
         # A plain profile (reading options only) applies to each of the contract's files.
         plain = profile or ImportProfile(FORMATS[0].table, mapped=False)
         plan = [(fmt, path, replace(plain, table=fmt.table)) for fmt, path in files_to_import(target)]
-    run = _Run(db, progress, today or clock.today())
+    run = _Run(db, progress, today)
     run.money = money or Money()
     if skip_bad_rows:
         run.result.rejects = Rejects()
@@ -962,7 +962,7 @@ def preview_file(
         refused = ("the file is empty",) if mapped.empty else tuple(mapped.problems)
         sources = tuple(mapped.sources.items())
         return Preview(raw[0] if raw else (), tuple(raw[1:]), (), (), refused, tuple(mapped.notes), (), sources)
-    writer = _Writer(_Run(db, None, today or clock.today()), profile.format, source.name, mapped.header)
+    writer = _Writer(_Run(db, None, today), profile.format, source.name, mapped.header)
     rows = []
     try:
         for line, cells, problems, _ in islice(mapped.rows(), limit):

@@ -55,7 +55,7 @@ def counts_of(result: IngestResult) -> SyncCounts:
     )
 
 
-def _import(db: Database, path: Path, profile: str, today: date | None) -> int:
+def _import(db: Database, path: Path, profile: str, today: date) -> int:
     """One CSV file imported through its profile inside the sync's change; rows added or updated."""
     from cstui.storage.importer import import_path
     from cstui.storage.profiles import load_profile
@@ -77,7 +77,7 @@ def store_fetched(
     synced_at: str,
     *,
     imports: list[tuple[Path, str]] | None = None,
-    today: date | None = None,
+    today: date,
 ) -> tuple[IngestResult, SyncCounts, bool]:
     """Store one source's items, its CSV files (each through its import profile) and its cursors in
     one change named `sync NAME`; (result, counts, written). A refused CSV file rejects it all."""
