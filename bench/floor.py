@@ -120,7 +120,7 @@ def median_times(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
 def main() -> None:
     from cstui.metrics.health import health_for_accounts
     from cstui.metrics.report import portfolio_report
-    from cstui.storage.connection import connect
+    from cstui.storage.bookfile.connection import connect
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("book", type=Path)

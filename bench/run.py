@@ -42,7 +42,7 @@ import generate  # noqa: E402
 from generate import AS_OF  # noqa: E402
 from report import write_report  # noqa: E402
 
-from cstui.storage.connection import connect  # noqa: E402
+from cstui.storage.bookfile.connection import connect  # noqa: E402
 
 SECTIONS = ("import", "engine", "startup", "keys", "checkin", "trends", "search")
 PROBE_STEPS = ("keys", "checkin", "trends", "search")  # the sections bench/features_probe.py measures
@@ -116,7 +116,7 @@ def add_tasks(book: Path, accounts: int) -> int:
 
 def measure_import(source: Path, target: Path) -> float:
     """cstui's importer (history recorded, as `cstui import` does), in seconds; leaves the book."""
-    from cstui.storage.importer import import_path
+    from cstui.storage.imports.importer import import_path
 
     for stale in target.parent.glob(target.name + "*"):
         stale.unlink()

@@ -17,9 +17,9 @@ from cstui.metrics.bands import Band
 from cstui.metrics.health import take_snapshot
 from cstui.resources import data_dir
 from cstui.storage import reads
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 from cstui.storage.facts import mark_as_demo
-from cstui.storage.importer import import_path
+from cstui.storage.imports.importer import import_path
 
 SNAPSHOT_WEEKS = 12
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from cstui.demo import build_demo_book
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.base import BookScreen

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 
 
 class BookMaker:
@@ -104,7 +104,7 @@ def memory_book() -> Database:
 
     Migrating takes about a second (29 steps); the first call migrates a template and every call copies
     it with SQLite's backup API (about 2 ms), so a property's examples cost what they test."""
-    from cstui.storage.migrations import migration_set
+    from cstui.storage.bookfile.migrations import migration_set
 
     global _MIGRATED
     if _MIGRATED is None:

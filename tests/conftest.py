@@ -10,7 +10,7 @@ import pytest
 
 from cstui.cli import main
 from cstui.demo import build_demo_book
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 
 # Every snapshot and figure on the demo book is taken as of this date.
 DEMO_DATE = date(2026, 11, 24)

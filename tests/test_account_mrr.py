@@ -2,7 +2,7 @@
 `cstui account add|edit KEY --mrr N [--mrr-from D]`, written as rows of mrr_history (undo works)."""
 
 from cstui.storage import history
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.accounts import AccountsScreen

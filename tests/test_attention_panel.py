@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import Static
 
 from cstui.readmodels.attention_panel import attention_summary
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.widgets.attention_panel import AttentionPanel

@@ -12,9 +12,15 @@ from datetime import date, timedelta
 import pytest
 
 from cstui.safe_text import ELLIPSIS, ONE_LINE_LIMIT, visible
-from cstui.storage.connection import connect
-from cstui.storage.date_guards import DATE_COLUMNS, DATE_GUARD_STEP, date_guard_names, guard_sql, refresh_date_guards
-from cstui.storage.migrations import migration_set
+from cstui.storage.bookfile.connection import connect
+from cstui.storage.bookfile.date_guards import (
+    DATE_COLUMNS,
+    DATE_GUARD_STEP,
+    date_guard_names,
+    guard_sql,
+    refresh_date_guards,
+)
+from cstui.storage.bookfile.migrations import migration_set
 from cstui.storage.records.notes import parse_feedback
 from tests.bookmaker import BookMaker
 from tests.conftest import dump
@@ -204,7 +210,7 @@ def test_a_book_that_has_later_steps_gets_every_guard_when_0008_arrives(book_pat
     from sqlite_utils import Migrations
 
     from cstui.resources import data_dir
-    from cstui.storage.migrations import MIGRATION_SET, _step, split_statements
+    from cstui.storage.bookfile.migrations import MIGRATION_SET, _step, split_statements
 
     db = connect(book_path, migrate=False, create=True)
     without = Migrations(MIGRATION_SET)

@@ -11,15 +11,15 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from cstui.storage.connection import applied_steps, backup_to, connect
-from cstui.storage.maintenance import restore
-from cstui.storage.migrations import known_steps, migration_set
+from cstui.storage.bookfile.connection import applied_steps, backup_to, connect
+from cstui.storage.bookfile.maintenance import restore
+from cstui.storage.bookfile.migrations import known_steps, migration_set
 from tests.bookmaker import BookMaker
 
 SAVER = """
 import sys
 from datetime import date
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.storage.records.notes import parse_feedback, save_feedback
 db = connect(sys.argv[1])
 start, stop = int(sys.argv[2]), int(sys.argv[3])
@@ -99,7 +99,7 @@ def traced(self, *, name=None, transactional=True):
 
 
 Migrations.__call__ = traced
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 
 connect(sys.argv[1]).conn.close()
 """
@@ -284,7 +284,7 @@ async def test_a_busy_book_never_crashes_the_app_and_nothing_is_half_saved(demo_
 
 def test_cli_write_on_a_busy_book_says_so_and_changes_nothing(demo_path, cli, monkeypatch):
     """Pass line: `cstui note add` while another process holds the write lock exits 1 with one line."""
-    from cstui.storage import connection
+    from cstui.storage.bookfile import connection
 
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
     busy = "PRAGMA busy_timeout = 200"

@@ -9,8 +9,8 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cstui.storage.csv_format import FORMATS, parse_text
-from cstui.storage.export import export_tables, neutralise
+from cstui.storage.imports.csv_format import FORMATS, parse_text
+from cstui.storage.imports.export import export_tables, neutralise
 from tests.bookmaker import BookMaker, new_book
 
 IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
@@ -134,8 +134,8 @@ def books(draw):
 def test_import_of_an_export_reproduces_generated_books(tmp_path_factory, spec):
     """Pass line: 25 generated books with hostile text, identical responses, response ids, tasks,
     check-in state and changed weights; export -> init -> import -> export is byte-identical."""
-    from cstui.storage.export import table_csv
-    from cstui.storage.importer import import_path
+    from cstui.storage.imports.export import table_csv
+    from cstui.storage.imports.importer import import_path
 
     work = tmp_path_factory.mktemp("roundtrip")
     db = new_book(work / "a.db")

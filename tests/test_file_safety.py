@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from cstui.storage.connection import connect
-from cstui.storage.maintenance import backup_dir
+from cstui.storage.bookfile.connection import connect
+from cstui.storage.bookfile.maintenance import backup_dir
 from cstui.tui.app import CstuiApp
 from tests.bookmaker import BookMaker
 from tests.tui_helpers import settle
@@ -58,7 +58,7 @@ def test_cli_backup_and_brief_are_private_under_umask_022(demo_path, tmp_path, c
 
 
 def test_daily_backups_keep_the_newest_seven(book_path):
-    from cstui.storage.maintenance import daily_backup
+    from cstui.storage.bookfile.maintenance import daily_backup
 
     db = connect(book_path, create=True)
     for day in range(1, 11):

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cstui.errors import UserError
-from cstui.storage import health_weights, history, migrations
-from cstui.storage.connection import connect, write_transaction
-from cstui.storage.importer import import_path
+from cstui.storage import health_weights, history
+from cstui.storage.bookfile import migrations
+from cstui.storage.bookfile.connection import connect, write_transaction
+from cstui.storage.imports.importer import import_path
 from cstui.storage.records import accounts as account_records
 from cstui.storage.records import checks as record_checks
 from cstui.storage.records import notes as note_records

@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 
 from cstui.errors import UserError
-from cstui.storage import history, migrations, search
-from cstui.storage.connection import connect, write_transaction
-from cstui.storage.importer import import_path
+from cstui.storage import history, search
+from cstui.storage.bookfile import migrations
+from cstui.storage.bookfile.connection import connect, write_transaction
+from cstui.storage.imports.importer import import_path
 from cstui.storage.records import surveys as survey_records
 from cstui.storage.records import tasks as task_records
 from tests.test_history import TODAY, add_account, data_dump

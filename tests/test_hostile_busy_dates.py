@@ -97,7 +97,8 @@ def _book_with_a_cli_change(book_path, book, cli) -> None:
 def _tui_note_saved_while_undo_waits(book_path, monkeypatch) -> list[int]:
     """Make the app save a note at the moment `cstui undo` waits for the write lock: after the
     command was given, before its transaction. Returns the note's change id once saved."""
-    from cstui.storage import connection, history
+    from cstui.storage import history
+    from cstui.storage.bookfile import connection
     from cstui.storage.records.notes import parse_feedback, save_feedback
 
     real = connection.write_transaction

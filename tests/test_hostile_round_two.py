@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cstui.storage import history
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.storage.records import accounts as account_records
 from cstui.storage.records import tasks as task_records
 from tests.bookmaker import BookMaker, new_book
@@ -369,7 +369,7 @@ def test_an_id_past_sqlite_integers_is_one_line(cli, small_book, command):
 
 
 def test_an_io_error_opening_a_book_on_a_full_disk_says_the_disk_is_full(cli, small_book, monkeypatch):
-    from cstui.storage import connection, errors
+    from cstui.storage.bookfile import connection, errors
 
     def no_room(conn):
         raise sqlite3.OperationalError("disk I/O error")  # what SQLite says when it cannot make the -shm
@@ -385,7 +385,7 @@ def test_an_io_error_opening_a_book_on_a_full_disk_says_the_disk_is_full(cli, sm
 
 
 def test_a_failed_init_leaves_no_file(cli, tmp_path, monkeypatch):
-    from cstui.storage import connection
+    from cstui.storage.bookfile import connection
 
     def full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
@@ -401,7 +401,7 @@ def test_a_failed_init_leaves_no_file(cli, tmp_path, monkeypatch):
 def test_an_export_to_a_full_disk_names_the_folder_and_leaves_no_part(cli, small_book, tmp_path, monkeypatch):
     import errno
 
-    from cstui.storage import export
+    from cstui.storage.imports import export
 
     real, calls = export.write_private, []
 

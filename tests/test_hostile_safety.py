@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cstui.storage.book_file import APPLICATION_ID
+from cstui.storage.bookfile.book_file import APPLICATION_ID
 from tests.bookmaker import BookMaker, new_book
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -531,7 +531,7 @@ async def test_the_app_on_a_read_only_book_says_so_and_keeps_the_form(book_path)
 def test_a_full_disk_during_import_is_one_line_and_the_book_is_unchanged(small_book, tmp_path, cli, monkeypatch):
     """Simulated with SQLite's own limit: `PRAGMA max_page_count` a few pages above the book's size makes
     SQLite fail with SQLITE_FULL ("database or disk is full"), exactly as a full disk does."""
-    from cstui.storage import connection
+    from cstui.storage.bookfile import connection
     from tests.conftest import dump
 
     pages = sqlite3.connect(small_book).execute("PRAGMA page_count").fetchone()[0]
@@ -553,7 +553,7 @@ def test_a_full_disk_during_import_is_one_line_and_the_book_is_unchanged(small_b
 
 def test_a_disk_io_error_names_the_disk_not_damage(small_book, tmp_path, cli, monkeypatch):
     """Simulated by making the importer raise SQLite's `disk I/O error` (an OperationalError)."""
-    from cstui.storage import importer
+    from cstui.storage.imports import importer
 
     def failing(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
@@ -569,7 +569,7 @@ def test_a_disk_io_error_names_the_disk_not_damage(small_book, tmp_path, cli, mo
 
 
 def test_only_damage_leads_to_doctor_and_its_restore_advice(small_book, cli):
-    from cstui.storage.errors import Cause, cause_of, explain
+    from cstui.storage.bookfile.errors import Cause, cause_of, explain
 
     assert cause_of(sqlite3.DatabaseError("database disk image is malformed")) is Cause.DAMAGED
     assert "backup" in explain(sqlite3.DatabaseError("database disk image is malformed"))

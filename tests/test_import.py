@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cstui.storage.csv_format import FORMATS
+from cstui.storage.imports.csv_format import FORMATS
 from tests.conftest import DEMO_DATE, dump
 
 ACCOUNTS = (

@@ -255,9 +255,9 @@ def test_undo_of_an_accounts_import_takes_its_aliases_back(tmp_path, loaded, cli
 def test_first_seen_is_the_stored_start_date_or_the_import_s_day(tmp_path, loaded):
     from datetime import date
 
-    from cstui.storage.connection import connect
-    from cstui.storage.import_profile import ColumnMap, Constant, ImportProfile
-    from cstui.storage.importer import import_path
+    from cstui.storage.bookfile.connection import connect
+    from cstui.storage.imports.import_profile import ColumnMap, Constant, ImportProfile
+    from cstui.storage.imports.importer import import_path
 
     export = write(tmp_path, "Id,Company\nACME,Acme\nNEW,Newco\n")
     profile = ImportProfile(

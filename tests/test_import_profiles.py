@@ -1,6 +1,6 @@
 """Issue 26: the built-in profiles read each tool's export, recognised by its documented headers.
 
-Every sample file is made here with the headers the profile names (cstui/storage/builtin_profiles.py
+Every sample file is made here with the headers the profile names (cstui/storage/imports/builtin_profiles.py
 says where each came from); each checks the stored values, and between them: a refund, a UTC
 timestamp near midnight (--tz), rows left out by the profile's filters and accounts found by the
 source system's own id (account_aliases), by name without case or accents, and by a contact's email.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cstui.storage.builtin_profiles import BUILTIN
+from cstui.storage.imports.builtin_profiles import BUILTIN
 
 BOOK_ACCOUNTS = "key,name,start_date\nACME,Acme Société,2025-01-01\nBOLT,Bolt Ltd,2025-02-01\n"
 BOOK_CONTACTS = "account_key,name,email\nACME,Ann Lee,ann@acme.com\nBOLT,Bob Roy,bob@bolt.io\n"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from cstui.storage import importer
-from cstui.storage.connection import connect
-from cstui.storage.migrations import known_steps, migration_set
+from cstui.storage.bookfile.connection import connect
+from cstui.storage.bookfile.migrations import known_steps, migration_set
+from cstui.storage.imports import importer
 from tests.conftest import dump
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ from datetime import date
 
 from cstui import sentiment
 from cstui.sentiment import Scorer, text_sentiment
-from cstui.storage import importer
-from cstui.storage.importer import import_path
+from cstui.storage.imports import importer
+from cstui.storage.imports.importer import import_path
 from tests.bookmaker import new_book
 
 IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)

@@ -5,7 +5,8 @@ contact, the relationship component, `cstui time`, the review queue) only from i
 import json
 
 from cstui.metrics.health import account_health
-from cstui.storage import maintenance, reads, review
+from cstui.storage import reads, review
+from cstui.storage.bookfile import maintenance
 from tests.conftest import DEMO_DATE
 
 TODAY = DEMO_DATE.isoformat()  # 2026-11-24, a Tuesday

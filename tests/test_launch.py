@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cstui.errors import UserError
-from cstui.storage.migrations import known_steps
+from cstui.storage.bookfile.migrations import known_steps
 from tests.test_hostile_safety import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +80,8 @@ def test_the_import_check_above_sees_what_a_command_imports(demo_path):
 def test_bare_cstui_opens_the_book_once_and_the_app_writes_through_that_connection(demo_path, monkeypatch):
     """One connection for the UI thread: the one `cstui` opened and checked, handed to the app; its
     writes go through a `Book` on it, recorded as the app's."""
-    from cstui.storage import connection, history
+    from cstui.storage import history
+    from cstui.storage.bookfile import connection
     from cstui.tui.app import CstuiApp
 
     opened = []

@@ -9,7 +9,7 @@ from cstui.metrics.months import month_starts
 from cstui.readmodels import views
 from cstui.readmodels.months_ahead import KEPT_MONTHS, months_ahead
 from cstui.storage import derived
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.trends import TrendsScreen
 from cstui.tui.widgets.charts import Chart

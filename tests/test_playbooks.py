@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.storage.playbooks import ANCHORS, apply_playbook, get_playbook, runs
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen

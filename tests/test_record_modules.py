@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from cstui.errors import FieldError
-from cstui.storage import history, maintenance, playbooks, renewal_calls
-from cstui.storage.connection import write_transaction
+from cstui.storage import history, playbooks, renewal_calls
+from cstui.storage.bookfile import maintenance
+from cstui.storage.bookfile.connection import write_transaction
 from cstui.storage.records import accounts, notes, surveys, tasks
 
 TODAY = date(2026, 11, 24)

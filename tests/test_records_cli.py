@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.storage.records import accounts as account_records
 from cstui.storage.records import notes as note_records
 from cstui.storage.records import surveys as survey_records

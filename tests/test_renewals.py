@@ -7,7 +7,7 @@ import pytest
 
 from cstui.metrics.bands import Band
 from cstui.readmodels.renewals import RenewalRow, accuracy
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.storage.renewal_calls import Call, calls, set_call
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from cstui.demo import build_demo_book
 from cstui.ingest.files import ReadOptions
 from cstui.sentiment import text_sentiment
-from cstui.storage.export import MANIFEST, export_tables
-from cstui.storage.importer import import_path
+from cstui.storage.imports.export import MANIFEST, export_tables
+from cstui.storage.imports.importer import import_path
 from cstui.storage.ingest_store import ingest_paths
 from cstui.storage.playbooks import apply_playbook, import_csv
 from tests.book_rows import book_rows

@@ -9,8 +9,8 @@ import pytest
 from sqlite_utils import Database
 
 from cstui.errors import UserError
-from cstui.storage.connection import connect
-from cstui.storage.migrations import migration_set
+from cstui.storage.bookfile.connection import connect
+from cstui.storage.bookfile.migrations import migration_set
 from cstui.storage.search import Hit, Kind, by_account, quote_words, search
 from tests.bookmaker import BookMaker
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from cstui.storage import history, search
-from cstui.storage.connection import write_transaction
-from cstui.storage.importer import import_path
+from cstui.storage.bookfile.connection import write_transaction
+from cstui.storage.imports.importer import import_path
 from tests.bookmaker import new_book
 
 IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)

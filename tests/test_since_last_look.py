@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from cstui.storage import history, seen
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.accounts import AccountsScreen

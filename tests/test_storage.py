@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from cstui.errors import UserError
-from cstui.storage.connection import applied_steps, connect
-from cstui.storage.migrations import known_steps, migration_set, split_statements
+from cstui.storage.bookfile.connection import applied_steps, connect
+from cstui.storage.bookfile.migrations import known_steps, migration_set, split_statements
 
 EXPECTED_TABLES = {
     "accounts",

@@ -19,8 +19,8 @@ from cstui.metrics.months import month_starts
 from cstui.metrics.report import portfolio_report
 from cstui.readmodels import views
 from cstui.storage import derived, history
-from cstui.storage.connection import connect
-from cstui.storage.importer import import_path
+from cstui.storage.bookfile.connection import connect
+from cstui.storage.imports.importer import import_path
 from cstui.storage.records import accounts as account_records
 from cstui.storage.records import notes as note_records
 from cstui.storage.records import tasks as task_records
@@ -288,7 +288,7 @@ def _engine_must_not_run(*args, **kwargs):
 
 def test_opening_the_book_does_not_import_numpy():
     """sqlite-utils would import numpy (~0.3 s of every start) to map column types cstui never writes."""
-    code = "import sys, cstui.storage.connection, sqlite_utils; print('numpy' in sys.modules)"
+    code = "import sys, cstui.storage.bookfile.connection, sqlite_utils; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
 
@@ -303,7 +303,7 @@ def test_trends_hand_over_the_newest_months_as_they_are_computed(book, tmp_path)
 
 def test_a_daily_backup_cut_short_does_not_count_as_the_day_s(book_path):
     """Quitting the app while it copies a large book left a partial file that later runs took as done."""
-    from cstui.storage.maintenance import backup_dir, daily_backup
+    from cstui.storage.bookfile.maintenance import backup_dir, daily_backup
 
     db = new_book(book_path)
     try:

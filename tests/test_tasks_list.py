@@ -8,7 +8,7 @@ from textual.widgets import DataTable
 from textual.widgets._toast import Toast  # Textual exports no public name for a shown toast
 
 from cstui.safe_text import visible
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.storage.playbooks import apply_playbook
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.account import AccountScreen

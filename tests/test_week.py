@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from cstui.readmodels.week import quarter_of, week, week_markdown
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.connection import connect
 from cstui.storage.records import accounts as account_records
 from cstui.storage.records import notes as note_records
 from cstui.storage.renewal_calls import set_call

@@ -12,8 +12,8 @@ from pathlib import Path
 from cstui import clock
 from cstui.date_range import EARLIEST_DATE, LATEST_DATE  # every date the CLI accepts lies here
 from cstui.errors import UserError
-from cstui.storage.connection import default_book_path
-from cstui.storage.csv_format import CellError, parse_date
+from cstui.storage.bookfile.connection import default_book_path
+from cstui.storage.imports.csv_format import CellError, parse_date
 
 opened: list[Path] = []  # the books this command opened, so an error met later can name the book
 

@@ -9,9 +9,9 @@ import typer
 from cstui.cli import import_commands
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, book_path, db_option, open_book
 from cstui.errors import UserError
-from cstui.storage import connection
-from cstui.storage.book_file import FileKind, classify
-from cstui.storage.connection import applied_steps, pending_steps
+from cstui.storage.bookfile import connection
+from cstui.storage.bookfile.book_file import FileKind, classify
+from cstui.storage.bookfile.connection import applied_steps, pending_steps
 from cstui.storage.facts import is_demo
 
 

@@ -36,7 +36,7 @@ def brief(
     """Before a call: the next meeting, health and what changed, follow-ups, tickets, notes, surveys."""
     from cstui.metrics.dates import refuse_bad_dates
     from cstui.readmodels.precall import precall_brief, precall_markdown
-    from cstui.storage.export import write_private
+    from cstui.storage.imports.export import write_private
     from cstui.storage.records.checks import account_id
 
     day = as_of_date(as_of)

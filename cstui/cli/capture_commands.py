@@ -16,7 +16,7 @@ import typer
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import FieldError, UserError
 from cstui.storage import checkin_writes
-from cstui.storage.book import Book
+from cstui.storage.bookfile.book import Book
 from cstui.storage.records.checks import account_id
 from cstui.storage.records.notes import get_note, parse_feedback, save_feedback
 from cstui.storage.records.surveys import SurveyFields, add_survey, get_survey

@@ -9,8 +9,8 @@ import typer
 from cstui import clock
 from cstui.cli.common import AsOfOption, DbOption, as_of_date, open_book
 from cstui.errors import UserError
-from cstui.storage import connection, maintenance
-from cstui.storage.connection import default_book_path
+from cstui.storage.bookfile import connection, maintenance
+from cstui.storage.bookfile.connection import default_book_path
 
 
 def register(app: typer.Typer) -> None:
@@ -35,13 +35,13 @@ def export(
     book = open_book(db)
     if account is None:
         from cstui.formatting import counted
-        from cstui.storage.export import export_tables
+        from cstui.storage.imports.export import export_tables
 
         for table, rows in export_tables(book, directory).items():
             typer.echo(f"{directory / (table + '.csv')}: {counted(rows, 'row')}")
         return
     from cstui.readmodels.brief import account_brief, brief_json, brief_markdown
-    from cstui.storage.export import write_private
+    from cstui.storage.imports.export import write_private
     from cstui.storage.records.checks import account_id
 
     if fmt not in ("md", "json"):

@@ -44,7 +44,7 @@ def checkin(
     from cstui.derived.health_cache import current_scores
     from cstui.metrics.checkin import checkin_queue
     from cstui.metrics.dates import refuse_bad_dates
-    from cstui.storage.connection import default_book_path
+    from cstui.storage.bookfile.connection import default_book_path
 
     day = as_of_date(as_of)
     path = Path(db).expanduser() if db else default_book_path()

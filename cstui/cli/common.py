@@ -6,8 +6,8 @@ from typing import Annotated, Any
 import typer
 
 from cstui.cli.args import as_of_date, book_path, given, opened
-from cstui.storage.book import Book
-from cstui.storage.connection import connect
+from cstui.storage.bookfile.book import Book
+from cstui.storage.bookfile.connection import connect
 
 __all__ = ["AsOfOption", "DbOption", "as_of_date", "book_path", "open_book", "opened"]
 

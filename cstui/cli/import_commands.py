@@ -20,9 +20,9 @@ from cstui import clock
 from cstui.cli.common import DbOption, book_path, open_book
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.book_file import FileKind, classify
-from cstui.storage.csv_format import FORMAT_BY_TABLE, FORMATS
-from cstui.storage.import_profile import (
+from cstui.storage.bookfile.book_file import FileKind, classify
+from cstui.storage.imports.csv_format import FORMAT_BY_TABLE, FORMATS
+from cstui.storage.imports.import_profile import (
     AccountBy,
     ImportProfile,
     RowTest,
@@ -40,8 +40,8 @@ from cstui.user_files import UnreadableFile, read_user_json
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-    from cstui.storage.book import Book
-    from cstui.storage.importer import Money
+    from cstui.storage.bookfile.book import Book
+    from cstui.storage.imports.importer import Money
 
 PROBLEMS_SHOWN = 20
 # The last column of a reject file: why its row was refused (a reject file may be written over).
@@ -150,7 +150,7 @@ def import_files(
                 "--interactive: the mapping screen needs a terminal, and stdin or stderr is not one; "
                 "without one, map the columns with --table and --map"
             )
-    from cstui.storage.importer import Money, read_rates
+    from cstui.storage.imports.importer import Money, read_rates
 
     money = Money(book_currency, read_rates(rates) if rates else {})
     if skip_bad_rows is not None:
@@ -177,7 +177,7 @@ def import_files(
         "tz": tz,
         "currency_column": currency_column,
     }
-    from cstui.storage.builtin_profiles import recognise_file
+    from cstui.storage.imports.builtin_profiles import recognise_file
 
     recognised = None
     if not (profile or table or interactive or source.is_dir() or source.stem in FORMAT_BY_TABLE):
@@ -255,9 +255,9 @@ def _import_book(db: Path | None, dry_run: bool) -> Iterator["Book"]:
 
 
 def _import(book: "Book", asked: _Asked) -> None:
-    from cstui.storage.importer import import_path
-    from cstui.storage.profiles import load_profile
-    from cstui.storage.profiles import save_profile as store_profile
+    from cstui.storage.imports.importer import import_path
+    from cstui.storage.imports.profiles import load_profile
+    from cstui.storage.imports.profiles import save_profile as store_profile
 
     source, db, table, mapping, reading = asked.source, asked.db, asked.table, asked.mapping, asked.reading
     save_profile, dry_run, interactive = asked.save_profile, asked.dry_run, asked.interactive
@@ -433,8 +433,8 @@ def _interactive(
 
 def profile_list(db: DbOption = None) -> None:
     """List the saved import profiles."""
-    from cstui.storage.builtin_profiles import BUILTIN
-    from cstui.storage.profiles import BUILT_IN, list_profiles
+    from cstui.storage.imports.builtin_profiles import BUILTIN
+    from cstui.storage.imports.profiles import BUILT_IN, list_profiles
 
     for item in list_profiles(open_book(db)):
         if item.saved_on == BUILT_IN:
@@ -448,8 +448,8 @@ def profile_list(db: DbOption = None) -> None:
 
 def profile_show(name: Annotated[str, typer.Argument(help="The profile's name.")], db: DbOption = None) -> None:
     """Print a profile as the JSON file `profile export` writes (a built-in one says where its columns come from)."""
-    from cstui.storage.builtin_profiles import BUILTIN
-    from cstui.storage.profiles import BUILT_IN, load_profile
+    from cstui.storage.imports.builtin_profiles import BUILTIN
+    from cstui.storage.imports.profiles import BUILT_IN, load_profile
 
     saved = load_profile(open_book(db), name)
     if saved.saved_on == BUILT_IN:
@@ -465,7 +465,7 @@ def profile_export(
     db: DbOption = None,
 ) -> None:
     """Write a profile to a JSON file the CSM can edit and share."""
-    from cstui.storage.profiles import load_profile
+    from cstui.storage.imports.profiles import load_profile
 
     saved = load_profile(open_book(db), name)
     try:
@@ -482,7 +482,7 @@ def profile_import(
     db: DbOption = None,
 ) -> None:
     """Read a profile from a JSON file into the book."""
-    from cstui.storage.profiles import profile_names, save_profile
+    from cstui.storage.imports.profiles import profile_names, save_profile
 
     where = visible(file.name, one_line=True)
     try:  # a regular file of at most 1 MB: never a FIFO, /dev/zero or a JSON bomb
@@ -502,7 +502,7 @@ def profile_import(
 
 def profile_delete(name: Annotated[str, typer.Argument(help="The profile's name.")], db: DbOption = None) -> None:
     """Delete a saved profile."""
-    from cstui.storage.profiles import delete_profile
+    from cstui.storage.imports.profiles import delete_profile
 
     delete_profile(open_book(db), name)
     typer.echo(f"deleted profile '{visible(name, one_line=True)}'")

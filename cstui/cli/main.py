@@ -51,7 +51,7 @@ def app_options(args: list[str]) -> dict[str, str]:
 
 def open_app(db: Path | None, as_of: str | None) -> None:
     """Bare `cstui` opens the app on the book (a missing book is named, never created)."""
-    from cstui.storage.book_file import FileKind, classify
+    from cstui.storage.bookfile.book_file import FileKind, classify
 
     path = cli_args.book_path(db)
     if classify(path) is FileKind.MISSING:  # the app never creates a book
@@ -70,7 +70,7 @@ def launch(conn: "Connection | None", db_path: Path, as_of: date) -> None:
 
     The book is opened here once and handed to the app, so every refusal (not a book, a newer book) is
     said before the terminal is asked for. Textual is imported here only, never by the batch commands."""
-    from cstui.storage.connection import bring_up_to_date, open_connection
+    from cstui.storage.bookfile.connection import bring_up_to_date, open_connection
 
     if conn is not None:
         conn.close()
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     except sqlite3.IntegrityError:
         raise  # a constraint the checks before every write missed: a bug, not the user's doing
     except sqlite3.DatabaseError as error:  # met after the book opened: name the real cause
-        from cstui.storage.errors import Cause, cause_of, explain
+        from cstui.storage.bookfile.errors import Cause, cause_of, explain
 
         book = cli_args.opened[-1] if cli_args.opened else None
         if cause_of(error, book) is Cause.OTHER and isinstance(error, sqlite3.OperationalError):

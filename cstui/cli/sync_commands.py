@@ -18,7 +18,7 @@ from cstui.safe_text import visible
 from cstui.storage.sources import NewSource, SecretIn, Security, Source, SourceKind
 
 if TYPE_CHECKING:
-    from cstui.storage.book import Book
+    from cstui.storage.bookfile.book import Book
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
@@ -96,7 +96,7 @@ def _password(kind: SourceKind, password_env: str | None, password_stdin: bool, 
 
 def _bindings(book: "Book", kind: SourceKind, given: list[str]) -> tuple[str, ...]:
     """A folder source's PATTERN=PROFILE lines, each profile checked to exist (saved or built-in)."""
-    from cstui.storage.profiles import load_profile
+    from cstui.storage.imports.profiles import load_profile
 
     if given and kind is not SourceKind.FOLDER:
         raise UserError("--profile: only a folder source binds files to import profiles")

@@ -17,7 +17,7 @@ from cstui.metrics.health import Breakdown
 from cstui.metrics.mood import MonthMood
 from cstui.metrics.report import PerBand, PortfolioReport, RenewalFigures, SurveyFigures, Windows
 from cstui.storage import derived, snapshots
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 
 PORTFOLIO = "portfolio"  # derived_figures.name of the dashboard's report
 

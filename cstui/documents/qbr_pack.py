@@ -16,7 +16,7 @@ from cstui.documents.qbr_charts import goals_chart, line_chart, tickets_chart
 from cstui.formatting import figure
 from cstui.readmodels.qbr import QbrPack
 from cstui.safe_text import visible
-from cstui.storage.export import write_private
+from cstui.storage.imports.export import write_private
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&-])")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.storage.scope import EVERYONE, Scope
 
 __all__ = ["EVERYONE", "Conn", "Period", "Scope", "mean", "pct", "trailing"]

@@ -13,7 +13,7 @@ from datetime import date
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.date_guards import DATE_COLUMNS, not_a_date
+from cstui.storage.bookfile.date_guards import DATE_COLUMNS, not_a_date
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

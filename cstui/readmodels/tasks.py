@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.storage.tasklist import DueCounts, OpenTask, due_counts, open_tasks
 
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from sqlite_utils import Database
 
 from cstui.storage import derived
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 
 CHECKIN_VERSION = 1  # bump when a check-in rule's code changes: kept findings are computed again
 # What the kept rules read beyond the figures' inputs, and the newest history row of each.

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.storage import history
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 from cstui.storage.records.checks import check_date
 from cstui.storage.records.notes import Feedback, save_feedback
 from cstui.storage.records.surveys import SurveyFields, add_survey

@@ -29,9 +29,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from cstui.storage.connection import write_transaction
-from cstui.storage.date_guards import DATE_COLUMNS
-from cstui.storage.migrations import MIGRATION_SET
+from cstui.storage.bookfile.connection import write_transaction
+from cstui.storage.bookfile.date_guards import DATE_COLUMNS
+from cstui.storage.bookfile.migrations import MIGRATION_SET
 
 ENGINE_VERSION = 2  # bump when a formula of the engine changes: every stored figure is recomputed (2: no score yet)
 # The tables the stored figures (portfolio report, health, month figures) are computed from.

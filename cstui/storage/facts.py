@@ -6,7 +6,7 @@ demo book from a real one whose account keys happen to look like the demo's.
 
 from sqlite_utils import Database
 
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 
 BUILT_BY = "built_by"
 DEMO = "cstui demo"

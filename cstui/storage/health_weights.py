@@ -7,7 +7,7 @@ import re
 from sqlite_utils import Database
 
 from cstui.errors import UserError
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 
 WEIGHT_RANGE = (0.0, 100.0)
 _DECIMAL = re.compile(r"\d+(\.\d*)?|\.\d+", re.ASCII)

@@ -564,7 +564,7 @@ def undo(
     `newest_change_id` when the user asked) bounds "the newest": a note the app saved while this
     undo waited for the book is not what the user asked to undo (issue 27 item 11).
     """
-    from cstui.storage.connection import write_transaction
+    from cstui.storage.bookfile.connection import write_transaction
 
     try:
         with write_transaction(db):
@@ -585,7 +585,7 @@ def undo(
 
 def redo(db: Database, source: str | None = None) -> Change:
     """Revert the newest undo, if no new change was made after it."""
-    from cstui.storage.connection import write_transaction
+    from cstui.storage.bookfile.connection import write_transaction
 
     try:
         with write_transaction(db):

@@ -16,7 +16,7 @@ from cstui.ingest.files import IngestFailed, ReadOptions, read_paths
 from cstui.ingest.items import Item, ItemKind, Person, Problem
 from cstui.ingest.match import COMMON_PROVIDERS, Directory, Match, Verdict, classify
 from cstui.sentiment import text_sentiment
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 
 
 @dataclass

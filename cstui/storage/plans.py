@@ -16,7 +16,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from cstui.errors import UserError
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 from cstui.storage.records.accounts import get_account
 
 

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.metrics.dates import book_date
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 from cstui.storage.records.accounts import Account, get_account
 
 # --- anchors: which date a playbook's offsets count from ------------------------------------------

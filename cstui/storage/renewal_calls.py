@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlite_utils import Database
 
 from cstui.errors import UserError
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 from cstui.storage.records.accounts import get_account
 
 

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.storage import predicates as rule
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 from cstui.storage.records.notes import Feedback
 
 READS = (-2, -1, 0, 1, 2)  # the CSM's read of a conversation, as in the feedback form

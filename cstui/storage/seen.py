@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from cstui.storage import predicates as rule
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 
 
 @dataclass(frozen=True)

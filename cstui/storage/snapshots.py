@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from cstui.errors import UserError
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 
 if TYPE_CHECKING:  # `has_sources` runs on the app's start-up path, before sqlite-utils is needed
     from sqlite_utils import Database

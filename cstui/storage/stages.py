@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cstui.errors import UserError
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 
 if TYPE_CHECKING:  # the dashboard reads the stages on the app's start-up path, which loads no sqlite-utils
     from sqlite_utils import Database

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cstui.ingest.items import Item
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 from cstui.storage.ingest_store import IngestResult, store
 from cstui.storage.sources import Cursor, Source, cursors, save_cursors
 
@@ -57,8 +57,8 @@ def counts_of(result: IngestResult) -> SyncCounts:
 
 def _import(db: Database, path: Path, profile: str, today: date) -> int:
     """One CSV file imported through its profile inside the sync's change; rows added or updated."""
-    from cstui.storage.importer import import_path
-    from cstui.storage.profiles import load_profile
+    from cstui.storage.imports.importer import import_path
+    from cstui.storage.imports.profiles import load_profile
 
     result = import_path(db, path, None, load_profile(db, profile).profile, today=today)
     return sum(counts.new + counts.updated for counts in result.tables.values())

@@ -69,7 +69,7 @@ def failed(source: Source, error: SourceFailed) -> Outcome:
 def stored(db: Database, source: Source, fetched: Fetched, me: str | None, today: date) -> Outcome:
     """Write what was fetched (one change) and say what it did in one line; a CSV file the book
     refuses (`ImportFailed`) fails this source alone, with nothing of it written."""
-    from cstui.storage.book_file import BookGone, BookReadOnly
+    from cstui.storage.bookfile.book_file import BookGone, BookReadOnly
 
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:

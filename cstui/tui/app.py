@@ -15,10 +15,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from cstui.safe_text import visible
-from cstui.storage import access, reads
-from cstui.storage.access import Conn
-from cstui.storage.book_file import BookGone, BookReadOnly
-from cstui.storage.connection import Opened, bring_up_to_date, finish_opening, open_connection
+from cstui.storage import reads
+from cstui.storage.bookfile import access
+from cstui.storage.bookfile.access import Conn
+from cstui.storage.bookfile.book_file import BookGone, BookReadOnly
+from cstui.storage.bookfile.connection import Opened, bring_up_to_date, finish_opening, open_connection
 from cstui.storage.sources import has_sources
 from cstui.tui.commands import AccountCommands
 from cstui.tui.screens.dashboard import DashboardScreen
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from cstui.derived.health_cache import RememberedScores
     from cstui.derived.owner import DerivedData
     from cstui.storage import history
-    from cstui.storage.book import Book
+    from cstui.storage.bookfile.book import Book
 
 T = TypeVar("T")
 IDLE_S = 1.0  # no screen may have loaded for this long before the app says it is idle (`idle`)
@@ -164,7 +165,7 @@ class CstuiApp(App):
         """The UI thread's connection as a `Book`, for the CSM's writes. Made on first use (a write, a
         form), so sqlite-utils is not imported before the first frame; the connection is the one opened."""
         from cstui.storage import history
-        from cstui.storage.book import Book
+        from cstui.storage.bookfile.book import Book
 
         if self.records_as is not None:
             history.set_default_source(self.records_as)
@@ -303,7 +304,7 @@ class CstuiApp(App):
     @work(thread=True, exclusive=True, group="upkeep", exit_on_error=False)
     def daily_upkeep(self) -> None:
         """Once a day, off the UI thread: a backup copy of the book."""
-        from cstui.storage.maintenance import daily_backup
+        from cstui.storage.bookfile.maintenance import daily_backup
 
         with self.reader() as conn:
             daily_backup(conn, self.book_path, date.today())

@@ -12,8 +12,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from cstui.errors import FieldError, UserError
-from cstui.storage.connection import write_transaction
-from cstui.storage.csv_format import CellError, parse_amount
+from cstui.storage.bookfile.connection import write_transaction
+from cstui.storage.imports.csv_format import CellError, parse_amount
 from cstui.storage.records.checks import (
     account_id,
     check_date,

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from cstui.errors import FieldError, UserError
 from cstui.storage import resolve
-from cstui.storage.csv_format import CellError, parse_date, parse_int
+from cstui.storage.imports.csv_format import CellError, parse_date, parse_int
 
 
 def account_id(db: Database, key: str) -> int:

@@ -9,8 +9,8 @@ from sqlite_utils import Database
 
 from cstui.errors import FieldError
 from cstui.sentiment import text_sentiment
-from cstui.storage.connection import write_transaction
-from cstui.storage.csv_format import SURVEY_SCALES, CellError, parse_int
+from cstui.storage.bookfile.connection import write_transaction
+from cstui.storage.imports.csv_format import SURVEY_SCALES, CellError, parse_int
 from cstui.storage.records.checks import account_id, check_date, check_email, fetch, nothing_to_change, optional, update
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cstui.errors import FieldError, UserError
-from cstui.storage.connection import write_transaction
+from cstui.storage.bookfile.connection import write_transaction
 from cstui.storage.records.checks import account_id, check_date, fetch, nothing_to_change, required, update, write
 
 

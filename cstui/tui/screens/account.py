@@ -17,7 +17,7 @@ from cstui.readmodels import views
 from cstui.readmodels.since import since_last_look, since_lines
 from cstui.safe_text import visible
 from cstui.storage import seen
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.tui.screens.account_records import (
     RECORD_NAMES,
     RowRef,

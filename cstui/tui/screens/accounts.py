@@ -8,7 +8,7 @@ from textual.widgets import Footer, Header, Input, Static
 from cstui.metrics.bands import Band
 from cstui.readmodels import views
 from cstui.safe_text import ONE_LINE_LIMIT, visible
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.account_columns import COLUMNS, RowFilter, RowOrder
 from cstui.tui.widgets.account_table import AccountTable

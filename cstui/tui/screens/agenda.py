@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from cstui.readmodels.agenda import Agenda, AgendaMeeting, agenda
 from cstui.safe_text import visible
 from cstui.storage import queries
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.storage.records.notes import Feedback
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.text import band, book_text

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.storage.health_weights import save_weights
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart

@@ -9,7 +9,7 @@ from textual.widgets import Header, Static
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 
 DOCTOR_HINT = "Check the book with `cstui doctor`: it names bad values and how to fix them."
 

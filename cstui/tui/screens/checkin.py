@@ -33,7 +33,7 @@ from cstui.metrics.checkin import CheckinItem, CheckinQueue, Reason
 from cstui.metrics.checkin_rules import RULES, RuleKind
 from cstui.safe_text import ONE_LINE_LIMIT, visible
 from cstui.storage import checkin_writes, history, reads
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.storage.checkin_findings import Row
 from cstui.storage.records.notes import Feedback
 from cstui.storage.tasklist import OpenTask

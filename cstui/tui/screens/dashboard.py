@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 
 from cstui.formatting import figure, money_short
 from cstui.metrics.bands import NO_SCORE_LABEL, SCORED
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.attention_panel import AttentionPanel
 from cstui.tui.widgets.figure import Figure

@@ -22,9 +22,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.csv_format import BOOK_RECORDS, FORMATS, CellError
-from cstui.storage.csv_source import DAY_FIRST, MONTH_FIRST, SourceFile, open_source
-from cstui.storage.import_profile import (
+from cstui.storage.imports.csv_format import BOOK_RECORDS, FORMATS, CellError
+from cstui.storage.imports.csv_source import DAY_FIRST, MONTH_FIRST, SourceFile, open_source
+from cstui.storage.imports.import_profile import (
     AccountBy,
     ColumnMap,
     Constant,
@@ -33,8 +33,8 @@ from cstui.storage.import_profile import (
     RowTest,
     ValueMap,
 )
-from cstui.storage.importer import ImportResult, Money, Preview, import_path, preview_file, read_rates
-from cstui.storage.mapping import guess_table, suggestions
+from cstui.storage.imports.importer import ImportResult, Money, Preview, import_path, preview_file, read_rates
+from cstui.storage.imports.mapping import guess_table, suggestions
 from cstui.tui.widgets.field_errors import FieldErrors
 from cstui.user_files import CSV_LIMIT, UnreadableFile, check_regular
 
@@ -157,7 +157,7 @@ class MappingScreen(Screen[ImportResult | None]):
         base = self.profile
         recognised = None
         if base is None or not base.mapped:
-            from cstui.storage.builtin_profiles import recognise_file
+            from cstui.storage.imports.builtin_profiles import recognise_file
 
             found = recognise_file(path, base.encoding if base else None, base.delimiter if base else None)
             if found is not None:
@@ -197,7 +197,7 @@ class MappingScreen(Screen[ImportResult | None]):
 
     def action_next_profile(self) -> None:
         """The built-in and saved profiles in turn (the file's own reading options stay)."""
-        from cstui.storage.profiles import list_profiles
+        from cstui.storage.imports.profiles import list_profiles
 
         if self.profile is None:
             return
@@ -519,7 +519,7 @@ class MappingScreen(Screen[ImportResult | None]):
             return
         name = self.query_one("#mapping-profile-name", Input).value.strip()
         if name:
-            from cstui.storage.profiles import save_profile
+            from cstui.storage.imports.profiles import save_profile
 
             self.app.write(save_profile, name, result.resolved.get(self.profile.table, self.profile), self.app.as_of)
         self.app.book_changed()

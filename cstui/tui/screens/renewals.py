@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from cstui.formatting import counted, figure, money_short
 from cstui.readmodels.renewals import SORTS, RenewalRow, Renewals, Shown, arranged, renewals
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.filter_box import FilterBox
 from cstui.tui.widgets.table_columns import Columns, set_columns

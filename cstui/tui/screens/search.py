@@ -25,9 +25,9 @@ from textual.worker import get_current_worker
 from cstui.errors import UserError
 from cstui.formatting import counted
 from cstui.safe_text import visible
-from cstui.storage import access
-from cstui.storage.access import Conn
-from cstui.storage.book_file import BookGone
+from cstui.storage.bookfile import access
+from cstui.storage.bookfile.access import Conn
+from cstui.storage.bookfile.book_file import BookGone
 from cstui.storage.search import Found, Hit, Kind, Order, by_account, find
 from cstui.tui.screens.account_records import RowRef
 from cstui.tui.widgets.result_list import ResultList

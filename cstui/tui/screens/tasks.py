@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Static
 
 from cstui.errors import UserError
 from cstui.readmodels.tasks import TaskList, task_list
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.storage.tasklist import OpenTask
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.screens.task_form import TaskChange, TaskFormScreen

@@ -10,7 +10,7 @@ from textual.widgets import Footer, Header, Static
 
 from cstui.metrics.bands import Band
 from cstui.readmodels import views
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.tui.screens.base import BookScreen
 from cstui.tui.widgets.charts import Chart, headline
 

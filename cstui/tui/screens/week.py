@@ -11,7 +11,7 @@ from textual.widgets import Footer, Header, Static
 
 from cstui.readmodels.week import Week, week, week_sections, week_title
 from cstui.safe_text import visible
-from cstui.storage.access import Conn
+from cstui.storage.bookfile.access import Conn
 from cstui.tui.screens.base import BookScreen
 
 

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.csv_format import FORMATS, FileFormat, formula_risk, parse_key, parse_text
+from cstui.storage.imports.csv_format import FORMATS, FileFormat, formula_risk, parse_key, parse_text
 
 PRIVATE = 0o600
 # The file that marks a folder as written by `cstui export`: only such a folder (or an empty or new

@@ -45,7 +45,7 @@ def _step(statements: list[str]) -> "Callable[[Database], None]":
     trips over them, e.g. by dropping a column) and rebuilt from the new schema at the end, so a
     column or table a step adds is recorded from then on, and a book is never left without them.
     """
-    from cstui.storage.date_guards import refresh_date_guards
+    from cstui.storage.bookfile.date_guards import refresh_date_guards
     from cstui.storage.history import drop_history_triggers, refresh_history_triggers
 
     def apply(db: "Database") -> None:

@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from cstui.storage.csv_format import CellError
+from cstui.storage.imports.csv_format import CellError
 from cstui.user_files import CSV_LIMIT, UnreadableFile, read_user_bytes
 
 DELIMITERS = {",": "comma", ";": "';'", "\t": "tab", "|": "'|'"}

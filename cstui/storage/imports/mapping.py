@@ -19,8 +19,8 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 from zoneinfo import ZoneInfo
 
-from cstui.storage.csv_format import CellError, Column, FileFormat, OneOf, parse_amount, parse_date, parse_score
-from cstui.storage.csv_source import (
+from cstui.storage.imports.csv_format import CellError, Column, FileFormat, OneOf, parse_amount, parse_date, parse_score
+from cstui.storage.imports.csv_source import (
     DateEvidence,
     DateReading,
     NumberEvidence,
@@ -28,7 +28,7 @@ from cstui.storage.csv_source import (
     cents_to_units,
     to_plain_number,
 )
-from cstui.storage.import_profile import (
+from cstui.storage.imports.import_profile import (
     FIRST_SEEN,
     FROM_COLUMN,
     MONEY_COLUMNS,

@@ -1,13 +1,13 @@
 """`Book`: a checked connection to one cstui book as a sqlite-utils `Database`, for the code that writes.
 
-Kept apart from `cstui.storage.connection` so that opening and checking a book (what the app's first
+Kept apart from `cstui.storage.bookfile.connection` so that opening and checking a book (what the app's first
 frame waits for) does not import sqlite-utils; `connect()` and the app make a `Book` when they need one.
 """
 
 from sqlite_utils import Database
 
-from cstui.storage.book_file import BookReadOnly
-from cstui.storage.connection import Opened
+from cstui.storage.bookfile.book_file import BookReadOnly
+from cstui.storage.bookfile.connection import Opened
 
 
 class Book(Database):

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cstui.errors import UserError
-from cstui.storage.csv_format import FORMAT_BY_TABLE, FileFormat, OneOf, parse_amount, parse_score
+from cstui.storage.imports.csv_format import FORMAT_BY_TABLE, FileFormat, OneOf, parse_amount, parse_score
 
 PROFILE_FILE_VERSION = 1
 # A mapped source ending in this matches the first header that starts with the rest (a survey

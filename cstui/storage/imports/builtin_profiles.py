@@ -16,8 +16,8 @@ a payment with no invoice) are left out and counted.
 from dataclasses import dataclass
 from pathlib import Path
 
-from cstui.storage.csv_source import read_header
-from cstui.storage.import_profile import (
+from cstui.storage.imports.csv_source import read_header
+from cstui.storage.imports.import_profile import (
     AccountBy,
     ColumnMap,
     Constant,

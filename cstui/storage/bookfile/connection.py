@@ -7,7 +7,7 @@ file that is not a cstui book, and a missing file (unless asked to create one) a
 anything is written; a read-only book is opened read-only.
 
 `open_connection()` does all of that on a plain `sqlite3` connection; `connect()` wraps it in a
-`Book` (sqlite-utils, `cstui.storage.book`) for the code that writes. This module imports neither
+`Book` (sqlite-utils, `cstui.storage.bookfile.book`) for the code that writes. This module imports neither
 sqlite-utils nor the history, so the app's first frame waits only for the checks and the pragmas.
 """
 
@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cstui.errors import UserError
-from cstui.storage.book_file import APPLICATION_ID, BookIdentity, FileKind, classify, read_only_reason
-from cstui.storage.errors import Cause, cause_of, explain
-from cstui.storage.migrations import MIGRATION_SET, known_steps
+from cstui.storage.bookfile.book_file import APPLICATION_ID, BookIdentity, FileKind, classify, read_only_reason
+from cstui.storage.bookfile.errors import Cause, cause_of, explain
+from cstui.storage.bookfile.migrations import MIGRATION_SET, known_steps
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from cstui.storage.book import Book
+    from cstui.storage.bookfile.book import Book
 
 BUSY_TIMEOUT_MS = 10_000
 PRIVATE = 0o600
@@ -220,7 +220,7 @@ def bring_up_to_date(opened: Opened, book: "Database | None" = None) -> None:
                 "first; nothing was changed"
             )
         if book is None:
-            from cstui.storage.book import Book
+            from cstui.storage.bookfile.book import Book
 
             book = Book(opened)
         apply_pending(book, path, backup=opened.existed)
@@ -248,7 +248,7 @@ def connect(path: Path | str | None = None, *, migrate: bool = True, create: boo
     """
     opened = open_connection(path, create=create)
     try:
-        from cstui.storage.book import Book
+        from cstui.storage.bookfile.book import Book
 
         db = Book(opened)
     except sqlite3.DatabaseError as error:
@@ -273,7 +273,7 @@ def connect(path: Path | str | None = None, *, migrate: bool = True, create: boo
 
 
 def _cause(error: sqlite3.DatabaseError, path: Path) -> str:
-    """The likely cause of an error met while opening, in words (see `cstui.storage.errors`)."""
+    """The likely cause of an error met while opening, in words (see `cstui.storage.bookfile.errors`)."""
     return explain(error, path)
 
 
@@ -307,7 +307,7 @@ def write_transaction(db: "Database", change: str | None = None, source: str | N
     `BookGone` and nothing is written.
     """
     from cstui.storage import history
-    from cstui.storage.book import Book
+    from cstui.storage.bookfile.book import Book
 
     if db.conn.in_transaction:
         with db.atomic():
@@ -349,7 +349,7 @@ def pending_steps(db: "Database") -> list[str]:
 
 def apply_pending(db: "Database", path: Path, *, backup: bool = True) -> Path | None:
     """Apply pending schema steps, first backing up a book that already holds data."""
-    from cstui.storage.migrations import migration_set
+    from cstui.storage.bookfile.migrations import migration_set
 
     pending = pending_steps(db)
     if not pending:

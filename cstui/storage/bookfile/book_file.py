@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cstui.errors import UserError
-from cstui.storage.migrations import MIGRATION_SET
+from cstui.storage.bookfile.migrations import MIGRATION_SET
 
 APPLICATION_ID = 0x43535455  # "CSTU" in the SQLite header's application_id field (offset 68)
 

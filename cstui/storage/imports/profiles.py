@@ -8,9 +8,9 @@ from sqlite_utils import Database
 
 from cstui.errors import UserError
 from cstui.safe_text import visible
-from cstui.storage.builtin_profiles import BUILTIN
-from cstui.storage.connection import write_transaction
-from cstui.storage.import_profile import ImportProfile
+from cstui.storage.bookfile.connection import write_transaction
+from cstui.storage.imports.builtin_profiles import BUILTIN
+from cstui.storage.imports.import_profile import ImportProfile
 
 BUILT_IN = "built-in"
 

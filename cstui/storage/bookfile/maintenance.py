@@ -17,10 +17,10 @@ from cstui.errors import UserError
 from cstui.metrics.config_rules import config_problems
 from cstui.safe_text import visible
 from cstui.storage import predicates as rule
-from cstui.storage.book_file import foreign_reason
-from cstui.storage.connection import applied_steps, backup_to, connect
-from cstui.storage.date_guards import DATE_COLUMNS, DATE_GUARD_STEP, date_guard_names, not_a_date
-from cstui.storage.migrations import known_steps
+from cstui.storage.bookfile.book_file import foreign_reason
+from cstui.storage.bookfile.connection import applied_steps, backup_to, connect
+from cstui.storage.bookfile.date_guards import DATE_COLUMNS, DATE_GUARD_STEP, date_guard_names, not_a_date
+from cstui.storage.bookfile.migrations import known_steps
 
 DAILY_BACKUPS_KEPT = 7
 SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}

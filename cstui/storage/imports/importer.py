@@ -25,8 +25,8 @@ from cstui.errors import UserError
 from cstui.safe_text import visible
 from cstui.sentiment import Scorer
 from cstui.storage import facts, history, search
-from cstui.storage.connection import write_transaction
-from cstui.storage.csv_format import (
+from cstui.storage.bookfile.connection import write_transaction
+from cstui.storage.imports.csv_format import (
     FORMAT_BY_TABLE,
     FORMATS,
     SURVEY_SCALES,
@@ -34,10 +34,10 @@ from cstui.storage.csv_format import (
     FileFormat,
     parse_text,
 )
-from cstui.storage.csv_source import SourceFile, open_source
-from cstui.storage.import_keys import Copies, RepeatedKeys
-from cstui.storage.import_profile import ImportProfile
-from cstui.storage.mapping import AccountLookups, MappedFile, normal_name
+from cstui.storage.imports.csv_source import SourceFile, open_source
+from cstui.storage.imports.import_keys import Copies, RepeatedKeys
+from cstui.storage.imports.import_profile import ImportProfile
+from cstui.storage.imports.mapping import AccountLookups, MappedFile, normal_name
 from cstui.user_files import CSV_LIMIT, check_regular
 
 # Progress callback: (table, rows done, rows expected).
@@ -395,7 +395,7 @@ def read_rates(path: Path) -> dict[str, Decimal]:
 
 def account_lookups(db: Database, profile: ImportProfile, today: date) -> AccountLookups:
     """What `profile` finds accounts by, read from the book (only what it uses)."""
-    from cstui.storage.import_profile import FIRST_SEEN, AccountBy
+    from cstui.storage.imports.import_profile import FIRST_SEEN, AccountBy
 
     found = AccountLookups(today=today.isoformat())
     if profile.account_from_email:
