@@ -105,3 +105,23 @@ def dump(path: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+@pytest.fixture
+def acme_book(book_path, cli, tmp_path):
+    """Acme (contact Ana, plus a gmail contact that must not make the domain) and Beta (no contacts):
+    the book the ingest tests read calendars and mail into (test_sync.py keeps its own)."""
+    src = tmp_path / "csv"
+    src.mkdir()
+    (src / "accounts.csv").write_text(
+        "key,name,start_date,segment\nA1,Acme,2024-01-10,SMB\nB2,Beta,2024-02-01,Enterprise\n", encoding="utf-8"
+    )
+    (src / "contacts.csv").write_text(
+        "account_key,name,email\nA1,Ana Ruiz,Ana@Acme.com\nA1,Gus,gus@gmail.com\nA1,Gil,gil@gmail.com\n",
+        encoding="utf-8",
+    )
+    assert cli("import", str(src), "--db", str(book_path)).code == 0
+    with sqlite3.connect(book_path) as conn:  # Beta's domain is typed in by the CSM
+        conn.execute("UPDATE accounts SET domain = 'beta.org' WHERE key = 'B2'")
+    conn.close()
+    return book_path

@@ -8,8 +8,7 @@ from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.accounts import AccountsScreen
 from cstui.tui.screens.record import RecordForm
 from tests.conftest import DEMO_DATE
-from tests.test_edit_tui import open_account, type_into
-from tests.tui_helpers import press, settle
+from tests.tui_helpers import open_account, press, settle, type_into
 
 
 def _mrr(db, key: str) -> list[tuple[str, float]]:

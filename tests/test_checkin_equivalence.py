@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from cstui.derived.health_cache import current_scores
-from cstui.metrics.checkin import CheckinItem, account_reasons, checkin_queue
+from cstui.metrics.checkin import account_reasons, checkin_queue
 from tests.bookmaker import BookMaker, memory_book
+from tests.checkin_helpers import shown
 from tests.checkin_reference import old_checkin
 from tests.conftest import DEMO_DATE
 
@@ -135,12 +136,6 @@ def add_states(book, specs: list[dict]) -> None:
             [account, day(-ago), action, day(-ago + 3) if action == "snoozed" else None, fingerprint],
         )
     book.conn.commit()
-
-
-def shown(item: CheckinItem) -> tuple:
-    reasons = [(r.rule, str(r.kind), r.text, r.action, r.object, r.severity, r.new) for r in item.reasons]
-    return (item.account_id, item.key, item.name, str(item.band), item.score, item.arr, item.renewal_date,
-            item.stake, str(item.status), item.snoozed_until, reasons)  # fmt: skip
 
 
 COVERAGE_KEYS = ("oldest_wait_days", "waited_days", "covered")  # issue 25: the reference has no coverage

@@ -1,16 +1,16 @@
 """The opportunity rules on hand-made books, each at its threshold and one below it."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import partial
 
 import pytest
 
 from cstui.derived.health_cache import current_scores
 from cstui.metrics.checkin import account_reasons
-from cstui.metrics.checkin_rules import RULES, Finding, RuleInputs, RuleKind
+from cstui.metrics.checkin_rules import RULES, RuleKind
 from tests.bookmaker import BookMaker
+from tests.checkin_helpers import DAY, found
 
-DAY = date(2026, 6, 15)
 OPPORTUNITIES = ("new_promoter", "usage_decline", "key_feature_unused", "expansion_signal", "renewal_no_call")
 
 
@@ -20,15 +20,6 @@ def ago(days: int) -> str:
 
 def ahead(days: int) -> str:
     return (DAY + timedelta(days=days)).isoformat()
-
-
-def found(book, rule: str) -> list[Finding]:
-    """What `rule` finds on DAY at its default threshold (the migration row's)."""
-    scores_on = partial(current_scores, book.conn)
-    definition = RULES[rule]
-    return list(
-        definition.find(RuleInputs(book.conn, DAY, scores_on(DAY), scores_on), definition.default_threshold or 0.0)
-    )
 
 
 def texts(book, rule: str) -> dict[int, str]:

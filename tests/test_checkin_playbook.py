@@ -4,8 +4,8 @@ records the run with that rule and marks the account reviewed (the row leaves th
 from cstui.tui.app import CstuiApp
 from cstui.tui.screens.checkin import CheckinScreen
 from cstui.tui.screens.playbook_chooser import PlaybookChooser
+from tests.checkin_tui_helpers import SIZE, TODAY, select, shown, state
 from tests.conftest import DEMO_DATE
-from tests.test_checkin_morning import SIZE, TODAY, select, shown, state
 from tests.tui_helpers import press
 
 

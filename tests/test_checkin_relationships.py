@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from cstui.metrics.checkin_rules import RULES
 from tests.bookmaker import BookMaker
-from tests.test_checkin_opportunities import DAY, found
+from tests.checkin_helpers import DAY, found
 
 
 def ago(days: int) -> str:

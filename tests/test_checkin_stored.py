@@ -19,9 +19,9 @@ from cstui.storage.records import notes as note_records
 from cstui.storage.records import tasks as task_records
 from cstui.tui.app import CstuiApp
 from tests.bookmaker import new_book
-from tests.test_checkin_equivalence import shown
-from tests.test_history import _step
-from tests.test_stored_figures import TODAY, import_csv, small_book
+from tests.checkin_helpers import shown
+from tests.history_helpers import random_step
+from tests.stored_figures_helpers import TODAY, import_csv, small_book
 from tests.tui_helpers import press, settle
 
 days = st.dates(date(2026, 4, 1), TODAY).map(date.isoformat)
@@ -79,7 +79,7 @@ def test_kept_findings_give_the_queue_computed_now_after_random_writes_undo_and_
                 )
                 try:
                     if action == "write":
-                        _step(db, data)
+                        random_step(db, data)
                     elif action == "checkin":
                         checkin_step(db, data)
                     elif action == "undo":

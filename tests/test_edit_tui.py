@@ -14,18 +14,9 @@ from cstui.tui.screens.record import RecordForm, RecordScreen
 from cstui.tui.screens.survey import SurveyScreen
 from tests.bookmaker import new_book
 from tests.conftest import DEMO_DATE
-from tests.tui_helpers import press, record_notifications, settle
+from tests.tui_helpers import open_account, press, record_notifications, settle, type_into
 
 SIZE = (140, 45)
-
-
-async def open_account(pilot, account_id: int) -> AccountScreen:
-    await settle(pilot)
-    pilot.app.push_screen(AccountScreen(account_id))
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, AccountScreen)
-    return screen
 
 
 async def put_cursor(pilot, screen: AccountScreen, table_id: str, record_table: str) -> int:
@@ -36,14 +27,6 @@ async def put_cursor(pilot, screen: AccountScreen, table_id: str, record_table: 
     table.move_cursor(row=row)
     await settle(pilot)
     return row
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    """Empty an input and type `text` into it, key by key."""
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    await pilot.press(*text)
 
 
 def a_note_account(demo) -> int:

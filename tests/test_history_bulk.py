@@ -16,7 +16,7 @@ from cstui.storage.bookfile.connection import connect, write_transaction
 from cstui.storage.imports.importer import import_path
 from cstui.storage.records import surveys as survey_records
 from cstui.storage.records import tasks as task_records
-from tests.test_history import TODAY, add_account, data_dump
+from tests.history_helpers import TODAY, add_account, data_dump
 
 IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
 

@@ -13,7 +13,7 @@ from cstui.tui.screens.account import AccountScreen
 from cstui.tui.screens.feedback import FeedbackScreen
 from tests.bookmaker import BookMaker
 from tests.conftest import DEMO_DATE, dump
-from tests.test_hostile_round_two import one_line_failure
+from tests.hostile_checks import one_line_failure
 from tests.tui_helpers import press, record_notifications, settle
 
 SIZE = (80, 24)
@@ -177,7 +177,7 @@ CASES = [
 def test_a_bad_date_written_outside_cstui_stops_the_command_with_one_line_naming_doctor(
     book_path, book, cli, sql, named, command
 ):
-    from tests.test_bad_dates import small_book, write_raw
+    from tests.bad_date_books import small_book, write_raw
 
     small_book(book)
     write_raw(book_path, sql)
@@ -198,7 +198,7 @@ async def test_a_pasted_ten_thousand_words_in_search_is_capped_with_a_message_an
 
     from cstui.storage.search import MAX_TERMS
     from cstui.tui.screens.search import SearchScreen
-    from tests.test_search_tui import results_for
+    from tests.tui_helpers import results_for
 
     pasted = " ".join(f"renewal{i % 97}" for i in range(10_000))
     app = app_on(demo_path)
@@ -232,7 +232,7 @@ def _columns_fill(table) -> bool:
 @pytest.mark.parametrize("short", [True, False], ids=["one row, no scrollbar", "the demo's full queue"])
 async def test_the_check_in_queue_s_columns_fill_its_width_on_first_draw_and_after_u(book_path, book, demo_path, short):
     from cstui.tui.screens.checkin import CheckinScreen
-    from tests.test_bad_dates import small_book
+    from tests.bad_date_books import small_book
 
     if short:
         small_book(book)

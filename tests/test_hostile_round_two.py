@@ -19,16 +19,11 @@ from cstui.storage.records import accounts as account_records
 from cstui.storage.records import tasks as task_records
 from tests.bookmaker import BookMaker, new_book
 from tests.conftest import dump
+from tests.hostile_checks import one_line_failure
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256("\n".join(dump(path)).encode()).hexdigest()
-
-
-def one_line_failure(result) -> None:
-    assert result.code == 1, result.out + result.err
-    assert result.err.startswith("cstui: ") and result.err.count("\n") == 1, result.err
-    assert "Traceback" not in result.err and "\x1b" not in result.err + result.out
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Hostile and unlucky users (issue 17, issue 11): foreign files, missing books, a demo rebuild over a
 real book, a book moved or made read-only under a running cstui, odd dates and weights, a full disk."""
 
-import hashlib
 import os
 import sqlite3
 import subprocess
@@ -13,15 +12,9 @@ import pytest
 
 from cstui.storage.bookfile.book_file import APPLICATION_ID
 from tests.bookmaker import BookMaker, new_book
+from tests.hostile_checks import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def fingerprint(path: Path) -> tuple:
-    """Bytes, mode, size and mtime of a file, plus which side files sit next to it."""
-    info = path.stat()
-    sides = sorted(p.name for p in path.parent.glob(f"{path.name}-*"))
-    return hashlib.sha256(path.read_bytes()).hexdigest(), info.st_mode, info.st_size, info.st_mtime_ns, sides
 
 
 def header_id(path: Path) -> int:

@@ -7,59 +7,10 @@ occurrence), an all-day event, time zones, a cancelled event and events without 
 with `--tz UTC` so the expected days are the same on every machine.
 """
 
-import hashlib
-import sqlite3
-
 import pytest
 
-from tests.conftest import dump
+from tests.ingest_samples import ANA, AS_OF, ME, SERIES, book_hash, event, headers, ics, mail, one, rows, run
 
-AS_OF = "2026-11-30"
-VTIMEZONE = """BEGIN:VTIMEZONE
-TZID:America/New_York
-BEGIN:STANDARD
-DTSTART:19701101T020000
-RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU
-TZOFFSETFROM:-0400
-TZOFFSETTO:-0500
-END:STANDARD
-BEGIN:DAYLIGHT
-DTSTART:19700308T020000
-RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU
-TZOFFSETFROM:-0500
-TZOFFSETTO:-0400
-END:DAYLIGHT
-END:VTIMEZONE
-"""
-
-
-def ics(*events: str) -> bytes:
-    body = "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//cstui tests//EN\n" + VTIMEZONE + "".join(events)
-    return (body + "END:VCALENDAR\n").replace("\n", "\r\n").encode()
-
-
-def event(uid: str, start: str, end: str | None, summary: str, *lines: str) -> str:
-    out = f"BEGIN:VEVENT\nUID:{uid}\nDTSTAMP:20261101T000000Z\n{start}\n"
-    out += f"{end}\n" if end else ""
-    out += f"SUMMARY:{summary}\n" + "".join(f"{line}\n" for line in lines)
-    return out + "END:VEVENT\n"
-
-
-ME = "ORGANIZER;CN=Casey CSM:mailto:casey@vendor.io"
-ANA = "ATTENDEE;CN=Ana Ruiz:mailto:ana@acme.com"
-
-# Weekly Monday 21:00 New York (02:00 UTC on Tuesday), 4 times from 2 November: the 9th is an
-# EXDATE, the 16th moved to Wednesday 18th 15:00 New York for 45 minutes, the 23rd cancelled.
-SERIES = event(
-    "weekly-acme",
-    "DTSTART;TZID=America/New_York:20261102T210000",
-    "DTEND;TZID=America/New_York:20261102T213000",
-    "Acme weekly",
-    "RRULE:FREQ=WEEKLY;COUNT=4",
-    "EXDATE;TZID=America/New_York:20261109T210000",
-    ME,
-    ANA,
-)
 MOVED = event(
     "weekly-acme",
     "DTSTART;TZID=America/New_York:20261118T150000",
@@ -108,12 +59,6 @@ NEW_PERSON = event(
 OLD = event("old", "DTSTART:20240115T120000Z", "DTEND:20240115T130000Z", "Long ago", ME, ANA)
 
 
-def mail(headers: dict[str, str], body: str = "Hello.\n", charset: str = "utf-8", subtype: str = "plain") -> bytes:
-    head = "".join(f"{k}: {v}\n" for k, v in headers.items())
-    head += f"MIME-Version: 1.0\nContent-Type: text/{subtype}; charset={charset}\nContent-Transfer-Encoding: 8bit\n"
-    return head.encode() + b"\n" + body.encode(charset)
-
-
 def multipart(headers: dict[str, str], plain: str, html: str) -> bytes:
     head = "".join(f"{k}: {v}\n" for k, v in headers.items())
     return (
@@ -122,59 +67,6 @@ def multipart(headers: dict[str, str], plain: str, html: str) -> bytes:
         + f"--XX\nContent-Type: text/plain; charset=utf-8\n\n{plain}\n"
         + f"--XX\nContent-Type: text/html; charset=utf-8\n\n{html}\n--XX--\n"
     ).encode()
-
-
-def headers(subject: str, sender: str = "Ana Ruiz <ana@acme.com>", to: str = "casey@vendor.io", **more) -> dict:
-    base = {"From": sender, "To": to, "Subject": subject, "Date": "Tue, 17 Nov 2026 09:30:00 +0000"}
-    base.update({k.replace("_", "-"): v for k, v in more.items()})
-    return base
-
-
-@pytest.fixture
-def acme_book(book_path, cli, tmp_path):
-    """Acme (contact Ana, plus a gmail contact that must not make the domain) and Beta (no contacts)."""
-    src = tmp_path / "csv"
-    src.mkdir()
-    (src / "accounts.csv").write_text(
-        "key,name,start_date,segment\nA1,Acme,2024-01-10,SMB\nB2,Beta,2024-02-01,Enterprise\n", encoding="utf-8"
-    )
-    (src / "contacts.csv").write_text(
-        "account_key,name,email\nA1,Ana Ruiz,Ana@Acme.com\nA1,Gus,gus@gmail.com\nA1,Gil,gil@gmail.com\n",
-        encoding="utf-8",
-    )
-    assert cli("import", str(src), "--db", str(book_path)).code == 0
-    with sqlite3.connect(book_path) as conn:  # Beta's domain is typed in by the CSM
-        conn.execute("UPDATE accounts SET domain = 'beta.org' WHERE key = 'B2'")
-    conn.close()
-    return book_path
-
-
-def rows(book_path, where: str = "1") -> list[tuple]:
-    conn = sqlite3.connect(book_path)
-    try:
-        return conn.execute(
-            "SELECT a.key, i.occurred_on, i.kind, i.summary, i.contact_email, i.duration_minutes, i.reviewed"
-            f" FROM interactions i JOIN accounts a ON a.id = i.account_id WHERE {where}"
-            " ORDER BY i.occurred_on, i.summary"
-        ).fetchall()
-    finally:
-        conn.close()
-
-
-def one(book_path, sql: str):
-    conn = sqlite3.connect(book_path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def book_hash(path) -> str:
-    return hashlib.sha256("\n".join(dump(path)).encode()).hexdigest()
-
-
-def run(cli, book_path, *args: str):
-    return cli("ingest", *args, "--db", str(book_path), "--as-of", AS_OF, "--tz", "UTC")
 
 
 def test_calendar_expands_series_with_exceptions_time_zones_and_all_day(acme_book, cli, tmp_path):

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ingest import ANA, AS_OF, ME, SERIES, acme_book, event, headers, ics, mail, one, rows, run
-
-__all__ = ["acme_book"]  # the fixture, imported for pytest
+from tests.ingest_samples import ANA, AS_OF, ME, SERIES, event, headers, ics, mail, one, rows, run
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = event("good", "DTSTART:20261112T090000Z", "DURATION:PT20M", "Good call", ME, ANA)

@@ -13,7 +13,7 @@ import pytest
 
 from cstui.errors import UserError
 from cstui.storage.bookfile.migrations import known_steps
-from tests.test_hostile_safety import fingerprint
+from tests.hostile_checks import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 cli_main = importlib.import_module("cstui.cli.main")  # the module (`cstui.cli.main` is also the function's name)

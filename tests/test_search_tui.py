@@ -14,7 +14,7 @@ from cstui.tui.screens.record import RecordScreen
 from cstui.tui.screens.search import SearchScreen
 from cstui.tui.widgets.result_list import ResultList
 from tests.conftest import DEMO_DATE
-from tests.tui_helpers import press, record_notifications, settle
+from tests.tui_helpers import press, record_notifications, results_for, settle
 
 SIZE = (120, 40)
 
@@ -36,15 +36,6 @@ def add_note(path, key: str, summary: str, notes: str) -> tuple[int, int]:
 def prompts(screen: SearchScreen) -> list[str]:
     results = screen.query_one("#search-results", ResultList)
     return [results.prompt(i).plain for i in range(results.row_count)]
-
-
-async def results_for(pilot, text: str) -> None:
-    """Wait until the search screen shows the results of `text` on the current book."""
-    for _ in range(200):
-        if pilot.app.screen.shown == (text, pilot.app.book_version):
-            return
-        await settle(pilot)
-    raise AssertionError(f"no results shown for {text!r}")
 
 
 async def type_query(pilot, text: str) -> None:

@@ -20,7 +20,6 @@ from cstui.metrics.report import portfolio_report
 from cstui.readmodels import views
 from cstui.storage import derived, history
 from cstui.storage.bookfile.connection import connect
-from cstui.storage.imports.importer import import_path
 from cstui.storage.records import accounts as account_records
 from cstui.storage.records import notes as note_records
 from cstui.storage.records import tasks as task_records
@@ -30,12 +29,10 @@ from cstui.tui.screens.dashboard import DashboardScreen
 from cstui.tui.widgets.figure import Figure
 from tests.bookmaker import new_book
 from tests.conftest import DEMO_DATE
-from tests.test_history import _step
+from tests.history_helpers import random_step
+from tests.stored_figures_helpers import TODAY, import_csv, small_book
 from tests.tui_helpers import settle
 
-IMPORT_DAY = date(2026, 11, 24)  # the day the tests' imports run as (`cstui import --as-of`)
-
-TODAY = date(2026, 11, 24)
 ROOT = Path(__file__).parent.parent
 MONTHS = 6
 
@@ -58,21 +55,6 @@ def assert_cached_equals_fresh(db, as_of: date = TODAY) -> None:
     assert views.trends(db.conn, as_of, MONTHS).points == fresh_months
 
 
-def small_book(db, tmp: Path) -> None:
-    for key, start in (("acme", "2026-02-01"), ("beta", "2025-06-01")):
-        account_records.add_account(db, key, account_records.AccountFields(name=key, start_date=start), today=TODAY)
-    import_csv(db, tmp, "mrr_history.csv", "account_key,effective_date,mrr\nacme,2026-02-01,100\nbeta,2025-06-01,250\n")
-    usage = "".join(f"acme,{d},3,40\nbeta,{d},1,10\n" for d in ("2026-06-03", "2026-09-14", "2026-11-20"))
-    import_csv(db, tmp, "usage_daily.csv", "account_key,day,active_users,minutes\n" + usage)
-
-
-def import_csv(db, tmp: Path, name: str, text: str) -> None:
-    folder = tmp / f"import-{len(list(tmp.iterdir()))}"
-    folder.mkdir()
-    (folder / name).write_text(text, encoding="utf-8")
-    import_path(db, folder, today=IMPORT_DAY)
-
-
 days = st.dates(date(2026, 4, 1), TODAY).map(date.isoformat)
 
 
@@ -88,7 +70,7 @@ def test_cached_figures_equal_recomputed_ones_after_random_writes_undo_and_impor
                 action = data.draw(st.sampled_from(["write", "write", "undo", "import", "import_usage", "store"]))
                 try:
                     if action == "write":
-                        _step(db, data)
+                        random_step(db, data)
                     elif action == "undo":
                         history.undo(db)
                     elif action == "import":

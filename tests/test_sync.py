@@ -16,8 +16,8 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
+from tests.ingest_samples import book_hash, meeting
 from tests.sync_servers import PASSWORD, USER, start_imap, start_radicale, stop
-from tests.test_ingest import book_hash
 
 AS_OF = "2026-11-30"
 SECRET_ENV = "CSTUI_TEST_IMAP_PASSWORD"
@@ -29,15 +29,6 @@ def message(mid: str, subject: str, sender: str = "Ana Ruiz <ana@acme.com>", to:
         f"Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
         f"About {subject}.\r\n"
     ).encode()
-
-
-def meeting(uid: str, day: str, summary: str) -> str:
-    return (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//cstui tests//EN\r\nBEGIN:VEVENT\r\n"
-        f"UID:{uid}\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:{day}T150000Z\r\nDTEND:{day}T154500Z\r\n"
-        f"SUMMARY:{summary}\r\nORGANIZER:mailto:casey@vendor.io\r\nATTENDEE;CN=Ana Ruiz:mailto:ana@acme.com\r\n"
-        "END:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
 
 
 class MemoryKeyring(KeyringBackend):

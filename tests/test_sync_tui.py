@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from cstui.tui.app import CstuiApp
-from tests.test_sync import meeting
+from tests.ingest_samples import meeting
 from tests.tui_helpers import record_notifications, settle
 
 AS_OF = date(2026, 11, 30)

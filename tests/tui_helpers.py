@@ -2,7 +2,9 @@
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
+
+from cstui.tui.screens.account import AccountScreen
 
 
 async def settle(pilot: Pilot) -> None:
@@ -40,3 +42,29 @@ def record_notifications(app: App[object]) -> list[tuple[str, dict[str, object]]
 
     app.notify = recording  # type: ignore[method-assign]
     return seen
+
+
+async def open_account(pilot, account_id: int) -> AccountScreen:
+    await settle(pilot)
+    pilot.app.push_screen(AccountScreen(account_id))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, AccountScreen)
+    return screen
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    """Empty an input and type `text` into it, key by key."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+
+
+async def results_for(pilot, text: str) -> None:
+    """Wait until the search screen shows the results of `text` on the current book."""
+    for _ in range(200):
+        if pilot.app.screen.shown == (text, pilot.app.book_version):
+            return
+        await settle(pilot)
+    raise AssertionError(f"no results shown for {text!r}")
