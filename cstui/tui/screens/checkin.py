@@ -93,8 +93,10 @@ def _prepare(app: "CstuiApp") -> None:
     worker = get_current_worker()
 
     def wait_until_idle() -> None:
-        while not app.idle.wait(0.1):  # woken by the app; the timeout only notices a closing app
-            if worker.is_cancelled:
+        # Woken by the app; the timeout notices a closing app: a cancelled worker, or one started as the
+        # app shut down (after Textual cancelled its workers), which nothing would ever cancel or wake.
+        while not app.idle.wait(0.1):
+            if worker.is_cancelled or not app.is_running:
                 raise _Cancelled
         if worker.is_cancelled:
             raise _Cancelled
