@@ -17,6 +17,7 @@ from cstui.storage import queries
 from cstui.storage.bookfile.access import Conn
 from cstui.storage.records.notes import Feedback
 from cstui.tui.screens.base import BookScreen
+from cstui.tui.widgets.measured_table import MeasuredTable
 from cstui.tui.widgets.text import band, book_text
 
 
@@ -34,7 +35,7 @@ class AgendaScreen(BookScreen[Agenda]):
         self.meetings = {}
         yield Header()
         yield Static("…", id="agenda-summary", markup=False)
-        yield DataTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
+        yield MeasuredTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
         yield Footer()
 
     def on_mount(self) -> None:
